@@ -1,0 +1,35 @@
+// The one context every command runs with: where output goes, how to ask, whether we may.
+// Tests build their own (captured output, scripted answers), so no command needs a TTY.
+import prompts from "prompts";
+import pc from "picocolors";
+import type { Step } from "@ownit/core";
+import type { ProjectFacts } from "@ownit/core";
+
+export interface CliContext {
+  cwd: string;
+  out(line?: string): void;
+  err(line?: string): void;
+  /** True when a person can answer prompts. */
+  interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+  debug: boolean;
+  /** The steps `migrate` plans; tests replace it to inject a failing step. */
+  migrationSteps(project: ProjectFacts, options: Record<string, unknown>): Promise<Step[]>;
+}
+
+export function processContext(migrationSteps: CliContext["migrationSteps"]): CliContext {
+  return {
+    cwd: process.cwd(),
+    out: (line = "") => process.stdout.write(`${line}\n`),
+    err: (line = "") => process.stderr.write(`${line}\n`),
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI,
+    debug: process.argv.includes("--debug"),
+    async confirm(question) {
+      const answer = await prompts({ type: "confirm", name: "ok", message: question, initial: false }, { onCancel: () => true });
+      return answer.ok === true;
+    },
+    migrationSteps,
+  };
+}
+
+export const color = pc;

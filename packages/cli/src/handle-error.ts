@@ -1,0 +1,19 @@
+// The one place errors become output and exit codes: user errors are one line plus a hint
+// (exit 1); anything else is a bug (exit 2) whose stack shows only with --debug.
+import { isOwnitError, redact } from "@ownit/core";
+import type { CliContext } from "./context";
+import { color } from "./context";
+
+export function handleError(ctx: Pick<CliContext, "err" | "debug">, error: unknown): number {
+  if (isOwnitError(error)) {
+    ctx.err(`${color.red("error")} ${redact(error.message)}`);
+    if (error.hint) ctx.err(`${color.dim("hint")}  ${redact(error.hint)}`);
+    if (ctx.debug && error.stack) ctx.err(redact(error.stack));
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.err(`${color.red("internal error")} ${redact(message.split("\n")[0] ?? "")}`);
+  ctx.err(`${color.dim("hint")}  this is a bug in ownit: rerun with --debug and report the output`);
+  if (ctx.debug && error instanceof Error && error.stack) ctx.err(redact(error.stack));
+  return 2;
+}

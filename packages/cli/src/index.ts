@@ -1,0 +1,4 @@
+// ownit CLI entry points, for tests and embedding.
+export { main, buildProgram } from "./main";
+export type { CliContext } from "./context";
+export { defaultMigrationSteps } from "./pipeline";

@@ -1,0 +1,34 @@
+// The ownit CLI: argument parsing and wiring only; the work lives in the packages.
+import { Command, CommanderError } from "commander";
+import { TOOL_VERSION } from "@ownit/core";
+import { processContext, type CliContext } from "./context";
+import { handleError } from "./handle-error";
+import { defaultMigrationSteps } from "./pipeline";
+import { registerDetect } from "./commands/detect";
+import { registerMigrate } from "./commands/migrate";
+import { registerRuns } from "./commands/runs";
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("ownit")
+    .description("own the app you built with Lovable, Bolt.new or Base44: code, data and deploy")
+    .version(TOOL_VERSION)
+    .option("--debug", "show stack traces")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
+  registerDetect(program, ctx);
+  registerMigrate(program, ctx);
+  registerRuns(program, ctx);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code (0 ok, 1 user error, 2 bug). */
+export async function main(argv: string[], ctx: CliContext = processContext(defaultMigrationSteps)): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    return handleError(ctx, error);
+  }
+}

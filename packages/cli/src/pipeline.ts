@@ -1,0 +1,14 @@
+// The steps `ownit migrate` plans, in order. Each package contributes its own steps;
+// this file only strings them together.
+import type { ProjectFacts, Step } from "@ownit/core";
+
+type StepProvider = (project: ProjectFacts, options: Record<string, unknown>) => Promise<Step[]> | Step[];
+
+/** Codemods first (they edit the owner's code), then generated files, then the database. */
+const providers: StepProvider[] = [];
+
+export async function defaultMigrationSteps(project: ProjectFacts, options: Record<string, unknown>): Promise<Step[]> {
+  const steps: Step[] = [];
+  for (const provide of providers) steps.push(...(await provide(project, options)));
+  return steps;
+}

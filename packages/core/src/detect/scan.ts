@@ -1,0 +1,138 @@
+// One pass over the project's text files: env vars the code reads, and findings
+// (hard-coded builder/Supabase URLs, JWTs, secrets exposed to the browser, committed .env files).
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { BOLT, BROWSER_ENV_PREFIXES, JWT_PATTERN, LOVABLE, SECRET_NAME_PARTS, SOURCE_GLOBS, SUPABASE_PROJECT_URL } from "../markers";
+import { finding, type Finding } from "../findings";
+import { gitignoreMatcher, listProjectFiles } from "../files";
+import { decodeJwtPayload } from "../redact";
+import type { EnvVarUse } from "./types";
+
+const ENV_READS: RegExp[] = [
+  /import\.meta\.env\.([A-Z_][A-Z0-9_]*)/g,
+  /process\.env\.([A-Z_][A-Z0-9_]*)/g,
+  /process\.env\[\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\]/g,
+  /Deno\.env\.get\(\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\)/g,
+];
+
+/** Vite's built-ins are not variables the owner sets. */
+const BUILTIN_ENV = new Set(["MODE", "DEV", "PROD", "SSR", "BASE_URL", "NODE_ENV"]);
+
+/** Files over this size are not scanned (minified bundles, data dumps). */
+const MAX_SCAN_BYTES = 2 * 1024 * 1024;
+
+export interface ScanResult {
+  envVars: EnvVarUse[];
+  findings: Finding[];
+  supabaseRefs: string[];
+}
+
+export function isBrowserExposed(name: string): boolean {
+  return BROWSER_ENV_PREFIXES.some((p) => name.startsWith(p));
+}
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME_PARTS.some((part) => name.includes(part));
+}
+
+export function scanProject(root: string): ScanResult {
+  const envFiles = new Map<string, Set<string>>();
+  const findings: Finding[] = [];
+  const refs = new Set<string>();
+  const note = (name: string, file: string) => {
+    if (BUILTIN_ENV.has(name)) return;
+    if (!envFiles.has(name)) envFiles.set(name, new Set());
+    envFiles.get(name)!.add(file);
+  };
+
+  // Committed build output is scanned too: keys baked into dist/ are still shipped.
+  const files = listProjectFiles(root, { patterns: SOURCE_GLOBS, keepDirs: ["dist"] });
+  for (const file of files) {
+    const abs = path.join(root, file);
+    if (statSync(abs).size > MAX_SCAN_BYTES) continue;
+    const text = readFileSync(abs, "utf8");
+    const isCode = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|vue|svelte|astro)$/.test(file);
+    const inBuildOutput = file.startsWith("dist/");
+    if (isCode && !inBuildOutput) {
+      for (const pattern of ENV_READS) for (const m of text.matchAll(pattern)) note(m[1]!, file);
+    }
+    scanText(file, text, findings, refs);
+  }
+
+  // .env files: names they declare, and whether they are committed.
+  const ig = gitignoreMatcher(root);
+  for (const file of listProjectFiles(root, { patterns: [".env", ".env.*", "**/.env", "**/.env.*"], includeIgnored: true })) {
+    const text = readFileSync(path.join(root, file), "utf8");
+    const isExample = /\.(example|sample|template)$/.test(file);
+    for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=/gm)) if (!isExample) note(m[1]!, file);
+    if (!isExample && !ig.ignores(file)) {
+      findings.push(
+        finding({ severity: "medium", code: "env-file-committed", file, message: `${file} is not gitignored, so its values are committed`, hint: "add it to .gitignore and rotate the keys it holds" }),
+      );
+    }
+    if (!isExample) scanText(file, text, findings, refs);
+  }
+
+  const envVars: EnvVarUse[] = [...envFiles.entries()]
+    .map(([name, set]) => ({ name, files: [...set].sort(), browserExposed: isBrowserExposed(name) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const v of envVars) {
+    if (v.browserExposed && isSecretName(v.name)) {
+      findings.push(
+        finding({
+          severity: "high",
+          code: "secret-exposed-to-browser",
+          file: v.files[0],
+          message: `${v.name} holds a secret but its prefix makes the bundler ship it to every browser (used in ${v.files.join(", ")})`,
+          hint: "rotate the key, read it only on a server under a name without a browser prefix",
+        }),
+      );
+    }
+  }
+  return { envVars, findings, supabaseRefs: [...refs].sort() };
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function scanText(file: string, text: string, findings: Finding[], refs: Set<string>): void {
+  const isHistory = file.startsWith("supabase/migrations/") || file.startsWith("dist/");
+  const hint = isHistory ? "history is not rewritten: rotate the key or move the value to configuration" : "read it from an env var";
+  for (const m of text.matchAll(SUPABASE_PROJECT_URL)) {
+    refs.add(m[1]!.toLowerCase());
+    findings.push(finding({ severity: "low", code: "hardcoded-supabase-url", file, line: lineOf(text, m.index!), message: `hard-coded Supabase project URL (ref ${m[1]})`, hint }));
+  }
+  const hostPatterns: Array<[RegExp, string]> = [
+    ...LOVABLE.hosts.map((h) => [h, "Lovable"] as [RegExp, string]),
+    ...BOLT.hosts.map((h) => [h, "Bolt"] as [RegExp, string]),
+  ];
+  for (const [pattern, builder] of hostPatterns) {
+    for (const m of text.matchAll(new RegExp(pattern.source, "gi"))) {
+      findings.push(finding({ severity: "low", code: "hardcoded-builder-url", file, line: lineOf(text, m.index!), message: `hard-coded ${builder} URL ${m[0]}`, hint: "point it at your own domain through an env var" }));
+    }
+  }
+  for (const m of text.matchAll(JWT_PATTERN)) {
+    const payload = decodeJwtPayload(m[0]);
+    const role = typeof payload?.role === "string" ? payload.role : "unknown";
+    const ref = typeof payload?.ref === "string" ? payload.ref : undefined;
+    if (ref) refs.add(ref);
+    const secret = role === "service_role" || role === "supabase_admin";
+    findings.push(
+      finding({
+        severity: secret ? "high" : "medium",
+        code: secret ? "service-role-key-in-source" : "jwt-in-source",
+        file,
+        line: lineOf(text, m.index!),
+        message: `JWT with role ${role}${ref ? ` for project ${ref}` : ""} is hard-coded`,
+        hint: secret ? "rotate this key now: it bypasses every RLS policy" : hint,
+      }),
+    );
+  }
+}
+
+export function exists(root: string, rel: string): boolean {
+  return existsSync(path.join(root, rel));
+}

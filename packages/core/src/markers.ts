@@ -1,0 +1,63 @@
+// What each builder leaves behind, as named data. Detection and findings read these lists;
+// nothing else in core spells these strings out.
+
+/** Packages and files that only a Lovable export has. */
+export const LOVABLE = {
+  packages: ["lovable-tagger", "@lovable.dev/cloud-auth-js", "@lovable.dev/email-js", "@lovable.dev/webhooks-js", "lovable-agent-playwright-config"],
+  tanstackConfigPackage: "@lovable.dev/vite-tanstack-config",
+  scriptHost: "cdn.gpteng.co",
+  dirs: [".lovable"],
+  readmeMarkers: ["lovable.dev/projects", "Lovable"],
+  supabaseClientFile: "src/integrations/supabase/client.ts",
+  hosts: [/[a-z0-9-]+\.lovable\.app/i, /[a-z0-9-]+\.lovableproject\.com/i],
+  aiGateway: "ai.gateway.lovable.dev",
+} as const;
+
+/** Signals a Bolt.new export leaves (some projects delete .bolt/, so the others matter). */
+export const BOLT = {
+  dirs: [".bolt"],
+  configFile: ".bolt/config.json",
+  supabaseClientFiles: ["src/lib/supabase.ts", "src/lib/supabase.js", "lib/supabase.ts", "utils/supabase.ts"],
+  readmeMarkers: ["stackblitz.com", "bolt.new"],
+  // Bolt's Supabase migrations open with a /* # Title ... */ block comment.
+  migrationHeader: /^\s*\/\*\s*\n?\s*#\s+\S/,
+  hosts: [/[a-z0-9-]+\.bolt\.host/i, /[a-z0-9-]+\.bolt\.new/i],
+  starterPackageNames: ["vite-react-typescript-starter", "bolt-expo-starter", "nextjs-shadcn"],
+} as const;
+
+/** Signals of a Base44 export, across its three layouts (A: src/api, B: app-params, C: base44/). */
+export const BASE44 = {
+  packages: ["@base44/sdk", "@base44/vite-plugin"],
+  dirs: ["base44"],
+  clientFiles: ["src/api/base44Client.js", "src/api/base44Client.ts", "src/lib/app-params.js", "src/lib/app-params.ts"],
+  entitiesFiles: ["src/api/entities.js", "src/api/entities.ts"],
+  schemaGlobs: ["base44/entities/*.jsonc", "base44/entities/*.json", "src/entities/*.json", "entities/*.json"],
+  functionGlobs: ["base44/functions/*/entry.ts", "functions/*.ts"],
+  packageNames: ["base44-app"],
+  envVars: ["VITE_BASE44_APP_ID", "VITE_BASE44_APP_BASE_URL"],
+} as const;
+
+/** Hosted Supabase project URLs (the ref is 20 lowercase letters). */
+export const SUPABASE_PROJECT_URL = /https?:\/\/([a-z0-9]{20})\.supabase\.(?:co|in)/gi;
+
+/** Env var prefixes that bundlers inline into browser code. */
+export const BROWSER_ENV_PREFIXES = ["VITE_", "EXPO_PUBLIC_", "NEXT_PUBLIC_", "PUBLIC_", "REACT_APP_"] as const;
+
+/** Parts of an env var name that mean "this must never reach a browser". */
+export const SECRET_NAME_PARTS = ["SERVICE_ROLE", "SECRET", "PRIVATE_KEY", "DB_PASSWORD", "DATABASE_URL", "OPENAI_API_KEY", "STRIPE_SECRET"] as const;
+
+/** A JWT: three base64url parts, the first being a JSON header. */
+export const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g;
+
+/** Source files worth scanning for env reads, URLs and keys. */
+export const SOURCE_GLOBS = ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,vue,svelte,astro,html,sql,toml,json,jsonc}"];
+
+/** Lock files by package manager, most specific first. */
+export const LOCK_FILES = {
+  "bun.lockb": "bun",
+  "bun.lock": "bun",
+  "pnpm-lock.yaml": "pnpm",
+  "yarn.lock": "yarn",
+  "package-lock.json": "npm",
+  "npm-shrinkwrap.json": "npm",
+} as const;

@@ -1,0 +1,4 @@
+// The tool version written into every manifest.
+import { readFileSync } from "node:fs";
+
+export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
