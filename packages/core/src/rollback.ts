@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OwnitError } from "./errors";
+import * as git from "./git";
 import { commitPaths, headCommit, isGitRepo, resetMixed } from "./git";
 import { sha256 } from "./hash";
 import { listRuns, readManifest, removeEmptyParents, runDir, saveManifest, type DatabaseAction, type RunManifest } from "./ledger";
@@ -13,8 +14,9 @@ export interface RollbackOptions {
   undoDatabase?: (action: DatabaseAction) => Promise<void>;
 }
 
+/** The newest run that can be undone: applied, or interrupted mid-write. */
 export function latestAppliedRun(root: string): RunManifest {
-  const run = listRuns(root).find((r) => r.status === "applied");
+  const run = listRuns(root).find((r) => r.status === "applied" || r.status === "in-progress");
   if (!run) throw new OwnitError("no-runs", `no applied ownit run in ${root}`, "nothing to roll back; `npx ownit runs` lists past runs");
   return run;
 }
@@ -33,9 +35,12 @@ export function editedSince(root: string, manifest: RunManifest): string[] {
 export async function rollbackRun(root: string, id: string | undefined, options: RollbackOptions = {}): Promise<RunManifest> {
   const manifest = id ? readManifest(root, id) : latestAppliedRun(root);
   if (manifest.status === "rolled-back") throw new OwnitError("already-rolled-back", `run ${manifest.id} was already rolled back at ${manifest.rolledBackAt}`, "`npx ownit runs` lists runs that can still be rolled back");
-  if (manifest.status !== "applied") throw new OwnitError("run-not-applied", `run ${manifest.id} is ${manifest.status}, not applied`, "a failed run already put its files back");
+  if (manifest.status === "failed") throw new OwnitError("run-not-applied", `run ${manifest.id} failed and already put its files back`, "nothing to roll back");
+  // An in-progress run was interrupted (killed mid-write): its files are in any state between
+  // before and after, so every recorded file is put back regardless of its current bytes.
+  const interrupted = manifest.status === "in-progress";
 
-  const edited = editedSince(root, manifest);
+  const edited = interrupted ? [] : editedSince(root, manifest);
   if (edited.length && !options.force) {
     const shown = edited.slice(0, 8).join(", ") + (edited.length > 8 ? ` and ${edited.length - 8} more` : "");
     throw new OwnitError("edited-since-run", `${edited.length} file(s) changed since run ${manifest.id}: ${shown}`, "roll back later runs first, or pass --force to discard those edits");
@@ -60,6 +65,7 @@ export async function rollbackRun(root: string, id: string | undefined, options:
     }
   }
 
+  if (interrupted && manifest.git?.beforeTag) git.deleteTag(root, manifest.git.beforeTag);
   if (isGitRepo(root) && manifest.git?.commit) {
     const head = headCommit(root);
     if (head === manifest.git.commit && manifest.git.beforeCommit) {

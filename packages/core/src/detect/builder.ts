@@ -1,5 +1,5 @@
 // Which AI builder exported the project: every signal adds evidence, the strongest builder wins.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { BASE44, BOLT, LOVABLE } from "../markers";
 import { listProjectFiles, readText } from "../files";
@@ -38,7 +38,8 @@ export function detectBuilder(root: string, pkg: PackageJson | undefined): { id:
   const migrations = listProjectFiles(root, { patterns: ["supabase/migrations/*.sql"] });
   const boltHeaders = migrations.filter((m) => BOLT.migrationHeader.test(readText(root, m) ?? "")).length;
   if (boltHeaders) add("bolt", 2, `${boltHeaders} migration(s) with Bolt's /* # Title */ header`);
-  if (listProjectFiles(root, { patterns: ["vite.config.*.timestamp-*"], includeIgnored: true }).length) add("bolt", 1, "vite.config timestamp leftovers");
+  // File listings skip these leftovers (they are never source), so look at the folder itself.
+  if (readdirSync(root).some((f) => /^vite\.config\.[cm]?[jt]s\.timestamp-/.test(f))) add("bolt", 1, "vite.config timestamp leftovers");
 
   // Base44
   for (const p of BASE44.packages) if (p in deps) add("base44", 6, `dependency ${p}`);

@@ -7,7 +7,8 @@ import type { Base44Facts, EnvVarUse, PackageJson, SupabaseFacts } from "./types
 const CODE = ["**/*.{ts,tsx,js,jsx,mjs,cjs}"];
 
 export function detectSupabase(root: string, pkg: PackageJson | undefined, envVars: EnvVarUse[], refs: string[]): SupabaseFacts {
-  const code = listProjectFiles(root, { patterns: CODE, skipDirs: ["supabase"] });
+  // The top-level supabase/ folder holds Deno edge functions, not the app's clients.
+  const code = listProjectFiles(root, { patterns: CODE }).filter((f) => !f.startsWith("supabase/"));
   const clientFiles = code.filter((f) => /createClient\s*[<(]/.test(readText(root, f) ?? "") && /@supabase\/(supabase-js|ssr)/.test(readText(root, f) ?? ""));
   const migrations = listProjectFiles(root, { patterns: ["supabase/migrations/*.sql"] });
   const functions = [...new Set(listProjectFiles(root, { patterns: ["supabase/functions/*/index.ts", "supabase/functions/*/index.js"] }).map((f) => f.split("/")[2]!))];

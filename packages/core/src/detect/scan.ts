@@ -27,6 +27,10 @@ export interface ScanResult {
   supabaseRefs: string[];
 }
 
+function isEnvFile(file: string): boolean {
+  return /(^|\/)\.env(\.|$)/.test(file);
+}
+
 export function isBrowserExposed(name: string): boolean {
   return BROWSER_ENV_PREFIXES.some((p) => name.startsWith(p));
 }
@@ -70,11 +74,12 @@ export function scanProject(root: string): ScanResult {
         finding({ severity: "medium", code: "env-file-committed", file, message: `${file} is not gitignored, so its values are committed`, hint: "add it to .gitignore and rotate the keys it holds" }),
       );
     }
-    if (!isExample) scanText(file, text, findings, refs);
+    if (!isExample) scanText(file, text, findings, refs, { envFile: true });
   }
 
   const envVars: EnvVarUse[] = [...envFiles.entries()]
-    .map(([name, set]) => ({ name, files: [...set].sort(), browserExposed: isBrowserExposed(name) }))
+    // Code that reads a variable first, then the .env files that declare it.
+    .map(([name, set]) => ({ name, files: [...set].sort((a, b) => Number(isEnvFile(a)) - Number(isEnvFile(b)) || a.localeCompare(b)), browserExposed: isBrowserExposed(name) }))
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const v of envVars) {
     if (v.browserExposed && isSecretName(v.name)) {
@@ -98,18 +103,20 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
-function scanText(file: string, text: string, findings: Finding[], refs: Set<string>): void {
+/** In .env files URLs and anon keys are where they belong; only secret keys there are findings. */
+function scanText(file: string, text: string, findings: Finding[], refs: Set<string>, options: { envFile?: boolean } = {}): void {
   const isHistory = file.startsWith("supabase/migrations/") || file.startsWith("dist/");
   const hint = isHistory ? "history is not rewritten: rotate the key or move the value to configuration" : "read it from an env var";
   for (const m of text.matchAll(SUPABASE_PROJECT_URL)) {
     refs.add(m[1]!.toLowerCase());
+    if (options.envFile) continue;
     findings.push(finding({ severity: "low", code: "hardcoded-supabase-url", file, line: lineOf(text, m.index!), message: `hard-coded Supabase project URL (ref ${m[1]})`, hint }));
   }
   const hostPatterns: Array<[RegExp, string]> = [
     ...LOVABLE.hosts.map((h) => [h, "Lovable"] as [RegExp, string]),
     ...BOLT.hosts.map((h) => [h, "Bolt"] as [RegExp, string]),
   ];
-  for (const [pattern, builder] of hostPatterns) {
+  for (const [pattern, builder] of options.envFile ? [] : hostPatterns) {
     for (const m of text.matchAll(new RegExp(pattern.source, "gi"))) {
       findings.push(finding({ severity: "low", code: "hardcoded-builder-url", file, line: lineOf(text, m.index!), message: `hard-coded ${builder} URL ${m[0]}`, hint: "point it at your own domain through an env var" }));
     }
@@ -120,6 +127,7 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
     const ref = typeof payload?.ref === "string" ? payload.ref : undefined;
     if (ref) refs.add(ref);
     const secret = role === "service_role" || role === "supabase_admin";
+    if (options.envFile && !secret) continue;
     findings.push(
       finding({
         severity: secret ? "high" : "medium",
