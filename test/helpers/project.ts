@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import fg from "fast-glob";
 import { sha256, type ProjectFacts, type Step } from "@ownit/core";
 import { defaultMigrationSteps, main, type CliContext } from "ownit";
@@ -63,8 +64,9 @@ export function capturedCli(options: { steps?: (project: ProjectFacts, opts: Rec
   const stderr: string[] = [];
   const ctx: CliContext = {
     cwd: REPO_ROOT,
-    out: (line = "") => stdout.push(line),
-    err: (line = "") => stderr.push(line),
+    // Colour codes out: CI=true makes picocolors colour even without a terminal.
+    out: (line = "") => stdout.push(stripVTControlCharacters(line)),
+    err: (line = "") => stderr.push(stripVTControlCharacters(line)),
     interactive: options.interactive ?? false,
     debug: false,
     confirm: async () => options.answer ?? false,
