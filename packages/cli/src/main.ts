@@ -7,6 +7,7 @@ import { defaultMigrationSteps } from "./pipeline";
 import { registerDetect } from "./commands/detect";
 import { registerMigrate } from "./commands/migrate";
 import { registerRuns } from "./commands/runs";
+import { registerTransform } from "./commands/transform";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("ownit")
@@ -18,6 +19,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDetect(program, ctx);
   registerMigrate(program, ctx);
   registerRuns(program, ctx);
+  registerTransform(program, ctx);
   return program;
 }
 

@@ -1,6 +1,6 @@
 // The shape every codemod under transforms/<name>/index.ts exports. Adding a codemod means adding
 // one folder: the runner discovers them by folder.
-import type { Finding, ProjectFacts } from "@ownit/core";
+import type { Finding, ProjectFacts, StepContext } from "@ownit/core";
 
 export type BuilderTag = "lovable-vite" | "lovable-tanstack" | "bolt" | "base44" | "any";
 
@@ -12,17 +12,20 @@ export interface TransformFile {
 }
 
 export interface TransformApi {
-  /** jscodeshift bound to the right parser for this file (ts for .ts, tsx otherwise). */
+  /** jscodeshift bound to the right parser for this file (ts for .ts/.mts/.cts, tsx otherwise, dts for .d.ts). */
   j: import("jscodeshift").JSCodeshift;
   project: ProjectFacts;
   /** Reports a finding tied to this file (file is filled in when omitted). */
   report(finding: Omit<Finding, "file"> & { file?: string }): void;
+  /** Reads another project file as the plan currently sees it (earlier edits included). */
+  read(path: string): string | undefined;
   options: Record<string, unknown>;
 }
 
 /**
  * A per-file transform returns the new source, or undefined/null when it changes nothing
  * (so the runner counts "unchanged" without diffing). It must be idempotent.
+ * A syntax error thrown while parsing is reported as that file's failure; the run goes on.
  */
 export type FileTransform = (file: TransformFile, api: TransformApi) => string | undefined | null | Promise<string | undefined | null>;
 
@@ -31,13 +34,32 @@ export interface Codemod {
   /** One line for `ownit transform --list`. */
   description: string;
   builders: BuilderTag[];
-  /** Globs (relative to the project root) of the files this transform reads. */
+  /** "cleanup" for removing leftovers (folders, lock files) rather than rewriting code. Default "codemod". */
+  kind?: "codemod" | "cleanup";
+  /** Globs (relative to the project root) of the files `transform` reads. .gitignore'd files, node_modules, dist, build are never listed. */
   files: string[];
+  /**
+   * Optional quick text filter: `transform` is only called for files whose source contains one of
+   * these (a string or a regex). Files that do not mention them count as unchanged without being
+   * parsed, which keeps a 2,000-file project fast.
+   */
+  mentions?: Array<string | RegExp>;
   appliesTo(project: ProjectFacts): boolean;
   transform?: FileTransform;
   /**
    * Project-level edits that are not one file's rewrite (remove a folder, write .env.local,
    * edit package.json beside the code change). Runs after the per-file pass, on the same Changeset.
    */
-  project?(ctx: import("@ownit/core").StepContext): void | Promise<void>;
+  project?(ctx: StepContext): void | Promise<void>;
+}
+
+/** What happened to one file in a codemod's per-file pass. */
+export type FileOutcome =
+  | { path: string; status: "changed" | "unchanged" }
+  | { path: string; status: "skipped" | "failed"; reason: string };
+
+export interface CodemodResult {
+  codemod: string;
+  files: FileOutcome[];
+  counts: { changed: number; unchanged: number; skipped: number; failed: number };
 }

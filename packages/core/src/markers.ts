@@ -9,7 +9,8 @@ export const LOVABLE = {
   dirs: [".lovable"],
   readmeMarkers: ["lovable.dev/projects", "Lovable"],
   supabaseClientFile: "src/integrations/supabase/client.ts",
-  hosts: [/[a-z0-9-]+\.lovable\.app/i, /[a-z0-9-]+\.lovableproject\.com/i],
+  // The lookbehind keeps a scan linear: without it a long run of letters is retried from every offset.
+  hosts: [/(?<![a-z0-9-])[a-z0-9-]+\.lovable\.app/i, /(?<![a-z0-9-])[a-z0-9-]+\.lovableproject\.com/i],
   aiGateway: "ai.gateway.lovable.dev",
 } as const;
 
@@ -21,7 +22,7 @@ export const BOLT = {
   readmeMarkers: ["stackblitz.com", "bolt.new"],
   // Bolt's Supabase migrations open with a /* # Title ... */ block comment.
   migrationHeader: /^\s*\/\*\s*\n?\s*#\s+\S/,
-  hosts: [/[a-z0-9-]+\.bolt\.host/i, /[a-z0-9-]+\.bolt\.new/i],
+  hosts: [/(?<![a-z0-9-])[a-z0-9-]+\.bolt\.host/i, /(?<![a-z0-9-])[a-z0-9-]+\.bolt\.new/i],
   starterPackageNames: ["vite-react-typescript-starter", "bolt-expo-starter", "nextjs-shadcn"],
 } as const;
 

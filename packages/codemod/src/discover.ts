@@ -1,0 +1,58 @@
+// Finding the codemods: every folder under transforms/ with an index.ts that default-exports a
+// Codemod is one. Adding a codemod means adding a folder; nothing is registered by hand.
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { OwnitError, type ProjectFacts } from "@ownit/core";
+import type { Codemod } from "./types";
+
+/** The repository's transforms/ folder. */
+export const TRANSFORMS_DIR = path.resolve(import.meta.dirname, "..", "..", "..", "transforms");
+
+const cache = new Map<string, Promise<Codemod[]>>();
+
+/** Loads one transform folder's index.ts and checks it is a Codemod. */
+export async function loadCodemod(folder: string): Promise<Codemod> {
+  const file = path.join(folder, "index.ts");
+  const mod = (await import(pathToFileURL(file).href)) as { default?: Partial<Codemod> };
+  const c = mod.default;
+  const where = path.relative(process.cwd(), file) || file;
+  if (!c || typeof c !== "object") throw new OwnitError("bad-codemod", `${where} has no default export`, "export default { name, description, builders, files, appliesTo, transform }");
+  if (typeof c.name !== "string" || typeof c.description !== "string" || !Array.isArray(c.files) || typeof c.appliesTo !== "function") {
+    throw new OwnitError("bad-codemod", `${where} does not export a Codemod (name, description, files, appliesTo)`, "see packages/codemod/src/types.ts");
+  }
+  if (typeof c.transform !== "function" && typeof c.project !== "function") {
+    throw new OwnitError("bad-codemod", `${where} has neither transform nor project`, "a codemod rewrites files (transform) or the project (project), or both");
+  }
+  return c as Codemod;
+}
+
+/** Every codemod under dir (default: transforms/), sorted by name. */
+export function loadCodemods(dir: string = TRANSFORMS_DIR): Promise<Codemod[]> {
+  let loaded = cache.get(dir);
+  if (!loaded) {
+    const folders = existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.ts")))
+          .map((e) => e.name)
+          .sort()
+      : [];
+    loaded = Promise.all(folders.map((f) => loadCodemod(path.join(dir, f))));
+    cache.set(dir, loaded);
+    loaded.catch(() => cache.delete(dir));
+  }
+  return loaded;
+}
+
+/** The codemods whose appliesTo accepts this project, in name order. */
+export async function codemodsFor(project: ProjectFacts, dir?: string): Promise<Codemod[]> {
+  return (await loadCodemods(dir)).filter((c) => c.appliesTo(project));
+}
+
+/** One codemod by name, or a clear error listing the names there are. */
+export async function findCodemod(name: string, dir?: string): Promise<Codemod> {
+  const all = await loadCodemods(dir);
+  const found = all.find((c) => c.name === name);
+  if (!found) throw new OwnitError("unknown-transform", `no transform named "${name}"`, `see \`npx ownit transform --list\` (${all.map((c) => c.name).join(", ") || "none installed"})`);
+  return found;
+}
