@@ -1,4 +1,5 @@
 // Human-readable renderings of detection results, plans and runs.
+import path from "node:path";
 import { formatFinding, type Finding, type ProjectFacts, type RunManifest, describeChange, type Plan } from "@ownit/core";
 import { color } from "./context";
 
@@ -44,4 +45,11 @@ export function formatRun(run: RunManifest): string {
   const changed = run.files.length;
   const tag = run.git?.tag ? ` tag ${run.git.tag}` : "";
   return `${run.id}  ${run.status.padEnd(11)} ${run.command.padEnd(9)} ${String(changed).padStart(4)} file(s)${tag}  ${run.summary}`;
+}
+
+/** How to name a project folder in a command the user can paste: relative when inside cwd, absolute otherwise. */
+export function displayPath(cwd: string, target: string): string {
+  const rel = path.relative(cwd, target);
+  if (!rel) return ".";
+  return rel.startsWith("..") || path.isAbsolute(rel) ? target : rel;
 }

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { applyPlan, buildPlan, detectProject, OwnitError, unifiedDiff, formatFinding } from "@ownit/core";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { formatFindings, formatPlan, formatProject } from "../format";
+import { displayPath, formatFindings, formatPlan, formatProject } from "../format";
 
 export interface MigrateOptions {
   yes?: boolean;
@@ -48,7 +48,7 @@ export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions
     ctx.out(color.yellow(`${todos.length} ownit-todo marker(s) left in the code:`));
     for (const t of todos) ctx.out(`  ${formatFinding(t)}`);
   }
-  ctx.out(color.dim(`undo with: npx ownit rollback ${path.relative(ctx.cwd, project.root) || "."} ${run.id}`));
+  ctx.out(color.dim(`undo with: npx ownit rollback ${displayPath(ctx.cwd, project.root)} ${run.id}`));
 }
 
 export function registerMigrate(program: Command, ctx: CliContext): void {

@@ -6,7 +6,7 @@ import { applyPlan, buildPlan, detectProject, OwnitError, unifiedDiff } from "@o
 import { codemodStep, findCodemod, formatCounts, loadCodemods, type CodemodResult } from "@ownit/codemod";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { formatFindings } from "../format";
+import { displayPath, formatFindings } from "../format";
 
 export interface TransformOptions {
   list?: boolean;
@@ -74,7 +74,7 @@ export async function transform(ctx: CliContext, name: string | undefined, paths
   }
   const run = await applyPlan(plan, { command: "transform", summary: `transform ${name}`, allowDirty: opts.allowDirty });
   ctx.out(color.green(`run ${run.id}: ${run.files.length} file(s) changed${run.git?.tag ? `, tagged ${run.git.tag}` : ""}`));
-  ctx.out(color.dim(`undo with: npx ownit rollback ${path.relative(ctx.cwd, project.root) || "."} ${run.id}`));
+  ctx.out(color.dim(`undo with: npx ownit rollback ${displayPath(ctx.cwd, project.root)} ${run.id}`));
   failed();
 }
 
