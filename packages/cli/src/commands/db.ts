@@ -1,0 +1,106 @@
+// `ownit db start|stop|url`: the project's own PostgreSQL (data under .ownit/pg/, loopback only,
+// generated password in a 0600 file), for owners without a server. Also the progress bars and
+// size formatting the database commands (dump, restore, verify) share.
+import path from "node:path";
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { OwnitError, resolveProjectRoot } from "@ownit/core";
+import { localDatabaseUrl, startLocalDatabase, stopLocalDatabase, type ProgressListener, type TableProgress } from "@ownit/db";
+import type { CliContext } from "../context";
+import { color } from "../context";
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export interface TableBars {
+  listener: ProgressListener | undefined;
+  stop(): void;
+}
+
+/**
+ * One progress bar per table (rows and bytes), drawn on stderr when someone watches the terminal;
+ * nothing otherwise (pipes, CI and tests get the summary lines only).
+ */
+export function tableBars(ctx: CliContext): TableBars {
+  if (!ctx.interactive) return { listener: undefined, stop() {} };
+  const multi = new cliProgress.MultiBar(
+    {
+      format: `{table} ${color.cyan("{bar}")} {percentage}% | {rowsText} rows | {bytesText}`,
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const width = 32;
+  const payload = (e: TableProgress) => ({
+    table: e.table.length > width ? `${e.table.slice(0, width - 1)}…` : e.table.padEnd(width),
+    rowsText: formatCount(e.rows),
+    bytesText: formatBytes(e.bytes),
+  });
+  const listener: ProgressListener = (e) => {
+    const byBytes = e.totalBytes !== undefined;
+    const total = Math.max((byBytes ? e.totalBytes : e.totalRows) ?? 0, 1);
+    const value = byBytes ? e.bytes : e.rows;
+    let bar = bars.get(e.table);
+    if (!bar) {
+      bar = multi.create(total, 0, payload(e));
+      bars.set(e.table, bar);
+    }
+    if (e.done) bar.setTotal(Math.max(value, 1));
+    bar.update(e.done ? Math.max(value, 1) : Math.min(value, total), payload(e));
+  };
+  return { listener, stop: () => multi.stop() };
+}
+
+/** The exported project's folder (as `ownit runs` finds it: nested ZIP exports included). */
+function projectRoot(ctx: CliContext, project: string | undefined): string {
+  return resolveProjectRoot(path.resolve(ctx.cwd, project ?? ".")).root;
+}
+
+export function registerDb(program: Command, ctx: CliContext): void {
+  const db = program.command("db").description("a PostgreSQL of the project's own, under .ownit/pg/ (for owners without a server)");
+
+  db.command("start")
+    .description("start the project's local PostgreSQL (created on first use) and print its connection string")
+    .option("--project <dir>", "project folder", ".")
+    .option("--prefer <kind>", "which PostgreSQL binaries: system (installed) or embedded (the npm package)")
+    .action(async (opts: { project?: string; prefer?: "system" | "embedded" }) => {
+      if (opts.prefer && !["system", "embedded"].includes(opts.prefer)) throw new OwnitError("bad-option", `--prefer ${opts.prefer} is not system or embedded`, "pass --prefer system or --prefer embedded");
+      const local = await startLocalDatabase(projectRoot(ctx, opts.project), { prefer: opts.prefer });
+      ctx.out(`${local.started ? color.green("started") : "already running:"} PostgreSQL ${local.version} on 127.0.0.1:${local.port}, data in ${path.relative(ctx.cwd, local.dir) || local.dir}`);
+      ctx.out(local.url);
+    });
+
+  db.command("stop")
+    .description("stop the project's local PostgreSQL (its data stays)")
+    .option("--project <dir>", "project folder", ".")
+    .action((opts: { project?: string }) => {
+      const stopped = stopLocalDatabase(projectRoot(ctx, opts.project));
+      ctx.out(stopped ? "stopped" : "not running");
+    });
+
+  db.command("url")
+    .description("print the connection string of the project's local database (it includes the password)")
+    .option("--project <dir>", "project folder", ".")
+    .action((opts: { project?: string }) => {
+      const local = localDatabaseUrl(projectRoot(ctx, opts.project));
+      if (!local) throw new OwnitError("no-local-db", "this project has no local database yet", "start one with `npx ownit db start`");
+      ctx.out(local.url);
+      if (!local.running) ctx.err(color.yellow("not running: start it with `npx ownit db start`"));
+    });
+}

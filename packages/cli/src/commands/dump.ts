@@ -1,0 +1,84 @@
+// `ownit dump --from <postgres-url>`: the builder's database into a portable export folder.
+import path from "node:path";
+import type { Command } from "commander";
+import { OwnitError, redactUrl } from "@ownit/core";
+import { dumpDatabase } from "@ownit/db";
+import type { CliContext } from "../context";
+import { color } from "../context";
+import { formatFindings } from "../format";
+import { formatBytes, formatCount, tableBars } from "./db";
+import { runBase44Dump, type Base44DumpCliOptions } from "./dump-base44";
+
+export interface DumpCliOptions {
+  from: string;
+  out: string;
+  schemas?: string;
+  storageKey?: string;
+  storageKeyEnv?: string;
+  storageUrl?: string;
+  jobs: string;
+  force?: boolean;
+}
+
+export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCliOptions): Promise<void> {
+  if (opts.from === "base44") return runBase44Dump(ctx, opts);
+  const jobs = Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new OwnitError("bad-option", `--jobs ${opts.jobs} is not a positive whole number`, "pass e.g. --jobs 2");
+  let storageKey = opts.storageKey;
+  if (opts.storageKeyEnv) {
+    storageKey = process.env[opts.storageKeyEnv];
+    if (!storageKey) throw new OwnitError("storage-key-missing", `--storage-key-env ${opts.storageKeyEnv}: that variable is not set`, `export ${opts.storageKeyEnv}=<service-role key> first`);
+  }
+  const out = path.resolve(ctx.cwd, opts.out);
+  ctx.out(`dumping ${redactUrl(opts.from)} into ${path.relative(ctx.cwd, out) || out}`);
+  const bars = tableBars(ctx);
+  let result;
+  try {
+    result = await dumpDatabase({
+      from: opts.from,
+      out,
+      schemas: opts.schemas?.split(",").map((s) => s.trim()).filter(Boolean),
+      jobs,
+      storage: storageKey ? { key: storageKey, url: opts.storageUrl } : undefined,
+      force: opts.force,
+      onProgress: bars.listener,
+    });
+  } finally {
+    bars.stop();
+  }
+  const m = result.manifest;
+  ctx.out(
+    color.green(
+      `dumped ${m.tables.length} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)}${m.storage ? `, ${m.storage.length} storage file(s)` : ""} in ${(result.durationMs / 1000).toFixed(1)} s`,
+    ),
+  );
+  ctx.out(`  source      ${m.source.kind} ${m.source.location} (PostgreSQL ${m.source.serverVersion}), snapshot ${m.snapshotTime}`);
+  ctx.out(`  schemas     ${m.schemas.join(", ")}${m.tables.some((t) => !m.schemas.includes(t.schema)) ? ` + ${m.tables.filter((t) => !m.schemas.includes(t.schema)).map((t) => `${t.schema}.${t.name}`).join(", ")}` : ""}`);
+  ctx.out(`  sequences   ${m.sequences.length}`);
+  for (const line of formatFindings(result.findings)) ctx.out(line);
+  const rel = path.relative(ctx.cwd, result.dir) || ".";
+  ctx.out(color.dim(`next: npx ownit restore ${rel} --to <postgres-url>   (or: cd ${rel} && psql <postgres-url> -f restore.sql)`));
+}
+
+export function registerDump(program: Command, ctx: CliContext): void {
+  program
+    .command("dump")
+    .description("copy a Supabase (Lovable/Bolt) or PostgreSQL database into a portable export folder, in one consistent snapshot")
+    .requiredOption("--from <url>", "source connection string: the direct connection or session pooler (not the transaction pooler on port 6543); or `base44` for a Base44 app over its API")
+    .option("--out <dir>", "export folder to write", "./ownit-export")
+    .option("--schemas <list>", "app schemas, comma-separated (default: every schema that is not Supabase's)")
+    .option("--storage-key <key>", "service-role key: also download the files in Supabase Storage (visible in the process list: prefer --storage-key-env)")
+    .option("--storage-key-env <var>", "environment variable holding the service-role key")
+    .option("--storage-url <url>", "Storage API address (default: https://<project-ref>.supabase.co/storage/v1)")
+    .option("--jobs <n>", "parallel connections reading the snapshot", "2")
+    .option("--force", "replace the export folder if it exists")
+    .option("--app-id <id>", "--from base44: the app's id (default: the one the project names)")
+    .option("--token-env <var>", "--from base44: variable holding the app owner's API key (default BASE44_API_KEY)")
+    .option("--token <key>", "--from base44: the API key itself (visible in the process list: prefer --token-env)")
+    .option("--server-url <url>", "--from base44: API server (default https://app.base44.com)")
+    .option("--entities <list>", "--from base44: entity names the code does not show, comma-separated")
+    .option("--files", "--from base44: also download the files records point at")
+    .option("--data-env <env>", "--from base44: prod (default) or dev (the app's test data)")
+    .option("--project <dir>", "--from base44: the exported project, for entity names and schemas (default: this folder)")
+    .action((opts: DumpCliOptions & Base44DumpCliOptions) => dump(ctx, opts));
+}

@@ -1,0 +1,91 @@
+// `ownit restore <export-dir> --to <postgres-url>`: an export into a database, in one
+// transaction, as a run of the project so `ownit rollback` can drop what it created. Without --to
+// it offers the project's own local PostgreSQL (`ownit db`).
+import path from "node:path";
+import type { Command } from "commander";
+import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
+import { localDatabaseUrl, readExport, restoreExport, startLocalDatabase, undoRestore } from "@ownit/db";
+import type { CliContext } from "../context";
+import { color } from "../context";
+import { formatBytes, formatCount, tableBars } from "./db";
+import { databaseUndoers } from "./runs";
+
+/** The ledger's kind for a restore; rollback finds its undo by it. */
+export const RESTORE_ACTION = "postgres-restore";
+
+export interface RestoreCliOptions {
+  to?: string;
+  local?: boolean;
+  allowNonempty?: boolean;
+  project?: string;
+  prefer?: "system" | "embedded";
+}
+
+async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
+  if (opts.to) return { url: opts.to, local: false };
+  let useLocal = opts.local === true;
+  if (!useLocal) {
+    if (!ctx.interactive) throw new OwnitError("no-target", "restore needs a database to restore into", "pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (.ownit/pg/)");
+    useLocal = await ctx.confirm(`No --to given. Start a PostgreSQL of this project's own (data in ${path.join(root, ".ownit/pg")}) and restore into it?`);
+    if (!useLocal) throw new OwnitError("no-target", "nothing restored: no database to restore into", "pass --to postgres://user:password@host:5432/dbname");
+  }
+  const local = await startLocalDatabase(root, { prefer: opts.prefer });
+  ctx.out(`${local.started ? "started" : "using"} the project's PostgreSQL ${local.version} on 127.0.0.1:${local.port} (data in ${path.relative(ctx.cwd, local.dir) || local.dir})`);
+  return { url: local.url, local: true };
+}
+
+export async function restore(ctx: CliContext, exportDir: string, opts: RestoreCliOptions): Promise<void> {
+  const dir = path.resolve(ctx.cwd, exportDir);
+  const folder = readExport(dir);
+  const { root } = resolveProjectRoot(path.resolve(ctx.cwd, opts.project ?? "."));
+  const target = await targetUrl(ctx, root, opts);
+  // A restore changes no file of the project, so uncommitted work does not stand in its way.
+  const run = Run.start(root, { command: "restore", summary: `restore ${path.basename(dir)} into ${redactUrl(target.url)}`, allowDirty: true });
+  const bars = tableBars(ctx);
+  try {
+    const result = await restoreExport(dir, target.url, { allowNonEmpty: opts.allowNonempty, onProgress: bars.listener });
+    bars.stop();
+    const action: DatabaseAction = { kind: RESTORE_ACTION, target: result.target, objects: result.created, databaseSettings: result.databaseSettings, exportDir: dir, local: target.local };
+    run.recordDatabase(action);
+    run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
+    ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
+    ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
+    ctx.out(`  run         ${run.id}`);
+    const shown = target.local ? "$(npx ownit db url)" : result.target;
+    ctx.out(color.dim(`check it:  npx ownit verify ${path.relative(ctx.cwd, dir) || "."} --against ${shown}`));
+    ctx.out(color.dim(`undo it:   npx ownit rollback ${path.relative(ctx.cwd, root) || "."} ${run.id}`));
+  } catch (error) {
+    bars.stop();
+    run.abort(error);
+    throw error;
+  }
+}
+
+/** The connection string to undo a restore with: --db-url, the local server's, or the recorded one if it needs no password. */
+function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): string {
+  if (typeof opts.dbUrl === "string") return opts.dbUrl;
+  if (action.local && typeof opts.root === "string") {
+    const local = localDatabaseUrl(opts.root);
+    if (local) return local.url;
+  }
+  if (!action.target.includes(`:${REDACTED}@`)) return action.target;
+  throw new OwnitError("undo-needs-url", `the restore into ${action.target} is recorded without its password`, "pass the connection string: npx ownit rollback --db-url postgres://user:password@host:5432/dbname");
+}
+
+databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
+  if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
+  await undoRestore(undoUrl(action, opts), { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] });
+});
+
+export function registerRestore(program: Command, ctx: CliContext): void {
+  program
+    .command("restore")
+    .description("load an export into a PostgreSQL database in one transaction (a run: `ownit rollback` drops what it created)")
+    .argument("<export-dir>", "the folder `ownit dump` wrote")
+    .option("--to <url>", "connection string of an empty database to restore into")
+    .option("--local", "restore into the project's own PostgreSQL (.ownit/pg/), started if needed")
+    .option("--allow-nonempty", "restore into a database that already holds objects")
+    .option("--project <dir>", "project folder whose run ledger records the restore", ".")
+    .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
+    .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
+}

@@ -1,0 +1,286 @@
+// `ownit dump`: a Supabase (or any PostgreSQL) database into a portable export folder. One
+// REPEATABLE READ READ ONLY transaction exports its snapshot; pg_dump (schema) and parallel COPY
+// connections (rows, streamed to disk with their checksums) all join that snapshot, so everything
+// describes one moment and nothing is ever written to the source. The folder is built beside the
+// destination and moved into place only when complete.
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type pg from "pg";
+import { OwnitError, finding, redactUrl, sortFindings, TOOL_VERSION, type Finding } from "@ownit/core";
+import { appSchemas, existingSchemas, existingTables, foreignEnums, listExtensions, listSequences, listTables, schemaObjects, type Scope } from "./catalog";
+import { collatableColumns, copyTableOut, pinSession } from "./checksum";
+import { connect, describeServer, refuseTransactionPooler, serverVersion } from "./connection";
+import {
+  dataFileName,
+  DATA_DIR,
+  EXPORT_FORMAT_VERSION,
+  POST_DATA_FILE,
+  SCHEMA_FILE,
+  writeFindings,
+  writeManifest,
+  type ExportManifest,
+  type ExtensionEntry,
+  type StorageEntry,
+  type TableEntry,
+} from "./export-format";
+import { findClientBinary } from "./pg-binaries";
+import { runPgDump } from "./pg-dump";
+import { portableSchema, summarizeDropped, type PortableSchema } from "./portable-schema";
+import { supabasePrelude } from "./prelude";
+import { tableReporter, type ProgressListener } from "./progress";
+import { sourceFindings } from "./source-findings";
+import { quoteIdent } from "./sql";
+import { downloadStorageObjects, storageUrlFor, type StorageObject } from "./storage";
+import { CARRIED_AUTH_TABLES, CARRIED_STORAGE_TABLES, PLATFORM_EXTENSIONS_SKIPPED, SUPABASE_ONLY_EXTENSIONS } from "./supabase-objects";
+
+export interface DumpOptions {
+  /** Source connection string (direct connection or session pooler). */
+  from: string;
+  /** Export folder to create. */
+  out: string;
+  /** App schemas to dump (default: every schema that is not PostgreSQL's or Supabase's). */
+  schemas?: string[];
+  /** Parallel COPY connections, all on one snapshot (default 2). */
+  jobs?: number;
+  /** Download Storage files with this key (service role), from url or the project's Storage API. */
+  storage?: { key: string; url?: string };
+  /** Replace an existing export folder. */
+  force?: boolean;
+  /** pg_dump to use instead of the one found by the server's version. */
+  pgDump?: string;
+  onProgress?: ProgressListener;
+}
+
+export interface DumpResult {
+  dir: string;
+  manifest: ExportManifest;
+  findings: Finding[];
+  rows: number;
+  bytes: number;
+  durationMs: number;
+}
+
+/** Memory each reading session may sort with (rows are read in primary-key order). */
+export const DUMP_WORK_MEM = "64MB";
+
+/** Session settings for reading: no server-side timeout may cut a long COPY or an idle snapshot holder. */
+async function readerSession(client: pg.Client): Promise<void> {
+  await client.query(`SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET lock_timeout = 0; SET work_mem = '${DUMP_WORK_MEM}'`);
+  await pinSession(client);
+}
+
+/** pg_dump's pattern for one exact name (patterns treat * ? and . specially outside quotes). */
+function exactPattern(...names: string[]): string {
+  return names.map((n) => `"${n.replace(/"/g, '""')}"`).join(".");
+}
+
+function prepareOutput(outDir: string, force: boolean | undefined): string {
+  if (existsSync(outDir) && readdirSync(outDir).length) {
+    if (!force) throw new OwnitError("export-exists", `${outDir} already exists and is not empty`, "pass another --out, or --force to replace it");
+  }
+  const work = `${outDir}.partial-${randomBytes(3).toString("hex")}`;
+  mkdirSync(path.join(work, DATA_DIR), { recursive: true });
+  return work;
+}
+
+/** CREATE EXTENSION for a plain PostgreSQL source (no Supabase prelude). */
+function extensionStatements(extensions: ExtensionEntry[]): string {
+  return extensions
+    .map((e) => `${e.schema === "public" ? "" : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)};\n`}CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.schema)};`)
+    .join("\n");
+}
+
+export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
+  const started = Date.now();
+  refuseTransactionPooler(options.from);
+  const outDir = path.resolve(options.out);
+  const work = prepareOutput(outDir, options.force);
+  const clients: pg.Client[] = [];
+  let failedTable: string | undefined;
+  try {
+    const main = await connect(options.from, "source");
+    clients.push(main);
+    await readerSession(main);
+    await main.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const { rows: snap } = await main.query<{ id: string; at: Date }>("select pg_export_snapshot() as id, now() as at");
+    const snapshot = snap[0]!.id;
+    const version = await serverVersion(main);
+    const pgDump = options.pgDump ?? findClientBinary("pg_dump", version.major).path;
+
+    // What to take: the app's schemas whole, and from auth/storage the tables the app relies on.
+    const schemas = options.schemas ?? (await appSchemas(main));
+    if (options.schemas) {
+      const found = await existingSchemas(main, options.schemas);
+      const absent = options.schemas.filter((s) => !found.includes(s));
+      if (absent.length) throw new OwnitError("schema-not-found", `schema ${absent.join(", ")} not found in ${describeServer(options.from)}`, "list the app's schemas with --schemas, e.g. --schemas public");
+    }
+    if (!schemas.length) throw new OwnitError("no-app-schemas", `${describeServer(options.from)} has no app schema to dump`, "name them with --schemas");
+    const authTables = await existingTables(main, CARRIED_AUTH_TABLES);
+    const kind: ExportManifest["source"]["kind"] = authTables.some((t) => t.name === "users") ? "supabase" : "postgres";
+    let storageTables = await existingTables(main, CARRIED_STORAGE_TABLES);
+    if (storageTables.length) {
+      const { rows } = await main.query<{ n: number }>("select count(*)::int as n from storage.buckets");
+      if (!rows[0]!.n) storageTables = [];
+    }
+    const scope: Scope = { schemas, tables: [...authTables, ...storageTables] };
+    const tables = await listTables(main, scope);
+    const sequences = await listSequences(main, scope);
+    const allExtensions = await listExtensions(main);
+    const skip = new Set<string>([...Object.keys(SUPABASE_ONLY_EXTENSIONS), ...PLATFORM_EXTENSIONS_SKIPPED]);
+    const extensions = allExtensions.filter((e) => !skip.has(e.name));
+    const enums = await foreignEnums(main, scope);
+    const objects = await schemaObjects(main, scope);
+    const findings: Finding[] = kind === "supabase" ? await sourceFindings(main, schemas, allExtensions) : [];
+    const storageObjects: StorageObject[] = storageTables.length
+      ? (await main.query<StorageObject>("select bucket_id as bucket, name from storage.objects where name is not null order by 1, 2")).rows
+      : [];
+    const collatable = await collatableColumns(main, tables);
+
+    // More connections on the same snapshot, for parallel COPY.
+    const jobs = Math.max(1, Math.min(options.jobs ?? 2, tables.length || 1));
+    for (let i = 1; i < jobs; i++) {
+      const worker = await connect(options.from, "source");
+      clients.push(worker);
+      await readerSession(worker);
+      await worker.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      await worker.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+    }
+
+    // Schema: pg_dump of the app schemas, and of the carried auth/storage tables, before and after the data.
+    const dumpArgs = ["--schema-only", "--no-owner", "--quote-all-identifiers"];
+    const appSelection = schemas.flatMap((s) => ["--schema", exactPattern(s)]);
+    const tableSelection = scope.tables.flatMap((t) => ["--table", exactPattern(t.schema, t.name)]);
+    const pgDumpRun = (section: string, selection: string[]) =>
+      selection.length ? runPgDump({ binary: pgDump, url: options.from, snapshot, args: [...dumpArgs, `--section=${section}`, ...selection] }) : Promise.resolve("");
+    const schemaDumps = Promise.all([pgDumpRun("pre-data", tableSelection), pgDumpRun("pre-data", appSelection), pgDumpRun("post-data", appSelection), pgDumpRun("post-data", tableSelection)]);
+
+    // Rows: each table streamed to its file, hashed on the way, largest tables first.
+    const entries = new Map<string, TableEntry>();
+    const queue = [...tables];
+    const copyWorker = async (client: pg.Client) => {
+      for (let table = queue.shift(); table; table = queue.shift()) {
+        const key = `${table.schema}.${table.name}`;
+        const file = dataFileName(table.schema, table.name);
+        // Totals are estimates here: the table's size on disk (COPY text is of a similar size) and the planner's row count.
+        const progress = tableReporter(options.onProgress, { phase: "dump", table: key, totalRows: table.estimatedRows || undefined, totalBytes: table.sizeBytes || undefined });
+        try {
+          const counts = await copyTableOut(client, table, collatable.get(key) ?? new Set(), createWriteStream(path.join(work, file)), (r, b) => progress.add(r, b));
+          entries.set(key, { schema: table.schema, name: table.name, file, columns: table.columns, primaryKey: table.primaryKey, ...counts });
+        } catch (error) {
+          queue.length = 0; // the other connections stop after their current table
+          throw Object.assign(error as object, { table: key });
+        }
+        progress.done();
+      }
+    };
+    const storageDownload = options.storage && storageObjects.length ? downloadStorage(options, storageObjects, work) : Promise.resolve(undefined);
+    // Everything settles before the folder is kept or removed, so nothing writes into it afterwards.
+    const [dumpsDone, copiesDone, storageDone] = await Promise.allSettled([schemaDumps, Promise.allSettled(clients.map(copyWorker)), storageDownload]);
+    const copyErrors = copiesDone.status === "fulfilled" ? copiesDone.value.flatMap((r) => (r.status === "rejected" ? [r.reason as { table: string; code?: string }] : [])) : [];
+    if (copyErrors.length) {
+      // The server's own error (e.g. 57P01, backend terminated) explains more than the follow-on
+      // "not queryable" of another connection that died with it.
+      const cause = copyErrors.find((e) => e.code) ?? copyErrors[0]!;
+      failedTable = cause.table;
+      throw cause;
+    }
+    for (const outcome of [copiesDone, dumpsDone, storageDone]) if (outcome.status === "rejected") throw outcome.reason;
+    const dumps = (dumpsDone as PromiseFulfilledResult<string[]>).value;
+    const storage = (storageDone as PromiseFulfilledResult<Awaited<typeof storageDownload>>).value;
+    for (const client of clients) await client.query("COMMIT");
+
+    const [authPre, appPre, appPost, authPost] = dumps.map((text) => portableSchema(text)) as [PortableSchema, PortableSchema, PortableSchema, PortableSchema];
+    const rewrites = [authPre, appPre, appPost, authPost];
+    const source = redactUrl(options.from);
+    const snapshotTime = snap[0]!.at.toISOString();
+    const prelude = kind === "supabase" ? supabasePrelude({ extensions, storageFunctions: storageTables.length > 0, enums }) : extensionStatements(extensions);
+    writeFileSync(
+      path.join(work, SCHEMA_FILE),
+      [
+        `-- Schema of ${source} (PostgreSQL ${version.version}) at ${snapshotTime}, exported by ownit ${TOOL_VERSION}.`,
+        `-- Loads on stock PostgreSQL 14 or newer. Constraints, indexes, triggers and policies are in`,
+        `-- ${POST_DATA_FILE}, applied after the rows so triggers do not fire on them.`,
+        appPre.header.trim(),
+        "",
+        prelude,
+        authPre.sql,
+        appPre.sql,
+      ].join("\n"),
+    );
+    const deferred = rewrites.flatMap((r) => r.deferred);
+    writeFileSync(
+      path.join(work, POST_DATA_FILE),
+      [
+        `-- Constraints, indexes, triggers and policies of ${source}: applied after the rows of ${SCHEMA_FILE}'s tables are in.`,
+        "SELECT pg_catalog.set_config('search_path', '', false);",
+        "SET check_function_bodies = false;",
+        authPost.sql,
+        appPost.sql,
+        ...deferred,
+        "",
+      ].join("\n"),
+    );
+
+    if (storageObjects.length && !options.storage) {
+      const buckets = [...new Set(storageObjects.map((o) => o.bucket))];
+      findings.push(finding({ severity: "medium", code: "storage-not-downloaded", message: `${storageObjects.length} file(s) in Storage bucket(s) ${buckets.join(", ")} were not downloaded`, hint: "dump again with --storage-key <service-role key> to take the files too" }));
+    }
+    if (storage) {
+      findings.push(finding({ severity: "info", code: "storage-downloaded", message: `${storage.entries.length} file(s) from Supabase Storage saved under storage/`, hint: "serve them from your own object store or disk; the storage.objects rows still name them" }));
+      for (const f of storage.failures) findings.push(finding({ severity: "medium", code: "storage-file-missing", message: `storage file ${f.bucket}/${f.name} could not be downloaded (${f.reason})`, hint: "its row is kept; fetch the file by hand if you still need it" }));
+    }
+    const allFindings = sortFindings([...findings, ...rewrites.flatMap((r) => r.findings), ...summarizeDropped(rewrites.flatMap((r) => r.dropped))]);
+
+    const tableEntries = tables.map((t) => entries.get(`${t.schema}.${t.name}`)!).sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`));
+    const manifest: ExportManifest = {
+      formatVersion: EXPORT_FORMAT_VERSION,
+      toolVersion: TOOL_VERSION,
+      source: { kind, location: source, serverVersion: version.version },
+      snapshotTime,
+      schemas,
+      tables: tableEntries,
+      sequences,
+      extensions,
+      objects,
+      ...(storage ? { storage: storage.entries } : {}),
+    };
+    writeFindings(work, allFindings);
+    writeManifest(work, manifest);
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
+    renameSync(work, outDir);
+    return {
+      dir: outDir,
+      manifest,
+      findings: allFindings,
+      rows: tableEntries.reduce((n, t) => n + t.rowCount, 0),
+      bytes: tableEntries.reduce((n, t) => n + t.bytes, 0),
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    if (error instanceof OwnitError) throw error;
+    const message = (error as Error).message?.split("\n")[0] ?? String(error);
+    const cut = /terminat|ECONNRESET|not queryable|connection error/i.test(message);
+    throw new OwnitError(
+      "dump-failed",
+      `dump of ${describeServer(options.from)} failed${failedTable ? ` while reading ${failedTable}` : ""}: ${cut ? `the connection was cut (${message})` : message}; nothing was written`,
+      "run the dump again",
+      { cause: error },
+    );
+  } finally {
+    for (const client of clients) await client.end().catch(() => {});
+  }
+}
+
+async function downloadStorage(options: DumpOptions, objects: StorageObject[], dir: string): Promise<{ entries: StorageEntry[]; failures: { bucket: string; name: string; reason: string }[] }> {
+  const baseUrl = options.storage!.url ?? storageUrlFor(options.from);
+  if (!baseUrl) throw new OwnitError("storage-url-unknown", "cannot tell the Storage API address from this connection string", "pass --storage-url https://<project-ref>.supabase.co/storage/v1");
+  const result = await downloadStorageObjects({ baseUrl, key: options.storage!.key, objects, dir });
+  const unreachable = result.failures.find((f) => ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT"].includes(f.reason));
+  if (unreachable && result.failures.length === objects.length) {
+    throw new OwnitError("storage-unreachable", `the Storage API at ${baseUrl} cannot be reached (${unreachable.reason})`, "check --storage-url, or dump without --storage-key to skip the files");
+  }
+  return result;
+}
+

@@ -1,0 +1,286 @@
+// Restoring an export: into an empty database (unless allowed otherwise), in one transaction so a
+// failure anywhere (a bad statement, a cut connection) leaves the target exactly as it was. Order:
+// schema.sql (prelude, tables, functions), every table's rows by COPY, post-data.sql (constraints,
+// indexes, triggers, policies), sequences. Triggers do not exist while rows load, so they cannot
+// fire twice; session_replication_role = replica is set too where the role may. What the restore
+// created is returned so a run can drop it again (undoRestore).
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { OwnitError, redactUrl } from "@ownit/core";
+import { connect, describeServer, serverVersion } from "./connection";
+import { LOAD_SETTINGS, readExport, type ExportFolder } from "./export-format";
+import { created, databaseSettings, DROP_ORDER, inventory, itemKey, userObjects, type InventoryItem } from "./inventory";
+import { tableReporter, type ProgressListener } from "./progress";
+import { qualified, quoteIdent, quoteLiteral } from "./sql";
+
+/** The oldest PostgreSQL the prelude and pg_dump's output are written for. */
+export const MIN_TARGET_MAJOR = 14;
+/** Session memory for the post-data step: index builds sort, foreign-key checks join. */
+export const RESTORE_MAINTENANCE_WORK_MEM = "256MB";
+export const RESTORE_WORK_MEM = "64MB";
+
+
+export interface RestoreOptions {
+  /** Restore into a database that already holds objects (its own objects stay untouched). */
+  allowNonEmpty?: boolean;
+  onProgress?: ProgressListener;
+}
+
+export interface RestoreResult {
+  /** Redacted connection string. */
+  target: string;
+  serverVersion: string;
+  tables: number;
+  rows: number;
+  bytes: number;
+  durationMs: number;
+  /** What the restore created ("schema \"auth\"", "table \"public\".\"profiles\"", "role \"anon\""), for undo. */
+  created: string[];
+  /** Database-level settings it added (ALTER DATABASE … SET), for undo. */
+  databaseSettings: string[];
+  /** Whether session_replication_role = replica was allowed (it is superuser-only). */
+  replicationRole: boolean;
+}
+
+/** The 1-based line of a character position in a script. */
+function lineOf(text: string, position: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < position - 1; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+/** Errors that mean the server connection went away (backend terminated, socket closed). */
+const CONNECTION_LOST = ["57P01", "57P02", "57P03", "ECONNRESET", "EPIPE"];
+
+class RestoreStepError extends Error {
+  constructor(
+    readonly step: string,
+    readonly cause: unknown,
+  ) {
+    super(step);
+  }
+}
+
+async function runScript(client: pg.Client, sql: string, file: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    const position = Number((error as { position?: string }).position);
+    throw new RestoreStepError(position ? `${file} line ${lineOf(sql, position)}` : file, error);
+  }
+}
+
+/** Bytes and rows passing into a COPY, for the progress bar. */
+function counter(onChunk: (rows: number, bytes: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      let rows = 0;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+      onChunk(rows, chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
+async function checkTarget(client: pg.Client, folder: ExportFolder, url: string, allowNonEmpty: boolean): Promise<{ version: string; before: InventoryItem[] }> {
+  const version = await serverVersion(client);
+  if (version.major < MIN_TARGET_MAJOR) {
+    throw new OwnitError("target-too-old", `${describeServer(url)} runs PostgreSQL ${version.version}; the export needs ${MIN_TARGET_MAJOR} or newer`, "restore into a newer server (`ownit db start` runs one locally)");
+  }
+  const wanted = (folder.manifest.extensions ?? []).map((e) => e.name);
+  if (wanted.length) {
+    const { rows } = await client.query<{ name: string; available: boolean; trusted: boolean; installed: boolean; superuser: boolean }>(
+      `select w.name, count(v.name) > 0 as available, coalesce(bool_or(v.trusted), false) as trusted,
+              exists (select 1 from pg_extension x where x.extname = w.name) as installed,
+              (select rolsuper from pg_roles where rolname = current_user) as superuser
+         from unnest($1::text[]) as w(name) left join pg_available_extension_versions v on v.name = w.name
+        group by w.name order by w.name`,
+      [wanted],
+    );
+    const unavailable = rows.filter((r) => !r.available && !r.installed).map((r) => r.name);
+    if (unavailable.length) {
+      throw new OwnitError("extension-unavailable", `${describeServer(url)} cannot create extension(s) ${unavailable.join(", ")}, which the export needs`, "install them on that server first (their packages for its PostgreSQL version), or restore into a server that has them");
+    }
+    // Untrusted extensions need a superuser; an admin can create them first and the restore uses them.
+    const needAdmin = rows.filter((r) => !r.installed && !r.trusted && !r.superuser).map((r) => r.name);
+    if (needAdmin.length) {
+      const schemaOf = (name: string) => folder.manifest.extensions!.find((e) => e.name === name)!.schema;
+      throw new OwnitError(
+        "extension-needs-superuser",
+        `only a superuser can create extension(s) ${needAdmin.join(", ")} on ${describeServer(url)}, and the restoring role is not one`,
+        `have an admin run ${needAdmin.map((n) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schemaOf(n))}; CREATE EXTENSION ${quoteIdent(n)} SCHEMA ${quoteIdent(schemaOf(n))};`).join(" ")} in that database, then restore again`,
+      );
+    }
+  }
+  const before = await inventory(client);
+  const existing = userObjects(before);
+  if (existing.length && !allowNonEmpty) {
+    const shown = existing.slice(0, 4).map(itemKey).join(", ");
+    throw new OwnitError("target-not-empty", `${describeServer(url)} is not empty: ${existing.length} object(s) already there (${shown}${existing.length > 4 ? ", …" : ""})`, "restore into an empty database (e.g. `createdb app_restored`), or pass --allow-nonempty to add to it");
+  }
+  return { version: version.version, before };
+}
+
+function failure(url: string, error: unknown): OwnitError {
+  const step = error instanceof RestoreStepError ? error.step : undefined;
+  const cause = error instanceof RestoreStepError ? error.cause : error;
+  const e = cause as { code?: string; message?: string };
+  const message = String(e.message ?? cause).split("\n")[0]!;
+  const where = `restore into ${describeServer(url)} failed${step ? ` at ${step}` : ""}`;
+  const cut = CONNECTION_LOST.includes(e.code ?? "") || /Connection terminated|connection.*(closed|ended)|not queryable|EPIPE/i.test(message);
+  const hint =
+    e.code === "42501" ? "restore as the database's owner (or a superuser): creating roles and extensions needs those rights"
+    : e.code === "42P07" || e.code === "42710" || e.code === "42723" ? "the target already has that object: restore into an empty database"
+    : cut ? "the connection was cut mid-restore; start it again"
+    : "fix the cause above and restore again";
+  return new OwnitError("restore-failed", `${where}: ${cut ? `the connection was cut (${message})` : message}; nothing was restored, the target is as it was`, hint, { cause });
+}
+
+/**
+ * Restores an export folder into the database at targetUrl, in one transaction. Refuses a
+ * non-empty target unless allowNonEmpty. No process globals: usable from any caller.
+ */
+export async function restoreExport(exportDir: string, targetUrl: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+  const started = Date.now();
+  const folder = readExport(exportDir);
+  const client = await connect(targetUrl, "target");
+  try {
+    await client.query("SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_min_messages = warning");
+    const { version, before } = await checkTarget(client, folder, targetUrl, options.allowNonEmpty ?? false);
+    const settingsBefore = await databaseSettings(client);
+    let replicationRole = false;
+    let rows = 0;
+    let bytes = 0;
+    let createdItems: InventoryItem[] = [];
+    let settingsAdded: string[] = [];
+    try {
+      await client.query("BEGIN");
+      await client.query("SAVEPOINT replication_role");
+      try {
+        await client.query("SET LOCAL session_replication_role = replica");
+        await client.query("RELEASE SAVEPOINT replication_role");
+        replicationRole = true;
+      } catch {
+        // Not a superuser: triggers are created after the rows anyway (post-data.sql), so none fire.
+        await client.query("ROLLBACK TO SAVEPOINT replication_role");
+        await client.query("RELEASE SAVEPOINT replication_role");
+      }
+      // Memory for building indexes and checking foreign keys after the load (this session only).
+      await client.query(`SET LOCAL maintenance_work_mem = '${RESTORE_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${RESTORE_WORK_MEM}'`);
+      await runScript(client, folder.schemaSql, "schema.sql");
+      await client.query(LOAD_SETTINGS.join("\n"));
+      const existed = new Set(before.filter((i) => i.kind === "table").map((i) => `${i.schema}.${i.name}`));
+      for (const table of folder.manifest.tables) {
+        const key = `${table.schema}.${table.name}`;
+        const progress = tableReporter(options.onProgress, { phase: "restore", table: key, totalRows: table.rowCount, totalBytes: table.bytes });
+        // Rows of a table created in this transaction can be written frozen: nobody else can
+        // see them before the commit, and readers later need not set hint bits on every page.
+        const freeze = existed.has(key) ? "" : " WITH (FREEZE)";
+        const copy = client.query(copyFrom(`COPY ${qualified(table.schema, table.name)} (${table.columns.map(quoteIdent).join(", ")}) FROM STDIN${freeze}`));
+        try {
+          await pipeline(createReadStream(path.join(folder.dir, table.file), { highWaterMark: 1024 * 1024 }), counter((r, b) => progress.add(r, b)), copy);
+        } catch (error) {
+          throw new RestoreStepError(`the rows of ${key}`, error);
+        }
+        progress.done();
+        rows += table.rowCount;
+        bytes += table.bytes;
+      }
+      if (folder.postDataSql) await runScript(client, folder.postDataSql, "post-data.sql");
+      for (const s of folder.manifest.sequences) {
+        await client.query(`SELECT pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`);
+      }
+      createdItems = created(before, await inventory(client));
+      settingsAdded = (await databaseSettings(client)).filter((s) => !settingsBefore.includes(s));
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw failure(targetUrl, error);
+    }
+    // Planner statistics for the new tables (outside the transaction: it changes no data).
+    for (const table of folder.manifest.tables) await client.query(`ANALYZE ${qualified(table.schema, table.name)}`).catch(() => {});
+    return {
+      target: redactUrl(targetUrl),
+      serverVersion: version,
+      tables: folder.manifest.tables.length,
+      rows,
+      bytes,
+      durationMs: Date.now() - started,
+      created: undoList(createdItems),
+      databaseSettings: settingsAdded,
+      replicationRole,
+    };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Created objects worth dropping one by one: objects inside a created schema go with the schema. */
+function undoList(items: InventoryItem[]): string[] {
+  const newSchemas = new Set(items.filter((i) => i.kind === "schema").map((i) => i.schema));
+  return items
+    .filter((i) => i.kind === "schema" || i.schema === null || !newSchemas.has(i.schema))
+    .sort((a, b) => DROP_ORDER.indexOf(b.kind as (typeof DROP_ORDER)[number]) - DROP_ORDER.indexOf(a.kind as (typeof DROP_ORDER)[number]))
+    .map(itemKey);
+}
+
+function parseItem(entry: string): { kind: string; id: string } {
+  const kind = [...DROP_ORDER].sort((a, b) => b.length - a.length).find((k) => entry.startsWith(`${k} `));
+  if (!kind) throw new OwnitError("ledger-corrupt", `unknown object "${entry}" in the restore's record`, "drop it by hand");
+  return { kind, id: entry.slice(kind.length + 1) };
+}
+
+export interface UndoResult {
+  dropped: string[];
+  /** Roles still in use elsewhere in the cluster, left in place. */
+  kept: string[];
+}
+
+/**
+ * Drops what a restore created (the list restoreExport returned), in one transaction; then the
+ * roles it created, each on its own (a role other databases use stays, and is reported).
+ */
+export async function undoRestore(targetUrl: string, record: { created: string[]; databaseSettings?: string[] }): Promise<UndoResult> {
+  const items = record.created.map(parseItem);
+  const order = (k: string) => DROP_ORDER.indexOf(k as (typeof DROP_ORDER)[number]);
+  const objects = items.filter((i) => i.kind !== "role").sort((a, b) => order(a.kind) - order(b.kind));
+  const roles = items.filter((i) => i.kind === "role");
+  const client = await connect(targetUrl, "target");
+  const dropped: string[] = [];
+  const kept: string[] = [];
+  try {
+    await client.query("BEGIN");
+    try {
+      for (const item of objects) {
+        await client.query(`DROP ${item.kind.toUpperCase()} IF EXISTS ${item.id} CASCADE`);
+        dropped.push(`${item.kind} ${item.id}`);
+      }
+      for (const setting of record.databaseSettings ?? []) {
+        await client.query(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET ${setting.replace(/[^a-z_]/gi, "")}', current_database()); END $$`);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw new OwnitError("undo-failed", `dropping what the restore created in ${describeServer(targetUrl)} failed: ${(error as Error).message.split("\n")[0]}; nothing was dropped`, "check the connection and that you connect as the role that restored");
+    }
+    for (const role of roles) {
+      try {
+        await client.query("BEGIN");
+        await client.query(`DROP OWNED BY ${role.id} CASCADE`);
+        await client.query(`DROP ROLE IF EXISTS ${role.id}`);
+        await client.query("COMMIT");
+        dropped.push(`role ${role.id}`);
+      } catch {
+        await client.query("ROLLBACK").catch(() => {});
+        kept.push(role.id);
+      }
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return { dropped, kept };
+}

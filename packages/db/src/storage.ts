@@ -1,0 +1,100 @@
+// Files in Supabase Storage, downloaded through the Storage API (GET /object/<bucket>/<path> with
+// the service-role key) into the export's storage/<bucket>/<path>. Which files exist comes from
+// storage.objects in the dump's snapshot. Each file is streamed to disk with its sha256; a file
+// that cannot be fetched is reported, not fatal (objects whose bytes are gone are common).
+import { createHash } from "node:crypto";
+import { createWriteStream, mkdirSync } from "node:fs";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { OwnitError } from "@ownit/core";
+import { STORAGE_DIR, type StorageEntry } from "./export-format";
+import { parseConnectionUrl } from "./connection";
+
+export interface StorageObject {
+  bucket: string;
+  name: string;
+}
+
+export interface StorageFailure extends StorageObject {
+  reason: string;
+}
+
+export interface StorageDownload {
+  /** e.g. https://<ref>.supabase.co/storage/v1 */
+  baseUrl: string;
+  /** The service-role key (or a secret key): it can read private buckets. */
+  key: string;
+  objects: StorageObject[];
+  /** The export folder; files go under storage/. */
+  dir: string;
+  concurrency?: number;
+  onFile?: (object: StorageObject, bytes: number) => void;
+}
+
+/** https://<ref>.supabase.co/storage/v1 from a Supabase connection string (direct or pooler). */
+export function storageUrlFor(databaseUrl: string): string | undefined {
+  const p = parseConnectionUrl(databaseUrl);
+  const direct = /^db\.([a-z0-9]{20})\.supabase\.co$/.exec(p.host);
+  const pooled = /\.pooler\.supabase\.com$/.test(p.host) ? /^[^.]+\.([a-z0-9]{20})$/.exec(p.user) : null;
+  const ref = direct?.[1] ?? pooled?.[1];
+  return ref ? `https://${ref}.supabase.co/storage/v1` : undefined;
+}
+
+/** The export-relative path of an object, refusing names that would escape the folder. */
+export function storagePath(object: StorageObject): string | undefined {
+  const segments = [object.bucket, ...object.name.split("/")];
+  if (segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0"))) return undefined;
+  return path.posix.join(STORAGE_DIR, ...segments);
+}
+
+function objectUrl(baseUrl: string, object: StorageObject): string {
+  const encoded = object.name.split("/").map(encodeURIComponent).join("/");
+  return `${baseUrl.replace(/\/+$/, "")}/object/${encodeURIComponent(object.bucket)}/${encoded}`;
+}
+
+async function downloadOne(options: StorageDownload, object: StorageObject): Promise<StorageEntry> {
+  const file = storagePath(object);
+  if (!file) throw new Error("its name would leave the export folder");
+  const response = await fetch(objectUrl(options.baseUrl, object), { headers: { Authorization: `Bearer ${options.key}`, apikey: options.key } });
+  if (response.status === 401 || response.status === 403) {
+    throw new OwnitError("storage-unauthorized", `the Storage API refused the key (HTTP ${response.status})`, "pass the project's service-role key (Project Settings → API) with --storage-key");
+  }
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  const abs = path.join(options.dir, file);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream), tap, createWriteStream(abs));
+  options.onFile?.(object, bytes);
+  return { bucket: object.bucket, name: object.name, file, bytes, sha256: hash.digest("hex") };
+}
+
+/** Downloads every object, a few at a time. A refused key stops everything; other failures are listed. */
+export async function downloadStorageObjects(options: StorageDownload): Promise<{ entries: StorageEntry[]; failures: StorageFailure[] }> {
+  const entries: StorageEntry[] = [];
+  const failures: StorageFailure[] = [];
+  const queue = [...options.objects];
+  const worker = async () => {
+    for (let object = queue.shift(); object; object = queue.shift()) {
+      try {
+        entries.push(await downloadOne(options, object));
+      } catch (error) {
+        if (error instanceof OwnitError) throw error;
+        const cause = (error as { cause?: { code?: string } }).cause?.code;
+        failures.push({ ...object, reason: cause ?? (error as Error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  entries.sort((a, b) => a.file.localeCompare(b.file));
+  return { entries, failures };
+}

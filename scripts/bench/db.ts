@@ -1,0 +1,178 @@
+// `npm run bench:db`: how fast and how lean ownit moves a database, against PostgreSQL's own tools
+// in the same run. Builds a Supabase-shaped source of at least 1 GB (fixtures/db/source's schema,
+// generated rows), then times `ownit dump` + `ownit restore` + `ownit verify` (each a separate
+// ownit process, peak RSS measured) against `pg_dump -Fd -j2` + `pg_restore -j2` of the same
+// database, and prints the ratio. Targets: ratio <= 1.0, peak RSS <= 200 MB. Everything it makes
+// lives in one temp folder, deleted at the end.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
+import { findClientBinary, findServerBinaries, startLocalServer, type LocalServer } from "@ownit/db";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const OWNIT_BIN = path.join(ROOT, "packages", "cli", "bin", "ownit.mjs");
+const SOURCE_SQL = path.join(ROOT, "fixtures", "db", "source");
+/** Free space the run needs in the temp folder: source, two restored copies, two dumps. */
+const NEEDED_BYTES = 8e9;
+const TARGET_BYTES = 1e9;
+
+/** Row counts of the generated data; sized so the database passes TARGET_BYTES. */
+const SCALE = { users: 100_000, projects: 250_000, tasks: 1_500_000, activity: 2_500_000, messages: 400_000 };
+
+// A bcrypt hash shared by the generated users (hashing 100k passwords would dominate the build).
+const GENERATED_SQL = `
+SET search_path = public, extensions;
+SET session_replication_role = replica; -- bulk load: no webhook or handle_new_user per row
+INSERT INTO auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+SELECT '00000000-0000-0000-0000-000000000000', md5('bench-user-' || i)::uuid, 'authenticated', 'authenticated', 'user' || i || '@example.com',
+       '$2a$06$W4p0m7tQe0Q1QqfB2x0x9uJ3m4bH0pC9mX1tqGQF6c2v5yQ3m0e5K', now(), '{"provider": "email", "providers": ["email"]}',
+       jsonb_build_object('display_name', 'User ' || i, 'locale', (ARRAY['en', 'fr', 'ja', 'pt'])[1 + i % 4]), now() - i * interval '1 minute', now()
+FROM generate_series(1, ${SCALE.users}) AS i;
+INSERT INTO auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
+SELECT md5('bench-user-' || i), md5('bench-user-' || i)::uuid, jsonb_build_object('sub', md5('bench-user-' || i), 'email', 'user' || i || '@example.com'), 'email', now(), now()
+FROM generate_series(1, ${SCALE.users}) AS i;
+INSERT INTO public.profiles (id, display_name, bio) SELECT md5('bench-user-' || i)::uuid, 'User ' || i, repeat('Bio text ', 1 + i % 20) FROM generate_series(1, ${SCALE.users}) AS i;
+INSERT INTO public.user_roles (user_id, role) SELECT md5('bench-user-' || i)::uuid, 'user' FROM generate_series(1, ${SCALE.users}) AS i;
+INSERT INTO public.projects (id, owner_id, name, description, tags, settings, budget, progress, due_on, created_at, updated_at)
+SELECT md5('bench-project-' || i)::uuid, md5('bench-user-' || (1 + i % ${SCALE.users}))::uuid, 'Project ' || i || ' ✓',
+       repeat('Plan the launch, write the copy, ship it. ', 1 + i % 12), ARRAY['tag' || i % 7, 'q' || i % 4],
+       jsonb_build_object('theme', (ARRAY['dark', 'light'])[1 + i % 2], 'notify', i % 3 = 0, 'limits', jsonb_build_array(i % 10, i % 100)),
+       (i % 100000) * 1.25, (i % 1000) / 1000.0, date '2025-01-01' + i % 365, now() - i * interval '5 minutes', now()
+FROM generate_series(1, ${SCALE.projects}) AS i;
+INSERT INTO public.tasks (id, project_id, user_id, title, status, priority, estimate_hours, labels, created_at, completed_at)
+SELECT md5('bench-task-' || i)::uuid, md5('bench-project-' || (1 + i % ${SCALE.projects}))::uuid, md5('bench-user-' || (1 + i % ${SCALE.users}))::uuid,
+       'Task ' || i || ': follow up with the customer about the proposal', (ARRAY['todo', 'in_progress', 'done']::public.task_status[])[1 + i % 3],
+       1 + i % 5, (i % 13) * 0.5, ARRAY[i % 3, i % 11], now() - i * interval '10 seconds', CASE WHEN i % 3 = 2 THEN localtimestamp END
+FROM generate_series(1, ${SCALE.tasks}) AS i;
+INSERT INTO public.activity_log (user_id, action, payload, created_at)
+SELECT md5('bench-user-' || (1 + i % ${SCALE.users}))::uuid, (ARRAY['page_view', 'click', 'task_created', 'login', 'export'])[1 + i % 5],
+       jsonb_build_object('path', '/projects/' || (i % 5000), 'ms', i % 1000, 'ua', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)', 'n', i),
+       timestamptz '2025-01-01 00:00:00+00' + i * interval '2 seconds'
+FROM generate_series(1, ${SCALE.activity}) AS i;
+INSERT INTO public.messages (room, sender_id, body, sent_at)
+SELECT 'room-' || (i % 500), md5('bench-user-' || (1 + i % ${SCALE.users}))::uuid, 'Message ' || i || ' — see you tomorrow 👋', timestamptz '2025-06-01 00:00:00+00' + i * interval '3 seconds'
+FROM generate_series(1, ${SCALE.messages}) AS i;
+SET session_replication_role = origin;
+ANALYZE;
+`;
+
+interface Timed {
+  seconds: number;
+  maxRssMb?: number;
+}
+
+function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ seconds: number; stderr: string }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) reject(new Error(`${path.basename(program)} ${args[0] ?? ""} exited ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`));
+      else resolve({ seconds, stderr });
+    });
+  });
+}
+
+/** Runs the ownit CLI in its own process and reads that process's peak RSS as it exits. */
+async function ownit(...args: string[]): Promise<Timed> {
+  const script = `process.on("exit", () => process.stderr.write("ownit-max-rss-kb " + process.resourceUsage().maxRSS + "\\n")); process.argv.splice(1, 0, "ownit"); await import(${JSON.stringify(pathToFileURL(OWNIT_BIN).href)});`;
+  const { seconds, stderr } = await run(process.execPath, ["--input-type=module", "-e", script, ...args], { ...process.env, CI: "1" });
+  const kb = Number(/ownit-max-rss-kb (\d+)/.exec(stderr)?.[1]);
+  return { seconds, maxRssMb: kb / 1024 };
+}
+
+async function query<T>(url: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function fmt(seconds: number): string {
+  return `${seconds.toFixed(1).padStart(6)} s`;
+}
+
+async function main(): Promise<void> {
+  const tmp = os.tmpdir();
+  const { bavail, bsize } = statfsSync(tmp);
+  if (bavail * bsize < NEEDED_BYTES) throw new Error(`bench:db needs ${(NEEDED_BYTES / 1e9).toFixed(0)} GB free in ${tmp}; ${(bavail * bsize / 1e9).toFixed(1)} GB available`);
+  const work = mkdtempSync(path.join(tmp, "ownit-bench-db-"));
+  const servers: LocalServer[] = [];
+  try {
+    const binaries = findServerBinaries({ prefer: "system" });
+    const settings = { max_wal_size: "4GB", checkpoint_timeout: "30min", shared_buffers: "256MB", maintenance_work_mem: "256MB", synchronous_commit: "off" };
+    const [sourceServer, targetServer] = await Promise.all([
+      startLocalServer({ dir: path.join(work, "source-pg"), binaries, settings }),
+      startLocalServer({ dir: path.join(work, "target-pg"), binaries, settings }),
+    ]);
+    servers.push(sourceServer, targetServer);
+    await query(sourceServer.url(), "CREATE DATABASE app");
+    const source = sourceServer.url("app");
+    console.log(`building a Supabase-shaped source on PostgreSQL ${binaries.version} …`);
+    const built = process.hrtime.bigint();
+    const client = new pg.Client({ connectionString: source });
+    await client.connect();
+    for (const file of ["01-platform.sql", "02-app.sql"]) await client.query(readFileSync(path.join(SOURCE_SQL, file), "utf8"));
+    await client.query(GENERATED_SQL);
+    await client.end();
+    const [{ size, rows }] = await query<{ size: string; rows: string }>(
+      source,
+      "select pg_database_size(current_database())::text as size, (select sum(n_live_tup) from pg_stat_user_tables)::text as rows",
+    );
+    console.log(`source: ${(Number(size) / 1e9).toFixed(2)} GB, ${Number(rows).toLocaleString("en-US")} rows, built in ${(Number(process.hrtime.bigint() - built) / 1e9).toFixed(0)} s`);
+    if (Number(size) < TARGET_BYTES) throw new Error(`the generated database is ${size} bytes, under ${TARGET_BYTES}: raise SCALE`);
+    // Both contestants read from a warm cache.
+    await query(source, "select count(*) from public.activity_log union all select count(*) from public.tasks union all select count(*) from public.projects");
+
+    // ownit: dump, restore, verify.
+    await query(targetServer.url(), "CREATE DATABASE ownit_target");
+    const exportDir = path.join(work, "ownit-export");
+    const ownitTarget = targetServer.url("ownit_target");
+    // The restore is a run; its ledger goes to a throwaway project.
+    const projectDir = mkdtempSync(path.join(work, "project-"));
+    writeFileSync(path.join(projectDir, "package.json"), '{ "name": "bench-app" }\n');
+    const dump = await ownit("dump", "--from", source, "--out", exportDir, "--jobs", "2");
+    const restore = await ownit("restore", exportDir, "--to", ownitTarget, "--project", projectDir);
+    const verify = await ownit("verify", exportDir, "--against", ownitTarget, "--jobs", "2");
+
+    // Baseline: pg_dump -Fd -j2 and pg_restore -j2 of the same database.
+    const pgDump = findClientBinary("pg_dump", binaries.major).path;
+    const pgRestore = findClientBinary("pg_restore").path;
+    await query(targetServer.url(), "CREATE DATABASE baseline_target");
+    const dumpDir = path.join(work, "pg_dump-dir");
+    const baselineDump = await run(pgDump, ["-Fd", "-j2", "-f", dumpDir, "-d", source]);
+    const baselineRestore = await run(pgRestore, ["-j2", "--no-owner", "--no-privileges", "-d", targetServer.url("baseline_target"), dumpDir]);
+
+    const ownitTotal = dump.seconds + restore.seconds + verify.seconds;
+    const baselineTotal = baselineDump.seconds + baselineRestore.seconds;
+    const peak = Math.max(dump.maxRssMb!, restore.maxRssMb!, verify.maxRssMb!);
+    console.log("");
+    console.log(`ownit dump        ${fmt(dump.seconds)}   peak RSS ${dump.maxRssMb!.toFixed(0)} MB`);
+    console.log(`ownit restore     ${fmt(restore.seconds)}   peak RSS ${restore.maxRssMb!.toFixed(0)} MB`);
+    console.log(`ownit verify      ${fmt(verify.seconds)}   peak RSS ${verify.maxRssMb!.toFixed(0)} MB`);
+    console.log(`ownit total       ${fmt(ownitTotal)}   (dump + restore + verify)`);
+    console.log(`pg_dump -Fd -j2   ${fmt(baselineDump.seconds)}`);
+    console.log(`pg_restore -j2    ${fmt(baselineRestore.seconds)}`);
+    console.log(`baseline total    ${fmt(baselineTotal)}   (dump + restore, no verification)`);
+    console.log("");
+    console.log(`ratio ownit / baseline: ${(ownitTotal / baselineTotal).toFixed(2)}  (target <= 1.00)`);
+    console.log(`ownit peak RSS:         ${peak.toFixed(0)} MB  (target <= 200 MB)`);
+  } finally {
+    for (const server of servers) await server.stop().catch(() => {});
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
