@@ -1,0 +1,90 @@
+// Settings from the environment (every variable is listed, with a comment, in .env.example) and
+// the app's own facts that ownit generated from the Base44 export (app.config.json).
+import { existsSync } from "node:fs";
+import appConfigJson from "./app.config.json";
+
+/** One entity as the export described it: its table, its declared fields and its access rules. */
+export interface EntityConfig {
+  table: string;
+  /** The jsonb column that keeps fields the schema does not declare. */
+  overflowColumn?: string;
+  required: string[];
+  /** Field-level rules from the schema (`properties.<field>.rls`): who sees a field, who writes it. */
+  fieldRules?: Record<string, { read?: unknown; write?: unknown }>;
+  /** Base44's `rls` block, verbatim: true/false or Mongo-style conditions per operation. */
+  rls?: Record<string, unknown>;
+}
+
+export interface AppConfig {
+  appId: string;
+  appName: string;
+  userEntity: string;
+  entities: Record<string, EntityConfig>;
+}
+
+export const appConfig = appConfigJson as AppConfig;
+
+export interface Settings {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** The public URL of the app (reset links, absolute file URLs); derived from each request when unset. */
+  appUrl?: string;
+  staticDir: string;
+  allowSignup: boolean;
+  sessionDays: number;
+  storage:
+    | { driver: "local"; dir: string }
+    | { driver: "s3"; endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; publicUrl?: string };
+  llm?: { baseUrl: string; apiKey?: string; model: string; imageModel: string };
+  smtp?: { url: string; from: string };
+}
+
+/** Local runs read .env (variables already set win); deployed servers get their settings from the host. */
+export function loadDotEnv(file = ".env"): void {
+  if (existsSync(file) && typeof process.loadEnvFile === "function") process.loadEnvFile(file);
+}
+
+function flag(value: string | undefined): boolean {
+  return /^(1|true|yes|on)$/i.test(value ?? "");
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, why: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set: ${why} (see .env.example)`);
+  return value;
+}
+
+/** Reads the settings; a missing required variable stops the server with a line naming it. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const driver = (env.STORAGE_DRIVER ?? "local").toLowerCase();
+  let storage: Settings["storage"];
+  if (driver === "s3") {
+    const why = "STORAGE_DRIVER=s3 needs it";
+    storage = {
+      driver: "s3",
+      endpoint: required(env, "S3_ENDPOINT", why),
+      region: env.S3_REGION || "us-east-1",
+      bucket: required(env, "S3_BUCKET", why),
+      accessKeyId: required(env, "S3_ACCESS_KEY_ID", why),
+      secretAccessKey: required(env, "S3_SECRET_ACCESS_KEY", why),
+      publicUrl: env.S3_PUBLIC_URL || undefined,
+    };
+  } else if (driver === "local") {
+    storage = { driver: "local", dir: env.UPLOAD_DIR || "uploads" };
+  } else {
+    throw new Error(`STORAGE_DRIVER=${driver} is not a storage this server knows: use local or s3`);
+  }
+  return {
+    port: Number(env.PORT || 3000),
+    host: env.HOST || "0.0.0.0",
+    databaseUrl: required(env, "DATABASE_URL", "the server keeps every record in PostgreSQL"),
+    appUrl: env.APP_URL ? env.APP_URL.replace(/\/$/, "") : undefined,
+    staticDir: env.STATIC_DIR || "dist",
+    allowSignup: flag(env.ALLOW_SIGNUP),
+    sessionDays: Number(env.SESSION_DAYS || 30),
+    storage,
+    llm: env.LLM_API_KEY || env.LLM_BASE_URL ? { baseUrl: (env.LLM_BASE_URL || "https://api.openai.com/v1").replace(/\/$/, ""), apiKey: env.LLM_API_KEY || undefined, model: env.LLM_MODEL || "gpt-4o-mini", imageModel: env.LLM_IMAGE_MODEL || "gpt-image-1" } : undefined,
+    smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM || "no-reply@localhost" } : undefined,
+  };
+}

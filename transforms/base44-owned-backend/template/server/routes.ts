@@ -1,0 +1,283 @@
+// The HTTP API, on the paths Base44's SDK called (`/api/apps/<appId>/entities/…`, `/auth/…`,
+// `/integration-endpoints/Core/…`, `/functions/…`), so the owned client in src/api keeps the
+// same wire protocol; plus /api/health, the sign-in pages, uploaded files, and the built SPA
+// with history fallback, so one process serves the whole app.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type pg from "pg";
+import { RESET_TTL_HOURS, SESSION_COOKIE } from "./auth";
+import { appConfig, type Settings } from "./config";
+import { badRequest, forbidden, HttpError, notFound, notProvided, unauthorized } from "./errors";
+import { unconverted } from "./functions/index";
+import type { UploadedFile } from "./integrations";
+import { loginPage, resetPage } from "./pages";
+import { isAdmin, type Actor, type UserRecord } from "./rules";
+import { bindRequest, type Services } from "./service-client";
+import { LOCAL_FILES_ROUTE } from "./storage";
+
+type Env = { Variables: { user?: UserRecord; token?: string } };
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  return m?.[1];
+}
+
+function actorOf(c: Context<Env>): Actor {
+  const user = c.get("user");
+  return user ? { kind: "user", user } : { kind: "anonymous" };
+}
+
+function requireUser(c: Context<Env>): UserRecord {
+  const user = c.get("user");
+  if (!user) throw unauthorized();
+  return user;
+}
+
+async function jsonBody(c: Context<Env>): Promise<unknown> {
+  const text = await c.req.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("the request body is not JSON");
+  }
+}
+
+function jsonParam(value: string | undefined, name: string): unknown {
+  if (value === undefined || value === "") return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw badRequest(`the ${name} parameter is not JSON`);
+  }
+}
+
+function intParam(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw badRequest(`"${value}" is not a number`);
+  return n;
+}
+
+function fieldsParam(value: string | undefined): string[] | undefined {
+  return value ? value.split(",").map((f) => f.trim()).filter(Boolean) : undefined;
+}
+
+function origin(c: Context<Env>, settings: Settings): string {
+  if (settings.appUrl) return settings.appUrl;
+  const url = new URL(c.req.url);
+  const proto = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() || url.protocol.replace(":", "");
+  const host = c.req.header("x-forwarded-host") || url.host;
+  return `${proto}://${host}`;
+}
+
+/** Integration input: JSON, or multipart with files read into memory (as the SDK sends File values). */
+async function integrationInput(c: Context<Env>): Promise<Record<string, unknown>> {
+  if (!(c.req.header("content-type") ?? "").startsWith("multipart/form-data")) return ((await jsonBody(c)) ?? {}) as Record<string, unknown>;
+  const form = await c.req.parseBody({ all: false });
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(form)) {
+    if (value instanceof File) out[key] = { name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) } satisfies UploadedFile;
+    else if (typeof value === "string") out[key] = /^[[{]/.test(value) ? (jsonParam(value, key) as unknown) : value;
+  }
+  return out;
+}
+
+export function createApp(services: Services, settings: Settings, pool: pg.Pool): Hono<Env> {
+  const { store, auth, integrations } = services;
+  const app = new Hono<Env>();
+  const secure = (c: Context<Env>) => origin(c, settings).startsWith("https://");
+  // Emailed links never take their host from the request: a forged Host header would send the
+  // victim's one-time token to someone else's site.
+  const linkBase = () => {
+    if (!settings.appUrl) throw notProvided("emailed sign-in links", "set APP_URL to the app's public URL (links in emails are built from it)");
+    return settings.appUrl;
+  };
+
+  app.onError((error, c) => {
+    // `detail` too: Base44's backend answered errors that way, and some apps read it.
+    if (error instanceof HttpError) return c.json({ message: error.message, detail: error.message, code: error.code }, error.status as 400);
+    console.error(error);
+    return c.json({ message: "internal server error", code: "internal" }, 500);
+  });
+
+  // Who is asking: the session cookie, or a bearer token (auth.setToken / server-to-server).
+  app.use("/api/*", async (c, next) => {
+    const token = bearer(c.req.header("authorization")) ?? getCookie(c, SESSION_COOKIE);
+    const user = await auth.userForToken(token);
+    if (user) {
+      c.set("user", user);
+      c.set("token", token);
+    }
+    await next();
+  });
+
+  app.get("/api/health", async (c) => {
+    try {
+      await pool.query("SELECT 1");
+      return c.json({ status: "ok" });
+    } catch {
+      return c.json({ status: "database unreachable" }, 503);
+    }
+  });
+
+  app.get("/api/login", (c) => c.html(loginPage(appConfig.appName, appConfig.appId)));
+  app.get("/api/reset-password", (c) => c.html(resetPage(appConfig.appName, appConfig.appId)));
+
+  if (settings.storage.driver === "local") {
+    const dir = settings.storage.dir;
+    mkdirSync(dir, { recursive: true });
+    app.use(`${LOCAL_FILES_ROUTE}/*`, serveStatic({ root: dir, rewriteRequestPath: (p) => p.slice(LOCAL_FILES_ROUTE.length) }));
+  }
+
+  // Layout B apps ask for the app's public settings before anything else.
+  app.get("/api/apps/public/prod/public-settings/by-id/:appId", (c) => c.json({ id: appConfig.appId, public_settings: {} }));
+  app.post("/api/app-logs/:appId/log-user-in-app/:page", (c) => {
+    console.info(JSON.stringify({ event: "page_view", page: c.req.param("page"), user: c.get("user")?.id ?? null, at: new Date().toISOString() }));
+    return c.json({ success: true });
+  });
+
+  const api = new Hono<Env>();
+
+  // --- auth ---------------------------------------------------------------------------------
+  const startSession = (c: Context<Env>, token: string, expires: Date) =>
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", path: "/", secure: secure(c), expires });
+
+  api.get("/entities/User/me", (c) => c.json(requireUser(c)));
+  api.put("/entities/User/me", async (c) => {
+    const user = requireUser(c);
+    return c.json(await store.update(store.userEntity, actorOf(c), user.id, await jsonBody(c), { profileOnly: true }));
+  });
+  api.post("/auth/login", async (c) => {
+    const body = ((await jsonBody(c)) ?? {}) as Record<string, unknown>;
+    const { user, token, expires } = await auth.login(body.email, body.password);
+    startSession(c, token, expires);
+    return c.json({ access_token: token, user });
+  });
+  api.post("/auth/logout", async (c) => {
+    await auth.endSession(c.get("token"));
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.json({ success: true });
+  });
+  api.post("/auth/register", async (c) => {
+    const user = await auth.register(((await jsonBody(c)) ?? {}) as Record<string, unknown>, settings.allowSignup);
+    const { token, expires } = await auth.startSession(user.id);
+    startSession(c, token, expires);
+    return c.json({ access_token: token, user });
+  });
+  api.post("/auth/reset-password-request", async (c) => {
+    const { email } = ((await jsonBody(c)) ?? {}) as { email?: unknown };
+    if (typeof email !== "string" || !email) throw badRequest("email is required");
+    linkBase();
+    if (!settings.smtp) throw notProvided("password reset by email", "set SMTP_URL and MAIL_FROM, or have an admin run `npm run users -- reset-link <email>`");
+    const user = await auth.userByEmail(email);
+    if (user && !user.disabled) {
+      const token = await auth.createResetToken(user.id, RESET_TTL_HOURS.reset);
+      const link = `${linkBase()}/api/reset-password?token=${encodeURIComponent(token)}`;
+      await integrations.mail(user.email, `Set your password for ${appConfig.appName}`, `<p>Open this link to set your password (it works once, for an hour):</p><p><a href="${link}">${link}</a></p>`);
+    }
+    // The same answer either way: this endpoint must not tell who has an account.
+    return c.json({ success: true });
+  });
+  api.post("/auth/reset-password", async (c) => {
+    const body = ((await jsonBody(c)) ?? {}) as Record<string, unknown>;
+    const user = await auth.resetPassword(body.reset_token, body.new_password);
+    const { token, expires } = await auth.startSession(user.id);
+    startSession(c, token, expires);
+    return c.json({ success: true, access_token: token, user });
+  });
+  api.post("/auth/change-password", async (c) => {
+    const user = requireUser(c);
+    const body = ((await jsonBody(c)) ?? {}) as Record<string, unknown>;
+    await auth.changePassword(user, body.current_password, body.new_password);
+    const { token, expires } = await auth.startSession(user.id);
+    startSession(c, token, expires);
+    return c.json({ success: true });
+  });
+  const inviteUser = async (c: Context<Env>) => {
+    const me = requireUser(c);
+    if (!isAdmin({ kind: "user", user: me })) throw forbidden("only an admin may invite users");
+    const body = ((await jsonBody(c)) ?? {}) as Record<string, unknown>;
+    if (typeof body.user_email !== "string") throw badRequest("user_email is required");
+    if (!settings.smtp) throw notProvided("inviting by email", "set SMTP_URL and MAIL_FROM, or run `npm run users -- create <email>` then `reset-link <email>`");
+    linkBase();
+    const user = await auth.createUser({ email: body.user_email, role: typeof body.role === "string" ? body.role : "user" });
+    const token = await auth.createResetToken(user.id, RESET_TTL_HOURS.invite);
+    const link = `${linkBase()}/api/reset-password?token=${encodeURIComponent(token)}`;
+    await integrations.mail(user.email, `You are invited to ${appConfig.appName}`, `<p>Open this link to set your password and sign in:</p><p><a href="${link}">${link}</a></p>`);
+    return c.json(user);
+  };
+  // auth.inviteUser and (SDK 0.8.50+) users.inviteUser.
+  api.post("/users/invite-user", inviteUser);
+  api.post("/runtime/users/invite-user", inviteUser);
+  for (const otp of ["/auth/verify-otp", "/auth/resend-otp"]) {
+    api.post(otp, () => {
+      throw notProvided(`one-time codes (${otp})`, "users sign in with email and password; reset links replace codes");
+    });
+  }
+
+  // --- entities -----------------------------------------------------------------------------
+  const listOptions = (c: Context<Env>) => ({
+    query: jsonParam(c.req.query("q"), "q"),
+    sort: c.req.query("sort") || undefined,
+    limit: intParam(c.req.query("limit")),
+    skip: intParam(c.req.query("skip")),
+    fields: fieldsParam(c.req.query("fields")),
+  });
+  api.get("/entities/:entity", async (c) => c.json(await store.list(c.req.param("entity"), actorOf(c), listOptions(c))));
+  api.get("/entities/:entity/count", async (c) => c.json({ count: await store.count(c.req.param("entity"), actorOf(c), jsonParam(c.req.query("q"), "q")) }));
+  api.get("/entities/:entity/v2/list", async (c) =>
+    c.json(await store.page(c.req.param("entity"), actorOf(c), { ...listOptions(c), cursor: c.req.query("cursor") || undefined, distinct: c.req.query("distinct") || undefined })),
+  );
+  api.post("/entities/:entity", async (c) => c.json(await store.create(c.req.param("entity"), actorOf(c), await jsonBody(c))));
+  api.post("/entities/:entity/bulk", async (c) => c.json(await store.createMany(c.req.param("entity"), actorOf(c), await jsonBody(c))));
+  api.put("/entities/:entity/bulk", async (c) => c.json(await store.bulkUpdate(c.req.param("entity"), actorOf(c), await jsonBody(c))));
+  api.patch("/entities/:entity/update-many", async (c) => {
+    const body = ((await jsonBody(c)) ?? {}) as { query?: unknown; data?: unknown };
+    return c.json(await store.updateMany(c.req.param("entity"), actorOf(c), body.query, body.data));
+  });
+  api.delete("/entities/:entity", async (c) => c.json(await store.deleteMany(c.req.param("entity"), actorOf(c), await jsonBody(c))));
+  for (const unsupported of ["upsert", "aggregate", "import"]) {
+    api.post(`/entities/:entity/${unsupported}`, (c) => {
+      throw notProvided(`${c.req.param("entity")}.${unsupported === "import" ? "importEntities" : unsupported}`, "use create/update (or bulkCreate/bulkUpdate) instead");
+    });
+  }
+  api.get("/entities/:entity/:id", async (c) => c.json(await store.get(c.req.param("entity"), actorOf(c), c.req.param("id"))));
+  api.put("/entities/:entity/:id", async (c) => c.json(await store.update(c.req.param("entity"), actorOf(c), c.req.param("id"), await jsonBody(c))));
+  api.delete("/entities/:entity/:id", async (c) => c.json(await store.remove(c.req.param("entity"), actorOf(c), c.req.param("id"))));
+
+  // --- integrations and backend functions ------------------------------------------------------
+  api.post("/integration-endpoints/Core/:name", async (c) => {
+    const user = requireUser(c);
+    const result = await integrations.invoke(c.req.param("name"), await integrationInput(c), { user, origin: origin(c, settings) });
+    return c.json(result ?? null);
+  });
+  api.post("/integration-endpoints/installable/:pkg/integration-endpoints/:name", (c) => {
+    throw notProvided(`integration ${c.req.param("pkg")}.${c.req.param("name")}`, "call the service it wrapped from a backend function");
+  });
+  api.post("/functions/:name", async (c) => {
+    const name = c.req.param("name");
+    const fn = services.functions[name];
+    if (!fn) {
+      if (name in unconverted) throw notProvided(`backend function ${name}`, `it was not converted from Base44 (${unconverted[name]}); port it into server/functions/`);
+      throw notFound(`backend function ${name} does not exist`);
+    }
+    return fn(bindRequest(c.req.raw, { services, user: c.get("user"), origin: origin(c, settings) }));
+  });
+
+  app.route("/api/apps/:appId", api);
+  app.all("/api/*", (c) => c.json({ message: `no API route ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
+
+  // --- the built SPA, with history fallback ----------------------------------------------------
+  const indexFile = path.join(settings.staticDir, "index.html");
+  app.use("/*", serveStatic({ root: settings.staticDir }));
+  app.get("/*", (c) => {
+    if (!existsSync(indexFile)) return c.text(`the app is not built: run \`npm run build\` (no ${indexFile})`, 503);
+    return c.html(readFileSync(indexFile, "utf8"));
+  });
+
+  return app;
+}

@@ -1,0 +1,1 @@
+-- written by ownit from base44/entities/*.jsonc

@@ -1,0 +1,3 @@
+import { base44 } from './base44Client';
+
+export const Order = base44.entities.Order;
