@@ -1,0 +1,116 @@
+// Host defaults: every image tag, port, version and path the deploy files name, in one place.
+// Each is pinned to a version (never `latest`) so a rebuild next month builds the same thing.
+
+/** Node image for build stages and Node server runtimes: LTS line, Debian slim (glibc, so native modules built here run there). */
+export const NODE_IMAGE = "node:22.21.1-bookworm-slim";
+
+/** Bun image for projects whose only lock file is bun's; used when package.json names no bun version. */
+export const BUN_VERSION = "1.2.20";
+export const BUN_IMAGE_REPO = "oven/bun";
+
+/** pnpm version corepack activates when package.json has no `packageManager` field (reads lockfile v9). */
+export const PNPM_VERSION = "9.15.9";
+
+/**
+ * Static files are served by NGINX's unprivileged image: it runs as uid 101 and listens on 8080,
+ * so the runtime needs no root and no port below 1024. Alpine, so busybox `wget` is there for HEALTHCHECK.
+ */
+export const NGINX_IMAGE = "nginxinc/nginx-unprivileged:1.28.0-alpine";
+export const NGINX_UID = 101;
+export const STATIC_PORT = 8080;
+export const STATIC_ROOT = "/usr/share/nginx/html";
+/** A location nginx answers itself, so health checks do not depend on the app's routes. */
+export const STATIC_HEALTH_PATH = "/healthz";
+
+/** Node servers (TanStack Start's nitro output, Next, the Base44 replacement server) listen on $PORT. */
+export const NODE_PORT = 3000;
+/**
+ * TanStack Start builds its server with nitro, which reads its preset from NITRO_PRESET. Lovable's
+ * config defaults to Cloudflare Workers; the image runs `node .output/server/index.mjs`, so it builds
+ * the Node server preset whatever the config says.
+ */
+export const NITRO_NODE_PRESET = "node-server";
+
+/** The unprivileged user the official node images ship. */
+export const NODE_USER = "node";
+
+/** Where every build stage works; COPY --from paths start here. */
+export const BUILD_WORKDIR = "/app";
+
+/**
+ * PostgreSQL for docker-compose. From 18 on, the official image keeps PGDATA in
+ * /var/lib/postgresql/<major>/docker and refuses a volume at /var/lib/postgresql/data:
+ * `postgresDataMount()` picks the mount for the major version named here.
+ */
+export const POSTGRES_IMAGE = "postgres:18.1";
+export const POSTGRES_DEFAULT_DB = "app";
+
+/** Where compose mounts the folder `ownit dump` writes (default ./ownit-export), and that folder on the host. */
+export const EXPORT_DIR_HOST = "./ownit-export";
+export const EXPORT_DIR_CONTAINER = "/ownit-export";
+
+/**
+ * The open-source Supabase services supabase-js talks to, pinned to the versions Supabase's own
+ * self-hosting compose runs (supabase/supabase docker/docker-compose.yml, 2026): PostgREST is
+ * published by its project as postgrest/postgrest, GoTrue by Supabase as supabase/gotrue.
+ */
+export const POSTGREST_IMAGE = "postgrest/postgrest:v14.5";
+export const POSTGREST_PORT = 3000;
+export const GOTRUE_IMAGE = "supabase/gotrue:v2.186.0";
+export const GOTRUE_PORT = 9999;
+/** supabase-js's paths on the project URL, and the service each one reaches. */
+export const SUPABASE_GATEWAY_ROUTES = [
+  { path: "/rest/v1/", service: "rest", port: POSTGREST_PORT },
+  { path: "/auth/v1/", service: "auth", port: GOTRUE_PORT },
+] as const;
+/** supabase-js paths whose services these files do not run (they answer 501 with a reason). */
+export const SUPABASE_UNSERVED_PATHS = ["/storage/v1/", "/functions/v1/", "/realtime/v1/"] as const;
+/** The one URL the browser uses in compose: the gateway serves the app and supabase-js's paths. */
+export const COMPOSE_PUBLIC_URL = "http://localhost:8080";
+export const GATEWAY_PORT = 8080;
+/** Access tokens GoTrue issues live this long (seconds), as on hosted Supabase. */
+export const JWT_EXPIRY_SECONDS = 3600;
+
+/** Health check timing shared by the Dockerfile and the hosts. */
+export const HEALTHCHECK = { interval: "30s", timeout: "5s", startPeriod: "10s", retries: 3 } as const;
+
+/** Hosted platforms' config formats. */
+export const RAILWAY_SCHEMA = "https://railway.com/railway.schema.json";
+/** Railway: seconds a new deploy has to answer its health check, and restarts after a crash. */
+export const RAILWAY_HEALTHCHECK_TIMEOUT_SECONDS = 100;
+export const RAILWAY_RESTART = { type: "ON_FAILURE", maxRetries: 10 } as const;
+/** Fly: machines stop when idle and start on the next request (a small app costs nothing while unused). */
+export const FLY_MACHINES = { autoStop: "stop", autoStart: true, minRunning: 0 } as const;
+export const VERCEL_SCHEMA = "https://openapi.vercel.sh/vercel.json";
+/** Long cache for content-hashed build output; index.html must be revalidated on every visit. */
+export const IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
+export const REVALIDATE_CACHE = "no-cache";
+
+/** The compose file's Postgres role the app and the init scripts use. */
+export const POSTGRES_SUPERUSER = "postgres";
+/** Roles PostgREST and GoTrue log in as (created by the init script when the export lacks them). */
+export const POSTGREST_LOGIN_ROLE = "authenticator";
+export const GOTRUE_LOGIN_ROLE = "supabase_auth_admin";
+/** The NOLOGIN roles supabase-js requests run as (the export's prelude creates them too). */
+export const SUPABASE_REQUEST_ROLES = ["anon", "authenticated", "service_role"] as const;
+
+/** Suffix of the file written beside one of the owner's files instead of overwriting it. */
+export const BESIDE_SUFFIX = ".ownit";
+
+/** Folder for the files the Dockerfile and compose read (nginx configs, init scripts). */
+export const SUPPORT_DIR = "docker";
+
+export function postgresMajor(image = POSTGRES_IMAGE): number {
+  const tag = image.split(":")[1] ?? "";
+  const major = Number.parseInt(tag, 10);
+  if (!Number.isFinite(major)) throw new Error(`postgres image ${image} has no numeric version tag`);
+  return major;
+}
+
+/** The volume target that keeps data across container re-creation for a postgres image's major version. */
+export function postgresDataMount(image = POSTGRES_IMAGE): string {
+  return postgresMajor(image) >= 18 ? "/var/lib/postgresql" : "/var/lib/postgresql/data";
+}
+
+/** Marks the sections deploy appended to another step's .env.example (they are not the app's own names). */
+export const ADDED_BY_DEPLOY = " (added by ownit deploy)";

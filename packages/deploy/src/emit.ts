@@ -1,0 +1,90 @@
+// Which files each deploy target needs, rendered from the deploy view of the project.
+import { OwnitError } from "@ownit/core";
+import { composeRunsSupabase, dockerCompose } from "./compose";
+import { dockerfile, NGINX_CONF_PATH } from "./dockerfile";
+import { dockerignore } from "./dockerignore";
+import { envExample } from "./env-example";
+import { flyToml } from "./hosts/fly";
+import { netlifyToml } from "./hosts/netlify";
+import { railwayJson } from "./hosts/railway";
+import { renderYaml } from "./hosts/render";
+import { vercelJson } from "./hosts/vercel";
+import { nginxConf } from "./nginx";
+import { GATEWAY_CONF_PATH, KEYS_SCRIPT_PATH, RESTORE_SCRIPT_PATH, restoreExportScript, ROLES_SCRIPT_PATH, supabaseGatewayConf, supabaseKeysScript, supabaseRolesScript } from "./postgres-init";
+import type { DeployProject } from "./project";
+
+export const DEPLOY_TARGETS = ["docker", "fly", "render", "railway", "vercel", "netlify"] as const;
+export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
+
+export interface EmittedFile {
+  path: string;
+  content: string;
+  /** One line for the plan listing. */
+  purpose: string;
+}
+
+export interface Emission {
+  files: EmittedFile[];
+  /** Targets left out, and why (a Node server on a static-only host). */
+  skipped: Array<{ target: DeployTarget; reason: string }>;
+}
+
+/** Parses --target values ("all", or a comma/space separated list). */
+export function parseTargets(values: string[] | string | undefined): DeployTarget[] {
+  const raw = (Array.isArray(values) ? values : [values ?? "all"]).flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
+  if (!raw.length || raw.includes("all")) return [...DEPLOY_TARGETS];
+  for (const t of raw) {
+    if (!(DEPLOY_TARGETS as readonly string[]).includes(t)) throw new OwnitError("deploy-unknown-target", `unknown deploy target "${t}"`, `use one of: ${DEPLOY_TARGETS.join(", ")}, all`);
+  }
+  return [...new Set(raw)] as DeployTarget[];
+}
+
+export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emission {
+  const files = new Map<string, EmittedFile>();
+  const add = (path: string, content: string, purpose: string) => files.set(path, { path, content, purpose });
+  const skipped: Emission["skipped"] = [];
+  const image = () => {
+    add("Dockerfile", dockerfile(p), `multi-stage image: ${p.packageManager.name} build, ${p.runtime === "static" ? "nginx" : "Node"} runtime on port ${p.port}`);
+    add(".dockerignore", dockerignore(p), "keeps node_modules, .env files, .git and exports out of the image");
+    if (p.runtime === "static") add(NGINX_CONF_PATH, nginxConf(p), "nginx: deep links fall back to index.html, hashed assets cached for a year");
+  };
+  for (const target of targets) {
+    switch (target) {
+      case "docker":
+        image();
+        add("docker-compose.yml", dockerCompose(p), `the app${p.database ? ", PostgreSQL loading ./ownit-export on first start" : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`);
+        if (p.database) {
+          add(RESTORE_SCRIPT_PATH, restoreExportScript(), "loads ./ownit-export/restore.sql into a fresh database");
+          if (composeRunsSupabase(p)) add(ROLES_SCRIPT_PATH, supabaseRolesScript(), "creates the roles PostgREST and GoTrue log in as");
+        }
+        if (composeRunsSupabase(p)) {
+          add(GATEWAY_CONF_PATH, supabaseGatewayConf(), "gateway: /rest/v1/ → PostgREST, /auth/v1/ → GoTrue, / → the app");
+          add(KEYS_SCRIPT_PATH, supabaseKeysScript(), "prints a JWT secret and the anon/service keys signed with it");
+        }
+        break;
+      case "fly":
+        image();
+        add("fly.toml", flyToml(p), `Fly.io: internal_port ${p.port}, health check ${p.healthPath}`);
+        break;
+      case "render":
+        if (p.runtime === "node") image();
+        add("render.yaml", renderYaml(p), p.runtime === "static" ? "Render static site with the /* → /index.html rewrite" : "Render Docker web service");
+        break;
+      case "railway":
+        image();
+        add("railway.json", railwayJson(p), `Railway: Dockerfile build, health check ${p.healthPath}`);
+        break;
+      case "vercel":
+      case "netlify":
+        if (p.runtime !== "static") {
+          skipped.push({ target, reason: `${target} config here serves static files, and this ${p.framework} app runs a Node server: use docker, fly, render or railway` });
+          break;
+        }
+        if (target === "vercel") add("vercel.json", vercelJson(p), "Vercel: SPA rewrite /(.*) → /index.html");
+        else add("netlify.toml", netlifyToml(p), 'Netlify: [[redirects]] from "/*" to "/index.html" status 200');
+        break;
+    }
+  }
+  add(".env.example", envExample(p), "every variable the app and these files read, and where");
+  return { files: [...files.values()], skipped };
+}

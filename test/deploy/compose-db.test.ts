@@ -1,0 +1,136 @@
+// docker-compose's database side, run for real without Docker: the init scripts the postgres image
+// would run on first start are run (sourced, as its entrypoint does) against a throwaway PostgreSQL,
+// loading an export from inside its folder and creating the roles PostgREST and GoTrue log in as.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { jwtVerify } from "jose";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { capturedCli, cleanupTemp, copyFixture, tempDir } from "../helpers/project";
+import { startTestServer, type TestServer } from "../helpers/postgres";
+import { runShell } from "./docker-like";
+
+const PASSWORD = "s3cretpassw0rd";
+const ALICE = "8f1c3a52-1d2e-4f6a-9b7c-0a1b2c3d4e5f";
+const BOB = "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e";
+
+/** A small export in the `ownit dump` shape: restore.sql reads data files by relative path. */
+function writeExport(): string {
+  const dir = path.join(tempDir("ownit-export-"), "ownit-export");
+  mkdirSync(path.join(dir, "data"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "restore.sql"),
+    `BEGIN;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated') THEN CREATE ROLE authenticated NOLOGIN; END IF;
+END $$;
+CREATE SCHEMA auth;
+CREATE TABLE auth.users (id uuid PRIMARY KEY, email text, encrypted_password text);
+CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $fn$ SELECT nullif(current_setting('request.jwt.claims', true)::json->>'sub', '')::uuid $fn$;
+CREATE TABLE public.tasks (id serial PRIMARY KEY, user_id uuid REFERENCES auth.users (id), title text NOT NULL);
+ALTER TABLE public.tasks ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_tasks ON public.tasks FOR SELECT TO authenticated USING (user_id = auth.uid());
+GRANT SELECT ON public.tasks TO authenticated;
+\\copy auth.users FROM 'data/auth.users.copy'
+\\copy public.tasks (id, user_id, title) FROM 'data/public.tasks.copy'
+SELECT setval('public.tasks_id_seq', 3);
+COMMIT;
+`,
+  );
+  writeFileSync(path.join(dir, "data/auth.users.copy"), `${ALICE}\talice@example.com\t$2a$10$abcdefghijklmnopqrstuv\n${BOB}\tbob@example.com\t$2a$10$vutsrqponmlkjihgfedcba\n`);
+  writeFileSync(path.join(dir, "data/public.tasks.copy"), `1\t${ALICE}\tWater the plants\n2\t${ALICE}\tCall mum\n3\t${BOB}\tFile taxes\n`);
+  return dir;
+}
+
+async function as(server: TestServer, user: string, password: string, sql: string, database = "app"): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ host: server.host, port: server.port, user, password, database });
+  await client.connect();
+  try {
+    const results = await client.query(sql);
+    const last = Array.isArray(results) ? results.at(-1)! : results;
+    return last.rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("docker-compose's Postgres init scripts against a real PostgreSQL", () => {
+  let server: TestServer;
+  let project: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ password: PASSWORD });
+    await server.createDatabase("app");
+    project = copyFixture("bolt-vite");
+    expect(await capturedCli().run("deploy", project, "--yes", "--target", "docker")).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.dispose();
+    cleanupTemp();
+  });
+
+  /** The postgres image's entrypoint sources non-executable init scripts, in order, in a bash with errexit. */
+  async function firstStart(exportDir: string): Promise<{ code: number; output: string }> {
+    const init = path.join(project, "docker/postgres-init");
+    const script = `set -Eeo pipefail; cd /; for f in ${init}/*.sh; do . "$f"; done; echo "entrypoint still in $(pwd)"`;
+    const env = { POSTGRES_USER: server.user, POSTGRES_DB: "app", POSTGRES_PASSWORD: PASSWORD, PGHOST: server.host, PGPORT: String(server.port), PGPASSWORD: PASSWORD, OWNIT_EXPORT_DIR: exportDir };
+    return runShell(`bash -c '${script}'`, tempDir(), env, path.join(tempDir(), "init.log"));
+  }
+
+  it("loads the export from inside its folder, then creates the login roles with the password from .env", async () => {
+    const { code, output } = await firstStart(writeExport());
+    expect(output).toContain("ownit: loading");
+    expect(code).toBe(0);
+    // Sourced scripts neither exit nor move the entrypoint's working directory.
+    expect(output).toContain("entrypoint still in /");
+    expect(await server.query("SELECT count(*)::int AS n FROM public.tasks", [], "app")).toEqual([{ n: 3 }]);
+
+    // PostgREST's login role: the password from .env, and it may become each request role.
+    const rows = await as(server, "authenticator", PASSWORD, `SET ROLE authenticated; SELECT set_config('request.jwt.claims', '{"sub":"${ALICE}","role":"authenticated"}', false); SELECT title FROM public.tasks ORDER BY id`);
+    expect(rows).toEqual([{ title: "Water the plants" }, { title: "Call mum" }]);
+    await expect(as(server, "authenticator", PASSWORD, "SET ROLE anon; SELECT count(*) FROM public.tasks")).rejects.toThrow(/permission denied/);
+    await expect(as(server, "authenticator", "wrong-password", "SELECT 1")).rejects.toThrow(/password authentication failed/);
+
+    // GoTrue's login role owns the auth schema's tables, so its migrations can alter them.
+    expect(await server.query("SELECT tableowner FROM pg_tables WHERE schemaname = 'auth'", [], "app")).toEqual([{ tableowner: "supabase_auth_admin" }]);
+    await as(server, "supabase_auth_admin", PASSWORD, "ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS phone text; CREATE OR REPLACE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$");
+    expect(await as(server, "supabase_auth_admin", PASSWORD, "SELECT email FROM users ORDER BY email")).toEqual([{ email: "alice@example.com" }, { email: "bob@example.com" }]);
+  });
+
+  it("without an export it starts with an empty database and says how to make one", async () => {
+    await server.query("DROP DATABASE app");
+    await server.createDatabase("app");
+    const { code, output } = await firstStart(path.join(tempDir(), "no-export-here"));
+    expect(code).toBe(0);
+    expect(output).toContain("starting with an empty database (create one with: npx ownit dump)");
+    expect(await server.query("SELECT rolname FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role', 'authenticator', 'supabase_auth_admin') ORDER BY rolname", [], "app")).toHaveLength(5);
+  });
+
+  it("a broken export stops the first start loudly instead of leaving a half-loaded database", async () => {
+    await server.query("DROP DATABASE app");
+    await server.createDatabase("app");
+    const broken = writeExport();
+    writeFileSync(path.join(broken, "data/public.tasks.copy"), "not\ta\tvalid\trow\n");
+    const { code, output } = await firstStart(broken);
+    expect(code).not.toBe(0);
+    expect(output).not.toContain("entrypoint still in");
+    expect(await server.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'auth'", [], "app")).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("docker/supabase-keys.mjs", () => {
+  it("prints a JWT secret and anon and service_role keys that verify with it", async () => {
+    const project = copyFixture("bolt-vite");
+    expect(await capturedCli().run("deploy", project, "--yes", "--target", "docker")).toBe(0);
+    const out = execFileSync(process.execPath, [path.join(project, "docker/supabase-keys.mjs")], { encoding: "utf8" });
+    const env = Object.fromEntries(out.trim().split("\n").map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    expect(Object.keys(env)).toEqual(["POSTGRES_PASSWORD", "JWT_SECRET", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY"]);
+    expect(env.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{48}$/);
+    const secret = new TextEncoder().encode(env.JWT_SECRET);
+    expect((await jwtVerify(env.SUPABASE_ANON_KEY!, secret)).payload).toMatchObject({ role: "anon", iss: "supabase" });
+    expect((await jwtVerify(env.SUPABASE_SERVICE_ROLE_KEY!, secret)).payload).toMatchObject({ role: "service_role" });
+    await expect(jwtVerify(env.SUPABASE_ANON_KEY!, new TextEncoder().encode("another secret"))).rejects.toThrow();
+  });
+});
