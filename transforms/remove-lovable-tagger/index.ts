@@ -3,9 +3,10 @@
 // import, its plugin entry in vite.config (every shape Lovable writes) and the devDependency.
 // `.filter(Boolean)` after the plugin list stays: it is harmless and keeps later conditional
 // plugins working. A `componentTagger` imported from anywhere else is the owner's and is left alone.
-import type { ASTPath, CallExpression, JSCodeshift } from "jscodeshift";
+import type { CallExpression, JSCodeshift } from "jscodeshift";
 import {
   applySpanEdits,
+  pluginEntry,
   removeDependency,
   removeListElementEdit,
   removeStatementEdit,
@@ -21,36 +22,6 @@ const TAGGER_PACKAGE = "lovable-tagger";
 const TODO = "remove this lovable-tagger use (only Lovable's editor needs it), then its import";
 
 type AnyNode = { type: string; [key: string]: unknown };
-
-function isFalsyBranch(node: AnyNode | null | undefined): boolean {
-  if (!node) return true;
-  if (node.type === "NullLiteral") return true;
-  if (node.type === "BooleanLiteral" && node.value === false) return true;
-  if (node.type === "Identifier" && node.name === "undefined") return true;
-  if (node.type === "ArrayExpression" && (node.elements as unknown[]).length === 0) return true;
-  return false;
-}
-
-/**
- * From the tagger call up to the whole plugin entry it stands in:
- * `mode === "development" && componentTagger()`, `cond ? componentTagger() : null`,
- * `...(cond ? [componentTagger()] : [])`, `plugins.push(componentTagger())`.
- */
-function pluginEntry(call: ASTPath): ASTPath {
-  let entry = call;
-  for (;;) {
-    const parent = entry.parent as ASTPath | undefined;
-    const p = parent?.node as AnyNode | undefined;
-    if (!parent || !p) return entry;
-    const node = entry.node as unknown;
-    if (p.type === "LogicalExpression" && p.operator === "&&" && p.right === node) entry = parent;
-    else if (p.type === "ConditionalExpression" && ((p.consequent === node && isFalsyBranch(p.alternate as AnyNode)) || (p.alternate === node && isFalsyBranch(p.consequent as AnyNode)))) entry = parent;
-    else if (p.type === "ArrayExpression" && (p.elements as unknown[]).length === 1 && (parent.parent?.node as AnyNode | undefined)?.type === "ConditionalExpression") entry = parent;
-    else if (p.type === "SpreadElement") entry = parent;
-    else if (p.type === "CallExpression" && (p.arguments as unknown[]).length === 1 && (p.callee as AnyNode).type === "MemberExpression" && ((p.callee as AnyNode).property as AnyNode).name === "push") entry = parent;
-    else return entry;
-  }
-}
 
 /** One pass: removes the first removable tagger entry, or (when none is left) the import or markers. */
 function removeOnce(j: JSCodeshift, source: string): string {

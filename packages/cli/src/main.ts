@@ -4,10 +4,15 @@ import { TOOL_VERSION } from "@ownit/core";
 import { processContext, type CliContext } from "./context";
 import { handleError } from "./handle-error";
 import { defaultMigrationSteps } from "./pipeline";
+import { registerDeploy } from "./commands/deploy";
 import { registerDetect } from "./commands/detect";
 import { registerMigrate } from "./commands/migrate";
 import { registerRuns } from "./commands/runs";
 import { registerTransform } from "./commands/transform";
+import { registerDump } from "./commands/dump";
+import { registerRestore } from "./commands/restore";
+import { registerVerify } from "./commands/verify";
+import { registerDb } from "./commands/db";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("ownit")
@@ -20,6 +25,11 @@ export function buildProgram(ctx: CliContext): Command {
   registerMigrate(program, ctx);
   registerRuns(program, ctx);
   registerTransform(program, ctx);
+  registerDeploy(program, ctx);
+  registerDump(program, ctx);
+  registerRestore(program, ctx);
+  registerVerify(program, ctx);
+  registerDb(program, ctx);
   return program;
 }
 

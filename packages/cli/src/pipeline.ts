@@ -2,11 +2,13 @@
 // this file only strings them together.
 import type { ProjectFacts, Step } from "@ownit/core";
 import { codemodSteps } from "@ownit/codemod";
+import { deploySteps } from "@ownit/deploy";
 
 type StepProvider = (project: ProjectFacts, options: Record<string, unknown>) => Promise<Step[]> | Step[];
 
 /** Codemods first (they edit the owner's code), then generated files, then the database. */
-const providers: StepProvider[] = [codemodSteps];
+// deploySteps stays after every step that edits or adds project files: it emits from what they leave.
+const providers: StepProvider[] = [codemodSteps, deploySteps];
 
 export async function defaultMigrationSteps(project: ProjectFacts, options: Record<string, unknown>): Promise<Step[]> {
   const steps: Step[] = [];

@@ -11,6 +11,14 @@ export const TRANSFORMS_DIR = path.resolve(import.meta.dirname, "..", "..", ".."
 
 const cache = new Map<string, Promise<Codemod[]>>();
 
+/** The folder each loaded codemod came from: a worker thread loads it again from there. */
+const folders = new WeakMap<Codemod, string>();
+
+/** The folder a codemod was loaded from (undefined for one built in memory, e.g. in a test). */
+export function codemodFolder(codemod: Codemod): string | undefined {
+  return folders.get(codemod);
+}
+
 /** Loads one transform folder's index.ts and checks it is a Codemod. */
 export async function loadCodemod(folder: string): Promise<Codemod> {
   const file = path.join(folder, "index.ts");
@@ -24,6 +32,7 @@ export async function loadCodemod(folder: string): Promise<Codemod> {
   if (typeof c.transform !== "function" && typeof c.project !== "function") {
     throw new OwnitError("bad-codemod", `${where} has neither transform nor project`, "a codemod rewrites files (transform) or the project (project), or both");
   }
+  folders.set(c as Codemod, folder);
   return c as Codemod;
 }
 
@@ -44,9 +53,31 @@ export function loadCodemods(dir: string = TRANSFORMS_DIR): Promise<Codemod[]> {
   return loaded;
 }
 
-/** The codemods whose appliesTo accepts this project, in name order. */
+/** Name order, except that a codemod comes after every codemod its `after` names (when present). */
+export function runOrder(codemods: Codemod[]): Codemod[] {
+  const byName = new Map(codemods.map((c) => [c.name, c]));
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const out: Codemod[] = [];
+  const place = (c: Codemod) => {
+    if (placed.has(c.name)) return;
+    if (visiting.has(c.name)) throw new OwnitError("codemod-order-cycle", `codemods ${[...visiting].join(", ")} each wait for another`, "remove one of the `after` entries");
+    visiting.add(c.name);
+    for (const name of c.after ?? []) {
+      const first = byName.get(name);
+      if (first) place(first);
+    }
+    visiting.delete(c.name);
+    placed.add(c.name);
+    out.push(c);
+  };
+  for (const c of [...codemods].sort((a, b) => a.name.localeCompare(b.name))) place(c);
+  return out;
+}
+
+/** The codemods whose appliesTo accepts this project, in run order. */
 export async function codemodsFor(project: ProjectFacts, dir?: string): Promise<Codemod[]> {
-  return (await loadCodemods(dir)).filter((c) => c.appliesTo(project));
+  return runOrder((await loadCodemods(dir)).filter((c) => c.appliesTo(project)));
 }
 
 /** One codemod by name, or a clear error listing the names there are. */

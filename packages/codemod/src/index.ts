@@ -1,14 +1,19 @@
 // @ownit/codemod: the transform runner (discovery, parse, apply, print, per-file errors), plan steps
 // for migrate/transform, and the edit helpers transforms share. Fixture tests: "@ownit/codemod/testing".
 export type * from "./types";
-export { TRANSFORMS_DIR, loadCodemod, loadCodemods, codemodsFor, findCodemod } from "./discover";
+export { TRANSFORMS_DIR, loadCodemod, loadCodemods, codemodsFor, findCodemod, codemodFolder, runOrder } from "./discover";
 export { runCodemod, formatCounts, countOutcomes, failureReason, type RunCodemodOptions } from "./runner";
+export { PARALLEL_MIN_FILES, threadsFor } from "./pool";
+export { syncLockFiles, LOCK_NOT_SYNCED } from "./lock-sync";
 export { codemodStep, codemodSteps, type CodemodStepOptions } from "./steps";
 export { jscodeshiftFor, parserNameFor, isScript } from "./parser";
 export { MAX_FILE_BYTES, FILE_FAILED, FILE_SKIPPED } from "./limits";
 export { applySpanEdits, removalEdit, lineAt, eolOf, type SpanEdit } from "./edit/text";
 export { editJson, parseJson, removeDependency, hasDependency, DEPENDENCY_SECTIONS } from "./edit/json";
+export { syncPackageLock, type LockSyncResult } from "./edit/npm-lock";
+export { addDependencies, type NewDependencies } from "./edit/add-dependency";
 export { parseHtml, walkHtml, htmlElements, htmlComments, attr, spanOf, attrValueSpan, type HtmlElement, type HtmlComment } from "./edit/html";
 export { addEnvVar, addGitignoreEntry, envValue } from "./edit/env";
 export { TODO_TAG, todoComment, collectTodos } from "./edit/todo";
 export { spanOfNode, removeStatementEdit, removeListElementEdit, todoLineEdit } from "./edit/script";
+export { pluginEntry, isEmptyBranch } from "./edit/vite-plugin";

@@ -6,9 +6,15 @@
 //                                              deleted files too); no output/: nothing may change
 //   <case>.findings.json | <case>/findings.json expected findings (codes or partial objects; subset match)
 //   <case>.options.json  | <case>/options.json  options passed to the codemod (e.g. { "pruneLocks": true })
+// A project case may store its .gitignore as `gitignore` (no dot): inside this repository git would
+// otherwise apply it to the case's own files and leave out, say, the .env.local a codemod writes.
+// The helper lays it out as .gitignore and compares it under that name.
+// A fixture file may hold a whole line `ownit-fixture-include: <path>` (relative to the transform's
+// folder): it stands for that file's bytes, so a transform that writes a template (a generated
+// server) does not keep a second copy of it in every case that expects it.
 // Every case runs through the real plan (detectProject + buildPlan) on a temp copy, twice: the
 // second pass must change nothing. appliesTo is not consulted: the fixtures test the rewrite itself.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import fg from "fast-glob";
@@ -20,6 +26,8 @@ import type { Codemod } from "./types";
 
 export interface FixtureCase {
   name: string;
+  /** The transform's folder, which `ownit-fixture-include:` paths are relative to. */
+  baseDir: string;
   kind: "file" | "project";
   /** file: the input file; project: the input folder. */
   input: string;
@@ -48,6 +56,7 @@ export function fixtureCases(fixturesDir: string): FixtureCase[] {
       const pathFile = path.join(fixturesDir, `${name}.path`);
       cases.push({
         name,
+        baseDir: path.dirname(fixturesDir),
         kind: "file",
         input: abs,
         output: existsSync(output) ? output : undefined,
@@ -58,6 +67,7 @@ export function fixtureCases(fixturesDir: string): FixtureCase[] {
     } else if (statSync(abs).isDirectory() && existsSync(path.join(abs, "input"))) {
       cases.push({
         name: entry,
+        baseDir: path.dirname(fixturesDir),
         kind: "project",
         input: path.join(abs, "input"),
         output: existsSync(path.join(abs, "output")) ? path.join(abs, "output") : undefined,
@@ -75,10 +85,34 @@ export function readTree(dir: string, ignore: string[] = []): Record<string, str
   return Object.fromEntries(
     files.map((f) => {
       const bytes = readFileSync(path.join(dir, f));
-      return [f, looksBinary(bytes) ? `<binary sha256 ${sha256(bytes)}>` : bytes.toString("utf8")];
+      return [f.replace(STORED_GITIGNORE, "$1.gitignore"), looksBinary(bytes) ? `<binary sha256 ${sha256(bytes)}>` : bytes.toString("utf8")];
     }),
   );
 }
+
+const FIXTURE_INCLUDE = /^ownit-fixture-include: (\S+)\r?\n?/gm;
+
+/** A fixture text with every `ownit-fixture-include:` line replaced by the file it names. */
+export function expandIncludes(text: string, baseDir: string): string {
+  return text.replace(FIXTURE_INCLUDE, (_line, rel: string) => readFileSync(path.join(baseDir, rel), "utf8"));
+}
+
+function expandTree(tree: Record<string, string>, baseDir: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(tree).map(([f, text]) => [f, expandIncludes(text, baseDir)]));
+}
+
+/** Expands the includes of every text file laid out in a temp project. */
+function expandIncludesIn(dir: string, baseDir: string): void {
+  for (const f of fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true })) {
+    const abs = path.join(dir, f);
+    const bytes = readFileSync(abs);
+    if (looksBinary(bytes) || !bytes.includes("ownit-fixture-include: ")) continue;
+    writeFileSync(abs, expandIncludes(bytes.toString("utf8"), baseDir));
+  }
+}
+
+/** A case's .gitignore as the repository stores it (see the top of this file). */
+const STORED_GITIGNORE = /(^|\/)gitignore$/;
 
 /** Plans the codemod on the project at dir and writes the result to disk (the temp copy). */
 export async function applyCodemodOnce(codemod: Codemod, dir: string, options: Record<string, unknown> = {}): Promise<Plan> {
@@ -115,7 +149,9 @@ export async function runFixtureCase(codemod: Codemod, c: FixtureCase, tempRoot:
     cpSync(c.input, at);
   } else {
     cpSync(c.input, dir, { recursive: true });
+    for (const stored of fg.sync("**/gitignore", { cwd: dir, dot: true, onlyFiles: true })) renameSync(path.join(dir, stored), path.join(dir, stored.replace(STORED_GITIGNORE, "$1.gitignore")));
   }
+  expandIncludesIn(dir, c.baseDir);
   if (!existsSync(path.join(dir, "package.json"))) {
     writeFileSync(path.join(dir, "package.json"), MINIMAL_PACKAGE_JSON);
     synthetic = true;
@@ -123,12 +159,12 @@ export async function runFixtureCase(codemod: Codemod, c: FixtureCase, tempRoot:
 
   const first = await applyCodemodOnce(codemod, dir, c.options);
   if (c.kind === "file") {
-    const expected = readFileSync(c.output ?? c.input, "utf8");
+    const expected = expandIncludes(readFileSync(c.output ?? c.input, "utf8"), c.baseDir);
     const at = path.join(dir, c.projectPath!);
     expect(existsSync(at) ? readFileSync(at, "utf8") : "<deleted>", `${c.projectPath} after ${codemod.name}`).toBe(expected);
   } else {
     const ignore = synthetic ? ["package.json"] : [];
-    expect(readTree(dir, ignore), `project tree after ${codemod.name}`).toEqual(readTree(c.output ?? c.input, ignore));
+    expect(readTree(dir, ignore), `project tree after ${codemod.name}`).toEqual(expandTree(readTree(c.output ?? c.input, ignore), c.baseDir));
   }
   expectFindings(first.findings, c.findings);
 

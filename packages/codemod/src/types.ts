@@ -17,9 +17,23 @@ export interface TransformApi {
   project: ProjectFacts;
   /** Reports a finding tied to this file (file is filled in when omitted). */
   report(finding: Omit<Finding, "file"> & { file?: string }): void;
-  /** Reads another project file as the plan currently sees it (earlier edits included). */
+  /**
+   * Reads another project file as the plan saw it when this codemod's pass began (earlier steps'
+   * edits included, this pass's own edits not: files may be transformed in any order, in parallel).
+   */
   read(path: string): string | undefined;
   options: Record<string, unknown>;
+  /**
+   * Hands data to this codemod's `project` hook (values moved out of the code, models found).
+   * The per-file pass may run in worker threads, so the data must survive structured cloning.
+   */
+  share(data: unknown): void;
+}
+
+/** What one file's transform handed to `share`, in file order. */
+export interface SharedData {
+  path: string;
+  data: unknown;
 }
 
 /**
@@ -45,12 +59,19 @@ export interface Codemod {
    */
   mentions?: Array<string | RegExp>;
   appliesTo(project: ProjectFacts): boolean;
+  /**
+   * Codemods (by name) that must run before this one when both apply, e.g. a README that names
+   * the env files other codemods write. Otherwise codemods run in name order.
+   */
+  after?: string[];
   transform?: FileTransform;
   /**
    * Project-level edits that are not one file's rewrite (remove a folder, write .env.local,
-   * edit package.json beside the code change). Runs after the per-file pass, on the same Changeset.
+   * edit package.json beside the code change). Runs after the per-file pass, on the same Changeset,
+   * with what the per-file transforms shared. When it removes a dependency from package.json the
+   * runner brings package-lock.json in line (see lock-sync.ts).
    */
-  project?(ctx: StepContext): void | Promise<void>;
+  project?(ctx: StepContext, shared: SharedData[]): void | Promise<void>;
 }
 
 /** What happened to one file in a codemod's per-file pass. */
@@ -62,4 +83,8 @@ export interface CodemodResult {
   codemod: string;
   files: FileOutcome[];
   counts: { changed: number; unchanged: number; skipped: number; failed: number };
+  /** Files handed to the transform; the others were skipped or never mentioned what it looks for. */
+  transformed: number;
+  /** Threads the per-file pass ran on (1: the main thread alone). */
+  threads: number;
 }

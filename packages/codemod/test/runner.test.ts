@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildPlan, detectProject } from "@ownit/core";
-import { codemodStep, findCodemod, formatCounts, loadCodemods, MAX_FILE_BYTES, runCodemod, type Codemod, type CodemodResult } from "@ownit/codemod";
+import { codemodStep, findCodemod, formatCounts, loadCodemod, loadCodemods, MAX_FILE_BYTES, runCodemod, type Codemod, type CodemodResult } from "@ownit/codemod";
 
 const temp = mkdtempSync(path.join(os.tmpdir(), "ownit-runner-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -38,7 +38,7 @@ const rename: Codemod = {
   },
 };
 
-async function plan(dir: string, codemod: Codemod, options: { paths?: string[] } = {}) {
+async function plan(dir: string, codemod: Codemod, options: { paths?: string[]; threads?: number } = {}) {
   let result: CodemodResult | undefined;
   const planned = await buildPlan(detectProject(dir), [codemodStep(codemod, { ...options, onResult: (r) => (result = r) })]);
   return { planned, result: result! };
@@ -116,5 +116,78 @@ describe("codemod runner", () => {
     const all = await loadCodemods();
     expect(all.map((c) => c.name)).toContain("remove-lovable-tagger");
     await expect(findCodemod("no-such-transform")).rejects.toThrow(/no transform named "no-such-transform"/);
+  });
+});
+
+/**
+ * A codemod in its own folder (so worker threads can load it): renames oldName, reports which
+ * thread did each file, spends a few milliseconds per file like a real parse, and on a file that
+ * says CRASH takes its worker down with it (on the main thread it throws instead).
+ */
+const THREADED_CODEMOD = `
+import { isMainThread, threadId } from "node:worker_threads";
+export default {
+  name: "threaded-rename",
+  description: "renames oldName and says which thread did it",
+  builders: ["any"],
+  files: ["src/**/*.ts"],
+  appliesTo: () => true,
+  transform(file, api) {
+    const until = Date.now() + 3;
+    while (Date.now() < until);
+    if (file.source.includes("CRASH")) {
+      if (isMainThread) throw new Error("crashed on purpose");
+      process.exit(3);
+    }
+    api.share(threadId);
+    return file.source.replace(/oldName/g, "newName");
+  },
+  project(ctx, shared) {
+    ctx.files.write("threads.json", JSON.stringify([...new Set(shared.map((s) => s.data))].sort()));
+  },
+};
+`;
+
+function threadedCodemodFolder(): string {
+  const folder = mkdtempSync(path.join(temp, "transforms-"));
+  // ESM like the repository's own transforms/ (whose package.json says "type": "module").
+  writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
+  writeFileSync(path.join(folder, "index.ts"), THREADED_CODEMOD);
+  return folder;
+}
+
+function manyFiles(count: number, crashEvery = 0): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`src/f${String(i).padStart(4, "0")}.ts`] = crashEvery && i % crashEvery === crashEvery - 1 ? "// CRASH\n" : `export const oldName${i} = ${i};\n`;
+  return files;
+}
+
+describe("codemod runner on many files", () => {
+  it("shares the files between the main thread and worker threads, with the same result as one thread", async () => {
+    const codemod = await loadCodemod(threadedCodemodFolder());
+    const dir = project(manyFiles(400));
+    const serial = await plan(dir, codemod, { threads: 1 });
+    const parallel = await plan(dir, codemod, { threads: 3 });
+    expect(formatCounts(parallel.result.counts)).toBe("400 changed, 0 unchanged, 0 skipped, 0 failed");
+    const edits = (p: typeof serial.planned) => p.changes.filter((c) => c.path !== "threads.json").map((c) => [c.path, c.after!.toString()]);
+    expect(edits(parallel.planned)).toEqual(edits(serial.planned));
+    expect(JSON.parse(serial.planned.changes.find((c) => c.path === "threads.json")!.after!.toString())).toEqual([0]);
+    const threads = JSON.parse(parallel.planned.changes.find((c) => c.path === "threads.json")!.after!.toString()) as number[];
+    expect(threads.length, `threads that did work: ${threads.join(", ")}`).toBeGreaterThan(1);
+  });
+
+  it("a file that kills its worker thread fails alone; every other file is still transformed", async () => {
+    const codemod = await loadCodemod(threadedCodemodFolder());
+    const dir = project(manyFiles(400, 40));
+    const { result } = await plan(dir, codemod, { threads: 3 });
+    expect(formatCounts(result.counts)).toBe("390 changed, 0 unchanged, 0 skipped, 10 failed");
+    const reasons = result.files.filter((f) => f.status === "failed").map((f) => ("reason" in f ? f.reason : ""));
+    expect(reasons.some((r) => r.includes("the worker thread died (exit code 3)")), reasons.join("\n")).toBe(true);
+  });
+
+  it("keeps a byte-order mark on the files it rewrites", async () => {
+    const dir = project({ "src/bom.ts": "\uFEFFexport const oldName = 1;\n" });
+    const { planned } = await plan(dir, rename);
+    expect(planned.changes[0]!.after!.toString()).toBe("\uFEFFexport const newName = 1;\n");
   });
 });

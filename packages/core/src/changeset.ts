@@ -27,15 +27,22 @@ export class Changeset {
   private readonly entries = new Map<string, Entry>();
   /** The step currently writing, recorded against each change. */
   currentStep = "manual";
+  // Planning never writes to the disk, so each file and each listing is read from it once.
+  private readonly diskFiles = new Map<string, Buffer | null>();
+  private readonly diskListings = new Map<string, string[]>();
 
   constructor(root: string) {
     this.root = root;
   }
 
   private disk(rel: string): Buffer | null {
-    const abs = path.join(this.root, rel);
-    if (!existsSync(abs) || !statSync(abs).isFile()) return null;
-    return readFileSync(abs);
+    let bytes = this.diskFiles.get(rel);
+    if (bytes === undefined) {
+      const abs = path.join(this.root, rel);
+      bytes = existsSync(abs) && statSync(abs).isFile() ? readFileSync(abs) : null;
+      this.diskFiles.set(rel, bytes);
+    }
+    return bytes;
   }
 
   readBytes(rel: string): Buffer | null {
@@ -75,7 +82,12 @@ export class Changeset {
 
   /** Files as they would be after the change: disk listing plus overlay additions, minus removals. */
   list(options: ListOptions = {}): string[] {
-    const onDisk = listProjectFiles(this.root, options);
+    // One walk of the tree per kind of listing; patterns filter it (fast-glob's globs: **, *, ?, {a,b}).
+    const { patterns, ...walk } = options;
+    const key = JSON.stringify(walk);
+    let all = this.diskListings.get(key);
+    if (!all) this.diskListings.set(key, (all = listProjectFiles(this.root, walk)));
+    const onDisk = patterns ? all.filter((f) => patterns.some((p) => matchesSimple(p, f))) : all;
     const set = new Set(onDisk);
     for (const [key, entry] of this.entries) {
       if (entry.after === null) set.delete(key);
@@ -101,16 +113,39 @@ function norm(rel: string): string {
   return rel.split(path.sep).join("/").replace(/^\.\//, "");
 }
 
-/** Minimal glob check for overlay-only files (the disk listing used fast-glob). */
+const globCache = new Map<string, RegExp>();
+
+/** A glob (**, *, ?, {a,b}) as fast-glob reads it with dot: true; compiled once per pattern. */
 function matchesSimple(pattern: string, file: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^$()|[\]\\]/g, "\\$&")
-      .replace(/\{([^}]+)\}/g, (_m, alts: string) => `(${alts.split(",").join("|")})`)
-      .replace(/\*\*\//g, "(?:.*/)?")
-      .replace(/\*\*/g, ".*")
-      .replace(/\*/g, "[^/]*")
-      .replace(/\?/g, "[^/]")}$`,
-  );
+  let re = globCache.get(pattern);
+  if (!re) globCache.set(pattern, (re = globRegExp(pattern)));
   return re.test(file);
+}
+
+function globRegExp(pattern: string): RegExp {
+  return new RegExp(`^${globSource(pattern)}$`);
+}
+
+function globSource(pattern: string): string {
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "*" && pattern[i + 1] === "*") {
+      // "**/" is any number of folders (none too); a trailing "**" is anything.
+      if (pattern[i + 2] === "/") {
+        re += "(?:.*/)?";
+        i += 2;
+      } else {
+        re += ".*";
+        i += 1;
+      }
+    } else if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else if (c === "{" && pattern.indexOf("}", i) > i) {
+      const close = pattern.indexOf("}", i);
+      re += `(?:${pattern.slice(i + 1, close).split(",").map(globSource).join("|")})`;
+      i = close;
+    } else re += c.replace(/[.+^$()|[\]{}\\]/g, "\\$&");
+  }
+  return re;
 }

@@ -2,9 +2,18 @@
 import { createTwoFilesPatch } from "diff";
 import type { FileChange } from "./changeset";
 import { looksBinary } from "./files";
+import { redact, REDACTED } from "./redact";
 
+/** An env file holding values (not .env.example): the values of secret-looking names are masked. */
+const ENV_FILE = /(^|\/)\.env(\.(?!example$|sample$|template$)[^/]*)?$/;
+const SECRET_ENV_LINE = /^([+\- ]\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD|PRIVATE)[A-Za-z0-9_]*\s*=\s*)(\S.*)$/gm;
+
+/** The diff shown to the user: keys and passwords never appear in it (a new .env.local holds them). */
 export function unifiedDiff(changes: FileChange[]): string {
-  return changes.map(diffOne).join("");
+  return changes.map((change) => {
+    const diff = redact(diffOne(change));
+    return ENV_FILE.test(change.path) ? diff.replace(SECRET_ENV_LINE, `$1${REDACTED}`) : diff;
+  }).join("");
 }
 
 function diffOne(change: FileChange): string {

@@ -67,9 +67,12 @@ function identityEnv(dir: string): NodeJS.ProcessEnv {
 
 /** Stages exactly these paths (added, changed or deleted) and commits them; returns the new commit. */
 export function commitPaths(dir: string, paths: string[], message: string): string | undefined {
-  if (paths.length) {
-    // --ignore-removal is not wanted: deletions must be staged too. -f: a generated file may match .gitignore? no: respect it.
-    for (let i = 0; i < paths.length; i += 200) git(dir, ["add", "-A", "--", ...paths.slice(i, i + 200)]);
+  // A file the owner's .gitignore keeps out (a .env.local holding keys) is written but never committed.
+  const ignored = new Set(ignoredPaths(dir, paths));
+  const toStage = paths.filter((p) => !ignored.has(p));
+  if (toStage.length) {
+    // --ignore-removal is not wanted: deletions must be staged too.
+    for (let i = 0; i < toStage.length; i += 200) git(dir, ["add", "-A", "--", ...toStage.slice(i, i + 200)]);
   }
   const staged = tryGit(dir, ["diff", "--cached", "--name-only"]);
   if (!staged) return undefined;
@@ -79,6 +82,18 @@ export function commitPaths(dir: string, paths: string[], message: string): stri
     throw new OwnitError("git-commit-failed", `git commit failed in ${dir}`, "check `git status`; the run was rolled back", { cause: error });
   }
   return headCommit(dir);
+}
+
+/** The paths .gitignore excludes (tracked files never count as ignored). */
+export function ignoredPaths(dir: string, paths: string[]): string[] {
+  if (!paths.length) return [];
+  try {
+    const out = execFileSync("git", ["check-ignore", "-z", "--stdin"], { cwd: dir, input: paths.join("\0"), encoding: "utf8", stdio: ["pipe", "pipe", "ignore"] });
+    return out.split("\0").filter(Boolean);
+  } catch {
+    // exit code 1: none of them is ignored
+    return [];
+  }
 }
 
 /** Moves HEAD (and the index) back to a commit without touching the working tree. */

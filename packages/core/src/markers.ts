@@ -33,13 +33,27 @@ export const BASE44 = {
   clientFiles: ["src/api/base44Client.js", "src/api/base44Client.ts", "src/lib/app-params.js", "src/lib/app-params.ts"],
   entitiesFiles: ["src/api/entities.js", "src/api/entities.ts"],
   schemaGlobs: ["base44/entities/*.jsonc", "base44/entities/*.json", "src/entities/*.json", "entities/*.json"],
-  functionGlobs: ["base44/functions/*/entry.ts", "functions/*.ts"],
+  // 2026 exports use entry.ts or index.ts (beside a function.jsonc); layout B keeps them flat in functions/.
+  functionGlobs: ["base44/functions/*/entry.ts", "base44/functions/*/index.ts", "functions/*.ts"],
   packageNames: ["base44-app"],
   envVars: ["VITE_BASE44_APP_ID", "VITE_BASE44_APP_BASE_URL"],
 } as const;
 
 /** Hosted Supabase project URLs (the ref is 20 lowercase letters). */
 export const SUPABASE_PROJECT_URL = /https?:\/\/([a-z0-9]{20})\.supabase\.(?:co|in)/gi;
+
+/** How code reads an env variable: Vite (dot and bracket), Node (dot and bracket), Deno. */
+export const ENV_READS: readonly RegExp[] = [
+  /import\.meta\.env\.([A-Z_][A-Z0-9_]*)/g,
+  // Lovable's TanStack template reads import.meta.env['VITE_…'] (its tsconfig forbids dot access to index signatures).
+  /import\.meta\.env\[\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\]/g,
+  /process\.env\.([A-Z_][A-Z0-9_]*)/g,
+  /process\.env\[\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\]/g,
+  /Deno\.env\.get\(\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\)/g,
+];
+
+/** Set by the bundler or the runtime, never by the owner. */
+export const BUILTIN_ENV: ReadonlySet<string> = new Set(["MODE", "DEV", "PROD", "SSR", "BASE_URL", "NODE_ENV"]);
 
 /** Env var prefixes that bundlers inline into browser code. */
 export const BROWSER_ENV_PREFIXES = ["VITE_", "EXPO_PUBLIC_", "NEXT_PUBLIC_", "PUBLIC_", "REACT_APP_"] as const;

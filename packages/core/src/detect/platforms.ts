@@ -1,5 +1,6 @@
 // Supabase and Base44 usage: which files create clients, which migrations, functions and entities exist.
 import path from "node:path";
+import { parse as parseJsonc } from "jsonc-parser";
 import { BASE44 } from "../markers";
 import { listProjectFiles, readText } from "../files";
 import type { Base44Facts, EnvVarUse, PackageJson, SupabaseFacts } from "./types";
@@ -24,7 +25,8 @@ export function detectBase44(root: string, pkg: PackageJson | undefined): Base44
   const clientFiles = BASE44.clientFiles.filter((f) => readText(root, f) !== undefined);
   const schemaFiles = listProjectFiles(root, { patterns: [...BASE44.schemaGlobs] });
   const functions = listProjectFiles(root, { patterns: [...BASE44.functionGlobs] }).filter((f) => /createClientFromRequest|@base44\//.test(readText(root, f) ?? ""));
-  const names = new Set<string>(schemaFiles.map((f) => path.basename(f).replace(/\.jsonc?$/, "")));
+  // The entity is the schema's "name" (team-member.jsonc holds "TeamMember"); the file name is a fallback.
+  const names = new Set<string>(schemaFiles.map((f) => schemaName(readText(root, f)) ?? path.basename(f).replace(/\.jsonc?$/, "")));
   for (const f of BASE44.entitiesFiles) {
     const text = readText(root, f);
     if (!text) continue;
@@ -37,6 +39,11 @@ export function detectBase44(root: string, pkg: PackageJson | undefined): Base44
   const appId = findAppId(root, clientFiles);
   const used = Boolean(deps["@base44/sdk"] || deps["@base44/vite-plugin"] || clientFiles.length || layout);
   return { used, sdkVersion: deps["@base44/sdk"], layout, clientFiles, entityNames: [...names].sort(), schemaFiles, functions, appId };
+}
+
+function schemaName(text: string | undefined): string | undefined {
+  const parsed = text === undefined ? undefined : (parseJsonc(text, [], { allowTrailingComma: true }) as { name?: unknown } | undefined);
+  return typeof parsed?.name === "string" && parsed.name ? parsed.name : undefined;
 }
 
 function findAppId(root: string, clientFiles: string[]): string | undefined {

@@ -2,21 +2,11 @@
 // (hard-coded builder/Supabase URLs, JWTs, secrets exposed to the browser, committed .env files).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { BOLT, BROWSER_ENV_PREFIXES, JWT_PATTERN, LOVABLE, SECRET_NAME_PARTS, SOURCE_GLOBS, SUPABASE_PROJECT_URL } from "../markers";
+import { BOLT, BROWSER_ENV_PREFIXES, BUILTIN_ENV, ENV_READS, JWT_PATTERN, LOVABLE, SECRET_NAME_PARTS, SOURCE_GLOBS, SUPABASE_PROJECT_URL } from "../markers";
 import { finding, type Finding } from "../findings";
 import { gitignoreMatcher, listProjectFiles } from "../files";
 import { decodeJwtPayload } from "../redact";
 import type { EnvVarUse } from "./types";
-
-const ENV_READS: RegExp[] = [
-  /import\.meta\.env\.([A-Z_][A-Z0-9_]*)/g,
-  /process\.env\.([A-Z_][A-Z0-9_]*)/g,
-  /process\.env\[\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\]/g,
-  /Deno\.env\.get\(\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\)/g,
-];
-
-/** Vite's built-ins are not variables the owner sets. */
-const BUILTIN_ENV = new Set(["MODE", "DEV", "PROD", "SSR", "BASE_URL", "NODE_ENV"]);
 
 /** Files over this size are not scanned (minified bundles, data dumps). */
 const MAX_SCAN_BYTES = 2 * 1024 * 1024;
@@ -103,6 +93,12 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
+/** The literal a host pattern ends with (".lovable.app"), or "" when its tail is not a plain literal. */
+function hostLiteral(pattern: RegExp): string {
+  const tail = pattern.source.slice(pattern.source.lastIndexOf("+") + 1);
+  return /^(?:\\\.|[a-z0-9-])+$/i.test(tail) ? tail.replace(/\\\./g, ".").toLowerCase() : "";
+}
+
 /** In .env files URLs and anon keys are where they belong; only secret keys there are findings. */
 function scanText(file: string, text: string, findings: Finding[], refs: Set<string>, options: { envFile?: boolean } = {}): void {
   const isHistory = file.startsWith("supabase/migrations/") || file.startsWith("dist/");
@@ -116,9 +112,12 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
     ...LOVABLE.hosts.map((h) => [h, "Lovable"] as [RegExp, string]),
     ...BOLT.hosts.map((h) => [h, "Bolt"] as [RegExp, string]),
   ];
+  const lower = text.toLowerCase();
   for (const [pattern, builder] of options.envFile ? [] : hostPatterns) {
+    // A file without the host's literal tail cannot match: skip the (slow, look-behind) regex.
+    if (!lower.includes(hostLiteral(pattern))) continue;
     for (const m of text.matchAll(new RegExp(pattern.source, "gi"))) {
-      findings.push(finding({ severity: "low", code: "hardcoded-builder-url", file, line: lineOf(text, m.index!), message: `hard-coded ${builder} URL ${m[0]}`, hint: "point it at your own domain through an env var" }));
+      findings.push(finding({ severity: "low", code: "hardcoded-builder-url", file, line: lineOf(text, m.index!), message: `hard-coded ${builder} URL ${m[0]}`, hint: isHistory ? hint : "point it at your own domain through an env var" }));
     }
   }
   for (const m of text.matchAll(JWT_PATTERN)) {

@@ -1,0 +1,4 @@
+export const metadata = {
+  title: 'Invoices',
+  metadataBase: new URL("https://invoice-hub-2b.bolt.host/"),
+};

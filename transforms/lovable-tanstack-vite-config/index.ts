@@ -1,0 +1,393 @@
+// lovable-tanstack-vite-config: Lovable's TanStack Start projects build through
+// `defineConfig` from @lovable.dev/vite-tanstack-config, a wrapper that assembles the Vite config
+// at build time and targets a Cloudflare Worker (nitro's `cloudflare-module` preset, wrangler.jsonc).
+// This writes out what the wrapper sets up outside Lovable's sandbox (read from its 2.x source):
+// Tailwind, tsconfig paths, TanStack Start (with its import protection for server code), React, the
+// `@` → src alias, React/TanStack dedupe, VITE_* variables defined from .env files, lightningcss,
+// the dev server on [::]:8080, and the owner's own options merged the way the wrapper merges them
+// (`vite` through mergeConfig, `plugins` after the built-in ones). The server build becomes a Node
+// server (nitro's `node-server` preset, started with `node .output/server/index.mjs`), so the
+// wrapper package and the wrangler config go. What the wrapper added only for Lovable's editor
+// (TanStack devtools source injection, its error-logging, HMR-gate and asset-proxy plugins, build
+// watchdogs, file-watch debouncing, dev-only optimizeDeps hints) is left out.
+// A config shape this does not understand keeps working as it was, with an ownit-todo marker.
+import type { JSCodeshift } from "jscodeshift";
+import { parse as parseToml } from "smol-toml";
+import { finding, LOVABLE, type StepContext } from "@ownit/core";
+import { applySpanEdits, editJson, parseJson, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+
+type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
+
+const WRAPPER = LOVABLE.tanstackConfigPackage;
+
+/** Option keys that make the wrapper read its argument as options rather than as a Vite config. */
+const OPTION_KEYS = ["vite", "serverFnErrorLogger", "ssrErrorLogger", "nitro", "tanstackStart", "react", "envDefine", "hmrGate", "buildExitWatchdog"];
+/** Options that only shaped Lovable's editor preview: nothing to carry over. */
+const EDITOR_ONLY_OPTIONS = ["serverFnErrorLogger", "ssrErrorLogger", "hmrGate", "buildExitWatchdog"];
+
+/** The server build off Cloudflare, and how it starts. */
+export const NODE_PRESET = "node-server";
+export const START_SCRIPT = "node .output/server/index.mjs";
+
+/** wrangler settings that only describe the Worker itself: a config with nothing else can go. */
+const PLAIN_WRANGLER_KEYS = new Set(["$schema", "name", "main", "compatibility_date", "compatibility_flags", "assets", "observability", "no_bundle", "rules", "upload_source_maps", "build", "minify", "workers_dev", "preview_urls", "keep_vars"]);
+const WRANGLER_FILES = ["wrangler.jsonc", "wrangler.json", "wrangler.toml"];
+
+const TODO = `this config uses ${WRAPPER} in a way ownit cannot rewrite: replace it with a plain Vite config (tanstackStart, viteReact, tailwindcss, vite-tsconfig-paths, nitro node-server)`;
+
+/** What the per-file rewrite tells the project step. */
+interface Rewritten {
+  /** The nitro preset the config now builds with (undefined: no nitro, `nitro: false`). */
+  preset?: string;
+}
+
+/** The Vite config as the wrapper's argument describes it. */
+interface WrapperOptions {
+  /** Source text of each option's value, by key. */
+  values: Map<string, AnyNode>;
+  /** Keys the wrapper ignored (not options) in an options object. */
+  ignored: string[];
+  /** The whole argument is a Vite config (an object without option keys, or a function). */
+  vite?: AnyNode;
+}
+
+function keyName(prop: AnyNode): string | undefined {
+  const key = prop.key as AnyNode;
+  if (prop.computed) return undefined;
+  if (key.type === "Identifier") return key.name as string;
+  if (key.type === "StringLiteral") return key.value as string;
+  return undefined;
+}
+
+/** Reads the wrapper's argument; undefined when its shape is not one ownit can carry over. */
+function readOptions(arg: AnyNode | undefined): WrapperOptions | undefined {
+  const options: WrapperOptions = { values: new Map(), ignored: [] };
+  if (!arg) return options;
+  if (arg.type === "ArrowFunctionExpression" || arg.type === "FunctionExpression") return { ...options, vite: arg };
+  if (arg.type !== "ObjectExpression") return undefined;
+  const props = arg.properties as AnyNode[];
+  if (props.some((p) => p.type !== "ObjectProperty" || keyName(p) === undefined)) return undefined;
+  const keys = props.map((p) => keyName(p)!);
+  if (!keys.some((k) => OPTION_KEYS.includes(k))) return { ...options, vite: arg };
+  for (const p of props) {
+    const key = keyName(p)!;
+    if (OPTION_KEYS.includes(key) || key === "plugins" || key === "cloudflare") options.values.set(key, p.value as AnyNode);
+    else options.ignored.push(key);
+  }
+  // v1's `cloudflare: false` turned the deploy build off; v2 reads it as `nitro: false`.
+  const cloudflare = options.values.get("cloudflare");
+  if (cloudflare && cloudflare.type === "BooleanLiteral" && cloudflare.value === false && !options.values.has("nitro")) options.values.set("nitro", cloudflare);
+  options.values.delete("cloudflare");
+  return options;
+}
+
+/** The text of a node, re-indented so its first line can sit at `indent`. */
+function sliceAt(source: string, node: AnyNode, indent: string): string {
+  const { start, end } = spanOfNode(node);
+  const text = source.slice(start, end);
+  const lineStart = source.lastIndexOf("\n", start - 1) + 1;
+  const original = /^[ \t]*/.exec(source.slice(lineStart))![0];
+  return text
+    .split("\n")
+    .map((line, i) => (i === 0 ? line : line.startsWith(original) ? indent + line.slice(original.length) : line))
+    .join("\n");
+}
+
+/** The inside of an object literal (its properties, comments included), for merging into another. */
+function objectBody(source: string, node: AnyNode, indent: string): string | undefined {
+  if (node.type !== "ObjectExpression") return undefined;
+  const { start, end } = spanOfNode(node);
+  const inner = source.slice(start + 1, end - 1);
+  if (!inner.trim()) return "";
+  const lines = inner.replace(/^[ \t]*\n/, "").replace(/\s+$/, "").split("\n");
+  const base = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+  if (!inner.includes("\n")) return `${indent}${inner.trim().replace(/,$/, "")},`;
+  return lines.map((l) => (l.trim() ? indent + l.slice(base) : "")).join("\n").replace(/,?$/, ",");
+}
+
+/** The `preset` property of a nitro options object literal, if it has one. */
+function presetOf(node: AnyNode): AnyNode | undefined {
+  return (node.properties as AnyNode[]).find((p) => p.type === "ObjectProperty" && keyName(p) === "preset");
+}
+
+interface Imports {
+  add(source: string, imported: "default" | string, preferred: string): string;
+  lines(): string[];
+}
+
+/** Imports the explicit config needs, reusing the file's own bindings and avoiding name clashes. */
+function importsFor(j: JSCodeshift, source: string): Imports {
+  const root = j(source);
+  const taken = new Set<string>();
+  const existing = new Map<string, string>();
+  root.find(j.ImportDeclaration).forEach((p) => {
+    if (p.node.source.value === WRAPPER) return;
+    for (const s of p.node.specifiers ?? []) {
+      const local = s.local?.name as string;
+      taken.add(local);
+      const imported = s.type === "ImportDefaultSpecifier" ? "default" : s.type === "ImportSpecifier" ? (s.imported.name as string) : "*";
+      if (p.node.importKind !== "type") existing.set(`${p.node.source.value}#${imported}`, local);
+    }
+  });
+  root.find(j.VariableDeclarator).forEach((p) => {
+    if (p.node.id.type === "Identifier") taken.add(p.node.id.name);
+  });
+  const wanted = new Map<string, { defaultLocal?: string; named: Array<[string, string]> }>();
+  return {
+    add(from, imported, preferred) {
+      const reuse = existing.get(`${from}#${imported}`);
+      if (reuse) return reuse;
+      let local = preferred;
+      for (let n = 2; taken.has(local); n++) local = `${preferred}${n}`;
+      taken.add(local);
+      existing.set(`${from}#${imported}`, local);
+      const entry = wanted.get(from) ?? { named: [] };
+      if (imported === "default") entry.defaultLocal = local;
+      else entry.named.push([imported, local]);
+      wanted.set(from, entry);
+      return local;
+    },
+    lines() {
+      return [...wanted.entries()].map(([from, { defaultLocal, named }]) => {
+        const names = named.map(([imported, local]) => (imported === local ? imported : `${imported} as ${local}`)).join(", ");
+        const parts = [defaultLocal, names ? `{ ${names} }` : undefined].filter(Boolean).join(", ");
+        return `import ${parts} from "${from}";`;
+      });
+    },
+  };
+}
+
+const DEDUPE = ["react", "react-dom", "react/jsx-runtime", "react/jsx-dev-runtime", "@tanstack/react-query", "@tanstack/query-core"];
+const IMPORT_PROTECTION = `importProtection: { behavior: "error", client: { files: ["**/server/**"], specifiers: ["server-only"] } }`;
+
+/** The comment that replaces Lovable's "already includes" header, saying what the file now is. */
+function header(preset: string | undefined): string {
+  const server =
+    preset === NODE_PRESET
+      ? "a Node\n// server build (nitro's node-server preset; start it with `node .output/server/index.mjs`)."
+      : preset
+        ? `the server\n// build nitro's "${preset}" preset makes.`
+        : "no server\n// build (nitro is off).";
+  return [
+    "// Vite config for this TanStack Start app, written out from what @lovable.dev/vite-tanstack-config",
+    `// set up: Tailwind, tsconfig paths, TanStack Start, React, the \`@\` alias, VITE_* env, and ${server}`,
+    "",
+  ].join("\n");
+}
+
+interface Generated {
+  text: string;
+  preset?: string;
+  notes: Array<{ severity: "medium" | "info"; message: string }>;
+}
+
+/** The explicit config expression that replaces `defineConfig(<options>)` from the wrapper. */
+function explicitConfig(source: string, options: WrapperOptions, imports: Imports): Generated {
+  const v = options.values;
+  const notes: Generated["notes"] = [];
+  const ind = "    ";
+  const fileURLToPath = imports.add("node:url", "fileURLToPath", "fileURLToPath");
+  const defineConfig = imports.add("vite", "defineConfig", "defineConfig");
+  const tailwind = imports.add("@tailwindcss/vite", "default", "tailwindcss");
+  const tsConfigPaths = imports.add("vite-tsconfig-paths", "default", "tsConfigPaths");
+  const tanstackStart = imports.add("@tanstack/react-start/plugin/vite", "tanstackStart", "tanstackStart");
+  const viteReact = imports.add("@vitejs/plugin-react", "default", "viteReact");
+
+  // TanStack Start's options over the wrapper's import protection (an owner's own protection wins).
+  const startArg = v.get("tanstackStart");
+  let startText = `${tanstackStart}({ ${IMPORT_PROTECTION} })`;
+  if (startArg) {
+    const body = objectBody(source, startArg, `${ind}  `);
+    const ownProtection = startArg.type === "ObjectExpression" && (startArg.properties as AnyNode[]).some((p) => keyName(p) === "importProtection");
+    if (ownProtection) startText = `${tanstackStart}(${sliceAt(source, startArg, ind)})`;
+    else if (body !== undefined) startText = `${tanstackStart}({\n${ind}  ${IMPORT_PROTECTION},${body ? `\n${body}` : ""}\n${ind}})`;
+    else startText = `${tanstackStart}({ ${IMPORT_PROTECTION}, ...${sliceAt(source, startArg, ind)} })`;
+  }
+
+  // nitro: the wrapper's Cloudflare default becomes a Node server; an owner's other preset stays.
+  const nitroArg = v.get("nitro");
+  let nitroText: string | undefined;
+  let preset: string | undefined = NODE_PRESET;
+  if (nitroArg?.type === "BooleanLiteral" && nitroArg.value === false) {
+    preset = undefined;
+    notes.push({ severity: "medium", message: "`nitro: false` kept: the build makes no server; set a nitro preset to serve the app with Node" });
+  } else if (!nitroArg || (nitroArg.type === "BooleanLiteral" && nitroArg.value === true)) {
+    nitroText = `{ preset: "${NODE_PRESET}" }`;
+  } else if (nitroArg.type === "ObjectExpression") {
+    const presetProp = presetOf(nitroArg);
+    const presetValue = presetProp && (presetProp.value as AnyNode).type === "StringLiteral" ? ((presetProp.value as AnyNode).value as string) : undefined;
+    const kept = (nitroArg.properties as AnyNode[]).filter((p) => p !== presetProp && keyName(p) !== "cloudflare");
+    if (presetProp && (presetValue === undefined || !presetValue.startsWith("cloudflare"))) {
+      // The owner chose a target (vercel, netlify…): theirs, kept as written.
+      preset = presetValue ?? "(computed)";
+      nitroText = sliceAt(source, nitroArg, ind);
+      notes.push({ severity: "info", message: `nitro preset ${presetValue ? `"${presetValue}"` : "(computed)"} kept as the owner set it` });
+    } else {
+      const rest = kept.map((p) => `${ind}  ${sliceAt(source, p, `${ind}  `)},`).join("\n");
+      nitroText = kept.length ? `{\n${ind}  preset: "${NODE_PRESET}",\n${rest}\n${ind}}` : `{ preset: "${NODE_PRESET}" }`;
+    }
+  } else {
+    nitroText = `{ preset: "${NODE_PRESET}", ...${sliceAt(source, nitroArg, ind)} }`;
+  }
+  const nitro = preset !== undefined ? imports.add("nitro/vite", "nitro", "nitro") : undefined;
+
+  const reactArg = v.get("react");
+  const plugins = [
+    `${tailwind}()`,
+    `${tsConfigPaths}({ projects: ["./tsconfig.json"] })`,
+    startText,
+    ...(nitro ? [`...(command === "build" ? [${nitro}(${nitroText})] : [])`] : []),
+    `${viteReact}(${reactArg ? sliceAt(source, reactArg, ind) : ""})`,
+  ];
+  const ownPlugins = v.get("plugins");
+  if (ownPlugins?.type === "ArrayExpression") {
+    const own = (ownPlugins.elements as Array<AnyNode | null>).filter((e): e is AnyNode => e !== null).map((e) => sliceAt(source, e, ind));
+    if (own.length) plugins.push(`// the app's own plugins\n${ind}${own[0]}`, ...own.slice(1));
+  } else if (ownPlugins) {
+    plugins.push(`...${sliceAt(source, ownPlugins, ind)}`);
+  }
+
+  const envDefine = v.get("envDefine");
+  const withEnv = !(envDefine?.type === "BooleanLiteral" && envDefine.value === false);
+  const loadEnv = withEnv ? imports.add("vite", "loadEnv", "loadEnv") : undefined;
+  const base = [
+    "{",
+    ...(withEnv
+      ? [
+          "  // VITE_* variables from the .env files, inlined wherever code reads import.meta.env.VITE_*.",
+          `  define: Object.fromEntries(Object.entries(${loadEnv}(mode, process.cwd(), "VITE_")).map(([name, value]) => [\`import.meta.env.\${name}\`, JSON.stringify(value)])),`,
+        ]
+      : []),
+    "  resolve: {",
+    `    alias: { "@": ${fileURLToPath}(new URL("./src", import.meta.url)) },`,
+    `    dedupe: [${DEDUPE.map((d) => `"${d}"`).join(", ")}],`,
+    "  },",
+    '  css: { transformer: "lightningcss" },',
+    '  server: { host: "::", port: 8080 },',
+    "  plugins: [",
+    ...plugins.map((p) => `${ind}${p},`),
+    "  ],",
+    "}",
+  ].join("\n");
+
+  const params = [nitro ? "command" : "", withEnv ? "mode" : ""].filter(Boolean);
+  const viteArg = options.vite ?? v.get("vite");
+  const dropped = EDITOR_ONLY_OPTIONS.filter((k) => v.has(k));
+  if (dropped.length) notes.push({ severity: "info", message: `left out ${dropped.join(", ")}: options that only shaped Lovable's editor preview` });
+  if (options.ignored.length) notes.push({ severity: "medium", message: `the wrapper ignored ${options.ignored.join(", ")} beside its own options, so they stay out; move them under \`vite\` if you meant them` });
+
+  let text: string;
+  if (!viteArg) {
+    text = `${defineConfig}((${params.length ? `{ ${params.join(", ")} }` : ""}) => (${base}))`;
+  } else {
+    const mergeConfig = imports.add("vite", "mergeConfig", "mergeConfig");
+    const indentedBase = base.replace(/\n/g, "\n  ");
+    if (viteArg.type === "ObjectExpression") {
+      text = `${defineConfig}((${params.length ? `{ ${params.join(", ")} }` : ""}) =>\n  ${mergeConfig}(\n    ${indentedBase.replace(/\n/g, "\n  ")},\n    // the app's own Vite settings, merged over the ones above as the wrapper merged them\n    ${sliceAt(source, viteArg, "    ")},\n  ),\n)`;
+    } else {
+      text = `${defineConfig}(async (env) => {\n  ${params.length ? `const { ${params.join(", ")} } = env;\n  ` : ""}return ${mergeConfig}(\n    ${indentedBase.replace(/\n/g, "\n  ")},\n    await (${sliceAt(source, viteArg, "    ")})(env),\n  );\n})`;
+    }
+  }
+  return { text, preset, notes };
+}
+
+/** Leading `//` lines of the file that talk about the wrapper (Lovable's "already includes" header). */
+function wrapperHeaderEnd(source: string): number {
+  const m = /^(?:[ \t]*\/\/[^\n]*\n)+/.exec(source);
+  return m && m[0].includes(WRAPPER) ? m[0].length : 0;
+}
+
+type Note = (severity: "medium" | "info", message: string) => void;
+
+function rewriteConfig(j: JSCodeshift, source: string, report: Note): { out: string; result?: Rewritten } {
+  const root = j(source);
+  const wrapperImports = root.find(j.ImportDeclaration, { source: { value: WRAPPER } });
+  if (!wrapperImports.size()) return { out: source };
+  const importNode = wrapperImports.get().node as AnyNode;
+  const specifiers = (importNode.specifiers as AnyNode[]) ?? [];
+  const defineLocal = specifiers.find((s) => s.type === "ImportSpecifier" && (s.imported as AnyNode).name === "defineConfig")?.local as AnyNode | undefined;
+  const onlyDefine = wrapperImports.size() === 1 && specifiers.length === 1 && defineLocal;
+
+  const exported = root.find(j.ExportDefaultDeclaration).paths()[0]?.node as unknown as AnyNode | undefined;
+  const call = exported?.declaration as AnyNode | undefined;
+  const isWrapperCall = call?.type === "CallExpression" && (call.callee as AnyNode).type === "Identifier" && ((call.callee as AnyNode).name as string) === (defineLocal?.name as string);
+  const args = (call?.arguments as AnyNode[] | undefined) ?? [];
+  const options = isWrapperCall && args.length <= 1 ? readOptions(args[0]) : undefined;
+  // Any other use of the wrapper's binding (a second call, passing it around) is not ours to guess.
+  const otherUses = root.find(j.Identifier, { name: defineLocal?.name as string }).filter((p) => p.parent.node.type !== "ImportSpecifier" && p.node !== (call?.callee as unknown)).size();
+  if (!onlyDefine || !options || otherUses) {
+    const edit = todoLineEdit(source, spanOfNode(importNode).start, TODO);
+    report("medium", `${WRAPPER} is used in a way ownit cannot rewrite; the config was left as it was`);
+    return { out: edit ? applySpanEdits(source, [edit]) : source };
+  }
+
+  const imports = importsFor(j, source);
+  const generated = explicitConfig(source, options, imports);
+  for (const note of generated.notes) report(note.severity, note.message);
+  const headerEnd = wrapperHeaderEnd(source);
+  const importSpan = spanOfNode(importNode);
+  const edits: SpanEdit[] = [
+    { start: importSpan.start, end: importSpan.end, text: imports.lines().join("\n") },
+    { start: spanOfNode(call).start, end: spanOfNode(call).end, text: generated.text },
+    { start: 0, end: headerEnd, text: header(generated.preset) },
+  ];
+  return { out: applySpanEdits(source, edits), result: { preset: generated.preset } };
+}
+
+/** Removes a wrangler config that only describes the Worker; one with bindings stays, with a finding. */
+function retireWrangler(ctx: StepContext): void {
+  for (const file of WRANGLER_FILES) {
+    const text = ctx.files.read(file);
+    if (text === undefined) continue;
+    let config: Record<string, unknown> | undefined;
+    try {
+      config = file.endsWith(".toml") ? (parseToml(text) as Record<string, unknown>) : parseJson<Record<string, unknown>>(text);
+    } catch {
+      config = undefined;
+    }
+    const extra = config ? Object.keys(config).filter((k) => !PLAIN_WRANGLER_KEYS.has(k)) : ["(unreadable)"];
+    if (extra.length) {
+      ctx.report(finding({ severity: "medium", code: "wrangler-config-kept", file, message: `${file} configures Cloudflare-only resources (${extra.join(", ")}) that a build off Cloudflare cannot use, so the file stays for you to port`, hint: "move vars to .env and bindings (KV, D1, R2…) to services your server can reach, then delete the file" }));
+      continue;
+    }
+    ctx.files.remove(file);
+    ctx.report(finding({ severity: "info", code: "wrangler-config-removed", file, message: `removed ${file}: the app now builds a Node server (${START_SCRIPT}), not a Cloudflare Worker` }));
+  }
+}
+
+/** package.json: the wrapper goes (the runner then prunes the lock), a start script for the Node server comes. */
+function updatePackageJson(ctx: StepContext, preset: string | undefined): void {
+  const before = ctx.files.read("package.json");
+  if (before === undefined) return;
+  let pkg = removeDependency(before, WRAPPER);
+  const scripts = parseJson<{ scripts?: Record<string, string> }>(pkg)?.scripts ?? {};
+  if (preset === NODE_PRESET) {
+    if (!scripts.start) pkg = editJson(pkg, ["scripts", "start"], START_SCRIPT);
+    else if (scripts.start !== START_SCRIPT) ctx.report(finding({ severity: "low", code: "start-script-kept", file: "package.json", message: `the "start" script (${scripts.start}) was kept; the Node server build starts with \`${START_SCRIPT}\``, hint: "point \"start\" at the server build if it should serve the app" }));
+  }
+  if (pkg !== before) ctx.files.write("package.json", pkg);
+}
+
+const codemod: Codemod = {
+  name: "lovable-tanstack-vite-config",
+  description: "replace @lovable.dev/vite-tanstack-config with the explicit Vite config it stands for, building a Node server instead of a Cloudflare Worker",
+  builders: ["lovable-tanstack"],
+  files: ["vite.config.{ts,mts,cts,js,mjs,cjs}"],
+  mentions: [WRAPPER],
+  appliesTo: (project) => Boolean(project.packageJson?.devDependencies?.[WRAPPER] ?? project.packageJson?.dependencies?.[WRAPPER]) || project.builder.id === "lovable-tanstack",
+  transform(file, { j, report, share }) {
+    const { out, result } = rewriteConfig(j, file.source, (severity, message) => report({ severity, code: severity === "medium" ? "vite-config-needs-you" : "vite-config-note", message }));
+    if (result) share(result);
+    return out;
+  },
+  project(ctx, shared) {
+    const rewritten = shared.map((s) => s.data as Rewritten);
+    if (!rewritten.length) return;
+    const preset = rewritten[0]!.preset;
+    updatePackageJson(ctx, preset);
+    // A Worker config means nothing to a Node (or other non-Cloudflare) build.
+    if (preset !== undefined && !preset.startsWith("cloudflare")) retireWrangler(ctx);
+  },
+};
+
+export default codemod;

@@ -1,0 +1,4 @@
+/*
+  # First try
+*/
+CREATE TABLE todos (id bigint primary key);

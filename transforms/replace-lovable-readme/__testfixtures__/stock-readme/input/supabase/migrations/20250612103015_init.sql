@@ -1,0 +1,1 @@
+create table tasks (id uuid primary key);
