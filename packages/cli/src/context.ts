@@ -17,7 +17,17 @@ export interface CliContext {
   migrationSteps(project: ProjectFacts, options: Record<string, unknown>): Promise<Step[]>;
 }
 
+/** A reader that stops early (`ownit detect | head`) closes the pipe: that ends the output, not in a crash. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export function processContext(migrationSteps: CliContext["migrationSteps"]): CliContext {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   return {
     cwd: process.cwd(),
     out: (line = "") => process.stdout.write(`${line}\n`),

@@ -53,3 +53,32 @@ export function displayPath(cwd: string, target: string): string {
   if (!rel) return ".";
   return rel.startsWith("..") || path.isAbsolute(rel) ? target : rel;
 }
+
+/**
+ * Where the app's data lives and the commands that bring it home: `migrate` moves code and deploy
+ * files, and the owner's first question after it is "and my data?".
+ */
+export function formatDataNextSteps(p: ProjectFacts, cwd: string): string[] {
+  const dir = displayPath(cwd, p.root);
+  const restore = [
+    `  2. npx ownit restore ${dir}/ownit-export --to <your postgres url>   (or --local: a PostgreSQL of the project's own)`,
+    `  3. npx ownit verify ${dir}/ownit-export --against <that url>`,
+  ];
+  if (p.base44.used) {
+    return [
+      color.bold("your data") + `  lives in Base44${p.base44.appId ? ` (app ${p.base44.appId})` : ""}; take every record with you:`,
+      `  1. BASE44_API_KEY=<your API key> npx ownit dump --from base44 --project ${dir} --out ${dir}/ownit-export --files`,
+      ...restore,
+      color.dim("  users keep their accounts but set a new password: Base44 cannot export password hashes"),
+    ];
+  }
+  if (p.supabase.used) {
+    const where = p.supabase.projectRefs.length ? `Supabase project ${p.supabase.projectRefs.join(", ")}` : "a hosted Supabase project";
+    return [
+      color.bold("your data") + `  lives in ${where}; take it with you (tables, auth users with their passwords, RLS):`,
+      `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`,
+      ...restore,
+    ];
+  }
+  return [];
+}

@@ -7,6 +7,7 @@ import cliProgress from "cli-progress";
 import { OwnitError, resolveProjectRoot } from "@ownit/core";
 import { localDatabaseUrl, startLocalDatabase, stopLocalDatabase, type ProgressListener, type TableProgress } from "@ownit/db";
 import type { CliContext } from "../context";
+import { displayPath } from "../format";
 import { color } from "../context";
 
 export function formatBytes(bytes: number): string {
@@ -82,7 +83,7 @@ export function registerDb(program: Command, ctx: CliContext): void {
     .action(async (opts: { project?: string; prefer?: "system" | "embedded" }) => {
       if (opts.prefer && !["system", "embedded"].includes(opts.prefer)) throw new OwnitError("bad-option", `--prefer ${opts.prefer} is not system or embedded`, "pass --prefer system or --prefer embedded");
       const local = await startLocalDatabase(projectRoot(ctx, opts.project), { prefer: opts.prefer });
-      ctx.out(`${local.started ? color.green("started") : "already running:"} PostgreSQL ${local.version} on 127.0.0.1:${local.port}, data in ${path.relative(ctx.cwd, local.dir) || local.dir}`);
+      ctx.out(`${local.started ? color.green("started") : "already running:"} PostgreSQL ${local.version} on 127.0.0.1:${local.port}, data in ${displayPath(ctx.cwd, local.dir)}`);
       ctx.out(local.url);
     });
 

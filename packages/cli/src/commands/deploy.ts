@@ -6,7 +6,7 @@ import { applyPlan, buildPlan, detectProject, OwnitError, unifiedDiff } from "@o
 import { DEPLOY_TARGETS, deployStep, parseTargets, type DeployResult } from "@ownit/deploy";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { formatFindings } from "../format";
+import { formatFindings, displayPath } from "../format";
 
 export interface DeployOptions {
   target?: string[];
@@ -62,7 +62,7 @@ export async function deploy(ctx: CliContext, dir: string, opts: DeployOptions):
   }
   const run = await applyPlan(plan, { command: "deploy", summary: `deploy files for ${targets.join(", ")}`, allowDirty: opts.allowDirty });
   ctx.out(color.green(`run ${run.id}: ${run.files.length} file(s) written${run.git?.tag ? `, tagged ${run.git.tag}` : ""}`));
-  ctx.out(color.dim(`undo with: npx ownit rollback ${path.relative(ctx.cwd, project.root) || "."} ${run.id}`));
+  ctx.out(color.dim(`undo with: npx ownit rollback ${displayPath(ctx.cwd, project.root)} ${run.id}`));
 }
 
 export function registerDeploy(program: Command, ctx: CliContext): void {

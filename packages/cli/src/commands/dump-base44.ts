@@ -8,7 +8,7 @@ import { dumpBase44, type Base44DataEnv, type TableProgress } from "@ownit/db";
 import { tableBars } from "./db";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { formatFindings } from "../format";
+import { formatFindings, displayPath } from "../format";
 
 export interface Base44DumpCliOptions {
   appId?: string;
@@ -86,5 +86,5 @@ export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions)
   ctx.out(`${color.green("exported")}    ${records} record(s) of ${Object.keys(result.entities.entities).length} entit(ies) to ${result.dir}`);
   if (retries.rateLimited || retries.failed) ctx.out(color.dim(`  waited out ${retries.rateLimited} rate limit(s) and retried ${retries.failed} failed request(s)`));
   for (const line of formatFindings(result.findings)) ctx.out(line);
-  ctx.out(color.dim(`next: ownit restore ${path.relative(ctx.cwd, result.dir) || "."} --to postgres://…  then  ownit verify`));
+  ctx.out(color.dim(`next: ownit restore ${displayPath(ctx.cwd, result.dir)} --to postgres://…  then  ownit verify`));
 }

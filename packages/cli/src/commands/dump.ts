@@ -5,7 +5,7 @@ import { OwnitError, redactUrl } from "@ownit/core";
 import { dumpDatabase } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { formatFindings } from "../format";
+import { formatFindings, displayPath } from "../format";
 import { formatBytes, formatCount, tableBars } from "./db";
 import { runBase44Dump, type Base44DumpCliOptions } from "./dump-base44";
 
@@ -30,7 +30,7 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
     if (!storageKey) throw new OwnitError("storage-key-missing", `--storage-key-env ${opts.storageKeyEnv}: that variable is not set`, `export ${opts.storageKeyEnv}=<service-role key> first`);
   }
   const out = path.resolve(ctx.cwd, opts.out);
-  ctx.out(`dumping ${redactUrl(opts.from)} into ${path.relative(ctx.cwd, out) || out}`);
+  ctx.out(`dumping ${redactUrl(opts.from)} into ${displayPath(ctx.cwd, out)}`);
   const bars = tableBars(ctx);
   let result;
   try {
@@ -56,7 +56,7 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
   ctx.out(`  schemas     ${m.schemas.join(", ")}${m.tables.some((t) => !m.schemas.includes(t.schema)) ? ` + ${m.tables.filter((t) => !m.schemas.includes(t.schema)).map((t) => `${t.schema}.${t.name}`).join(", ")}` : ""}`);
   ctx.out(`  sequences   ${m.sequences.length}`);
   for (const line of formatFindings(result.findings)) ctx.out(line);
-  const rel = path.relative(ctx.cwd, result.dir) || ".";
+  const rel = displayPath(ctx.cwd, result.dir);
   ctx.out(color.dim(`next: npx ownit restore ${rel} --to <postgres-url>   (or: cd ${rel} && psql <postgres-url> -f restore.sql)`));
 }
 

@@ -1,10 +1,10 @@
 // `ownit migrate [dir]`: detect, plan, show, confirm, apply as one run (or --dry-run: a diff only).
 import path from "node:path";
 import type { Command } from "commander";
-import { applyPlan, buildPlan, detectProject, OwnitError, unifiedDiff, formatFinding } from "@ownit/core";
+import { applyPlan, buildPlan, detectProject, OwnitError, unifiedDiff, formatFinding, type ProjectFacts } from "@ownit/core";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { displayPath, formatFindings, formatPlan, formatProject } from "../format";
+import { displayPath, formatDataNextSteps, formatFindings, formatPlan, formatProject } from "../format";
 
 export interface MigrateOptions {
   yes?: boolean;
@@ -16,6 +16,13 @@ export interface MigrateOptions {
 
 export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions): Promise<void> {
   const project = detectProject(path.resolve(ctx.cwd, dir));
+  await planAndApply(ctx, project, opts);
+  const data = formatDataNextSteps(project, ctx.cwd);
+  if (data.length) ctx.out();
+  for (const line of data) ctx.out(line);
+}
+
+async function planAndApply(ctx: CliContext, project: ProjectFacts, opts: MigrateOptions): Promise<void> {
   for (const line of formatProject(project)) ctx.out(line);
   const options = { ...opts } as Record<string, unknown>;
   const plan = await buildPlan(project, await ctx.migrationSteps(project, options), options);

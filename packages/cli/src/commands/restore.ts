@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
 import { localDatabaseUrl, readExport, restoreExport, startLocalDatabase, undoRestore } from "@ownit/db";
 import type { CliContext } from "../context";
+import { displayPath } from "../format";
 import { color } from "../context";
 import { formatBytes, formatCount, tableBars } from "./db";
 import { databaseUndoers } from "./runs";
@@ -30,7 +31,7 @@ async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions)
     if (!useLocal) throw new OwnitError("no-target", "nothing restored: no database to restore into", "pass --to postgres://user:password@host:5432/dbname");
   }
   const local = await startLocalDatabase(root, { prefer: opts.prefer });
-  ctx.out(`${local.started ? "started" : "using"} the project's PostgreSQL ${local.version} on 127.0.0.1:${local.port} (data in ${path.relative(ctx.cwd, local.dir) || local.dir})`);
+  ctx.out(`${local.started ? "started" : "using"} the project's PostgreSQL ${local.version} on 127.0.0.1:${local.port} (data in ${displayPath(ctx.cwd, local.dir)})`);
   return { url: local.url, local: true };
 }
 
@@ -52,8 +53,8 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
     ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
     ctx.out(`  run         ${run.id}`);
     const shown = target.local ? "$(npx ownit db url)" : result.target;
-    ctx.out(color.dim(`check it:  npx ownit verify ${path.relative(ctx.cwd, dir) || "."} --against ${shown}`));
-    ctx.out(color.dim(`undo it:   npx ownit rollback ${path.relative(ctx.cwd, root) || "."} ${run.id}`));
+    ctx.out(color.dim(`check it:  npx ownit verify ${displayPath(ctx.cwd, dir)} --against ${shown}`));
+    ctx.out(color.dim(`undo it:   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run.id}`));
   } catch (error) {
     bars.stop();
     run.abort(error);
