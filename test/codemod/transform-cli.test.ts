@@ -8,7 +8,7 @@ import { capturedCli, cleanupTemp, tempDir } from "../helpers/project";
 
 afterAll(cleanupTemp);
 
-const ANON = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InFwd29laXJ1dHlhbHNrZGpmaGd6Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.Pm1Zpcoe8b2vKkJSf0DPOwqq9jjPmsQG91STQ0sWKN0";
+const ANON = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InFwd29laXJ1dHlhbHNrZGpmaGd6Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.xa_xF3PXXPGnCc0rIiXFKonteoAP0fdXRM-do7U_WTM";
 
 function project(): string {
   const dir = tempDir();
