@@ -56,6 +56,14 @@ describe("ownit transform", () => {
     expect(cli.stdout).toContain("supabase-client-to-env: 2 changed, 1 unchanged, 0 skipped, 0 failed, 4 file(s) in the plan");
   });
 
+  it("a mistyped path is a one-line error naming it, and nothing is written", async () => {
+    const dir = project();
+    const cli = capturedCli();
+    expect(await cli.run("transform", "supabase-client-to-env", path.join(dir, "src/integrashuns"), "-C", dir, "--yes")).toBe(1);
+    expect(cli.stderr[0]).toBe(`error ${path.join(dir, "src/integrashuns")} does not exist (looked for ${path.join(dir, "src/integrashuns")})`);
+    expect(readFileSync(path.join(dir, "src/integrations/supabase/client.ts"), "utf8")).toContain(ANON);
+  });
+
   it("lists every codemod with one line each", async () => {
     const cli = capturedCli();
     expect(await cli.run("transform", "--list")).toBe(0);

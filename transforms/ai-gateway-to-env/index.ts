@@ -6,10 +6,10 @@
 // (google/gemini-2.5-flash, openai/gpt-5-mini) are OpenRouter's, and other providers name them
 // differently. A call from browser code is not rewritten (a key there is public): it is marked.
 import type { JSCodeshift } from "jscodeshift";
-import { finding, type ProjectFacts } from "@ownit/core";
-import { addEnvVar, applySpanEdits, lineAt, removeListElementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { finding, LOVABLE, type ProjectFacts } from "@ownit/core";
+import { addEnvExampleNames, applySpanEdits, lineAt, propertyKey, removeListElementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
-const GATEWAY_HOST = "ai.gateway.lovable.dev";
+const GATEWAY_HOST = LOVABLE.aiGateway;
 /** The gateway's OpenAI-compatible base; everything after it (/chat/completions…) is kept. */
 const GATEWAY_BASE = /https:\/\/ai\.gateway\.lovable\.dev\/v1(?=$|[/?#"'`])/g;
 const GATEWAY_ANY = /https?:\/\/ai\.gateway\.lovable\.dev[^\s"'`]*/g;
@@ -31,14 +31,6 @@ function envReader(file: string, source: string, project: ProjectFacts, quote: s
   if (file.startsWith("supabase/functions/") || source.includes("Deno.env")) return (name) => `Deno.env.get(${quote}${name}${quote})`;
   const server = source.includes("process.env") || /(^|\/)(server|api|functions)\/|\.server\.[cm]?[jt]sx?$|\.functions\.[cm]?[jt]sx?$/.test(file) || source.includes("createServerFn");
   if (server && !(project.framework.id === "vite-react" && file.startsWith("src/") && !source.includes("process.env"))) return (name) => `process.env.${name}`;
-  return undefined;
-}
-
-function keyName(prop: AnyNode): string | undefined {
-  if (prop.type !== "ObjectProperty" || prop.computed) return undefined;
-  const key = prop.key as AnyNode;
-  if (key.type === "Identifier") return key.name as string;
-  if (key.type === "StringLiteral") return key.value as string;
   return undefined;
 }
 
@@ -117,10 +109,10 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
   // `"Lovable-API-Key": key` → `Authorization: \`Bearer ${key}\`` (or dropped beside one).
   root.find(j.ObjectExpression).forEach((path) => {
     const props = path.node.properties as unknown as AnyNode[];
-    const index = props.findIndex((p) => keyName(p)?.toLowerCase() === LOVABLE_KEY_HEADER);
+    const index = props.findIndex((p) => propertyKey(p)?.toLowerCase() === LOVABLE_KEY_HEADER);
     if (index < 0 || !read) return;
     const prop = props[index]!;
-    if (props.some((p) => keyName(p)?.toLowerCase() === "authorization")) {
+    if (props.some((p) => propertyKey(p)?.toLowerCase() === "authorization")) {
       const edit = removeListElementEdit(source, props, index);
       for (const key of [...edits.keys()]) if (key >= edit.start && key < edit.end) edits.delete(key);
       edits.set(edit.start, edit);
@@ -136,7 +128,7 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
   const models = new Set<string>();
   root.find(j.ObjectProperty).forEach((path) => {
     const node = path.node as unknown as AnyNode;
-    if (keyName(node) === "model" && (node.value as AnyNode).type === "StringLiteral") models.add((node.value as { value: string }).value);
+    if (propertyKey(node) === "model" && (node.value as AnyNode).type === "StringLiteral") models.add((node.value as { value: string }).value);
   });
   root.find(j.CallExpression).forEach((path) => {
     const [name, value] = path.node.arguments as unknown as AnyNode[];
@@ -169,10 +161,8 @@ const codemod: Codemod = {
   },
   project(ctx, shared) {
     if (!shared.length) return;
-    const before = ctx.files.read(".env.example");
-    let example = addEnvVar(before, URL_VAR, "", "OpenAI-compatible AI API the server code calls (was Lovable's AI gateway), e.g. https://openrouter.ai/api/v1");
-    example = addEnvVar(example, KEY_VAR, "");
-    if (example !== before) ctx.files.write(".env.example", example, { generated: true });
+    addEnvExampleNames(ctx.files, [URL_VAR], "OpenAI-compatible AI API the server code calls (was Lovable's AI gateway), e.g. https://openrouter.ai/api/v1");
+    addEnvExampleNames(ctx.files, [KEY_VAR]);
     const models = [...new Set(shared.flatMap((s) => (s.data as GatewayUse).models))];
     ctx.record("aiGatewayModels", models);
     if (!models.length) ctx.report(finding({ severity: "low", code: "ai-gateway-models-unknown", message: "the model names are computed at run time; check them against your AI provider", hint: "Lovable's gateway used OpenRouter-style names such as google/gemini-2.5-flash" }));

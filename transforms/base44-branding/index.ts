@@ -4,7 +4,7 @@
 // README ("Welcome to your Base44 project", which sends readers to Base44's builder) becomes one
 // that says how to build, run and deploy the app now. A title or README the owner wrote stays.
 import { parse as parseJsonc } from "jsonc-parser";
-import { applySpanEdits, attr, attrValueSpan, htmlElements, parseHtml, removalEdit, spanOf, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { applySpanEdits, attr, attrValueSpan, htmlElements, parseHtml, parseJson, removalEdit, spanOf, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 /** Base44's hosts as index.html references them. */
 const BASE44_ASSET = /^https?:\/\/(?:[\w-]+\.)*base44\.(?:com|app)\//i;
@@ -80,9 +80,10 @@ const codemod: Codemod = {
   mentions: [/base44/i],
   appliesTo: (project) => project.builder.id === "base44",
   transform(file, { read }) {
-    const name = appName(read) ?? read("package.json")?.match(/"name"\s*:\s*"([^"]+)"/)?.[1];
-    if (file.path === "index.html") return cleanIndexHtml(file.source, appName(read));
-    if (file.path === "README.md" && STOCK_README.every((line) => line.test(file.source))) return ownReadme(name ?? "This app");
+    const name = appName(read);
+    if (file.path === "index.html") return cleanIndexHtml(file.source, name);
+    // The README may fall back on package.json's name; the page title keeps Base44's unless the app has a name.
+    if (file.path === "README.md" && STOCK_README.every((line) => line.test(file.source))) return ownReadme(name ?? parseJson<{ name?: string }>(read("package.json") ?? "")?.name ?? "This app");
     return undefined;
   },
 };

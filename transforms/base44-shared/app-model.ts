@@ -2,10 +2,10 @@
 // (from the schema files, and from the code for entities that have none), each entity's table as
 // `ownit dump`/`restore` builds it (through @ownit/db, so names and types agree), and its rules.
 import path from "node:path";
-import { parse as parseJsonc, type ParseError } from "jsonc-parser";
+import { parseJson } from "@ownit/codemod";
 import { finding, type Finding, type StepContext } from "@ownit/core";
 import { entitySchemaToTable, entityTableNames, tableDefinitionSql, type Base44EntitySchema, type EntityTable } from "@ownit/db";
-import { CLIENT_FILES, SCHEMA_GLOBS, USER_ENTITY } from "./constants";
+import { APP_CODE_GLOBS, CLIENT_FILES, SCHEMA_GLOBS, USER_ENTITY } from "./constants";
 
 export interface AppEntity {
   name: string;
@@ -22,12 +22,6 @@ export interface AppModel {
   findings: Finding[];
 }
 
-function parseJsoncText(text: string): unknown {
-  const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true });
-  return errors.length ? undefined : value;
-}
-
 /** `appId: "…"` in the stock client, when base44/.app.jsonc does not say. */
 function appIdFromClient(ctx: StepContext): string | undefined {
   for (const file of CLIENT_FILES) {
@@ -40,7 +34,7 @@ function appIdFromClient(ctx: StepContext): string | undefined {
 /** Entity names the code uses: `base44.entities.X`, `entities.X` re-exports, `asServiceRole.entities.X`. */
 function entityNamesInCode(ctx: StepContext): string[] {
   const names = new Set<string>();
-  for (const file of ctx.files.list({ patterns: ["src/**/*.{js,jsx,ts,tsx,mjs}", "base44/functions/**/*.{js,ts}", "functions/*.{js,ts}"] })) {
+  for (const file of ctx.files.list({ patterns: APP_CODE_GLOBS })) {
     for (const m of (ctx.files.read(file) ?? "").matchAll(/\bentities\.([A-Z]\w*)\b/g)) names.add(m[1]!);
   }
   return [...names];
@@ -50,7 +44,7 @@ export function readAppModel(ctx: StepContext): AppModel {
   const findings: Finding[] = [];
   const schemas = new Map<string, { file: string; schema: Base44EntitySchema }>();
   for (const file of ctx.files.list({ patterns: SCHEMA_GLOBS })) {
-    const schema = parseJsoncText(ctx.files.read(file) ?? "") as Base44EntitySchema | undefined;
+    const schema = parseJson<Base44EntitySchema>(ctx.files.read(file) ?? "");
     if (!schema || typeof schema !== "object") {
       findings.push(finding({ severity: "high", code: "base44-schema-unreadable", file, message: `${file} is not valid JSON: its entity gets no typed table and no rules`, hint: "fix the file and run ownit again" }));
       continue;
@@ -78,8 +72,8 @@ export function readAppModel(ctx: StepContext): AppModel {
     entities.push({ name, schemaFile: found?.file, schema, table: entitySchemaToTable(schema, { name, tableName: tableNames.get(name) }) });
   }
 
-  const appJson = parseJsoncText(ctx.files.read("base44/.app.jsonc") ?? "") as { id?: string } | undefined;
-  const config = parseJsoncText(ctx.files.read("base44/config.jsonc") ?? "") as { name?: string } | undefined;
+  const appJson = parseJson<{ id?: string }>(ctx.files.read("base44/.app.jsonc") ?? "");
+  const config = parseJson<{ name?: string }>(ctx.files.read("base44/config.jsonc") ?? "");
   const appId = appJson?.id ?? ctx.project.base44.appId ?? appIdFromClient(ctx) ?? "app";
   const appName = config?.name ?? ctx.project.packageJson?.name ?? "app";
   return { appId, appName, entities, findings };

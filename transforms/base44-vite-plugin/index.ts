@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { JSCodeshift, ObjectExpression } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
-import { addEnvVar, applySpanEdits, collectTodos, parseJson, pluginEntry, removeDependency, removeListElementEdit, removeStatementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addEnvVar, applySpanEdits, collectTodos, parseJson, pluginEntry, propertyKey, propertyNamed, removeDependency, removeListElementEdit, removeStatementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 import { BASE44_VITE_PLUGIN } from "../base44-shared/constants";
 
 /** Where `npm run dev` sends /api: the app's own server (`npm start`), unless API_PROXY_TARGET says otherwise. */
@@ -17,18 +17,6 @@ const TODO_PLUGIN = "remove this @base44/vite-plugin use (it only served Base44'
 const LEGACY_PATHS = /\/(entities|functions|integrations|agents)(\/|$)/;
 
 type AnyNode = { type: string; [key: string]: unknown };
-
-function keyName(prop: AnyNode): string | undefined {
-  const key = prop.key as AnyNode | undefined;
-  if (!key || prop.computed) return undefined;
-  if (key.type === "Identifier") return key.name as string;
-  if (key.type === "StringLiteral" || key.type === "Literal") return String(key.value);
-  return undefined;
-}
-
-function property(obj: ObjectExpression, name: string): AnyNode | undefined {
-  return (obj.properties as unknown as AnyNode[]).find((p) => (p.type === "ObjectProperty" || p.type === "Property") && keyName(p) === name);
-}
 
 /** Adds `text` as the last property of an object literal, in the object's own layout. */
 function addPropertyEdit(source: string, obj: ObjectExpression, text: string): SpanEdit {
@@ -82,7 +70,7 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
   const edits: SpanEdit[] = [];
   const added: string[] = [];
   const objectAt = (parent: ObjectExpression | undefined, name: string): ObjectExpression | "absent" | "other" => {
-    const p = parent && property(parent, name);
+    const p = parent && (propertyNamed(parent.properties, name) as AnyNode | undefined);
     if (!p) return "absent";
     return (p.value as AnyNode).type === "ObjectExpression" ? (p.value as unknown as ObjectExpression) : "other";
   };
@@ -101,7 +89,7 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
     }
     const keyText = leafKey.replace(/^["']|["']$/g, "");
     const has = (parent.properties as unknown as AnyNode[]).some((p) => {
-      const k = keyName(p);
+      const k = propertyKey(p);
       return k === keyText || (keyText === "@/" && k === "@");
     });
     if (has) return;
@@ -157,7 +145,7 @@ function legacyImportsOn(j: JSCodeshift, source: string): boolean {
   j(source)
     .find(j.ObjectProperty)
     .forEach((p) => {
-      if (keyName(p.node as unknown as AnyNode) !== "legacySDKImports") return;
+      if (propertyKey(p.node) !== "legacySDKImports") return;
       const value = p.node.value as AnyNode;
       on ||= !(value.type === "BooleanLiteral" && value.value === false);
     });

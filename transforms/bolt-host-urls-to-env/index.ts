@@ -5,10 +5,9 @@
 // Only string and template literals in code are rewritten; the same address in HTML, Markdown or
 // JSON, a project pointing at several Bolt hosts, or a framework with no browser env convention
 // get a finding instead. supabase/ (migrations, Deno functions) is history or server code: never touched.
-import ignore from "ignore";
 import type { JSCodeshift } from "jscodeshift";
-import { finding, type ProjectFacts, type StepContext } from "@ownit/core";
-import { addEnvVar, addGitignoreEntry, applySpanEdits, lineAt, spanOfNode, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { finding, type ProjectFacts } from "@ownit/core";
+import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, lineAt, spanOfNode, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 type AnyNode = { type: string; [key: string]: unknown };
 
@@ -89,14 +88,6 @@ function rewrite(j: JSCodeshift, source: string, read: string, found: Found[], s
   return edits.length ? applySpanEdits(source, edits) : source;
 }
 
-function writeEnv(ctx: StepContext, name: string, origin: string): void {
-  ctx.files.write(".env.local", addEnvVar(ctx.files.read(".env.local"), name, origin, "The app's public address (moved out of the code by ownit)"));
-  const gitignore = ctx.files.read(".gitignore");
-  if (!ignore().add(gitignore ?? "").ignores(".env.local")) ctx.files.write(".gitignore", addGitignoreEntry(gitignore, ".env.local"));
-  const example = addEnvVar(ctx.files.read(".env.example"), name, "", "The app's public address, e.g. https://www.example.com (no trailing slash)");
-  if (example !== ctx.files.read(".env.example")) ctx.files.write(".env.example", example);
-}
-
 const codemod: Codemod = {
   name: "bolt-host-urls-to-env",
   description: "hard-coded https://<app>.bolt.host URLs in code → the site URL env var (value in .env.local, name in .env.example)",
@@ -126,7 +117,8 @@ const codemod: Codemod = {
     const moves = shared.map((s) => s.data as { name: string; origin: string; count: number });
     if (!moves.length) return;
     const { name, origin } = moves[0]!;
-    writeEnv(ctx, name, origin);
+    addEnvLocalValues(ctx.files, [[name, origin]], "The app's public address (moved out of the code by ownit)");
+    addEnvExampleNames(ctx.files, [name], "The app's public address, e.g. https://www.example.com (no trailing slash)");
     const count = moves.reduce((n, m) => n + m.count, 0);
     ctx.report(
       finding({

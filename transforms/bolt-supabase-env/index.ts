@@ -5,10 +5,9 @@
 // fallback after the env read) becomes the env read alone, its value moving to .env.local
 // (gitignored); the names go to .env.example. A hard-coded service-role key is never moved into a
 // browser variable: it gets an ownit-todo marker and a high finding.
-import ignore from "ignore";
 import type { ASTPath, CallExpression, JSCodeshift } from "jscodeshift";
-import { decodeJwtPayload, finding, isSecretName, type ProjectFacts, type StepContext } from "@ownit/core";
-import { addEnvVar, addGitignoreEntry, applySpanEdits, lineAt, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { decodeJwtPayload, finding, isSecretName, type ProjectFacts } from "@ownit/core";
+import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, lineAt, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 type AnyNode = { type: string; [key: string]: unknown };
 
@@ -142,21 +141,6 @@ function rewrite(j: JSCodeshift, source: string, project: ProjectFacts, moves: E
   return edits.size ? applySpanEdits(source, [...edits.values()]) : source;
 }
 
-/** Values to .env.local (gitignored), names to .env.example. */
-function writeEnv(ctx: StepContext, moves: EnvMove[]): void {
-  const withValues = moves.filter((m) => m.value !== undefined);
-  if (withValues.length) {
-    let local = ctx.files.read(".env.local");
-    for (const m of withValues) local = addEnvVar(local, m.name, m.value, "Supabase project (moved out of the code by ownit)");
-    ctx.files.write(".env.local", local!);
-    const gitignore = ctx.files.read(".gitignore");
-    if (!ignore().add(gitignore ?? "").ignores(".env.local")) ctx.files.write(".gitignore", addGitignoreEntry(gitignore, ".env.local"));
-  }
-  let example = ctx.files.read(".env.example");
-  for (const m of moves) example = addEnvVar(example, m.name, "", "Supabase project: its URL and anon key (public: the browser receives them)");
-  if (example !== ctx.files.read(".env.example")) ctx.files.write(".env.example", example!);
-}
-
 const codemod: Codemod = {
   name: "bolt-supabase-env",
   description: "keep the Supabase client on env (VITE_SUPABASE_URL/ANON_KEY): hard-coded values to .env.local, names to .env.example",
@@ -175,8 +159,10 @@ const codemod: Codemod = {
   project(ctx, shared) {
     const moves = shared.flatMap((s) => s.data as EnvMove[]);
     if (!moves.length) return;
-    writeEnv(ctx, moves);
+    // Values to .env.local (gitignored), names to .env.example.
     const moved = moves.filter((m) => m.value !== undefined);
+    addEnvLocalValues(ctx.files, moved.map((m) => [m.name, m.value!] as const), "Supabase project (moved out of the code by ownit)");
+    addEnvExampleNames(ctx.files, moves.map((m) => m.name), "Supabase project: its URL and anon key (public: the browser receives them)");
     const names = [...new Set(moves.map((m) => m.name))].join(", ");
     ctx.report(
       finding({

@@ -4,6 +4,7 @@
 // Generated Project". Edits are spans located by parse5; every other byte stays as it was.
 // Lovable's preview images become a local placeholder (an existing public/og-image.* or one written
 // to public/og-image.png), each with a finding, since the owner should put their own image there.
+import { LOVABLE } from "@ownit/core";
 import { applySpanEdits, attr, attrValueSpan, htmlComments, htmlElements, parseHtml, removalEdit, spanOf, type Codemod, type HtmlElement, type SpanEdit } from "@ownit/codemod";
 import { placeholderPng } from "./placeholder-png";
 
@@ -12,7 +13,7 @@ const LOVABLE_HOSTS = /(^|\.)(lovable\.dev|lovable\.app|lovableproject\.com|gpte
 /** Lovable's storage bucket for images uploaded in its editor: the owner's images, on Lovable's account. */
 const LOVABLE_UPLOADS = "gpt-engineer-file-uploads";
 /** The editor script's host. */
-const EDITOR_SCRIPT_HOST = "cdn.gpteng.co";
+const EDITOR_SCRIPT_HOST = LOVABLE.scriptHost;
 /** The comment Lovable puts above its script. */
 const KEEP_COMMENT = /DO NOT REMOVE THIS SCRIPT TAG/i;
 /** Lovable's own Twitter account. */

@@ -8,7 +8,7 @@
 import path from "node:path";
 import type { ASTPath, CallExpression, ImportDeclaration, JSCodeshift } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
-import { applySpanEdits, jscodeshiftFor, lineAt, removeDependency, removeListElementEdit, removeStatementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { applySpanEdits, jscodeshiftFor, lineAt, propertyKey, removeDependency, removeListElementEdit, removeStatementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 /** The broker package and the folder Lovable generates around it. */
 const PACKAGE = "@lovable.dev/cloud-auth-js";
@@ -114,7 +114,7 @@ function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, rep
       if (optionsArg) {
         if (optionsArg.type !== "ObjectExpression") return todo(at, "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) (its options are built elsewhere)");
         for (const prop of optionsArg.properties as AnyNode[]) {
-          const key = prop.type === "ObjectProperty" && !prop.computed ? ((prop.key as AnyNode).type === "Identifier" ? (prop.key as { name: string }).name : String((prop.key as { value?: unknown }).value)) : undefined;
+          const key = propertyKey(prop);
           if (!key || !OPTIONS[key]) return todo(at, "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo, queryParams } }) (it passes options ownit does not map)");
           const value = prop.value as AnyNode;
           options.push(`${OPTIONS[key]}: ${source.slice(value.start, value.end)}`);

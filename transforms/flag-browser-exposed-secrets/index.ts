@@ -6,8 +6,9 @@
 // every file:line that uses that binding (its own module and the modules importing it).
 // Server-only code (supabase/functions, *.server.*, server/ folders) is not browser code: not flagged.
 import path from "node:path";
+import type { JSCodeshift } from "jscodeshift";
 import { BROWSER_ENV_PREFIXES, finding, isBrowserExposed, isSecretName, SECRET_NAME_PARTS, type StepContext } from "@ownit/core";
-import { applySpanEdits, isScript, jscodeshiftFor, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { applySpanEdits, isScript, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
 
@@ -46,15 +47,20 @@ function secretReads(source: string): Read[] {
   return reads.sort((a, b) => a.offset - b.offset);
 }
 
-/** The top-level binding whose definition holds `offset` (a const, a function, a class), and whether the module exports it. */
-function bindingAt(file: string, source: string, offset: number): { name: string; exported: boolean; line: number } | undefined {
+type Program = { body: AnyNode[] };
+
+/** A script's top-level statements, or undefined for a file the JS/TS parser cannot read (.vue, .svelte, a syntax error). */
+function programOf(j: JSCodeshift, file: string, source: string): Program | undefined {
   if (!isScript(file)) return undefined;
-  let program: { body: AnyNode[] };
   try {
-    program = (jscodeshiftFor(file)(source).get().node as { program: { body: AnyNode[] } }).program;
+    return (j(source).get().node as { program: Program }).program;
   } catch {
     return undefined;
   }
+}
+
+/** The top-level binding whose definition holds `offset` (a const, a function, a class), and whether the module exports it. */
+function bindingAt(program: Program, source: string, offset: number): { name: string; exported: boolean; line: number } | undefined {
   const inside = (n: AnyNode) => (n.start ?? -1) <= offset && offset < (n.end ?? -1);
   const exportedNames = new Set<string>();
   for (const stmt of program.body) {
@@ -132,7 +138,7 @@ const codemod: Codemod = {
   files: CODE,
   mentions: [MENTION],
   appliesTo: (project) => project.envVars.some((v) => v.browserExposed && isSecretName(v.name)),
-  transform(file, { share }) {
+  transform(file, { j, share }) {
     if (isServerOnly(file.path)) return undefined;
     const reads = secretReads(file.source);
     if (!reads.length) return undefined;
@@ -144,7 +150,8 @@ const codemod: Codemod = {
     }
     const out = edits.size ? applySpanEdits(file.source, [...edits.values()]) : file.source;
     // Lines and bindings are those of the file as it will be written (markers included).
-    const flagged: Flagged[] = secretReads(out).map((r) => ({ file: file.path, name: r.name, line: lineAt(out, r.offset), binding: bindingAt(file.path, out, r.offset) }));
+    const program = programOf(j, file.path, out);
+    const flagged: Flagged[] = secretReads(out).map((r) => ({ file: file.path, name: r.name, line: lineAt(out, r.offset), binding: program && bindingAt(program, out, r.offset) }));
     share(flagged);
     return out;
   },

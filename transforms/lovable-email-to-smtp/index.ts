@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { JSCodeshift } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
-import { addDependencies, addEnvVar, applySpanEdits, parseJson, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addDependencies, addEnvExampleNames, applySpanEdits, parseJson, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 import { EMAIL_MODULE, EMAIL_MODULE_MARK, WEBHOOKS_MODULE, WEBHOOKS_MODULE_MARK } from "./templates";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
@@ -208,18 +208,17 @@ function writeModules(ctx: StepContext, modules: Set<"email" | "webhooks">, base
   for (const m of modules) {
     const file = `${base}${MODULES[m].file}`;
     if (ctx.files.read(file) === undefined) ctx.files.write(file, MODULES[m].text, { generated: true });
-    let example = ctx.files.read(".env.example");
-    for (const name of ENV[m].names) example = addEnvVar(example, name, "", ENV[m].comment);
-    if (example !== ctx.files.read(".env.example")) ctx.files.write(".env.example", example!);
+    addEnvExampleNames(ctx.files, ENV[m].names, ENV[m].comment);
   }
 }
 
 /** Whether any app code (edge functions aside: Deno imports by URL) still imports the package. */
 function stillImported(ctx: StepContext, pkg: string): boolean {
+  const specifier = new RegExp(`["'\`]${pkg.replace(/[./]/g, "\\$&")}(?:/[^"'\`]*)?["'\`]`);
   return ctx.files
     .list({ patterns: ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}"] })
     .filter((f) => !f.startsWith("supabase/functions/"))
-    .some((f) => new RegExp(`["'\`]${pkg.replace(/[./]/g, "\\$&")}(?:/[^"'\`]*)?["'\`]`).test(ctx.files.read(f) ?? ""));
+    .some((f) => specifier.test(ctx.files.read(f) ?? ""));
 }
 
 const codemod: Codemod = {

@@ -8,7 +8,7 @@
 // the service-role key through import.meta.env (inlined at build time, into whatever imports it)
 // gets an ownit-todo marker and a high finding instead of a silent rewrite.
 import { finding, isBrowserExposed, isSecretName } from "@ownit/core";
-import { addEnvVar, applySpanEdits, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addEnvExampleNames, applySpanEdits, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 /** The generated integration folder. */
 const INTEGRATION = "src/integrations/supabase";
@@ -66,12 +66,9 @@ const codemod: Codemod = {
     const browser = [...new Set(shared.flatMap((s) => (s.data as Names).browser))].sort();
     const server = [...new Set(shared.flatMap((s) => (s.data as Names).server))].sort();
     if (!browser.length && !server.length) return;
-    const before = ctx.files.read(".env.example");
-    let example = before;
-    for (const name of browser) example = addEnvVar(example, name, "", "Supabase for the browser: public values, inlined into the bundle at build time");
-    for (const name of server) example = addEnvVar(example, name, "", "Supabase on the server only (never prefix these with VITE_): read at run time from the environment");
-    if (example === before) return;
-    ctx.files.write(".env.example", example!);
+    const listedBrowser = addEnvExampleNames(ctx.files, browser, "Supabase for the browser: public values, inlined into the bundle at build time");
+    const listedServer = addEnvExampleNames(ctx.files, server, "Supabase on the server only (never prefix these with VITE_): read at run time from the environment");
+    if (!listedBrowser && !listedServer) return;
     if (server.some((n) => n.includes("SERVICE_ROLE"))) {
       ctx.report(
         finding({

@@ -11,10 +11,10 @@
 // (TanStack devtools source injection, its error-logging, HMR-gate and asset-proxy plugins, build
 // watchdogs, file-watch debouncing, dev-only optimizeDeps hints) is left out.
 // A config shape this does not understand keeps working as it was, with an ownit-todo marker.
-import type { JSCodeshift } from "jscodeshift";
+import type { Collection, JSCodeshift } from "jscodeshift";
 import { parse as parseToml } from "smol-toml";
 import { finding, LOVABLE, type StepContext } from "@ownit/core";
-import { applySpanEdits, editJson, parseJson, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { applySpanEdits, editJson, parseJson, propertyKey, propertyNamed, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
 
@@ -51,14 +51,6 @@ interface WrapperOptions {
   vite?: AnyNode;
 }
 
-function keyName(prop: AnyNode): string | undefined {
-  const key = prop.key as AnyNode;
-  if (prop.computed) return undefined;
-  if (key.type === "Identifier") return key.name as string;
-  if (key.type === "StringLiteral") return key.value as string;
-  return undefined;
-}
-
 /** Reads the wrapper's argument; undefined when its shape is not one ownit can carry over. */
 function readOptions(arg: AnyNode | undefined): WrapperOptions | undefined {
   const options: WrapperOptions = { values: new Map(), ignored: [] };
@@ -66,11 +58,11 @@ function readOptions(arg: AnyNode | undefined): WrapperOptions | undefined {
   if (arg.type === "ArrowFunctionExpression" || arg.type === "FunctionExpression") return { ...options, vite: arg };
   if (arg.type !== "ObjectExpression") return undefined;
   const props = arg.properties as AnyNode[];
-  if (props.some((p) => p.type !== "ObjectProperty" || keyName(p) === undefined)) return undefined;
-  const keys = props.map((p) => keyName(p)!);
+  if (props.some((p) => propertyKey(p) === undefined)) return undefined;
+  const keys = props.map((p) => propertyKey(p)!);
   if (!keys.some((k) => OPTION_KEYS.includes(k))) return { ...options, vite: arg };
   for (const p of props) {
-    const key = keyName(p)!;
+    const key = propertyKey(p)!;
     if (OPTION_KEYS.includes(key) || key === "plugins" || key === "cloudflare") options.values.set(key, p.value as AnyNode);
     else options.ignored.push(key);
   }
@@ -105,19 +97,13 @@ function objectBody(source: string, node: AnyNode, indent: string): string | und
   return lines.map((l) => (l.trim() ? indent + l.slice(base) : "")).join("\n").replace(/,?$/, ",");
 }
 
-/** The `preset` property of a nitro options object literal, if it has one. */
-function presetOf(node: AnyNode): AnyNode | undefined {
-  return (node.properties as AnyNode[]).find((p) => p.type === "ObjectProperty" && keyName(p) === "preset");
-}
-
 interface Imports {
   add(source: string, imported: "default" | string, preferred: string): string;
   lines(): string[];
 }
 
 /** Imports the explicit config needs, reusing the file's own bindings and avoiding name clashes. */
-function importsFor(j: JSCodeshift, source: string): Imports {
-  const root = j(source);
+function importsFor(j: JSCodeshift, root: Collection): Imports {
   const taken = new Set<string>();
   const existing = new Map<string, string>();
   root.find(j.ImportDeclaration).forEach((p) => {
@@ -198,7 +184,7 @@ function explicitConfig(source: string, options: WrapperOptions, imports: Import
   let startText = `${tanstackStart}({ ${IMPORT_PROTECTION} })`;
   if (startArg) {
     const body = objectBody(source, startArg, `${ind}  `);
-    const ownProtection = startArg.type === "ObjectExpression" && (startArg.properties as AnyNode[]).some((p) => keyName(p) === "importProtection");
+    const ownProtection = startArg.type === "ObjectExpression" && propertyNamed(startArg.properties as AnyNode[], "importProtection") !== undefined;
     if (ownProtection) startText = `${tanstackStart}(${sliceAt(source, startArg, ind)})`;
     else if (body !== undefined) startText = `${tanstackStart}({\n${ind}  ${IMPORT_PROTECTION},${body ? `\n${body}` : ""}\n${ind}})`;
     else startText = `${tanstackStart}({ ${IMPORT_PROTECTION}, ...${sliceAt(source, startArg, ind)} })`;
@@ -214,9 +200,9 @@ function explicitConfig(source: string, options: WrapperOptions, imports: Import
   } else if (!nitroArg || (nitroArg.type === "BooleanLiteral" && nitroArg.value === true)) {
     nitroText = `{ preset: "${NODE_PRESET}" }`;
   } else if (nitroArg.type === "ObjectExpression") {
-    const presetProp = presetOf(nitroArg);
+    const presetProp = propertyNamed(nitroArg.properties as AnyNode[], "preset");
     const presetValue = presetProp && (presetProp.value as AnyNode).type === "StringLiteral" ? ((presetProp.value as AnyNode).value as string) : undefined;
-    const kept = (nitroArg.properties as AnyNode[]).filter((p) => p !== presetProp && keyName(p) !== "cloudflare");
+    const kept = (nitroArg.properties as AnyNode[]).filter((p) => p !== presetProp && propertyKey(p) !== "cloudflare");
     if (presetProp && (presetValue === undefined || !presetValue.startsWith("cloudflare"))) {
       // The owner chose a target (vercel, netlify…): theirs, kept as written.
       preset = presetValue ?? "(computed)";
@@ -321,7 +307,7 @@ function rewriteConfig(j: JSCodeshift, source: string, report: Note): { out: str
     return { out: edit ? applySpanEdits(source, [edit]) : source };
   }
 
-  const imports = importsFor(j, source);
+  const imports = importsFor(j, root);
   const generated = explicitConfig(source, options, imports);
   for (const note of generated.notes) report(note.severity, note.message);
   const headerEnd = wrapperHeaderEnd(source);

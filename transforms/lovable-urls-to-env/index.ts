@@ -5,10 +5,9 @@
 // before until the owner sets their own domain. Lovable's editor preview hosts
 // (id-preview--….lovable.app, *.lovableproject.com) are never the owner's site, and URLs in a list
 // (a CORS allowlist) are a decision for the owner: those get a marker instead.
-import ignore from "ignore";
 import type { JSCodeshift } from "jscodeshift";
 import { finding, type ProjectFacts } from "@ownit/core";
-import { addEnvVar, addGitignoreEntry, applySpanEdits, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 /** Any Lovable-hosted origin, and the published ones among them. */
 const LOVABLE_ORIGIN = /https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:lovable\.app|lovableproject\.com)(?![a-z0-9.-])/gi;
@@ -120,19 +119,8 @@ const codemod: Codemod = {
     }
     // Vite reads VITE_SITE_URL from .env.local; SITE_URL is set where the functions run.
     const browser = values.get(BROWSER_VAR);
-    if (browser) {
-      const before = ctx.files.read(".env.local");
-      const local = addEnvVar(before, BROWSER_VAR, browser, "the address the app links to (was hard-coded; set your own domain)");
-      if (local !== before) {
-        ctx.files.write(".env.local", local);
-        const gitignore = ctx.files.read(".gitignore");
-        if (!ignore().add(gitignore ?? "").ignores(".env.local")) ctx.files.write(".gitignore", addGitignoreEntry(gitignore, ".env.local"));
-      }
-    }
-    const before = ctx.files.read(".env.example");
-    let example = before;
-    for (const name of values.keys()) example = addEnvVar(example, name, "", "the app's public address, e.g. https://app.example.com");
-    if (example !== before) ctx.files.write(".env.example", example!, { generated: true });
+    if (browser) addEnvLocalValues(ctx.files, [[BROWSER_VAR, browser]], "the address the app links to (was hard-coded; set your own domain)");
+    addEnvExampleNames(ctx.files, values.keys(), "the app's public address, e.g. https://app.example.com");
     if (values.has(SERVER_VAR)) ctx.report(finding({ severity: "low", code: "site-url-to-set", message: `edge functions and server code now read ${SERVER_VAR} (was ${values.get(SERVER_VAR)})`, hint: `set it where they run (edge functions: \`supabase secrets set ${SERVER_VAR}=https://your-domain\`)` }));
   },
 };

@@ -6,10 +6,9 @@
 // SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY). A service-role key in browser code is never put in
 // a VITE_ variable: it stays, with a marker and a high finding. The project ref read from the key
 // is reported; the key itself never appears in a finding.
-import ignore from "ignore";
 import type { JSCodeshift } from "jscodeshift";
 import { decodeJwtPayload, finding, type StepContext } from "@ownit/core";
-import { addEnvVar, addGitignoreEntry, applySpanEdits, envValue, lineAt, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, envValue, lineAt, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 /** What browser code reads, as Lovable's newer exports name it. */
 const BROWSER_ENV = { url: "VITE_SUPABASE_URL", anon: "VITE_SUPABASE_PUBLISHABLE_KEY" } as const;
@@ -169,20 +168,14 @@ function writeEnvFiles(ctx: StepContext, moved: Moved[], files: string[]): void 
       ctx.report(finding({ severity: "high", code: "supabase-values-disagree", message: `the code used two different values for ${m.name}; .env.local has the first one found`, hint: `check which Supabase project each of ${[...new Set(files)].join(", ")} should use` }));
     }
   }
-  let local = ctx.files.read(".env.local");
+  const unset: Array<[string, string]> = [];
   for (const [name, value] of values) {
     const known = VITE_ENV_FILES.map((f) => envValue(ctx.files.read(f), name)).find((v) => v !== undefined);
-    if (known === undefined) local = addEnvVar(local, name, value, "Supabase project the app talks to (moved out of the code by ownit; this file stays out of git)");
+    if (known === undefined) unset.push([name, value]);
     else if (known !== value) ctx.report(finding({ severity: "medium", code: "supabase-env-differs", message: `${name} in your env files differs from the value the code had hard-coded; your env file wins`, hint: "make sure it names the project you mean" }));
   }
-  if (local !== undefined && local !== ctx.files.read(".env.local")) {
-    ctx.files.write(".env.local", local);
-    const gitignore = ctx.files.read(".gitignore");
-    if (!ignore().add(gitignore ?? "").ignores(".env.local")) ctx.files.write(".gitignore", addGitignoreEntry(gitignore, ".env.local"));
-  }
-  let example = ctx.files.read(".env.example");
-  for (const name of values.keys()) example = addEnvVar(example, name, "", "Supabase project: its URL and anon (publishable) key; the browser receives both");
-  if (example !== ctx.files.read(".env.example")) ctx.files.write(".env.example", example!, { generated: true });
+  addEnvLocalValues(ctx.files, unset, "Supabase project the app talks to (moved out of the code by ownit; this file stays out of git)");
+  addEnvExampleNames(ctx.files, values.keys(), "Supabase project: its URL and anon (publishable) key; the browser receives both");
 
   const refs = [...new Set(moved.map((m) => m.ref).filter((r): r is string => Boolean(r)))];
   if (refs.length) ctx.record("supabaseProjectRef", refs.length === 1 ? refs[0] : refs);

@@ -40,13 +40,13 @@ export async function loadCodemod(folder: string): Promise<Codemod> {
 export function loadCodemods(dir: string = TRANSFORMS_DIR): Promise<Codemod[]> {
   let loaded = cache.get(dir);
   if (!loaded) {
-    const folders = existsSync(dir)
+    const names = existsSync(dir)
       ? readdirSync(dir, { withFileTypes: true })
           .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.ts")))
           .map((e) => e.name)
           .sort()
       : [];
-    loaded = Promise.all(folders.map((f) => loadCodemod(path.join(dir, f))));
+    loaded = Promise.all(names.map((name) => loadCodemod(path.join(dir, name))));
     cache.set(dir, loaded);
     loaded.catch(() => cache.delete(dir));
   }

@@ -13,7 +13,8 @@ export { editJson, parseJson, removeDependency, hasDependency, DEPENDENCY_SECTIO
 export { syncPackageLock, type LockSyncResult } from "./edit/npm-lock";
 export { addDependencies, type NewDependencies } from "./edit/add-dependency";
 export { parseHtml, walkHtml, htmlElements, htmlComments, attr, spanOf, attrValueSpan, type HtmlElement, type HtmlComment } from "./edit/html";
-export { addEnvVar, addGitignoreEntry, envValue } from "./edit/env";
+export { addEnvVar, addGitignoreEntry, envValue, addEnvExampleNames, addEnvLocalValues } from "./edit/env";
 export { TODO_TAG, todoComment, collectTodos } from "./edit/todo";
 export { spanOfNode, removeStatementEdit, removeListElementEdit, todoLineEdit } from "./edit/script";
 export { pluginEntry, isEmptyBranch } from "./edit/vite-plugin";
+export { propertyKey, propertyNamed } from "./edit/ast";

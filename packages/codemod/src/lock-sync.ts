@@ -1,5 +1,5 @@
 // After a codemod edits package.json, the lock files must agree with it or `npm ci` refuses the
-// project. package-lock.json is edited (edit/package-lock.ts); a lock we cannot edit safely (the
+// project. package-lock.json is edited (edit/npm-lock.ts); a lock we cannot edit safely (the
 // binary bun.lockb, yarn, pnpm, bun.lock) is reported with what to run instead.
 import { finding, LOCK_FILES, type StepContext } from "@ownit/core";
 import { DEPENDENCY_SECTIONS, parseJson } from "./edit/json";
@@ -19,8 +19,7 @@ function dependencyNames(packageJson: string | undefined): Set<string> {
 
 /** The command that refreshes a lock file of this kind. */
 function refreshCommand(lock: string): string {
-  const manager = LOCK_FILES[lock as keyof typeof LOCK_FILES];
-  return manager === "npm" ? "npm install" : `${manager} install`;
+  return `${LOCK_FILES[lock as keyof typeof LOCK_FILES]} install`;
 }
 
 /** Brings lock files in line with the dependencies package.json lost since `packageJsonBefore`. */

@@ -84,14 +84,14 @@ export class Changeset {
   list(options: ListOptions = {}): string[] {
     // One walk of the tree per kind of listing; patterns filter it (fast-glob's globs: **, *, ?, {a,b}).
     const { patterns, ...walk } = options;
-    const key = JSON.stringify(walk);
-    let all = this.diskListings.get(key);
-    if (!all) this.diskListings.set(key, (all = listProjectFiles(this.root, walk)));
+    const walkKey = JSON.stringify(walk);
+    let all = this.diskListings.get(walkKey);
+    if (!all) this.diskListings.set(walkKey, (all = listProjectFiles(this.root, walk)));
     const onDisk = patterns ? all.filter((f) => patterns.some((p) => matchesSimple(p, f))) : all;
     const set = new Set(onDisk);
     for (const [key, entry] of this.entries) {
       if (entry.after === null) set.delete(key);
-      else if (!set.has(key) && (!options.patterns || options.patterns.some((p) => matchesSimple(p, key)))) set.add(key);
+      else if (!set.has(key) && (!patterns || patterns.some((p) => matchesSimple(p, key)))) set.add(key);
     }
     return [...set].sort();
   }

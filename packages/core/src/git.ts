@@ -85,7 +85,7 @@ export function commitPaths(dir: string, paths: string[], message: string): stri
 }
 
 /** The paths .gitignore excludes (tracked files never count as ignored). */
-export function ignoredPaths(dir: string, paths: string[]): string[] {
+function ignoredPaths(dir: string, paths: string[]): string[] {
   if (!paths.length) return [];
   try {
     const out = execFileSync("git", ["check-ignore", "-z", "--stdin"], { cwd: dir, input: paths.join("\0"), encoding: "utf8", stdio: ["pipe", "pipe", "ignore"] });

@@ -9,8 +9,8 @@ export const LOVABLE = {
   dirs: [".lovable"],
   readmeMarkers: ["lovable.dev/projects", "Lovable"],
   supabaseClientFile: "src/integrations/supabase/client.ts",
-  // The lookbehind keeps a scan linear: without it a long run of letters is retried from every offset.
-  hosts: [/(?<![a-z0-9-])[a-z0-9-]+\.lovable\.app/i, /(?<![a-z0-9-])[a-z0-9-]+\.lovableproject\.com/i],
+  /** Domains its apps are served under (<name>.lovable.app, <id>.lovableproject.com previews). */
+  hosts: ["lovable.app", "lovableproject.com"],
   aiGateway: "ai.gateway.lovable.dev",
 } as const;
 
@@ -22,7 +22,8 @@ export const BOLT = {
   readmeMarkers: ["stackblitz.com", "bolt.new"],
   // Bolt's Supabase migrations open with a /* # Title ... */ block comment.
   migrationHeader: /^\s*\/\*\s*\n?\s*#\s+\S/,
-  hosts: [/(?<![a-z0-9-])[a-z0-9-]+\.bolt\.host/i, /(?<![a-z0-9-])[a-z0-9-]+\.bolt\.new/i],
+  /** Domains its apps are served under (<name>.bolt.host). */
+  hosts: ["bolt.host", "bolt.new"],
   starterPackageNames: ["vite-react-typescript-starter", "bolt-expo-starter", "nextjs-shadcn"],
 } as const;
 

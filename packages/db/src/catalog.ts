@@ -4,7 +4,7 @@
 import type pg from "pg";
 import type { ExtensionEntry, SequenceEntry } from "./export-format";
 import type { ChecksumTable } from "./checksum";
-import { qualified } from "./sql";
+import { EXTENSION_MEMBER, qualified, SYSTEM_SCHEMA } from "./sql";
 import { PLATFORM_FUNCTION_SCHEMAS, SUPABASE_INTERNAL_SCHEMAS } from "./supabase-objects";
 
 /** What a dump covers: whole schemas, plus single tables outside them (auth.users, ...). */
@@ -17,9 +17,6 @@ export interface CatalogTable extends ChecksumTable {
   estimatedRows: number;
   sizeBytes: number;
 }
-
-const SYSTEM_SCHEMA = `(n.nspname in ('pg_catalog', 'information_schema') or n.nspname like 'pg\\_toast%' or n.nspname like 'pg\\_temp%')`;
-const EXTENSION_MEMBER = (classid: string, oid: string) => `exists (select 1 from pg_depend d where d.classid = '${classid}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
 
 /** Schemas holding the app: every schema that is neither PostgreSQL's, Supabase's, nor an extension's. */
 export async function appSchemas(client: pg.Client): Promise<string[]> {

@@ -42,13 +42,6 @@ export interface CopyCounts {
   checksum: string;
 }
 
-export interface TableChecksum extends CopyCounts {
-  schema: string;
-  name: string;
-  /** Set when the table could not be read (missing, a column gone). */
-  error?: string;
-}
-
 /** Columns of a table that sort by collation (text-like): their order is pinned to bytewise "C". */
 export async function collatableColumns(client: pg.Client, tables: { schema: string; name: string }[]): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
@@ -77,7 +70,14 @@ export function orderedSelect(table: ChecksumTable, collatable: Set<string> = ne
   return `SELECT ${columns.join(", ")} FROM ONLY ${qualified(table.schema, table.name)} ORDER BY ${order.join(", ")}`;
 }
 
-/** Counts rows (newlines: COPY text escapes those inside values), bytes and md5 of what passes. */
+/** Rows in a chunk of COPY text: its newlines (COPY text escapes those inside values). */
+export function countRows(chunk: Buffer): number {
+  let rows = 0;
+  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+  return rows;
+}
+
+/** Counts rows, bytes and md5 of what passes. */
 export class CopyHasher extends Transform {
   private hash = createHash("md5");
   rows = 0;
@@ -88,8 +88,7 @@ export class CopyHasher extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    let rows = 0;
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+    const rows = countRows(chunk);
     this.rows += rows;
     this.onChunk?.(rows, chunk.length);
     done(null, chunk);
@@ -113,23 +112,4 @@ export async function copyTableOut(client: pg.Client, table: ChecksumTable, coll
   const hasher = new CopyHasher(onChunk);
   await pipeline(source, hasher, sink ?? discard());
   return hasher.digest();
-}
-
-/**
- * Row count and checksum of each table, computed exactly as verify does (this pins the client's
- * session settings). A table that cannot be read gets `error` instead of failing the rest.
- */
-export async function tableChecksums(client: pg.Client, tables: ChecksumTable[], onChunk?: (table: ChecksumTable, rows: number, bytes: number) => void): Promise<TableChecksum[]> {
-  await pinSession(client);
-  const collatable = await collatableColumns(client, tables);
-  const results: TableChecksum[] = [];
-  for (const table of tables) {
-    try {
-      const counts = await copyTableOut(client, table, collatable.get(`${table.schema}.${table.name}`) ?? new Set(), undefined, onChunk && ((r, b) => onChunk(table, r, b)));
-      results.push({ schema: table.schema, name: table.name, ...counts });
-    } catch (error) {
-      results.push({ schema: table.schema, name: table.name, rowCount: 0, bytes: 0, checksum: "", error: (error as Error).message.split("\n")[0] });
-    }
-  }
-  return results;
 }

@@ -4,7 +4,7 @@
 // describes one moment and nothing is ever written to the source. The folder is built beside the
 // destination and moved into place only when complete.
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { OwnitError, finding, redactUrl, sortFindings, TOOL_VERSION, type Finding } from "@ownit/core";
@@ -12,6 +12,7 @@ import { appSchemas, existingSchemas, existingTables, foreignEnums, listExtensio
 import { collatableColumns, copyTableOut, pinSession } from "./checksum";
 import { connect, describeServer, refuseTransactionPooler, serverVersion } from "./connection";
 import {
+  checkExportDestination,
   dataFileName,
   DATA_DIR,
   EXPORT_FORMAT_VERSION,
@@ -32,7 +33,7 @@ import { tableReporter, type ProgressListener } from "./progress";
 import { sourceFindings } from "./source-findings";
 import { quoteIdent } from "./sql";
 import { downloadStorageObjects, storageUrlFor, type StorageObject } from "./storage";
-import { CARRIED_AUTH_TABLES, CARRIED_STORAGE_TABLES, PLATFORM_EXTENSIONS_SKIPPED, SUPABASE_ONLY_EXTENSIONS } from "./supabase-objects";
+import { CARRIED_AUTH_TABLES, CARRIED_STORAGE_TABLES, isCarriedExtension } from "./supabase-objects";
 
 export interface DumpOptions {
   /** Source connection string (direct connection or session pooler). */
@@ -72,13 +73,11 @@ async function readerSession(client: pg.Client): Promise<void> {
 
 /** pg_dump's pattern for one exact name (patterns treat * ? and . specially outside quotes). */
 function exactPattern(...names: string[]): string {
-  return names.map((n) => `"${n.replace(/"/g, '""')}"`).join(".");
+  return names.map(quoteIdent).join(".");
 }
 
 function prepareOutput(outDir: string, force: boolean | undefined): string {
-  if (existsSync(outDir) && readdirSync(outDir).length) {
-    if (!force) throw new OwnitError("export-exists", `${outDir} already exists and is not empty`, "pass another --out, or --force to replace it");
-  }
+  checkExportDestination(outDir, force);
   const work = `${outDir}.partial-${randomBytes(3).toString("hex")}`;
   mkdirSync(path.join(work, DATA_DIR), { recursive: true });
   return work;
@@ -127,8 +126,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
     const tables = await listTables(main, scope);
     const sequences = await listSequences(main, scope);
     const allExtensions = await listExtensions(main);
-    const skip = new Set<string>([...Object.keys(SUPABASE_ONLY_EXTENSIONS), ...PLATFORM_EXTENSIONS_SKIPPED]);
-    const extensions = allExtensions.filter((e) => !skip.has(e.name));
+    const extensions = allExtensions.filter((e) => isCarriedExtension(e.name));
     const enums = await foreignEnums(main, scope);
     const objects = await schemaObjects(main, scope);
     const findings: Finding[] = kind === "supabase" ? await sourceFindings(main, schemas, allExtensions) : [];

@@ -9,7 +9,7 @@
 //   restore.sql     a psql script loading all of it in one transaction (run from inside the folder)
 //   storage/<bucket>/<path>      files downloaded from Supabase Storage, when a key was given
 //   .gitignore      `*`: the folder holds user data and password hashes, never to be committed
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OwnitError, redactUrl, TOOL_VERSION, type Finding } from "@ownit/core";
 import { quoteIdent, quoteLiteral, qualified } from "./sql";
@@ -104,6 +104,25 @@ export function dataFileName(schema: string, table: string): string {
   return `${DATA_DIR}/${safe}-${tag}.copy`;
 }
 
+/**
+ * Refuses an export destination that holds something (unless force: the finished export replaces
+ * it) or is not a folder. Dumps call it before reading anything from the source.
+ */
+export function checkExportDestination(outDir: string, force: boolean | undefined): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new OwnitError("export-exists", `${outDir} exists and is not a folder`, "pass another --out");
+  if (readdirSync(outDir).length && !force) throw new OwnitError("export-exists", `${outDir} already exists and is not empty`, "pass another --out, or --force to replace it");
+}
+
+/** A JSON file of an export, or a one-line error naming it. */
+function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new OwnitError("export-invalid", `${file} is not valid JSON: ${(error as Error).message}`, "dump the database again");
+  }
+}
+
 /** Reads and checks an export folder: manifest, schema and every data file it names. */
 export function readExport(dir: string): ExportFolder {
   const abs = path.resolve(dir);
@@ -111,14 +130,12 @@ export function readExport(dir: string): ExportFolder {
   if (!existsSync(manifestFile)) {
     throw new OwnitError("export-not-found", `${manifestFile} not found: ${dir} is not an ownit export`, "pass the folder `ownit dump` wrote (default ./ownit-export)");
   }
-  let manifest: ExportManifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as ExportManifest;
-  } catch (error) {
-    throw new OwnitError("export-invalid", `${manifestFile} is not valid JSON: ${(error as Error).message}`, "dump the database again");
+  const manifest = readJsonFile(manifestFile) as ExportManifest;
+  if (manifest?.formatVersion !== EXPORT_FORMAT_VERSION) {
+    throw new OwnitError("export-version", `${manifestFile} has export format ${manifest?.formatVersion}; this ownit reads format ${EXPORT_FORMAT_VERSION}`, "use the ownit version that wrote it, or dump again");
   }
-  if (manifest.formatVersion !== EXPORT_FORMAT_VERSION) {
-    throw new OwnitError("export-version", `${manifestFile} has export format ${manifest.formatVersion}; this ownit reads format ${EXPORT_FORMAT_VERSION}`, "use the ownit version that wrote it, or dump again");
+  if (!Array.isArray(manifest.tables) || !Array.isArray(manifest.sequences) || !Array.isArray(manifest.schemas)) {
+    throw new OwnitError("export-invalid", `${manifestFile} lacks its schemas, tables or sequences list`, "dump the database again");
   }
   const schemaFile = path.join(abs, SCHEMA_FILE);
   if (!existsSync(schemaFile)) throw new OwnitError("export-invalid", `${schemaFile} is missing`, "dump the database again");
@@ -134,7 +151,7 @@ export function readExport(dir: string): ExportFolder {
     manifest,
     schemaSql: readFileSync(schemaFile, "utf8"),
     postDataSql: existsSync(postDataFile) ? readFileSync(postDataFile, "utf8") : "",
-    findings: existsSync(findingsFile) ? (JSON.parse(readFileSync(findingsFile, "utf8")) as Finding[]) : [],
+    findings: existsSync(findingsFile) ? (readJsonFile(findingsFile) as Finding[]) : [],
   };
 }
 

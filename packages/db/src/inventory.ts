@@ -2,6 +2,7 @@
 // taken before and after a restore, the difference is what the restore created and what undoing it
 // drops. Also decides whether a target counts as empty.
 import type pg from "pg";
+import { EXTENSION_MEMBER, SYSTEM_SCHEMA } from "./sql";
 
 export interface InventoryItem {
   kind: string;
@@ -15,8 +16,8 @@ export interface InventoryItem {
 /** The object kinds a restore can create, in the order undo drops them (dependents first). */
 export const DROP_ORDER = ["view", "materialized view", "foreign table", "table", "sequence", "function", "procedure", "aggregate", "type", "extension", "schema", "role"] as const;
 
-const NOT_SYSTEM = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'`;
-const NOT_EXTENSION_MEMBER = (classid: string, oid: string) => `not exists (select 1 from pg_depend d where d.classid = '${classid}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
+const NOT_SYSTEM = `not ${SYSTEM_SCHEMA}`;
+const NOT_EXTENSION_MEMBER = (classid: string, oid: string) => `not ${EXTENSION_MEMBER(classid, oid)}`;
 
 export async function inventory(client: pg.Client): Promise<InventoryItem[]> {
   // regprocedure prints qualified names only for schemas off the search_path.

@@ -6,8 +6,8 @@
 // to run on a database that already has the prelude. Each drop is reported as a finding.
 import { finding, type Finding } from "@ownit/core";
 import {
+  isCarriedExtension,
   isPlatformRole,
-  PLATFORM_EXTENSIONS_SKIPPED,
   PLATFORM_FUNCTION_SCHEMAS,
   PRELUDE_FUNCTIONS,
   PRELUDE_OWNED_SCHEMAS,
@@ -119,7 +119,6 @@ export function portableSchema(dumpText: string): PortableSchema {
   const deferred: string[] = [];
   const kept: string[] = [];
   const droppedSchemas = new Set<string>(SUPABASE_ONLY_SCHEMAS);
-  const droppedExtensions = new Set<string>([...Object.keys(SUPABASE_ONLY_EXTENSIONS), ...PLATFORM_EXTENSIONS_SKIPPED]);
   const preludeFunctions = new Set<string>(PRELUDE_FUNCTIONS);
 
   const drop = (e: DumpEntry, reason: string) => dropped.push({ type: e.type, schema: e.schema, name: e.name, reason });
@@ -143,7 +142,7 @@ export function portableSchema(dumpText: string): PortableSchema {
       drop(entry, `Supabase's platform object in schema ${schema} (the prelude recreates the schema with its extensions)`);
       continue;
     }
-    if (targetKind === "EXTENSION" && droppedExtensions.has(target)) {
+    if (targetKind === "EXTENSION" && !isCarriedExtension(target)) {
       drop(entry, SUPABASE_ONLY_EXTENSIONS[target] ?? "installed by the platform for itself");
       if (type === "EXTENSION" && SUPABASE_ONLY_EXTENSIONS[target]) {
         findings.push(finding({ severity: "low", code: "supabase-extension-dropped", message: `extension ${target} exists only on Supabase and was left out`, hint: SUPABASE_ONLY_EXTENSIONS[target] }));

@@ -6,7 +6,7 @@
 // again on a database that already has it.
 import type { ExtensionEntry } from "./export-format";
 import { qualified, quoteIdent, quoteLiteral } from "./sql";
-import { API_ROLES, PLATFORM_EXTENSIONS_SKIPPED, PRELUDE_EXTENSIONS, SUPABASE_ONLY_EXTENSIONS } from "./supabase-objects";
+import { API_ROLES, isCarriedExtension, PRELUDE_EXTENSIONS } from "./supabase-objects";
 
 export interface PreludeOptions {
   /** Extensions the source had (Supabase-only and platform ones are skipped here). */
@@ -39,9 +39,8 @@ function roles(): string {
 }
 
 function extensions(entries: ExtensionEntry[]): string {
-  const skip = new Set<string>([...Object.keys(SUPABASE_ONLY_EXTENSIONS), ...PLATFORM_EXTENSIONS_SKIPPED]);
   const wanted = new Map<string, string>(PRELUDE_EXTENSIONS.map((name) => [name, "extensions"]));
-  for (const e of entries) if (!skip.has(e.name)) wanted.set(e.name, e.schema);
+  for (const e of entries) if (isCarriedExtension(e.name)) wanted.set(e.name, e.schema);
   const lines = [
     "-- Supabase keeps extensions in their own schema, on every role's search_path.",
     "CREATE SCHEMA IF NOT EXISTS extensions;",

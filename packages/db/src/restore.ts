@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { OwnitError, redactUrl } from "@ownit/core";
+import { countRows } from "./checksum";
 import { connect, describeServer, serverVersion } from "./connection";
 import { LOAD_SETTINGS, readExport, type ExportFolder } from "./export-format";
 import { created, databaseSettings, DROP_ORDER, inventory, itemKey, userObjects, type InventoryItem } from "./inventory";
@@ -22,7 +23,6 @@ export const MIN_TARGET_MAJOR = 14;
 /** Session memory for the post-data step: index builds sort, foreign-key checks join. */
 export const RESTORE_MAINTENANCE_WORK_MEM = "256MB";
 export const RESTORE_WORK_MEM = "64MB";
-
 
 export interface RestoreOptions {
   /** Restore into a database that already holds objects (its own objects stay untouched). */
@@ -78,9 +78,7 @@ async function runScript(client: pg.Client, sql: string, file: string): Promise<
 function counter(onChunk: (rows: number, bytes: number) => void): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
-      let rows = 0;
-      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
-      onChunk(rows, chunk.length);
+      onChunk(countRows(chunk), chunk.length);
       done(null, chunk);
     },
   });

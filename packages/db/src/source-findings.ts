@@ -12,8 +12,8 @@ import {
   CARRIED_AUTH_TABLES,
   CONTRIB_EXTENSIONS,
   DROPPED_AUTH_TABLES,
+  isCarriedExtension,
   PG_NET_CALL,
-  PLATFORM_EXTENSIONS_SKIPPED,
   REALTIME_PUBLICATIONS,
   SUPABASE_ONLY_EXTENSIONS,
 } from "./supabase-objects";
@@ -128,7 +128,7 @@ export function extensionFindings(extensions: ExtensionEntry[]): Finding[] {
   for (const e of extensions) {
     if (SUPABASE_ONLY_EXTENSIONS[e.name]) {
       findings.push(finding({ severity: "low", code: "supabase-extension-dropped", message: `extension ${e.name} exists only on Supabase and was left out`, hint: SUPABASE_ONLY_EXTENSIONS[e.name] }));
-    } else if (!contrib.has(e.name) && !(PLATFORM_EXTENSIONS_SKIPPED as readonly string[]).includes(e.name)) {
+    } else if (isCarriedExtension(e.name) && !contrib.has(e.name)) {
       findings.push(finding({ severity: "medium", code: "extension-needed", message: `the schema uses extension ${e.name} ${e.version ?? ""}, which stock PostgreSQL does not ship`.replace("  ", " "), hint: `install it on the target server before restoring (e.g. the ${e.name} package for your PostgreSQL version)` }));
     }
   }

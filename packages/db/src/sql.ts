@@ -1,5 +1,5 @@
 // Quoting for the SQL ownit writes itself (identifiers and literals), as PostgreSQL's
-// quote_ident and quote_literal do.
+// quote_ident and quote_literal do, and the catalog predicates every catalog reader shares.
 
 /** "name", doubled quotes inside; always quoted so reserved words and mixed case survive. */
 export function quoteIdent(name: string): string {
@@ -16,3 +16,9 @@ export function quoteLiteral(value: string): string {
   const body = value.replace(/'/g, "''");
   return value.includes("\\") ? `E'${body.replace(/\\/g, "\\\\")}'` : `'${body}'`;
 }
+
+/** True for PostgreSQL's own schemas (n is pg_namespace). */
+export const SYSTEM_SCHEMA = `(n.nspname in ('pg_catalog', 'information_schema') or n.nspname like 'pg\\_toast%' or n.nspname like 'pg\\_temp%')`;
+
+/** True when the object (classid catalog, oid expression) belongs to an extension. */
+export const EXTENSION_MEMBER = (classid: string, oid: string) => `exists (select 1 from pg_depend d where d.classid = '${classid}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;

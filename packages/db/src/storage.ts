@@ -54,15 +54,9 @@ function objectUrl(baseUrl: string, object: StorageObject): string {
   return `${baseUrl.replace(/\/+$/, "")}/object/${encodeURIComponent(object.bucket)}/${encoded}`;
 }
 
-async function downloadOne(options: StorageDownload, object: StorageObject): Promise<StorageEntry> {
-  const file = storagePath(object);
-  if (!file) throw new Error("its name would leave the export folder");
-  const response = await fetch(objectUrl(options.baseUrl, object), { headers: { Authorization: `Bearer ${options.key}`, apikey: options.key } });
-  if (response.status === 401 || response.status === 403) {
-    throw new OwnitError("storage-unauthorized", `the Storage API refused the key (HTTP ${response.status})`, "pass the project's service-role key (Project Settings → API) with --storage-key");
-  }
-  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-  const abs = path.join(options.dir, file);
+/** Streams a response's body into a file (its folders created), hashing it on the way. */
+export async function saveResponseBody(response: Response, abs: string): Promise<{ bytes: number; sha256: string }> {
+  if (!response.body) throw new Error("empty body");
   mkdirSync(path.dirname(abs), { recursive: true });
   const hash = createHash("sha256");
   let bytes = 0;
@@ -74,11 +68,26 @@ async function downloadOne(options: StorageDownload, object: StorageObject): Pro
     },
   });
   await pipeline(Readable.fromWeb(response.body as WebReadableStream), tap, createWriteStream(abs));
-  options.onFile?.(object, bytes);
-  return { bucket: object.bucket, name: object.name, file, bytes, sha256: hash.digest("hex") };
+  return { bytes, sha256: hash.digest("hex") };
 }
 
-/** Downloads every object, a few at a time. A refused key stops everything; other failures are listed. */
+async function downloadOne(options: StorageDownload, object: StorageObject): Promise<StorageEntry> {
+  const file = storagePath(object);
+  if (!file) throw new Error("its name would leave the export folder");
+  const response = await fetch(objectUrl(options.baseUrl, object), { headers: { Authorization: `Bearer ${options.key}`, apikey: options.key } });
+  if (response.status === 401 || response.status === 403) {
+    throw new OwnitError("storage-unauthorized", `the Storage API refused the key (HTTP ${response.status})`, "pass the project's service-role key (Project Settings → API) with --storage-key");
+  }
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  const saved = await saveResponseBody(response, path.join(options.dir, file));
+  options.onFile?.(object, saved.bytes);
+  return { bucket: object.bucket, name: object.name, file, ...saved };
+}
+
+/**
+ * Downloads every object, a few at a time. A refused key stops everything (once every download
+ * under way has ended, so nothing writes into the folder after this returns); other failures are listed.
+ */
 export async function downloadStorageObjects(options: StorageDownload): Promise<{ entries: StorageEntry[]; failures: StorageFailure[] }> {
   const entries: StorageEntry[] = [];
   const failures: StorageFailure[] = [];
@@ -88,13 +97,18 @@ export async function downloadStorageObjects(options: StorageDownload): Promise<
       try {
         entries.push(await downloadOne(options, object));
       } catch (error) {
-        if (error instanceof OwnitError) throw error;
+        if (error instanceof OwnitError) {
+          queue.length = 0; // the other workers stop after their current file
+          throw error;
+        }
         const cause = (error as { cause?: { code?: string } }).cause?.code;
         failures.push({ ...object, reason: cause ?? (error as Error).message });
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (refused) throw refused.reason;
   entries.sort((a, b) => a.file.localeCompare(b.file));
   return { entries, failures };
 }

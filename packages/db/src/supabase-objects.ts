@@ -68,6 +68,11 @@ export const SUPABASE_ONLY_EXTENSIONS: Record<string, string> = {
  */
 export const PLATFORM_EXTENSIONS_SKIPPED = ["plpgsql", "pg_stat_statements", "supautils", "pgaudit"] as const;
 
+/** Whether an extension moves to the target: neither Supabase-only nor one the platform installs for itself. */
+export function isCarriedExtension(name: string): boolean {
+  return !Object.hasOwn(SUPABASE_ONLY_EXTENSIONS, name) && !(PLATFORM_EXTENSIONS_SKIPPED as readonly string[]).includes(name);
+}
+
 /** Extensions the prelude always creates in schema `extensions`, as Supabase does. */
 export const PRELUDE_EXTENSIONS = ["pgcrypto", "uuid-ossp"] as const;
 

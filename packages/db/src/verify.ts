@@ -53,7 +53,7 @@ export function manifestScope(manifest: ExportManifest): Scope {
   return { schemas: manifest.schemas, tables: manifest.tables.filter((t) => !schemas.has(t.schema)).map((t) => ({ schema: t.schema, name: t.name })) };
 }
 
-async function checkTables(url: string, tables: TableEntry[], jobs: number, onProgress?: ProgressListener): Promise<VerifiedTable[]> {
+async function checkTables(url: string, tables: TableEntry[], collatable: Map<string, Set<string>>, jobs: number, onProgress?: ProgressListener): Promise<VerifiedTable[]> {
   const queue = [...tables];
   const results: VerifiedTable[] = [];
   const worker = async () => {
@@ -61,7 +61,6 @@ async function checkTables(url: string, tables: TableEntry[], jobs: number, onPr
     try {
       await client.query("SET statement_timeout = 0");
       await pinSession(client);
-      const collatable = await collatableColumns(client, tables);
       for (let table = queue.shift(); table; table = queue.shift()) {
         const name = `${table.schema}.${table.name}`;
         const progress = tableReporter(onProgress, { phase: "verify", table: name, totalRows: table.rowCount, totalBytes: table.bytes });
@@ -114,7 +113,7 @@ export async function verifyExport(exportDir: string, targetUrl: string, options
   const { manifest } = readExport(exportDir);
   const client = await connect(targetUrl, "target");
   try {
-    const tables = await checkTables(targetUrl, manifest.tables, options.jobs ?? 2, options.onProgress);
+    const tables = await checkTables(targetUrl, manifest.tables, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress);
     const differences: VerifyDifference[] = [];
     for (const t of tables) {
       if (t.error) differences.push({ kind: "table", name: t.name, expected: `${t.expectedRows} rows`, actual: t.error });

@@ -6,20 +6,20 @@ import { composeRunsSupabase } from "./compose";
 import type { EnvRead } from "./env-reads";
 import type { DeployProject } from "./project";
 
-export interface EnvEntry {
+interface EnvEntry {
   name: string;
   comment: string;
   value?: string;
 }
 
-export interface EnvSection {
+interface EnvSection {
   title: string;
   entries: EnvEntry[];
 }
 
 const usedIn = (v: EnvRead) => (v.files.length === 1 && v.files[0] === ".env.example" ? "listed by the server's own .env.example" : `read by ${v.files.join(", ")}`);
 
-export function envSections(p: DeployProject): EnvSection[] {
+function envSections(p: DeployProject): EnvSection[] {
   const sections: EnvSection[] = [];
   const supabase = composeRunsSupabase(p);
   if (p.buildEnv.length) {

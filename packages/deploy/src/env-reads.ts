@@ -2,6 +2,7 @@
 // (after the codemods), grouped by who reads them: the browser bundle, the build config, a server,
 // or Supabase edge functions.
 import { BUILTIN_ENV, ENV_READS, type Changeset } from "@ownit/core";
+import { ADDED_BY_DEPLOY } from "./defaults";
 
 const CODE_GLOBS = ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}"];
 /** Build tool configs: what they read is build configuration, not app settings. */
@@ -19,7 +20,7 @@ export interface EnvRead {
 }
 
 /** Prefixes a bundler inlines into browser code, per framework family. */
-export function publicPrefixes(framework: string): string[] {
+function publicPrefixes(framework: string): string[] {
   if (framework === "next") return ["NEXT_PUBLIC_"];
   if (framework === "expo") return ["EXPO_PUBLIC_"];
   return ["VITE_"];
@@ -59,10 +60,13 @@ export function scanEnvReads(files: Changeset, framework: string): EnvRead[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** `NAME=` (or `export NAME=`) at the start of an env file's line. */
+const DECLARATION = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=/;
+
 /** Variable names an env file declares (for an .env.example another step or the owner wrote). */
 export function declaredNames(text: string | undefined): string[] {
   if (!text) return [];
-  return [...text.matchAll(/^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=/gm)].map((m) => m[1]!);
+  return text.split(/\r?\n/).flatMap((line) => DECLARATION.exec(line)?.[1] ?? []);
 }
 
 /**
@@ -70,14 +74,14 @@ export function declaredNames(text: string | undefined): string[] {
  * (headed `# --- … (added by ownit deploy)`): those are deploy's own settings, not the app's, and
  * reading them back would make a second run list them as app variables.
  */
-export function declaredAppNames(text: string | undefined, addedByDeploy: string): string[] {
+export function declaredAppNames(text: string | undefined): string[] {
   if (!text) return [];
   const names: string[] = [];
   let inDeploySection = false;
   for (const line of text.split(/\r?\n/)) {
-    if (line.startsWith("# --- ")) inDeploySection = line.trimEnd().endsWith(addedByDeploy);
-    const m = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=/.exec(line);
-    if (m && !inDeploySection) names.push(m[1]!);
+    if (line.startsWith("# --- ")) inDeploySection = line.trimEnd().endsWith(ADDED_BY_DEPLOY);
+    const name = DECLARATION.exec(line)?.[1];
+    if (name && !inDeploySection) names.push(name);
   }
   return names;
 }

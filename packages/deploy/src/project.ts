@@ -2,7 +2,7 @@
 // plan sees them (codemods may have removed lovable-tagger or added a server) plus detection's facts.
 import path from "node:path";
 import { LOCK_FILES, OwnitError, type Changeset, type FrameworkId, type PackageJson, type PackageManagerName, type ProjectFacts } from "@ownit/core";
-import { ADDED_BY_DEPLOY, BUN_IMAGE_REPO, BUN_VERSION, NODE_IMAGE, NODE_PORT, PNPM_VERSION, STATIC_HEALTH_PATH, STATIC_PORT } from "./defaults";
+import { BUN_IMAGE_REPO, BUN_VERSION, NODE_IMAGE, NODE_PORT, PNPM_VERSION, STATIC_HEALTH_PATH, STATIC_PORT } from "./defaults";
 import { declaredAppNames, scanEnvReads, type EnvRead } from "./env-reads";
 
 export interface PackageManagerPlan {
@@ -74,7 +74,7 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
   const packageManager = planPackageManager(facts, files, pkg);
 
   // Variables another step (the Base44 server) declared for the server in its .env.example.
-  const runtimeFromExample = base44Server ? declaredAppNames(files.read(".env.example"), ADDED_BY_DEPLOY) : [];
+  const runtimeFromExample = base44Server ? declaredAppNames(files.read(".env.example")) : [];
   const byReader = (r: EnvRead["reader"]) => reads.filter((v) => v.reader === r);
   const runtimeEnv = [...byReader("server")];
   for (const name of runtimeFromExample) {

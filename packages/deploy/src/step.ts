@@ -1,13 +1,12 @@
 // The deploy emit as a plan step: `ownit deploy` plans it alone, `ownit migrate` plans it after the
 // codemods, so it reads the project as they leave it.
-import { finding, isOwnitError, isSecretName, type ProjectFacts, type Step } from "@ownit/core";
+import { finding, isOwnitError, isSecretName, type Step } from "@ownit/core";
 import { emitDeployFiles, parseTargets, type DeployTarget } from "./emit";
 import { placeFiles, type Placement } from "./place";
 import { readDeployProject, type DeployProject } from "./project";
 
 export interface DeployStepOptions {
   targets?: DeployTarget[];
-  force?: boolean;
   /** Fail the plan when the project cannot be deployed (ownit deploy); migrate only reports it. */
   strict?: boolean;
   onPlaced?(result: DeployResult): void;
@@ -35,7 +34,7 @@ export function deployStep(options: DeployStepOptions = {}): Step {
         return;
       }
       const emission = emitDeployFiles(project, targets);
-      const placements = placeFiles(ctx, project, emission.files, { force: Boolean(options.force ?? ctx.options.force) });
+      const placements = placeFiles(ctx, project, emission.files, { force: Boolean(ctx.options.force) });
       for (const s of emission.skipped) ctx.report(finding({ severity: "info", code: "deploy-target-skipped", message: `${s.target}: ${s.reason}` }));
       for (const v of project.buildEnv.filter((e) => isSecretName(e.name))) {
         ctx.report(
@@ -65,6 +64,6 @@ export function deployStep(options: DeployStepOptions = {}): Step {
 }
 
 /** The migrate pipeline's provider: one deploy step for every target, after the codemods. */
-export function deploySteps(_project: ProjectFacts, options: Record<string, unknown> = {}): Step[] {
-  return [deployStep({ force: Boolean(options.force) })];
+export function deploySteps(): Step[] {
+  return [deployStep()];
 }

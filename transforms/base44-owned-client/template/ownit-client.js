@@ -49,6 +49,19 @@ function encodeBody(data) {
   return { body: JSON.stringify(data), headers: { "Content-Type": "application/json" } };
 }
 
+/** The response's body (its JSON, or the text when it is not JSON); a failed status throws an ApiError with the server's message. */
+async function readResponse(res, method, path) {
+  const text = await res.text();
+  let body = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  if (!res.ok) throw new ApiError((body && typeof body === "object" && (body.message || body.detail)) || `${method} ${path} failed with ${res.status}`, res.status, body);
+  return body;
+}
+
 /**
  * The small HTTP helper some exports import from the SDK's `dist/utils/axios-client` (layout B's
  * AuthContext reads the app's public settings with it): get/post/put/patch/delete resolving to
@@ -64,15 +77,7 @@ export function createAxiosClient({ baseURL = "", headers = {}, token } = {}) {
       headers: { Accept: "application/json", ...headers, ...(encoded.headers ?? {}), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(config.headers ?? {}) },
       body: encoded.body,
     });
-    const text = await res.text();
-    let body = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
-    }
-    if (!res.ok) throw new ApiError((body && typeof body === "object" && (body.message || body.detail)) || `${method} ${url} failed with ${res.status}`, res.status, body);
-    return body;
+    return readResponse(res, method, url);
   };
   return {
     get: (url, config) => call("GET", url, undefined, config),
@@ -107,14 +112,7 @@ export function createOwnedClient(config = {}) {
     const headers = { Accept: "application/json", "X-App-Id": appId, ...(encoded.headers ?? {}) };
     if (token) headers.Authorization = `Bearer ${token}`;
     const res = await doFetch(root || typeof window === "undefined" ? url.href : `${url.pathname}${url.search}`, { method, headers, body: encoded.body, credentials: "same-origin" });
-    const text = await res.text();
-    let body = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
-    }
-    if (!res.ok) throw new ApiError((body && typeof body === "object" && (body.message || body.detail)) || `${method} ${path} failed with ${res.status}`, res.status, body);
+    const body = await readResponse(res, method, path);
     if (raw) return { data: body, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()) };
     return body;
   }

@@ -2,11 +2,12 @@
 // project's facts, as one run (tagged, rollback-able); --dry-run prints the diff and writes nothing.
 import path from "node:path";
 import type { Command } from "commander";
-import { applyPlan, buildPlan, detectProject, OwnitError, unifiedDiff } from "@ownit/core";
-import { DEPLOY_TARGETS, deployStep, parseTargets, type DeployResult } from "@ownit/deploy";
+import { buildPlan, detectProject } from "@ownit/core";
+import { DEPLOY_TARGETS, deployStep, parseTargets, type DeployResult, type PlacementStatus } from "@ownit/deploy";
+import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { formatFindings, displayPath } from "../format";
+import { formatFindings } from "../format";
 
 export interface DeployOptions {
   target?: string[];
@@ -16,7 +17,7 @@ export interface DeployOptions {
   force?: boolean;
 }
 
-const STATUS_LABEL: Record<string, string> = {
+const STATUS_LABEL: Record<PlacementStatus, string> = {
   created: "new",
   unchanged: "unchanged",
   regenerated: "updated (ownit wrote it and it was not edited since)",
@@ -29,40 +30,20 @@ export async function deploy(ctx: CliContext, dir: string, opts: DeployOptions):
   const targets = parseTargets(opts.target);
   const project = detectProject(path.resolve(ctx.cwd, dir));
   let result: DeployResult | undefined;
-  const step = deployStep({ targets, force: opts.force, strict: true, onPlaced: (r) => (result = r) });
+  const step = deployStep({ targets, strict: true, onPlaced: (r) => (result = r) });
   const plan = await buildPlan(project, [step], { force: opts.force });
   const placed = result!;
 
   ctx.out(`${color.bold("deploy")}      ${placed.project.framework} (${placed.project.runtime === "static" ? `static files behind nginx on ${placed.project.port}` : `Node server on ${placed.project.port}`}), ${placed.project.packageManager.name}, targets: ${targets.join(", ")}`);
   for (const p of placed.placements) {
     const where = p.writtenTo === p.path ? p.path : `${p.path} → ${p.writtenTo}`;
-    const label = STATUS_LABEL[p.status] ?? p.status;
-    ctx.out(`  ${(p.status === "unchanged" ? color.dim : p.status === "beside" ? color.yellow : color.green)(where.padEnd(40))} ${color.dim(label)}  ${p.purpose}`);
+    ctx.out(`  ${(p.status === "unchanged" ? color.dim : p.status === "beside" ? color.yellow : color.green)(where.padEnd(40))} ${color.dim(STATUS_LABEL[p.status])}  ${p.purpose}`);
   }
   for (const s of placed.skipped) ctx.out(color.dim(`  skipped ${s.target}: ${s.reason}`));
   const findings = plan.findings.filter((f) => f.code !== "deploy-target-skipped");
   if (findings.length) for (const line of formatFindings(findings)) ctx.out(line);
 
-  if (opts.dryRun) {
-    ctx.out();
-    ctx.out(unifiedDiff(plan.changes) || color.dim("(no changes)"));
-    ctx.out(color.dim(`dry run: ${plan.changes.length} file(s) would change; nothing was written`));
-    return;
-  }
-  if (!plan.changes.length) {
-    ctx.out("nothing to change: the deploy files are up to date");
-    return;
-  }
-  if (!opts.yes) {
-    if (!ctx.interactive) throw new OwnitError("needs-confirmation", "deploy needs confirmation, and no one is at the terminal to give it", "pass --yes to write the files, or --dry-run to see the diff");
-    if (!(await ctx.confirm(`Write ${plan.changes.length} file(s) to ${project.root}?`))) {
-      ctx.out("nothing written");
-      return;
-    }
-  }
-  const run = await applyPlan(plan, { command: "deploy", summary: `deploy files for ${targets.join(", ")}`, allowDirty: opts.allowDirty });
-  ctx.out(color.green(`run ${run.id}: ${run.files.length} file(s) written${run.git?.tag ? `, tagged ${run.git.tag}` : ""}`));
-  ctx.out(color.dim(`undo with: npx ownit rollback ${displayPath(ctx.cwd, project.root)} ${run.id}`));
+  await confirmAndApply(ctx, plan, opts, { command: "deploy", summary: `deploy files for ${targets.join(", ")}`, nothingToChange: "nothing to change: the deploy files are up to date" });
 }
 
 export function registerDeploy(program: Command, ctx: CliContext): void {

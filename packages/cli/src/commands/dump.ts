@@ -53,7 +53,8 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
     ),
   );
   ctx.out(`  source      ${m.source.kind} ${m.source.location} (PostgreSQL ${m.source.serverVersion}), snapshot ${m.snapshotTime}`);
-  ctx.out(`  schemas     ${m.schemas.join(", ")}${m.tables.some((t) => !m.schemas.includes(t.schema)) ? ` + ${m.tables.filter((t) => !m.schemas.includes(t.schema)).map((t) => `${t.schema}.${t.name}`).join(", ")}` : ""}`);
+  const carried = m.tables.filter((t) => !m.schemas.includes(t.schema)).map((t) => `${t.schema}.${t.name}`);
+  ctx.out(`  schemas     ${m.schemas.join(", ")}${carried.length ? ` + ${carried.join(", ")}` : ""}`);
   ctx.out(`  sequences   ${m.sequences.length}`);
   for (const line of formatFindings(result.findings)) ctx.out(line);
   const rel = displayPath(ctx.cwd, result.dir);

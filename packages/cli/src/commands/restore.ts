@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, readExport, restoreExport, startLocalDatabase, undoRestore } from "@ownit/db";
+import { localDatabaseUrl, localDbDir, readExport, restoreExport, startLocalDatabase, undoRestore } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
@@ -27,7 +27,7 @@ async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions)
   let useLocal = opts.local === true;
   if (!useLocal) {
     if (!ctx.interactive) throw new OwnitError("no-target", "restore needs a database to restore into", "pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (.ownit/pg/)");
-    useLocal = await ctx.confirm(`No --to given. Start a PostgreSQL of this project's own (data in ${path.join(root, ".ownit/pg")}) and restore into it?`);
+    useLocal = await ctx.confirm(`No --to given. Start a PostgreSQL of this project's own (data in ${localDbDir(root)}) and restore into it?`);
     if (!useLocal) throw new OwnitError("no-target", "nothing restored: no database to restore into", "pass --to postgres://user:password@host:5432/dbname");
   }
   const local = await startLocalDatabase(root, { prefer: opts.prefer });

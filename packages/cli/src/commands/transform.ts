@@ -1,12 +1,14 @@
 // `ownit transform <name> [paths…]`: run one codemod as a run (tagged, rollback-able), or with
 // --dry-run print its diff; `ownit transform --list` lists the codemods, one line each.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { applyPlan, buildPlan, detectProject, OwnitError, unifiedDiff } from "@ownit/core";
+import { buildPlan, detectProject, OwnitError } from "@ownit/core";
 import { codemodStep, findCodemod, formatCounts, loadCodemods, type CodemodResult } from "@ownit/codemod";
+import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { displayPath, formatFindings } from "../format";
+import { formatFindings } from "../format";
 
 export interface TransformOptions {
   list?: boolean;
@@ -26,8 +28,11 @@ export async function listTransforms(ctx: CliContext): Promise<void> {
 /** Paths given on the command line, made relative to the project root. */
 function relativePaths(ctx: CliContext, root: string, paths: string[]): string[] {
   return paths.map((p) => {
-    const rel = path.relative(root, path.resolve(ctx.cwd, p)).split(path.sep).join("/");
+    const abs = path.resolve(ctx.cwd, p);
+    const rel = path.relative(root, abs).split(path.sep).join("/");
     if (rel.startsWith("..") || path.isAbsolute(rel)) throw new OwnitError("path-outside-project", `${p} is outside the project ${root}`, "pass paths inside the project, or point --dir at the project that holds them");
+    // A mistyped path would otherwise match no file and the transform would quietly do nothing.
+    if (!existsSync(abs)) throw new OwnitError("path-not-found", `${p} does not exist (looked for ${abs})`, "pass files or folders that exist in the project, relative to the folder you run ownit in");
     return rel;
   });
 }
@@ -52,30 +57,9 @@ export async function transform(ctx: CliContext, name: string | undefined, paths
   if (findings.length) for (const line of formatFindings(findings)) ctx.out(line);
   const counts = result?.counts ?? { changed: 0, unchanged: 0, skipped: 0, failed: 0 };
   ctx.out(`${name}: ${formatCounts(counts)}${plan.changes.length ? `, ${plan.changes.length} file(s) in the plan` : ""}`);
-  const failed = () => {
-    if (counts.failed) throw new OwnitError("transform-files-failed", `${counts.failed} file(s) could not be transformed (listed above)`, "fix them or finish those changes by hand, then run the transform again");
-  };
-
-  if (opts.dryRun) {
-    ctx.out(unifiedDiff(plan.changes) || color.dim("(no changes)"));
-    ctx.out(color.dim(`dry run: ${plan.changes.length} file(s) would change; nothing was written`));
-    return failed();
-  }
-  if (!plan.changes.length) {
-    ctx.out("nothing to change");
-    return failed();
-  }
-  if (!opts.yes) {
-    if (!ctx.interactive) throw new OwnitError("needs-confirmation", "transform needs confirmation, and no one is at the terminal to give it", "pass --yes to apply it, or --dry-run to see the diff");
-    if (!(await ctx.confirm(`Apply ${plan.changes.length} change(s) to ${project.root}?`))) {
-      ctx.out("nothing applied");
-      return failed();
-    }
-  }
-  const run = await applyPlan(plan, { command: "transform", summary: `transform ${name}`, allowDirty: opts.allowDirty });
-  ctx.out(color.green(`run ${run.id}: ${run.files.length} file(s) changed${run.git?.tag ? `, tagged ${run.git.tag}` : ""}`));
-  ctx.out(color.dim(`undo with: npx ownit rollback ${displayPath(ctx.cwd, project.root)} ${run.id}`));
-  failed();
+  await confirmAndApply(ctx, plan, opts, { command: "transform", summary: `transform ${name}`, nothingToChange: "nothing to change" });
+  // The files that did go through are applied (or shown); a script must still learn that some did not.
+  if (counts.failed) throw new OwnitError("transform-files-failed", `${counts.failed} file(s) could not be transformed (listed above)`, "fix them or finish those changes by hand, then run the transform again");
 }
 
 export function registerTransform(program: Command, ctx: CliContext): void {

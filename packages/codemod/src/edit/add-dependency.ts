@@ -9,20 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { finding, OwnitError, type StepContext } from "@ownit/core";
+import { finding, LOCK_FILES, OwnitError, type StepContext } from "@ownit/core";
 import { editJson, hasDependency, parseJson } from "./json";
 
 const run = promisify(execFile);
 
 const NPM_LOCK = "package-lock.json";
-
-/** Lock files of other package managers, with the command that refreshes each. */
-const OTHER_LOCKS: Record<string, string> = {
-  "pnpm-lock.yaml": "pnpm install",
-  "yarn.lock": "yarn install",
-  "bun.lock": "bun install",
-  "bun.lockb": "bun install",
-};
 
 /** npm asking the registry takes seconds; a stuck network must not hang a plan for ever. */
 const NPM_TIMEOUT_MS = 180_000;
@@ -90,9 +82,10 @@ export async function addDependencies(ctx: StepContext, wanted: NewDependencies)
       ctx.files.write(NPM_LOCK, await resolveNpmLock(ctx, packageJson, why));
     }
   }
-  for (const [lock, command] of Object.entries(OTHER_LOCKS)) {
-    if (!ctx.files.exists(lock)) continue;
-    ctx.report(finding({ severity: "medium", code: "lock-file-not-updated", file: lock, message: `package.json gained ${why} but ${lock} was not updated`, hint: `run \`${command}\` and commit ${lock}` }));
+  // Other package managers' locks: each refreshed by `<manager> install`.
+  for (const [lock, manager] of Object.entries(LOCK_FILES)) {
+    if (manager === "npm" || !ctx.files.exists(lock)) continue;
+    ctx.report(finding({ severity: "medium", code: "lock-file-not-updated", file: lock, message: `package.json gained ${why} but ${lock} was not updated`, hint: `run \`${manager} install\` and commit ${lock}` }));
   }
   ctx.files.write("package.json", packageJson);
   return added;

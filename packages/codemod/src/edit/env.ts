@@ -1,5 +1,12 @@
 // .env, .env.example and .gitignore edits by line: add what is missing, keep every existing line.
+// Two plan-level edits every "move a value out of the code" transform makes sit here too: names
+// listed in .env.example, values kept in .env.local (out of git).
+import ignore from "ignore";
+import type { Changeset } from "@ownit/core";
 import { eolOf } from "./text";
+
+const ENV_EXAMPLE = ".env.example";
+const ENV_LOCAL = ".env.local";
 
 function appendLine(text: string | undefined, line: string): string {
   const base = text ?? "";
@@ -31,4 +38,32 @@ export function addGitignoreEntry(text: string | undefined, entry: string): stri
     return t === bare || t === `${bare}/`;
   });
   return present ? (text ?? "") : appendLine(text, entry);
+}
+
+/**
+ * Lists each name .env.example does not define yet (empty value, under `comment`); a file ownit
+ * creates is marked generated. Returns whether the file changed.
+ */
+export function addEnvExampleNames(files: Changeset, names: Iterable<string>, comment?: string): boolean {
+  const before = files.read(ENV_EXAMPLE);
+  let example = before;
+  for (const name of names) example = addEnvVar(example, name, "", comment);
+  if (example === undefined || example === before) return false;
+  files.write(ENV_EXAMPLE, example, { generated: true });
+  return true;
+}
+
+/**
+ * Adds each `NAME=value` .env.local does not define yet (an owner's own value is kept) and, when
+ * that changed the file, makes sure .gitignore keeps it out of git: the values are the ones moved
+ * out of the code.
+ */
+export function addEnvLocalValues(files: Changeset, values: Iterable<readonly [string, string]>, comment: string): void {
+  const before = files.read(ENV_LOCAL);
+  let local = before;
+  for (const [name, value] of values) local = addEnvVar(local, name, value, comment);
+  if (local === undefined || local === before) return;
+  files.write(ENV_LOCAL, local);
+  const gitignore = files.read(".gitignore");
+  if (!ignore().add(gitignore ?? "").ignores(ENV_LOCAL)) files.write(".gitignore", addGitignoreEntry(gitignore, ENV_LOCAL));
 }

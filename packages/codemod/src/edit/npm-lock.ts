@@ -4,8 +4,9 @@
 // the way npm computes them (a package only the removed one needed may now be dev-only).
 // Only lock files npm wrote (lockfileVersion 2 or 3, npm's own JSON layout) are edited; the caller
 // reports anything else.
+import { DEPENDENCY_SECTIONS } from "./json";
 
-type Section = "dependencies" | "devDependencies" | "optionalDependencies" | "peerDependencies";
+type Section = (typeof DEPENDENCY_SECTIONS)[number];
 
 interface LockEntry {
   name?: string;
@@ -37,8 +38,6 @@ interface PackageLock {
   dependencies?: Record<string, LegacyEntry>;
   [key: string]: unknown;
 }
-
-const ROOT_SECTIONS: Section[] = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 
 /** Where in the tree a package is needed, as npm's calcDepFlags tracks it. */
 interface Flags {
@@ -261,7 +260,7 @@ export function syncPackageLock(lockText: string, packageJsonText: string): Lock
   if (!root) return { error: 'it has no root ("") entry' };
 
   let rootChanged = false;
-  for (const section of ROOT_SECTIONS) {
+  for (const section of DEPENDENCY_SECTIONS) {
     const listed = root[section];
     if (!listed) continue;
     for (const name of Object.keys(listed)) {

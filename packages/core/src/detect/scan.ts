@@ -93,11 +93,13 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
-/** The literal a host pattern ends with (".lovable.app"), or "" when its tail is not a plain literal. */
-function hostLiteral(pattern: RegExp): string {
-  const tail = pattern.source.slice(pattern.source.lastIndexOf("+") + 1);
-  return /^(?:\\\.|[a-z0-9-])+$/i.test(tail) ? tail.replace(/\\\./g, ".").toLowerCase() : "";
-}
+/** A builder's app host (<name>.lovable.app) on a domain from the markers. */
+// The lookbehind keeps a scan linear: without it a long run of letters is retried from every offset.
+const hostPattern = (domain: string) => new RegExp(`(?<![a-z0-9-])[a-z0-9-]+\\.${domain.replaceAll(".", "\\.")}`, "gi");
+const BUILDER_HOSTS = [
+  ...LOVABLE.hosts.map((domain) => ({ domain, builder: "Lovable", pattern: hostPattern(domain) })),
+  ...BOLT.hosts.map((domain) => ({ domain, builder: "Bolt", pattern: hostPattern(domain) })),
+];
 
 /** In .env files URLs and anon keys are where they belong; only secret keys there are findings. */
 function scanText(file: string, text: string, findings: Finding[], refs: Set<string>, options: { envFile?: boolean } = {}): void {
@@ -108,15 +110,10 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
     if (options.envFile) continue;
     findings.push(finding({ severity: "low", code: "hardcoded-supabase-url", file, line: lineOf(text, m.index!), message: `hard-coded Supabase project URL (ref ${m[1]})`, hint }));
   }
-  const hostPatterns: Array<[RegExp, string]> = [
-    ...LOVABLE.hosts.map((h) => [h, "Lovable"] as [RegExp, string]),
-    ...BOLT.hosts.map((h) => [h, "Bolt"] as [RegExp, string]),
-  ];
-  const lower = text.toLowerCase();
-  for (const [pattern, builder] of options.envFile ? [] : hostPatterns) {
-    // A file without the host's literal tail cannot match: skip the (slow, look-behind) regex.
-    if (!lower.includes(hostLiteral(pattern))) continue;
-    for (const m of text.matchAll(new RegExp(pattern.source, "gi"))) {
+  const lower = options.envFile ? "" : text.toLowerCase();
+  // In .env files builder URLs are configuration; a file without the domain skips the (slow, look-behind) regex.
+  for (const { pattern, builder } of BUILDER_HOSTS.filter((h) => lower.includes(h.domain))) {
+    for (const m of text.matchAll(pattern)) {
       findings.push(finding({ severity: "low", code: "hardcoded-builder-url", file, line: lineOf(text, m.index!), message: `hard-coded ${builder} URL ${m[0]}`, hint: isHistory ? hint : "point it at your own domain through an env var" }));
     }
   }

@@ -9,16 +9,31 @@
 // a folder beside the destination and renamed into place at the end, so a failed dump leaves
 // nothing behind; before that it is loaded into a scratch PostgreSQL, which proves it loads and
 // gives the row counts and checksums verify compares against.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { finding, OwnitError, redactUrl, sortFindings, TOOL_VERSION, type Finding } from "@ownit/core";
-import { dataFileName, EXPORT_FORMAT_VERSION, POST_DATA_FILE, SCHEMA_FILE, STORAGE_DIR, writeFindings, writeManifest, type ExportManifest, type StorageEntry, type TableEntry } from "../export-format";
+import {
+  checkExportDestination,
+  dataFileName,
+  DATA_DIR,
+  EXPORT_FORMAT_VERSION,
+  FINDINGS_FILE,
+  MANIFEST_FILE,
+  POST_DATA_FILE,
+  RESTORE_SCRIPT,
+  SCHEMA_FILE,
+  writeFindings,
+  writeManifest,
+  type ExportManifest,
+  type StorageEntry,
+  type TableEntry,
+} from "../export-format";
 import { Base44Api, Base44HttpError, tokenKind, type RetryEvent, type RetryPolicy } from "./client";
 import { BASE44_DEFAULT_SERVER_URL, BASE44_ID_PATTERN, BASE44_PAGE, BASE44_USER_ENTITY, type Base44DataEnv } from "./constants";
 import { discoverEntities, type EntityDiscovery } from "./discover";
-import { BASE44_FILES_COLUMNS, BASE44_FILES_SCHEMA, BASE44_FILES_TABLE, fileUrlsIn, filesSchemaSql, saveDownload, storagePathFor, type DownloadedFile, type FileLocation } from "./files";
+import { BASE44_FILES_COLUMNS, BASE44_FILES_DIR, BASE44_FILES_SCHEMA, BASE44_FILES_TABLE, BASE44_REWRITE_FUNCTION, fileUrlsIn, filesSchemaSql, saveDownload, storagePathFor, type DownloadedFile, type FileLocation } from "./files";
 import { addRecordStats, copyEscape, emptyTableStats, recordToCopyLine, type Base44Record } from "./records";
 import { entitySchemaToTable, entityTableNames, inferEntitySchema, tableDefinitionSql, valueFitsColumn, type Base44EntitySchema, type EntityTable, type TableDataStats } from "./schema";
 import { BASE44_ENTITIES_FILE, type Base44EntitiesFile, type Base44EntityEntry } from "./entities-file";
@@ -98,12 +113,10 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
   }
   if (!options.token) throw new OwnitError("base44-no-token", "no Base44 token was given", "pass --token-env BASE44_API_KEY with the app owner's API key in that variable");
   const outDir = path.resolve(options.outDir);
-  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !options.force) {
-    throw new OwnitError("export-exists", `${outDir} already exists and is not empty`, "pass another --out, or --force to replace it");
-  }
+  checkExportDestination(outDir, options.force);
   // The finished export is proved by loading it into a scratch PostgreSQL: find one before
   // spending the API budget, not after.
-  findServerBinaries();
+  const binaries = findServerBinaries();
   const serverUrl = options.serverUrl ?? BASE44_DEFAULT_SERVER_URL;
   const api = new Base44Api({ serverUrl, appId, token: options.token, dataEnv: options.dataEnv, retry: options.retry, onRetry: (event) => notify({ kind: "retry", event }) });
   const snapshotTime = new Date().toISOString();
@@ -120,7 +133,8 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
     notify({ kind: "entities", names: plans.map((p) => p.name) });
 
     const data: EntityData[] = [];
-    for (const plan of plans) data.push(await readEntity(api, plan, spoolDir, options.pageSize ?? BASE44_PAGE.dump, options.onProgress, findings));
+    // Spools are named by position: entity names may differ only in case, which some file systems fold.
+    for (const plan of plans) data.push(await readEntity(api, plan, path.join(spoolDir, `${data.length}.ndjson`), options.pageSize ?? BASE44_PAGE.dump, options.onProgress, findings));
 
     const tableNames = entityTableNames(data.filter((d) => d.found || d.plan.schema || d.plan.name === BASE44_USER_ENTITY).map((d) => d.plan.name));
     const tables: Array<{ data: EntityData; table: EntityTable }> = [];
@@ -140,7 +154,7 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
     }
 
     // Second pass: COPY files, file URLs and where they sit.
-    mkdirSync(path.join(work, "data"), { recursive: true });
+    mkdirSync(path.join(work, DATA_DIR), { recursive: true });
     const urlLocations = new Map<string, FileLocation[]>();
     const entries: TableEntry[] = [];
     for (const { data: d, table } of tables) entries.push(await writeCopyFile(work, d, table, api.origin, urlLocations, findings));
@@ -185,9 +199,9 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
 
     // Prove it loads, and take counts and checksums from the loaded tables.
     notify({ kind: "checking", what: "loading the export into a scratch PostgreSQL" });
-    const loaded = await loadIntoScratch(work, manifest);
+    const loaded = await loadIntoScratch(work, manifest, binaries);
     writeManifest(work, loaded);
-    assertNoToken(work, options.token, [SCHEMA_FILE, POST_DATA_FILE, BASE44_ENTITIES_FILE, "manifest.json", "findings.json", "restore.sql"]);
+    assertNoToken(work, options.token, [SCHEMA_FILE, POST_DATA_FILE, BASE44_ENTITIES_FILE, MANIFEST_FILE, FINDINGS_FILE, RESTORE_SCRIPT]);
 
     rmSync(outDir, { recursive: true, force: true });
     renameSync(work, outDir);
@@ -225,7 +239,7 @@ function entitiesFileFor(appId: string, source: string, dataEnv: Base44DataEnv, 
       ]),
     ),
     files: files
-      ? { table: `${BASE44_FILES_SCHEMA}.${BASE44_FILES_TABLE}`, dir: `${STORAGE_DIR}/base44`, count: files, rewrite: `SELECT ${BASE44_FILES_SCHEMA}.rewrite_base44_file_urls('https://<where you serve ${STORAGE_DIR}/base44>/');` }
+      ? { table: `${BASE44_FILES_SCHEMA}.${BASE44_FILES_TABLE}`, dir: BASE44_FILES_DIR, count: files, rewrite: `SELECT ${BASE44_FILES_SCHEMA}.${BASE44_REWRITE_FUNCTION}('https://<where you serve ${BASE44_FILES_DIR}>/');` }
       : null,
   };
 }
@@ -284,8 +298,7 @@ async function planEntities(api: Base44Api, discovery: EntityDiscovery | undefin
 }
 
 /** First pass: every record into a spool file (NDJSON), counting what each field holds. */
-async function readEntity(api: Base44Api, plan: EntityPlan, spoolDir: string, pageSize: number, onProgress: ProgressListener | undefined, findings: Finding[]): Promise<EntityData> {
-  const spool = path.join(spoolDir, `${plan.name}.ndjson`);
+async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageSize: number, onProgress: ProgressListener | undefined, findings: Finding[]): Promise<EntityData> {
   const out = createWriteStream(spool);
   const stats = emptyTableStats();
   const enums = new Map<string, Set<unknown>>();
@@ -320,8 +333,9 @@ async function readEntity(api: Base44Api, plan: EntityPlan, spoolDir: string, pa
         throw new OwnitError("base44-paging-stuck", `the Base44 API answered the same ${plan.name} records for every page (skip is ignored)`, "run the dump again later; if it persists, report it to Base44 support");
       }
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-      bytes += Buffer.byteLength(chunk);
-      report.add(page.records.length, Buffer.byteLength(chunk));
+      const chunkBytes = Buffer.byteLength(chunk);
+      bytes += chunkBytes;
+      report.add(page.records.length, chunkBytes);
     }
   } catch (error) {
     const status = error instanceof Base44HttpError ? error.status : undefined;

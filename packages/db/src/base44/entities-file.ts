@@ -42,5 +42,9 @@ export interface Base44EntitiesFile {
 export function readBase44Entities(exportDir: string): Base44EntitiesFile {
   const file = path.join(path.resolve(exportDir), BASE44_ENTITIES_FILE);
   if (!existsSync(file)) throw new OwnitError("export-not-base44", `${file} not found: ${exportDir} is not a Base44 export`, "dump the app with `ownit dump --from base44`");
-  return JSON.parse(readFileSync(file, "utf8")) as Base44EntitiesFile;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Base44EntitiesFile;
+  } catch (error) {
+    throw new OwnitError("export-invalid", `${file} is not valid JSON: ${(error as Error).message}`, "dump the app again with `ownit dump --from base44`");
+  }
 }

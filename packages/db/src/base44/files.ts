@@ -5,12 +5,11 @@
 //   SELECT ownit.rewrite_base44_file_urls('https://my-app.example.com/files/');
 // replaces every recorded URL with that base + the file's path under storage/base44/ (run it after
 // `ownit verify`: it changes rows, so the checksums no longer match the dump's).
-import { createHash } from "node:crypto";
-import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { sha256 } from "@ownit/core";
 import { connect } from "../connection";
+import { STORAGE_DIR } from "../export-format";
+import { saveResponseBody } from "../storage";
 import { BASE44_FILE_HOSTS, BASE44_FILE_URL_PATHS } from "./constants";
 import { quoteIdent, quoteLiteral } from "../sql";
 
@@ -19,7 +18,7 @@ export const BASE44_FILES_SCHEMA = "ownit";
 export const BASE44_FILES_TABLE = "base44_files";
 export const BASE44_REWRITE_FUNCTION = "rewrite_base44_file_urls";
 /** Where downloaded files go inside the export. */
-export const BASE44_FILES_DIR = "storage/base44";
+export const BASE44_FILES_DIR = `${STORAGE_DIR}/base44`;
 
 /** Columns of ownit.base44_files, in COPY order. */
 export const BASE44_FILES_COLUMNS = ["url", "path", "bytes", "sha256", "content_type", "locations"] as const;
@@ -87,7 +86,7 @@ export function storagePathFor(url: string, taken: Set<string>): { path: string;
   });
   let key = segments.join("/");
   if (taken.has(key)) {
-    const tag = createHash("sha256").update(url).digest("hex").slice(0, 8);
+    const tag = sha256(url).slice(0, 8);
     segments = [...segments.slice(0, -1), `${tag}_${segments.at(-1)}`];
     key = segments.join("/");
   }
@@ -98,20 +97,7 @@ export function storagePathFor(url: string, taken: Set<string>): { path: string;
 /** Streams a download to disk, hashing it on the way. */
 export async function saveDownload(response: Response, exportDir: string, segments: string[]): Promise<{ file: string; bytes: number; sha256: string }> {
   const file = path.posix.join(BASE44_FILES_DIR, ...segments);
-  const abs = path.join(exportDir, ...file.split("/"));
-  mkdirSync(path.dirname(abs), { recursive: true });
-  const hash = createHash("sha256");
-  let bytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  if (!response.body) throw new Error("empty body");
-  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), counter, createWriteStream(abs));
-  return { file, bytes, sha256: hash.digest("hex") };
+  return { file, ...(await saveResponseBody(response, path.join(exportDir, ...file.split("/")))) };
 }
 
 /**

@@ -2,10 +2,9 @@
 // it fits the column's type, otherwise kept in the extra column under its field name); a row read
 // back becomes the record again (columns, then the extra column's keys over them). Also the
 // per-field statistics the dump gathers to decide types and constraints.
-import { isCalendarDate, isPlainObject, isStorableDateTime, nonNullCount, valueFitsColumn, emptyFieldStats, type EntityColumn, type EntityTable, type FieldStats, type TableDataStats } from "./schema";
+import { isCalendarDate, isPlainObject, isStorableDateTime, valueFitsColumn, emptyFieldStats, type EntityColumn, type EntityTable, type TableDataStats } from "./schema";
 
 export type Base44Record = Record<string, unknown>;
-
 
 /** Counts one record's values into per-field statistics. */
 export function addRecordStats(stats: TableDataStats, record: Base44Record, enums: Map<string, Set<unknown>> = new Map()): void {
@@ -32,7 +31,6 @@ export function addRecordStats(stats: TableDataStats, record: Base44Record, enum
 export function emptyTableStats(): TableDataStats {
   return { rowCount: 0, fields: {} };
 }
-
 
 /** A Base44 date-time as timestamptz input: a value without a zone is UTC (Base44 leaves the Z out). */
 export function timestampInput(value: string): string {
@@ -160,12 +158,3 @@ export function rowToRecord(table: EntityTable, row: Record<string, unknown>): B
   }
   return Object.assign(record, extra);
 }
-
-/** Fields with no non-null value in any record (inferred tables keep them as jsonb). */
-export function emptyFields(stats: TableDataStats): string[] {
-  return Object.entries(stats.fields)
-    .filter(([, s]) => nonNullCount(s) === 0)
-    .map(([f]) => f);
-}
-
-export type { FieldStats };

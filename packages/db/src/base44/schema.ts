@@ -14,7 +14,7 @@
 //   record back: columns first, then `_extra`'s keys over them (see rowToRecord in records.ts).
 //   The User entity becomes `users`: email (unique), full_name, role, disabled, is_verified plus
 //   the custom fields of User.jsonc.
-import { quoteIdent, quoteLiteral } from "../sql";
+import { qualified, quoteIdent, quoteLiteral } from "../sql";
 import { BASE44_BUILT_IN_FIELDS, BASE44_USER_ENTITY, BASE44_USER_FIELDS, PG_MAX_IDENTIFIER_BYTES } from "./constants";
 
 /** One property of an entity schema (JSON Schema, as Base44 stores it). */
@@ -218,7 +218,7 @@ export function conformingCount(stats: FieldStats, column: Pick<EntityColumn, "k
     case "jsonb":
       if (column.json === "array") return stats.array;
       if (column.json === "object") return stats.object;
-      return stats.string + stats.number + stats.integer + stats.boolean + stats.array + stats.object;
+      return nonNullCount(stats);
   }
 }
 
@@ -433,18 +433,13 @@ function sqlValue(column: EntityColumn, value: unknown): string {
   }
 }
 
-/** The qualified, quoted name of a table. */
-export function qualifiedTableName(table: Pick<EntityTable, "schema" | "name">): string {
-  return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
-}
-
 /**
  * CREATE TABLE for an entity table with its comments, then its indexes (newest-first lists,
  * owner rules). The dump puts the tables in schema.sql and the indexes in post-data.sql (built
  * once, after the rows): `{ indexes: false }` / `{ tables: false }`.
  */
 export function tableDefinitionSql(table: EntityTable, parts: { tables?: boolean; indexes?: boolean } = {}): string {
-  const qualified = qualifiedTableName(table);
+  const tableName = qualified(table.schema, table.name);
   const wantTables = parts.tables ?? true;
   const wantIndexes = parts.indexes ?? true;
   const lines = table.columns.map((c) => {
@@ -458,17 +453,17 @@ export function tableDefinitionSql(table: EntityTable, parts: { tables?: boolean
   });
   const out: string[] = [];
   if (wantTables) {
-    out.push(`CREATE TABLE ${qualified} (\n${lines.join(",\n")}\n);`);
-    out.push(`COMMENT ON TABLE ${qualified} IS ${quoteLiteral(`Base44 entity ${table.entity}`)};`);
+    out.push(`CREATE TABLE ${tableName} (\n${lines.join(",\n")}\n);`);
+    out.push(`COMMENT ON TABLE ${tableName} IS ${quoteLiteral(`Base44 entity ${table.entity}`)};`);
     for (const c of table.columns) {
-      if (c.description) out.push(`COMMENT ON COLUMN ${qualified}.${quoteIdent(c.name)} IS ${quoteLiteral(c.description)};`);
+      if (c.description) out.push(`COMMENT ON COLUMN ${tableName}.${quoteIdent(c.name)} IS ${quoteLiteral(c.description)};`);
     }
   }
   if (wantIndexes) {
     const has = (name: string) => table.columns.some((c) => c.name === name);
     // Base44 lists newest first by default; rules filter on created_by.
-    if (has("created_date")) out.push(`CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_date_idx`))} ON ${qualified} (${quoteIdent("created_date")} DESC);`);
-    if (!table.users && has("created_by")) out.push(`CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_by_idx`))} ON ${qualified} (${quoteIdent("created_by")});`);
+    if (has("created_date")) out.push(`CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_date_idx`))} ON ${tableName} (${quoteIdent("created_date")} DESC);`);
+    if (!table.users && has("created_by")) out.push(`CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_by_idx`))} ON ${tableName} (${quoteIdent("created_by")});`);
   }
   return out.length ? `${out.join("\n")}\n` : "";
 }

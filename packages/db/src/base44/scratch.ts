@@ -11,12 +11,13 @@ import type { ExportManifest } from "../export-format";
 import { schemaObjects } from "../catalog";
 import { collatableColumns, copyTableOut, pinSession } from "../checksum";
 import { startLocalServer } from "../local-server";
+import type { ServerBinaries } from "../pg-binaries";
 import { restoreExport } from "../restore";
 import { manifestScope } from "../verify";
 
-export async function loadIntoScratch(exportDir: string, manifest: ExportManifest): Promise<ExportManifest> {
+export async function loadIntoScratch(exportDir: string, manifest: ExportManifest, binaries?: ServerBinaries): Promise<ExportManifest> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ownit-base44-check-"));
-  const server = await startLocalServer({ dir });
+  const server = await startLocalServer({ dir, binaries });
   try {
     const admin = new pg.Client({ connectionString: server.url() });
     await admin.connect();

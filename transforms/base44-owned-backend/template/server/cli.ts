@@ -27,13 +27,12 @@ async function setupDatabase(): Promise<void> {
   const settings = readSettings();
   const pool = createPool(settings.databaseUrl);
   try {
-    await pool.query("BEGIN");
+    // One query holding every statement: PostgreSQL runs it as one transaction, so a failure creates
+    // nothing (BEGIN and COMMIT as separate pool queries could each go to a different connection).
     await pool.query(schemaSql);
-    await pool.query("COMMIT");
     await ensureAuthSchema(pool);
     console.info("created the app's tables");
   } catch (error) {
-    await pool.query("ROLLBACK").catch(() => undefined);
     throw new Error(`could not create the tables (${error instanceof Error ? error.message : String(error)}); db:setup is for an empty database`);
   } finally {
     await pool.end();

@@ -9,7 +9,7 @@ import type { AppConfig, EntityConfig } from "./config";
 import { quoteIdent, type TableShape } from "./db";
 import { badRequest, forbidden, fromPgError, HttpError, notFound } from "./errors";
 import { compileFilter, compileSort, fieldRef, SqlParams } from "./query";
-import { assignment, newRecordId, pickFields, rowToRecord, splitRecord, type EntityRecord, type Row } from "./records";
+import { assignment, newRecordId, pickFields, rowToRecord, splitRecord, SYSTEM_FIELDS, type EntityRecord, type Row } from "./records";
 import { compileAccess, compileRule, isAdmin, type Actor, type Operation } from "./rules";
 
 /** Base44's limits: 5,000 records per read (and by default), 100 per cursor page by default, 500 per bulk write. */
@@ -181,15 +181,14 @@ export class EntityStore {
     return this.present(name, rows[0], hidden(rows[0]));
   }
 
-  /** The field a write touches that the field rules refuse this actor (checked on the stored record). */
-  private async refusedField(db: Queryable, name: string, actor: Actor, id: string, written: string[]): Promise<string | undefined> {
+  /** Field rules on the fields a write sets, as extra select columns `__write_<i>`; `refused` names the first one a row fails. */
+  private writeChecks(name: string, actor: Actor, written: string[], params: SqlParams): { columns: string[]; refused: (row: Row) => string | undefined } {
     const { shape, config } = this.entity(name);
     const rules = Object.entries(config.fieldRules ?? {}).filter(([field, r]) => r.write !== undefined && written.includes(field));
-    if (!rules.length) return undefined;
-    const params = new SqlParams();
-    const checks = rules.map(([, r], i) => `(${compileAccess(shape, r.write, actor, params, this.config.appId)}) AS ${quoteIdent(`__write_${i}`)}`);
-    const { rows } = await this.run(db, `SELECT ${checks.join(", ")} FROM ${this.table(name)} WHERE ${quoteIdent("id")} = ${params.add(id)}`, params.values, `${name} ${id}`);
-    return rules.find((_r, i) => rows[0]?.[`__write_${i}`] !== true)?.[0];
+    return {
+      columns: rules.map(([, r], i) => `(${compileAccess(shape, r.write, actor, params, this.config.appId)}) AS ${quoteIdent(`__write_${i}`)}`),
+      refused: (row) => rules.find((_r, i) => row[`__write_${i}`] !== true)?.[0],
+    };
   }
 
   async create(name: string, actor: Actor, data: unknown): Promise<EntityRecord> {
@@ -234,20 +233,20 @@ export class EntityStore {
           cols.push(quoteIdent(shape.overflow));
           vals.push(`${params.add(JSON.stringify(split.overflow))}::jsonb`);
         }
-        const { rows } = await this.run(client, `INSERT INTO ${this.table(name)} (${cols.join(", ")}) VALUES (${vals.join(", ")}) RETURNING *`, params.values, `${name} create`);
+        // One round trip: the new row comes back with the create rule, the field rules and the read rules evaluated on it.
+        const { select, hidden } = this.readableColumns(name, actor, params);
+        const writes = this.writeChecks(name, actor, Object.keys(data), params);
+        const returning = [select, `(${this.rule(name, "create", actor, params)}) AS ${quoteIdent("__create")}`, ...writes.columns].join(", ");
+        const { rows } = await this.run(client, `INSERT INTO ${this.table(name)} (${cols.join(", ")}) VALUES (${vals.join(", ")}) RETURNING ${returning}`, params.values, `${name} create`);
+        const row = rows[0]!;
         // Required fields are checked after defaults applied, as Base44 did.
-        const record = rowToRecord(shape, rows[0]!);
+        const record = rowToRecord(shape, row);
         const missing = config.required.filter((f) => record[f] === undefined || record[f] === null);
         if (missing.length) throw unprocessable(`${name}: missing required field(s) ${missing.join(", ")}`);
-        const check = new SqlParams();
-        const allowed = await this.run(client, `SELECT 1 FROM ${this.table(name)} WHERE ${quoteIdent("id")} = ${check.add(id)} AND (${this.rule(name, "create", actor, check)})`, check.values, `${name} create`);
-        if (!allowed.rowCount) throw forbidden(`not allowed to create ${name}`);
-        const field = await this.refusedField(client, name, actor, id, Object.keys(data));
+        if (row.__create !== true) throw forbidden(`not allowed to create ${name}`);
+        const field = writes.refused(row);
         if (field) throw forbidden(`not allowed to write ${name}.${field}`);
-        const readParams = new SqlParams();
-        const { select, hidden } = this.readableColumns(name, actor, readParams);
-        const shown = await this.run(client, `SELECT ${select} FROM ${this.table(name)} WHERE ${quoteIdent("id")} = ${readParams.add(id)}`, readParams.values, `${name} create`);
-        out.push(this.present(name, shown.rows[0]!, hidden(shown.rows[0]!)));
+        out.push(this.present(name, row, hidden(row)));
       }
       await client.query("COMMIT");
       return out;
@@ -288,16 +287,18 @@ export class EntityStore {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
+      // The update rule and the field rules, checked on the stored record, which stays locked until commit.
       const guard = new SqlParams();
-      const target = await this.run(client, `SELECT 1 FROM ${this.table(name)} WHERE ${quoteIdent("id")} = ${guard.add(id)} AND (${this.rule(name, "update", actor, guard)}) FOR UPDATE`, guard.values, `${name} update`);
+      const writes = this.writeChecks(name, actor, Object.keys(changes), guard);
+      const target = await this.run(client, `SELECT ${["1", ...writes.columns].join(", ")} FROM ${this.table(name)} WHERE ${quoteIdent("id")} = ${guard.add(id)} AND (${this.rule(name, "update", actor, guard)}) FOR UPDATE`, guard.values, `${name} update`);
       if (!target.rowCount) throw await this.refusal(name, actor, id, "update");
-      const field = await this.refusedField(client, name, actor, id, Object.keys(changes));
+      const field = writes.refused(target.rows[0]!);
       if (field) throw forbidden(`not allowed to write ${name}.${field}`);
-      if (sets.length) await this.run(client, `UPDATE ${this.table(name)} SET ${sets.join(", ")} WHERE ${quoteIdent("id")} = ${params.add(id)}`, params.values, `${name} update`);
       // The record as it now is (even when the change took it out of this user's sight, as Base44 answered).
-      const readParams = new SqlParams();
-      const { select, hidden } = this.readableColumns(name, actor, readParams);
-      const { rows } = await this.run(client, `SELECT ${select} FROM ${this.table(name)} WHERE ${quoteIdent("id")} = ${readParams.add(id)}`, readParams.values, `${name} update`);
+      const { select, hidden } = this.readableColumns(name, actor, params);
+      const byId = `${quoteIdent("id")} = ${params.add(id)}`;
+      const sql = sets.length ? `UPDATE ${this.table(name)} SET ${sets.join(", ")} WHERE ${byId} RETURNING ${select}` : `SELECT ${select} FROM ${this.table(name)} WHERE ${byId}`;
+      const { rows } = await this.run(client, sql, params.values, `${name} update`);
       await client.query("COMMIT");
       return this.present(name, rows[0]!, hidden(rows[0]!));
     } catch (error) {
@@ -352,7 +353,7 @@ export class EntityStore {
     for (const [op, fieldsValue] of Object.entries(ops)) {
       if (!isObject(fieldsValue)) throw badRequest(`${op} in ${name} updateMany needs an object of fields`);
       const fields = this.writable(name, actor, fieldsValue);
-      for (const key of ["id", "created_date", "updated_date", "created_by", "created_by_id", "is_sample"]) delete fields[key];
+      for (const key of SYSTEM_FIELDS) delete fields[key];
       switch (op) {
         case "$set": {
           const split = splitRecord(shape, fields);

@@ -25,10 +25,10 @@ export const notProvided = (what: string, hint: string) => new HttpError(501, "n
 export function fromPgError(error: unknown, where: string): HttpError | undefined {
   const e = error as { code?: string; message?: string; column?: string };
   if (typeof e?.code !== "string") return undefined;
+  // Class 22 (bad number, bad date, bad regular expression…): PostgreSQL's message names the problem.
   if (e.code.startsWith("22")) return badRequest(`${where}: ${e.message ?? "invalid value"}`, "invalid_value");
   // A NOT NULL column left empty: Base44 answered a missing required field with 422.
   if (e.code === "23502") return new HttpError(422, "validation_failed", `${where}: missing required field(s) ${e.column ?? ""}`.trim());
   if (e.code === "23505") return new HttpError(409, "conflict", `${where}: a record with this id already exists`);
-  if (e.code === "2201B") return badRequest(`${where}: invalid regular expression`, "invalid_regex");
   return undefined;
 }

@@ -130,6 +130,13 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   if (settings.storage.driver === "local") {
     const dir = settings.storage.dir;
     mkdirSync(dir, { recursive: true });
+    // Any signed-in user may upload, and these files share the app's origin (Base44 served them from
+    // its own): an uploaded .html or .svg is never sniffed or run as a page of the app.
+    app.use(`${LOCAL_FILES_ROUTE}/*`, async (c, next) => {
+      await next();
+      c.header("X-Content-Type-Options", "nosniff");
+      if (/html|xml/i.test(c.res.headers.get("content-type") ?? "")) c.header("Content-Security-Policy", "sandbox");
+    });
     app.use(`${LOCAL_FILES_ROUTE}/*`, serveStatic({ root: dir, rewriteRequestPath: (p) => p.slice(LOCAL_FILES_ROUTE.length) }));
   }
 

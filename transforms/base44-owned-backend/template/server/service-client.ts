@@ -4,9 +4,9 @@
 // with full rights, as Base44's service role did.
 import type { AuthService } from "./auth";
 import type { EntityStore } from "./entities";
-import { HttpError, unauthorized } from "./errors";
+import { forbidden, HttpError, unauthorized } from "./errors";
 import type { Integrations } from "./integrations";
-import type { Actor, UserRecord } from "./rules";
+import { isAdmin, type Actor, type UserRecord } from "./rules";
 
 export type FunctionHandler = (req: Request) => Response | Promise<Response>;
 
@@ -128,7 +128,9 @@ export function createClientFromRequest(req: Request) {
       },
     },
     users: {
+      /** Only an admin invites, as on the HTTP route: a function passing its caller's input on must not let anyone make accounts. */
       async inviteUser(email: string, role?: string) {
+        if (!isAdmin(actor)) throw forbidden("only an admin may invite users");
         return auth.createUser({ email, role: role ?? "user" });
       },
     },
