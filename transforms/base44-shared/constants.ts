@@ -1,5 +1,6 @@
 // What the Base44 transforms look for and what they write, as named data in one place. This
 // folder has no index.ts: it is not a codemod, only what the base44-* codemods share.
+import { testedVersions } from "@ownit/codemod";
 
 /** The SDK and the build plugin a Base44 export depends on. */
 export const BASE44_SDK = "@base44/sdk";
@@ -36,13 +37,7 @@ export const FUNCTION_GLOBS = ["base44/functions/*/entry.ts", "base44/functions/
 export const USER_ENTITY = "User";
 
 /** Runtime dependencies the generated server needs (versions the template is written and tested against). */
-export const SERVER_DEPENDENCIES: Record<string, string> = {
-  "@hono/node-server": "^2.1.9",
-  bcryptjs: "^3.0.3",
-  hono: "^4.13.19",
-  nodemailer: "^10.6.0",
-  pg: "^8.23.1",
-};
+export const SERVER_DEPENDENCIES: Record<string, string> = testedVersions("@hono/node-server", "bcryptjs", "hono", "nodemailer", "pg");
 
 /** Core integrations the owned server provides; the rest answer 501 naming themselves. */
 export const PROVIDED_INTEGRATIONS = ["InvokeLLM", "GenerateImage", "SendEmail", "UploadFile"];

@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { JSCodeshift } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
-import { addDependencies, addEnvExampleNames, applySpanEdits, parseJson, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addDependencies, addEnvExampleNames, testedVersions, applySpanEdits, parseJson, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 import { EMAIL_MODULE, EMAIL_MODULE_MARK, WEBHOOKS_MODULE, WEBHOOKS_MODULE_MARK } from "./templates";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
@@ -47,7 +47,7 @@ const ENV = {
 } as const;
 
 /** The owned code's own dependencies. */
-const EMAIL_DEPENDENCIES = { dependencies: { nodemailer: "^10.6.0" }, devDependencies: { "@types/nodemailer": "^8.0.2" } };
+const EMAIL_DEPENDENCIES = { dependencies: testedVersions("nodemailer"), devDependencies: testedVersions("@types/nodemailer") };
 
 const LOVABLE_KEY = "LOVABLE_API_KEY";
 /**

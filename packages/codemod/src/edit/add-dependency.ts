@@ -11,6 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { finding, LOCK_FILES, OwnitError, type StepContext } from "@ownit/core";
 import { editJson, hasDependency, parseJson } from "./json";
+import { RESOLVED_BEFORE } from "./tested-versions";
 
 const run = promisify(execFile);
 
@@ -19,7 +20,8 @@ const NPM_LOCK = "package-lock.json";
 /** npm asking the registry takes seconds; a stuck network must not hang a plan for ever. */
 const NPM_TIMEOUT_MS = 180_000;
 
-const NPM_ARGS = ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"];
+// `--before` makes the lock independent of what the registry publishes after this release.
+const NPM_ARGS = ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", `--before=${RESOLVED_BEFORE}`];
 
 export interface NewDependencies {
   dependencies?: Record<string, string>;

@@ -1,0 +1,23 @@
+// The one home for the versions ownit's generated code was tested with. Code a codemod writes into
+// an owner's project pins these exact versions, and npm resolves everything beneath them as the
+// registry stood on RESOLVED_BEFORE, so a registry release after this commit changes nothing.
+
+/** npm's `--before`: every version npm picks for a generated lock was published before this instant. */
+export const RESOLVED_BEFORE = "2026-12-04T00:00:00.000Z";
+
+/** Exact versions of the packages generated code imports (the owned Base44 server, owned email). */
+export const TESTED_VERSIONS = {
+  "@hono/node-server": "2.1.9",
+  "@types/nodemailer": "8.0.2",
+  bcryptjs: "3.0.3",
+  hono: "4.13.19",
+  nodemailer: "10.6.0",
+  pg: "8.23.1",
+} as const;
+
+export type TestedPackage = keyof typeof TESTED_VERSIONS;
+
+/** `{ name: exactVersion }` for the named packages, for `addDependencies`. */
+export function testedVersions(...names: TestedPackage[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, TESTED_VERSIONS[name]]));
+}
