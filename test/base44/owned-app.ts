@@ -40,8 +40,9 @@ export interface OwnedServer {
 
 /**
  * Starts the migrated project's generated server from its own TypeScript source (server/), on a
- * free loopback port. Its packages resolve through a link to this repository's node_modules (the
- * same hono, pg, bcryptjs and nodemailer the template declares).
+ * free loopback port, with its realtime socket attached as server/index.ts attaches it. Its packages
+ * resolve through a link to this repository's node_modules (the same hono, pg, bcryptjs, nodemailer,
+ * ws and openid-client the template declares).
  */
 export async function startOwnedServer(dir: string, env: Record<string, string>): Promise<OwnedServer> {
   if (!existsSync(path.join(dir, "node_modules"))) symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
@@ -57,10 +58,15 @@ export async function startOwnedServer(dir: string, env: Record<string, string>)
     const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  // As server/index.ts does: live updates on the same HTTP server.
+  const { attachRealtime } = await load("realtime.ts");
+  const realtime = attachRealtime(server, services, settings, pool);
+  await realtime.ready;
   return {
     url: `http://127.0.0.1:${port}`,
     services,
     async stop() {
+      await realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -37,7 +37,7 @@ export const FUNCTION_GLOBS = ["base44/functions/*/entry.ts", "base44/functions/
 export const USER_ENTITY = "User";
 
 /** Runtime dependencies the generated server needs (versions the template is written and tested against). */
-export const SERVER_DEPENDENCIES: Record<string, string> = testedVersions("@hono/node-server", "bcryptjs", "hono", "nodemailer", "pg");
+export const SERVER_DEPENDENCIES: Record<string, string> = testedVersions("@hono/node-server", "bcryptjs", "hono", "nodemailer", "openid-client", "pg", "ws");
 
 /** Core integrations the owned server provides; the rest answer 501 naming themselves. */
 export const PROVIDED_INTEGRATIONS = ["InvokeLLM", "GenerateImage", "SendEmail", "UploadFile"];

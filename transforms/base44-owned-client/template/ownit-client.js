@@ -93,9 +93,120 @@ function notProvided(what, hint) {
 }
 
 /**
- * createOwnedClient({ appId, serverUrl, token, requiresAuth, fetch }): the drop-in for
- * `createClient` from Base44's SDK. `serverUrl` defaults to this origin; `fetch` lets tests and
- * server code pass their own.
+ * Live updates for `entities.<Name>.subscribe(callback)`, as the SDK gave them: the callback gets
+ * `{ type: "create" | "update" | "delete", id, data, timestamp }` (the SDK's RealtimeEvent) and
+ * subscribe returns the function that stops it. One WebSocket per client, to the server's
+ * /api/apps/<appId>/realtime; it signs in with the first message (the token, when the app set one;
+ * otherwise the session cookie), never with a token in the URL. The server sends each user only
+ * what their read rules let them read. A lost connection is retried; an ended session is not.
+ * The returned function also carries `ready`, a promise that settles once the server confirmed.
+ */
+function createRealtime({ url, WebSocketImpl, getToken }) {
+  const listeners = new Map();
+  const confirmations = new Map();
+  let socket;
+  let open = false;
+  let retryMs = 500;
+  let sessionEnded = false;
+
+  const sendMessage = (message) => {
+    if (socket && open && socket.readyState === 1) socket.send(JSON.stringify(message));
+  };
+  const confirm = (entity) => {
+    for (const resolve of confirmations.get(entity) ?? []) resolve();
+    confirmations.delete(entity);
+  };
+
+  function connect() {
+    if (socket || sessionEnded) return;
+    if (!WebSocketImpl) throw notProvided("realtime subscriptions in this environment", "pass a WebSocket implementation as createOwnedClient({ WebSocket })");
+    const ws = new WebSocketImpl(url());
+    socket = ws;
+    open = false;
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ type: "auth", token: getToken() }));
+    };
+    ws.onmessage = (message) => {
+      let msg;
+      try {
+        msg = JSON.parse(typeof message.data === "string" ? message.data : String(message.data));
+      } catch {
+        return;
+      }
+      if (msg.type === "ready") {
+        open = true;
+        retryMs = 500;
+        for (const entity of listeners.keys()) sendMessage({ type: "subscribe", entity });
+      } else if (msg.type === "subscribed") {
+        confirm(msg.entity);
+      } else if (msg.type === "event") {
+        for (const callback of listeners.get(msg.entity) ?? []) {
+          try {
+            callback(msg.event);
+          } catch (error) {
+            console.error("[ownit] subscription callback error:", error);
+          }
+        }
+      }
+    };
+    ws.onclose = (event) => {
+      if (socket !== ws) return;
+      socket = undefined;
+      open = false;
+      if (event.code === 4401) {
+        sessionEnded = true;
+        console.warn("[ownit] live updates stopped: the session ended (sign in again)");
+        return;
+      }
+      if (listeners.size) setTimeout(connect, (retryMs = Math.min(retryMs * 2, 30_000)));
+    };
+  }
+
+  function subscribe(entity, callback) {
+    if (typeof callback !== "function") throw new TypeError(`${entity}.subscribe needs a callback`);
+    const set = listeners.get(entity) ?? new Set();
+    const first = !set.size;
+    set.add(callback);
+    listeners.set(entity, set);
+    const ready = new Promise((resolve) => confirmations.set(entity, [...(confirmations.get(entity) ?? []), resolve]));
+    if (first) sendMessage({ type: "subscribe", entity });
+    else if (open) confirm(entity);
+    connect();
+    const unsubscribe = () => {
+      set.delete(callback);
+      if (set.size) return;
+      listeners.delete(entity);
+      sendMessage({ type: "unsubscribe", entity });
+      if (!listeners.size && socket) {
+        const ws = socket;
+        socket = undefined;
+        ws.close(1000);
+      }
+    };
+    unsubscribe.ready = ready;
+    return unsubscribe;
+  }
+
+  /** Signs in again as the new token's user (or the cookie's), keeping the subscriptions. */
+  function reconnect() {
+    sessionEnded = false;
+    if (!socket) {
+      if (listeners.size) connect();
+      return;
+    }
+    const ws = socket;
+    socket = undefined;
+    ws.close(1000);
+    if (listeners.size) connect();
+  }
+
+  return { subscribe, reconnect };
+}
+
+/**
+ * createOwnedClient({ appId, serverUrl, token, requiresAuth, fetch, WebSocket }): the drop-in for
+ * `createClient` from Base44's SDK. `serverUrl` defaults to this origin; `fetch` and `WebSocket`
+ * let tests and server code pass their own.
  */
 export function createOwnedClient(config = {}) {
   const appId = String(config.appId ?? "app");
@@ -103,6 +214,15 @@ export function createOwnedClient(config = {}) {
   const base = `${root}/api/apps/${encodeURIComponent(appId)}`;
   const doFetch = config.fetch ?? ((...args) => globalThis.fetch(...args));
   let token = config.token || undefined;
+  const realtime = createRealtime({
+    url: () => {
+      const url = new URL(`${base}/realtime`, root || window.location.origin);
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      return url.href;
+    },
+    WebSocketImpl: config.WebSocket ?? globalThis.WebSocket,
+    getToken: () => token,
+  });
 
   /** One request; `outsideApp` paths sit beside /api/apps/<appId> rather than under it. */
   async function send(method, path, { query, data, raw, outsideApp } = {}) {
@@ -152,9 +272,7 @@ export function createOwnedClient(config = {}) {
       upsert: () => Promise.reject(notProvided(`${name}.upsert`, "use filter then create or update")),
       aggregate: () => Promise.reject(notProvided(`${name}.aggregate`, "list the records and group them in the app, or add a backend function")),
       importEntities: () => Promise.reject(notProvided(`${name}.importEntities`, "parse the file in the app and use bulkCreate")),
-      subscribe: () => {
-        throw notProvided(`${name}.subscribe (realtime updates)`, "poll with filter() on an interval, or add a realtime channel to the server");
-      },
+      subscribe: (callback) => realtime.subscribe(name, callback),
     };
   }
 
@@ -186,6 +304,7 @@ export function createOwnedClient(config = {}) {
     async loginViaEmailPassword(email, password) {
       const { access_token, user } = await send("POST", "/auth/login", { data: { email, password } });
       token = access_token;
+      realtime.reconnect();
       return { access_token, user };
     },
     /** Ends the session on the server, then reloads (or goes to `redirectUrl`), as the SDK did. */
@@ -194,6 +313,7 @@ export function createOwnedClient(config = {}) {
         await send("POST", "/auth/logout");
       } finally {
         token = undefined;
+        realtime.reconnect();
         if (inBrowser) {
           if (redirectUrl) window.location.href = redirectUrl;
           else window.location.reload();
@@ -202,6 +322,7 @@ export function createOwnedClient(config = {}) {
     },
     setToken(newToken) {
       if (newToken) token = newToken;
+      realtime.reconnect();
     },
     register: (payload) => send("POST", "/auth/register", { data: payload }),
     inviteUser: (userEmail, role) => send("POST", "/users/invite-user", { data: { user_email: userEmail, role } }),

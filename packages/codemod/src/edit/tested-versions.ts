@@ -12,7 +12,9 @@ export const TESTED_VERSIONS = {
   bcryptjs: "3.0.3",
   hono: "4.13.19",
   nodemailer: "10.6.0",
+  "openid-client": "6.9.1",
   pg: "8.23.1",
+  ws: "8.23.1",
 } as const;
 
 export type TestedPackage = keyof typeof TESTED_VERSIONS;

@@ -7,6 +7,7 @@ import schemaSql from "./schema.sql?raw";
 import { RESET_TTL_HOURS } from "./auth";
 import { loadDotEnv, readSettings } from "./config";
 import { createPool, ensureAuthSchema } from "./db";
+import { ensureRealtimeSchema } from "./realtime";
 import { createServices } from "./services";
 
 const USAGE = `usage:
@@ -31,6 +32,7 @@ async function setupDatabase(): Promise<void> {
     // nothing (BEGIN and COMMIT as separate pool queries could each go to a different connection).
     await pool.query(schemaSql);
     await ensureAuthSchema(pool);
+    await ensureRealtimeSchema(pool);
     console.info("created the app's tables");
   } catch (error) {
     throw new Error(`could not create the tables (${error instanceof Error ? error.message : String(error)}); db:setup is for an empty database`);

@@ -413,4 +413,13 @@ export class EntityStore {
     const { rows } = await this.run(this.pool, sql, params.values, `${name} updateMany`);
     return { success: true, updated: rows[0]!.updated as number, has_more: (rows[0]!.matched as number) > MAX_BULK };
   }
+
+  /** For realtime (server/realtime.ts): the rows a subquery yields (this entity's table rows) as this actor may read them, read rule and field rules applied; rows it may not read are left out. */
+  async readableRows(name: string, actor: Actor, source: (params: SqlParams) => string): Promise<Array<{ row: Row; record: EntityRecord }>> {
+    const params = new SqlParams();
+    const from = source(params);
+    const { select, hidden } = this.readableColumns(name, actor, params);
+    const { rows } = await this.run(this.pool, `SELECT ${select} FROM (${from}) AS ${quoteIdent("snapshot")} WHERE ${this.rule(name, "read", actor, params)}`, params.values, `${name} realtime`);
+    return rows.map((row) => ({ row, record: this.present(name, row, hidden(row)) }));
+  }
 }

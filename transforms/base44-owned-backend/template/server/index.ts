@@ -2,6 +2,7 @@
 // serving the API the app's client calls under /api and the built SPA from dist/.
 import { serve } from "@hono/node-server";
 import { loadDotEnv, readSettings } from "./config";
+import { attachRealtime } from "./realtime";
 import { createApp } from "./routes";
 import { createServices } from "./services";
 
@@ -13,7 +14,9 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
     console.info(`listening on http://${settings.host === "0.0.0.0" ? "localhost" : settings.host}:${info.port}`);
   });
+  const realtime = attachRealtime(server as import("node:http").Server, services, settings, pool);
   const stop = () => {
+    void realtime.close();
     server.close(() => void pool.end().then(() => process.exit(0)));
   };
   process.on("SIGTERM", stop);
