@@ -14,6 +14,7 @@ import {
   APP_CODE_GLOBS,
   BASE44_SDK,
   PROVIDED_INTEGRATIONS,
+  REALTIME_CALL,
   SERVER_BUILD_CONFIG,
   SERVER_BUILD_DIR,
   SERVER_CLI,
@@ -22,8 +23,11 @@ import {
   SERVER_ENTRY,
   SERVER_ENV,
   SERVER_FILE_HEADER as GENERATED_HEADER,
+  SOCIAL_SIGN_IN_CALL,
+  socialProviderEnv,
   UNPROVIDED_FEATURES,
 } from "../base44-shared/constants";
+import { providerEnvNames, socialCallbackPath } from "./template/server/oauth-providers";
 
 const TEMPLATE_DIR = path.join(import.meta.dirname, "template", SERVER_DIR);
 
@@ -114,15 +118,52 @@ function addScripts(ctx: StepContext): void {
   ctx.files.write("package.json", text);
 }
 
-function writeEnvExample(ctx: StepContext): void {
+function writeEnvExample(ctx: StepContext, providers: string[]): void {
   let text = ctx.files.read(".env.example");
   const before = text;
   if (!text?.includes("# The app's own server")) text = `${text ?? ""}${text && !text.endsWith("\n") ? "\n" : ""}${text ? "\n" : ""}# The app's own server (server/), written by ownit. Copy to .env for local runs.\n`;
-  for (const v of SERVER_ENV) text = addEnvVar(text, v.name, v.value, v.comment);
+  for (const v of [...SERVER_ENV, ...providers.filter((p) => p !== "google").flatMap(socialProviderEnv)]) text = addEnvVar(text, v.name, v.value, v.comment);
   if (text !== before) ctx.files.write(".env.example", text, { generated: true });
   let ignore = ctx.files.read(".gitignore");
   for (const entry of [".env", "build", "uploads"]) ignore = addGitignoreEntry(ignore, entry);
   if (ignore !== ctx.files.read(".gitignore")) ctx.files.write(".gitignore", ignore!);
+}
+
+/** The providers the code signs in with (`loginWithProvider("google")`), each reported with the redirect URL to register. */
+function reportSocialSignIn(ctx: StepContext): string[] {
+  const providers = new Set<string>();
+  for (const file of ctx.files.list({ patterns: APP_CODE_GLOBS })) {
+    const text = ctx.files.read(file) ?? "";
+    for (const m of text.matchAll(SOCIAL_SIGN_IN_CALL)) {
+      const provider = m[2] ? m[2].toLowerCase() : "google";
+      const env = providerEnvNames(provider);
+      const first = !providers.has(provider);
+      providers.add(provider);
+      if (!first) continue;
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "base44-social-sign-in",
+          file,
+          line: lineAt(text, m.index!),
+          message: `sign-in with ${provider} now goes through the app's own server: register <APP_URL>${socialCallbackPath(provider)} as the redirect URL of an OAuth client at ${provider}`,
+          hint: `set ${env.clientId} and ${env.clientSecret}${provider === "google" ? "" : ` and ${env.issuer}`} (see .env.example); a verified email signs in the account that already has it`,
+        }),
+      );
+    }
+  }
+  return [...providers].sort();
+}
+
+/** Live updates keep working; the one thing to know is that a proxy in front must pass WebSocket upgrades. */
+function reportRealtime(ctx: StepContext): void {
+  for (const file of ctx.files.list({ patterns: APP_CODE_GLOBS })) {
+    const text = ctx.files.read(file) ?? "";
+    const m = REALTIME_CALL.exec(text);
+    if (!m || !/base44|entities/.test(text)) continue;
+    ctx.report(finding({ severity: "info", code: "base44-realtime", file, line: lineAt(text, m.index), message: "entities.X.subscribe is served by the app's own server over a WebSocket (server/realtime.ts), each event filtered by the entity's read rules", hint: "a proxy or load balancer in front of the server must pass WebSocket upgrades on /api/apps/<appId>/realtime" }));
+    return;
+  }
 }
 
 /** Integrations and SDK features the code uses that the server does not provide. */
@@ -155,7 +196,8 @@ const codemod: Codemod = {
     writeServer(ctx, serverAppConfig(model), schemaSql(model));
     addScripts(ctx);
     await addDependencies(ctx, { dependencies: SERVER_DEPENDENCIES });
-    writeEnvExample(ctx);
+    writeEnvExample(ctx, reportSocialSignIn(ctx));
+    reportRealtime(ctx);
     reportUnprovided(ctx);
     for (const e of model.entities) for (const note of e.table.notes) ctx.report(finding({ severity: "info", code: "base44-table-note", file: e.schemaFile, message: note }));
     ctx.report(

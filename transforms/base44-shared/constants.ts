@@ -1,6 +1,7 @@
 // What the Base44 transforms look for and what they write, as named data in one place. This
 // folder has no index.ts: it is not a codemod, only what the base44-* codemods share.
 import { testedVersions } from "@ownit/codemod";
+import { KNOWN_ISSUERS, providerEnvNames, socialCallbackPath } from "../base44-owned-backend/template/server/oauth-providers";
 
 /** The SDK and the build plugin a Base44 export depends on. */
 export const BASE44_SDK = "@base44/sdk";
@@ -44,9 +45,7 @@ export const PROVIDED_INTEGRATIONS = ["InvokeLLM", "GenerateImage", "SendEmail",
 
 /** SDK features with no owned equivalent, found in the code and reported: the call and what to do. */
 export const UNPROVIDED_FEATURES: Array<{ pattern: RegExp; what: string; hint: string }> = [
-  { pattern: /\.subscribe\s*\(/, what: "realtime subscriptions (entities.X.subscribe)", hint: "poll with filter() on an interval, or add a realtime channel to server/" },
   { pattern: /\bagents\s*\./, what: "Base44 AI agents (base44.agents)", hint: "rebuild the agent on InvokeLLM in a backend function" },
-  { pattern: /loginWithProvider\s*\(/, what: "social sign-in (auth.loginWithProvider)", hint: "users sign in with email and password on /api/login" },
   { pattern: /add_context_from_internet\s*:\s*true/, what: "InvokeLLM with add_context_from_internet", hint: "the owned InvokeLLM answers from the model alone; add a search API in a backend function if the app needs fresh facts" },
 ];
 
@@ -73,4 +72,22 @@ export const SERVER_ENV: Array<{ name: string; value: string; comment: string }>
   { name: "LLM_IMAGE_MODEL", value: "gpt-image-1", comment: "Image model GenerateImage uses" },
   { name: "SMTP_URL", value: "", comment: "SMTP server for SendEmail and password links, e.g. smtp://user:password@smtp.example.com:587 (secret)" },
   { name: "MAIL_FROM", value: "", comment: "Sender address of those emails" },
+  ...socialProviderEnv("google"),
 ];
+
+/** `entities.X.subscribe(…)` calls: live updates, served by the owned server's WebSocket (server/realtime.ts). */
+export const REALTIME_CALL = /\.subscribe\s*\(/;
+
+/** `auth.loginWithProvider("<provider>")` calls in the app's code (the SDK's default provider is Google). */
+export const SOCIAL_SIGN_IN_CALL = /loginWithProvider\s*\(\s*(?:(["'`])([\w-]+)\1)?/g;
+
+/** The .env.example entries of one social sign-in provider (names from the server's oauth-providers.ts). */
+export function socialProviderEnv(provider: string): Array<{ name: string; value: string; comment: string }> {
+  const names = providerEnvNames(provider);
+  const issuer = KNOWN_ISSUERS[provider];
+  return [
+    { name: names.clientId, value: "", comment: `OAuth client id for sign-in with ${provider} (loginWithProvider); register ${socialCallbackPath(provider)} under APP_URL as its redirect URL` },
+    { name: names.clientSecret, value: "", comment: `OAuth client secret for sign-in with ${provider} (secret: never commit it)` },
+    { name: names.issuer, value: issuer ?? "", comment: issuer ? `OpenID issuer for ${provider} (default ${issuer}; change only to test against another provider)` : `OpenID issuer URL of ${provider} (its /.well-known/openid-configuration is read from there)` },
+  ];
+}

@@ -331,8 +331,16 @@ export function createOwnedClient(config = {}) {
     changePassword: ({ currentPassword, newPassword }) => send("POST", "/auth/change-password", { data: { current_password: currentPassword, new_password: newPassword } }),
     verifyOtp: () => Promise.reject(notProvided("verifyOtp", "users sign in with email and password")),
     resendOtp: () => Promise.reject(notProvided("resendOtp", "users sign in with email and password")),
-    loginWithProvider: (provider) => {
-      throw notProvided(`sign-in with ${provider}`, "users sign in with email and password on /api/login");
+    /**
+     * Sends the browser to the server's sign-in with `provider` (OpenID Connect), as the SDK did:
+     * /api/apps/auth/login for Google, /api/apps/auth/<provider>/login for others. The server
+     * comes back to `fromUrl` (a page of this app only) with the session cookie set.
+     */
+    loginWithProvider(provider, fromUrl = "/") {
+      if (!inBrowser) throw new Error("loginWithProvider only works in a browser");
+      const back = new URL(fromUrl, window.location.origin).toString();
+      const segment = provider === "google" ? "" : `/${encodeURIComponent(provider)}`;
+      window.location.href = `${root}/api/apps/auth${segment}/login?app_id=${encodeURIComponent(appId)}&from_url=${encodeURIComponent(back)}`;
     },
   };
 

@@ -2,6 +2,7 @@
 // the app's own facts that ownit generated from the Base44 export (app.config.json).
 import { existsSync } from "node:fs";
 import appConfigJson from "./app.config.json";
+import { readSocialProviders, type SocialProvider } from "./oauth-providers";
 
 /** One entity as the export described it: its table, its declared fields and its access rules. */
 export interface EntityConfig {
@@ -38,6 +39,8 @@ export interface Settings {
     | { driver: "s3"; endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; publicUrl?: string };
   llm?: { baseUrl: string; apiKey?: string; model: string; imageModel: string };
   smtp?: { url: string; from: string };
+  /** Social sign-in providers (GOOGLE_CLIENT_ID and the like), by the name `loginWithProvider` uses. */
+  socialProviders: Record<string, SocialProvider>;
 }
 
 /** Local runs read .env (variables already set win); deployed servers get their settings from the host. */
@@ -86,5 +89,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     storage,
     llm: env.LLM_API_KEY || env.LLM_BASE_URL ? { baseUrl: (env.LLM_BASE_URL || "https://api.openai.com/v1").replace(/\/$/, ""), apiKey: env.LLM_API_KEY || undefined, model: env.LLM_MODEL || "gpt-4o-mini", imageModel: env.LLM_IMAGE_MODEL || "gpt-image-1" } : undefined,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM || "no-reply@localhost" } : undefined,
+    socialProviders: readSocialProviders(env),
   };
 }

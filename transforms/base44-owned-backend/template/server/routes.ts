@@ -12,6 +12,7 @@ import { RESET_TTL_HOURS, SESSION_COOKIE } from "./auth";
 import { appConfig, type Settings } from "./config";
 import { badRequest, forbidden, HttpError, notFound, notProvided, unauthorized } from "./errors";
 import { unconverted } from "./functions/index";
+import { mountSocialSignIn } from "./oauth";
 import type { UploadedFile } from "./integrations";
 import { loginPage, resetPage } from "./pages";
 import { isAdmin, type Actor, type UserRecord } from "./rules";
@@ -275,6 +276,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     return fn(bindRequest(c.req.raw, { services, user: c.get("user"), origin: origin(c, settings) }));
   });
 
+  mountSocialSignIn(app, { auth, settings, pool, origin: (c) => origin(c, settings), startSession });
   app.route("/api/apps/:appId", api);
   app.all("/api/*", (c) => c.json({ message: `no API route ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
 
