@@ -17,6 +17,7 @@ let db: TestServer;
 let databaseUrl: string;
 let owned: OwnedServer;
 let provider: OidcStandin;
+let dir: string;
 
 async function sql(text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -67,7 +68,7 @@ async function me(b: ReturnType<typeof browser>): Promise<{ status: number; body
 }
 
 beforeAll(async () => {
-  const { dir } = await migratedFixture();
+  ({ dir } = await migratedFixture());
   provider = await startOidcStandin();
   db = await startTestServer();
   databaseUrl = await db.createDatabase("owned_oauth");
@@ -125,6 +126,23 @@ describe("sign-in with Google (OpenID Connect)", () => {
     const { done } = await signInWithGoogle(browser(), { sub: "google-sub-stranger", email: "stranger@example.com", email_verified: true }, "/");
     expect(done.status).toBe(403);
     expect(await sql(`SELECT 1 FROM users WHERE email = 'stranger@example.com'`)).toEqual([]);
+  });
+
+  it("with sign-up open, a new verified email gets a new account of its own (an ordinary user, not an admin)", async () => {
+    const open = await startOwnedServer(dir, { DATABASE_URL: databaseUrl, ALLOW_SIGNUP: "true", GOOGLE_CLIENT_ID: provider.clientId, GOOGLE_CLIENT_SECRET: provider.clientSecret, GOOGLE_ISSUER_URL: provider.issuer });
+    const served = owned;
+    owned = open;
+    try {
+      const b = browser();
+      const { done } = await signInWithGoogle(b, { sub: "google-sub-newcomer", email: "newcomer@example.com", email_verified: true, name: "New Comer" }, "/");
+      expect(done.status).toBe(302);
+      const { body } = await me(b);
+      expect(body).toMatchObject({ email: "newcomer@example.com", full_name: "New Comer", role: "user" });
+      expect(body.id).not.toBe(ANA.id);
+    } finally {
+      owned = served;
+      await open.stop();
+    }
   });
 
   it("sends a from_url on another site to the app's home page instead (no open redirect)", async () => {

@@ -193,6 +193,10 @@ describe("the realtime socket", () => {
   it("signs in with the session cookie (no token in the URL) from the app's own origin, and refuses another site's page (403)", async () => {
     const cookie = `ownit_session=${tokens["ben@example.com"]}`;
     await expect(rawSocket({ Cookie: cookie, Origin: "https://evil.example" }).opened).rejects.toThrow("refused with 403");
+    // `npm run dev`: the page is on Vite's port of this machine, the socket proxied to the server's.
+    const dev = rawSocket({ Cookie: cookie, Origin: "http://localhost:5173" });
+    await dev.opened;
+    dev.socket.close();
 
     const raw = rawSocket({ Cookie: cookie, Origin: owned.url });
     await raw.opened;

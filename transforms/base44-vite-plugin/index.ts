@@ -97,7 +97,7 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
     added.push(label);
   };
   ensure(["resolve", "alias"], '"@/"', '"/src/"', "the @/ → /src/ alias");
-  ensure(["server", "proxy"], '"/api"', `{ target: process.env.${API_PROXY_TARGET.env} || "${API_PROXY_TARGET.fallback}", changeOrigin: true }`, "the /api dev proxy to the app's own server");
+  ensure(["server", "proxy"], '"/api"', `{ target: process.env.${API_PROXY_TARGET.env} || "${API_PROXY_TARGET.fallback}", changeOrigin: true, ws: true }`, "the /api dev proxy to the app's own server (and its realtime WebSocket)");
   if (major >= 8) ensure(["optimizeDeps", "rolldownOptions", "moduleTypes"], '".js"', '"jsx"', ".js files read as JSX");
   else ensure(["optimizeDeps", "esbuildOptions", "loader"], '".js"', '"jsx"', ".js files read as JSX");
   // Applied one at a time from the end: nested additions never overlap.

@@ -17,7 +17,7 @@ export default defineConfig(({ mode }) => ({
     port: 5173,
     proxy: {
       '/ics': { target: 'http://localhost:3001', changeOrigin: true },
-      "/api": { target: process.env.API_PROXY_TARGET || "http://localhost:3000", changeOrigin: true },
+      "/api": { target: process.env.API_PROXY_TARGET || "http://localhost:3000", changeOrigin: true, ws: true },
     },
   },
   optimizeDeps: {

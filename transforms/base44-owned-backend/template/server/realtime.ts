@@ -150,7 +150,12 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A browser page of another site must not open a socket with the user's cookie. */
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * A browser page of another site must not open a socket with the user's cookie. Pages on this
+ * machine may reach a server on this machine: `npm run dev` proxies the socket from Vite's port.
+ */
 function sameOrigin(req: IncomingMessage, settings: Settings): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
@@ -158,7 +163,8 @@ function sameOrigin(req: IncomingMessage, settings: Settings): boolean {
     const from = new URL(origin);
     if (settings.appUrl) return from.origin === new URL(settings.appUrl).origin;
     const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "").split(",")[0]!.trim();
-    return from.host === host;
+    if (from.host === host) return true;
+    return LOOPBACK.has(from.hostname) && LOOPBACK.has(new URL(`http://${host}`).hostname);
   } catch {
     return false;
   }

@@ -12,7 +12,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      "/api": { target: process.env.API_PROXY_TARGET || "http://localhost:3000", changeOrigin: true }
+      "/api": { target: process.env.API_PROXY_TARGET || "http://localhost:3000", changeOrigin: true, ws: true }
     }
   },
   resolve: {
