@@ -174,6 +174,27 @@ describe("entities.X.subscribe through the owned client", () => {
   });
 });
 
+describe("several server processes", () => {
+  it("a write through a second server on the same database reaches a subscriber of the first, through its read rules", async () => {
+    const second = await startOwnedServer(dir, { DATABASE_URL: databaseUrl });
+    try {
+      const anaElsewhere = createOwnedClient({ appId, serverUrl: second.url });
+      await anaElsewhere.auth.loginViaEmailPassword("ana@example.com", "a-password-1");
+      const benElsewhere = createOwnedClient({ appId, serverUrl: second.url });
+      await benElsewhere.auth.loginViaEmailPassword("ben@example.com", "a-password-1");
+      const anaSees = await watch(ana, ["Task", "Comment"]);
+      const anaTask = await anaElsewhere.entities.Task!.create!({ title: "Written on the second server", project_id: "p1" });
+      await benElsewhere.entities.Task!.create!({ title: "Ben's, also on the second", project_id: "p1" });
+      const marker = await benElsewhere.entities.Comment!.create!({ task_id: anaTask.id, body: "marker" });
+      await anaSees.until((e) => e.id === marker.id);
+      anaSees.stop();
+      expect(anaSees.seen.filter((e) => e.entity === "Task").map((e) => [e.type, e.id])).toEqual([["create", anaTask.id]]);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe("the realtime socket", () => {
   it("closes a socket whose session ended (4401) instead of sending it the next event", async () => {
     const token = (await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("ana@example.com", "a-password-1")).access_token as string;
