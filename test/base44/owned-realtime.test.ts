@@ -174,6 +174,17 @@ describe("entities.X.subscribe through the owned client", () => {
   });
 });
 
+describe("large records", () => {
+  it("a record over 256 KiB is announced as { id, _oversize: true }, Base44's signal to fetch it with get()", async () => {
+    const anaSees = await watch(ana, ["Comment"]);
+    const big = await ben.entities.Comment!.create!({ task_id: "t", body: "x".repeat(300 * 1024) });
+    await anaSees.until((e) => e.id === big.id);
+    anaSees.stop();
+    expect(anaSees.seen.find((e) => e.id === big.id)!.data).toEqual({ id: big.id, _oversize: true });
+    expect(((await ana.entities.Comment!.get!(big.id)) as { body: string }).body).toHaveLength(300 * 1024);
+  });
+});
+
 describe("several server processes", () => {
   it("a write through a second server on the same database reaches a subscriber of the first, through its read rules", async () => {
     const second = await startOwnedServer(dir, { DATABASE_URL: databaseUrl });

@@ -227,7 +227,7 @@ export function attachRealtime(server: Server, services: Services, settings: Set
       );
       rows.sort((a, b) => Number(a.row.__seq) - Number(b.row.__seq));
       for (const { row, record } of rows) {
-        const data = JSON.stringify(record).length > MAX_EVENT_BYTES ? { id: record.id, _oversize: true } : record;
+        const data = Buffer.byteLength(JSON.stringify(record)) > MAX_EVENT_BYTES ? { id: record.id, _oversize: true } : record;
         const event = { type: change.type, id: record.id, data, timestamp: new Date(Number(row.__at)).toISOString() };
         for (const s of group) send(s, { type: "event", entity, event });
       }
