@@ -174,6 +174,25 @@ describe("entities.X.subscribe through the owned client", () => {
   });
 });
 
+describe("large changes", () => {
+  it("one SQL statement that creates 1,200 tasks delivers all 1,200 events to their owner (read in windows of 500) and none to another user", async () => {
+    const anaSees = await watch(ana, ["Task", "Comment"]);
+    const benSees = await watch(ben, ["Task", "Comment"]);
+    await sql(`INSERT INTO task (id, title, project_id, created_by, created_date, updated_date)
+      SELECT '65c' || lpad(g::text, 21, '0'), 'bulk ' || g, 'p1', 'ana@example.com', now(), now() FROM generate_series(1, 1200) g`);
+    await sql(`INSERT INTO comment (id, task_id, body, created_date, updated_date) VALUES ('65c0000000000000000000ff', 'x', 'marker', now(), now())`);
+    await anaSees.until((e) => e.id === "65c0000000000000000000ff");
+    await benSees.until((e) => e.id === "65c0000000000000000000ff");
+    anaSees.stop();
+    benSees.stop();
+    const titles = anaSees.seen.filter((e) => e.entity === "Task").map((e) => e.data.title);
+    expect(titles).toHaveLength(1200);
+    expect(titles[0]).toBe("bulk 1");
+    expect(titles[1199]).toBe("bulk 1200");
+    expect(benSees.seen.filter((e) => e.entity === "Task")).toEqual([]);
+  });
+});
+
 describe("large records", () => {
   it("a record over 256 KiB is announced as { id, _oversize: true }, Base44's signal to fetch it with get()", async () => {
     const anaSees = await watch(ana, ["Comment"]);

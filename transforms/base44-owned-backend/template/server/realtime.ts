@@ -34,6 +34,8 @@ const MAX_CONNECTIONS = 10_000;
 const HELLO_TIMEOUT_MS = 10_000;
 /** How often sessions are checked again (they are also checked before every event) and dead sockets dropped. */
 const HEARTBEAT_MS = 30_000;
+/** Captured rows read per query when delivering one batch. */
+const EVENT_WINDOW = 500;
 /** Captured rows are kept this long, then pruned: listeners read a batch right after its NOTIFY. */
 const EVENT_RETENTION = "15 minutes";
 /** Close codes: the session ended (sign in again), or the client broke the protocol. */
@@ -217,19 +219,26 @@ export function attachRealtime(server: Server, services: Services, settings: Set
     const byUser = new Map<string, Subscriber[]>();
     for (const s of live) byUser.set(s.user?.id ?? "", [...(byUser.get(s.user?.id ?? "") ?? []), s]);
     const table = quoteIdent(appConfig.entities[entity]!.table);
-    for (const group of byUser.values()) {
-      const user = group[0]!.user;
-      const actor: Actor = user ? { kind: "user", user } : { kind: "anonymous" };
-      const rows = await store.readableRows(entity, actor, (params) =>
-        `SELECT r.*, e.seq AS "__seq", (extract(epoch FROM e.at) * 1000)::float8 AS "__at"
-           FROM ownit_realtime.events e CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, e.row) AS r
-          WHERE e.batch = ${params.add(change.batch)}`,
-      );
-      rows.sort((a, b) => Number(a.row.__seq) - Number(b.row.__seq));
-      for (const { row, record } of rows) {
-        const data = Buffer.byteLength(JSON.stringify(record)) > MAX_EVENT_BYTES ? { id: record.id, _oversize: true } : record;
-        const event = { type: change.type, id: record.id, data, timestamp: new Date(Number(row.__at)).toISOString() };
-        for (const s of group) send(s, { type: "event", entity, event });
+    // A statement that changed many rows (a script's UPDATE of a whole table) is read in windows of
+    // captured rows, so memory stays bounded however big the batch is.
+    const span = await pool.query<{ lo: string | null; hi: string | null }>(`SELECT min(seq)::text AS lo, max(seq)::text AS hi FROM ownit_realtime.events WHERE batch = $1`, [change.batch]);
+    if (span.rows[0]?.lo == null) return;
+    const [lo, hi] = [BigInt(span.rows[0].lo), BigInt(span.rows[0].hi!)];
+    for (let from = lo; from <= hi; from += BigInt(EVENT_WINDOW)) {
+      for (const group of byUser.values()) {
+        const user = group[0]!.user;
+        const actor: Actor = user ? { kind: "user", user } : { kind: "anonymous" };
+        const rows = await store.readableRows(entity, actor, (params) =>
+          `SELECT r.*, e.seq AS "__seq", (extract(epoch FROM e.at) * 1000)::float8 AS "__at"
+             FROM ownit_realtime.events e CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, e.row) AS r
+            WHERE e.batch = ${params.add(change.batch)} AND e.seq >= ${params.add(from.toString())}::bigint AND e.seq < ${params.add((from + BigInt(EVENT_WINDOW)).toString())}::bigint`,
+        );
+        rows.sort((a, b) => Number(a.row.__seq) - Number(b.row.__seq));
+        for (const { row, record } of rows) {
+          const data = Buffer.byteLength(JSON.stringify(record)) > MAX_EVENT_BYTES ? { id: record.id, _oversize: true } : record;
+          const event = { type: change.type, id: record.id, data, timestamp: new Date(Number(row.__at)).toISOString() };
+          for (const s of group) send(s, { type: "event", entity, event });
+        }
       }
     }
   };
