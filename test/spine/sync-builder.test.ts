@@ -1,0 +1,253 @@
+// Keeping the builder, as an owner lives it: the Lovable export migrated onto its own `owned` branch,
+// the builder keeps committing on `main`, and `ownit sync-builder` brings each commit over migrated,
+// as one run that rollback undoes. `main` is never written: its ref and tree are checked every time.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import fg from "fast-glob";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builderSyncRecord, listRuns } from "@ownit/core";
+import { capturedCli, cleanupTemp, copyFixture, FIXTURES, git, gitInit, treeFingerprint } from "../helpers/project";
+
+afterAll(cleanupTemp);
+
+const client = readFileSync(path.join(FIXTURES, "lovable-vite/src/integrations/supabase/client.ts"), "utf8");
+const ANON_KEY = /"(eyJ[^"]+)"/.exec(client)![1]!;
+
+/** What must not survive on the owned branch anywhere in its tree. */
+const LEFTOVERS = ["lovable-tagger", "componentTagger", "gpteng.co", "ai.gateway.lovable.dev", "@lovable.dev/", "lovable.app", "lovable.auth", ANON_KEY];
+
+/** file → the leftovers it contains (binary files too), .git, the ledger, installs and builds aside. */
+function leftovers(dir: string): Record<string, string[]> {
+  const hits: Record<string, string[]> = {};
+  for (const file of fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true, ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"] })) {
+    const text = readFileSync(path.join(dir, file)).toString("latin1");
+    const found = LEFTOVERS.filter((needle) => text.includes(needle)).map((needle) => (needle === ANON_KEY ? "<the anon key>" : needle));
+    if (found.length) hits[file] = found;
+  }
+  return hits;
+}
+
+/** The working tree as the owner sees it, without installs and build output. */
+function sourceFingerprint(dir: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(treeFingerprint(dir)).filter(([f]) => !f.startsWith("node_modules/") && !f.startsWith("dist/")));
+}
+
+/** The builder commits on main (the owner's checkout comes back to where it was). */
+function builderCommits(dir: string, message: string, files: Record<string, string>): void {
+  const back = git(dir, "symbolic-ref", "--short", "HEAD");
+  git(dir, "switch", "-q", "main");
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", message);
+  git(dir, "switch", "-q", back);
+}
+
+/** main's ref and tree: equal trees mean every file byte-identical. */
+function builderSide(dir: string): { ref: string; tree: string } {
+  return { ref: git(dir, "rev-parse", "main"), tree: git(dir, "rev-parse", "main^{tree}") };
+}
+
+const NEW_PAGE = `import { useState } from "react";
+import { lovable } from "@/integrations/lovable/index";
+
+const SignInWithApple = () => {
+  const [message, setMessage] = useState<string | null>(null);
+
+  const signIn = async () => {
+    const { error } = await lovable.auth.signInWithOAuth("apple", {
+      redirect_uri: window.location.origin,
+    });
+    if (error) setMessage(error.message);
+  };
+
+  return (
+    <main className="container py-10 max-w-sm">
+      <button type="button" onClick={signIn} className="border rounded-md px-4 py-2 w-full">Continue with Apple</button>
+      {message && <p role="status">{message}</p>}
+    </main>
+  );
+};
+
+export default SignInWithApple;
+`;
+
+const NEW_FUNCTION = `import { serve } from "https://deno.land/std@0.168.0/http/server.ts";
+
+serve(async (req) => {
+  const { text } = await req.json();
+  const LOVABLE_API_KEY = Deno.env.get('LOVABLE_API_KEY');
+  const response = await fetch('https://ai.gateway.lovable.dev/v1/chat/completions', {
+    method: 'POST',
+    headers: { 'Authorization': \`Bearer \${LOVABLE_API_KEY}\`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: \`Summarize: \${text}\` }] }),
+  });
+  const data = await response.json();
+  return new Response(JSON.stringify({ summary: data.choices[0].message.content, more: 'https://taskflow-buddy.lovable.app/summaries' }), {
+    headers: { 'Content-Type': 'application/json' },
+  });
+});
+`;
+
+const NEW_MIGRATION_PATH = "supabase/migrations/20250702090000_5e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b.sql";
+const NEW_MIGRATION = `CREATE TABLE public.summaries (
+  id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES auth.users(id) ON DELETE CASCADE,
+  body text NOT NULL
+);
+ALTER TABLE public.summaries ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "own summaries" ON public.summaries FOR ALL USING (auth.uid() = user_id);
+`;
+
+async function migratedOntoOwned(): Promise<string> {
+  const dir = copyFixture("lovable-vite");
+  gitInit(dir);
+  const cli = capturedCli();
+  const code = await cli.run("migrate", dir, "--yes", "--prune-locks", "--branch", "owned");
+  expect(code, [...cli.stdout, ...cli.stderr].join("\n")).toBe(0);
+  return dir;
+}
+
+describe("keeping the builder: a Lovable app synced onto its owned branch", () => {
+  let dir: string;
+  let ownedBefore: string;
+  let treeBefore: Record<string, string>;
+  let builder: { ref: string; tree: string };
+
+  beforeAll(async () => {
+    dir = await migratedOntoOwned();
+    builderCommits(dir, "Add Sign in with Apple page", { "src/pages/SignInWithApple.tsx": NEW_PAGE });
+    builderCommits(dir, "Add summarize edge function", { "supabase/functions/summarize/index.ts": NEW_FUNCTION });
+    builderCommits(dir, "Add summaries table", { [NEW_MIGRATION_PATH]: NEW_MIGRATION });
+    ownedBefore = git(dir, "rev-parse", "HEAD");
+    treeBefore = sourceFingerprint(dir);
+    builder = builderSide(dir);
+  });
+
+  it("migrate --branch left main exactly as the builder wrote it, and put the migration on owned", () => {
+    expect(git(dir, "symbolic-ref", "--short", "HEAD")).toBe("owned");
+    expect(git(dir, "log", "--format=%s", "main")).toBe(["Add summaries table", "Add summarize edge function", "Add Sign in with Apple page", "exported from the builder"].join("\n"));
+    expect(git(dir, "show", "main:vite.config.ts")).toContain("componentTagger()");
+    expect(builderSyncRecord(listRuns(dir)[0]!)).toMatchObject({ branch: "main", ownedBranch: "owned" });
+  });
+
+  it("status shows the commits behind, the files that will be migrated and the pending migration", async () => {
+    const cli = capturedCli();
+    expect(await cli.run("status", dir, "--json"), cli.stderr.join("\n")).toBe(0);
+    const status = JSON.parse(cli.stdout.join("\n"));
+    expect(status).toMatchObject({ ownedBranch: "owned", builderBranch: "main", behind: 3 });
+    expect(status.needMigrating.sort()).toEqual(["src/pages/SignInWithApple.tsx", "supabase/functions/summarize/index.ts"]);
+    expect(status.schemaChanges).toEqual([{ kind: "supabase-migration", status: "A", path: NEW_MIGRATION_PATH, apply: expect.stringContaining(`-f ${NEW_MIGRATION_PATH}`) }]);
+    expect(builderSide(dir)).toEqual(builder);
+  });
+
+  it("sync-builder merges the builder's commits, migrates the new code and commits one tagged run", async () => {
+    const cli = capturedCli();
+    const code = await cli.run("sync-builder", dir, "--yes", "--prune-locks");
+    const out = cli.stdout.join("\n");
+    expect(code, `${out}\n${cli.stderr.join("\n")}`).toBe(0);
+    const [run] = listRuns(dir);
+    expect(run).toMatchObject({ command: "sync-builder", status: "applied" });
+    expect(builderSyncRecord(run!)).toMatchObject({ branch: "main", commit: builder.ref, ownedBranch: "owned" });
+    // One merge commit: the owned branch's tip and exactly the builder commit synced.
+    expect(git(dir, "log", "-1", "--format=%P").split(" ")).toEqual([ownedBefore, builder.ref]);
+    expect(git(dir, "log", "-1", "--format=%B")).toContain(`Ownit-Run: ${run!.id}`);
+    expect(git(dir, "rev-parse", `ownit/${run!.id}^{commit}`)).toBe(git(dir, "rev-parse", "HEAD"));
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    // The new code arrived migrated.
+    const page = readFileSync(path.join(dir, "src/pages/SignInWithApple.tsx"), "utf8");
+    expect(page).toContain('supabase.auth.signInWithOAuth({\n      provider: "apple"');
+    const fn = readFileSync(path.join(dir, "supabase/functions/summarize/index.ts"), "utf8");
+    expect(fn).not.toContain("ai.gateway.lovable.dev");
+    // Only the gitignored .env.local holds the values the code used to hard-code (the key, the old site URL).
+    expect(leftovers(dir)).toEqual({ ".env.local": ["lovable.app", "<the anon key>"] });
+    expect(git(dir, "ls-files")).not.toContain(".env.local");
+    // The migration is listed with the command that applies it.
+    expect(out).toContain(NEW_MIGRATION_PATH);
+    expect(out).toContain(`psql "$DATABASE_URL" -v ON_ERROR_STOP=1 --single-transaction -f ${NEW_MIGRATION_PATH}`);
+    expect(readFileSync(path.join(dir, NEW_MIGRATION_PATH), "utf8")).toBe(NEW_MIGRATION);
+    expect(builderSide(dir)).toEqual(builder);
+  });
+
+  it("a second sync with nothing new from the builder changes nothing", async () => {
+    const head = git(dir, "rev-parse", "HEAD");
+    const runs = listRuns(dir).length;
+    const before = sourceFingerprint(dir);
+    const cli = capturedCli();
+    expect(await cli.run("sync-builder", dir, "--yes")).toBe(0);
+    expect(cli.stdout.join("\n")).toContain("nothing to sync: owned has every commit of main");
+    expect(git(dir, "rev-parse", "HEAD")).toBe(head);
+    expect(listRuns(dir).length).toBe(runs);
+    expect(sourceFingerprint(dir)).toEqual(before);
+    const status = capturedCli();
+    expect(await status.run("status", dir, "--json")).toBe(0);
+    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ behind: 0, needMigrating: [], schemaChanges: [] });
+  });
+
+  it("the synced owned branch installs from its lock file and builds", () => {
+    const run = (args: string[]) => execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: "pipe", timeout: 300_000, env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" } });
+    run(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
+    run(["run", "build"]);
+    expect(readdirSync(path.join(dir, "dist/assets")).some((f) => f.endsWith(".js"))).toBe(true);
+    expect(readFileSync(path.join(dir, "dist/index.html"), "utf8")).not.toContain("gpteng");
+  }, 600_000);
+
+  it("rollback of the sync returns the owned branch byte for byte, and main stays as it was", async () => {
+    const sync = listRuns(dir).find((r) => r.command === "sync-builder")!;
+    const cli = capturedCli();
+    expect(await cli.run("rollback", dir, sync.id), cli.stderr.join("\n")).toBe(0);
+    expect(git(dir, "rev-parse", "HEAD")).toBe(ownedBefore);
+    expect(sourceFingerprint(dir)).toEqual(treeBefore);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(builderSide(dir)).toEqual(builder);
+    // The builder's commits are waiting again.
+    const status = capturedCli();
+    expect(await status.run("status", dir, "--json")).toBe(0);
+    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ behind: 3 });
+  });
+});
+
+describe("keeping the builder: a file both the owner and the builder edited", () => {
+  it("stops before committing, lists the file, and --continue finishes once the owner resolved it", async () => {
+    const dir = await migratedOntoOwned();
+    // The owner moves the dev server; the builder, on main, moves it elsewhere.
+    const owned = readFileSync(path.join(dir, "vite.config.ts"), "utf8");
+    writeFileSync(path.join(dir, "vite.config.ts"), owned.replace("port: 8080", "port: 3000"));
+    git(dir, "commit", "-qam", "owner: dev server on 3000");
+    const ownedTip = git(dir, "rev-parse", "HEAD");
+    builderCommits(dir, "Move preview port", { "vite.config.ts": git(dir, "show", "main:vite.config.ts").replace("port: 8080", "port: 8081") + "\n" });
+    const builder = builderSide(dir);
+    const runsBefore = listRuns(dir).length;
+
+    const cli = capturedCli();
+    expect(await cli.run("sync-builder", dir, "--yes")).toBe(1);
+    expect(cli.stderr[0]).toBe("error 1 file(s) edited on owned and by the builder: vite.config.ts; the merge waits in git's conflict state and nothing was committed");
+    expect(cli.stderr.join("\n")).toContain("--continue");
+    expect(git(dir, "rev-parse", "HEAD")).toBe(ownedTip);
+    expect(git(dir, "status", "--porcelain", "--", "vite.config.ts")).toBe("UU vite.config.ts");
+    expect(listRuns(dir).length).toBe(runsBefore);
+
+    // --continue refuses while the conflict is still there.
+    const early = capturedCli();
+    expect(await early.run("sync-builder", dir, "--continue")).toBe(1);
+    expect(early.stderr[0]).toBe("error 1 file(s) still in conflict: vite.config.ts");
+
+    // The owner takes the builder's side whole, tagger and all; the sync migrates it again.
+    git(dir, "checkout", "--theirs", "vite.config.ts");
+    git(dir, "add", "vite.config.ts");
+    const done = capturedCli();
+    expect(await done.run("sync-builder", dir, "--continue"), done.stderr.join("\n")).toBe(0);
+    const config = readFileSync(path.join(dir, "vite.config.ts"), "utf8");
+    expect(config).toContain("port: 8081");
+    expect(config).not.toContain("componentTagger");
+    expect(config).not.toContain("lovable-tagger");
+    expect(git(dir, "log", "-1", "--format=%P").split(" ")).toEqual([ownedTip, builder.ref]);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(existsSync(path.join(dir, ".ownit/sync-builder.json"))).toBe(false);
+    expect(listRuns(dir)[0]).toMatchObject({ command: "sync-builder", status: "applied" });
+    expect(builderSide(dir)).toEqual(builder);
+  });
+});
