@@ -34,7 +34,7 @@ function sourceFingerprint(dir: string): Record<string, string> {
 }
 
 /** The builder commits on main (the owner's checkout comes back to where it was). */
-function builderCommits(dir: string, message: string, files: Record<string, string>): void {
+function builderCommits(dir: string, message: string, files: Record<string, string | Buffer>): void {
   const back = git(dir, "symbolic-ref", "--short", "HEAD");
   git(dir, "switch", "-q", "main");
   for (const [file, content] of Object.entries(files)) {
@@ -52,6 +52,7 @@ function builderSide(dir: string): { ref: string; tree: string } {
 }
 
 const NEW_PAGE = `import { useState } from "react";
+import { format } from "date-fns";
 import { lovable } from "@/integrations/lovable/index";
 
 const SignInWithApple = () => {
@@ -66,6 +67,7 @@ const SignInWithApple = () => {
 
   return (
     <main className="container py-10 max-w-sm">
+      <p>{format(new Date(), "PPP")}</p>
       <button type="button" onClick={signIn} className="border rounded-md px-4 py-2 w-full">Continue with Apple</button>
       {message && <p role="status">{message}</p>}
     </main>
@@ -102,6 +104,23 @@ ALTER TABLE public.summaries ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "own summaries" ON public.summaries FOR ALL USING (auth.uid() = user_id);
 `;
 
+/** The builder adds a dependency: package.json, npm's lock (as npm writes it) and Bun's binary lock. */
+function addDateFns(dir: string): Record<string, string | Buffer> {
+  const pkg = JSON.parse(git(dir, "show", "main:package.json"));
+  pkg.dependencies = Object.fromEntries(Object.entries({ ...pkg.dependencies, "date-fns": "^3.6.0" }).sort(([a], [b]) => a.localeCompare(b)));
+  const lock = JSON.parse(git(dir, "show", "main:package-lock.json"));
+  lock.packages[""].dependencies = pkg.dependencies;
+  lock.packages["node_modules/date-fns"] = {
+    version: "3.6.0",
+    integrity: "sha512-fRHTG8g/Gif+kSh50gaGEdToemgfj74aRX3swtiouboip5JDLAyDE9F11nHMIcvOaXeOC6D7SpNhi7uFyB7Uww==",
+    license: "MIT",
+    funding: { type: "github", url: "https://github.com/sponsors/kossnocorp" },
+  };
+  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => a.localeCompare(b)));
+  const bun = Buffer.concat([execFileSync("git", ["show", "main:bun.lockb"], { cwd: dir }), Buffer.from("date-fns@3.6.0")]);
+  return { "package.json": `${JSON.stringify(pkg, null, 2)}\n`, "package-lock.json": `${JSON.stringify(lock, null, 2)}\n`, "bun.lockb": bun };
+}
+
 async function migratedOntoOwned(): Promise<string> {
   const dir = copyFixture("lovable-vite");
   gitInit(dir);
@@ -119,6 +138,7 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
 
   beforeAll(async () => {
     dir = await migratedOntoOwned();
+    builderCommits(dir, "Add date-fns", addDateFns(dir));
     builderCommits(dir, "Add Sign in with Apple page", { "src/pages/SignInWithApple.tsx": NEW_PAGE });
     builderCommits(dir, "Add summarize edge function", { "supabase/functions/summarize/index.ts": NEW_FUNCTION });
     builderCommits(dir, "Add summaries table", { [NEW_MIGRATION_PATH]: NEW_MIGRATION });
@@ -129,7 +149,7 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
 
   it("migrate --branch left main exactly as the builder wrote it, and put the migration on owned", () => {
     expect(git(dir, "symbolic-ref", "--short", "HEAD")).toBe("owned");
-    expect(git(dir, "log", "--format=%s", "main")).toBe(["Add summaries table", "Add summarize edge function", "Add Sign in with Apple page", "exported from the builder"].join("\n"));
+    expect(git(dir, "log", "--format=%s", "main")).toBe(["Add summaries table", "Add summarize edge function", "Add Sign in with Apple page", "Add date-fns", "exported from the builder"].join("\n"));
     expect(git(dir, "show", "main:vite.config.ts")).toContain("componentTagger()");
     expect(builderSyncRecord(listRuns(dir)[0]!)).toMatchObject({ branch: "main", ownedBranch: "owned" });
   });
@@ -138,8 +158,9 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     const cli = capturedCli();
     expect(await cli.run("status", dir, "--json"), cli.stderr.join("\n")).toBe(0);
     const status = JSON.parse(cli.stdout.join("\n"));
-    expect(status).toMatchObject({ ownedBranch: "owned", builderBranch: "main", behind: 3 });
-    expect(status.needMigrating.sort()).toEqual(["src/pages/SignInWithApple.tsx", "supabase/functions/summarize/index.ts"]);
+    expect(status).toMatchObject({ ownedBranch: "owned", builderBranch: "main", behind: 4 });
+    // package.json and its lock still list lovable-tagger on main: the sync strips it from them again.
+    expect(status.needMigrating.sort()).toEqual(["package-lock.json", "package.json", "src/pages/SignInWithApple.tsx", "supabase/functions/summarize/index.ts"]);
     expect(status.schemaChanges).toEqual([{ kind: "supabase-migration", status: "A", path: NEW_MIGRATION_PATH, apply: expect.stringContaining(`-f ${NEW_MIGRATION_PATH}`) }]);
     expect(builderSide(dir)).toEqual(builder);
   });
@@ -169,6 +190,11 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     expect(out).toContain(NEW_MIGRATION_PATH);
     expect(out).toContain(`psql "$DATABASE_URL" -v ON_ERROR_STOP=1 --single-transaction -f ${NEW_MIGRATION_PATH}`);
     expect(readFileSync(path.join(dir, NEW_MIGRATION_PATH), "utf8")).toBe(NEW_MIGRATION);
+    // The new dependency is in package.json and npm's lock; Bun's lock, pruned on owned, stays gone.
+    expect(JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).dependencies["date-fns"]).toBe("^3.6.0");
+    expect(JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")).packages["node_modules/date-fns"].version).toBe("3.6.0");
+    expect(existsSync(path.join(dir, "bun.lockb"))).toBe(false);
+    expect(run!.findings.filter((f) => f.code === "lock-file-not-synced")).toEqual([]);
     expect(builderSide(dir)).toEqual(builder);
   });
 
@@ -206,7 +232,7 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     // The builder's commits are waiting again.
     const status = capturedCli();
     expect(await status.run("status", dir, "--json")).toBe(0);
-    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ behind: 3 });
+    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ behind: 4 });
   });
 });
 

@@ -140,3 +140,8 @@ export function exportTree(dir: string, commit: string, dest: string): void {
 export function deleteBranch(dir: string, branch: string): void {
   tryGit(dir, ["branch", "-q", "-D", branch]);
 }
+
+/** Settles a conflicted path as deleted (the owned branch removed it on purpose). */
+export function resolveAsDeleted(dir: string, rel: string): void {
+  git(dir, ["rm", "-q", "-f", "--", rel]);
+}

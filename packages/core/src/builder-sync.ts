@@ -17,6 +17,7 @@ import {
   mergeBase,
   mergeHead,
   mergeWithoutCommit,
+  resolveAsDeleted,
   unmergedPaths,
   type PathChange,
 } from "./branch";
@@ -26,7 +27,7 @@ import { OwnitError } from "./errors";
 import { listProjectFiles } from "./files";
 import { dirtyPaths, isGitRepo, resolveRef } from "./git";
 import { LEDGER_DIR, listRuns, Run, type DatabaseAction, type RunManifest } from "./ledger";
-import { BASE44 } from "./markers";
+import { BASE44, LOCK_FILES } from "./markers";
 import type { Plan, Step } from "./plan";
 
 /** The branch `migrate --branch` suggests for the owned app. */
@@ -219,12 +220,25 @@ export async function syncBuilder(root: string, options: { from?: string }, hook
     startedAt: new Date().toISOString(),
   };
   // The commit is merged by id, so a builder push during the sync changes nothing here.
-  const { conflicts } = mergeWithoutCommit(root, preview.builderCommit);
+  const merged = mergeWithoutCommit(root, preview.builderCommit);
+  const conflicts = settlePrunedLockFiles(root, pending.beforeCommit, merged.conflicts);
   if (conflicts.length) {
     writeFileSync(pendingPath(root), `${JSON.stringify(pending, null, 2)}\n`);
     return { status: "conflict", preview, conflicts };
   }
   return finishSync(root, pending, preview, hooks);
+}
+
+/**
+ * A lock file the owned branch deleted (`--prune-locks` keeps one) stays deleted when the builder
+ * updates it: that conflict is settled without the owner. Returns the conflicts left.
+ */
+function settlePrunedLockFiles(root: string, beforeCommit: string, conflicts: string[]): string[] {
+  return conflicts.filter((rel) => {
+    const prunedLock = rel in LOCK_FILES && fileAtCommit(root, beforeCommit, rel) === null;
+    if (prunedLock) resolveAsDeleted(root, rel);
+    return !prunedLock;
+  });
 }
 
 /** Finishes a sync whose conflicts the owner resolved (and `git add`ed). */
@@ -296,10 +310,10 @@ export function runChanges(root: string, beforeCommit: string, planned: FileChan
  * still lists the SDKs the owned one dropped), the merged tree adds any it needs beyond those;
  * generated files (emit steps) come last, as in migrate, so they read what the codemods leave.
  */
-export function syncSteps(forBuilderTree: Step[], forMergedTree: Step[]): Step[] {
+export function syncSteps(forBuilderTree: Step[], forMergedTree: Step[], afterCodemods: Step[] = []): Step[] {
   const all = [...forBuilderTree, ...forMergedTree.filter((s) => !forBuilderTree.some((b) => b.id === s.id))];
   const emitsLast = (s: Step) => s.kind === "emit" || s.kind === "database";
-  return [...all.filter((s) => !emitsLast(s)), ...all.filter(emitsLast)];
+  return [...all.filter((s) => !emitsLast(s)), ...afterCodemods, ...all.filter(emitsLast)];
 }
 
 /** The command that applies one schema change to the owned database by hand. */

@@ -18,6 +18,7 @@ import {
   type SyncPreview,
   type SyncResult,
 } from "@ownit/core";
+import { lockRefreshStep } from "@ownit/codemod";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
@@ -36,7 +37,7 @@ function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
       const options = { pruneLocks: opts.pruneLocks } as Record<string, unknown>;
       const merged = detectProject(root);
       const builder = detectProject(builderTree);
-      const steps = syncSteps(await ctx.migrationSteps(builder, options), await ctx.migrationSteps(merged, options));
+      const steps = syncSteps(await ctx.migrationSteps(builder, options), await ctx.migrationSteps(merged, options), [lockRefreshStep()]);
       return buildPlan(merged, steps, options);
     },
   };
