@@ -195,6 +195,9 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     expect(JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")).packages["node_modules/date-fns"].version).toBe("3.6.0");
     expect(existsSync(path.join(dir, "bun.lockb"))).toBe(false);
     expect(run!.findings.filter((f) => f.code === "lock-file-not-synced")).toEqual([]);
+    // Deploy files follow the new facts: the new function in the compose file, the env it now reads listed.
+    expect(git(dir, "diff", ownedBefore, "HEAD", "--", "docker-compose.yml")).toContain("+    # Edge functions (suggest-tasks, summarize)");
+    expect(git(dir, "diff", ownedBefore, "HEAD", "--", ".env.example")).toContain("\n+SITE_URL=");
     expect(builderSide(dir)).toEqual(builder);
   });
 

@@ -16,3 +16,4 @@ export * as git from "./git";
 export { TOOL_VERSION } from "./version";
 export * from "./branch";
 export * from "./builder-sync";
+export * from "./ownit-written";

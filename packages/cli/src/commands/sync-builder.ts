@@ -17,18 +17,35 @@ import {
   type SyncHooks,
   type SyncPreview,
   type SyncResult,
+  type RunManifest,
 } from "@ownit/core";
+import { applySchemaStatements, SCHEMA_CHANGES_ACTION, schemaChangeStatements, undoSchemaChanges } from "@ownit/db";
 import { lockRefreshStep } from "@ownit/codemod";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
+import { undoUrl } from "./restore";
+import { databaseUndoers } from "./runs";
 
 export interface SyncBuilderOptions {
   from?: string;
   yes?: boolean;
   continue?: boolean;
   pruneLocks?: boolean;
+  applyMigrations?: boolean;
+  dbUrl?: string;
 }
+
+/** The owned database the builder's schema changes go to: --db-url, else $DATABASE_URL. */
+function ownedDatabaseUrl(opts: SyncBuilderOptions): string {
+  const url = opts.dbUrl ?? process.env.DATABASE_URL;
+  if (!url) throw new OwnitError("no-database-url", "--apply-migrations needs the owned database's connection string", "pass --db-url postgres://user:password@host:5432/dbname, or set DATABASE_URL");
+  return url;
+}
+
+databaseUndoers.set(SCHEMA_CHANGES_ACTION, async (action, opts) => {
+  await undoSchemaChanges(undoUrl(action, opts), action.objects);
+});
 
 /** Plans the codemods and deploy files over the merged tree, chosen by what the builder's code needs. */
 function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
@@ -40,6 +57,19 @@ function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
       const steps = syncSteps(await ctx.migrationSteps(builder, options), await ctx.migrationSteps(merged, options), [lockRefreshStep()]);
       return buildPlan(merged, steps, options);
     },
+    ...(opts.applyMigrations
+      ? {
+          async applySchemaChanges(run, changes) {
+            const url = ownedDatabaseUrl(opts);
+            const { statements, skipped } = schemaChangeStatements(run.root, changes);
+            for (const c of skipped) ctx.out(color.yellow(`not applied: ${c.path} was ${c.status === "D" ? "deleted" : "changed"} by the builder after it was applied; look at it by hand`));
+            if (!statements.length) return;
+            const applied = await applySchemaStatements(url, statements);
+            run.recordDatabase({ kind: SCHEMA_CHANGES_ACTION, target: applied.target, objects: applied.created, files: applied.files });
+          },
+          undoDatabase: (action) => undoSchemaChanges(ownedDatabaseUrl(opts), action.objects),
+        }
+      : {}),
   };
 }
 
@@ -50,8 +80,15 @@ function formatPreview(ctx: CliContext, preview: SyncPreview): void {
   if (preview.commits.length > 10) ctx.out(color.dim(`  … and ${preview.commits.length - 10} earlier`));
 }
 
-function formatSchemaChanges(ctx: CliContext, preview: SyncPreview): void {
+function formatSchemaChanges(ctx: CliContext, preview: SyncPreview, run?: RunManifest): void {
   if (!preview.schemaChanges.length) return;
+  const applied = run?.database.find((a) => a.kind === SCHEMA_CHANGES_ACTION);
+  if (applied) {
+    const files = (applied.files as string[] | undefined) ?? [];
+    ctx.out(color.green(`applied ${files.length} schema change(s) to ${applied.target} (rollback drops what they created):`));
+    for (const file of files) ctx.out(`  + ${file}`);
+    return;
+  }
   ctx.out(color.yellow(`${preview.schemaChanges.length} schema change(s) from the builder, not yet in your database:`));
   for (const change of preview.schemaChanges) {
     ctx.out(`  ${change.status === "A" ? "+" : change.status === "D" ? "-" : "~"} ${change.path}`);
@@ -81,12 +118,13 @@ function report(ctx: CliContext, root: string, result: SyncResult): void {
     ctx.out(color.yellow(`${todos.length} ownit-todo marker(s) left in the code:`));
     for (const t of todos) ctx.out(`  ${formatFinding(t)}`);
   }
-  formatSchemaChanges(ctx, result.preview);
+  formatSchemaChanges(ctx, result.preview, run);
   ctx.out(color.dim(`undo with: npx ownit rollback ${displayPath(ctx.cwd, root)} ${run.id}`));
 }
 
 export async function syncBuilderCommand(ctx: CliContext, dir: string, opts: SyncBuilderOptions): Promise<void> {
   const { root } = resolveProjectRoot(path.resolve(ctx.cwd, dir));
+  if (opts.applyMigrations) ownedDatabaseUrl(opts);
   const hooks = syncHooks(ctx, opts);
   if (opts.continue) return report(ctx, root, await continueSync(root, hooks));
   const preview = previewSync(root, opts.from);
@@ -110,5 +148,7 @@ export function registerSyncBuilder(program: Command, ctx: CliContext): void {
     .option("-y, --yes", "apply without asking")
     .option("--continue", "finish a sync stopped by conflicts, once they are resolved and added")
     .option("--prune-locks", "delete lock files that are not authoritative")
+    .option("--apply-migrations", "apply the builder's new migrations and entity tables to the owned database, as part of the run")
+    .option("--db-url <url>", "with --apply-migrations: the owned database (default: $DATABASE_URL)")
     .action((dir: string, opts: SyncBuilderOptions) => syncBuilderCommand(ctx, dir, opts));
 }
