@@ -7,9 +7,15 @@ import path from "node:path";
 import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builderSyncRecord, listRuns } from "@ownit/core";
+import { supabasePrelude } from "@ownit/db";
+import { startTestServer, type TestServer } from "../helpers/postgres";
 import { capturedCli, cleanupTemp, copyFixture, FIXTURES, git, gitInit, treeFingerprint } from "../helpers/project";
 
-afterAll(cleanupTemp);
+let db: TestServer | undefined;
+afterAll(async () => {
+  await db?.dispose();
+  cleanupTemp();
+});
 
 const client = readFileSync(path.join(FIXTURES, "lovable-vite/src/integrations/supabase/client.ts"), "utf8");
 const ANON_KEY = /"(eyJ[^"]+)"/.exec(client)![1]!;
@@ -277,6 +283,66 @@ describe("keeping the builder: a file both the owner and the builder edited", ()
     expect(git(dir, "status", "--porcelain")).toBe("");
     expect(existsSync(path.join(dir, ".ownit/sync-builder.json"))).toBe(false);
     expect(listRuns(dir)[0]).toMatchObject({ command: "sync-builder", status: "applied" });
+    expect(builderSide(dir)).toEqual(builder);
+  });
+});
+
+describe("keeping the builder: the builder's new migration applied to the owned database", () => {
+  /** An owned database as a restore leaves it: the prelude, then the migrations the owned branch has. */
+  async function ownedDatabase(dir: string, name: string): Promise<string> {
+    db ??= await startTestServer();
+    const url = await db.createDatabase(name);
+    await db.query(supabasePrelude({ stockAuthTables: true }), [], name);
+    for (const file of readdirSync(path.join(dir, "supabase/migrations")).sort()) await db.query(readFileSync(path.join(dir, "supabase/migrations", file), "utf8"), [], name);
+    return url;
+  }
+
+  const tables = async (name: string) => (await db!.query<{ relname: string }>("select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1", [], name)).map((r) => r.relname);
+
+  it("with --apply-migrations the migration is part of the run, and rollback drops what it created", async () => {
+    const dir = await migratedOntoOwned();
+    const url = await ownedDatabase(dir, "owned_lovable");
+    const baseline = await tables("owned_lovable");
+    expect(baseline).toContain("profiles");
+    builderCommits(dir, "Add summaries table", { [NEW_MIGRATION_PATH]: NEW_MIGRATION });
+    const ownedTip = git(dir, "rev-parse", "HEAD");
+    const builder = builderSide(dir);
+
+    const cli = capturedCli();
+    expect(await cli.run("sync-builder", dir, "--yes", "--apply-migrations", "--db-url", url), cli.stderr.join("\n")).toBe(0);
+    expect(await tables("owned_lovable")).toEqual([...baseline, "summaries"].sort());
+    const policies = await db!.query<{ policyname: string }>("select policyname from pg_policies where tablename = 'summaries'", [], "owned_lovable");
+    expect(policies).toEqual([{ policyname: "own summaries" }]);
+    const run = listRuns(dir)[0]!;
+    expect(run.database).toEqual([expect.objectContaining({ kind: "schema-changes", files: [NEW_MIGRATION_PATH] })]);
+    expect(JSON.stringify(run)).not.toContain(new URL(url).password || "\u0000");
+
+    expect(await cli.run("rollback", dir, run.id, "--db-url", url), cli.stderr.join("\n")).toBe(0);
+    expect(await tables("owned_lovable")).toEqual(baseline);
+    expect(git(dir, "rev-parse", "HEAD")).toBe(ownedTip);
+    expect(builderSide(dir)).toEqual(builder);
+  });
+
+  it("a migration that fails leaves the owned branch, its files and the database as they were", async () => {
+    const dir = await migratedOntoOwned();
+    const url = await ownedDatabase(dir, "owned_failing");
+    const baseline = await tables("owned_failing");
+    builderCommits(dir, "Add broken migrations", {
+      [NEW_MIGRATION_PATH]: NEW_MIGRATION,
+      "supabase/migrations/20250703090000_broken.sql": "ALTER TABLE public.no_such_table ADD COLUMN x int;\n",
+    });
+    const ownedTip = git(dir, "rev-parse", "HEAD");
+    const before = sourceFingerprint(dir);
+    const builder = builderSide(dir);
+
+    const cli = capturedCli();
+    expect(await cli.run("sync-builder", dir, "--yes", "--apply-migrations", "--db-url", url)).toBe(1);
+    expect(cli.stderr[0]).toMatch(/^error supabase\/migrations\/20250703090000_broken\.sql failed on .*: relation "public\.no_such_table" does not exist; no schema change was applied$/);
+    expect(await tables("owned_failing")).toEqual(baseline);
+    expect(git(dir, "rev-parse", "HEAD")).toBe(ownedTip);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(sourceFingerprint(dir)).toEqual(before);
+    expect(listRuns(dir)[0]).toMatchObject({ command: "sync-builder", status: "failed" });
     expect(builderSide(dir)).toEqual(builder);
   });
 });
