@@ -287,6 +287,66 @@ describe("keeping the builder: a file both the owner and the builder edited", ()
   });
 });
 
+describe("keeping the builder: migrate on the builder's branch", () => {
+  it("says why to branch, and someone at the terminal who agrees gets the owned branch", async () => {
+    const dir = copyFixture("lovable-vite");
+    gitInit(dir);
+    const main = builderSide(dir);
+    const cli = capturedCli({ interactive: true, answer: true });
+    expect(await cli.run("migrate", dir), cli.stderr.join("\n")).toBe(0);
+    expect(cli.stdout.join("\n")).toContain("lovable-vite syncs with main: a migration committed there reaches the builder, whose editor needs the plugins ownit removes.");
+    expect(git(dir, "symbolic-ref", "--short", "HEAD")).toBe("owned");
+    expect(builderSide(dir)).toEqual(main);
+  });
+
+  it("with --yes it only advises, and sync-builder refuses to run on the builder's branch", async () => {
+    const dir = copyFixture("lovable-vite");
+    gitInit(dir);
+    const cli = capturedCli();
+    expect(await cli.run("migrate", dir, "--yes")).toBe(0);
+    expect(cli.stdout.join("\n")).toContain("npx ownit migrate --branch owned, then npx ownit sync-builder");
+    expect(git(dir, "symbolic-ref", "--short", "HEAD")).toBe("main");
+    const head = git(dir, "rev-parse", "HEAD");
+    expect(await cli.run("sync-builder", dir, "--yes")).toBe(1);
+    expect(cli.stderr[0]).toBe("error main is the builder's branch, and ownit never writes to it");
+    expect(git(dir, "rev-parse", "HEAD")).toBe(head);
+  });
+
+  it("refuses a --branch that already exists, and removes a branch it made when nothing was applied", async () => {
+    const dir = copyFixture("lovable-vite");
+    gitInit(dir);
+    git(dir, "branch", "owned");
+    const cli = capturedCli();
+    expect(await cli.run("migrate", dir, "--yes", "--branch", "owned")).toBe(1);
+    expect(cli.stderr[0]).toMatch(/^error branch owned already exists in /);
+    const declined = capturedCli({ interactive: true, answer: false });
+    expect(await declined.run("migrate", dir, "--branch", "mine")).toBe(0);
+    expect(declined.stdout.join("\n")).toContain("nothing was committed on mine: back on main, branch removed");
+    expect(git(dir, "branch", "--list", "mine")).toBe("");
+    expect(git(dir, "symbolic-ref", "--short", "HEAD")).toBe("main");
+  });
+});
+
+describe("keeping the builder: commits that cancel out", () => {
+  it("still sync as one merge, so the next status reads up to date and rollback steps back", async () => {
+    const dir = await migratedOntoOwned();
+    const original = readFileSync(path.join(FIXTURES, "lovable-vite/src/pages/Index.tsx"), "utf8");
+    builderCommits(dir, "Try a new headline", { "src/pages/Index.tsx": `${original}// headline experiment\n` });
+    builderCommits(dir, "Revert the headline", { "src/pages/Index.tsx": original });
+    const ownedTip = git(dir, "rev-parse", "HEAD");
+    const tree = git(dir, "rev-parse", "HEAD^{tree}");
+    const cli = capturedCli();
+    expect(await cli.run("sync-builder", dir, "--yes"), cli.stderr.join("\n")).toBe(0);
+    expect(git(dir, "log", "-1", "--format=%P").split(" ")).toEqual([ownedTip, git(dir, "rev-parse", "main")]);
+    expect(git(dir, "rev-parse", "HEAD^{tree}")).toBe(tree);
+    const status = capturedCli();
+    expect(await status.run("status", dir, "--json")).toBe(0);
+    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ behind: 0 });
+    expect(await cli.run("rollback", dir)).toBe(0);
+    expect(git(dir, "rev-parse", "HEAD")).toBe(ownedTip);
+  });
+});
+
 describe("keeping the builder: the builder's new migration applied to the owned database", () => {
   /** An owned database as a restore leaves it: the prelude, then the migrations the owned branch has. */
   async function ownedDatabase(dir: string, name: string): Promise<string> {

@@ -3,6 +3,7 @@
 // at a commit. Paths are relative to the folder given (the project root), as the ledger's are.
 import { execFileSync, spawnSync } from "node:child_process";
 import { OwnitError } from "./errors";
+import { identityEnv } from "./git";
 
 function git(cwd: string, args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 }).trimEnd();
@@ -144,4 +145,9 @@ export function deleteBranch(dir: string, branch: string): void {
 /** Settles a conflicted path as deleted (the owned branch removed it on purpose). */
 export function resolveAsDeleted(dir: string, rel: string): void {
   git(dir, ["rm", "-q", "-f", "--", rel]);
+}
+
+/** Commits a merge whose result equals HEAD's tree (the builder's commits cancel out): git needs it said. */
+export function commitEmptyMerge(dir: string, message: string): void {
+  execFileSync("git", ["commit", "-q", "--no-verify", "--allow-empty", "-m", message], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...identityEnv(dir) } });
 }

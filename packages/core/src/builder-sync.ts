@@ -8,6 +8,7 @@ import path from "node:path";
 import {
   abortMerge,
   branchExists,
+  commitEmptyMerge,
   changedBetween,
   changedSinceCommit,
   commitsBetween,
@@ -107,7 +108,7 @@ function requireGit(root: string): void {
 export function resolveBuilderBranch(root: string, from?: string): string {
   requireGit(root);
   const owned = currentBranch(root);
-  const branch = from ?? latestBuilderSync(root, owned)?.record.branch ?? BUILDER_BRANCH_CANDIDATES.find((b) => b !== owned && branchExists(root, b));
+  const branch = from ?? latestBuilderSync(root, owned)?.record.branch ?? BUILDER_BRANCH_CANDIDATES.find((b) => branchExists(root, b));
   if (!branch) throw new OwnitError("builder-branch-unknown", `no builder branch found in ${root} (looked for ${BUILDER_BRANCH_CANDIDATES.join(", ")})`, "name it with --from <branch>");
   if (!resolveRef(root, branch)) throw new OwnitError("builder-branch-missing", `branch ${branch} does not exist in ${root}`, "fetch it (`git fetch origin`) or name another with --from <branch>");
   return branch;
@@ -202,8 +203,10 @@ function clearPending(root: string): void {
 
 /** Merges the builder's new commits and, when git merged them alone, finishes the run. */
 export async function syncBuilder(root: string, options: { from?: string }, hooks: SyncHooks): Promise<SyncResult> {
-  if (pendingSync(root) && mergeHead(root)) {
-    throw new OwnitError("sync-pending", `a sync-builder merge in ${root} is waiting for its conflicts to be resolved`, "resolve them and `git add` the files, then run `npx ownit sync-builder --continue` (or `git merge --abort` to drop it)");
+  requireGit(root);
+  if (mergeHead(root)) {
+    if (pendingSync(root)) throw new OwnitError("sync-pending", `a sync-builder merge in ${root} is waiting for its conflicts to be resolved`, "resolve them and `git add` the files, then run `npx ownit sync-builder --continue` (or `git merge --abort` to drop it)");
+    throw new OwnitError("merge-in-progress", `a git merge is in progress in ${root}`, "finish it (`git commit`) or drop it (`git merge --abort`), then sync again");
   }
   clearPending(root);
   const preview = previewSync(root, options.from);
@@ -219,13 +222,12 @@ export async function syncBuilder(root: string, options: { from?: string }, hook
     commits: preview.commits.map((c) => c.commit),
     startedAt: new Date().toISOString(),
   };
+  // Written before the merge, so a sync killed part way is recognised (and --continue can finish it).
+  writeFileSync(pendingPath(root), `${JSON.stringify(pending, null, 2)}\n`);
   // The commit is merged by id, so a builder push during the sync changes nothing here.
   const merged = mergeWithoutCommit(root, preview.builderCommit);
   const conflicts = settlePrunedLockFiles(root, pending.beforeCommit, merged.conflicts);
-  if (conflicts.length) {
-    writeFileSync(pendingPath(root), `${JSON.stringify(pending, null, 2)}\n`);
-    return { status: "conflict", preview, conflicts };
-  }
+  if (conflicts.length) return { status: "conflict", preview, conflicts };
   return finishSync(root, pending, preview, hooks);
 }
 
@@ -271,6 +273,9 @@ async function finishSync(root: string, pending: PendingSync, preview: SyncPrevi
     const schemaChanges = preview.schemaChanges;
     if (hooks.applySchemaChanges && schemaChanges.length) await hooks.applySchemaChanges(run, schemaChanges);
     const record: BuilderSyncRecord = { branch: pending.builderBranch, commit: pending.builderCommit, ownedBranch: pending.ownedBranch, commits: pending.commits, schemaChanges };
+    // Builder commits that cancel out leave nothing to stage; the merge is still committed, so the
+    // owned branch contains them and the next sync starts after them.
+    if (!run.manifest.files.some((f) => f.before !== f.after)) commitEmptyMerge(root, `ownit: ${run.manifest.summary} (${run.id})\n\nOwnit-Run: ${run.id}\n`);
     const manifest = run.finish({ findings: plan.findings, records: { ...plan.records, [BUILDER_SYNC_RECORD]: record } });
     clearPending(root);
     return { status: "applied", preview, manifest, plan };

@@ -20,7 +20,8 @@ export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions
   const project = detectProject(path.resolve(ctx.cwd, dir));
   for (const line of formatProject(project)) ctx.out(line);
   const branch = opts.branch ?? (opts.dryRun ? undefined : await builderBranchAdvice(ctx, project, opts.yes));
-  const owned = branch ? enterOwnedBranch(ctx, project.root, branch) : undefined;
+  // A dry run plans on the tree as it is: the branch would hold the same files.
+  const owned = branch && !opts.dryRun ? enterOwnedBranch(ctx, project.root, branch) : undefined;
   const startedAt = owned && git.headCommit(project.root);
   try {
     const options = { ...opts } as Record<string, unknown>;
