@@ -168,6 +168,10 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     // package.json and its lock still list lovable-tagger on main: the sync strips it from them again.
     expect(status.needMigrating.sort()).toEqual(["package-lock.json", "package.json", "src/pages/SignInWithApple.tsx", "supabase/functions/summarize/index.ts"]);
     expect(status.schemaChanges).toEqual([{ kind: "supabase-migration", status: "A", path: NEW_MIGRATION_PATH, apply: expect.stringContaining(`-f ${NEW_MIGRATION_PATH}`) }]);
+    const text = capturedCli();
+    expect(await text.run("status", dir)).toBe(0);
+    expect(text.stdout.join("\n")).toContain("main at " + builder.ref.slice(0, 12) + ": 4 commit(s) behind");
+    expect(text.stdout.join("\n")).toContain("~ src/pages/SignInWithApple.tsx");
     expect(builderSide(dir)).toEqual(builder);
   });
 

@@ -151,3 +151,26 @@ export function resolveAsDeleted(dir: string, rel: string): void {
 export function commitEmptyMerge(dir: string, message: string): void {
   execFileSync("git", ["commit", "-q", "--no-verify", "--allow-empty", "-m", message], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...identityEnv(dir) } });
 }
+
+/** The bytes of many files at one commit, read by one `git cat-file --batch` (null: not there). */
+export function filesAtCommit(dir: string, commit: string, rels: string[]): Map<string, Buffer | null> {
+  const out = new Map<string, Buffer | null>();
+  if (!rels.length) return out;
+  const result = spawnSync("git", ["cat-file", "--batch"], { cwd: dir, input: rels.map((r) => `${commit}:./${r}\n`).join(""), maxBuffer: 1024 * 1024 * 1024 });
+  if (result.status !== 0) throw new OwnitError("git-read-failed", `could not read files of ${commit.slice(0, 12)} in ${dir}`, "check `git status`; nothing was written");
+  const data = result.stdout;
+  let at = 0;
+  for (const rel of rels) {
+    const eol = data.indexOf(10, at);
+    const header = data.subarray(at, eol).toString("utf8");
+    at = eol + 1;
+    const [, type, size] = header.split(" ");
+    if (type !== "blob" || size === undefined) {
+      out.set(rel, null);
+      continue;
+    }
+    out.set(rel, Buffer.from(data.subarray(at, at + Number(size))));
+    at += Number(size) + 1;
+  }
+  return out;
+}

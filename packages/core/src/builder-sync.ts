@@ -2,7 +2,7 @@
 // builder's new commits onto it as one run (merge, re-migrate, commit, tag). The builder's branch is
 // only ever read. A merge git cannot finish alone is left in git's own conflict state for the owner
 // to resolve with their usual tools; `--continue` then finishes the same run.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -15,6 +15,7 @@ import {
   currentBranch,
   exportTree,
   fileAtCommit,
+  filesAtCommit,
   mergeBase,
   mergeHead,
   mergeWithoutCommit,
@@ -22,10 +23,9 @@ import {
   unmergedPaths,
   type PathChange,
 } from "./branch";
-import type { FileChange } from "./changeset";
+import { matchesGlob, type FileChange } from "./changeset";
 import type { BuilderId } from "./detect/types";
 import { OwnitError } from "./errors";
-import { listProjectFiles } from "./files";
 import { dirtyPaths, isGitRepo, resolveRef } from "./git";
 import { LEDGER_DIR, listRuns, Run, type DatabaseAction, type RunManifest } from "./ledger";
 import { BASE44, LOCK_FILES } from "./markers";
@@ -134,31 +134,12 @@ export function previewSync(root: string, from?: string): SyncPreview {
 
 /** The builder's changes that change the database: Supabase migrations and Base44 entity schemas. */
 function schemaChangesIn(changed: PathChange[]): SchemaChange[] {
-  if (!changed.length) return [];
   const out: SchemaChange[] = [];
-  const migrations = /^supabase\/migrations\/[^/]+\.sql$/;
-  const entityPaths = new Set(changed.some((c) => !migrations.test(c.path)) ? entitySchemaPaths(changed) : []);
   for (const c of changed) {
-    if (migrations.test(c.path)) out.push({ kind: "supabase-migration", status: c.status, path: c.path });
-    else if (entityPaths.has(c.path)) out.push({ kind: "base44-entity", status: c.status, path: c.path });
+    if (matchesGlob(SUPABASE_MIGRATIONS_GLOB, c.path)) out.push({ kind: "supabase-migration", status: c.status, path: c.path });
+    else if (BASE44.schemaGlobs.some((g) => matchesGlob(g, c.path))) out.push({ kind: "base44-entity", status: c.status, path: c.path });
   }
   return out;
-}
-
-/** Which changed paths are Base44 entity schemas, by the same globs detection uses. */
-function entitySchemaPaths(changed: PathChange[]): string[] {
-  const tree = mkdtempSync(path.join(os.tmpdir(), "ownit-builder-"));
-  try {
-    // Only the changed files are needed to match the globs: write empty stand-ins for them.
-    for (const c of changed) {
-      const abs = path.join(tree, c.path);
-      mkdirSync(path.dirname(abs), { recursive: true });
-      writeFileSync(abs, "");
-    }
-    return listProjectFiles(tree, { patterns: [...BASE44.schemaGlobs], includeIgnored: true });
-  } finally {
-    rmSync(tree, { recursive: true, force: true });
-  }
 }
 
 interface PendingSync {
@@ -297,11 +278,12 @@ async function finishSync(root: string, pending: PendingSync, preview: SyncPrevi
 export function runChanges(root: string, beforeCommit: string, planned: FileChange[]): FileChange[] {
   const byPath = new Map(planned.map((c) => [c.path, c]));
   const merged = new Set(changedSinceCommit(root, beforeCommit).map((c) => c.path));
+  const beforeBytes = filesAtCommit(root, beforeCommit, [...merged]);
   const out: FileChange[] = [];
   for (const rel of [...new Set([...merged, ...byPath.keys()])].sort()) {
     const plannedChange = byPath.get(rel);
     // A file the merge did not touch is as it was before the sync (a gitignored .env.local too).
-    const before = merged.has(rel) ? fileAtCommit(root, beforeCommit, rel) : plannedChange!.before;
+    const before = merged.has(rel) ? beforeBytes.get(rel)! : plannedChange!.before;
     const abs = path.join(root, rel);
     const after = plannedChange ? plannedChange.after : existsSync(abs) ? readFileSync(abs) : null;
     if (before === null && after === null) continue;
