@@ -269,6 +269,10 @@ describe("keeping the builder: a file both the owner and the builder edited", ()
     expect(git(dir, "status", "--porcelain", "--", "vite.config.ts")).toBe("UU vite.config.ts");
     expect(listRuns(dir).length).toBe(runsBefore);
 
+    const status = capturedCli();
+    expect(await status.run("status", dir, "--json")).toBe(0);
+    expect(JSON.parse(status.stdout.join("\n")).waitingSync).toEqual({ builderCommit: builder.ref, conflicts: ["vite.config.ts"] });
+
     // --continue refuses while the conflict is still there.
     const early = capturedCli();
     expect(await early.run("sync-builder", dir, "--continue")).toBe(1);

@@ -3,7 +3,7 @@
 // schema changes waiting for the owned database. Reads git and files only; writes nothing.
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject, exportTree, previewSync, resolveProjectRoot, schemaApplyCommand, syncSteps } from "@ownit/core";
+import { buildPlan, detectProject, exportTree, mergeHead, pendingSync, previewSync, resolveProjectRoot, schemaApplyCommand, syncSteps, unmergedPaths } from "@ownit/core";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import type { CliContext } from "../context";
@@ -19,6 +19,8 @@ export interface BranchStatus {
   changedFiles: string[];
   needMigrating: string[];
   schemaChanges: Array<{ kind: string; status: string; path: string; apply: string }>;
+  /** A sync stopped by conflicts, waiting for --continue: the files still in conflict. */
+  waitingSync: { builderCommit: string; conflicts: string[] } | null;
 }
 
 /** The builder's changed files the codemods would rewrite, planned on the builder's own tree. */
@@ -39,6 +41,7 @@ async function filesNeedingMigration(ctx: CliContext, root: string, commit: stri
 
 export async function branchStatus(ctx: CliContext, root: string, from?: string): Promise<BranchStatus> {
   const preview = previewSync(root, from);
+  const waiting = pendingSync(root);
   const changedFiles = preview.changed.filter((c) => c.status !== "D").map((c) => c.path);
   return {
     ownedBranch: preview.ownedBranch,
@@ -50,6 +53,7 @@ export async function branchStatus(ctx: CliContext, root: string, from?: string)
     changedFiles,
     needMigrating: await filesNeedingMigration(ctx, root, preview.builderCommit, changedFiles),
     schemaChanges: preview.schemaChanges.map((c) => ({ ...c, apply: schemaApplyCommand(c) })),
+    waitingSync: waiting && mergeHead(root) === waiting.builderCommit ? { builderCommit: waiting.builderCommit, conflicts: unmergedPaths(root) } : null,
   };
 }
 
@@ -71,6 +75,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       for (const f of s.needMigrating) ctx.out(`  ~ ${f}`);
       if (s.schemaChanges.length) ctx.out(color.yellow(`${s.schemaChanges.length} schema change(s) pending:`));
       for (const c of s.schemaChanges) ctx.out(`  ${c.path}\n${color.dim(`      ${c.apply}`)}`);
-      if (s.behind) ctx.out(color.dim("bring them in with: npx ownit sync-builder"));
+      if (s.waitingSync) {
+        const left = s.waitingSync.conflicts;
+        ctx.out(color.yellow(`a sync is waiting: ${left.length ? `${left.length} file(s) still in conflict: ${left.join(", ")}` : "every conflict is resolved"}; finish it with npx ownit sync-builder --continue`));
+      } else if (s.behind) ctx.out(color.dim("bring them in with: npx ownit sync-builder"));
     });
 }

@@ -148,7 +148,7 @@ export function registerSyncBuilder(program: Command, ctx: CliContext): void {
     .option("-y, --yes", "apply without asking")
     .option("--continue", "finish a sync stopped by conflicts, once they are resolved and added")
     .option("--prune-locks", "delete lock files that are not authoritative")
-    .option("--apply-migrations", "apply the builder's new migrations and entity tables to the owned database, as part of the run")
+    .option("--apply-migrations", "apply the builder's new migrations and entity tables to the owned database, as part of the run (give it again with --continue)")
     .option("--db-url <url>", "with --apply-migrations: the owned database (default: $DATABASE_URL)")
     .action((dir: string, opts: SyncBuilderOptions) => syncBuilderCommand(ctx, dir, opts));
 }
