@@ -4,7 +4,9 @@
 //              understands the code must spend (target: `ownit migrate --dry-run` ≤ 3× this)
 //   jscodeshift the same per-file transforms run by the jscodeshift CLI, one invocation per
 //              transform, as one would without ownit's runner (target: ownit faster)
-// plus what the worker threads buy on a codemod that must parse every file.
+// plus what the worker threads buy on a codemod that must parse every file, and keeping the builder:
+//   sync-builder after 50 builder commits touching 200 files, against a fresh `ownit migrate` of the
+//              same tree (target: ≤ 2×)
 // Usage: npm run bench [-- --files 2000 --runs 3 --keep]
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +18,7 @@ import { build, type Plugin } from "esbuild";
 import { buildPlan, detectProject } from "@ownit/core";
 import { codemodsFor, codemodStep, loadCodemod, type CodemodResult } from "@ownit/codemod";
 import { writeLovableApp } from "./lovable-app";
+import { syncBenchmark } from "./sync-builder";
 
 const REPO = path.resolve(import.meta.dirname, "..", "..");
 const args = process.argv.slice(2);
@@ -204,6 +207,10 @@ async function main(): Promise<void> {
   const every = await parseEverything(dir, work);
   row(`a codemod parsing all of ${every.files} components (recast): 1 thread`, ms(every.serial), `CPU ${ms(every.serialCpu)}`);
   row(`  the same on ${every.threads} threads (main + ${every.threads - 1} worker${every.threads > 2 ? "s" : ""})`, ms(every.parallel), `CPU ${ms(every.parallelCpu)}, ${(every.serial / every.parallel).toFixed(2)}× the speed of 1 thread`);
+  const sync = syncBenchmark(work, FILES, RUNS);
+  const syncRatio = sync.sync / sync.migrate;
+  row(`ownit migrate --yes of the builder's tree (${sync.files.toLocaleString("en-US")} files, a fresh repo)`, ms(sync.migrate), `median of ${RUNS}`);
+  row(`ownit sync-builder --yes: ${sync.commits} builder commits, ${sync.touched} files`, ms(sync.sync), `${syncRatio.toFixed(2)}× the fresh migrate (target ≤ 2×) ${syncRatio <= 2 ? "met" : "MISSED"}`);
   console.log(`\n  load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.availableParallelism()} cores: other work on the machine shares these figures`);
 
   if (!KEEP) rmSync(work, { recursive: true, force: true });

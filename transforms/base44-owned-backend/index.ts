@@ -7,7 +7,7 @@
 // Features the server cannot provide are findings here and clear errors at run time.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { finding, OwnitError, type StepContext } from "@ownit/core";
+import { finding, OwnitError, writtenByOwnit, type StepContext } from "@ownit/core";
 import { addDependencies, addEnvVar, addGitignoreEntry, editJson, lineAt, parseJson, type Codemod } from "@ownit/codemod";
 import { readAppModel, schemaSql, serverAppConfig } from "../base44-shared/app-model";
 import {
@@ -67,14 +67,21 @@ function templateFiles(dir = TEMPLATE_DIR, prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templateFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
 }
 
-/** Writes a generated file unless the owner's own file is there (error) or the owner edited ours (kept, reported). */
-function writeGenerated(ctx: StepContext, rel: string, content: string, ownedBy: (text: string) => boolean): void {
+/**
+ * Writes a generated file unless the owner's own file is there (error) or the owner edited ours (kept,
+ * reported). With `regenerate`, a file still as an earlier run wrote it follows the export's facts.
+ */
+function writeGenerated(ctx: StepContext, rel: string, content: string, ownedBy: (text: string) => boolean, options: { regenerate?: boolean } = {}): void {
   const current = ctx.files.read(rel);
   if (current === undefined) {
     ctx.files.write(rel, content, { generated: true });
     return;
   }
   if (current === content) return;
+  if (options.regenerate && writtenByOwnit(ctx.project.root, rel, current)) {
+    ctx.files.write(rel, content, { generated: true });
+    return;
+  }
   if (!ownedBy(current)) {
     throw new OwnitError("server-file-taken", `${rel} already exists and is not a file ownit wrote`, `move your ${SERVER_DIR}/ folder aside (the generated server goes there), then run ownit again`);
   }
@@ -91,8 +98,8 @@ function writeServer(ctx: StepContext, appConfig: string, schema: string): void 
   writeGenerated(ctx, SERVER_BUILD_CONFIG, BUILD_CONFIG, ours);
   // app.config.json and schema.sql are regenerated from the export on every run.
   const isAppConfig = (text: string) => Boolean(parseJson<{ entities?: unknown; userEntity?: unknown }>(text)?.userEntity);
-  writeGenerated(ctx, `${SERVER_DIR}/app.config.json`, appConfig, isAppConfig);
-  writeGenerated(ctx, `${SERVER_DIR}/schema.sql`, schema, (t) => t.startsWith("-- The app's tables, written by ownit"));
+  writeGenerated(ctx, `${SERVER_DIR}/app.config.json`, appConfig, isAppConfig, { regenerate: true });
+  writeGenerated(ctx, `${SERVER_DIR}/schema.sql`, schema, (t) => t.startsWith("-- The app's tables, written by ownit"), { regenerate: true });
   // The functions registry belongs to base44-functions-to-routes; an app without functions gets the empty one.
   const registry = `${SERVER_DIR}/functions/index.ts`;
   if (!ctx.files.exists(registry)) ctx.files.write(registry, `${GENERATED_HEADER}\n${readFileSync(path.join(TEMPLATE_DIR, "functions", "index.ts"), "utf8")}`, { generated: true });

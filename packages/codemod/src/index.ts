@@ -5,6 +5,7 @@ export { TRANSFORMS_DIR, loadCodemod, loadCodemods, codemodsFor, findCodemod, co
 export { runCodemod, formatCounts, countOutcomes, failureReason, type RunCodemodOptions } from "./runner";
 export { PARALLEL_MIN_FILES, threadsFor } from "./pool";
 export { syncLockFiles, LOCK_NOT_SYNCED } from "./lock-sync";
+export { lockRefreshStep } from "./lock-refresh";
 export { codemodStep, codemodSteps, type CodemodStepOptions } from "./steps";
 export { jscodeshiftFor, parserNameFor, isScript } from "./parser";
 export { MAX_FILE_BYTES, FILE_FAILED, FILE_SKIPPED } from "./limits";

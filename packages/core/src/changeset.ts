@@ -149,3 +149,8 @@ function globSource(pattern: string): string {
   }
   return re;
 }
+
+/** Whether a project-relative path matches a glob, exactly as Changeset.list filters them. */
+export function matchesGlob(pattern: string, file: string): boolean {
+  return matchesSimple(pattern, norm(file));
+}

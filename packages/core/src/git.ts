@@ -53,7 +53,7 @@ export function resolveRef(dir: string, ref: string): string | undefined {
 }
 
 /** An identity for ownit's commits when the user has none configured (fresh CI machines). */
-function identityEnv(dir: string): NodeJS.ProcessEnv {
+export function identityEnv(dir: string): NodeJS.ProcessEnv {
   const email = tryGit(dir, ["config", "user.email"]);
   const name = tryGit(dir, ["config", "user.name"]);
   if (email && name) return {};

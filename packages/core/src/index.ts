@@ -14,3 +14,6 @@ export * from "./rollback";
 export * from "./apply";
 export * as git from "./git";
 export { TOOL_VERSION } from "./version";
+export * from "./branch";
+export * from "./builder-sync";
+export * from "./ownit-written";

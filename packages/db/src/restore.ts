@@ -218,7 +218,7 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
 }
 
 /** Created objects worth dropping one by one: objects inside a created schema go with the schema. */
-function undoList(items: InventoryItem[]): string[] {
+export function undoList(items: InventoryItem[]): string[] {
   const newSchemas = new Set(items.filter((i) => i.kind === "schema").map((i) => i.schema));
   return items
     .filter((i) => i.kind === "schema" || i.schema === null || !newSchemas.has(i.schema))

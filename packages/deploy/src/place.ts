@@ -2,7 +2,7 @@
 // theirs keeps its bytes and ours goes beside it as <name>.ownit, unless --force. A file an earlier
 // ownit run generated and nobody edited since is ours to regenerate; an existing .env.example (the
 // owner's, a codemod's or an earlier run's) is extended with the names it lacks.
-import { finding, listRuns, sha256, type StepContext } from "@ownit/core";
+import { finding, ownitWrittenHashes, sha256, type StepContext } from "@ownit/core";
 import { BESIDE_SUFFIX } from "./defaults";
 import { declaredNames } from "./env-reads";
 import { envExampleAdditions } from "./env-example";
@@ -22,22 +22,8 @@ export interface Placement {
   purpose: string;
 }
 
-/** Hashes of files earlier applied runs generated, by path (the version ownit last wrote). */
-function generatedByOwnit(root: string): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const run of listRuns(root)) {
-    if (run.status !== "applied") continue;
-    for (const f of run.files) {
-      if (!f.after) continue;
-      if (!out.has(f.path)) out.set(f.path, new Set());
-      out.get(f.path)!.add(f.after);
-    }
-  }
-  return out;
-}
-
 export function placeFiles(ctx: StepContext, project: DeployProject, files: EmittedFile[], options: { force?: boolean }): Placement[] {
-  const ours = generatedByOwnit(ctx.project.root);
+  const ours = ownitWrittenHashes(ctx.project.root);
   const placements: Placement[] = [];
   for (const file of files) {
     const existing = ctx.files.read(file.path);

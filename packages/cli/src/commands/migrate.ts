@@ -1,7 +1,8 @@
 // `ownit migrate [dir]`: detect, plan, show, confirm, apply as one run (or --dry-run: a diff only).
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject } from "@ownit/core";
+import { buildPlan, detectProject, git } from "@ownit/core";
+import { builderBranchAdvice, enterOwnedBranch, leaveOwnedBranchIfUnused } from "../owned-branch";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { formatDataNextSteps, formatFindings, formatPlan, formatProject } from "../format";
@@ -12,21 +13,31 @@ export interface MigrateOptions {
   allowDirty?: boolean;
   pruneLocks?: boolean;
   force?: boolean;
+  branch?: string;
 }
 
 export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions): Promise<void> {
   const project = detectProject(path.resolve(ctx.cwd, dir));
   for (const line of formatProject(project)) ctx.out(line);
-  const options = { ...opts } as Record<string, unknown>;
-  const plan = await buildPlan(project, await ctx.migrationSteps(project, options), options);
-  ctx.out();
-  for (const line of formatPlan(plan)) ctx.out(line);
-  if (plan.findings.length) for (const line of formatFindings(plan.findings)) ctx.out(line);
-  await confirmAndApply(ctx, plan, opts, {
-    command: "migrate",
-    summary: `migrate ${project.builder.id} export`,
-    nothingToChange: "nothing to change: the project is already free of builder code ownit knows about",
-  });
+  const branch = opts.branch ?? (opts.dryRun ? undefined : await builderBranchAdvice(ctx, project, opts.yes));
+  // A dry run plans on the tree as it is: the branch would hold the same files.
+  const owned = branch && !opts.dryRun ? enterOwnedBranch(ctx, project.root, branch) : undefined;
+  const startedAt = owned && git.headCommit(project.root);
+  try {
+    const options = { ...opts } as Record<string, unknown>;
+    const plan = await buildPlan(project, await ctx.migrationSteps(project, options), options);
+    if (owned) Object.assign(plan.records, owned.record);
+    ctx.out();
+    for (const line of formatPlan(plan)) ctx.out(line);
+    if (plan.findings.length) for (const line of formatFindings(plan.findings)) ctx.out(line);
+    await confirmAndApply(ctx, plan, opts, {
+      command: "migrate",
+      summary: `migrate ${project.builder.id} export${owned ? ` onto ${owned.branch}` : ""}`,
+      nothingToChange: "nothing to change: the project is already free of builder code ownit knows about",
+    });
+  } finally {
+    if (owned && startedAt && git.headCommit(project.root) === startedAt) leaveOwnedBranchIfUnused(ctx, project.root, owned);
+  }
   const data = formatDataNextSteps(project, ctx.cwd);
   if (data.length) ctx.out();
   for (const line of data) ctx.out(line);
@@ -42,5 +53,6 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option("--allow-dirty", "run even with uncommitted changes in git")
     .option("--prune-locks", "delete lock files that are not authoritative")
     .option("--force", "overwrite existing files the deploy step would otherwise write beside")
+    .option("--branch <name>", "migrate on a new branch (e.g. owned) and leave the builder's branch as the builder wrote it")
     .action((dir: string, opts: MigrateOptions) => migrate(ctx, dir, opts));
 }
