@@ -13,6 +13,7 @@ import { registerDump } from "./commands/dump";
 import { registerRestore } from "./commands/restore";
 import { registerVerify } from "./commands/verify";
 import { registerDb } from "./commands/db";
+import { registerHelper } from "./commands/helper";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("ownit")
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRestore(program, ctx);
   registerVerify(program, ctx);
   registerDb(program, ctx);
+  registerHelper(program, ctx);
   return program;
 }
 

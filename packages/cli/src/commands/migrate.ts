@@ -1,10 +1,11 @@
 // `ownit migrate [dir]`: detect, plan, show, confirm, apply as one run (or --dry-run: a diff only).
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject } from "@ownit/core";
+import { buildPlan, detectProject, type ProjectFacts } from "@ownit/core";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { formatDataNextSteps, formatFindings, formatPlan, formatProject } from "../format";
+import { resolveDataHost } from "./detect";
 
 export interface MigrateOptions {
   yes?: boolean;
@@ -12,10 +13,11 @@ export interface MigrateOptions {
   allowDirty?: boolean;
   pruneLocks?: boolean;
   force?: boolean;
+  dataHost?: string;
 }
 
 export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions): Promise<void> {
-  const project = detectProject(path.resolve(ctx.cwd, dir));
+  const project: ProjectFacts = detectProject(path.resolve(ctx.cwd, dir));
   for (const line of formatProject(project)) ctx.out(line);
   const options = { ...opts } as Record<string, unknown>;
   const plan = await buildPlan(project, await ctx.migrationSteps(project, options), options);
@@ -27,7 +29,7 @@ export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions
     summary: `migrate ${project.builder.id} export`,
     nothingToChange: "nothing to change: the project is already free of builder code ownit knows about",
   });
-  const data = formatDataNextSteps(project, ctx.cwd);
+  const data = formatDataNextSteps(project, ctx.cwd, project.supabase.used ? await resolveDataHost(ctx, project, opts.dataHost) : undefined);
   if (data.length) ctx.out();
   for (const line of data) ctx.out(line);
 }
@@ -42,5 +44,6 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option("--allow-dirty", "run even with uncommitted changes in git")
     .option("--prune-locks", "delete lock files that are not authoritative")
     .option("--force", "overwrite existing files the deploy step would otherwise write beside")
+    .option("--data-host <kind>", "where the database lives, when ownit cannot tell: own-supabase, lovable-cloud, bolt-database, bolt-database-claimed")
     .action((dir: string, opts: MigrateOptions) => migrate(ctx, dir, opts));
 }
