@@ -28,7 +28,7 @@ import {
 import { findClientBinary } from "./pg-binaries";
 import { runPgDump } from "./pg-dump";
 import { portableSchema, summarizeDropped, type PortableSchema } from "./portable-schema";
-import { supabasePrelude } from "./prelude";
+import { PRELUDE_BEGIN, PRELUDE_END, supabasePrelude } from "./prelude";
 import { tableReporter, type ProgressListener } from "./progress";
 import { sourceFindings } from "./source-findings";
 import { quoteIdent } from "./sql";
@@ -203,7 +203,9 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
         `-- ${POST_DATA_FILE}, applied after the rows so triggers do not fire on them.`,
         appPre.header.trim(),
         "",
+        PRELUDE_BEGIN,
         prelude,
+        PRELUDE_END,
         authPre.sql,
         appPre.sql,
       ].join("\n"),

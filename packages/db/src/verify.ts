@@ -6,6 +6,7 @@ import type pg from "pg";
 import { redactUrl } from "@ownit/core";
 import { schemaObjects, type Scope } from "./catalog";
 import { collatableColumns, copyTableOut, pinSession } from "./checksum";
+import { isSupabaseShaped, withoutSupabaseOwned } from "./supabase-target";
 import { connect } from "./connection";
 import { readExport, type ExportManifest, type TableEntry } from "./export-format";
 import { tableReporter, type ProgressListener } from "./progress";
@@ -124,7 +125,11 @@ export async function verifyExport(exportDir: string, targetUrl: string, options
     }
     differences.push(...(await checkSequences(client, manifest)));
     const objectKinds = manifest.objects ? Object.keys(manifest.objects).sort() : [];
-    if (manifest.objects) differences.push(...compareObjects(manifest.objects, await schemaObjects(client, manifestScope(manifest))));
+    if (manifest.objects) {
+      // In a Supabase project, the keys, indexes and columns of auth/storage tables are Supabase's own.
+      const mine = (await isSupabaseShaped(client)) ? withoutSupabaseOwned(manifest) : (objects: Record<string, string[]>) => objects;
+      differences.push(...compareObjects(mine(manifest.objects), mine(await schemaObjects(client, manifestScope(manifest)))));
+    }
     return { ok: differences.length === 0, target: redactUrl(targetUrl), tables, sequences: manifest.sequences.length, objectKinds, differences, durationMs: Date.now() - started };
   } finally {
     await client.end().catch(() => {});
