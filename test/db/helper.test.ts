@@ -8,15 +8,19 @@ import path from "node:path";
 import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dumpDatabase, dumpViaHelper, exportHelper, helperSecretHash, readExport, type DumpResult, type ExportManifest } from "@ownit/db";
-import { capturedCli, cleanupTemp, copyFixture, gitInit, tempDir } from "../helpers/project";
+import { capturedCli, cleanupTemp, copyFixture, FIXTURES, gitInit, tempDir } from "../helpers/project";
 import { startEdgeFunction, type EdgeFunction } from "../helpers/edge-function";
+import { startTestServer, type TestServer } from "../helpers/postgres";
+import { startStorageApi, type StorageApi } from "../helpers/storage-api";
 import { PASSWORD_USERS, seededId, sql, startSourceDatabase, startStorageStandIn, type SourceDatabase, type StorageStandIn } from "./source";
 
 const ALICE = seededId("user-alice");
 const BOB = seededId("user-bob");
 const DB_PASSWORD = "db-pass-7Qw9zLx2";
 const SERVICE_KEY = "service-role-key-Jk3mN8pR";
+const TARGET_KEY = "target-service-role-key-Zp4q";
 const LOVABLE_KEY_VALUE = "lovable-ai-key-Vb6tY1uE";
+const SUPABASE_TARGET_SQL = path.join(FIXTURES, "db", "supabase-target", "01-fresh-project.sql");
 const AVATAR = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(60, 7)]);
 
 let source: SourceDatabase;
@@ -182,6 +186,68 @@ describe("dump --via: the same export as a direct dump, through the Deno-run hel
   });
 });
 
+describe("restore into a fresh Supabase project of the owner's own", () => {
+  let supabase: TestServer;
+  let target: string;
+  let api: StorageApi;
+  let restored: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    supabase = await startTestServer({ prefer: "system" });
+    target = await supabase.createDatabase("fresh_project");
+    await sql(target, readFileSync(path.join(SUPABASE_TARGET_SQL), "utf8"));
+    api = await startStorageApi(TARGET_KEY, target);
+    process.env.OWNIT_TEST_TARGET_KEY = TARGET_KEY;
+    restored = await cli("restore", path.join(project, "ownit-export"), "--to", target, "--storage-url", api.url, "--storage-key-env", "OWNIT_TEST_TARGET_KEY");
+  }, 120_000);
+
+  afterAll(async () => {
+    delete process.env.OWNIT_TEST_TARGET_KEY;
+    await api?.close();
+    await supabase?.dispose();
+  });
+
+  it("loads into Supabase's own auth and storage tables instead of creating them, and verify passes", async () => {
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain("the target is a Supabase project");
+    expect(restored.stdout).toContain("2 file(s)");
+    const [owner] = await sql<{ owner: string }>(target, "select tableowner as owner from pg_tables where schemaname = 'auth' and tablename = 'users'");
+    expect(owner!.owner).toBe("supabase_auth_admin");
+    const verified = await cli("verify", path.join(project, "ownit-export"), "--against", target);
+    expect(verified.stdout + verified.stderr).not.toContain("differ");
+    expect(verified.code).toBe(0);
+  });
+
+  it("keeps logins, the app's trigger on auth.users and its storage policies", async () => {
+    for (const name of PASSWORD_USERS) {
+      const [row] = await sql<{ ok: boolean }>(target, `select encrypted_password = extensions.crypt('${name}-password-1', encrypted_password) as ok from auth.users where email = '${name}@example.com'`);
+      expect(row?.ok).toBe(true);
+    }
+    expect(await sql(target, "select tgname from pg_trigger where tgrelid = 'auth.users'::regclass and not tgisinternal")).toEqual([{ tgname: "on_auth_user_created" }]);
+    expect((await sql<{ n: number }>(target, "select count(*)::int as n from pg_policies where schemaname = 'storage' and tablename = 'objects'"))[0]!.n).toBe(3);
+  });
+
+  it("puts the files in through the target's Storage API, with the source's ids and owners kept", async () => {
+    const got = await fetch(`${api.url}/object/avatars/${ALICE}/me.png`, { headers: { Authorization: `Bearer ${TARGET_KEY}`, apikey: TARGET_KEY } });
+    expect(Buffer.from(await got.arrayBuffer())).toEqual(AVATAR);
+    const [row] = await sql<{ owner: string; version: string }>(target, `select owner::text, version from storage.objects where bucket_id = 'avatars' and name = '${ALICE}/me.png'`);
+    expect(row!.owner).toBe(ALICE);
+    expect(api.blobs.has(`avatars/${ALICE}/me.png/${row!.version}`)).toBe(true);
+  });
+
+  it("verify still catches a storage row that differs beyond what Storage rewrites", async () => {
+    await sql(target, `update storage.objects set owner = null where bucket_id = 'avatars' and name = '${ALICE}/me.png'`);
+    try {
+      const verified = await cli("verify", path.join(project, "ownit-export"), "--against", target);
+      expect(verified.code).toBe(1);
+      expect(verified.stdout + verified.stderr).toContain("storage.objects");
+    } finally {
+      await sql(target, `update storage.objects set owner = '${ALICE}' where bucket_id = 'avatars' and name = '${ALICE}/me.png'`);
+    }
+  });
+});
+
 describe("refusals: one clear line, nothing written", () => {
   const refused = async (env: string | undefined, ...args: string[]) => {
     if (env === undefined) delete process.env.OWNIT_HELPER_SECRET;
@@ -245,7 +311,7 @@ describe("refusals: one clear line, nothing written", () => {
 
 describe("secrets stay secret", () => {
   it("no secret value appears in stdout, stderr, the export or .ownit/", () => {
-    const values = [DB_PASSWORD, SERVICE_KEY, LOVABLE_KEY_VALUE, helperJson.secret];
+    const values = [DB_PASSWORD, SERVICE_KEY, LOVABLE_KEY_VALUE, TARGET_KEY, helperJson.secret];
     // The helper's own --json answer is the one place its secret is shown, by design.
     const said = outputs.filter((o) => !o.includes(`"secret":"${helperJson.secret}"`)).join("\n");
     const files = [

@@ -18,3 +18,4 @@ export { storageUrlFor } from "./storage";
 export * from "./base44/index";
 export * from "./helper/index";
 export * from "./supabase-target";
+export * from "./storage-upload";

@@ -5,9 +5,15 @@
 // security); what the app added to them (its triggers, e.g. on_auth_user_created, and its storage
 // policies) is kept unless Supabase has one of that name. Rows load into Supabase's tables by
 // column name, whatever their order there.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import type pg from "pg";
 import { OwnitError } from "@ownit/core";
-import type { ExportFolder, TableEntry } from "./export-format";
+import { copyTableOut, pinSession } from "./checksum";
+import type { ExportFolder, ExportManifest, TableEntry } from "./export-format";
+import { STORAGE_REWRITTEN_COLUMNS } from "./storage-upload";
 import { PRELUDE_BEGIN, PRELUDE_END } from "./prelude";
 import { quoteIdent } from "./sql";
 import { CARRIED_AUTH_TABLES, CARRIED_STORAGE_TABLES } from "./supabase-objects";
@@ -123,4 +129,24 @@ export function withoutSupabaseOwned(manifest: { schemas: string[]; tables: { sc
   const carried = [...new Set(manifest.tables.map((t) => t.schema).filter((s) => !manifest.schemas.includes(s)))];
   const owned = (item: string) => carried.some((schema) => item.startsWith(`${schema}.`));
   return (objects) => Object.fromEntries(Object.entries(objects).map(([kind, items]) => [kind, SUPABASE_OWNED_KINDS.includes(kind) ? items.filter((i) => !owned(i)) : items]));
+}
+
+/**
+ * For storage.objects in a Supabase project whose files were uploaded through its Storage API:
+ * whether the rows equal the export's on every column but those Storage rewrote when it stored
+ * the bytes (STORAGE_REWRITTEN_COLUMNS). Both sides hashed the same way as the checksum.
+ */
+export async function sameButStorageRewrites(client: pg.Client, exportDir: string, manifest: ExportManifest, table: string): Promise<boolean> {
+  const entry = manifest.tables.find((t) => `${t.schema}.${t.name}` === table);
+  if (table !== "storage.objects" || !entry || !manifest.storage?.length) return false;
+  const keep = entry.columns.map((c, i) => (STORAGE_REWRITTEN_COLUMNS.includes(c) ? -1 : i)).filter((i) => i >= 0);
+  const expected = createHash("md5");
+  const lines = createInterface({ input: createReadStream(path.join(exportDir, entry.file)), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const fields = line.split("\t");
+    expected.update(`${keep.map((i) => fields[i]).join("\t")}\n`);
+  }
+  await pinSession(client);
+  const actual = await copyTableOut(client, { ...entry, columns: keep.map((i) => entry.columns[i]!) }, new Set());
+  return actual.checksum === expected.digest("hex");
 }
