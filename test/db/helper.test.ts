@@ -3,13 +3,14 @@
 // PostgreSQL and a Storage stand-in), and `ownit dump --via` reads the database through it into
 // the same export a direct dump makes, which restore and verify then load with logins intact.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import fg from "fast-glob";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dumpDatabase, dumpViaHelper, exportHelper, helperSecretHash, readExport, type DumpResult, type ExportManifest } from "@ownit/db";
+import { dumpDatabase, dumpViaHelper, exportHelper, helperSecretHash, localDatabaseUrl, readExport, stopLocalDatabase, type DumpResult, type ExportManifest } from "@ownit/db";
 import { capturedCli, cleanupTemp, copyFixture, FIXTURES, gitInit, tempDir } from "../helpers/project";
-import { startEdgeFunction, type EdgeFunction } from "../helpers/edge-function";
+import { DENO_BINARY, startEdgeFunction, type EdgeFunction } from "../helpers/edge-function";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { startStorageApi, type StorageApi } from "../helpers/storage-api";
 import { PASSWORD_USERS, seededId, sql, startSourceDatabase, startStorageStandIn, type SourceDatabase, type StorageStandIn } from "./source";
@@ -62,6 +63,8 @@ beforeAll(async () => {
   source = await startSourceDatabase({ password: DB_PASSWORD });
   storage = await startStorageStandIn(SERVICE_KEY, { [`avatars/${ALICE}/me.png`]: AVATAR, [`avatars/${BOB}/me.png`]: AVATAR });
   project = copyFixture("lovable-vite");
+  mkdirSync(path.join(project, "supabase/functions/send-receipt"), { recursive: true });
+  writeFileSync(path.join(project, "supabase/functions/send-receipt/index.ts"), 'Deno.serve(() => new Response(Deno.env.get("RESEND_API_KEY") ? "ok" : "no key"));\n');
   gitInit(project);
   const written = await cli("helper", project, "--yes", "--json");
   expect(written.code).toBe(0);
@@ -72,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env.OWNIT_HELPER_SECRET;
+  if (project) stopLocalDatabase(project);
   await fn?.stop();
   await storage?.close();
   await source?.server.dispose();
@@ -90,6 +94,12 @@ describe("ownit helper: a one-shot export function written as a run", () => {
     expect(code).not.toMatch(/https:\/\/(esm\.sh|deno\.land|cdn\.)/);
     expect(readFileSync(path.join(project, "supabase/config.toml"), "utf8")).toContain("[functions.ownit-export]\nverify_jwt = false\n");
     expect(execFileSync("git", ["log", "-1", "--format=%B"], { cwd: project, encoding: "utf8" })).toContain("Ownit-Run:");
+  });
+
+  it("type-checks under Deno with no import at all (nothing to fetch from a CDN)", () => {
+    const code = readFileSync(path.join(project, helperJson.path), "utf8");
+    expect(code).not.toMatch(/^\s*import\s/m);
+    execFileSync(DENO_BINARY, ["check", "--quiet", path.join(project, helperJson.path)], { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" }, stdio: "pipe" });
   });
 
   it("says how Lovable deploys it, and shows the secret once", async () => {
@@ -165,6 +175,8 @@ describe("dump --via: the same export as a direct dump, through the Deno-run hel
     expect(execFileSync("git", ["status", "--porcelain"], { cwd: project, encoding: "utf8" })).toBe("");
     const run = outputs.find((o) => o.includes("secrets     "))!;
     expect(run).toMatch(/found {7}LOVABLE_API_KEY/);
+    expect(run).toContain("missing     RESEND_API_KEY (read by the functions, not set in the builder's project)");
+    expect(readFileSync(file, "utf8")).toContain("# RESEND_API_KEY: not set in the builder's project");
   });
 
   it("through the tunnel too (the database not reachable from here): same checksums", async () => {
@@ -174,9 +186,11 @@ describe("dump --via: the same export as a direct dump, through the Deno-run hel
     expect(tunnelled.manifest.storage!.length).toBe(direct.manifest.storage!.length);
   });
 
-  it("restores and verifies unchanged, and every seeded password still verifies", async () => {
-    const target = await source.server.createDatabase("restored_via_helper");
-    expect((await cli("restore", out, "--to", target)).code).toBe(0);
+  it("restore --local and verify take it unchanged, and every seeded password still verifies", async () => {
+    const restored = await cli("restore", out, "--local", "--project", project, "--prefer", "system");
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    const target = localDatabaseUrl(project)!.url;
     const verified = await cli("verify", out, "--against", target);
     expect(verified.code).toBe(0);
     for (const name of PASSWORD_USERS) {
@@ -275,6 +289,13 @@ describe("refusals: one clear line, nothing written", () => {
     expect((await fetch(fn.url, { method: "POST", body: "x".repeat(70_000) })).status).toBe(413);
   });
 
+  it("a tunnel opened with a wrong secret is closed before it reaches the database", async () => {
+    const ws = new WebSocket(fn.url.replace(/^http/, "ws"));
+    const closed = new Promise<number>((resolve) => ws.on("close", (code) => resolve(code)));
+    ws.on("open", () => ws.send(JSON.stringify({ secret: "not-the-secret" })));
+    expect(await closed).toBe(4401);
+  });
+
   it("an expired helper", async () => {
     const stale = exportHelper({ ttlHours: -1 });
     const file = path.join(tempDir(), "index.ts");
@@ -330,7 +351,11 @@ describe("secrets stay secret", () => {
 describe("rollback takes the helper out of the repository", () => {
   it("removes the function and restores config.toml byte for byte", async () => {
     const before = readFileSync(path.join(copyFixture("lovable-vite"), "supabase/config.toml"), "utf8");
-    expect((await cli("rollback", project)).code).toBe(0);
+    const runs = (await cli("runs", project)).stdout.split("\n");
+    const helperRun = runs.find((l) => /\bhelper\b/.test(l) && l.includes("export helper ownit-export"))!.split(/\s+/)[0]!;
+    const rolledBack = await cli("rollback", project, helperRun);
+    expect(rolledBack.stderr).toBe("");
+    expect(rolledBack.code).toBe(0);
     expect(existsSync(path.join(project, helperJson.path))).toBe(false);
     expect(readFileSync(path.join(project, "supabase/config.toml"), "utf8")).toBe(before);
   });
