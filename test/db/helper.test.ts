@@ -92,6 +92,7 @@ describe("ownit helper: a one-shot export function written as a run", () => {
     expect(code).toContain(`const EXPIRES_AT = "${helperJson.expiresAt}"`);
     expect(Date.parse(helperJson.expiresAt)).toBeGreaterThan(Date.now());
     expect(code).not.toMatch(/https:\/\/(esm\.sh|deno\.land|cdn\.)/);
+    expect(code).not.toContain("console.");
     expect(readFileSync(path.join(project, "supabase/config.toml"), "utf8")).toContain("[functions.ownit-export]\nverify_jwt = false\n");
     expect(execFileSync("git", ["log", "-1", "--format=%B"], { cwd: project, encoding: "utf8" })).toContain("Ownit-Run:");
   });

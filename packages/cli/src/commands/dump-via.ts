@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Changeset, detectProject, OwnitError } from "@ownit/core";
-import { bringSecrets, dumpViaHelper, HELPER_SECRET_ENV, type HelperRoute } from "@ownit/db";
+import { bringSecrets, checkHelperUrl, dumpViaHelper, HELPER_SECRET_ENV, type HelperRoute } from "@ownit/db";
 import { scanEnvReads } from "@ownit/deploy";
 import type { CliContext } from "../context";
 import { color } from "../context";
@@ -33,6 +33,7 @@ function functionSecretNames(projectDir: string): string[] {
 }
 
 export async function dumpThroughHelper(ctx: CliContext, opts: DumpCliOptions & { via: string; project?: string }): Promise<void> {
+  checkHelperUrl(opts.via);
   const jobs = Number(opts.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new OwnitError("bad-option", `--jobs ${opts.jobs} is not a positive whole number`, "pass e.g. --jobs 2");
   const route = (opts.route ?? "auto") as HelperRoute;

@@ -16,6 +16,8 @@ const EXPIRES_AT = "__OWNIT_EXPIRES_AT__";
 const MAX_BODY_BYTES = 64 * 1024;
 /** Bytes the tunnel sends ahead of the caller's acknowledgements: memory stays bounded. */
 const TUNNEL_WINDOW_BYTES = 4 * 1024 * 1024;
+/** How long a tunnel may wait for its first message (the secret) before it is closed. */
+const TUNNEL_AUTH_TIMEOUT_MS = 10_000;
 /** A secret's name, as Supabase allows them. */
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
@@ -133,6 +135,7 @@ function tunnel(req: Request): Response {
     if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(code, reason);
     wake?.();
   };
+  const authTimer = setTimeout(() => authed || close(4401, "unauthorized"), TUNNEL_AUTH_TIMEOUT_MS);
   const pump = async (c: Deno.TcpConn) => {
     const buffer = new Uint8Array(256 * 1024);
     try {
@@ -151,6 +154,7 @@ function tunnel(req: Request): Response {
   };
   socket.onmessage = async (event) => {
     if (!authed) {
+      clearTimeout(authTimer);
       let secret: unknown;
       try {
         secret = typeof event.data === "string" ? JSON.parse(event.data).secret : undefined;
