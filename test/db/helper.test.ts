@@ -103,6 +103,14 @@ describe("ownit helper: a one-shot export function written as a run", () => {
     execFileSync(DENO_BINARY, ["check", "--quiet", path.join(project, helperJson.path)], { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" }, stdio: "pipe" });
   });
 
+  it("refuses a project with no Supabase, pointing a Base44 app at its API dump", async () => {
+    const dir = copyFixture("base44");
+    const run = await cli("helper", dir, "--yes");
+    expect(run.code).toBe(1);
+    expect(run.stderr.split("\n")[1]).toBe("hint  a Base44 app's data comes out through its API: npx ownit dump --from base44");
+    expect(existsSync(path.join(dir, "supabase"))).toBe(false);
+  });
+
   it("says how Lovable deploys it, and shows the secret once", async () => {
     const dir = copyFixture("lovable-tanstack");
     const shown = await cli("helper", dir, "--yes");

@@ -68,6 +68,9 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
   const name = opts.name ?? HELPER_FUNCTION_NAME;
   if (!FUNCTION_NAME.test(name)) throw new OwnitError("bad-option", `--name ${name} is not a function name`, "use letters, digits, - and _, starting with a letter");
   const project = detectProject(path.resolve(ctx.cwd, dir));
+  if (!project.supabase.used) {
+    throw new OwnitError("no-supabase", `${project.root} uses no Supabase project, so there is no edge function runtime to put a helper in`, project.base44.used ? "a Base44 app's data comes out through its API: npx ownit dump --from base44" : "the helper is for Lovable Cloud and Bolt Database projects");
+  }
   const made = exportHelper({ name });
   const plan = await buildPlan(project, [helperStep(made)]);
   const { url, steps } = deploySteps(project, name);

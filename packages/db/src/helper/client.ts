@@ -6,6 +6,7 @@
 import pg from "pg";
 import { OwnitError } from "@ownit/core";
 import { describeServer } from "../connection";
+import { TRANSACTION_POOLER_PORT } from "../supabase-objects";
 import { openHelperTunnel, type HelperTunnel } from "./tunnel";
 
 /** How long to try the database the helper names before taking the tunnel. */
@@ -107,10 +108,22 @@ function tunnelledUrl(databaseUrl: string, tunnel: HelperTunnel): string {
   return url.toString();
 }
 
+/**
+ * The database URL with Supabase's transaction pooler port (6543) turned into 5432 on the same host:
+ * the session pooler, or the database itself. A dump needs one snapshot across connections.
+ */
+function sessionModeUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.port !== String(TRANSACTION_POOLER_PORT)) return databaseUrl;
+  url.port = "5432";
+  return url.toString();
+}
+
 export async function openHelperConnection(helperUrl: string, secret: string, options: { route?: HelperRoute } = {}): Promise<HelperConnection> {
   checkHelperUrl(helperUrl);
   const details = await callHelper<HelperDetails>(helperUrl, secret, { action: "connect" });
   if (typeof details.databaseUrl !== "string") throw new OwnitError("helper-failed", `the helper at ${shown(helperUrl)} gave no database address`, "check that the address is the ownit export helper");
+  details.databaseUrl = sessionModeUrl(details.databaseUrl);
   const storage = details.supabaseUrl && details.serviceRoleKey ? { url: `${details.supabaseUrl.replace(/\/+$/, "")}/storage/v1`, key: details.serviceRoleKey } : undefined;
   const database = describeServer(details.databaseUrl);
   const route = options.route ?? "auto";

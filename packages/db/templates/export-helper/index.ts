@@ -80,7 +80,10 @@ function databaseAddress(): { hostname: string; port: number } | undefined {
   if (!raw) return undefined;
   try {
     const url = new URL(raw);
-    return { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 5432) };
+    const port = Number(url.port || 5432);
+    // 6543 is Supabase's transaction pooler, which cannot hold one snapshot across connections;
+    // 5432 on the same host is the session pooler (or the database itself).
+    return { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: port === 6543 ? 5432 : port };
   } catch {
     return undefined;
   }
