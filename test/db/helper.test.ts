@@ -221,7 +221,7 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
     await sql(target, readFileSync(path.join(SUPABASE_TARGET_SQL), "utf8"));
     api = await startStorageApi(TARGET_KEY, target);
     process.env.OWNIT_TEST_TARGET_KEY = TARGET_KEY;
-    restored = await cli("restore", path.join(project, "ownit-export"), "--to", target, "--storage-url", api.url, "--storage-key-env", "OWNIT_TEST_TARGET_KEY");
+    restored = await cli("restore", path.join(project, "ownit-export"), "--to", target, "--project", project, "--storage-url", api.url, "--storage-key-env", "OWNIT_TEST_TARGET_KEY");
   }, 120_000);
 
   afterAll(async () => {
@@ -268,6 +268,18 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
     } finally {
       await sql(target, `update storage.objects set owner = '${ALICE}' where bucket_id = 'avatars' and name = '${ALICE}/me.png'`);
     }
+  });
+
+  it("rollback of that restore drops the app's tables and deletes the rows it put into Supabase's own", async () => {
+    const runId = /run {9}(\S+)/.exec(restored.stdout)![1]!;
+    await sql(target, "insert into auth.users (id, email) values ('00000000-0000-4000-8000-000000000001', 'signed-up-later@example.com')");
+    const rolledBack = await cli("rollback", project, runId, "--db-url", target);
+    expect(rolledBack.stderr).toBe("");
+    expect(rolledBack.code).toBe(0);
+    expect(await sql(target, "select email from auth.users")).toEqual([{ email: "signed-up-later@example.com" }]);
+    expect(await sql(target, "select count(*)::int as n from storage.objects union all select count(*)::int from storage.buckets union all select count(*)::int from auth.identities")).toEqual([{ n: 0 }, { n: 0 }, { n: 0 }]);
+    expect(await sql(target, "select tablename from pg_tables where schemaname = 'public'")).toEqual([]);
+    expect(await sql(target, "select tableowner from pg_tables where schemaname = 'auth' and tablename = 'users'")).toEqual([{ tableowner: "supabase_auth_admin" }]);
   });
 });
 

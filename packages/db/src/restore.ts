@@ -47,6 +47,8 @@ export interface RestoreResult {
   replicationRole: boolean;
   /** Set when the target was a Supabase project: what of the export's auth/storage it left to Supabase's own. */
   leftToSupabase?: string[];
+  /** Set when the target was a Supabase project: its own tables the rows went into (undo deletes those rows). */
+  filledSupabaseTables?: string[];
 }
 
 /** The 1-based line of a character position in a script. */
@@ -217,7 +219,7 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       created: undoList(createdItems),
       databaseSettings: settingsAdded,
       replicationRole,
-      ...(supabase ? { leftToSupabase: supabase.leftToSupabase } : {}),
+      ...(supabase ? { leftToSupabase: supabase.leftToSupabase, filledSupabaseTables: folder.manifest.tables.map((t) => `${t.schema}.${t.name}`).filter((k) => before.some((i) => i.kind === "table" && `${i.schema}.${i.name}` === k)) } : {}),
     };
   } finally {
     await client.end().catch(() => {});

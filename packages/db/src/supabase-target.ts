@@ -12,7 +12,8 @@ import { createInterface } from "node:readline";
 import type pg from "pg";
 import { OwnitError } from "@ownit/core";
 import { copyTableOut, pinSession } from "./checksum";
-import type { ExportFolder, ExportManifest, TableEntry } from "./export-format";
+import { connect } from "./connection";
+import { readExport, type ExportFolder, type ExportManifest, type TableEntry } from "./export-format";
 import { STORAGE_REWRITTEN_COLUMNS } from "./storage-upload";
 import { PRELUDE_BEGIN, PRELUDE_END } from "./prelude";
 import { quoteIdent } from "./sql";
@@ -149,4 +150,48 @@ export async function sameButStorageRewrites(client: pg.Client, exportDir: strin
   await pinSession(client);
   const actual = await copyTableOut(client, { ...entry, columns: keep.map((i) => entry.columns[i]!) }, new Set());
   return actual.checksum === expected.digest("hex");
+}
+
+/** The value of one field of a COPY text line (\N is NULL; backslash escapes decoded). */
+function copyField(field: string): string | null {
+  if (field === "\\N") return null;
+  return field.replace(/\\(.)/g, (_m, c: string) => ({ t: "\t", n: "\n", r: "\r", b: "\b", f: "\f", v: "\v", "\\": "\\" })[c] ?? c);
+}
+
+/**
+ * Undoing a restore into a Supabase project: the rows it loaded into Supabase's own tables
+ * (auth.users, storage.objects, …), which existed before and so are not dropped, are deleted by
+ * the primary keys the export holds, dependants first, in one transaction. Rows added since stay.
+ */
+export async function removeLoadedRows(targetUrl: string, exportDir: string, tables: string[]): Promise<number> {
+  const { manifest } = readExport(exportDir);
+  const order = [...SUPABASE_MARKER_TABLES].reverse().map((t) => `${t.schema}.${t.name}`);
+  const entries = manifest.tables
+    .filter((t) => tables.includes(`${t.schema}.${t.name}`) && t.primaryKey.length)
+    .sort((a, b) => order.indexOf(`${a.schema}.${a.name}`) - order.indexOf(`${b.schema}.${b.name}`));
+  const client = await connect(targetUrl, "target");
+  let removed = 0;
+  try {
+    await client.query("BEGIN");
+    for (const table of entries) {
+      const keyIndexes = table.primaryKey.map((k) => table.columns.indexOf(k));
+      const keys: (string | null)[][] = table.primaryKey.map(() => []);
+      const lines = createInterface({ input: createReadStream(path.join(exportDir, table.file)), crlfDelay: Infinity });
+      for await (const line of lines) {
+        const fields = line.split("\t");
+        keyIndexes.forEach((i, k) => keys[k]!.push(copyField(fields[i]!)));
+      }
+      const unnest = table.primaryKey.map((_k, i) => `$${i + 1}::text[]`).join(", ");
+      const casts = table.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(", ");
+      const { rowCount } = await client.query(`DELETE FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)} WHERE (${casts}) IN (SELECT * FROM unnest(${unnest}))`, keys);
+      removed += rowCount ?? 0;
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw new OwnitError("undo-failed", `removing the rows the restore loaded into Supabase's tables failed: ${(error as Error).message.split("\n")[0]}; nothing was removed`, "check the connection and that you connect as the role that restored");
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return removed;
 }

@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, localDbDir, readExport, restoreExport, startLocalDatabase, undoRestore, uploadStorageObjects } from "@ownit/db";
+import { localDatabaseUrl, localDbDir, readExport, restoreExport, removeLoadedRows, startLocalDatabase, undoRestore, uploadStorageObjects } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
@@ -48,7 +48,7 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
   try {
     const result = await restoreExport(dir, target.url, { allowNonEmpty: opts.allowNonempty, onProgress: bars.listener });
     bars.stop();
-    const action: DatabaseAction = { kind: RESTORE_ACTION, target: result.target, objects: result.created, databaseSettings: result.databaseSettings, exportDir: dir, local: target.local };
+    const action: DatabaseAction = { kind: RESTORE_ACTION, target: result.target, objects: result.created, databaseSettings: result.databaseSettings, exportDir: dir, local: target.local, ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}) };
     run.recordDatabase(action);
     run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
     ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
@@ -95,7 +95,10 @@ function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): string 
 
 databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
   if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
-  await undoRestore(undoUrl(action, opts), { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] });
+  const url = undoUrl(action, opts);
+  await undoRestore(url, { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] });
+  // Into a Supabase project: the rows loaded into its own auth/storage tables go too.
+  if (Array.isArray(action.supabaseRows) && action.supabaseRows.length) await removeLoadedRows(url, String(action.exportDir), action.supabaseRows as string[]);
 });
 
 export function registerRestore(program: Command, ctx: CliContext): void {
