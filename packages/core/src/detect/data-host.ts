@@ -48,11 +48,12 @@ function functionsRead(project: ProjectFacts, name: string): boolean {
   return listProjectFiles(project.root, { patterns: ["supabase/functions/**/*.{ts,js}"] }).some((f) => readText(project.root, f)?.includes(name));
 }
 
-/** Whether the generated Supabase client hard-codes the project URL (the pre-Cloud integration) rather than reading env. */
+/** Whether the generated Supabase client names a project URL in code (the pre-Cloud integration, or a switch by hand) rather than only reading env. */
 function clientHardCodesUrl(project: ProjectFacts): boolean | undefined {
   const text = readText(project.root, LOVABLE.supabaseClientFile);
   if (text === undefined) return undefined;
-  return /^\s*const\s+SUPABASE_URL\s*=\s*["'`]https:\/\//m.test(text);
+  // A constant or an env fallback: the Cloud-generated client names no project in code (seen in real exports).
+  return /["'`]https:\/\/[a-z0-9]{20}\.supabase\.co/.test(text);
 }
 
 const OWN_QUESTION_LOVABLE: DataHostQuestion = {
@@ -81,7 +82,7 @@ export function detectDataHost(project: ProjectFacts, answer?: DataHostKind): Da
     if (day && day >= LOVABLE_CLOUD_SINCE) cloud.push(`the first migration (${day}) is from after Lovable Cloud became the default (${LOVABLE_CLOUD_SINCE})`);
     if (day && day < LOVABLE_CLOUD_SINCE) own.push(`the first migration (${day}) predates Lovable Cloud (${LOVABLE_CLOUD_SINCE}), when projects connected the owner's own Supabase`);
     const hardCoded = clientHardCodesUrl(project);
-    if (hardCoded === true) own.push(`${LOVABLE.supabaseClientFile} hard-codes the project URL, as Lovable's connect-your-own-Supabase integration wrote it`);
+    if (hardCoded === true) own.push(`${LOVABLE.supabaseClientFile} names a project URL in code, as Lovable's connect-your-own-Supabase integration (or a hand switch to your own project) wrote it`);
     if (hardCoded === false && builder === "lovable-vite") cloud.push(`${LOVABLE.supabaseClientFile} reads the project from env, as Lovable Cloud projects do`);
     if (cloud.length && !own.length) return { kind: "lovable-cloud", evidence: cloud };
     if (own.length && !cloud.length) return { kind: "own-supabase", evidence: own };
