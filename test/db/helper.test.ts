@@ -188,6 +188,20 @@ describe("dump --via: the same export as a direct dump, through the Deno-run hel
     expect(readFileSync(file, "utf8")).toContain("# RESEND_API_KEY: not set in the builder's project");
   });
 
+  it("asks for the secret, unechoed, when OWNIT_HELPER_SECRET is not set and someone is at the terminal", async () => {
+    delete process.env.OWNIT_HELPER_SECRET;
+    const asked: string[] = [];
+    const c = capturedCli({ interactive: true });
+    c.ctx.askSecret = async (question) => (asked.push(question), helperJson.secret);
+    try {
+      expect(await c.run("dump", "--via", fn.url, "--out", path.join(tempDir(), "asked"), "--jobs", "1")).toBe(0);
+    } finally {
+      process.env.OWNIT_HELPER_SECRET = helperJson.secret;
+      outputs.push(c.stdout.join("\n"), c.stderr.join("\n"));
+    }
+    expect(asked).toEqual(["the helper's secret (shown by `ownit helper`)"]);
+  });
+
   it("through the tunnel too (the database not reachable from here): same checksums", async () => {
     const tunnelled = await dumpViaHelper({ via: fn.url, secret: helperJson.secret, route: "tunnel", out: path.join(tempDir(), "tunnel"), jobs: 2 });
     expect(tunnelled.route).toBe("tunnel");
