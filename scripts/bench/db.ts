@@ -2,15 +2,16 @@
 // in the same run. Builds a Supabase-shaped source of at least 1 GB (fixtures/db/source's schema,
 // generated rows), then times `ownit dump` + `ownit restore` + `ownit verify` (each a separate
 // ownit process, peak RSS measured) against `pg_dump -Fd -j2` + `pg_restore -j2` of the same
-// database, and prints the ratio. Targets: ratio <= 1.0, peak RSS <= 200 MB. Everything it makes
+// database, and prints the ratio; then the same dump through the export helper (Deno, tunnel route) as a ratio to the direct dump. Targets: ratio <= 1.0, peak RSS <= 200 MB. Everything it makes
 // lives in one temp folder, deleted at the end.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { findClientBinary, findServerBinaries, startLocalServer, type LocalServer } from "@ownit/db";
+import { exportHelper, findClientBinary, findServerBinaries, startLocalServer, type LocalServer } from "@ownit/db";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const OWNIT_BIN = path.join(ROOT, "packages", "cli", "bin", "ownit.mjs");
@@ -97,6 +98,25 @@ async function query<T>(url: string, text: string): Promise<T[]> {
   }
 }
 
+/** Serves an edge function with real Deno (the npm `deno` package) on a free port, as Supabase would. */
+async function serveEdgeFunction(file: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  const child = spawn(path.join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "--no-prompt", file], { env: { ...process.env, ...env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    const check = (b: Buffer) => ((output += b.toString()), output.includes("Listening on") && resolve());
+    child.stdout!.on("data", check);
+    child.stderr!.on("data", check);
+    child.once("exit", (code) => reject(new Error(`deno exited (${code}): ${output}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/`, child };
+}
+
 function fmt(seconds: number): string {
   return `${seconds.toFixed(1).padStart(6)} s`;
 }
@@ -152,6 +172,21 @@ async function main(): Promise<void> {
     const baselineDump = await run(pgDump, ["-Fd", "-j2", "-f", dumpDir, "-d", source]);
     const baselineRestore = await run(pgRestore, ["-j2", "--no-owner", "--no-privileges", "-d", targetServer.url("baseline_target"), dumpDir]);
 
+    // The same dump through the export helper (real Deno serving the edge function, the tunnel route).
+    const helper = exportHelper();
+    const helperFile = path.join(work, "helper", "index.ts");
+    mkdirSync(path.dirname(helperFile), { recursive: true });
+    writeFileSync(helperFile, helper.source);
+    const deno = await serveEdgeFunction(helperFile, { SUPABASE_URL: "http://127.0.0.1:9", SUPABASE_DB_URL: source, SUPABASE_SERVICE_ROLE_KEY: "bench", SUPABASE_ANON_KEY: "bench" });
+    let viaHelper: Timed;
+    try {
+      process.env.OWNIT_HELPER_SECRET = helper.secret;
+      viaHelper = await ownit("dump", "--via", deno.url, "--route", "tunnel", "--out", path.join(work, "ownit-export-via-helper"), "--jobs", "2");
+    } finally {
+      delete process.env.OWNIT_HELPER_SECRET;
+      deno.child.kill("SIGKILL");
+    }
+
     const ownitTotal = dump.seconds + restore.seconds + verify.seconds;
     const baselineTotal = baselineDump.seconds + baselineRestore.seconds;
     const peak = Math.max(dump.maxRssMb!, restore.maxRssMb!, verify.maxRssMb!);
@@ -164,7 +199,10 @@ async function main(): Promise<void> {
     console.log(`pg_restore -j2    ${fmt(baselineRestore.seconds)}`);
     console.log(`baseline total    ${fmt(baselineTotal)}   (dump + restore, no verification)`);
     console.log("");
+    console.log(`ownit dump --via helper ${fmt(viaHelper.seconds)}   peak RSS ${viaHelper.maxRssMb!.toFixed(0)} MB   (tunnel through the Deno-run export helper)`);
+    console.log("");
     console.log(`ratio ownit / baseline: ${(ownitTotal / baselineTotal).toFixed(2)}  (target <= 1.00)`);
+    console.log(`ratio dump via helper / direct dump: ${(viaHelper.seconds / dump.seconds).toFixed(2)}`);
     console.log(`ownit peak RSS:         ${peak.toFixed(0)} MB  (target <= 200 MB)`);
   } finally {
     for (const server of servers) await server.stop().catch(() => {});

@@ -12,6 +12,8 @@ export interface CliContext {
   /** True when a person can answer prompts. */
   interactive: boolean;
   confirm(question: string): Promise<boolean>;
+  /** Asks for a secret without echoing it (undefined when cancelled). */
+  askSecret?(question: string): Promise<string | undefined>;
   debug: boolean;
   /** The steps `migrate` plans; tests replace it to inject a failing step. */
   migrationSteps(project: ProjectFacts, options: Record<string, unknown>): Promise<Step[]>;
@@ -37,6 +39,10 @@ export function processContext(migrationSteps: CliContext["migrationSteps"]): Cl
     async confirm(question) {
       const answer = await prompts({ type: "confirm", name: "ok", message: question, initial: false }, { onCancel: () => true });
       return answer.ok === true;
+    },
+    async askSecret(question) {
+      const answer = await prompts({ type: "password", name: "value", message: question }, { onCancel: () => true });
+      return typeof answer.value === "string" && answer.value ? answer.value : undefined;
     },
     migrationSteps,
   };

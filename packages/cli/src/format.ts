@@ -1,6 +1,7 @@
 // Human-readable renderings of detection results, plans and runs.
 import path from "node:path";
-import { formatFinding, type Finding, type ProjectFacts, type RunManifest, describeChange, type Plan } from "@ownit/core";
+import { detectDataHost, formatFinding, type DataHost, type Finding, type ProjectFacts, type RunManifest, describeChange, type Plan } from "@ownit/core";
+import { HELPER_FUNCTION_NAME, HELPER_SECRET_ENV } from "@ownit/db";
 import { color } from "./context";
 
 export function formatProject(p: ProjectFacts): string[] {
@@ -58,7 +59,7 @@ export function displayPath(cwd: string, target: string): string {
  * Where the app's data lives and the commands that bring it home: `migrate` moves code and deploy
  * files, and the owner's first question after it is "and my data?".
  */
-export function formatDataNextSteps(p: ProjectFacts, cwd: string): string[] {
+export function formatDataNextSteps(p: ProjectFacts, cwd: string, host?: DataHost): string[] {
   const dir = displayPath(cwd, p.root);
   const restore = [
     `  2. npx ownit restore ${dir}/ownit-export --to <your postgres url>   (or --local: a PostgreSQL of the project's own)`,
@@ -72,13 +73,61 @@ export function formatDataNextSteps(p: ProjectFacts, cwd: string): string[] {
       color.dim("  users keep their accounts but set a new password: Base44 cannot export password hashes"),
     ];
   }
-  if (p.supabase.used) {
-    const where = p.supabase.projectRefs.length ? `Supabase project ${p.supabase.projectRefs.join(", ")}` : "a hosted Supabase project";
+  if (p.supabase.used) return supabaseDataSteps(p, host ?? detectDataHost(p), dir, restore);
+  return [];
+}
+
+/** Where a Supabase app's data lives, the evidence, and the steps that fit: never a dashboard the owner does not have. */
+export function formatDataHost(host: DataHost): string[] {
+  const lines = [`${color.bold("data")}        ${DATA_HOST_LABEL[host.kind]} ${color.dim(`(${host.evidence.join("; ")})`)}`];
+  if (host.question) lines.push(color.yellow(`  ? ${host.question.text} (answer with --data-host ${host.question.yes} or --data-host ${host.question.no})`));
+  return lines;
+}
+
+const DATA_HOST_LABEL: Record<DataHost["kind"], string> = {
+  "own-supabase": "your own Supabase project",
+  "lovable-cloud": "Lovable Cloud (a Supabase project in Lovable's organisation)",
+  "bolt-database": "Bolt Database, not claimed (a Supabase project in Bolt's organisation)",
+  "bolt-database-claimed": "Bolt Database, claimed into your own Supabase account",
+  unknown: "unknown",
+};
+
+function supabaseDataSteps(p: ProjectFacts, host: DataHost, dir: string, restore: string[]): string[] {
+  const ref = p.supabase.projectRefs[0];
+  const where = ref ? `Supabase project ${p.supabase.projectRefs.join(", ")}` : "a hosted Supabase project";
+  const direct = `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`;
+  if (host.kind === "own-supabase" || host.kind === "bolt-database-claimed") {
+    return [color.bold("your data") + `  lives in ${where}${host.kind === "bolt-database-claimed" ? " (claimed from Bolt)" : ""}; take it with you (tables, auth users with their passwords, RLS):`, direct, ...restore, ...formatDataHost(host)];
+  }
+  const url = `https://${ref ?? "<project-ref>"}.supabase.co/functions/v1/${HELPER_FUNCTION_NAME}`;
+  const helper = [
+    `  1. npx ownit helper ${dir}   (writes a one-shot export function as a run; shows its secret once)`,
+    `     ${host.kind === "bolt-database" ? "let Bolt deploy it (push the commit, ask Bolt to deploy the function)" : "push it to the repository Lovable syncs, so Lovable deploys it"}, then:`,
+    `     ${HELPER_SECRET_ENV}=<that secret> npx ownit dump --via ${url} --out ${dir}/ownit-export --with-secrets`,
+    ...restore,
+  ];
+  if (host.kind === "lovable-cloud") {
     return [
-      color.bold("your data") + `  lives in ${where}; take it with you (tables, auth users with their passwords, RLS):`,
-      `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`,
-      ...restore,
+      color.bold("your data") + `  lives in Lovable Cloud (${where} in Lovable's organisation): there is no database password or Supabase dashboard for you, so a helper function brings it out (tables, auth users with their passwords, Storage files, your functions' secrets):`,
+      ...helper,
+      color.yellow(`  ! do not press "Remove Lovable Cloud" before verify passes: it deletes the instance and every export stored in it`),
+      color.dim("  Lovable's own Cloud export is capped at 5 GB, once every 24 h; the helper has no such cap"),
+      ...formatDataHost(host),
     ];
   }
-  return [];
+  if (host.kind === "bolt-database") {
+    return [
+      color.bold("your data") + `  lives in Bolt Database (${where} in Bolt's organisation, not claimed): there is no database password for you, so a helper function brings it out:`,
+      ...helper,
+      color.dim("  or claim the database into your own Supabase account in Bolt's database settings, then dump it with a connection string"),
+      ...formatDataHost(host),
+    ];
+  }
+  return [
+    color.bold("your data") + `  lives in ${where}, and ownit cannot tell whose account holds it:`,
+    `  with its connection string: ${direct.trim().slice(3)}`,
+    `  without one:`,
+    ...helper,
+    ...formatDataHost(host),
+  ];
 }

@@ -15,6 +15,7 @@ import { registerVerify } from "./commands/verify";
 import { registerDb } from "./commands/db";
 import { registerSyncBuilder } from "./commands/sync-builder";
 import { registerStatus } from "./commands/status";
+import { registerHelper } from "./commands/helper";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("ownit")
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDb(program, ctx);
   registerSyncBuilder(program, ctx);
   registerStatus(program, ctx);
+  registerHelper(program, ctx);
   return program;
 }
 

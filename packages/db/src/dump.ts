@@ -28,7 +28,7 @@ import {
 import { findClientBinary } from "./pg-binaries";
 import { runPgDump } from "./pg-dump";
 import { portableSchema, summarizeDropped, type PortableSchema } from "./portable-schema";
-import { supabasePrelude } from "./prelude";
+import { PRELUDE_BEGIN, PRELUDE_END, supabasePrelude } from "./prelude";
 import { tableReporter, type ProgressListener } from "./progress";
 import { sourceFindings } from "./source-findings";
 import { quoteIdent } from "./sql";
@@ -50,6 +50,8 @@ export interface DumpOptions {
   force?: boolean;
   /** pg_dump to use instead of the one found by the server's version. */
   pgDump?: string;
+  /** How the manifest and schema name the source (default: the redacted connection string); `dump --via` names its helper. */
+  sourceLabel?: string;
   onProgress?: ProgressListener;
 }
 
@@ -190,7 +192,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 
     const [authPre, appPre, appPost, authPost] = dumps.map((text) => portableSchema(text)) as [PortableSchema, PortableSchema, PortableSchema, PortableSchema];
     const rewrites = [authPre, appPre, appPost, authPost];
-    const source = redactUrl(options.from);
+    const source = options.sourceLabel ?? redactUrl(options.from);
     const snapshotTime = snap[0]!.at.toISOString();
     const prelude = kind === "supabase" ? supabasePrelude({ extensions, storageFunctions: storageTables.length > 0, enums }) : extensionStatements(extensions);
     writeFileSync(
@@ -201,7 +203,9 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
         `-- ${POST_DATA_FILE}, applied after the rows so triggers do not fire on them.`,
         appPre.header.trim(),
         "",
+        PRELUDE_BEGIN,
         prelude,
+        PRELUDE_END,
         authPre.sql,
         appPre.sql,
       ].join("\n"),

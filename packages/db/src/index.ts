@@ -17,3 +17,6 @@ export * from "./local-db";
 export { storageUrlFor } from "./storage";
 export * from "./base44/index";
 export * from "./schema-changes";
+export * from "./helper/index";
+export * from "./supabase-target";
+export * from "./storage-upload";

@@ -8,6 +8,10 @@ import type { ExtensionEntry } from "./export-format";
 import { qualified, quoteIdent, quoteLiteral } from "./sql";
 import { API_ROLES, isCarriedExtension, PRELUDE_EXTENSIONS } from "./supabase-objects";
 
+/** Lines around the prelude in schema.sql, so a restore into a Supabase project can leave it out (Supabase has its own). */
+export const PRELUDE_BEGIN = "-- ownit:prelude-begin";
+export const PRELUDE_END = "-- ownit:prelude-end";
+
 export interface PreludeOptions {
   /** Extensions the source had (Supabase-only and platform ones are skipped here). */
   extensions?: ExtensionEntry[];

@@ -17,6 +17,7 @@ import { LOAD_SETTINGS, readExport, type ExportFolder } from "./export-format";
 import { created, databaseSettings, DROP_ORDER, inventory, itemKey, userObjects, type InventoryItem } from "./inventory";
 import { tableReporter, type ProgressListener } from "./progress";
 import { qualified, quoteIdent, quoteLiteral } from "./sql";
+import { isSupabaseShaped, supabaseTargetLoad } from "./supabase-target";
 
 /** The oldest PostgreSQL the prelude and pg_dump's output are written for. */
 export const MIN_TARGET_MAJOR = 14;
@@ -44,6 +45,10 @@ export interface RestoreResult {
   databaseSettings: string[];
   /** Whether session_replication_role = replica was allowed (it is superuser-only). */
   replicationRole: boolean;
+  /** Set when the target was a Supabase project: what of the export's auth/storage it left to Supabase's own. */
+  leftToSupabase?: string[];
+  /** Set when the target was a Supabase project: its own tables the rows went into (undo deletes those rows). */
+  filledSupabaseTables?: string[];
 }
 
 /** The 1-based line of a character position in a script. */
@@ -148,7 +153,9 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
   const client = await connect(targetUrl, "target");
   try {
     await client.query("SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_min_messages = warning");
-    const { version, before } = await checkTarget(client, folder, targetUrl, options.allowNonEmpty ?? false);
+    // A Supabase project of the owner's own: load into Supabase's auth/storage instead of creating them.
+    const supabase = (await isSupabaseShaped(client)) ? await supabaseTargetLoad(client, folder) : undefined;
+    const { version, before } = await checkTarget(client, folder, targetUrl, options.allowNonEmpty ?? supabase !== undefined);
     const settingsBefore = await databaseSettings(client);
     let replicationRole = false;
     let rows = 0;
@@ -169,7 +176,7 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       }
       // Memory for building indexes and checking foreign keys after the load (this session only).
       await client.query(`SET LOCAL maintenance_work_mem = '${RESTORE_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${RESTORE_WORK_MEM}'`);
-      await runScript(client, folder.schemaSql, "schema.sql");
+      await runScript(client, supabase?.schemaSql ?? folder.schemaSql, "schema.sql");
       await client.query(LOAD_SETTINGS.join("\n"));
       const existed = new Set(before.filter((i) => i.kind === "table").map((i) => `${i.schema}.${i.name}`));
       for (const table of folder.manifest.tables) {
@@ -188,7 +195,8 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
         rows += table.rowCount;
         bytes += table.bytes;
       }
-      if (folder.postDataSql) await runScript(client, folder.postDataSql, "post-data.sql");
+      const postData = supabase?.postDataSql ?? folder.postDataSql;
+      if (postData) await runScript(client, postData, "post-data.sql");
       for (const s of folder.manifest.sequences) {
         await client.query(`SELECT pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`);
       }
@@ -211,6 +219,7 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       created: undoList(createdItems),
       databaseSettings: settingsAdded,
       replicationRole,
+      ...(supabase ? { leftToSupabase: supabase.leftToSupabase, filledSupabaseTables: folder.manifest.tables.map((t) => `${t.schema}.${t.name}`).filter((k) => before.some((i) => i.kind === "table" && `${i.schema}.${i.name}` === k)) } : {}),
     };
   } finally {
     await client.end().catch(() => {});

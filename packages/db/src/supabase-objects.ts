@@ -187,3 +187,16 @@ export function isPlatformRole(role: string): boolean {
   const name = role.replace(/^"|"$/g, "");
   return (PLATFORM_ROLES as readonly string[]).includes(name) || PLATFORM_ROLE_PREFIXES.some((p) => name.startsWith(p));
 }
+
+/**
+ * Secrets Supabase gives every edge function by itself. They belong to the builder's project (its
+ * database, its keys): `dump --with-secrets` does not copy them, the owner's new project has its own.
+ */
+export const SUPABASE_FUNCTION_DEFAULT_SECRETS: readonly string[] = [
+  "SUPABASE_URL",
+  "SUPABASE_DB_URL",
+  "SUPABASE_SERVICE_ROLE_KEY",
+  "SUPABASE_ANON_KEY",
+  "SUPABASE_SECRET_KEYS",
+  "SUPABASE_PUBLISHABLE_KEYS",
+];

@@ -2,6 +2,7 @@
 // emitted from the project's facts, as a plan step for `ownit deploy` and `ownit migrate`.
 export * from "./defaults";
 export type { EnvRead, EnvReader } from "./env-reads";
+export { scanEnvReads } from "./env-reads";
 export type { DeployProject, PackageManagerPlan, NodeRuntime, RuntimeKind } from "./project";
 export { DEPLOY_TARGETS, parseTargets, type DeployTarget } from "./emit";
 export type { Placement, PlacementStatus } from "./place";

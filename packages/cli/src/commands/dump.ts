@@ -2,15 +2,19 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, redactUrl } from "@ownit/core";
-import { dumpDatabase } from "@ownit/db";
+import { dumpDatabase, type DumpResult } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings, displayPath } from "../format";
 import { formatBytes, formatCount, tableBars } from "./db";
 import { runBase44Dump, type Base44DumpCliOptions } from "./dump-base44";
+import { dumpThroughHelper } from "./dump-via";
 
 export interface DumpCliOptions {
-  from: string;
+  from?: string;
+  via?: string;
+  withSecrets?: boolean;
+  route?: string;
   out: string;
   schemas?: string;
   storageKey?: string;
@@ -21,6 +25,10 @@ export interface DumpCliOptions {
 }
 
 export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCliOptions): Promise<void> {
+  if (opts.via && opts.from) throw new OwnitError("bad-option", "--from and --via name two sources", "pass one: --from <postgres-url> or --via <helper-url>");
+  if (opts.via) return dumpThroughHelper(ctx, { ...opts, via: opts.via });
+  if (!opts.from) throw new OwnitError("bad-option", "dump needs a source", "pass --from <postgres-url>, --from base44, or --via <helper-url>");
+  if (opts.withSecrets) throw new OwnitError("bad-option", "--with-secrets reads the secrets through a helper", "use it with --via <helper-url>");
   if (opts.from === "base44") return runBase44Dump(ctx, opts);
   const jobs = Number(opts.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new OwnitError("bad-option", `--jobs ${opts.jobs} is not a positive whole number`, "pass e.g. --jobs 2");
@@ -30,12 +38,12 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
     if (!storageKey) throw new OwnitError("storage-key-missing", `--storage-key-env ${opts.storageKeyEnv}: that variable is not set`, `export ${opts.storageKeyEnv}=<service-role key> first`);
   }
   const out = path.resolve(ctx.cwd, opts.out);
-  ctx.out(`dumping ${redactUrl(opts.from)} into ${displayPath(ctx.cwd, out)}`);
+  ctx.out(`dumping ${redactUrl(opts.from!)} into ${displayPath(ctx.cwd, out)}`);
   const bars = tableBars(ctx);
   let result;
   try {
     result = await dumpDatabase({
-      from: opts.from,
+      from: opts.from!,
       out,
       schemas: opts.schemas?.split(",").map((s) => s.trim()).filter(Boolean),
       jobs,
@@ -46,6 +54,11 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
   } finally {
     bars.stop();
   }
+  printDumpSummary(ctx, result);
+}
+
+/** What a finished dump says, whichever way it read the source. */
+export function printDumpSummary(ctx: CliContext, result: DumpResult): void {
   const m = result.manifest;
   ctx.out(
     color.green(
@@ -65,7 +78,10 @@ export function registerDump(program: Command, ctx: CliContext): void {
   program
     .command("dump")
     .description("copy a Supabase (Lovable/Bolt) or PostgreSQL database into a portable export folder, in one consistent snapshot")
-    .requiredOption("--from <url>", "source connection string: the direct connection or session pooler (not the transaction pooler on port 6543); or `base44` for a Base44 app over its API")
+    .option("--from <url>", "source connection string: the direct connection or session pooler (not the transaction pooler on port 6543); or `base44` for a Base44 app over its API")
+    .option("--via <helper-url>", "read the database through a deployed `ownit helper` function (secret from OWNIT_HELPER_SECRET or a prompt)")
+    .option("--with-secrets", "--via: also copy the values of the secrets the edge functions read into <out>.secrets.env (0600, git-ignored)")
+    .option("--route <route>", "--via: auto (default), direct (the database the helper names) or tunnel (through the helper)")
     .option("--out <dir>", "export folder to write", "./ownit-export")
     .option("--schemas <list>", "app schemas, comma-separated (default: every schema that is not Supabase's)")
     .option("--storage-key <key>", "service-role key: also download the files in Supabase Storage (visible in the process list: prefer --storage-key-env)")

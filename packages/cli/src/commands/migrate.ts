@@ -1,11 +1,12 @@
 // `ownit migrate [dir]`: detect, plan, show, confirm, apply as one run (or --dry-run: a diff only).
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject, git } from "@ownit/core";
+import { buildPlan, detectProject, git, type ProjectFacts } from "@ownit/core";
 import { builderBranchAdvice, enterOwnedBranch, leaveOwnedBranchIfUnused } from "../owned-branch";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { formatDataNextSteps, formatFindings, formatPlan, formatProject } from "../format";
+import { resolveDataHost } from "./detect";
 
 export interface MigrateOptions {
   yes?: boolean;
@@ -14,10 +15,11 @@ export interface MigrateOptions {
   pruneLocks?: boolean;
   force?: boolean;
   branch?: string;
+  dataHost?: string;
 }
 
 export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions): Promise<void> {
-  const project = detectProject(path.resolve(ctx.cwd, dir));
+  const project: ProjectFacts = detectProject(path.resolve(ctx.cwd, dir));
   for (const line of formatProject(project)) ctx.out(line);
   const branch = opts.branch ?? (opts.dryRun ? undefined : await builderBranchAdvice(ctx, project, opts.yes));
   // A dry run plans on the tree as it is: the branch would hold the same files.
@@ -38,7 +40,7 @@ export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions
   } finally {
     if (owned && startedAt && git.headCommit(project.root) === startedAt) leaveOwnedBranchIfUnused(ctx, project.root, owned);
   }
-  const data = formatDataNextSteps(project, ctx.cwd);
+  const data = formatDataNextSteps(project, ctx.cwd, project.supabase.used ? await resolveDataHost(ctx, project, opts.dataHost) : undefined);
   if (data.length) ctx.out();
   for (const line of data) ctx.out(line);
 }
@@ -54,5 +56,6 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option("--prune-locks", "delete lock files that are not authoritative")
     .option("--force", "overwrite existing files the deploy step would otherwise write beside")
     .option("--branch <name>", "migrate on a new branch (e.g. owned) and leave the builder's branch as the builder wrote it")
+    .option("--data-host <kind>", "where the database lives, when ownit cannot tell: own-supabase, lovable-cloud, bolt-database, bolt-database-claimed")
     .action((dir: string, opts: MigrateOptions) => migrate(ctx, dir, opts));
 }

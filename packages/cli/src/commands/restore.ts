@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, localDbDir, readExport, restoreExport, startLocalDatabase, undoRestore } from "@ownit/db";
+import { localDatabaseUrl, localDbDir, readExport, restoreExport, removeLoadedRows, startLocalDatabase, undoRestore, uploadStorageObjects } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
@@ -20,6 +20,8 @@ export interface RestoreCliOptions {
   allowNonempty?: boolean;
   project?: string;
   prefer?: "system" | "embedded";
+  storageUrl?: string;
+  storageKeyEnv?: string;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
@@ -46,12 +48,13 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
   try {
     const result = await restoreExport(dir, target.url, { allowNonEmpty: opts.allowNonempty, onProgress: bars.listener });
     bars.stop();
-    const action: DatabaseAction = { kind: RESTORE_ACTION, target: result.target, objects: result.created, databaseSettings: result.databaseSettings, exportDir: dir, local: target.local };
+    const action: DatabaseAction = { kind: RESTORE_ACTION, target: result.target, objects: result.created, databaseSettings: result.databaseSettings, exportDir: dir, local: target.local, ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}) };
     run.recordDatabase(action);
     run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
     ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
     ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
     ctx.out(`  run         ${run.id}`);
+    if (result.leftToSupabase) ctx.out(`  supabase    the target is a Supabase project: its own auth/storage tables took the rows (${result.leftToSupabase.length} piece(s) of theirs left to Supabase)`);
     const shown = target.local ? "$(npx ownit db url)" : result.target;
     ctx.out(color.dim(`check it:  npx ownit verify ${displayPath(ctx.cwd, dir)} --against ${shown}`));
     ctx.out(color.dim(`undo it:   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run.id}`));
@@ -60,6 +63,23 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
     run.abort(error);
     throw error;
   }
+  // After the run is recorded: the rows are in (rollback drops them), the files follow; an upload can be repeated (x-upsert).
+  await uploadStorage(ctx, dir, folder, target.url, opts);
+}
+
+/** With --storage-url: the export's Storage files into the target's Storage API (a Supabase project of the owner's own). */
+async function uploadStorage(ctx: CliContext, dir: string, folder: ReturnType<typeof readExport>, targetUrl: string, opts: RestoreCliOptions): Promise<void> {
+  const files = folder.manifest.storage ?? [];
+  if (!files.length) return;
+  if (!opts.storageUrl) {
+    ctx.out(color.dim(`  storage     ${files.length} file(s) in the export were not uploaded: pass --storage-url <target>/storage/v1 --storage-key-env <var> to upload them through the target's Storage API`));
+    return;
+  }
+  const key = opts.storageKeyEnv ? process.env[opts.storageKeyEnv] : undefined;
+  if (!key) throw new OwnitError("storage-key-missing", `--storage-url needs the target's service-role key${opts.storageKeyEnv ? `: ${opts.storageKeyEnv} is not set` : ""}`, "pass --storage-key-env VAR with VAR holding the target project's service-role key");
+  const result = await uploadStorageObjects({ baseUrl: opts.storageUrl, key, exportDir: dir, manifest: folder.manifest, targetUrl });
+  ctx.out(`  storage     ${result.uploaded} file(s), ${formatBytes(result.bytes)} uploaded through ${new URL(opts.storageUrl).origin}`);
+  for (const f of result.failures) ctx.out(color.yellow(`  storage file ${f.bucket}/${f.name} was not uploaded (${f.reason})`));
 }
 
 /** The connection string to undo a restore with: --db-url, the local server's, or the recorded one if it needs no password. */
@@ -75,7 +95,10 @@ export function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): 
 
 databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
   if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
-  await undoRestore(undoUrl(action, opts), { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] });
+  const url = undoUrl(action, opts);
+  await undoRestore(url, { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] });
+  // Into a Supabase project: the rows loaded into its own auth/storage tables go too.
+  if (Array.isArray(action.supabaseRows) && action.supabaseRows.length) await removeLoadedRows(url, String(action.exportDir), action.supabaseRows as string[]);
 });
 
 export function registerRestore(program: Command, ctx: CliContext): void {
@@ -88,5 +111,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--allow-nonempty", "restore into a database that already holds objects")
     .option("--project <dir>", "project folder whose run ledger records the restore", ".")
     .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
+    .option("--storage-url <url>", "a Supabase target's Storage API (https://<ref>.supabase.co/storage/v1): upload the export's files through it")
+    .option("--storage-key-env <var>", "with --storage-url: variable holding the target's service-role key")
     .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
 }

@@ -14,6 +14,7 @@ import type { PackageJson, ProjectFacts } from "./types";
 
 export type * from "./types";
 export { isBrowserExposed, isSecretName } from "./scan";
+export * from "./data-host";
 
 /** Finds the project root: the dir itself, or the one folder inside it that holds package.json (ZIP exports nest under project/). */
 export function resolveProjectRoot(dir: string): { root: string; nestedIn?: string } {
