@@ -13,6 +13,8 @@ import { registerDump } from "./commands/dump";
 import { registerRestore } from "./commands/restore";
 import { registerVerify } from "./commands/verify";
 import { registerDb } from "./commands/db";
+import { registerFollow } from "./commands/follow";
+import { registerCutover } from "./commands/cutover";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("ownit")
@@ -30,6 +32,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerRestore(program, ctx);
   registerVerify(program, ctx);
   registerDb(program, ctx);
+  registerFollow(program, ctx);
+  registerCutover(program, ctx);
   return program;
 }
 

@@ -109,8 +109,12 @@ function compareObjects(expected: Record<string, string[]>, actual: Record<strin
 
 /** Compares the database at targetUrl with the export in exportDir. Never throws for a difference. */
 export async function verifyExport(exportDir: string, targetUrl: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  return verifyManifest(readExport(exportDir).manifest, targetUrl, options);
+}
+
+/** Compares the database at targetUrl with a manifest (an export's, or one taken live, as cutover does). */
+export async function verifyManifest(manifest: ExportManifest, targetUrl: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
-  const { manifest } = readExport(exportDir);
   const client = await connect(targetUrl, "target");
   try {
     const tables = await checkTables(targetUrl, manifest.tables, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress);

@@ -63,7 +63,7 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
 }
 
 /** The connection string to undo a restore with: --db-url, the local server's, or the recorded one if it needs no password. */
-function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): string {
+export function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): string {
   if (typeof opts.dbUrl === "string") return opts.dbUrl;
   if (action.local && typeof opts.root === "string") {
     const local = localDatabaseUrl(opts.root);

@@ -1,0 +1,116 @@
+// `ownit cutover --from <source> --to <target>`: the switch from a followed source, as one run of
+// the project that `ownit rollback` undoes (it gives the source its writes back). The plan of what
+// is revoked is in the run ledger before the first revoke, so a kill at any point leaves rollback
+// what it needs. Prints each step, the write-unavailable window and what to switch.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { OwnitError, redactUrl, resolveProjectRoot, Run } from "@ownit/core";
+import { connect, cutover as runCutover, parseConnectionUrl, restoreWrites, type CutoverStep, type WriteStop } from "@ownit/db";
+import type { CliContext } from "../context";
+import { color } from "../context";
+import { displayPath } from "../format";
+import { formatCount } from "./db";
+import { undoUrl } from "./restore";
+import { databaseUndoers } from "./runs";
+
+/** The ledger's kind for a cutover's write stop; rollback gives the writes back by it. */
+export const CUTOVER_ACTION = "postgres-cutover";
+
+export interface CutoverCliOptions {
+  from: string;
+  to: string;
+  export: string;
+  project: string;
+  yes?: boolean;
+  json?: boolean;
+  jobs: string;
+}
+
+const STEP_TEXT: Record<CutoverStep, string> = {
+  "writes-stopped": "writes stopped on the source",
+  "caught-up": "target caught up with every committed write",
+  "sequences-set": "sequences on the target moved to the source's values",
+  verified: "target verified against the stopped source",
+  "replication-removed": "subscription, slot and publication removed",
+};
+
+/** Names of the project's env variables whose value points at the source's host (values never printed). */
+function envVarsNaming(root: string, host: string): string[] {
+  const names = new Set<string>();
+  for (const file of readdirSync(root).filter((f) => /^\.env(\..+)?$/.test(f) && !f.endsWith(".example"))) {
+    for (const line of readFileSync(path.join(root, file), "utf8").split("\n")) {
+      const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+      if (m && m[2]!.includes(host)) names.add(m[1]!);
+    }
+  }
+  return [...names].sort();
+}
+
+export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): Promise<void> {
+  const exportDir = path.resolve(ctx.cwd, opts.export);
+  const { root } = resolveProjectRoot(path.resolve(ctx.cwd, opts.project));
+  const source = redactUrl(opts.from);
+  if (!opts.yes) {
+    if (!ctx.interactive) throw new OwnitError("confirm-needed", `cutover stops the app's writes on ${source}`, "pass --yes to go ahead");
+    if (!(await ctx.confirm(`Stop the app's writes on ${source} and switch to ${redactUrl(opts.to)}?`))) throw new OwnitError("cancelled", "cutover cancelled: nothing was changed", "run it again when ready");
+  }
+  const emit = (event: Record<string, unknown>, text: string) => ctx.out(opts.json ? JSON.stringify(event) : text);
+  // A cutover changes no file of the project, so uncommitted work does not stand in its way.
+  let run: Run | undefined;
+  try {
+    const result = await runCutover({
+      from: opts.from,
+      to: opts.to,
+      exportDir,
+      jobs: Math.max(1, Number(opts.jobs) || 2),
+      recordIntent: (stop: WriteStop) => {
+        run = Run.start(root, { command: "cutover", summary: `cutover from ${source} to ${redactUrl(opts.to)}`, allowDirty: true });
+        run.recordDatabase({ kind: CUTOVER_ACTION, target: source, objects: [], stop });
+        emit({ event: "intent-recorded", run: run.id, grants: stop.grants.length }, `run ${run.id}: ${stop.grants.length} write grant(s) to revoke, database ${stop.database} to read-only`);
+      },
+      onStep: (step, ms) => emit({ event: "step", step, ms }, `  ${(ms / 1000).toFixed(2).padStart(6)} s  ${STEP_TEXT[step]}`),
+    });
+    run!.finish({ records: { cutover: { windowMs: result.windowMs, steps: result.steps, stopLsn: result.stopLsn, sessionsEnded: result.sessionsEnded, sequences: result.sequences.length, tables: result.report.tables.length } } });
+    const rows = result.report.tables.reduce((n, t) => n + t.rows, 0);
+    const host = parseConnectionUrl(opts.from).host;
+    const vars = existsSync(root) ? envVarsNaming(root, host) : [];
+    if (opts.json) {
+      ctx.out(JSON.stringify({ event: "done", run: run!.id, windowMs: result.windowMs, steps: result.steps, stopLsn: result.stopLsn, tables: result.report.tables.length, rows, sequences: result.sequences.length, envVars: vars }));
+      return;
+    }
+    ctx.out(color.green(`cut over: ${result.report.tables.length} table(s), ${formatCount(rows)} row(s) and ${result.sequences.length} sequence(s) on ${redactUrl(opts.to)} match the stopped source`));
+    ctx.out(`  writes were unavailable for ${(result.windowMs / 1000).toFixed(2)} s; ${result.sessionsEnded} app session(s) ended; the source stays read-only`);
+    ctx.out(`  switch now: point the app's database connection at ${redactUrl(opts.to)}${vars.length ? ` (${vars.join(", ")} in ${displayPath(ctx.cwd, root)}/.env*)` : " (DATABASE_URL / SUPABASE_DB_URL, or the DNS name it uses)"}`);
+    ctx.out(`  and move the DNS name or env of ${host} in your host's settings if the app reaches the database through it`);
+    ctx.out(color.dim(`undo it (the source takes writes again):   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run!.id}`));
+  } catch (error) {
+    // Writes were given back (or nothing was stopped): the run is over. When they could not be,
+    // the run stays in progress so `ownit rollback` can finish the job.
+    if (run && !(error instanceof OwnitError && error.code === "writes-not-restored")) run.abort(error);
+    throw error;
+  }
+}
+
+databaseUndoers.set(CUTOVER_ACTION, async (action, opts) => {
+  const client = await connect(undoUrl(action, opts), "source");
+  try {
+    await restoreWrites(client, action.stop as WriteStop);
+  } finally {
+    await client.end().catch(() => {});
+  }
+});
+
+export function registerCutover(program: Command, ctx: CliContext): void {
+  program
+    .command("cutover")
+    .description("switch a followed source to its target: stop the app's writes, wait for lag 0, move sequences, verify, drop replication (a run: `ownit rollback` gives the source its writes back)")
+    .requiredOption("--from <url>", "the source `ownit follow` streams from")
+    .requiredOption("--to <url>", "the target it streams into")
+    .option("--export <dir>", "the follow-ready export", "./ownit-export")
+    .option("--project <dir>", "project folder whose run ledger records the cutover", ".")
+    .option("--yes", "go ahead without asking")
+    .option("--json", "print JSON lines (each step, then the summary)")
+    .option("--jobs <n>", "parallel connections per server for the checksums", "2")
+    .action((opts: CutoverCliOptions) => cutoverCommand(ctx, opts));
+}
