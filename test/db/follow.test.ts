@@ -116,7 +116,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-
   await writer?.stop();
   for (const server of [source?.server, target]) await server?.dispose();
   cleanupTemp();

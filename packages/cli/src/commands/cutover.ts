@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, redactUrl, resolveProjectRoot, Run } from "@ownit/core";
-import { connect, cutover as runCutover, parseConnectionUrl, restoreWrites, type CutoverStep, type WriteStop } from "@ownit/db";
+import { connect, cutover as runCutover, parseConnectionUrl, refuseTransactionPooler, restoreWrites, type CutoverStep, type WriteStop } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
@@ -48,6 +48,7 @@ function envVarsNaming(root: string, host: string): string[] {
 }
 
 export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): Promise<void> {
+  refuseTransactionPooler(opts.from);
   const exportDir = path.resolve(ctx.cwd, opts.export);
   const { root } = resolveProjectRoot(path.resolve(ctx.cwd, opts.project));
   const source = redactUrl(opts.from);
