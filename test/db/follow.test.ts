@@ -246,4 +246,41 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     expect(await sourceTakesWrites()).toBe(true);
     expect(existsSync(path.join(exportDir, "follow.json"))).toBe(true);
   }, 30_000);
+  it("cutover --verify-after-switch opens the target first and verifies its data as it was at the switch, while the app already writes to it", async () => {
+    const dir = path.join(tempDir("ownit-follow-"), "ownit-export");
+    expect(await capturedCli().run("dump", "--from", source.url, "--out", dir, "--follow-ready")).toBe(0);
+    const again = startWriters(source.url, apiUrl);
+    const url = await target.createDatabase("owned_again");
+    expect(await capturedCli().run("restore", dir, "--to", url, "--project", project)).toBe(0);
+    expect(await capturedCli().run("follow", "--from", source.url, "--to", url, "--export", dir)).toBe(0);
+    await sleep(1000);
+    const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", url, "--export", dir, "--project", project, "--yes", "--json", "--verify-after-switch"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const events: { event: string; step?: string; windowMs?: number }[] = [];
+    let buffer = "";
+    let appWrote: Promise<unknown> | undefined;
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (let i = buffer.indexOf("\n"); i !== -1; i = buffer.indexOf("\n")) {
+        const e = JSON.parse(buffer.slice(0, i));
+        buffer = buffer.slice(i + 1);
+        events.push(e);
+        // The app switches the moment it is told to, while the checksums still run.
+        if (e.event === "switch-now") appWrote = sql(url, "INSERT INTO public.messages (room, body) SELECT 'after the switch', 'on the new database ' || i FROM generate_series(1, 50) i");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    await again.stop();
+    await appWrote;
+    expect(code).toBe(0);
+    const order = events.map((e) => e.step ?? e.event);
+    expect(order.indexOf("switch-now")).toBeLessThan(order.indexOf("verified"));
+    expect(order.at(-1)).toBe("done");
+    const done = events.at(-1) as unknown as { windowMs: number; verifyMs: number };
+    expect(done.windowMs).toBe(events.find((e) => e.event === "switch-now")!.windowMs);
+    const [moved] = await sql<{ n: number }>(url, "select count(*)::int as n from public.messages where room = 'after the switch'");
+    expect(moved!.n).toBe(50);
+    expect(await sourceTakesWrites()).toBe(false);
+    expect(await capturedCli().run("rollback", project)).toBe(0);
+    expect(await sourceTakesWrites()).toBe(true);
+  }, 120_000);
 });

@@ -45,6 +45,8 @@ export interface VerifyOptions {
   /** Parallel connections for the checksums (default 2). */
   jobs?: number;
   onProgress?: ProgressListener;
+  /** Read the target's rows as of this exported snapshot (cutover: the data at the switch, while the app already writes). */
+  snapshot?: string;
 }
 
 /** The scope the manifest covers: its schemas, plus tables it carried from outside them. */
@@ -53,7 +55,7 @@ export function manifestScope(manifest: ExportManifest): Scope {
   return { schemas: manifest.schemas, tables: manifest.tables.filter((t) => !schemas.has(t.schema)).map((t) => ({ schema: t.schema, name: t.name })) };
 }
 
-async function checkTables(url: string, tables: TableEntry[], collatable: Map<string, Set<string>>, jobs: number, onProgress?: ProgressListener): Promise<VerifiedTable[]> {
+async function checkTables(url: string, tables: TableEntry[], collatable: Map<string, Set<string>>, jobs: number, onProgress?: ProgressListener, snapshot?: string): Promise<VerifiedTable[]> {
   const queue = [...tables];
   const results: VerifiedTable[] = [];
   const worker = async () => {
@@ -61,6 +63,10 @@ async function checkTables(url: string, tables: TableEntry[], collatable: Map<st
     try {
       await client.query("SET statement_timeout = 0");
       await pinSession(client);
+      if (snapshot) {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+      }
       for (let table = queue.shift(); table; table = queue.shift()) {
         const name = `${table.schema}.${table.name}`;
         const progress = tableReporter(onProgress, { phase: "verify", table: name, totalRows: table.rowCount, totalBytes: table.bytes });
@@ -117,7 +123,7 @@ export async function verifyManifest(manifest: ExportManifest, targetUrl: string
   const started = Date.now();
   const client = await connect(targetUrl, "target");
   try {
-    const tables = await checkTables(targetUrl, manifest.tables, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress);
+    const tables = await checkTables(targetUrl, manifest.tables, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress, options.snapshot);
     const differences: VerifyDifference[] = [];
     for (const t of tables) {
       if (t.error) differences.push({ kind: "table", name: t.name, expected: `${t.expectedRows} rows`, actual: t.error });

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, redactUrl, resolveProjectRoot, Run } from "@ownit/core";
-import { connect, cutover as runCutover, parseConnectionUrl, refuseTransactionPooler, restoreWrites, type CutoverStep, type WriteStop } from "@ownit/db";
+import { connect, cutover as runCutover, parseConnectionUrl, refuseTransactionPooler, restoreWrites, VERIFY_AFTER_SWITCH_FAILED, type CutoverStep, type WriteStop } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
@@ -25,6 +25,7 @@ export interface CutoverCliOptions {
   yes?: boolean;
   json?: boolean;
   jobs: string;
+  verifyAfterSwitch?: boolean;
 }
 
 const STEP_TEXT: Record<CutoverStep, string> = {
@@ -70,25 +71,32 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
         run.recordDatabase({ kind: CUTOVER_ACTION, target: source, objects: [], stop });
         emit({ event: "intent-recorded", run: run.id, grants: stop.grants.length }, `run ${run.id}: ${stop.grants.length} write grant(s) to revoke, database ${stop.database} to read-only`);
       },
-      onStep: (step, ms) => emit({ event: "step", step, ms }, `  ${(ms / 1000).toFixed(2).padStart(6)} s  ${STEP_TEXT[step]}`),
+      verifyAfterSwitch: opts.verifyAfterSwitch,
+      onStep: (step, ms) => {
+        emit({ event: "step", step, ms }, `  ${(ms / 1000).toFixed(2).padStart(6)} s  ${STEP_TEXT[step]}`);
+        if (opts.verifyAfterSwitch && step === "replication-removed") emit({ event: "switch-now", windowMs: ms }, color.green(`  switch now: the target holds every write (writes were unavailable for ${(ms / 1000).toFixed(2)} s); verifying the data as it was at the switch …`));
+      },
     });
-    run!.finish({ records: { cutover: { windowMs: result.windowMs, steps: result.steps, stopLsn: result.stopLsn, sessionsEnded: result.sessionsEnded, sequences: result.sequences.length, tables: result.report.tables.length } } });
+    run!.finish({ records: { cutover: { windowMs: result.windowMs, verifyMs: result.verifyMs, verifyAfterSwitch: opts.verifyAfterSwitch === true, steps: result.steps, stopLsn: result.stopLsn, sessionsEnded: result.sessionsEnded, sequences: result.sequences.length, tables: result.report.tables.length } } });
     const rows = result.report.tables.reduce((n, t) => n + t.rows, 0);
     const host = parseConnectionUrl(opts.from).host;
     const vars = existsSync(root) ? envVarsNaming(root, host) : [];
     if (opts.json) {
-      ctx.out(JSON.stringify({ event: "done", run: run!.id, windowMs: result.windowMs, steps: result.steps, stopLsn: result.stopLsn, tables: result.report.tables.length, rows, sequences: result.sequences.length, envVars: vars }));
+      ctx.out(JSON.stringify({ event: "done", run: run!.id, windowMs: result.windowMs, verifyMs: result.verifyMs, steps: result.steps, stopLsn: result.stopLsn, tables: result.report.tables.length, rows, sequences: result.sequences.length, envVars: vars }));
       return;
     }
     ctx.out(color.green(`cut over: ${result.report.tables.length} table(s), ${formatCount(rows)} row(s) and ${result.sequences.length} sequence(s) on ${redactUrl(opts.to)} match the stopped source`));
-    ctx.out(`  writes were unavailable for ${(result.windowMs / 1000).toFixed(2)} s; ${result.sessionsEnded} app session(s) ended; the source stays read-only`);
+    ctx.out(`  writes were unavailable for ${(result.windowMs / 1000).toFixed(2)} s (checksums ${(result.verifyMs / 1000).toFixed(2)} s${opts.verifyAfterSwitch ? ", after the switch" : ""}); ${result.sessionsEnded} app session(s) ended; the source stays read-only`);
     ctx.out(`  switch now: point the app's database connection at ${redactUrl(opts.to)}${vars.length ? ` (${vars.join(", ")} in ${displayPath(ctx.cwd, root)}/.env*)` : " (DATABASE_URL / SUPABASE_DB_URL, or the DNS name it uses)"}`);
     ctx.out(`  and move the DNS name or env of ${host} in your host's settings if the app reaches the database through it`);
     ctx.out(color.dim(`undo it (the source takes writes again):   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run!.id}`));
   } catch (error) {
     // Writes were given back (or nothing was stopped): the run is over. When they could not be,
     // the run stays in progress so `ownit rollback` can finish the job.
-    if (run && !(error instanceof OwnitError && error.code === "writes-not-restored")) run.abort(error);
+    if (run && error instanceof OwnitError && error.code === VERIFY_AFTER_SWITCH_FAILED) {
+      // The target already took over: the run stands, so `ownit rollback` can give the source its writes back.
+      run.finish({ records: { cutover: { verifyAfterSwitch: true, verified: false, error: error.message } } });
+    } else if (run && !(error instanceof OwnitError && error.code === "writes-not-restored")) run.abort(error);
     throw error;
   }
 }
@@ -113,5 +121,6 @@ export function registerCutover(program: Command, ctx: CliContext): void {
     .option("--yes", "go ahead without asking")
     .option("--json", "print JSON lines (each step, then the summary)")
     .option("--jobs <n>", "parallel connections per server for the checksums", "2")
+    .option("--verify-after-switch", "open the target as soon as its data is final and verify a snapshot of it afterwards (a short window for a large database)")
     .action((opts: CutoverCliOptions) => cutoverCommand(ctx, opts));
 }

@@ -19,6 +19,9 @@ import { planWriteStop, restoreWrites, stopWrites, type WriteStop } from "./writ
 
 export type CutoverStep = "writes-stopped" | "caught-up" | "sequences-set" | "verified" | "replication-removed";
 
+/** Thrown when verification after the switch finds a difference: the source stays stopped, rollback gives its writes back. */
+export const VERIFY_AFTER_SWITCH_FAILED = "verify-after-switch-failed";
+
 export interface CutoverOptions {
   from: string;
   to: string;
@@ -27,6 +30,12 @@ export interface CutoverOptions {
   jobs?: number;
   /** Must keep the plan somewhere a rollback finds it (the run ledger) before it returns. */
   recordIntent(stop: WriteStop): void | Promise<void>;
+  /**
+   * Open the target as soon as its data is final (caught up, sequences set, replication removed)
+   * and verify afterwards, on a snapshot of the target taken at that moment: the window no longer
+   * includes the checksums. A difference found then is reported, not undone (the app may already write).
+   */
+  verifyAfterSwitch?: boolean;
   onStep?(step: CutoverStep, elapsedMs: number): void;
 }
 
@@ -39,6 +48,8 @@ export interface CutoverResult {
   report: VerifyReport;
   /** Milliseconds from the first revoke until the target was ready to take the app's writes. */
   windowMs: number;
+  /** Milliseconds the checksums took (inside the window unless verifyAfterSwitch). */
+  verifyMs: number;
   steps: { step: CutoverStep; ms: number }[];
 }
 
@@ -116,21 +127,45 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
     step("caught-up");
     const sequences = await moveSequences(source, target, manifest);
     step("sequences-set");
-    const live: ExportManifest = {
-      ...manifest,
-      tables: await sourceChecksums(options.from, manifest.tables, jobs),
-      sequences,
-      objects: manifest.objects ? await schemaObjects(source, manifestScope(manifest)) : undefined,
+    const verify = async (snapshot?: string) => {
+      const at = Date.now();
+      const live: ExportManifest = {
+        ...manifest,
+        tables: await sourceChecksums(options.from, manifest.tables, jobs),
+        // Sequences are not transactional: once the app writes to the target they move on, so after the switch only rows and objects are compared.
+        sequences: snapshot ? [] : sequences,
+        objects: manifest.objects ? await schemaObjects(source, manifestScope(manifest)) : undefined,
+      };
+      return { report: await verifyManifest(live, options.to, { jobs, snapshot }), ms: Date.now() - at };
     };
-    const report = await verifyManifest(live, options.to, { jobs });
-    if (!report.ok) {
+    const differs = (report: VerifyReport) => {
       const d = report.differences[0]!;
-      throw new OwnitError("cutover-verify-failed", `the target differs from the stopped source in ${report.differences.length} place(s), first ${d.kind} ${d.name} (source ${d.expected}, target ${d.actual})`, "the source takes writes again; find the cause with `ownit follow --watch` and `ownit verify`, then cut over again");
+      return `the target differs from the stopped source in ${report.differences.length} place(s), first ${d.kind} ${d.name} (source ${d.expected}, target ${d.actual})`;
+    };
+    if (!options.verifyAfterSwitch) {
+      const { report, ms } = await verify();
+      if (!report.ok) throw new OwnitError("cutover-verify-failed", differs(report), "the source takes writes again; find the cause with `ownit follow --watch` and `ownit verify`, then cut over again");
+      step("verified");
+      await removeFollow(source, target, state);
+      step("replication-removed");
+      return { stop: planned, sessionsEnded, stopLsn, sequences, report, windowMs: Date.now() - started, verifyMs: ms, steps };
     }
-    step("verified");
     await removeFollow(source, target, state);
-    step("replication-removed");
-    return { stop: planned, sessionsEnded, stopLsn, sequences, report, windowMs: Date.now() - started, steps };
+    // The target's data as it is at the switch, held while the checksums run and the app already writes.
+    const holder = await connect(options.to, "target");
+    try {
+      await holder.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const { rows: snap } = await holder.query<{ id: string }>("select pg_export_snapshot() as id");
+      const windowMs = Date.now() - started;
+      step("replication-removed");
+      stop = undefined; // from here on the target is live: a failure no longer gives the source its writes back
+      const { report, ms } = await verify(snap[0]!.id);
+      if (!report.ok) throw new OwnitError(VERIFY_AFTER_SWITCH_FAILED, differs(report), "do not switch, or switch back: `ownit rollback` gives the source its writes back");
+      step("verified");
+      return { stop: planned, sessionsEnded, stopLsn, sequences, report, windowMs, verifyMs: ms, steps };
+    } finally {
+      await holder.end().catch(() => {});
+    }
   } catch (error) {
     if (stop) {
       try {
