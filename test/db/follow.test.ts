@@ -197,6 +197,26 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     }, 60_000);
   }
 
+  it("a cutover whose connection to the source drops gives the source its writes back itself", async () => {
+    const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--project", project, "--yes", "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    let cut: Promise<unknown> | undefined;
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (!cut && out.includes('"writes-stopped"')) cut = sql(source.url, "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ownit source'");
+    });
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    await cut;
+    expect(code, out + err).toBe(1);
+    expect(err).toMatch(/^error cutover failed: the connection to a server was cut \(.+\); the source takes writes again\n/);
+    expect(await writeGrants(source.url)).toEqual(grantsBefore);
+    expect(await sourceTakesWrites()).toBe(true);
+    expect(listRuns(project).find((r) => r.command === "cutover")!.status).toBe("failed");
+    expect(await followObjects()).toEqual({ slots: 1, publications: 2, subscriptions: 1 });
+  }, 60_000);
+
   it("cutover: every committed write is on the target, none accepted after the stop, sequences ahead of every id", async () => {
     await sleep(500);
     const rejectedBefore = writer.log.rejected;

@@ -184,6 +184,11 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
           { cause: error },
         );
       }
+      if (!(error instanceof OwnitError)) {
+        const message = (error as Error).message.split("\n")[0]!;
+        const cut = /terminat|ECONNRESET|not queryable|connection error/i.test(message);
+        throw new OwnitError("cutover-failed", `cutover failed: ${cut ? `the connection to a server was cut (${message})` : message}; the source takes writes again`, "check both servers, then run cutover again", { cause: error });
+      }
     }
     throw error;
   } finally {
