@@ -1,6 +1,12 @@
 // Can this source stream its changes to us? Checked before anything is created, so a refusal
 // changes nothing: not the transaction pooler, wal_level=logical, a role allowed to open a
 // replication connection, and (for follow) one that owns the tables it must publish.
+// Supabase documents this path ("Replicate to another Postgres database using Logical
+// Replication"): as `postgres`, CREATE PUBLICATION and a pgoutput slot, then on the external
+// server CREATE SUBSCRIPTION … WITH (create_slot = false, slot_name = …) over the direct
+// connection (not a pooler; IPv6, or the IPv4 add-on); `postgres` may grant REPLICATION to a role
+// of its own. wal_level is logical there. Not documented: whether `postgres` may publish auth.users
+// (owned by supabase_auth_admin); the ownership check below refuses in one line if it may not.
 import type pg from "pg";
 import { OwnitError } from "@ownit/core";
 import { describeServer } from "../connection";
