@@ -111,4 +111,15 @@ describe("sources that cannot be followed are refused, and nothing changes", () 
     expect(await refused("cutover", "--from", logicalUrl, "--to", target, "--export", out, "--project", project(), "--yes")).toContain("the target is not following its source yet");
     expect(await replicationObjects(logicalUrl)).toEqual({ slots: 0, publications: 0 });
   }, 60_000);
+
+  it("follow --stop after an abandoned follow-ready dump removes the slot and publications, so no WAL is kept for it", async () => {
+    const out = path.join(tempDir(), "ownit-export");
+    expect(await capturedCli().run("dump", "--from", logicalUrl, "--out", out, "--follow-ready")).toBe(0);
+    expect(await replicationObjects(logicalUrl)).toEqual({ slots: 1, publications: 1 });
+    const target = await logical.createDatabase("abandoned");
+    const cli = capturedCli();
+    expect(await cli.run("follow", "--from", logicalUrl, "--to", target, "--export", out, "--stop"), cli.stderr.join("\n")).toBe(0);
+    expect(cli.stdout[0]).toMatch(/^stopped following: subscription, slot ownit_follow_[0-9a-f]{8} and its publications removed/);
+    expect(await replicationObjects(logicalUrl)).toEqual({ slots: 0, publications: 0 });
+  }, 60_000);
 });

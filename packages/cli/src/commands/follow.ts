@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { OwnitError } from "@ownit/core";
-import { connect, followStatus, POLL_INTERVAL_MS, readFollowState, startFollow, type FollowStatus } from "@ownit/db";
+import { connect, followStatus, POLL_INTERVAL_MS, readFollowState, startFollow, stopFollowing, type FollowStatus } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
@@ -19,6 +19,7 @@ export interface FollowCliOptions {
   watch?: boolean;
   json?: boolean;
   interval: string;
+  stop?: boolean;
 }
 
 function lagText(s: FollowStatus): string {
@@ -36,6 +37,11 @@ export async function follow(ctx: CliContext, opts: FollowCliOptions): Promise<v
   const exportDir = path.resolve(ctx.cwd, opts.export);
   const interval = Number(opts.interval);
   if (!Number.isFinite(interval) || interval < 50) throw new OwnitError("bad-option", `--interval ${opts.interval} is not a number of milliseconds of at least 50`, "pass e.g. --interval 1000");
+  if (opts.stop) {
+    const { name } = await stopFollowing({ from: opts.from, to: opts.to, exportDir });
+    ctx.out(opts.json ? JSON.stringify({ event: "stopped", name }) : color.green(`stopped following: subscription, slot ${name} and its publications removed; the source keeps no WAL for it`));
+    return;
+  }
   const setup = await startFollow({ from: opts.from, to: opts.to, exportDir });
   if (opts.json) ctx.out(JSON.stringify({ event: "following", name: setup.state.name, created: setup.created, tables: setup.tables, replicaIdentityFull: setup.state.replicaIdentityFull, insertOnly: setup.state.insertOnly }));
   else if (setup.created) {
@@ -101,6 +107,7 @@ export function registerFollow(program: Command, ctx: CliContext): void {
     .option("--export <dir>", "the follow-ready export the target was restored from", "./ownit-export")
     .option("--watch", "stay and show the state until interrupted")
     .option("--json", "print JSON lines")
+    .option("--stop", "give following up without a cutover: remove the subscription, the slot and the publications")
     .option("--interval <ms>", "with --watch: how often to poll", String(POLL_INTERVAL_MS * 5))
     .action((opts: FollowCliOptions) => follow(ctx, opts));
 }

@@ -169,6 +169,30 @@ export async function removeFollow(source: pg.Client, target: pg.Client, state: 
   await unpublish(source, state);
 }
 
+/**
+ * Gives following up without a cutover (`follow --stop`): subscription, slot and publications
+ * removed, so an abandoned move does not keep the source's WAL forever. Works from the export
+ * alone when follow never ran (only the dump's slot and publications exist).
+ */
+export async function stopFollowing(options: FollowOptions): Promise<{ name: string }> {
+  refuseTransactionPooler(options.from);
+  const { manifest, dir } = readExport(options.exportDir);
+  const replication = followSlotOf(manifest, dir);
+  const state: Pick<FollowState, "name" | "replicaIdentityFull"> = { name: replication.slot, replicaIdentityFull: manifest.replication!.replicaIdentityFull };
+  const source = await connect(options.from, "source");
+  try {
+    const target = await connect(options.to, "target");
+    try {
+      await removeFollow(source, target, state as FollowState);
+    } finally {
+      await target.end().catch(() => {});
+    }
+  } finally {
+    await source.end().catch(() => {});
+  }
+  return { name: replication.slot };
+}
+
 export interface FollowStatus {
   name: string;
   /** The subscription's apply worker is running. */
