@@ -197,6 +197,24 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     }, 60_000);
   }
 
+  it("an interrupted cutover (Ctrl-C) gives the source its writes back before it exits", async () => {
+    const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--project", project, "--yes", "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('"writes-stopped"')) child.kill("SIGINT");
+    });
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code, out + err).toBe(130);
+    expect(err).toMatch(/interrupted: the source takes writes again, replication goes on/);
+    expect(await writeGrants(source.url)).toEqual(grantsBefore);
+    expect(await sourceTakesWrites()).toBe(true);
+    expect(listRuns(project).find((r) => r.command === "cutover")!.status).toBe("failed");
+    expect(await followObjects()).toEqual({ slots: 1, publications: 2, subscriptions: 1 });
+  }, 60_000);
+
   it("a cutover whose connection to the source drops gives the source its writes back itself", async () => {
     const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--project", project, "--yes", "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

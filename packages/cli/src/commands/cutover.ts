@@ -60,6 +60,35 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
   const emit = (event: Record<string, unknown>, text: string) => ctx.out(opts.json ? JSON.stringify(event) : text);
   // A cutover changes no file of the project, so uncommitted work does not stand in its way.
   let run: Run | undefined;
+  let plan: WriteStop | undefined;
+  let targetLive = false;
+  let interrupted = false;
+  // Ctrl-C or a polite kill: give the source its writes back before going (SIGKILL leaves that to `ownit rollback`).
+  const onSignal = () => {
+    interrupted = true;
+    void (async () => {
+      if (run && targetLive) {
+        run.finish({ records: { cutover: { interrupted: true, verified: false } } });
+        ctx.err(color.yellow(`interrupted after the switch: the target has every write, verification did not finish; undo with npx ownit rollback ${run.id}`));
+      } else if (run && plan) {
+        try {
+          const client = await connect(opts.from, "source");
+          try {
+            await restoreWrites(client, plan);
+          } finally {
+            await client.end().catch(() => {});
+          }
+          run.abort(new Error("interrupted"));
+          ctx.err(color.yellow(`interrupted: the source takes writes again, replication goes on (run ${run.id})`));
+        } catch {
+          ctx.err(color.red(`interrupted, and the source's writes could not be given back: run npx ownit rollback ${run.id}`));
+        }
+      }
+      process.exit(130);
+    })();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     const result = await runCutover({
       from: opts.from,
@@ -69,10 +98,14 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
       recordIntent: (stop: WriteStop) => {
         run = Run.start(root, { command: "cutover", summary: `cutover from ${source} to ${redactUrl(opts.to)}`, allowDirty: true });
         run.recordDatabase({ kind: CUTOVER_ACTION, target: source, objects: [], stop });
+        plan = stop;
         emit({ event: "intent-recorded", run: run.id, grants: stop.grants.length }, `run ${run.id}: ${stop.grants.length} write grant(s) to revoke, database ${stop.database} to read-only`);
       },
       verifyAfterSwitch: opts.verifyAfterSwitch,
       onStep: (step, ms) => {
+        // Interrupted: go no further (the signal handler is giving the writes back).
+        if (interrupted) throw new OwnitError("interrupted", "cutover interrupted", "run it again when ready");
+        if (step === "replication-removed") targetLive = true;
         emit({ event: "step", step, ms }, `  ${(ms / 1000).toFixed(2).padStart(6)} s  ${STEP_TEXT[step]}`);
         if (opts.verifyAfterSwitch && step === "replication-removed") emit({ event: "switch-now", windowMs: ms }, color.green(`  switch now: the target holds every write (writes were unavailable for ${(ms / 1000).toFixed(2)} s); verifying the data as it was at the switch …`));
       },
@@ -96,8 +129,12 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
     if (run && error instanceof OwnitError && error.code === VERIFY_AFTER_SWITCH_FAILED) {
       // The target already took over: the run stands, so `ownit rollback` can give the source its writes back.
       run.finish({ records: { cutover: { verifyAfterSwitch: true, verified: false, error: error.message } } });
-    } else if (run && !(error instanceof OwnitError && error.code === "writes-not-restored")) run.abort(error);
+    } else if (run && !interrupted && !(error instanceof OwnitError && error.code === "writes-not-restored")) run.abort(error);
+    if (interrupted) await new Promise(() => {}); // the signal handler ends the process
     throw error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 }
 
