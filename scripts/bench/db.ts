@@ -2,8 +2,11 @@
 // in the same run. Builds a Supabase-shaped source of at least 1 GB (fixtures/db/source's schema,
 // generated rows), then times `ownit dump` + `ownit restore` + `ownit verify` (each a separate
 // ownit process, peak RSS measured) against `pg_dump -Fd -j2` + `pg_restore -j2` of the same
-// database, and prints the ratio; then the same dump through the export helper (Deno, tunnel route) as a ratio to the direct dump. Targets: ratio <= 1.0, peak RSS <= 200 MB. Everything it makes
-// lives in one temp folder, deleted at the end.
+// database, and prints the ratio; then the same dump through the export helper (Deno, tunnel route)
+// as a ratio to the direct dump. Targets: ratio <= 1.0, peak RSS <= 200 MB. Then the live move:
+// with a writer loop running against the source, `ownit follow` (steady-state lag sampled) and
+// `ownit cutover --verify-after-switch` (the write-unavailable window; goal < 5 s). Everything it
+// makes lives in one temp folder, deleted at the end.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -11,7 +14,8 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { exportHelper, findClientBinary, findServerBinaries, startLocalServer, type LocalServer } from "@ownit/db";
+import { exportHelper, findClientBinary, findServerBinaries, followStatus, readFollowState, startLocalServer, type LocalServer } from "@ownit/db";
+import { startWriters } from "../../test/db/writer";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const OWNIT_BIN = path.join(ROOT, "packages", "cli", "bin", "ownit.mjs");
@@ -117,6 +121,38 @@ async function serveEdgeFunction(file: string, env: Record<string, string>): Pro
   return { url: `http://127.0.0.1:${port}/`, child };
 }
 
+/** Runs the ownit CLI with --json output and returns its JSON lines. */
+function ownitJson(...args: string[]): Promise<Record<string, unknown>[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [OWNIT_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    child.on("close", (code) => (code === 0 ? resolve(out.trim().split("\n").map((l) => JSON.parse(l))) : reject(new Error(`ownit ${args[0]} exited ${code}: ${err.trim()}`))));
+  });
+}
+
+/** The follow lag, sampled every 500 ms while the writer runs. */
+async function sampleLag(source: string, target: string, exportDir: string, ms: number) {
+  const state = readFollowState(exportDir);
+  const [s, t] = [new pg.Client({ connectionString: source }), new pg.Client({ connectionString: target })];
+  await Promise.all([s.connect(), t.connect()]);
+  const bytes: number[] = [];
+  const seconds: number[] = [];
+  try {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+      const status = await followStatus(s, t, state);
+      bytes.push(status.lagBytes);
+      seconds.push(status.lagSeconds ?? 0);
+    }
+  } finally {
+    await Promise.all([s.end(), t.end()]);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  return { samples: bytes.length, medianBytes: median(bytes), maxBytes: Math.max(...bytes), medianSeconds: median(seconds), maxSeconds: Math.max(...seconds) };
+}
+
 function fmt(seconds: number): string {
   return `${seconds.toFixed(1).padStart(6)} s`;
 }
@@ -131,7 +167,8 @@ async function main(): Promise<void> {
     const binaries = findServerBinaries({ prefer: "system" });
     const settings = { max_wal_size: "4GB", checkpoint_timeout: "30min", shared_buffers: "256MB", maintenance_work_mem: "256MB", synchronous_commit: "off" };
     const [sourceServer, targetServer] = await Promise.all([
-      startLocalServer({ dir: path.join(work, "source-pg"), binaries, settings }),
+      // The source streams its changes for the live move (follow, cutover).
+      startLocalServer({ dir: path.join(work, "source-pg"), binaries, settings: { ...settings, wal_level: "logical", max_replication_slots: 4, max_wal_senders: 4 } }),
       startLocalServer({ dir: path.join(work, "target-pg"), binaries, settings }),
     ]);
     servers.push(sourceServer, targetServer);
@@ -160,7 +197,8 @@ async function main(): Promise<void> {
     // The restore is a run; its ledger goes to a throwaway project.
     const projectDir = mkdtempSync(path.join(work, "project-"));
     writeFileSync(path.join(projectDir, "package.json"), '{ "name": "bench-app" }\n');
-    const dump = await ownit("dump", "--from", source, "--out", exportDir, "--jobs", "2");
+    // --follow-ready: the same snapshot dump, read through a replication slot for the live move below.
+    const dump = await ownit("dump", "--from", source, "--out", exportDir, "--jobs", "2", "--follow-ready");
     const restore = await ownit("restore", exportDir, "--to", ownitTarget, "--project", projectDir);
     const verify = await ownit("verify", exportDir, "--against", ownitTarget, "--jobs", "2");
 
@@ -204,6 +242,24 @@ async function main(): Promise<void> {
     console.log(`ratio ownit / baseline: ${(ownitTotal / baselineTotal).toFixed(2)}  (target <= 1.00)`);
     console.log(`ratio dump via helper / direct dump: ${(viaHelper.seconds / dump.seconds).toFixed(2)}`);
     console.log(`ownit peak RSS:         ${peak.toFixed(0)} MB  (target <= 200 MB)`);
+
+    // The live move: an app writing throughout follow and cutover.
+    await query(source, "CREATE ROLE app_api LOGIN NOINHERIT; GRANT service_role TO app_api");
+    const api = new URL(source);
+    api.username = "app_api";
+    const writer = startWriters(source, api.toString(), { pauseMs: 5 });
+    const follow = await ownit("follow", "--from", source, "--to", ownitTarget, "--export", exportDir);
+    const lag = await sampleLag(source, ownitTarget, exportDir, 20_000);
+    const before = writer.log.accepted;
+    const cutover = await ownitJson("cutover", "--from", source, "--to", ownitTarget, "--export", exportDir, "--project", projectDir, "--yes", "--json", "--verify-after-switch");
+    await writer.stop();
+    const done = cutover.find((e) => e.event === "done") as { windowMs: number; verifyMs: number; steps: { step: string; ms: number }[] };
+    console.log("");
+    console.log(`live move (writer: ${writer.log.accepted.toLocaleString("en-US")} transactions accepted, ${before.toLocaleString("en-US")} before cutover, ${writer.log.rejected} refused during it)`);
+    console.log(`ownit follow      ${fmt(follow.seconds)}   (checks the target against the export, then subscribes)`);
+    console.log(`steady-state lag  median ${lag.medianBytes.toLocaleString("en-US")} B / ${lag.medianSeconds.toFixed(2)} s, max ${lag.maxBytes.toLocaleString("en-US")} B / ${lag.maxSeconds.toFixed(2)} s over ${lag.samples} samples`);
+    console.log(`cutover steps     ${done.steps.map((s) => `${s.step} ${(s.ms / 1000).toFixed(2)} s`).join(", ")}`);
+    console.log(`write-unavailable window: ${(done.windowMs / 1000).toFixed(2)} s  (goal < 5 s; checksums of the switch took ${(done.verifyMs / 1000).toFixed(1)} s after it)`);
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
     rmSync(work, { recursive: true, force: true });

@@ -28,8 +28,8 @@ export interface SourceDatabase {
 }
 
 /** A PostgreSQL 15 (system) server holding the Supabase-shaped source database. */
-export async function startSourceDatabase(options: { password?: string } = {}): Promise<SourceDatabase> {
-  const server = await startTestServer({ prefer: "system", password: options.password });
+export async function startSourceDatabase(options: { password?: string; settings?: Record<string, string | number> } = {}): Promise<SourceDatabase> {
+  const server = await startTestServer({ prefer: "system", password: options.password, settings: options.settings });
   const url = await server.createDatabase("supabase_source");
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -16,6 +16,8 @@ import { registerDb } from "./commands/db";
 import { registerSyncBuilder } from "./commands/sync-builder";
 import { registerStatus } from "./commands/status";
 import { registerHelper } from "./commands/helper";
+import { registerFollow } from "./commands/follow";
+import { registerCutover } from "./commands/cutover";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("ownit")
@@ -36,6 +38,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerSyncBuilder(program, ctx);
   registerStatus(program, ctx);
   registerHelper(program, ctx);
+  registerFollow(program, ctx);
+  registerCutover(program, ctx);
   return program;
 }
 

@@ -91,8 +91,8 @@ export function connectionError(url: string, error: unknown, role: "source" | "t
 }
 
 /** A connected client, or a one-line OwnitError. */
-export async function connect(url: string, role: "source" | "target"): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: `ownit ${role}`, keepAlive: true });
+export async function connect(url: string, role: "source" | "target", extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: `ownit ${role}`, keepAlive: true, ...extra });
   // A server that goes away later must not crash the process through an unhandled 'error' event;
   // the query in flight fails and reports it.
   client.on("error", () => {});

@@ -8,7 +8,8 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFile
 import path from "node:path";
 import type pg from "pg";
 import { OwnitError, finding, redactUrl, sortFindings, TOOL_VERSION, type Finding } from "@ownit/core";
-import { appSchemas, existingSchemas, existingTables, foreignEnums, listExtensions, listSequences, listTables, schemaObjects, type Scope } from "./catalog";
+import { foreignEnums, listExtensions, listSequences, listTables, schemaObjects } from "./catalog";
+import { dumpScope } from "./dump-scope";
 import { collatableColumns, copyTableOut, pinSession } from "./checksum";
 import { connect, describeServer, refuseTransactionPooler, serverVersion } from "./connection";
 import {
@@ -33,7 +34,9 @@ import { tableReporter, type ProgressListener } from "./progress";
 import { sourceFindings } from "./source-findings";
 import { quoteIdent } from "./sql";
 import { downloadStorageObjects, storageUrlFor, type StorageObject } from "./storage";
-import { CARRIED_AUTH_TABLES, CARRIED_STORAGE_TABLES, isCarriedExtension } from "./supabase-objects";
+import { isCarriedExtension } from "./supabase-objects";
+import { publishForFollow, unpublish, type FollowPublications } from "./replication/publication";
+import { createFollowSlot, dropFollowSlot, type FollowSlot } from "./replication/slot";
 
 export interface DumpOptions {
   /** Source connection string (direct connection or session pooler). */
@@ -53,6 +56,8 @@ export interface DumpOptions {
   /** How the manifest and schema name the source (default: the redacted connection string); `dump --via` names its helper. */
   sourceLabel?: string;
   onProgress?: ProgressListener;
+  /** Read through a new logical replication slot's snapshot, so `ownit follow` can stream what comes after. */
+  followReady?: boolean;
 }
 
 export interface DumpResult {
@@ -99,33 +104,28 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
   const work = prepareOutput(outDir, options.force);
   const clients: pg.Client[] = [];
   let failedTable: string | undefined;
+  let slot: FollowSlot | undefined;
+  let published: FollowPublications | undefined;
   try {
+    if (options.followReady) {
+      published = await publishForFollow(options.from, options.schemas);
+      slot = await createFollowSlot(options.from, published.name);
+    }
     const main = await connect(options.from, "source");
     clients.push(main);
     await readerSession(main);
     await main.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const { rows: snap } = await main.query<{ id: string; at: Date }>("select pg_export_snapshot() as id, now() as at");
+    if (slot) await main.query(`SET TRANSACTION SNAPSHOT '${slot.snapshot}'`);
+    const { rows: snap } = await main.query<{ id: string; at: Date }>(slot ? "select $1::text as id, now() as at" : "select pg_export_snapshot() as id, now() as at", slot ? [slot.snapshot] : []);
     const snapshot = snap[0]!.id;
     const version = await serverVersion(main);
     const pgDump = options.pgDump ?? findClientBinary("pg_dump", version.major).path;
 
-    // What to take: the app's schemas whole, and from auth/storage the tables the app relies on.
-    const schemas = options.schemas ?? (await appSchemas(main));
-    if (options.schemas) {
-      const found = await existingSchemas(main, options.schemas);
-      const absent = options.schemas.filter((s) => !found.includes(s));
-      if (absent.length) throw new OwnitError("schema-not-found", `schema ${absent.join(", ")} not found in ${describeServer(options.from)}`, "list the app's schemas with --schemas, e.g. --schemas public");
-    }
-    if (!schemas.length) throw new OwnitError("no-app-schemas", `${describeServer(options.from)} has no app schema to dump`, "name them with --schemas");
-    const authTables = await existingTables(main, CARRIED_AUTH_TABLES);
-    const kind: ExportManifest["source"]["kind"] = authTables.some((t) => t.name === "users") ? "supabase" : "postgres";
-    let storageTables = await existingTables(main, CARRIED_STORAGE_TABLES);
-    if (storageTables.length) {
-      const { rows } = await main.query<{ n: number }>("select count(*)::int as n from storage.buckets");
-      if (!rows[0]!.n) storageTables = [];
-    }
-    const scope: Scope = { schemas, tables: [...authTables, ...storageTables] };
+    const { schemas, kind, storageTables, scope } = await dumpScope(main, options.from, options.schemas);
     const tables = await listTables(main, scope);
+    if (published && tables.map((t) => `${t.schema}.${t.name}`).sort().join() !== published.tables.join()) {
+      throw new OwnitError("tables-changed", `tables of ${describeServer(options.from)} were created or dropped while the dump set up replication`, "run the dump again");
+    }
     const sequences = await listSequences(main, scope);
     const allExtensions = await listExtensions(main);
     const extensions = allExtensions.filter((e) => isCarriedExtension(e.name));
@@ -246,6 +246,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
       extensions,
       objects,
       ...(storage ? { storage: storage.entries } : {}),
+      ...(slot && published ? { replication: { slot: slot.name, lsn: slot.lsn, publications: published.publications, replicaIdentityFull: published.replicaIdentityFull, insertOnly: published.insertOnly } } : {}),
     };
     writeFindings(work, allFindings);
     writeManifest(work, manifest);
@@ -261,6 +262,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
     };
   } catch (error) {
     rmSync(work, { recursive: true, force: true });
+    if (published) await undoFollowSetup(options.from, published, slot);
     if (error instanceof OwnitError) throw error;
     const message = (error as Error).message?.split("\n")[0] ?? String(error);
     const cut = /terminat|ECONNRESET|not queryable|connection error/i.test(message);
@@ -272,7 +274,18 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
     );
   } finally {
     for (const client of clients) await client.end().catch(() => {});
+    await slot?.release();
   }
+}
+
+/** A failed follow-ready dump leaves no slot holding the source's WAL, and no publication. */
+async function undoFollowSetup(url: string, published: FollowPublications, slot: FollowSlot | undefined): Promise<void> {
+  await slot?.release();
+  const client = await connect(url, "source").catch(() => undefined);
+  if (!client) return;
+  if (slot) await dropFollowSlot(client, slot.name).catch(() => {});
+  await unpublish(client, published).catch(() => {});
+  await client.end().catch(() => {});
 }
 
 async function downloadStorage(options: DumpOptions, objects: StorageObject[], dir: string): Promise<{ entries: StorageEntry[]; failures: { bucket: string; name: string; reason: string }[] }> {

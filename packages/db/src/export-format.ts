@@ -81,6 +81,17 @@ export interface ExportManifest {
   /** Names of objects by kind, for verify's schema comparison (see schemaObjects). */
   objects?: Record<string, string[]>;
   storage?: StorageEntry[];
+  /** A follow-ready dump: the logical replication slot whose snapshot it read (see `ownit follow`). */
+  replication?: {
+    slot: string;
+    lsn: string;
+    /** Publications made before the slot; the subscription reads them all. */
+    publications: string[];
+    /** Keyless tables set to REPLICA IDENTITY FULL for following (put back when it ends). */
+    replicaIdentityFull: string[];
+    /** Keyless tables with a column type without equality: only their inserts stream. */
+    insertOnly: string[];
+  };
 }
 
 export type ExportFindings = Finding[];

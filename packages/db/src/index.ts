@@ -20,3 +20,4 @@ export * from "./schema-changes";
 export * from "./helper/index";
 export * from "./supabase-target";
 export * from "./storage-upload";
+export * from "./replication/index";

@@ -46,6 +46,8 @@ export interface VerifyOptions {
   /** Parallel connections for the checksums (default 2). */
   jobs?: number;
   onProgress?: ProgressListener;
+  /** Read the target's rows as of this exported snapshot (cutover: the data at the switch, while the app already writes). */
+  snapshot?: string;
 }
 
 /** The scope the manifest covers: its schemas, plus tables it carried from outside them. */
@@ -54,7 +56,7 @@ export function manifestScope(manifest: ExportManifest): Scope {
   return { schemas: manifest.schemas, tables: manifest.tables.filter((t) => !schemas.has(t.schema)).map((t) => ({ schema: t.schema, name: t.name })) };
 }
 
-async function checkTables(url: string, tables: TableEntry[], collatable: Map<string, Set<string>>, jobs: number, onProgress?: ProgressListener): Promise<VerifiedTable[]> {
+async function checkTables(url: string, tables: TableEntry[], collatable: Map<string, Set<string>>, jobs: number, onProgress?: ProgressListener, snapshot?: string): Promise<VerifiedTable[]> {
   const queue = [...tables];
   const results: VerifiedTable[] = [];
   const worker = async () => {
@@ -62,6 +64,10 @@ async function checkTables(url: string, tables: TableEntry[], collatable: Map<st
     try {
       await client.query("SET statement_timeout = 0");
       await pinSession(client);
+      if (snapshot) {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+      }
       for (let table = queue.shift(); table; table = queue.shift()) {
         const name = `${table.schema}.${table.name}`;
         const progress = tableReporter(onProgress, { phase: "verify", table: name, totalRows: table.rowCount, totalBytes: table.bytes });
@@ -110,18 +116,22 @@ function compareObjects(expected: Record<string, string[]>, actual: Record<strin
 
 /** Compares the database at targetUrl with the export in exportDir. Never throws for a difference. */
 export async function verifyExport(exportDir: string, targetUrl: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  return verifyManifest(readExport(exportDir).manifest, targetUrl, options, exportDir);
+}
+
+/** Compares the database at targetUrl with a manifest (an export's, or one taken live, as cutover does). */
+export async function verifyManifest(manifest: ExportManifest, targetUrl: string, options: VerifyOptions = {}, exportDir?: string): Promise<VerifyReport> {
   const started = Date.now();
-  const { manifest } = readExport(exportDir);
   const client = await connect(targetUrl, "target");
   try {
-    const tables = await checkTables(targetUrl, manifest.tables, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress);
+    const tables = await checkTables(targetUrl, manifest.tables, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress, options.snapshot);
     const differences: VerifyDifference[] = [];
     const supabaseTarget = await isSupabaseShaped(client);
     for (const t of tables) {
       if (t.error) differences.push({ kind: "table", name: t.name, expected: `${t.expectedRows} rows`, actual: t.error });
       else {
         if (t.rows !== t.expectedRows) differences.push({ kind: "rows", name: t.name, expected: String(t.expectedRows), actual: String(t.rows) });
-        if (t.checksum !== t.expectedChecksum && !(supabaseTarget && (await sameButStorageRewrites(client, exportDir, manifest, t.name)))) differences.push({ kind: "checksum", name: t.name, expected: t.expectedChecksum, actual: t.checksum });
+        if (t.checksum !== t.expectedChecksum && !(supabaseTarget && exportDir !== undefined && (await sameButStorageRewrites(client, exportDir, manifest, t.name)))) differences.push({ kind: "checksum", name: t.name, expected: t.expectedChecksum, actual: t.checksum });
       }
     }
     differences.push(...(await checkSequences(client, manifest)));

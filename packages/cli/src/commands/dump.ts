@@ -22,6 +22,7 @@ export interface DumpCliOptions {
   storageUrl?: string;
   jobs: string;
   force?: boolean;
+  followReady?: boolean;
 }
 
 export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCliOptions): Promise<void> {
@@ -49,6 +50,7 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
       jobs,
       storage: storageKey ? { key: storageKey, url: opts.storageUrl } : undefined,
       force: opts.force,
+      followReady: opts.followReady,
       onProgress: bars.listener,
     });
   } finally {
@@ -69,6 +71,7 @@ export function printDumpSummary(ctx: CliContext, result: DumpResult): void {
   const carried = m.tables.filter((t) => !m.schemas.includes(t.schema)).map((t) => `${t.schema}.${t.name}`);
   ctx.out(`  schemas     ${m.schemas.join(", ")}${carried.length ? ` + ${carried.join(", ")}` : ""}`);
   ctx.out(`  sequences   ${m.sequences.length}`);
+  if (m.replication) ctx.out(`  follow      replication slot ${m.replication.slot} starts at ${m.replication.lsn}, where this snapshot ends (it keeps the source's WAL until follow/cutover drops it)`);
   for (const line of formatFindings(result.findings)) ctx.out(line);
   const rel = displayPath(ctx.cwd, result.dir);
   ctx.out(color.dim(`next: npx ownit restore ${rel} --to <postgres-url>   (or: cd ${rel} && psql <postgres-url> -f restore.sql)`));
@@ -89,6 +92,7 @@ export function registerDump(program: Command, ctx: CliContext): void {
     .option("--storage-url <url>", "Storage API address (default: https://<project-ref>.supabase.co/storage/v1)")
     .option("--jobs <n>", "parallel connections reading the snapshot", "2")
     .option("--force", "replace the export folder if it exists")
+    .option("--follow-ready", "read through a new logical replication slot, so `ownit follow` can stream every later write (needs wal_level=logical and REPLICATION)")
     .option("--app-id <id>", "--from base44: the app's id (default: the one the project names)")
     .option("--token-env <var>", "--from base44: variable holding the app owner's API key (default BASE44_API_KEY)")
     .option("--token <key>", "--from base44: the API key itself (visible in the process list: prefer --token-env)")
