@@ -20,11 +20,13 @@ export interface RestoreCliOptions {
   allowNonempty?: boolean;
   project?: string;
   prefer?: "system" | "embedded";
+  /** Without --to: use the project's own PostgreSQL instead of asking. */
+  yes?: boolean;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
   if (opts.to) return { url: opts.to, local: false };
-  let useLocal = opts.local === true;
+  let useLocal = opts.local === true || opts.yes === true;
   if (!useLocal) {
     if (!ctx.interactive) throw new OwnitError("no-target", "restore needs a database to restore into", "pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (.ownit/pg/)");
     useLocal = await ctx.confirm(`No --to given. Start a PostgreSQL of this project's own (data in ${localDbDir(root)}) and restore into it?`);
@@ -88,5 +90,6 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--allow-nonempty", "restore into a database that already holds objects")
     .option("--project <dir>", "project folder whose run ledger records the restore", ".")
     .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
+    .option("-y, --yes", "without --to: restore into the project's own PostgreSQL without asking")
     .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
 }
