@@ -364,7 +364,7 @@ async function declareConfigPackages(ctx: StepContext, packages: string[]): Prom
     else ctx.report(finding({ severity: "medium", code: "config-package-undeclared", file: "package.json", message: `vite.config imports ${name}, which package.json does not declare and ownit has no tested version of`, hint: `run \`npm install -D ${name}\` before building` }));
   }
   const added = await addDependencies(ctx, { devDependencies: wanted });
-  if (added.length) ctx.report(finding({ severity: "info", code: "config-packages-declared", file: "package.json", message: `added ${added.map((n) => `${n}@${wanted[n]}`).join(", ")} to devDependencies: the new vite.config loads them, and ${WRAPPER} used to bring them along` }));
+  if (added.length) ctx.report(finding({ severity: "info", code: "config-packages-declared", file: "package.json", message: `added ${added.map((n) => `${n}@${wanted[n]}`).join(", ")} to devDependencies: the new vite.config loads ${added.length > 1 ? "them" : "it"}, and ${WRAPPER} used to bring ${added.length > 1 ? "them" : "it"} along` }));
 }
 
 /** Removes a wrangler config that only describes the Worker; one with bindings stays, with a finding. */

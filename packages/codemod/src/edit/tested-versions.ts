@@ -7,10 +7,12 @@ export const RESOLVED_BEFORE = "2026-12-04T00:00:00.000Z";
 
 /**
  * Exact versions of the packages generated code imports (the owned Base44 server, owned email, the
- * TanStack Start vite.config written out from Lovable's wrapper: nitro and lightningcss).
+ * TanStack Start vite.config written out from Lovable's wrapper: nitro and lightningcss; Lovable's
+ * Playwright files moved to @playwright/test).
  */
 export const TESTED_VERSIONS = {
   "@hono/node-server": "2.1.9",
+  "@playwright/test": "1.65.1",
   "@types/nodemailer": "8.0.2",
   bcryptjs: "3.0.3",
   hono: "4.13.19",
