@@ -22,6 +22,7 @@ const npxCache = path.join(os.homedir(), ".npm", "_npx");
 const npxBefore = new Set(existsSync(npxCache) ? readdirSync(npxCache) : []);
 let tarball = "";
 let packed: string[] = [];
+let packageDir = "";
 
 /** The environment npm and npx get: the registry as of the release, no optional PostgreSQL build. */
 const NPM_ENV = { ...process.env, npm_config_before: RESOLVED_BEFORE, npm_config_omit: "optional", npm_config_prefer_offline: "true", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", NODE_PATH: "" };
@@ -34,6 +35,7 @@ function npxOwnit(dir: string, ...args: string[]): { status: number | null; stdo
 
 beforeAll(async () => {
   const { dir } = await buildPackage();
+  packageDir = dir;
   const dest = tempDir("ownit-pack-");
   const out = execFileSync("npm", ["pack", dir, "--pack-destination", dest, "--json"], { encoding: "utf8", env: NPM_ENV });
   const [info] = JSON.parse(out) as Array<{ filename: string; files: PackedFile[] }>;
@@ -71,6 +73,24 @@ describe("the ownit package", () => {
       expect(name).not.toMatch(/^@ownit\//);
       expect(version, name).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
     }
+  });
+
+  it("starts light: `ownit --version` and `--help` load commander and picocolors only (jscodeshift, pg and the templates wait for their commands)", () => {
+    // The modules node loads before the first line runs: the entry and every chunk it imports statically.
+    const dist = path.join(packageDir, "dist");
+    const staticImports = (file: string) => [...readFileSync(path.join(dist, file), "utf8").matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|^import\s*"([^"]+)"/gm)].map((m) => m[1] ?? m[2]!);
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of staticImports(file)) spec.startsWith("./") ? visit(spec.slice(2)) : external.add(spec);
+    };
+    visit("ownit.mjs");
+    expect([...external].filter((m) => !m.startsWith("node:")).sort()).toEqual(["commander", "picocolors"]);
+    // The heavy ones are in the bundle's other chunks, loaded by the commands that need them.
+    const everything = readdirSync(dist).filter((f) => f.endsWith(".mjs")).flatMap(staticImports);
+    expect(everything).toEqual(expect.arrayContaining(["jscodeshift", "pg"]));
   });
 
   it("runs with npx in a fresh export: detect, migrate --dry-run (writes nothing), migrate --yes (one tagged run)", () => {
