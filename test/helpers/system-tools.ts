@@ -50,12 +50,19 @@ export function requireTool(command: string): string {
   return found;
 }
 
+export interface InstallOptions {
+  tools?: SystemTool[];
+  log?: (line: string) => void;
+  /** Whether apt-get may run (default: running as root on a machine that has it). */
+  canInstall?: boolean;
+}
+
 /** Installs every missing tool's package with apt-get, once, when the suite runs as root on Debian. */
-export function installMissingTools(log: (line: string) => void = console.log): void {
-  const missing = SYSTEM_TOOLS.filter((t) => !locateTool(t));
+export function installMissingTools({ tools = SYSTEM_TOOLS, log = console.log, canInstall = process.getuid?.() === 0 && Boolean(onPath("apt-get")) }: InstallOptions = {}): void {
+  const missing = tools.filter((t) => !locateTool(t));
   if (!missing.length) return;
   const packages = [...new Set(missing.map((t) => t.debianPackage))];
-  if (process.getuid?.() !== 0 || !onPath("apt-get")) {
+  if (!canInstall) {
     log(`test setup: missing ${packages.join(", ")} (install: apt-get install ${packages.join(" ")}); the tests that need them will fail`);
     return;
   }

@@ -2,7 +2,7 @@
 // programs off PATH too), a missing one fails the test that needs it with the package to install.
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { requireTool, SYSTEM_TOOLS } from "../helpers/system-tools";
+import { installMissingTools, requireTool, SYSTEM_TOOLS } from "../helpers/system-tools";
 
 const savedPath = process.env.PATH;
 afterEach(() => {
@@ -18,6 +18,12 @@ describe("the suite's system programs", () => {
     process.env.PATH = "/nonexistent";
     expect(() => requireTool("nginx")).toThrowError(/^nginx is not installed \(needed by .+\): install the Debian package nginx \(apt-get install nginx\)/);
     expect(() => requireTool("chromium")).toThrowError(/install the Debian package chromium/);
+  });
+
+  it("without root, the setup installs nothing and says in one line which packages are missing", () => {
+    const lines: string[] = [];
+    installMissingTools({ tools: [{ command: "ownit-no-such-program", debianPackage: "ownit-no-such-package", usedBy: "this test" }], log: (l) => lines.push(l), canInstall: false });
+    expect(lines).toEqual(["test setup: missing ownit-no-such-package (install: apt-get install ownit-no-such-package); the tests that need them will fail"]);
   });
 
   it("a program nobody listed is a mistake in the test, said as such", () => {
