@@ -19,7 +19,20 @@ interface PackedFile {
 }
 
 const npxCache = path.join(os.homedir(), ".npm", "_npx");
-const npxBefore = new Set(existsSync(npxCache) ? readdirSync(npxCache) : []);
+
+/** The folders npx installed this run's tarball into (its package.json names the tarball); other runs' are left alone. */
+function ourNpxInstalls(): string[] {
+  if (!existsSync(npxCache)) return [];
+  return readdirSync(npxCache)
+    .map((entry) => path.join(npxCache, entry))
+    .filter((dir) => {
+      try {
+        return (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { _npx?: { packages?: string[] } })._npx?.packages?.includes(tarball) === true;
+      } catch {
+        return false;
+      }
+    });
+}
 let tarball = "";
 let packed: string[] = [];
 let packageDir = "";
@@ -45,8 +58,8 @@ beforeAll(async () => {
 
 afterAll(() => {
   cleanupTemp();
-  // The installs npx made for this run's tarballs (each tarball path is new, so each got its own).
-  if (existsSync(npxCache)) for (const entry of readdirSync(npxCache)) if (!npxBefore.has(entry)) rmSync(path.join(npxCache, entry), { recursive: true, force: true });
+  // The install npx made for this run's tarball (each tarball path is new, so it got its own).
+  for (const dir of ourNpxInstalls()) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the ownit package", () => {
@@ -123,7 +136,7 @@ describe("the ownit package", () => {
 
   it("its codemod worker thread loads a bundled codemod and transforms a file (no TypeScript loader)", async () => {
     const app = copyFixture("lovable-vite");
-    const installed = readdirSync(npxCache).filter((e) => !npxBefore.has(e)).map((e) => path.join(npxCache, e, "node_modules", "ownit", "dist")).find((d) => existsSync(d));
+    const installed = ourNpxInstalls().map((d) => path.join(d, "node_modules", "ownit", "dist")).find((d) => existsSync(d));
     expect(installed, "npx installed the tarball").toBeDefined();
     const file = "src/integrations/supabase/client.ts";
     const worker = new Worker(path.join(installed!, "worker.mjs"), {
