@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRuns, looksBinary, redact, sha256, type RunManifest } from "@ownit/core";
 import { capturedCli, cleanupTemp, copyFixture, FIXTURES, gitInit, treeFingerprint } from "../helpers/project";
 import fg from "fast-glob";
+import { undeclaredImports } from "../helpers/declared-imports";
 
 afterAll(cleanupTemp);
 
@@ -56,6 +57,11 @@ for (const name of fixtures) {
       expect(code, output).toBe(0);
       expect(run?.status).toBe("applied");
       await expect(treeSnapshot(dir, run)).toMatchFileSnapshot(`../__snapshots__/migrate/${name}.txt`);
+    });
+
+    it("declares in package.json every package a file it wrote imports", () => {
+      const written = (run?.files ?? []).filter((f) => f.after !== null).map((f) => f.path);
+      expect(undeclaredImports(dir, written)).toEqual([]);
     });
 
     it("never prints a key or a password", () => {

@@ -6,47 +6,20 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capturedCli, cleanupTemp, copyFixture, gitInit } from "../helpers/project";
+import { freePort, NODE_22_FEATURES, userEnv, waitForServer } from "../helpers/node-server";
 
 const run = promisify(execFile);
 
 /** Install, build and typecheck each take tens of seconds on a shared two-core machine. */
 const SLOW = 10 * 60 * 1000;
 
-/**
- * The environment a user's shell would give npm and node: the test runner's own variables out
- * (vitest sets NODE_ENV=test, and a Vite build under it emits React's development JSX runtime).
- */
-function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key === "NODE_ENV" || key.startsWith("VITEST") || key === "TEST") delete env[key];
-  return { ...env, ...extra };
-}
-
-/**
- * TanStack Start 1.168 and supabase-js ask for Node 22, whose WebSocket is global; Node 20 has it
- * behind a flag (the deploy step's image runs Node 22, where the flag is not needed).
- */
-const NODE_22_FEATURES = Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-websocket"] : [];
-
 const SERVICE_ROLE_KEY = "test-service-role-key-never-in-the-bundle-7f3a";
 const WEBHOOK_SECRET = "whsec-harbor-yoga-test";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Recorded {
   method: string;
@@ -71,20 +44,6 @@ function supabaseStandIn(): Promise<{ server: Server; url: string; requests: Rec
     });
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests })));
-}
-
-async function waitForServer(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${log()}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`the server did not answer within 60 s:\n${log()}`);
 }
 
 function signedEvent(url: string, body: string, secret: string): Request {

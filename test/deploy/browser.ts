@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "playwright-core";
-
-export const CHROMIUM = "/usr/bin/chromium";
+import { requireTool } from "../helpers/system-tools";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Hosts a migrated app must never call. */
@@ -29,7 +28,7 @@ export interface BrowserVisit {
 export async function visit(urls: string[], check: (page: Page, url: string) => Promise<void>): Promise<BrowserVisit> {
   const profile = mkdtempSync(path.join(os.tmpdir(), "ownit-chromium-"));
   const result: BrowserVisit = { consoleErrors: [], failedRequests: [], requests: [], pagesLoaded: 0 };
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: requireTool("chromium"), headless: true, args: FLAGS });
   try {
     context.on("request", (request) => result.requests.push(request.url()));
     context.on("requestfailed", (request) => result.failedRequests.push(`${request.url()} (${request.failure()?.errorText ?? "failed"})`));

@@ -12,6 +12,7 @@ import { capturedCli, cleanupTemp, copyFixture, gitInit, tempDir } from "../help
 import { BUILDER_HOSTS, visit, type BrowserVisit } from "./browser";
 import { dockerLikeBuild, freePort, hostEnv, runShell, waitForHttp, type DockerLikeBuild } from "./docker-like";
 import { parseDockerfile } from "./parsed";
+import { requireTool } from "../helpers/system-tools";
 
 /** A cold npm cache (a fresh CI machine) makes `npm ci` plus the build take minutes. */
 const BUILD_TIMEOUT_MS = 600_000;
@@ -79,7 +80,7 @@ http {
 }
 `,
   );
-  const nginx = spawn("nginx", ["-p", prefix, "-e", path.join(prefix, "error.log"), "-c", path.join(prefix, "nginx.conf")], { stdio: ["ignore", "ignore", "pipe"] });
+  const nginx = spawn(requireTool("nginx"), ["-p", prefix, "-e", path.join(prefix, "error.log"), "-c", path.join(prefix, "nginx.conf")], { stdio: ["ignore", "ignore", "pipe"] });
   children.push(nginx);
   let stderr = "";
   nginx.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));

@@ -11,6 +11,7 @@ afterAll(cleanupTemp);
 const EXPECTED_BUILDER: Record<string, string> = {
   "lovable-vite": "lovable-vite",
   "lovable-tanstack": "lovable-tanstack",
+  "lovable-tanstack-v1": "lovable-tanstack",
   "bolt-vite": "bolt",
   base44: "base44",
 };

@@ -5,7 +5,7 @@
 // Playwright config: both move to `@playwright/test` (`createLovableConfig` → `defineConfig`).
 // Lovable's preset defaults are not public, so the owner is told which settings to check.
 import { finding } from "@ownit/core";
-import { applySpanEdits, hasDependency, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addDependencies, applySpanEdits, removeDependency, spanOfNode, testedVersions, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 const STUB = "lovable-agent-playwright-config";
 const PLAYWRIGHT = "@playwright/test";
@@ -86,17 +86,18 @@ const codemod: Codemod = {
     if (rewritten) share({ rewritten: file.path });
     return edits.length ? applySpanEdits(source, edits) : undefined;
   },
-  project(ctx, shared) {
+  async project(ctx, shared) {
     if (!shared.length) return;
-    const pkg = ctx.files.read("package.json");
-    if (!hasDependency(pkg, PLAYWRIGHT)) {
+    // The rewritten files import @playwright/test: declared (tested version) so they resolve.
+    const added = await addDependencies(ctx, { devDependencies: testedVersions(PLAYWRIGHT) });
+    if (added.length) {
       ctx.report(
         finding({
           severity: "low",
-          code: "playwright-not-installed",
+          code: "playwright-added",
           file: "package.json",
-          message: `${shared.map((s) => (s.data as { rewritten: string }).rewritten).join(", ")} now ${shared.length === 1 ? "imports" : "import"} ${PLAYWRIGHT}, which package.json does not list`,
-          hint: `run \`npm install -D ${PLAYWRIGHT}\` and \`npx playwright install\` before running the end-to-end tests`,
+          message: `added ${PLAYWRIGHT}@${testedVersions(PLAYWRIGHT)[PLAYWRIGHT]} to devDependencies: ${shared.map((s) => (s.data as { rewritten: string }).rewritten).join(", ")} now ${shared.length === 1 ? "imports" : "import"} it`,
+          hint: "run `npx playwright install` for its browsers before running the end-to-end tests",
         }),
       );
     }

@@ -14,7 +14,7 @@
 import type { Collection, JSCodeshift } from "jscodeshift";
 import { parse as parseToml } from "smol-toml";
 import { finding, LOVABLE, type StepContext } from "@ownit/core";
-import { applySpanEdits, editJson, parseJson, propertyKey, propertyNamed, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { addDependencies, applySpanEdits, editJson, hasDependency, parseJson, propertyKey, propertyNamed, removeDependency, spanOfNode, todoLineEdit, TESTED_VERSIONS, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
 
@@ -35,10 +35,23 @@ const WRANGLER_FILES = ["wrangler.jsonc", "wrangler.json", "wrangler.toml"];
 
 const TODO = `this config uses ${WRAPPER} in a way ownit cannot rewrite: replace it with a plain Vite config (tanstackStart, viteReact, tailwindcss, vite-tsconfig-paths, nitro node-server)`;
 
+/** The Cloudflare Vite plugin the 1.x wrapper built Workers with: dead weight in a Node build. */
+const CLOUDFLARE_PLUGIN = "@cloudflare/vite-plugin";
+
+/** A package the written-out config names without importing it (`css.transformer`). */
+const CSS_TRANSFORMER = "lightningcss";
+
 /** What the per-file rewrite tells the project step. */
 interface Rewritten {
   /** The nitro preset the config now builds with (undefined: no nitro, `nitro: false`). */
   preset?: string;
+  /**
+   * Packages the written-out config loads. The wrapper brought them as its own dependencies or
+   * peers (nitro, lightningcss), so an export may never declare them; once the wrapper goes they must be.
+   */
+  packages: string[];
+  /** The config still imports the Cloudflare plugin (an owner's own `vite.plugins`). */
+  usesCloudflarePlugin: boolean;
 }
 
 /** The Vite config as the wrapper's argument describes it. */
@@ -100,6 +113,8 @@ function objectBody(source: string, node: AnyNode, indent: string): string | und
 interface Imports {
   add(source: string, imported: "default" | string, preferred: string): string;
   lines(): string[];
+  /** The modules the new import lines load. */
+  sources(): string[];
 }
 
 /** Imports the explicit config needs, reusing the file's own bindings and avoiding name clashes. */
@@ -140,6 +155,7 @@ function importsFor(j: JSCodeshift, root: Collection): Imports {
         return `import ${parts} from "${from}";`;
       });
     },
+    sources: () => [...wanted.keys()],
   };
 }
 
@@ -317,7 +333,38 @@ function rewriteConfig(j: JSCodeshift, source: string, report: Note): { out: str
     { start: spanOfNode(call).start, end: spanOfNode(call).end, text: generated.text },
     { start: 0, end: headerEnd, text: header(generated.preset) },
   ];
-  return { out: applySpanEdits(source, edits), result: { preset: generated.preset } };
+  const out = applySpanEdits(source, edits);
+  const packages = [...new Set([...imports.sources(), CSS_TRANSFORMER].filter((m) => !m.startsWith("node:")).map(packageName))];
+  return { out, result: { preset: generated.preset, packages, usesCloudflarePlugin: out.includes(CLOUDFLARE_PLUGIN) } };
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+/** The version package-lock.json installs for a package (at the top of node_modules), if any. */
+function lockedVersion(ctx: StepContext, name: string): string | undefined {
+  const lock = parseJson<{ packages?: Record<string, { version?: string }> }>(ctx.files.read("package-lock.json") ?? "");
+  return lock?.packages?.[`node_modules/${name}`]?.version;
+}
+
+/**
+ * Declares every package the new config loads that package.json does not: the version ownit tested
+ * the config with (tested-versions.ts), else the one the project's lock already installs.
+ */
+async function declareConfigPackages(ctx: StepContext, packages: string[]): Promise<void> {
+  const pkg = ctx.files.read("package.json");
+  if (pkg === undefined) return;
+  const wanted: Record<string, string> = {};
+  for (const name of packages.filter((n) => !hasDependency(pkg, n))) {
+    const version = (TESTED_VERSIONS as Record<string, string>)[name] ?? lockedVersion(ctx, name);
+    if (version) wanted[name] = version;
+    else ctx.report(finding({ severity: "medium", code: "config-package-undeclared", file: "package.json", message: `vite.config imports ${name}, which package.json does not declare and ownit has no tested version of`, hint: `run \`npm install -D ${name}\` before building` }));
+  }
+  const added = await addDependencies(ctx, { devDependencies: wanted });
+  if (added.length) ctx.report(finding({ severity: "info", code: "config-packages-declared", file: "package.json", message: `added ${added.map((n) => `${n}@${wanted[n]}`).join(", ")} to devDependencies: the new vite.config loads ${added.length > 1 ? "them" : "it"}, and ${WRAPPER} used to bring ${added.length > 1 ? "them" : "it"} along` }));
 }
 
 /** Removes a wrangler config that only describes the Worker; one with bindings stays, with a finding. */
@@ -341,11 +388,17 @@ function retireWrangler(ctx: StepContext): void {
   }
 }
 
-/** package.json: the wrapper goes (the runner then prunes the lock), a start script for the Node server comes. */
-function updatePackageJson(ctx: StepContext, preset: string | undefined): void {
+/** package.json: the wrapper (and a dead Cloudflare plugin) go, the runner then prunes the lock; a start script for the Node server comes. */
+function updatePackageJson(ctx: StepContext, preset: string | undefined, usesCloudflarePlugin: boolean): void {
   const before = ctx.files.read("package.json");
   if (before === undefined) return;
   let pkg = removeDependency(before, WRAPPER);
+  // The 1.x wrapper built the Worker with the Cloudflare plugin; a build off Cloudflare never loads it.
+  const offCloudflare = preset === undefined || !preset.startsWith("cloudflare");
+  if (offCloudflare && !usesCloudflarePlugin && hasDependency(pkg, CLOUDFLARE_PLUGIN)) {
+    pkg = removeDependency(pkg, CLOUDFLARE_PLUGIN);
+    ctx.report(finding({ severity: "info", code: "cloudflare-plugin-removed", file: "package.json", message: `removed ${CLOUDFLARE_PLUGIN}: the app no longer builds a Cloudflare Worker` }));
+  }
   const scripts = parseJson<{ scripts?: Record<string, string> }>(pkg)?.scripts ?? {};
   if (preset === NODE_PRESET) {
     if (!scripts.start) pkg = editJson(pkg, ["scripts", "start"], START_SCRIPT);
@@ -366,11 +419,12 @@ const codemod: Codemod = {
     if (result) share(result);
     return out;
   },
-  project(ctx, shared) {
+  async project(ctx, shared) {
     const rewritten = shared.map((s) => s.data as Rewritten);
     if (!rewritten.length) return;
     const preset = rewritten[0]!.preset;
-    updatePackageJson(ctx, preset);
+    updatePackageJson(ctx, preset, rewritten.some((r) => r.usesCloudflarePlugin));
+    await declareConfigPackages(ctx, [...new Set(rewritten.flatMap((r) => r.packages))]);
     // A Worker config means nothing to a Node (or other non-Cloudflare) build.
     if (preset !== undefined && !preset.startsWith("cloudflare")) retireWrangler(ctx);
   },

@@ -1,6 +1,5 @@
 // The one context every command runs with: where output goes, how to ask, whether we may.
 // Tests build their own (captured output, scripted answers), so no command needs a TTY.
-import prompts from "prompts";
 import pc from "picocolors";
 import type { Step } from "@ownit/core";
 import type { ProjectFacts } from "@ownit/core";
@@ -27,7 +26,10 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-export function processContext(migrationSteps: CliContext["migrationSteps"]): CliContext {
+/** The steps `migrate` plans, loaded with the codemods and emitters only when migrate runs. */
+const lazyMigrationSteps: CliContext["migrationSteps"] = async (project, options) => (await import("./pipeline")).defaultMigrationSteps(project, options);
+
+export function processContext(migrationSteps: CliContext["migrationSteps"] = lazyMigrationSteps): CliContext {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
   return {
@@ -37,10 +39,12 @@ export function processContext(migrationSteps: CliContext["migrationSteps"]): Cl
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI,
     debug: process.argv.includes("--debug"),
     async confirm(question) {
+      const { default: prompts } = await import("prompts");
       const answer = await prompts({ type: "confirm", name: "ok", message: question, initial: false }, { onCancel: () => true });
       return answer.ok === true;
     },
     async askSecret(question) {
+      const { default: prompts } = await import("prompts");
       const answer = await prompts({ type: "password", name: "value", message: question }, { onCancel: () => true });
       return typeof answer.value === "string" && answer.value ? answer.value : undefined;
     },

@@ -1,10 +1,12 @@
 // Finding the codemods: every folder under transforms/ with an index.ts that default-exports a
-// Codemod is one. Adding a codemod means adding a folder; nothing is registered by hand.
+// Codemod is one. Adding a codemod means adding a folder; nothing is registered by hand. (The
+// packaged ownit carries the same folders' transforms compiled in: see bundled-transforms.ts.)
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { OwnitError, type ProjectFacts } from "@ownit/core";
 import type { Codemod } from "./types";
+import { BUNDLED_TRANSFORMS } from "./bundled-transforms";
 
 /** The repository's transforms/ folder. */
 export const TRANSFORMS_DIR = path.resolve(import.meta.dirname, "..", "..", "..", "transforms");
@@ -22,7 +24,8 @@ export function codemodFolder(codemod: Codemod): string | undefined {
 /** Loads one transform folder's index.ts and checks it is a Codemod. */
 export async function loadCodemod(folder: string): Promise<Codemod> {
   const file = path.join(folder, "index.ts");
-  const mod = (await import(pathToFileURL(file).href)) as { default?: Partial<Codemod> };
+  const bundled = path.resolve(folder, "..") === TRANSFORMS_DIR ? BUNDLED_TRANSFORMS?.[path.basename(folder)] : undefined;
+  const mod = bundled ? await bundled() : ((await import(pathToFileURL(file).href)) as { default?: Partial<Codemod> });
   const c = mod.default;
   const where = path.relative(process.cwd(), file) || file;
   if (!c || typeof c !== "object") throw new OwnitError("bad-codemod", `${where} has no default export`, "export default { name, description, builders, files, appliesTo, transform }");
@@ -40,7 +43,9 @@ export async function loadCodemod(folder: string): Promise<Codemod> {
 export function loadCodemods(dir: string = TRANSFORMS_DIR): Promise<Codemod[]> {
   let loaded = cache.get(dir);
   if (!loaded) {
-    const names = existsSync(dir)
+    const names = BUNDLED_TRANSFORMS && dir === TRANSFORMS_DIR
+      ? Object.keys(BUNDLED_TRANSFORMS).sort()
+      : existsSync(dir)
       ? readdirSync(dir, { withFileTypes: true })
           .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.ts")))
           .map((e) => e.name)

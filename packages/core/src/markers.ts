@@ -25,6 +25,12 @@ export const BOLT = {
   /** Domains its apps are served under (<name>.bolt.host). */
   hosts: ["bolt.host", "bolt.new"],
   starterPackageNames: ["vite-react-typescript-starter", "bolt-expo-starter", "nextjs-shadcn"],
+  /** Expo's app config, where Bolt's Expo template names the app `bolt-expo-nativewind` (name and slug). */
+  expoConfigFiles: ["app.json", "app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs"],
+  expoTemplateName: /["']?(?:name|slug)["']?\s*:\s*["'`](bolt-expo[a-z0-9-]*)["'`]/i,
+  /** The template's hook that tells Bolt's in-browser preview the app is up (`window.frameworkReady`). */
+  frameworkReadyHooks: ["hooks/useFrameworkReady.ts", "hooks/useFrameworkReady.tsx", "hooks/useFrameworkReady.js"],
+  frameworkReadyCall: "frameworkReady",
 } as const;
 
 /** Signals of a Base44 export, across its three layouts (A: src/api, B: app-params, C: base44/). */
@@ -61,6 +67,24 @@ export const BROWSER_ENV_PREFIXES = ["VITE_", "EXPO_PUBLIC_", "NEXT_PUBLIC_", "P
 
 /** Parts of an env var name that mean "this must never reach a browser". */
 export const SECRET_NAME_PARTS = ["SERVICE_ROLE", "SECRET", "PRIVATE_KEY", "DB_PASSWORD", "DATABASE_URL", "OPENAI_API_KEY", "STRIPE_SECRET"] as const;
+
+/**
+ * Well-known provider API key shapes. Each is a secret wherever it sits: in code or config the
+ * client build can reach it ships to every user; anywhere else in the repository it is committed.
+ * Findings name the provider and the file:line, never the key.
+ */
+export const PROVIDER_KEYS = [
+  { provider: "Google", prefix: "AIza", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { provider: "Stripe (live secret)", prefix: "sk_live_", pattern: /\b[sr]k_live_[0-9A-Za-z]{20,}\b/g },
+  { provider: "OpenAI", prefix: "sk-", pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}\b/g },
+  { provider: "Resend", prefix: "re_", pattern: /\bre_[A-Za-z0-9]{8,}_[A-Za-z0-9]{16,}\b/g },
+] as const;
+
+/** Files that hold keys without being app code: scanned for provider keys only. */
+export const KEY_FILE_GLOBS = ["**/*.{ini,py,cfg,conf,example,sample}"];
+
+/** Where code runs on a server (or is never bundled): a key there is committed, not shipped to browsers. */
+export const SERVER_ONLY_PATHS: readonly RegExp[] = [/^supabase\//, /^server\//, /^functions\//, /^base44\/functions\//, /^(?:src\/)?(?:app|pages)\/api\//, /\.server\.[cm]?[jt]sx?$/, /^scripts\//];
 
 /** A JWT: three base64url parts, the first being a JSON header. */
 export const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g;

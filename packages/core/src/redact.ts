@@ -1,4 +1,5 @@
 // Redaction of secrets before anything reaches logs, manifests, findings or snapshots.
+import { PROVIDER_KEYS } from "./markers";
 
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g;
 // postgres://user:password@host → postgres://user:***@host
@@ -13,8 +14,12 @@ export function redact(text: string): string {
   return text
     .replace(URL_PASSWORD, `$1${REDACTED}$3`)
     .replace(JWT, "eyJ***")
-    .replace(PREFIXED_KEYS, (_m, prefix: string) => `${prefix}${REDACTED}`);
+    .replace(PREFIXED_KEYS, (_m, prefix: string) => `${prefix}${REDACTED}`)
+    .replace(PROVIDER_KEY_SHAPES, (m: string) => `${m.slice(0, PROVIDER_KEYS.find((k) => new RegExp(`^(?:${k.pattern.source})$`).test(m))?.prefix.length ?? 0)}${REDACTED}`);
 }
+
+/** Every provider key shape of markers.ts in one pattern, for redaction. */
+const PROVIDER_KEY_SHAPES = new RegExp(PROVIDER_KEYS.map((k) => k.pattern.source).join("|"), "g");
 
 /** Redacts a connection string for display: keeps user, host, port and database. */
 export function redactUrl(url: string): string {

@@ -7,6 +7,7 @@ import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings, displayPath } from "../format";
 import { formatBytes, formatCount, tableBars } from "./db";
+import { parseJobs } from "../common-flags";
 import { runBase44Dump, type Base44DumpCliOptions } from "./dump-base44";
 import { dumpThroughHelper } from "./dump-via";
 
@@ -20,7 +21,7 @@ export interface DumpCliOptions {
   storageKey?: string;
   storageKeyEnv?: string;
   storageUrl?: string;
-  jobs: string;
+  jobs: number;
   force?: boolean;
   followReady?: boolean;
 }
@@ -31,8 +32,7 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
   if (!opts.from) throw new OwnitError("bad-option", "dump needs a source", "pass --from <postgres-url>, --from base44, or --via <helper-url>");
   if (opts.withSecrets) throw new OwnitError("bad-option", "--with-secrets reads the secrets through a helper", "use it with --via <helper-url>");
   if (opts.from === "base44") return runBase44Dump(ctx, opts);
-  const jobs = Number(opts.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new OwnitError("bad-option", `--jobs ${opts.jobs} is not a positive whole number`, "pass e.g. --jobs 2");
+  const jobs = opts.jobs;
   let storageKey = opts.storageKey;
   if (opts.storageKeyEnv) {
     storageKey = process.env[opts.storageKeyEnv];
@@ -90,7 +90,7 @@ export function registerDump(program: Command, ctx: CliContext): void {
     .option("--storage-key <key>", "service-role key: also download the files in Supabase Storage (visible in the process list: prefer --storage-key-env)")
     .option("--storage-key-env <var>", "environment variable holding the service-role key")
     .option("--storage-url <url>", "Storage API address (default: https://<project-ref>.supabase.co/storage/v1)")
-    .option("--jobs <n>", "parallel connections reading the snapshot", "2")
+    .option("--jobs <n>", "parallel connections reading the snapshot", parseJobs, 2)
     .option("--force", "replace the export folder if it exists")
     .option("--follow-ready", "read through a new logical replication slot, so `ownit follow` can stream every later write (needs wal_level=logical and REPLICATION)")
     .option("--app-id <id>", "--from base44: the app's id (default: the one the project names)")

@@ -22,11 +22,13 @@ export interface RestoreCliOptions {
   prefer?: "system" | "embedded";
   storageUrl?: string;
   storageKeyEnv?: string;
+  /** Without --to: use the project's own PostgreSQL instead of asking. */
+  yes?: boolean;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
   if (opts.to) return { url: opts.to, local: false };
-  let useLocal = opts.local === true;
+  let useLocal = opts.local === true || opts.yes === true;
   if (!useLocal) {
     if (!ctx.interactive) throw new OwnitError("no-target", "restore needs a database to restore into", "pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (.ownit/pg/)");
     useLocal = await ctx.confirm(`No --to given. Start a PostgreSQL of this project's own (data in ${localDbDir(root)}) and restore into it?`);
@@ -113,5 +115,6 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
     .option("--storage-url <url>", "a Supabase target's Storage API (https://<ref>.supabase.co/storage/v1): upload the export's files through it")
     .option("--storage-key-env <var>", "with --storage-url: variable holding the target's service-role key")
+    .option("-y, --yes", "without --to: restore into the project's own PostgreSQL without asking")
     .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
 }

@@ -6,8 +6,13 @@ import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatRun } from "../format";
 
-/** Database undo handlers by action kind; the db package registers its own. */
+/** Database undo handlers by action kind; each command that records a database action registers its own. */
 export const databaseUndoers = new Map<string, (action: DatabaseAction, opts: Record<string, unknown>) => Promise<void>>();
+
+/** Commands load lazily, so rollback loads the modules whose undo handlers a run may need. */
+async function loadDatabaseUndoers(): Promise<void> {
+  await Promise.all([import("./restore"), import("./sync-builder"), import("./cutover")]);
+}
 
 export function registerRuns(program: Command, ctx: CliContext): void {
   program
@@ -32,6 +37,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--db-url <url>", "connection string for the database a restore wrote to (when the manifest's has no password)")
     .action(async (dir: string, id: string | undefined, opts: { force?: boolean; dbUrl?: string }) => {
       const { root } = resolveProjectRoot(path.resolve(ctx.cwd, dir));
+      await loadDatabaseUndoers();
       const run = await rollbackRun(root, id, {
         force: opts.force,
         undoDatabase: async (action) => {

@@ -7,6 +7,7 @@ import type { CliContext } from "../context";
 import { color } from "../context";
 import path from "node:path";
 import { formatCount, tableBars } from "./db";
+import { parseJobs } from "../common-flags";
 
 function short(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
@@ -37,13 +38,13 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .description("recompute every table's rows and checksum, the sequences and the schema objects on a database, and compare them with an export")
     .argument("<export-dir>", "the folder `ownit dump` wrote")
     .requiredOption("--against <url>", "connection string of the database to check")
-    .option("--jobs <n>", "parallel connections", "2")
+    .option("--jobs <n>", "parallel connections", parseJobs, 2)
     .option("--json", "print the report as JSON")
-    .action(async (exportDir: string, opts: { against: string; jobs: string; json?: boolean }) => {
+    .action(async (exportDir: string, opts: { against: string; jobs: number; json?: boolean }) => {
       const bars = opts.json ? { listener: undefined, stop() {} } : tableBars(ctx);
       let report: VerifyReport;
       try {
-        report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, { jobs: Math.max(1, Number(opts.jobs) || 2), onProgress: bars.listener });
+        report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, { jobs: opts.jobs, onProgress: bars.listener });
       } finally {
         bars.stop();
       }

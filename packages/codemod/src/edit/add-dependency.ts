@@ -56,7 +56,8 @@ async function resolveNpmLock(ctx: StepContext, packageJson: string, why: string
 
 /**
  * Adds each package package.json does not list yet (a listed one keeps the owner's range), then
- * brings package-lock.json along. Returns the names added. Other managers' locks get a finding.
+ * brings package-lock.json along. Returns the names added. Other managers' locks, and an npm lock
+ * npm could not resolve (offline), get a finding naming what they lack.
  */
 export async function addDependencies(ctx: StepContext, wanted: NewDependencies): Promise<string[]> {
   let packageJson = ctx.files.read("package.json");
@@ -81,7 +82,15 @@ export async function addDependencies(ctx: StepContext, wanted: NewDependencies)
     if (pkg?.workspaces) {
       ctx.report(finding({ severity: "medium", code: "lock-file-not-updated", file: NPM_LOCK, message: `package.json gained ${why} but ${NPM_LOCK} (npm workspaces) was not updated`, hint: "run `npm install` at the workspace root and commit package-lock.json" }));
     } else {
-      ctx.files.write(NPM_LOCK, await resolveNpmLock(ctx, packageJson, why));
+      try {
+        ctx.files.write(NPM_LOCK, await resolveNpmLock(ctx, packageJson, why));
+      } catch (error) {
+        // Offline (or a registry that will not answer): the code and package.json still move on;
+        // the owner learns which packages the lock lacks and the one command that adds them.
+        if (!(error instanceof OwnitError) || error.code !== "lock-update-failed") throw error;
+        const wantedVersions = added.map((name) => `${name}@${wanted.dependencies?.[name] ?? wanted.devDependencies?.[name]}`).join(", ");
+        ctx.report(finding({ severity: "medium", code: "lock-file-not-updated", file: NPM_LOCK, message: `${NPM_LOCK} could not be updated with ${wantedVersions}: ${error.message.replace(/^npm could not add [^:]+: /, "")}`, hint: "run `npm install` once the npm registry is reachable, and commit package-lock.json (package.json already lists them)" }));
+      }
     }
   }
   // Other package managers' locks: each refreshed by `<manager> install`.

@@ -38,6 +38,16 @@ export function detectBuilder(root: string, pkg: PackageJson | undefined): { id:
   const migrations = listProjectFiles(root, { patterns: ["supabase/migrations/*.sql"] });
   const boltHeaders = migrations.filter((m) => BOLT.migrationHeader.test(readText(root, m) ?? "")).length;
   if (boltHeaders) add("bolt", 2, `${boltHeaders} migration(s) with Bolt's /* # Title */ header`);
+  // Bolt's Expo template, also when .bolt/ was deleted: the app config's name, and its preview hook.
+  for (const f of BOLT.expoConfigFiles) {
+    const name = BOLT.expoTemplateName.exec(readText(root, f) ?? "")?.[1];
+    if (name) {
+      add("bolt", 4, `${f} names the app ${name} (Bolt's Expo template)`);
+      break;
+    }
+  }
+  const hook = BOLT.frameworkReadyHooks.find((f) => (readText(root, f) ?? "").includes(BOLT.frameworkReadyCall));
+  if (hook) add("bolt", 3, `${hook} (Bolt's preview hook)`);
   // File listings skip these leftovers (they are never source), so look at the folder itself.
   if (readdirSync(root).some((f) => /^vite\.config\.[cm]?[jt]s\.timestamp-/.test(f))) add("bolt", 1, "vite.config timestamp leftovers");
 

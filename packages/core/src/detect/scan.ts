@@ -2,7 +2,7 @@
 // (hard-coded builder/Supabase URLs, JWTs, secrets exposed to the browser, committed .env files).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { BOLT, BROWSER_ENV_PREFIXES, BUILTIN_ENV, ENV_READS, JWT_PATTERN, LOVABLE, SECRET_NAME_PARTS, SOURCE_GLOBS, SUPABASE_PROJECT_URL } from "../markers";
+import { BOLT, BROWSER_ENV_PREFIXES, BUILTIN_ENV, ENV_READS, JWT_PATTERN, KEY_FILE_GLOBS, LOVABLE, PROVIDER_KEYS, SECRET_NAME_PARTS, SERVER_ONLY_PATHS, SOURCE_GLOBS, SUPABASE_PROJECT_URL } from "../markers";
 import { finding, type Finding } from "../findings";
 import { gitignoreMatcher, listProjectFiles } from "../files";
 import { decodeJwtPayload } from "../redact";
@@ -51,6 +51,14 @@ export function scanProject(root: string): ScanResult {
       for (const pattern of ENV_READS) for (const m of text.matchAll(pattern)) note(m[1]!, file);
     }
     scanText(file, text, findings, refs);
+    const where = SERVER_ONLY_PATHS.some((p) => p.test(file)) || file.startsWith("supabase/migrations/") ? "committed" : "client";
+    for (const key of providerKeys(text)) findings.push(providerKeyFinding(file, key, where));
+  }
+
+  // Files that hold keys without being app code (Python helpers, .ini settings, *.example templates).
+  for (const file of listProjectFiles(root, { patterns: KEY_FILE_GLOBS })) {
+    if (isEnvFile(file) || statSync(path.join(root, file)).size > MAX_SCAN_BYTES) continue;
+    for (const key of providerKeys(readFileSync(path.join(root, file), "utf8"))) findings.push(providerKeyFinding(file, key, "committed"));
   }
 
   // .env files: names they declare, and whether they are committed.
@@ -65,6 +73,13 @@ export function scanProject(root: string): ScanResult {
       );
     }
     if (!isExample) scanText(file, text, findings, refs, { envFile: true });
+    // A key under a browser prefix ships to every user; any key in a committed file is public already.
+    const committed = isExample || !ig.ignores(file);
+    for (const key of providerKeys(text)) {
+      const name = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=/.exec(text.split("\n")[key.line - 1] ?? "")?.[1];
+      if (name && isBrowserExposed(name)) findings.push(providerKeyFinding(file, key, "client", name));
+      else if (committed) findings.push(providerKeyFinding(file, key, "committed", name));
+    }
   }
 
   const envVars: EnvVarUse[] = [...envFiles.entries()]
@@ -85,6 +100,34 @@ export function scanProject(root: string): ScanResult {
     }
   }
   return { envVars, findings, supabaseRefs: [...refs].sort() };
+}
+
+interface ProviderKeyHit {
+  provider: string;
+  prefix: string;
+  line: number;
+}
+
+/** A real key is random: digits and both cases (a CSS class like `sk-circle-bounce` is not). */
+function looksRandom(token: string): boolean {
+  return /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
+}
+
+/** Every well-known provider key shape in the text, with its line (the key itself is not kept). */
+function providerKeys(text: string): ProviderKeyHit[] {
+  const hits: ProviderKeyHit[] = [];
+  for (const { provider, prefix, pattern } of PROVIDER_KEYS) {
+    if (!text.includes(prefix.slice(0, 3))) continue;
+    for (const m of text.matchAll(pattern)) if (looksRandom(m[0])) hits.push({ provider, prefix, line: lineOf(text, m.index!) });
+  }
+  return hits;
+}
+
+function providerKeyFinding(file: string, key: ProviderKeyHit, where: "client" | "committed", variable?: string): Finding {
+  const what = `a ${key.provider} API key (${key.prefix}…)${variable ? ` in ${variable}` : ""}`;
+  return where === "client"
+    ? finding({ severity: "high", code: "provider-key-in-client", file, line: key.line, message: `${what} sits where the client build reaches it, so it ships to every user`, hint: "move the calls that need it to server code that reads it from the server's environment, then rotate the key: it is public already" })
+    : finding({ severity: "high", code: "provider-key-committed", file, line: key.line, message: `${what} is committed to the repository`, hint: "rotate the key (it stays in the git history), then read it from the environment of the server that uses it" });
 }
 
 function lineOf(text: string, index: number): number {

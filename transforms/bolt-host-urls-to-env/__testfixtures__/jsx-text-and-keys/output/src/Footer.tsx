@@ -1,3 +1,4 @@
+import { SITE_URL } from "./lib/site-url";
 const mirrors = {
   'https://shop-demo-77.bolt.host': 'primary',
 };
@@ -6,7 +7,7 @@ export function Footer() {
   return (
     <footer>
       <p>Find us at https://shop-demo-77.bolt.host</p>
-      <a href={`mailto:hi@example.com?body=Seen on ${import.meta.env.VITE_SITE_URL}`}>Write to us</a>
+      <a href={`mailto:hi@example.com?body=Seen on ${SITE_URL}`}>Write to us</a>
       <span>{Object.keys(mirrors).length} mirror(s)</span>
     </footer>
   );
