@@ -101,7 +101,7 @@ function pinned(names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, installedVersion(n)]));
 }
 
-/** Copies each transform's template/ folder to where its bundled code looks for it. */
+/** Copies each transform's template/ folder, and each package's templates/, to where its bundled code looks for it. */
 function copyTemplates(): string[] {
   const copied: string[] = [];
   for (const name of readdirSync(TRANSFORMS)) {
@@ -109,6 +109,12 @@ function copyTemplates(): string[] {
     if (!existsSync(template)) continue;
     cpSync(template, path.join(OUT, "transforms", name, "template"), { recursive: true });
     copied.push(name);
+  }
+  for (const name of readdirSync(path.join(REPO, "packages"))) {
+    const templates = path.join(REPO, "packages", name, "templates");
+    if (!existsSync(templates)) continue;
+    cpSync(templates, path.join(OUT, "packages", name, "templates"), { recursive: true });
+    copied.push(`packages/${name}`);
   }
   return copied;
 }
