@@ -24,6 +24,7 @@ import {
   SERVER_FILE_HEADER as GENERATED_HEADER,
   UNPROVIDED_FEATURES,
 } from "../base44-shared/constants";
+import { fieldRuleProblems, rlsProblems } from "./template/server/rule-check";
 
 const TEMPLATE_DIR = path.join(import.meta.dirname, "template", SERVER_DIR);
 
@@ -125,6 +126,28 @@ function writeEnvExample(ctx: StepContext): void {
   if (ignore !== ctx.files.read(".gitignore")) ctx.files.write(".gitignore", ignore!);
 }
 
+/** Access rules the server cannot read: each denies at run time (fail closed), and each is a finding naming its file. */
+function reportMalformedRules(ctx: StepContext, model: ReturnType<typeof readAppModel>): void {
+  for (const e of model.entities) {
+    const problems = rlsProblems(e.schema.rls);
+    for (const [field, property] of Object.entries(e.schema.properties ?? {})) {
+      const rls = (property as { rls?: unknown } | undefined)?.rls;
+      if (rls !== undefined) problems.push(...fieldRuleProblems(rls, `properties.${field}.rls`));
+    }
+    for (const problem of problems) {
+      ctx.report(
+        finding({
+          severity: "high",
+          code: "base44-rule-malformed",
+          file: e.schemaFile,
+          message: `${e.name}: ${problem}; the server denies ${problem.startsWith("properties.") ? "that field" : "every operation on this entity"} until it is fixed`,
+          hint: "write the rule as Base44 does (true, false, or a condition such as { \"created_by\": \"{{user.email}}\" }), then run ownit again",
+        }),
+      );
+    }
+  }
+}
+
 /** Integrations and SDK features the code uses that the server does not provide. */
 function reportUnprovided(ctx: StepContext): void {
   for (const file of ctx.files.list({ patterns: APP_CODE_GLOBS })) {
@@ -157,6 +180,7 @@ const codemod: Codemod = {
     await addDependencies(ctx, { dependencies: SERVER_DEPENDENCIES });
     writeEnvExample(ctx);
     reportUnprovided(ctx);
+    reportMalformedRules(ctx, model);
     for (const e of model.entities) for (const note of e.table.notes) ctx.report(finding({ severity: "info", code: "base44-table-note", file: e.schemaFile, message: note }));
     ctx.report(
       finding({

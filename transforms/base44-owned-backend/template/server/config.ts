@@ -32,12 +32,38 @@ export interface Settings {
   appUrl?: string;
   staticDir: string;
   allowSignup: boolean;
+  /** Signed-out visitors may use the API (as far as the rules let them): Base44's public apps. Off by default. */
+  publicApp: boolean;
+  /** Trust X-Forwarded-Proto/Host from a proxy in front (only used when APP_URL is unset). */
+  trustProxy: boolean;
   sessionDays: number;
+  /** A session unused this long ends, however long it had left. */
+  sessionIdleHours: number;
+  limits: Limits;
   storage:
     | { driver: "local"; dir: string }
     | { driver: "s3"; endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; publicUrl?: string };
-  llm?: { baseUrl: string; apiKey?: string; model: string; imageModel: string };
+  /** `allowedModels`: models a caller may ask for by name; any other request gets `model`. */
+  llm?: { baseUrl: string; apiKey?: string; model: string; imageModel: string; allowedModels: string[] };
   smtp?: { url: string; from: string };
+}
+
+/** Request sizes and rates, each from its own variable (see .env.example). */
+export interface Limits {
+  /** Largest JSON body of the entity and integration API, in bytes. */
+  jsonBytes: number;
+  /** Largest upload (multipart body), in bytes. */
+  uploadBytes: number;
+  /** Largest body of the sign-in, sign-up and reset routes, in bytes. */
+  authBytes: number;
+  /** Wrong passwords per account per 15 minutes before sign-in waits. */
+  loginFailures: number;
+  /** Reset mails per account per hour. */
+  resetsPerHour: number;
+  /** SendEmail calls per user per hour. */
+  emailsPerHour: number;
+  /** InvokeLLM and GenerateImage calls per user per hour. */
+  llmCallsPerHour: number;
 }
 
 /** Local runs read .env (variables already set win); deployed servers get their settings from the host. */
@@ -47,6 +73,15 @@ export function loadDotEnv(file = ".env"): void {
 
 function flag(value: string | undefined): boolean {
   return /^(1|true|yes|on)$/i.test(value ?? "");
+}
+
+/** A positive number from the environment, or the default; anything else stops the server naming it. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${raw} is not a positive number`);
+  return n;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string, why: string): string {
@@ -82,9 +117,29 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     appUrl: env.APP_URL ? env.APP_URL.replace(/\/$/, "") : undefined,
     staticDir: env.STATIC_DIR || "dist",
     allowSignup: flag(env.ALLOW_SIGNUP),
-    sessionDays: Number(env.SESSION_DAYS || 30),
+    publicApp: flag(env.PUBLIC_APP),
+    trustProxy: flag(env.TRUST_PROXY),
+    sessionDays: positive(env, "SESSION_DAYS", 30),
+    sessionIdleHours: positive(env, "SESSION_IDLE_HOURS", 72),
+    limits: {
+      jsonBytes: positive(env, "MAX_JSON_KB", 1024) * 1024,
+      uploadBytes: positive(env, "MAX_UPLOAD_MB", 20) * 1024 * 1024,
+      authBytes: 16 * 1024,
+      loginFailures: positive(env, "LOGIN_MAX_FAILURES", 5),
+      resetsPerHour: positive(env, "RESET_MAX_PER_HOUR", 3),
+      emailsPerHour: positive(env, "EMAIL_MAX_PER_HOUR", 20),
+      llmCallsPerHour: positive(env, "LLM_MAX_PER_HOUR", 60),
+    },
     storage,
-    llm: env.LLM_API_KEY || env.LLM_BASE_URL ? { baseUrl: (env.LLM_BASE_URL || "https://api.openai.com/v1").replace(/\/$/, ""), apiKey: env.LLM_API_KEY || undefined, model: env.LLM_MODEL || "gpt-4o-mini", imageModel: env.LLM_IMAGE_MODEL || "gpt-image-1" } : undefined,
+    llm: env.LLM_API_KEY || env.LLM_BASE_URL
+      ? {
+          baseUrl: (env.LLM_BASE_URL || "https://api.openai.com/v1").replace(/\/$/, ""),
+          apiKey: env.LLM_API_KEY || undefined,
+          model: env.LLM_MODEL || "gpt-4o-mini",
+          imageModel: env.LLM_IMAGE_MODEL || "gpt-image-1",
+          allowedModels: (env.LLM_ALLOWED_MODELS ?? "").split(",").map((m) => m.trim()).filter(Boolean),
+        }
+      : undefined,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM || "no-reply@localhost" } : undefined,
   };
 }
