@@ -1,6 +1,6 @@
 // The ownit CLI: argument parsing and wiring only; the work lives in the packages.
 import { Command, CommanderError } from "commander";
-import { TOOL_VERSION } from "@ownit/core";
+import { redact, TOOL_VERSION } from "@ownit/core";
 import { processContext, type CliContext } from "./context";
 import { handleError } from "./handle-error";
 import { defaultMigrationSteps } from "./pipeline";
@@ -34,7 +34,9 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /** Runs the CLI and returns its exit code (0 ok, 1 user error, 2 bug). */
-export async function main(argv: string[], ctx: CliContext = processContext(defaultMigrationSteps)): Promise<number> {
+export async function main(argv: string[], outerCtx: CliContext = processContext(defaultMigrationSteps)): Promise<number> {
+  // Every line any command prints passes redaction on its way out: no command can forget to.
+  const ctx: CliContext = { ...outerCtx, out: (line) => outerCtx.out(line === undefined ? line : redact(line)), err: (line) => outerCtx.err(line === undefined ? line : redact(line)) };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
