@@ -21,7 +21,14 @@ const URL_TOKEN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]+/gi;
  * the last `@` of the authority, so an unencoded `@` or `/` in the password is covered, as libpq
  * would have read it had it been encoded) and secret query parameters.
  */
-function redactUrlToken(token: string): string {
+function redactUrlToken(match: string): string {
+  // Punctuation that ends a sentence is not part of the URL ("…could not connect to postgres://…: refused").
+  const tail = /[.,:;!)\]]+$/.exec(match)?.[0] ?? "";
+  const token = tail ? match.slice(0, -tail.length) : match;
+  return `${redactUrlParts(token)}${tail}`;
+}
+
+function redactUrlParts(token: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(token)![0];
   let rest = token.slice(scheme.length);
   // The authority ends at the last `@` before any `?`/`#` (an unencoded password may hold `/` and `@`).
@@ -94,8 +101,13 @@ export function parseConninfo(text: string): Array<{ keyword: string; value: str
   return out;
 }
 
-/** `password=…` (and the other secret keywords, and PGPASSWORD=…) anywhere in text: the value replaced. */
-const SECRET_KEYWORD = new RegExp(`(^|[\\s;,"'(])((?:${SECRET_PARAMETERS.join("|")})|PGPASSWORD)(\\s*=\\s*)`, "gi");
+/** libpq's secret keywords (and the PGPASSWORD variable), whose values are redacted wherever they appear. */
+export const CONNINFO_SECRETS = ["password", "sslpassword", "PGPASSWORD"] as const;
+/**
+ * `password=…` anywhere in text: the value replaced. Spaces around `=` (which libpq allows) count
+ * only before a quoted value, so code such as `const password = input` in a diff is left as it is.
+ */
+const SECRET_KEYWORD = new RegExp(`(^|[\\s;,"'(])(${CONNINFO_SECRETS.join("|")})(=|\\s*=\\s*(?='))`, "gi");
 
 function redactKeywordValues(text: string): string {
   let out = "";
