@@ -236,7 +236,9 @@ describe("sign-up and email ownership", () => {
     await sql(`INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65c000000000000000000001', 'Payroll export', 'p', 'former@crm.test', '65c0000000000000000000ff', now(), now())`);
     const before = smtp.messages.length;
     const newcomer = createOwnedClient({ appId, serverUrl: owned.url });
-    await newcomer.auth.register({ email: "former@crm.test", password: "taken-over-1" });
+    const registered = await newcomer.auth.register({ email: "former@crm.test", password: "taken-over-1" });
+    // The session is in the httpOnly cookie; no token rides in the body (only login's, which the SDK returns).
+    expect(registered.access_token).toBeUndefined();
     await newcomer.auth.loginViaEmailPassword("former@crm.test", "taken-over-1");
     expect(await newcomer.entities.Task!.list!()).toEqual([]);
     const own = await newcomer.entities.Task!.create!({ title: "My first task", project_id: "p" });

@@ -235,7 +235,8 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     }
     const { token, expires } = await auth.startSession(user.id);
     startSession(c, token, expires);
-    return c.json({ access_token: token, user });
+    // The session travels in the httpOnly cookie only: a token in a body ends up in logs and scripts.
+    return c.json({ user });
   });
   api.post("/auth/reset-password-request", async (c) => {
     const { email } = ((await jsonBody(c)) ?? {}) as { email?: unknown };
@@ -259,7 +260,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     const user = await auth.resetPassword(body.reset_token, body.new_password);
     const { token, expires } = await auth.startSession(user.id);
     startSession(c, token, expires);
-    return c.json({ success: true, access_token: token, user });
+    return c.json({ success: true, user });
   });
   api.post("/auth/change-password", async (c) => {
     const user = requireUser(c);
