@@ -221,9 +221,13 @@ describe("signed-out callers", () => {
     expect((await failure(stranger.entities.Comment!.bulkCreate!(Array.from({ length: 500 }, () => ({ task_id: "t", body: "spam" }))))).status).toBe(401);
     expect((await failure(stranger.functions.invoke("weeklyDigest", {}))).status).toBe(401);
     expect(await sql(`SELECT count(*)::int AS n FROM comment WHERE body = 'spam'`)).toEqual([{ n: 0 }]);
-    const settings = (await (await fetch(`${owned.url}/api/apps/public/prod/public-settings/by-id/${appId}`)).json()) as { public_settings: { auth_required: boolean } };
-    expect(settings.public_settings.auth_required).toBe(true);
+    // As Base44's getPublicSettings answers a visitor of a private app: 403, reason auth_required.
+    const settings = await fetch(`${owned.url}/api/apps/public/prod/public-settings/by-id/${appId}`);
+    expect(settings.status).toBe(403);
+    expect(((await settings.json()) as { extra_data: { reason: string } }).extra_data.reason).toBe("auth_required");
 
+    const open = (await (await fetch(`${publicServer.url}/api/apps/public/prod/public-settings/by-id/${appId}`)).json()) as { public_settings: { visibility: string } };
+    expect(open.public_settings.visibility).toBe("public");
     const visitor = createOwnedClient({ appId, serverUrl: publicServer.url });
     expect(Array.isArray(await visitor.entities.Comment!.list!())).toBe(true);
     // A rule that names the user still keeps visitors out.

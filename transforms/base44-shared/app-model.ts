@@ -19,6 +19,8 @@ export interface AppEntity {
 export interface AppModel {
   appId: string;
   appName: string;
+  /** base44/config.jsonc's `visibility` (public, private, workspace): a public app serves signed-out visitors. */
+  visibility?: string;
   entities: AppEntity[];
   findings: Finding[];
 }
@@ -74,10 +76,11 @@ export function readAppModel(ctx: StepContext): AppModel {
   }
 
   const appJson = parseJson<{ id?: string }>(ctx.files.read("base44/.app.jsonc") ?? "");
-  const config = parseJson<{ name?: string }>(ctx.files.read("base44/config.jsonc") ?? "");
+  const config = parseJson<{ name?: string; visibility?: unknown }>(ctx.files.read("base44/config.jsonc") ?? "");
   const appId = appJson?.id ?? ctx.project.base44.appId ?? appIdFromClient(ctx) ?? "app";
   const appName = config?.name ?? ctx.project.packageJson?.name ?? "app";
-  return { appId, appName, entities, findings };
+  const visibility = typeof config?.visibility === "string" ? config.visibility : undefined;
+  return { appId, appName, ...(visibility ? { visibility } : {}), entities, findings };
 }
 
 /** The SQL that creates every entity table in an empty database (`npm run db:setup`). */
@@ -111,5 +114,5 @@ export function serverAppConfig(model: AppModel): string {
       ...(Object.keys(fieldRules).length ? { fieldRules } : {}),
     };
   }
-  return `${JSON.stringify({ appId: model.appId, appName: model.appName, userEntity: USER_ENTITY, entities }, null, 2)}\n`;
+  return `${JSON.stringify({ appId: model.appId, appName: model.appName, ...(model.visibility ? { visibility: model.visibility } : {}), userEntity: USER_ENTITY, entities }, null, 2)}\n`;
 }

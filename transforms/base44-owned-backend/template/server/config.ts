@@ -18,6 +18,8 @@ export interface EntityConfig {
 export interface AppConfig {
   appId: string;
   appName: string;
+  /** The visibility the app had on Base44 (base44/config.jsonc): `public` lets signed-out visitors in. */
+  visibility?: string;
   userEntity: string;
   entities: Record<string, EntityConfig>;
 }
@@ -117,7 +119,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     appUrl: env.APP_URL ? env.APP_URL.replace(/\/$/, "") : undefined,
     staticDir: env.STATIC_DIR || "dist",
     allowSignup: flag(env.ALLOW_SIGNUP),
-    publicApp: flag(env.PUBLIC_APP),
+    // PUBLIC_APP decides when set; otherwise the app is as open as it was on Base44 (private unless it was public).
+    publicApp: env.PUBLIC_APP ? flag(env.PUBLIC_APP) : appConfig.visibility === "public",
     trustProxy: flag(env.TRUST_PROXY),
     sessionDays: positive(env, "SESSION_DAYS", 30),
     sessionIdleHours: positive(env, "SESSION_IDLE_HOURS", 72),

@@ -197,7 +197,12 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   }
 
   // Layout B apps ask for the app's public settings before anything else.
-  app.get("/api/apps/public/prod/public-settings/by-id/:appId", (c) => c.json({ id: appConfig.appId, public_settings: { auth_required: !settings.publicApp } }));
+  // As Base44's getPublicSettings: a visitor who must sign in gets 403 with reason auth_required (the app then redirects to login).
+  app.get("/api/apps/public/prod/public-settings/by-id/:appId", (c) => {
+    const visibility = settings.publicApp ? "public" : "private";
+    if (!settings.publicApp && !c.get("user")) return c.json({ message: "sign in to use this app", code: "auth_required", extra_data: { reason: "auth_required" } }, 403);
+    return c.json({ id: appConfig.appId, public_settings: { visibility } });
+  });
   app.post("/api/app-logs/:appId/log-user-in-app/:page", (c) => {
     console.info(JSON.stringify({ event: "page_view", page: c.req.param("page"), user: c.get("user")?.id ?? null, at: new Date().toISOString() }));
     return c.json({ success: true });
