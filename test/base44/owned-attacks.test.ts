@@ -197,6 +197,7 @@ describe("templates in rules", () => {
       expect((await failure(alice.entities.User!.update!("65a0000000000000000000b1", { team }))).status).toBe(403);
     }
     expect((await alice.entities.Note!.list!()).map((n: { body: string }) => n.body)).toEqual(["ops plan"]);
+    expect(migrateOutput).toMatch(/\[info\] .*access rules read the user's team, so only admins change it/);
     // Profile fields no rule reads stay hers to edit.
     expect((await alice.auth.updateMe!({ job_title: "Account manager" })).job_title).toBe("Account manager");
   });
@@ -232,6 +233,18 @@ describe("signed-out callers", () => {
     expect(Array.isArray(await visitor.entities.Comment!.list!())).toBe(true);
     // A rule that names the user still keeps visitors out.
     expect(await visitor.entities.Task!.list!()).toEqual([]);
+
+    // An app that was public on Base44 (base44/config.jsonc) stays public without PUBLIC_APP.
+    const wasPublic = copyFixture("base44");
+    const config = path.join(wasPublic, "base44", "config.jsonc");
+    writeFileSync(config, readFileSync(config, "utf8").replace('"name": "Crew Planner",', '"name": "Crew Planner",\n  "visibility": "public",'));
+    expect(await capturedCli().run("migrate", wasPublic, "--yes")).toBe(0);
+    const inherited = await startOwnedServer(wasPublic, { DATABASE_URL: databaseUrl });
+    try {
+      expect(Array.isArray(await createOwnedClient({ appId, serverUrl: inherited.url }).entities.Comment!.list!())).toBe(true);
+    } finally {
+      await inherited.stop();
+    }
   });
 });
 

@@ -23,8 +23,9 @@ import {
   SERVER_ENV,
   SERVER_FILE_HEADER as GENERATED_HEADER,
   UNPROVIDED_FEATURES,
+  USER_ENTITY,
 } from "../base44-shared/constants";
-import { fieldRuleProblems, rlsProblems } from "./template/server/rule-check";
+import { fieldRuleProblems, rlsProblems, userFieldsOf } from "./template/server/rule-check";
 
 const TEMPLATE_DIR = path.join(import.meta.dirname, "template", SERVER_DIR);
 
@@ -148,6 +149,28 @@ function reportMalformedRules(ctx: StepContext, model: ReturnType<typeof readApp
   }
 }
 
+/** Profile fields the rules read: only admins change them now (a user who set their own could reach any record). */
+function reportRuleUserFields(ctx: StepContext, model: ReturnType<typeof readAppModel>): void {
+  const fields = new Set<string>();
+  for (const e of model.entities) {
+    userFieldsOf(e.schema.rls, fields);
+    for (const property of Object.values(e.schema.properties ?? {})) userFieldsOf((property as { rls?: unknown } | undefined)?.rls, fields);
+  }
+  const users = model.entities.find((e) => e.name === USER_ENTITY);
+  const writable = (field: string) => Boolean((users?.schema.properties?.[field] as { rls?: { write?: unknown; update?: unknown } } | undefined)?.rls?.write ?? (users?.schema.properties?.[field] as { rls?: { update?: unknown } } | undefined)?.rls?.update);
+  for (const field of [...fields].filter((f) => !["id", "email", "role"].includes(f) && !writable(f)).sort()) {
+    ctx.report(
+      finding({
+        severity: "info",
+        code: "base44-rule-field-admin-only",
+        file: users?.schemaFile,
+        message: `access rules read the user's ${field}, so only admins change it (updateMe and User updates by the user answer 403)`,
+        hint: `to let users set it themselves, give ${USER_ENTITY}.${field} a write rule in its schema ("rls": { "write": … })`,
+      }),
+    );
+  }
+}
+
 /** Integrations and SDK features the code uses that the server does not provide. */
 function reportUnprovided(ctx: StepContext): void {
   for (const file of ctx.files.list({ patterns: APP_CODE_GLOBS })) {
@@ -181,6 +204,7 @@ const codemod: Codemod = {
     writeEnvExample(ctx);
     reportUnprovided(ctx);
     reportMalformedRules(ctx, model);
+    reportRuleUserFields(ctx, model);
     for (const e of model.entities) for (const note of e.table.notes) ctx.report(finding({ severity: "info", code: "base44-table-note", file: e.schemaFile, message: note }));
     ctx.report(
       finding({
