@@ -363,13 +363,13 @@ describe("low-level hardening", () => {
     }
   });
 
-  it("pages cannot be framed, JSON must say it is JSON, and the session cookie is SameSite", async () => {
+  it("pages cannot be framed by other sites (sign-in pages by nobody), JSON must say it is JSON, and the session cookie is SameSite", async () => {
     const login = await fetch(`${owned.url}/api/login`);
     expect(login.headers.get("x-frame-options")).toBe("DENY");
     expect(login.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(login.headers.get("x-content-type-options")).toBe("nosniff");
     const spa = await fetch(`${owned.url}/some/page`);
-    expect(spa.headers.get("x-frame-options")).toBe("DENY");
+    expect(spa.headers.get("x-frame-options")).toBe("SAMEORIGIN");
     // What a cross-site form can send: text/plain that happens to be JSON.
     const forged = await api(owned, "POST", "/entities/Comment", { token: aliceToken, type: "text/plain", body: JSON.stringify({ task_id: "t", body: "csrf" }) });
     expect(forged.status).toBe(415);

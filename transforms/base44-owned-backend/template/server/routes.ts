@@ -132,8 +132,11 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     return c.json({ message: "internal server error", code: "internal" }, 500);
   });
 
-  // Frames, sniffing and referrers, on every response (the SPA may embed what it likes: no CSP for it).
-  app.use("*", secureHeaders({ xFrameOptions: "DENY", referrerPolicy: "no-referrer", crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: false }));
+  // Frames, sniffing and referrers, on every response. Other sites may not frame the app; the app may
+  // frame its own pages and uploads (a PDF preview). Its own scripts are unknown here: no CSP for the SPA.
+  // Sign-in pages are never framed, not even by the app (a framed password form invites clickjacking).
+  const framing = (p: string) => (p === "/api/login" || p === "/api/reset-password" ? "DENY" : "SAMEORIGIN");
+  app.use("*", (c, next) => secureHeaders({ xFrameOptions: framing(c.req.path), referrerPolicy: "no-referrer", crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: false })(c, next));
 
   // Size limits, per kind of route, answered 413 from Content-Length before the body is read.
   app.use("/api/*", async (c, next) => {
