@@ -92,3 +92,33 @@ export interface OwnedClient {
 export function fixtureAppId(): string {
   return (parseJsonc(readFileSync(path.join(REPO_ROOT, "fixtures", "base44", "base44", ".app.jsonc"), "utf8")) as { id: string }).id;
 }
+
+/** Runs one statement on the test database (a fresh connection each time). */
+export async function runSql(databaseUrl: string, text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A user in the users table who sets a password through a reset link (which proves the address,
+ * as a mailed link does) and signs in; returns the signed-in client and its session token.
+ */
+export async function signedInUser(
+  owned: OwnedServer,
+  databaseUrl: string,
+  createOwnedClient: (config: Record<string, unknown>) => OwnedClient,
+  user: { id: string; email: string; role?: "admin" | "user"; password: string },
+): Promise<{ client: OwnedClient; token: string }> {
+  await runSql(databaseUrl, `INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [user.id, user.email, user.role ?? "user"]);
+  const reset = await (owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }).createResetToken(user.id, 1);
+  const client = createOwnedClient({ appId: fixtureAppId(), serverUrl: owned.url });
+  await client.auth.resetPassword({ resetToken: reset, newPassword: user.password });
+  const { access_token } = await client.auth.loginViaEmailPassword(user.email, user.password);
+  return { client, token: access_token };
+}

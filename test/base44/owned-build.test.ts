@@ -104,9 +104,9 @@ describe("the migrated Base44 example owns its code", () => {
     // An unknown API path is a JSON 404, never the SPA.
     const missing = await fetch(`${url}/api/nothing-here`);
     expect(missing.status).toBe(404);
-    // The entity API answers (anonymous: the fixture's rules show a stranger no tasks).
+    // The entity API answers, and a private app (the default) asks a stranger to sign in first.
     const tasks = await fetch(`${url}/api/apps/any/entities/Task?limit=5`);
-    expect(tasks.status).toBe(200);
-    expect(await tasks.json()).toEqual([]);
+    expect(tasks.status).toBe(401);
+    expect(((await tasks.json()) as { code: string }).code).toBe("unauthorized");
   });
 });

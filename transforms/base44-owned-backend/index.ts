@@ -26,8 +26,10 @@ import {
   SOCIAL_SIGN_IN_CALL,
   socialProviderEnv,
   UNPROVIDED_FEATURES,
+  USER_ENTITY,
 } from "../base44-shared/constants";
 import { providerEnvNames, socialCallbackPath } from "./template/server/oauth-providers";
+import { fieldRuleProblems, rlsProblems, userFieldsOf } from "./template/server/rule-check";
 
 const TEMPLATE_DIR = path.join(import.meta.dirname, "template", SERVER_DIR);
 
@@ -173,6 +175,50 @@ function reportRealtime(ctx: StepContext): void {
   }
 }
 
+/** Access rules the server cannot read: each denies at run time (fail closed), and each is a finding naming its file. */
+function reportMalformedRules(ctx: StepContext, model: ReturnType<typeof readAppModel>): void {
+  for (const e of model.entities) {
+    const problems = rlsProblems(e.schema.rls);
+    for (const [field, property] of Object.entries(e.schema.properties ?? {})) {
+      const rls = (property as { rls?: unknown } | undefined)?.rls;
+      if (rls !== undefined) problems.push(...fieldRuleProblems(rls, `properties.${field}.rls`));
+    }
+    for (const problem of problems) {
+      ctx.report(
+        finding({
+          severity: "high",
+          code: "base44-rule-malformed",
+          file: e.schemaFile,
+          message: `${e.name}: ${problem}; the server denies ${problem.startsWith("properties.") ? "that field" : "every operation on this entity"} until it is fixed`,
+          hint: "write the rule as Base44 does (true, false, or a condition such as { \"created_by\": \"{{user.email}}\" }), then run ownit again",
+        }),
+      );
+    }
+  }
+}
+
+/** Profile fields the rules read: only admins change them now (a user who set their own could reach any record). */
+function reportRuleUserFields(ctx: StepContext, model: ReturnType<typeof readAppModel>): void {
+  const fields = new Set<string>();
+  for (const e of model.entities) {
+    userFieldsOf(e.schema.rls, fields);
+    for (const property of Object.values(e.schema.properties ?? {})) userFieldsOf((property as { rls?: unknown } | undefined)?.rls, fields);
+  }
+  const users = model.entities.find((e) => e.name === USER_ENTITY);
+  const writable = (field: string) => Boolean((users?.schema.properties?.[field] as { rls?: { write?: unknown; update?: unknown } } | undefined)?.rls?.write ?? (users?.schema.properties?.[field] as { rls?: { update?: unknown } } | undefined)?.rls?.update);
+  for (const field of [...fields].filter((f) => !["id", "email", "role"].includes(f) && !writable(f)).sort()) {
+    ctx.report(
+      finding({
+        severity: "info",
+        code: "base44-rule-field-admin-only",
+        file: users?.schemaFile,
+        message: `access rules read the user's ${field}, so only admins change it (updateMe and User updates by the user answer 403)`,
+        hint: `to let users set it themselves, give ${USER_ENTITY}.${field} a write rule in its schema ("rls": { "write": … })`,
+      }),
+    );
+  }
+}
+
 /** Integrations and SDK features the code uses that the server does not provide. */
 function reportUnprovided(ctx: StepContext): void {
   for (const file of ctx.files.list({ patterns: APP_CODE_GLOBS })) {
@@ -206,6 +252,8 @@ const codemod: Codemod = {
     writeEnvExample(ctx, reportSocialSignIn(ctx));
     reportRealtime(ctx);
     reportUnprovided(ctx);
+    reportMalformedRules(ctx, model);
+    reportRuleUserFields(ctx, model);
     for (const e of model.entities) for (const note of e.table.notes) ctx.report(finding({ severity: "info", code: "base44-table-note", file: e.schemaFile, message: note }));
     ctx.report(
       finding({

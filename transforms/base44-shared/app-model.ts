@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseJson } from "@ownit/codemod";
 import { finding, type Finding, type StepContext } from "@ownit/core";
 import { entitySchemaToTable, entityTableNames, tableDefinitionSql, type Base44EntitySchema, type EntityTable } from "@ownit/db";
+import { fieldRuleProblems } from "../base44-owned-backend/template/server/rule-check";
 import { APP_CODE_GLOBS, CLIENT_FILES, SCHEMA_GLOBS, USER_ENTITY } from "./constants";
 
 export interface AppEntity {
@@ -18,6 +19,8 @@ export interface AppEntity {
 export interface AppModel {
   appId: string;
   appName: string;
+  /** base44/config.jsonc's `visibility` (public, private, workspace): a public app serves signed-out visitors. */
+  visibility?: string;
   entities: AppEntity[];
   findings: Finding[];
 }
@@ -73,10 +76,11 @@ export function readAppModel(ctx: StepContext): AppModel {
   }
 
   const appJson = parseJson<{ id?: string }>(ctx.files.read("base44/.app.jsonc") ?? "");
-  const config = parseJson<{ name?: string }>(ctx.files.read("base44/config.jsonc") ?? "");
+  const config = parseJson<{ name?: string; visibility?: unknown }>(ctx.files.read("base44/config.jsonc") ?? "");
   const appId = appJson?.id ?? ctx.project.base44.appId ?? appIdFromClient(ctx) ?? "app";
   const appName = config?.name ?? ctx.project.packageJson?.name ?? "app";
-  return { appId, appName, entities, findings };
+  const visibility = typeof config?.visibility === "string" ? config.visibility : undefined;
+  return { appId, appName, ...(visibility ? { visibility } : {}), entities, findings };
 }
 
 /** The SQL that creates every entity table in an empty database (`npm run db:setup`). */
@@ -92,7 +96,12 @@ export function serverAppConfig(model: AppModel): string {
     const fieldRules: Record<string, { read?: unknown; write?: unknown }> = {};
     for (const [field, property] of Object.entries(e.schema.properties ?? {})) {
       const rls = property?.rls as Record<string, unknown> | undefined;
-      if (!rls || typeof rls !== "object") continue;
+      if (rls === undefined) continue;
+      // A field rule the server cannot read hides the field and refuses writes to it (fail closed; generation reports it).
+      if (fieldRuleProblems(rls, field).length) {
+        fieldRules[field] = { read: false, write: false };
+        continue;
+      }
       const write = rls.write ?? rls.update;
       fieldRules[field] = { ...(rls.read !== undefined ? { read: rls.read } : {}), ...(write !== undefined ? { write } : {}) };
     }
@@ -100,9 +109,10 @@ export function serverAppConfig(model: AppModel): string {
       table: e.table.name,
       overflowColumn: e.table.extraColumn,
       required: (e.schema.required ?? []).filter((f) => typeof f === "string"),
-      ...(e.schema.rls ? { rls: e.schema.rls } : {}),
+      // Kept even when malformed (null, [], ""): the server then denies, rather than reading "no rules" as open.
+      ...(e.schema.rls !== undefined ? { rls: e.schema.rls } : {}),
       ...(Object.keys(fieldRules).length ? { fieldRules } : {}),
     };
   }
-  return `${JSON.stringify({ appId: model.appId, appName: model.appName, userEntity: USER_ENTITY, entities }, null, 2)}\n`;
+  return `${JSON.stringify({ appId: model.appId, appName: model.appName, ...(model.visibility ? { visibility: model.visibility } : {}), userEntity: USER_ENTITY, entities }, null, 2)}\n`;
 }

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 // Start-up imports only light modules: @ownit/core's index (and what it pulls in) waits for a command.
 import { TOOL_VERSION } from "@ownit/core/version";
+import { redact } from "@ownit/core/redact";
 import { processContext, type CliContext } from "./context";
 import { addCommonFlags } from "./common-flags";
 
@@ -69,7 +70,9 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
 }
 
 /** Runs the CLI and returns its exit code (0 ok, 1 user error, 2 bug). */
-export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+export async function main(argv: string[], outerCtx: CliContext = processContext()): Promise<number> {
+  // Every line any command prints passes redaction on its way out: no command can forget to.
+  const ctx: CliContext = { ...outerCtx, out: (line) => outerCtx.out(line === undefined ? line : redact(line)), err: (line) => outerCtx.err(line === undefined ? line : redact(line)) };
   try {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: "user" });

@@ -114,3 +114,9 @@ export function postgresDataMount(image = POSTGRES_IMAGE): string {
 
 /** Marks the sections deploy appended to another step's .env.example (they are not the app's own names). */
 export const ADDED_BY_DEPLOY = " (added by ownit deploy)";
+
+/** Where the Base44 replacement server keeps uploads by default (UPLOAD_DIR): user files, never build context. */
+export const UPLOADS_DIR = "uploads";
+
+/** npm's per-project config: may hold a registry token, so it never stays in an image. */
+export const NPMRC = ".npmrc";

@@ -1,6 +1,7 @@
-// .dockerignore: keep dependencies, build output, secrets, history and database exports out of the
-// build context (smaller, faster builds; no .env baked into an image layer).
-import { EXPORT_DIR_HOST } from "./defaults";
+// .dockerignore: keep dependencies, build output, secrets, history, database exports and users'
+// uploads out of the build context (smaller, faster builds; no .env, registry token or customer
+// file baked into an image layer).
+import { EXPORT_DIR_HOST, NPMRC, UPLOADS_DIR } from "./defaults";
 import type { DeployProject } from "./project";
 
 export function dockerignore(p: DeployProject): string {
@@ -14,9 +15,13 @@ export function dockerignore(p: DeployProject): string {
     ".output",
     ".next",
     "# Secrets: values reach the build as --build-arg and the container as environment, never as files:",
-    ".env",
-    ".env.*",
+    ".env*",
     "!.env.example",
+    // npm installs with the project's .npmrc (the Dockerfile copies it for that step, then deletes it);
+    // any other manager never reads it, so it stays out of the context.
+    ...(p.packageManager.manifestFiles.includes(NPMRC) ? [] : ["# Registry credentials (an auth token in .npmrc would sit in a layer for good):", NPMRC]),
+    "# Files users uploaded to a local run: their data, not the app's source:",
+    UPLOADS_DIR,
     "# History, ownit's run ledger, database exports and files ownit wrote beside yours:",
     ".git",
     ".ownit",

@@ -2,7 +2,7 @@
 // plan sees them (codemods may have removed lovable-tagger or added a server) plus detection's facts.
 import path from "node:path";
 import { LOCK_FILES, OwnitError, type Changeset, type FrameworkId, type PackageJson, type PackageManagerName, type ProjectFacts } from "@ownit/core";
-import { BUN_IMAGE_REPO, BUN_VERSION, NODE_IMAGE, NODE_PORT, PNPM_VERSION, STATIC_HEALTH_PATH, STATIC_PORT } from "./defaults";
+import { BUN_IMAGE_REPO, BUN_VERSION, NODE_IMAGE, NODE_PORT, NPMRC, PNPM_VERSION, STATIC_HEALTH_PATH, STATIC_PORT } from "./defaults";
 import { declaredAppNames, scanEnvReads, type EnvRead } from "./env-reads";
 
 export interface PackageManagerPlan {
@@ -167,7 +167,7 @@ function planPackageManager(facts: ProjectFacts, files: Changeset, pkg: PackageJ
       };
     }
     default: {
-      if (files.exists(".npmrc")) manifestFiles.push(".npmrc");
+      if (files.exists(NPMRC)) manifestFiles.push(NPMRC);
       return { name: "npm", manifestFiles, buildImage: NODE_IMAGE, setup: [], install: lock.length ? "npm ci" : "npm install", run: (s) => `npm run ${s}` };
     }
   }

@@ -2,7 +2,8 @@
 // starts without one and sets it through a reset link (mailed over SMTP, or printed by
 // `npm run users -- reset-link <email>`). Passwords are bcrypt hashes; a session is a random
 // token kept only as its SHA-256 in the database and sent back in an httpOnly cookie (and, for
-// code that calls `auth.setToken`, as a bearer token).
+// code that calls `auth.setToken`, as a bearer token). Sign-in costs the same whether or not the
+// account exists, answers one error for every wrong case, and waits after repeated failures.
 import { createHash, randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 import type pg from "pg";
@@ -12,6 +13,7 @@ import { badRequest, forbidden, HttpError, notFound } from "./errors";
 import { rowToRecord } from "./records";
 import type { EntityStore } from "./entities";
 import type { UserRecord } from "./rules";
+import { Throttle } from "./throttle";
 
 export const SESSION_COOKIE = "ownit_session";
 export const MIN_PASSWORD_LENGTH = 8;
@@ -32,14 +34,47 @@ function checkPassword(password: unknown): string {
   return password;
 }
 
+/** What sign-in answers for an unknown account, a wrong password and an account without one alike. */
+const WRONG_CREDENTIALS = "wrong email or password (moved from Base44? use \"forgot password\" to set yours)";
+const LOGIN_WINDOW_MS = 15 * 60_000;
+/** Failures per address across accounts (password spraying) before sign-in from it waits. */
+const LOGIN_FAILURES_PER_ADDRESS = 50;
+const HOUR_MS = 3_600_000;
+
+export interface AuthOptions {
+  sessionIdleHours: number;
+  loginFailures: number;
+  resetsPerHour: number;
+}
+
 export class AuthService {
+  private readonly failedByAccount: Throttle;
+  private readonly failedByAddress = new Throttle({ max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS });
+  private readonly resetsByAccount: Throttle;
+  private readonly resetsByAddress: Throttle;
+  /** A hash of nothing, compared when there is no real one, so every sign-in pays for one bcrypt. */
+  private readonly decoyHash = bcrypt.hash(randomBytes(16).toString("hex"), BCRYPT_ROUNDS);
+  private readonly idleHours: number;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly config: AppConfig,
     private readonly users: TableShape,
     private readonly store: EntityStore,
     private readonly sessionDays: number,
-  ) {}
+    options: Partial<AuthOptions> = {},
+  ) {
+    this.idleHours = options.sessionIdleHours ?? 72;
+    this.failedByAccount = new Throttle({ max: options.loginFailures ?? 5, windowMs: LOGIN_WINDOW_MS });
+    this.resetsByAccount = new Throttle({ max: options.resetsPerHour ?? 3, windowMs: HOUR_MS });
+    this.resetsByAddress = new Throttle({ max: (options.resetsPerHour ?? 3) * 3, windowMs: HOUR_MS });
+  }
+
+  /** Whether a reset mail may go out now for this account from this address (counts it when so). */
+  resetAllowed(email: string, address: string): boolean {
+    if (!this.resetsByAddress.take(address)) return false;
+    return this.resetsByAccount.take(email.trim().toLowerCase());
+  }
 
   private get table(): string {
     return quoteIdent(this.users.table);
@@ -66,9 +101,12 @@ export class AuthService {
   /** The user a session token belongs to, if the session is alive and the user not disabled (one query: every API request asks). */
   async userForToken(token: string | undefined): Promise<UserRecord | undefined> {
     if (!token) return undefined;
+    // Alive: not expired and used within the idle window; the last use is written at most once a minute.
     const { rows } = await this.pool.query(
-      `SELECT u.* FROM ownit_auth.sessions s JOIN ${this.table} u ON u.${quoteIdent("id")} = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()`,
-      [hashToken(token)],
+      `WITH live AS (SELECT user_id FROM ownit_auth.sessions WHERE token_hash = $1 AND expires_at > now() AND last_seen_at > now() - make_interval(hours => $2)),
+        touched AS (UPDATE ownit_auth.sessions SET last_seen_at = now() WHERE token_hash = $1 AND last_seen_at < now() - interval '1 minute' AND EXISTS (SELECT 1 FROM live))
+       SELECT u.* FROM live s JOIN ${this.table} u ON u.${quoteIdent("id")} = s.user_id`,
+      [hashToken(token), this.idleHours],
     );
     const user = rows[0] ? (rowToRecord(this.users, rows[0]) as UserRecord) : undefined;
     return user && !user.disabled ? user : undefined;
@@ -85,14 +123,28 @@ export class AuthService {
     if (token) await this.pool.query(`DELETE FROM ownit_auth.sessions WHERE token_hash = $1`, [hashToken(token)]);
   }
 
-  async login(email: unknown, password: unknown): Promise<{ user: UserRecord; token: string; expires: Date }> {
+  /**
+   * Signs in. Unknown account, no password yet, disabled and wrong password all answer the same
+   * `invalid_credentials` after the same bcrypt work; after `loginFailures` wrong tries an account
+   * waits (even the right password is refused until the window passes).
+   */
+  async login(email: unknown, password: unknown, address = "unknown"): Promise<{ user: UserRecord; token: string; expires: Date }> {
     if (typeof email !== "string" || typeof password !== "string") throw badRequest("email and password are required");
+    const account = email.trim().toLowerCase();
+    if (this.failedByAccount.blocked(account) || this.failedByAddress.blocked(address)) {
+      const wait = Math.max(this.failedByAccount.retryAfter(account), this.failedByAddress.retryAfter(address));
+      throw new HttpError(429, "too_many_attempts", `too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s), or reset the password`);
+    }
     const user = await this.userByEmail(email);
-    const wrong = new HttpError(401, "invalid_credentials", "wrong email or password");
-    if (!user || user.disabled) throw wrong;
-    const { rows } = await this.pool.query<{ password_hash: string }>(`SELECT password_hash FROM ownit_auth.passwords WHERE user_id = $1`, [user.id]);
-    if (!rows[0]) throw new HttpError(401, "password_not_set", "this account has no password yet (accounts moved from Base44 set one first): use \"forgot password\" to get a link");
-    if (!(await bcrypt.compare(password, rows[0].password_hash))) throw wrong;
+    const { rows } = user ? await this.pool.query<{ password_hash: string }>(`SELECT password_hash FROM ownit_auth.passwords WHERE user_id = $1`, [user.id]) : { rows: [] };
+    const hash = rows[0]?.password_hash ?? (await this.decoyHash);
+    const matches = await bcrypt.compare(password, hash);
+    if (!user || user.disabled || !rows[0] || !matches) {
+      this.failedByAccount.hit(account);
+      this.failedByAddress.hit(address);
+      throw new HttpError(401, "invalid_credentials", WRONG_CREDENTIALS);
+    }
+    this.failedByAccount.clear(account);
     const session = await this.startSession(user.id);
     return { user, ...session };
   }
@@ -104,8 +156,10 @@ export class AuthService {
        ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = now()`,
       [userId, hash],
     );
-    // A new password ends every other session.
+    // A new password ends every session and every reset link still out.
     await this.pool.query(`DELETE FROM ownit_auth.sessions WHERE user_id = $1`, [userId]);
+    await this.pool.query(`UPDATE ownit_auth.reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+    this.failedByAccount.clear((await this.userById(userId))?.email.toLowerCase() ?? "");
   }
 
   async changePassword(user: UserRecord, current: unknown, next: unknown): Promise<void> {
@@ -130,8 +184,28 @@ export class AuthService {
     );
     if (!rows[0]) throw badRequest("this reset link is invalid, used or expired: ask for a new one", "invalid_reset_token");
     await this.setPassword(rows[0].user_id, password);
+    await this.markVerified(rows[0].user_id);
     const user = await this.userById(rows[0].user_id);
     if (!user) throw notFound("the user of this reset link no longer exists");
+    return user;
+  }
+
+  /** The link was mailed to the user's address and used: they own it. */
+  async markVerified(userId: string): Promise<void> {
+    if (this.users.columns.has("is_verified")) await this.pool.query(`UPDATE ${this.table} SET ${quoteIdent("is_verified")} = true WHERE ${quoteIdent("id")} = $1 AND ${quoteIdent("is_verified")} IS NOT TRUE`, [userId]);
+  }
+
+  /** Consumes a one-time link mailed to the user (an email verification), marking the address verified. */
+  async verifyEmail(token: unknown): Promise<UserRecord> {
+    if (typeof token !== "string" || !token) throw badRequest("the verification token is missing");
+    const { rows } = await this.pool.query<{ user_id: string }>(
+      `UPDATE ownit_auth.reset_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
+      [hashToken(token)],
+    );
+    if (!rows[0]) throw badRequest("this verification link is invalid, used or expired: sign in and ask for a new one", "invalid_verification_token");
+    await this.markVerified(rows[0].user_id);
+    const user = await this.userById(rows[0].user_id);
+    if (!user) throw notFound("the user of this link no longer exists");
     return user;
   }
 
@@ -142,7 +216,8 @@ export class AuthService {
     if (await this.userByEmail(email)) throw new HttpError(409, "user_exists", `a user with email ${email} already exists`);
     const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table}`);
     const role = fields.role ?? (rows[0]!.n === 0 ? "admin" : "user");
-    const created = await this.store.create(this.config.userEntity, { kind: "service" }, { email, full_name: fields.full_name ?? email.split("@")[0], role });
+    // Nobody has proved they own the address yet: records are not linked by it until they do.
+    const created = await this.store.create(this.config.userEntity, { kind: "service" }, { email, full_name: fields.full_name ?? email.split("@")[0], role, ...(this.users.columns.has("is_verified") ? { is_verified: false } : {}) });
     return created as UserRecord;
   }
 

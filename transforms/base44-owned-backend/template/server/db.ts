@@ -104,6 +104,8 @@ CREATE TABLE IF NOT EXISTS ownit_auth.sessions (
   created_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL
 );
+-- When the session was last used: an idle session ends (SESSION_IDLE_HOURS).
+ALTER TABLE ownit_auth.sessions ADD COLUMN IF NOT EXISTS last_seen_at timestamptz NOT NULL DEFAULT now();
 CREATE INDEX IF NOT EXISTS sessions_user_id ON ownit_auth.sessions (user_id);
 CREATE TABLE IF NOT EXISTS ownit_auth.reset_tokens (
   token_hash text PRIMARY KEY,

@@ -10,6 +10,7 @@ import { quoteIdent, type TableShape } from "./db";
 import { badRequest, forbidden, fromPgError, HttpError, notFound } from "./errors";
 import { compileFilter, compileSort, fieldRef, SqlParams } from "./query";
 import { assignment, newRecordId, pickFields, rowToRecord, splitRecord, SYSTEM_FIELDS, type EntityRecord, type Row } from "./records";
+import { userFieldsOf } from "./rule-check";
 import { compileAccess, compileRule, isAdmin, type Actor, type Operation } from "./rules";
 
 /** Base44's limits: 5,000 records per read (and by default), 100 per cursor page by default, 500 per bulk write. */
@@ -50,11 +51,23 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 export class EntityStore {
+  /** User fields some access rule depends on: only admins change them, unless the User schema gives one a write rule. */
+  private readonly ruleUserFields: Set<string>;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly config: AppConfig,
     private readonly shapes: Map<string, TableShape>,
-  ) {}
+  ) {
+    const fields = new Set<string>();
+    for (const entity of Object.values(config.entities)) {
+      userFieldsOf(entity.rls, fields);
+      for (const r of Object.values(entity.fieldRules ?? {})) userFieldsOf(r, fields);
+    }
+    const userRules = config.entities[config.userEntity]?.fieldRules ?? {};
+    for (const field of [...fields]) if (userRules[field]?.write !== undefined || USER_IDENTITY_FIELDS.includes(field)) fields.delete(field);
+    this.ruleUserFields = fields;
+  }
 
   /** The built-in User entity's name. */
   get userEntity(): string {
@@ -108,6 +121,20 @@ export class EntityStore {
     return { select: `*, ${extra.join(", ")}`, hidden: (row) => rules.filter((_r, i) => row[`__read_${i}`] !== true).map(([field]) => field) };
   }
 
+  /** Fields with a read rule, each as the SQL condition under which this actor may read it. */
+  private masks(name: string, actor: Actor, params: SqlParams): Record<string, string> {
+    const { shape, config } = this.entity(name);
+    const out: Record<string, string> = Object.create(null);
+    for (const [field, r] of Object.entries(config.fieldRules ?? {})) if (r.read !== undefined) out[field] = compileAccess(shape, r.read, actor, params, this.config.appId);
+    return out;
+  }
+
+  /** The caller's filter (blind to fields they may not read) and the read rule, as one condition. */
+  private visibleWhere(name: string, actor: Actor, query: unknown, params: SqlParams): string {
+    const { shape } = this.entity(name);
+    return `(${compileFilter(shape, query, params, { masked: this.masks(name, actor, params) })}) AND (${this.rule(name, "read", actor, params)})`;
+  }
+
   private present(name: string, row: Row, hidden: string[], fields?: string[]): EntityRecord {
     const record = rowToRecord(this.entity(name).shape, row);
     for (const field of hidden) delete record[field];
@@ -118,8 +145,8 @@ export class EntityStore {
     const { shape } = this.entity(name);
     const params = new SqlParams();
     const { select, hidden } = this.readableColumns(name, actor, params);
-    const where = `(${compileFilter(shape, options.query, params)}) AND (${this.rule(name, "read", actor, params)})`;
-    const order = compileSort(shape, options.sort, params, DEFAULT_SORT);
+    const where = this.visibleWhere(name, actor, options.query, params);
+    const order = compileSort(shape, options.sort, params, DEFAULT_SORT, { masked: this.masks(name, actor, params) });
     const limit = params.add(limitOf(options.limit, DEFAULT_LIST_LIMIT));
     const skip = options.skip ?? 0;
     if (!Number.isInteger(skip) || skip < 0) throw badRequest("skip must be a non-negative integer");
@@ -153,8 +180,8 @@ export class EntityStore {
   private async distinct(name: string, actor: Actor, field: string, query: unknown, limit: number, offset: number): Promise<unknown[]> {
     const { shape } = this.entity(name);
     const params = new SqlParams();
-    const where = `(${compileFilter(shape, query, params)}) AND (${this.rule(name, "read", actor, params)})`;
-    const ref = fieldRef(shape, field, params);
+    const where = this.visibleWhere(name, actor, query, params);
+    const ref = fieldRef(shape, field, params, { masked: this.masks(name, actor, params) });
     const value = ref.kind === "json" ? ref.sql : ref.alt ? `COALESCE(to_jsonb(${ref.sql}), ${ref.alt.sql})` : `to_jsonb(${ref.sql})`;
     const sql = `WITH v AS (SELECT ${value} AS v FROM ${this.table(name)} WHERE ${where}),
       e AS (SELECT CASE WHEN jsonb_typeof(v) = 'array' THEN x ELSE v END AS v FROM v LEFT JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(v) = 'array' THEN v ELSE '[]'::jsonb END) x ON true)
@@ -165,9 +192,8 @@ export class EntityStore {
   }
 
   async count(name: string, actor: Actor, query?: unknown): Promise<number> {
-    const { shape } = this.entity(name);
     const params = new SqlParams();
-    const where = `(${compileFilter(shape, query, params)}) AND (${this.rule(name, "read", actor, params)})`;
+    const where = this.visibleWhere(name, actor, query, params);
     const { rows } = await this.run(this.pool, `SELECT count(*)::int AS n FROM ${this.table(name)} WHERE ${where}`, params.values, `${name} count`);
     return rows[0]!.n as number;
   }
@@ -268,6 +294,11 @@ export class EntityStore {
   /** What a write may change: never the built-ins; on User, identity never and role only by an admin. */
   private writable(name: string, actor: Actor, data: Record<string, unknown>, options: { profileOnly?: boolean } = {}): Record<string, unknown> {
     if (!this.isUsers(name)) return data;
+    if (!isAdmin(actor)) {
+      // A user who could set a field a rule reads (`{{user.team}}`) could grant themselves any record.
+      const ruled = Object.keys(data).find((k) => this.ruleUserFields.has(k.split(".")[0]!) && !USER_ADMIN_FIELDS.includes(k));
+      if (ruled) throw forbidden(`${name}.${ruled} decides what this user may access, so only an admin changes it (give it a write rule in the User schema to let users set it)`);
+    }
     const fixed = new Set([...USER_IDENTITY_FIELDS, ...(options.profileOnly || !isAdmin(actor) ? USER_ADMIN_FIELDS : [])]);
     return Object.fromEntries(Object.entries(data).filter(([k]) => !fixed.has(k)));
   }
@@ -329,9 +360,8 @@ export class EntityStore {
   }
 
   async deleteMany(name: string, actor: Actor, query: unknown): Promise<{ success: boolean; deleted: number }> {
-    const { shape } = this.entity(name);
     const params = new SqlParams();
-    const where = `(${compileFilter(shape, query ?? {}, params)}) AND (${this.rule(name, "read", actor, params)}) AND (${this.rule(name, "delete", actor, params)})`;
+    const where = `${this.visibleWhere(name, actor, query ?? {}, params)} AND (${this.rule(name, "delete", actor, params)})`;
     const { rowCount } = await this.run(this.pool, `DELETE FROM ${this.table(name)} WHERE ${where}`, params.values, `${name} deleteMany`);
     return { success: true, deleted: rowCount ?? 0 };
   }
@@ -350,10 +380,13 @@ export class EntityStore {
       if (shape.columns.get(field) !== "json") throw badRequest(`${op} on ${name}.${field} needs an array field`);
       return quoteIdent(field);
     };
+    const written = new Set<string>();
     for (const [op, fieldsValue] of Object.entries(ops)) {
       if (!isObject(fieldsValue)) throw badRequest(`${op} in ${name} updateMany needs an object of fields`);
       const fields = this.writable(name, actor, fieldsValue);
       for (const key of SYSTEM_FIELDS) delete fields[key];
+      // A dotted key (`amount.x`) writes inside its top-level field: that field's rule applies.
+      for (const key of Object.keys(fields)) written.add(key.split(".")[0]!);
       switch (op) {
         case "$set": {
           const split = splitRecord(shape, fields);
@@ -405,12 +438,21 @@ export class EntityStore {
     }
     if (!sets.length) return { success: true, updated: 0, has_more: false };
     if (shape.columns.has("updated_date")) sets.push(`${quoteIdent("updated_date")} = now()`);
-    const where = `(${compileFilter(shape, query ?? {}, params)}) AND (${this.rule(name, "read", actor, params)}) AND (${this.rule(name, "update", actor, params)})`;
+    const where = `${this.visibleWhere(name, actor, query ?? {}, params)} AND (${this.rule(name, "update", actor, params)})`;
+    // The field rules of every field any operator touches, on every matched record, as `update` checks them:
+    // one refusal and nothing changes.
+    const { config } = this.entity(name);
+    const fieldChecks = Object.entries(config.fieldRules ?? {})
+      .filter(([field, r]) => r.write !== undefined && written.has(field))
+      .map(([, r]) => `COALESCE((${compileAccess(shape, r.write, actor, params, this.config.appId)}), false)`);
+    const allowed = fieldChecks.length ? fieldChecks.join(" AND ") : "true";
     const batch = params.add(MAX_BULK + 1);
-    const sql = `WITH matched AS (SELECT ${quoteIdent("id")} FROM ${table} WHERE ${where} ORDER BY ${quoteIdent("id")} LIMIT ${batch}),
-      changed AS (UPDATE ${table} SET ${sets.join(", ")} WHERE ${quoteIdent("id")} IN (SELECT ${quoteIdent("id")} FROM matched ORDER BY ${quoteIdent("id")} LIMIT ${MAX_BULK}) RETURNING 1)
-      SELECT (SELECT count(*)::int FROM changed) AS updated, (SELECT count(*)::int FROM matched) AS matched`;
+    const sql = `WITH matched AS (SELECT ${quoteIdent("id")}, (${allowed}) AS allowed FROM ${table} WHERE ${where} ORDER BY ${quoteIdent("id")} LIMIT ${batch} FOR UPDATE),
+      refused AS (SELECT count(*)::int AS n FROM matched WHERE NOT allowed),
+      changed AS (UPDATE ${table} SET ${sets.join(", ")} WHERE ${quoteIdent("id")} IN (SELECT ${quoteIdent("id")} FROM matched ORDER BY ${quoteIdent("id")} LIMIT ${MAX_BULK}) AND (SELECT n FROM refused) = 0 RETURNING 1)
+      SELECT (SELECT count(*)::int FROM changed) AS updated, (SELECT count(*)::int FROM matched) AS matched, (SELECT n FROM refused) AS refused`;
     const { rows } = await this.run(this.pool, sql, params.values, `${name} updateMany`);
+    if ((rows[0]!.refused as number) > 0) throw forbidden(`not allowed to write ${name}.${[...written].find((f) => config.fieldRules?.[f]?.write !== undefined)} on ${rows[0]!.refused} of the matched records: nothing was changed`);
     return { success: true, updated: rows[0]!.updated as number, has_more: (rows[0]!.matched as number) > MAX_BULK };
   }
 

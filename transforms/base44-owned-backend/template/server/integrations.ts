@@ -1,12 +1,33 @@
 // Base44's Core integrations, provided by services the owner configures: InvokeLLM and
 // GenerateImage through any OpenAI-compatible endpoint (LLM_*), SendEmail over SMTP (SMTP_URL),
-// UploadFile to the configured storage. An integration this server cannot provide answers 501
+// UploadFile to the configured storage. As on Base44, SendEmail reaches only the app's own users,
+// from the app's own address (a caller names the sender, never the address); each user's emails
+// and model calls are counted per hour, and the model is the owner's choice. An integration this server cannot provide answers 501
 // naming it and what would provide it: never an empty stand-in result.
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Settings } from "./config";
 import { badRequest, HttpError, notProvided } from "./errors";
 import type { FileStorage } from "./storage";
 import type { UserRecord } from "./rules";
+import { Throttle } from "./throttle";
+
+const HOUR_MS = 3_600_000;
+
+/** Content types served as themselves from a bucket; anything else (HTML, SVG, scripts) is stored as a download. */
+const INLINE_TYPES = /^(image\/(png|jpeg|gif|webp|avif|bmp)|video\/[\w.+-]+|audio\/[\w.+-]+|application\/pdf|text\/plain|text\/csv)$/i;
+
+/** A stored content type that cannot run as a page of whatever origin serves it. */
+export function safeContentType(type: string | undefined): string {
+  const t = (type ?? "").split(";")[0]!.trim().toLowerCase();
+  return INLINE_TYPES.test(t) ? t : "application/octet-stream";
+}
+
+/** A sender's display name with nothing that could pass for an address or a header. */
+export function senderName(name: unknown): string | undefined {
+  if (typeof name !== "string") return undefined;
+  const clean = name.replace(/[\u0000-\u001f\u007f<>"@\\,;:]/g, "").replace(/\s+/g, " ").trim().slice(0, 64);
+  return clean || undefined;
+}
 
 /** Integrations Base44 offered that this server does not, with what to do instead. */
 export const NOT_PROVIDED: Record<string, string> = {
@@ -16,6 +37,9 @@ export const NOT_PROVIDED: Record<string, string> = {
   SendSMS: "call your SMS provider's API from a backend function",
   TranscribeAudio: "call a speech-to-text API from a backend function",
 };
+
+/** The id integrations see for server code acting as the service role (no per-user limits, any recipient). */
+export const SERVICE_USER_ID = "service";
 
 export interface IntegrationContext {
   user: UserRecord;
@@ -28,25 +52,41 @@ export type UploadedFile = { name: string; type: string; bytes: Uint8Array };
 export class Integrations {
   private mailer?: Transporter;
   private warnedInternet = false;
+  private readonly emailsByUser: Throttle;
+  private readonly modelCallsByUser: Throttle;
 
   constructor(
     private readonly settings: Settings,
     private readonly storage: FileStorage,
-  ) {}
+    /** The app's user with this email, if any (SendEmail writes only to them). */
+    private readonly appUser: (email: string) => Promise<{ email: string } | undefined> = async () => undefined,
+  ) {
+    this.emailsByUser = new Throttle({ max: settings.limits?.emailsPerHour ?? 20, windowMs: HOUR_MS });
+    this.modelCallsByUser = new Throttle({ max: settings.limits?.llmCallsPerHour ?? 60, windowMs: HOUR_MS });
+  }
+
+  private quota(throttle: Throttle, ctx: IntegrationContext, what: string): void {
+    if (ctx.user.id === SERVICE_USER_ID) return;
+    if (!throttle.take(ctx.user.id)) throw new HttpError(429, "rate_limited", `${what}: this user reached the hourly limit; try again in ${Math.ceil(throttle.retryAfter(ctx.user.id) / 60)} minute(s)`);
+  }
 
   /** Runs Core.<name>; files arrive already read from the multipart body. */
   async invoke(name: string, input: Record<string, unknown>, ctx: IntegrationContext): Promise<unknown> {
     switch (name) {
       case "InvokeLLM":
+        this.llm("Core.InvokeLLM");
+        this.quota(this.modelCallsByUser, ctx, "InvokeLLM");
         return this.invokeLLM(input);
       case "GenerateImage":
+        this.llm("Core.GenerateImage");
+        this.quota(this.modelCallsByUser, ctx, "GenerateImage");
         return this.generateImage(input, ctx);
       case "SendEmail":
         return this.sendEmail(input, ctx);
       case "UploadFile":
         return this.uploadFile(input, ctx);
       default:
-        throw notProvided(`Core.${name}`, NOT_PROVIDED[name] ?? "this Base44 integration has no replacement here; call the service it wrapped from a backend function");
+        throw notProvided(`Core.${name}`, (Object.hasOwn(NOT_PROVIDED, name) ? NOT_PROVIDED[name] : undefined) ?? "this Base44 integration has no replacement here; call the service it wrapped from a backend function");
     }
   }
 
@@ -81,7 +121,9 @@ export class Integrations {
     const images = Array.isArray(input.file_urls) ? input.file_urls.filter((u): u is string => typeof u === "string") : [];
     const content = images.length ? [{ type: "text", text: input.prompt }, ...images.map((url) => ({ type: "image_url", image_url: { url } }))] : input.prompt;
     const schema = input.response_json_schema;
-    const body: Record<string, unknown> = { model: typeof input.model === "string" ? input.model : llm.model, messages: [{ role: "user", content }] };
+    // The owner pays for the model: a caller gets the one they ask for only when the owner allowed it.
+    const model = typeof input.model === "string" && llm.allowedModels.includes(input.model) ? input.model : llm.model;
+    const body: Record<string, unknown> = { model, messages: [{ role: "user", content }] };
     if (schema && typeof schema === "object") body.response_format = { type: "json_schema", json_schema: { name: "response", schema } };
     const answer = await this.postJson(`${llm.baseUrl}/chat/completions`, llm.apiKey, body, "InvokeLLM");
     const message = (answer.choices as Array<{ message?: { content?: string } }> | undefined)?.[0]?.message?.content;
@@ -120,18 +162,24 @@ export class Integrations {
     return info.messageId;
   }
 
-  async sendEmail(input: Record<string, unknown>, _ctx: IntegrationContext): Promise<{ success: true; message_id?: string }> {
-    if (typeof input.to !== "string" || !input.to) throw badRequest("SendEmail needs `to`");
+  /** Base44's SendEmail: to one of the app's users, from the app's address, under a display name the caller may choose. */
+  async sendEmail(input: Record<string, unknown>, ctx: IntegrationContext): Promise<{ success: true; message_id?: string }> {
+    if (typeof input.to !== "string" || !input.to.trim()) throw badRequest("SendEmail needs `to`");
+    this.transport();
+    const recipient = ctx.user.id === SERVICE_USER_ID ? { email: input.to.trim() } : await this.appUser(input.to.trim());
+    if (!recipient || !/^[^@\s,;<>]+@[^@\s,;<>]+$/.test(recipient.email)) throw new HttpError(403, "recipient_not_user", "SendEmail sends only to users of this app (as Base44 did): invite the recipient first");
+    this.quota(this.emailsByUser, ctx, "SendEmail");
     const subject = typeof input.subject === "string" ? input.subject : "";
     const body = typeof input.body === "string" ? input.body : "";
-    const messageId = await this.mail(input.to, subject, body, typeof input.from_name === "string" ? input.from_name : undefined);
+    const messageId = await this.mail(recipient.email, subject, body, senderName(input.from_name));
     return { success: true, message_id: messageId };
   }
 
   async uploadFile(input: Record<string, unknown>, ctx: IntegrationContext): Promise<{ file_url: string }> {
     const file = input.file as UploadedFile | undefined;
     if (!file || !(file.bytes instanceof Uint8Array)) throw badRequest("UploadFile needs a `file` (multipart form data)");
-    const stored = await this.storage.put(file.name, file.bytes, file.type || "application/octet-stream");
+    // Never the type the caller claims for something a browser would run: HTML from the bucket's origin is a page of it.
+    const stored = await this.storage.put(file.name, file.bytes, safeContentType(file.type));
     return { file_url: absolute(stored.url, ctx.origin, this.settings.appUrl) };
   }
 }

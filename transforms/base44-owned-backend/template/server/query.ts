@@ -43,6 +43,18 @@ export interface CompileOptions {
   constants?: Record<string, unknown>;
   /** Rules write `data.<field>` for a record's own fields. */
   dataPrefix?: boolean;
+  /**
+   * Fields the caller may read only where a condition holds (field-level read rules), as SQL.
+   * Elsewhere the field is missing for every filter, sort and distinct, so a hidden value can
+   * never be guessed by asking which records match it.
+   */
+  masked?: Record<string, string>;
+}
+
+/** A reference as the caller may see it: where `readable` is false the field is missing. */
+function maskRef(ref: FieldRef, readable: string): FieldRef {
+  const sql = ref.many ? `(CASE WHEN ${readable} THEN ${ref.sql} ELSE '[]'::jsonb END)` : `(CASE WHEN ${readable} THEN ${ref.sql} END)`;
+  return { ...ref, sql, ...(ref.alt ? { alt: maskRef(ref.alt, readable) } : {}) };
 }
 
 const SQL_TYPE: Record<Exclude<ColumnKind, "json">, string> = {
@@ -69,6 +81,13 @@ function isOperatorObject(value: unknown): value is Record<string, unknown> {
 
 /** Resolves a (possibly dotted) field name against the table. */
 export function fieldRef(shape: TableShape, path: string, params: SqlParams, options: CompileOptions = {}): FieldRef {
+  const ref = unmaskedFieldRef(shape, path, params, options);
+  const head = path.split(".")[0]!;
+  const readable = options.masked && Object.hasOwn(options.masked, head) ? options.masked[head]! : undefined;
+  return readable === undefined || readable === "true" ? ref : maskRef(ref, readable);
+}
+
+function unmaskedFieldRef(shape: TableShape, path: string, params: SqlParams, options: CompileOptions = {}): FieldRef {
   let segments = path.split(".");
   if (options.dataPrefix && segments[0] === "data" && segments.length > 1 && !shape.columns.has("data")) segments = segments.slice(1);
   const [head, ...rest] = segments as [string, ...string[]];
@@ -335,13 +354,13 @@ function sortKeys(ref: FieldRef, field: string, dir: "ASC" | "DESC"): string[] {
  * order: nulls and missing fields first ascending, types in BSON order, text by code point (not
  * the database's locale). Ties end in id order so pages never overlap.
  */
-export function compileSort(shape: TableShape, sort: string | undefined, params: SqlParams, fallback = "-created_date"): string {
+export function compileSort(shape: TableShape, sort: string | undefined, params: SqlParams, fallback = "-created_date", options: CompileOptions = {}): string {
   const keys = (sort && sort.trim() ? sort : fallback).split(",").map((s) => s.trim()).filter(Boolean);
   const parts: string[] = [];
   for (const key of keys) {
     const field = key.replace(/^[-+]/, "");
     if (!field) continue;
-    parts.push(...sortKeys(fieldRef(shape, field, params), field, key.startsWith("-") ? "DESC" : "ASC"));
+    parts.push(...sortKeys(fieldRef(shape, field, params, options), field, key.startsWith("-") ? "DESC" : "ASC"));
   }
   parts.push(`${quoteIdent("id")} COLLATE "C" ASC`);
   return parts.join(", ");

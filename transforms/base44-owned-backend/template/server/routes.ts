@@ -1,12 +1,17 @@
 // The HTTP API, on the paths Base44's SDK called (`/api/apps/<appId>/entities/…`, `/auth/…`,
 // `/integration-endpoints/Core/…`, `/functions/…`), so the owned client in src/api keeps the
 // same wire protocol; plus /api/health, the sign-in pages, uploaded files, and the built SPA
-// with history fallback, so one process serves the whole app.
+// with history fallback, so one process serves the whole app. Every call needs a signed-in user
+// unless the app is public (PUBLIC_APP); every body has a size limit (413 before it is read);
+// JSON is JSON only when it says so; pages go out with headers that keep them out of frames.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { secureHeaders } from "hono/secure-headers";
 import type pg from "pg";
 import { RESET_TTL_HOURS, SESSION_COOKIE } from "./auth";
 import { appConfig, type Settings } from "./config";
@@ -37,9 +42,13 @@ function requireUser(c: Context<Env>): UserRecord {
   return user;
 }
 
+/** A JSON media type: `application/json` or `application/<x>+json` (never text/plain, which a cross-site form can send). */
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
 async function jsonBody(c: Context<Env>): Promise<unknown> {
   const text = await c.req.text();
   if (!text) return undefined;
+  if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) throw new HttpError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json");
   try {
     return JSON.parse(text);
   } catch {
@@ -67,13 +76,32 @@ function fieldsParam(value: string | undefined): string[] | undefined {
   return value ? value.split(",").map((f) => f.trim()).filter(Boolean) : undefined;
 }
 
+/** The app's public origin: APP_URL; else this request's (a proxy's X-Forwarded-* only with TRUST_PROXY). */
 function origin(c: Context<Env>, settings: Settings): string {
   if (settings.appUrl) return settings.appUrl;
   const url = new URL(c.req.url);
-  const proto = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() || url.protocol.replace(":", "");
-  const host = c.req.header("x-forwarded-host") || url.host;
+  const forwarded = (name: string) => (settings.trustProxy ? c.req.header(name)?.split(",")[0]?.trim() : undefined);
+  const proto = forwarded("x-forwarded-proto") || url.protocol.replace(":", "");
+  const host = forwarded("x-forwarded-host") || url.host;
   return `${proto}://${host}`;
 }
+
+/** The caller's network address, for per-address limits (the proxy's X-Forwarded-For only with TRUST_PROXY). */
+function clientAddress(c: Context<Env>, settings: Settings): string {
+  const forwarded = settings.trustProxy ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
+  if (forwarded) return forwarded;
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Routes a signed-out visitor of a private app may still call: signing in, and what the sign-in pages need. */
+const SIGNED_OUT_ROUTES = /^\/api\/apps\/[^/]+\/auth\/(login|register|reset-password-request|reset-password|logout)$/;
+
+/** Security headers for pages; the sign-in pages also get a strict CSP (their script and style are inline). */
+const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Integration input: JSON, or multipart with files read into memory (as the SDK sends File values). */
 async function integrationInput(c: Context<Env>): Promise<Record<string, unknown>> {
@@ -105,6 +133,24 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     return c.json({ message: "internal server error", code: "internal" }, 500);
   });
 
+  // Frames, sniffing and referrers, on every response. Other sites may not frame the app; the app may
+  // frame its own pages and uploads (a PDF preview). Its own scripts are unknown here: no CSP for the SPA.
+  // Sign-in pages are never framed, not even by the app (a framed password form invites clickjacking).
+  const framing = (p: string) => (p === "/api/login" || p === "/api/reset-password" ? "DENY" : "SAMEORIGIN");
+  app.use("*", (c, next) => secureHeaders({ xFrameOptions: framing(c.req.path), referrerPolicy: "no-referrer", crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: false })(c, next));
+
+  // Size limits, per kind of route, answered 413 from Content-Length before the body is read.
+  app.use("/api/*", async (c, next) => {
+    const upload = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
+    const maxSize = SIGNED_OUT_ROUTES.test(c.req.path) ? settings.limits.authBytes : upload ? settings.limits.uploadBytes : settings.limits.jsonBytes;
+    return bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new HttpError(413, "payload_too_large", `the request body is larger than this route takes (${Math.floor(maxSize / 1024)} KB${upload ? "; MAX_UPLOAD_MB sets uploads" : "; MAX_JSON_KB sets it"})`);
+      },
+    })(c, next);
+  });
+
   // Who is asking: the session cookie, or a bearer token (auth.setToken / server-to-server).
   app.use("/api/*", async (c, next) => {
     const token = bearer(c.req.header("authorization")) ?? getCookie(c, SESSION_COOKIE);
@@ -112,6 +158,9 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     if (user) {
       c.set("user", user);
       c.set("token", token);
+    } else if (!settings.publicApp && c.req.path.startsWith("/api/apps/") && !c.req.path.startsWith("/api/apps/public/") && !SIGNED_OUT_ROUTES.test(c.req.path)) {
+      // A private app (Base44's default): signed-out callers reach nothing but signing in.
+      throw unauthorized("sign in first: this app is private (PUBLIC_APP=true opens it to signed-out visitors)");
     }
     await next();
   });
@@ -125,8 +174,18 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     }
   });
 
-  app.get("/api/login", (c) => c.html(loginPage(appConfig.appName, appConfig.appId)));
-  app.get("/api/reset-password", (c) => c.html(resetPage(appConfig.appName, appConfig.appId)));
+  const page = (c: Context<Env>, html: string) => {
+    c.header("Content-Security-Policy", PAGE_CSP);
+    c.header("Cache-Control", "no-store");
+    return c.html(html);
+  };
+  app.get("/api/login", (c) => page(c, loginPage(appConfig.appName, appConfig.appId)));
+  app.get("/api/reset-password", (c) => page(c, resetPage(appConfig.appName, appConfig.appId)));
+  // The link a new account's verification mail carries: proves the address, then on to the app.
+  app.get("/api/verify-email", async (c) => {
+    await auth.verifyEmail(c.req.query("token"));
+    return c.redirect("/", 303);
+  });
 
   if (settings.storage.driver === "local") {
     const dir = settings.storage.dir;
@@ -142,7 +201,12 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   }
 
   // Layout B apps ask for the app's public settings before anything else.
-  app.get("/api/apps/public/prod/public-settings/by-id/:appId", (c) => c.json({ id: appConfig.appId, public_settings: {} }));
+  // As Base44's getPublicSettings: a visitor who must sign in gets 403 with reason auth_required (the app then redirects to login).
+  app.get("/api/apps/public/prod/public-settings/by-id/:appId", (c) => {
+    const visibility = settings.publicApp ? "public" : "private";
+    if (!settings.publicApp && !c.get("user")) return c.json({ message: "sign in to use this app", code: "auth_required", extra_data: { reason: "auth_required" } }, 403);
+    return c.json({ id: appConfig.appId, public_settings: { visibility } });
+  });
   app.post("/api/app-logs/:appId/log-user-in-app/:page", (c) => {
     console.info(JSON.stringify({ event: "page_view", page: c.req.param("page"), user: c.get("user")?.id ?? null, at: new Date().toISOString() }));
     return c.json({ success: true });
@@ -161,7 +225,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   });
   api.post("/auth/login", async (c) => {
     const body = ((await jsonBody(c)) ?? {}) as Record<string, unknown>;
-    const { user, token, expires } = await auth.login(body.email, body.password);
+    const { user, token, expires } = await auth.login(body.email, body.password, clientAddress(c, settings));
     startSession(c, token, expires);
     return c.json({ access_token: token, user });
   });
@@ -172,20 +236,30 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   });
   api.post("/auth/register", async (c) => {
     const user = await auth.register(((await jsonBody(c)) ?? {}) as Record<string, unknown>, settings.allowSignup);
+    // Until the address is proved, records are not linked to the account by it (see rules.ts).
+    if (settings.smtp && settings.appUrl) {
+      const verify = await auth.createResetToken(user.id, RESET_TTL_HOURS.invite);
+      const link = `${linkBase()}/api/verify-email?token=${encodeURIComponent(verify)}`;
+      void integrations.mail(user.email, `Confirm your email for ${appConfig.appName}`, `<p>Open this link to confirm this is your address:</p><p><a href="${link}">${link}</a></p>`).catch((error: unknown) => console.error(`verification mail to a new user failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
     const { token, expires } = await auth.startSession(user.id);
     startSession(c, token, expires);
-    return c.json({ access_token: token, user });
+    // The session travels in the httpOnly cookie only: a token in a body ends up in logs and scripts.
+    return c.json({ user });
   });
   api.post("/auth/reset-password-request", async (c) => {
     const { email } = ((await jsonBody(c)) ?? {}) as { email?: unknown };
     if (typeof email !== "string" || !email) throw badRequest("email is required");
     linkBase();
     if (!settings.smtp) throw notProvided("password reset by email", "set SMTP_URL and MAIL_FROM, or have an admin run `npm run users -- reset-link <email>`");
+    // Over the limit the answer is the same and no mail goes: a stranger can neither flood an inbox nor learn anything.
+    if (!auth.resetAllowed(email, clientAddress(c, settings))) return c.json({ success: true });
     const user = await auth.userByEmail(email);
     if (user && !user.disabled) {
       const token = await auth.createResetToken(user.id, RESET_TTL_HOURS.reset);
       const link = `${linkBase()}/api/reset-password?token=${encodeURIComponent(token)}`;
-      await integrations.mail(user.email, `Set your password for ${appConfig.appName}`, `<p>Open this link to set your password (it works once, for an hour):</p><p><a href="${link}">${link}</a></p>`);
+      // Not awaited: the answer must take as long for an unknown address as for a real one.
+      void integrations.mail(user.email, `Set your password for ${appConfig.appName}`, `<p>Open this link to set your password (it works once, for an hour):</p><p><a href="${link}">${link}</a></p>`).catch((error: unknown) => console.error(`reset mail failed: ${error instanceof Error ? error.message : String(error)}`));
     }
     // The same answer either way: this endpoint must not tell who has an account.
     return c.json({ success: true });
@@ -195,7 +269,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     const user = await auth.resetPassword(body.reset_token, body.new_password);
     const { token, expires } = await auth.startSession(user.id);
     startSession(c, token, expires);
-    return c.json({ success: true, access_token: token, user });
+    return c.json({ success: true, user });
   });
   api.post("/auth/change-password", async (c) => {
     const user = requireUser(c);
@@ -268,9 +342,10 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   });
   api.post("/functions/:name", async (c) => {
     const name = c.req.param("name");
-    const fn = services.functions[name];
+    // Own keys only: `constructor` or `hasOwnProperty` is not a backend function.
+    const fn = Object.hasOwn(services.functions, name) ? services.functions[name] : undefined;
     if (!fn) {
-      if (name in unconverted) throw notProvided(`backend function ${name}`, `it was not converted from Base44 (${unconverted[name]}); port it into server/functions/`);
+      if (Object.hasOwn(unconverted, name)) throw notProvided(`backend function ${name}`, `it was not converted from Base44 (${unconverted[name]}); port it into server/functions/`);
       throw notFound(`backend function ${name} does not exist`);
     }
     return fn(bindRequest(c.req.raw, { services, user: c.get("user"), origin: origin(c, settings) }));
@@ -285,6 +360,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   app.use("/*", serveStatic({ root: settings.staticDir }));
   app.get("/*", (c) => {
     if (!existsSync(indexFile)) return c.text(`the app is not built: run \`npm run build\` (no ${indexFile})`, 503);
+    // The SPA's own scripts and styles are unknown here: only framing is restricted (secureHeaders above).
     return c.html(readFileSync(indexFile, "utf8"));
   });
 

@@ -5,7 +5,7 @@
 import type { AuthService } from "./auth";
 import type { EntityStore } from "./entities";
 import { forbidden, HttpError, unauthorized } from "./errors";
-import type { Integrations } from "./integrations";
+import { SERVICE_USER_ID, type Integrations } from "./integrations";
 import { isAdmin, type Actor, type UserRecord } from "./rules";
 
 export type FunctionHandler = (req: Request) => Response | Promise<Response>;
@@ -66,7 +66,9 @@ function integrationsFor(ctx: RequestContext, actor: Actor) {
           if (typeof name !== "string" || name === "then") return undefined;
           return async (input: Record<string, unknown> = {}) => {
             if (pkg !== "Core") throw new HttpError(501, "not_provided", `integration ${pkg}.${name} is not provided by this server`);
-            const user = actor.kind === "user" ? actor.user : ({ id: "service", email: "service", role: "admin" } as UserRecord);
+            // A signed-out caller of a public function is nobody, not the service role.
+            if (actor.kind === "anonymous") throw unauthorized("sign in first: integrations act for a signed-in user");
+            const user = actor.kind === "user" ? actor.user : ({ id: SERVICE_USER_ID, email: "service", role: "admin" } as UserRecord);
             return integrations.invoke(name, input, { user, origin: ctx.origin });
           };
         },
@@ -79,7 +81,7 @@ function integrationsFor(ctx: RequestContext, actor: Actor) {
 function functionsFor(ctx: RequestContext, actor: Actor) {
   return {
     async invoke(name: string, data: unknown = {}) {
-      const fn = ctx.services.functions[name];
+      const fn = Object.hasOwn(ctx.services.functions, name) ? ctx.services.functions[name] : undefined;
       if (!fn) throw new HttpError(404, "not_found", `backend function ${name} does not exist`);
       const req = new Request(`${ctx.origin}/api/functions/${encodeURIComponent(name)}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data ?? {}) });
       bindRequest(req, { ...ctx, user: actor.kind === "user" ? actor.user : ctx.user });
