@@ -2,7 +2,7 @@
 // Tests build their own (captured output, scripted answers), so no command needs a TTY.
 import prompts from "prompts";
 import pc from "picocolors";
-import type { Step } from "@ownit/core";
+import { runExitCleanups, type Step } from "@ownit/core";
 import type { ProjectFacts } from "@ownit/core";
 
 export interface CliContext {
@@ -25,9 +25,21 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/** Clean-ups registered by the work (a pg_dump password file, a partial export) run however the process ends. */
+function runCleanupsOnExit(): void {
+  process.on("exit", runExitCleanups);
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.on(signal, () => {
+      runExitCleanups();
+      process.exit(code);
+    });
+  }
+}
+
 export function processContext(migrationSteps: CliContext["migrationSteps"]): CliContext {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
+  runCleanupsOnExit();
   return {
     cwd: process.cwd(),
     out: (line = "") => process.stdout.write(`${line}\n`),

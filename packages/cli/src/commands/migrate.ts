@@ -1,9 +1,10 @@
 // `ownit migrate [dir]`: detect, plan, show, confirm, apply as one run (or --dry-run: a diff only).
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject } from "@ownit/core";
+import { buildPlan, detectProject, resolveProjectRoot } from "@ownit/core";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
+import { recoverFirst } from "../recover-first";
 import { formatDataNextSteps, formatFindings, formatPlan, formatProject } from "../format";
 
 export interface MigrateOptions {
@@ -15,6 +16,7 @@ export interface MigrateOptions {
 }
 
 export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions): Promise<void> {
+  await recoverFirst(ctx, resolveProjectRoot(path.resolve(ctx.cwd, dir)).root);
   const project = detectProject(path.resolve(ctx.cwd, dir));
   for (const line of formatProject(project)) ctx.out(line);
   const options = { ...opts } as Record<string, unknown>;
