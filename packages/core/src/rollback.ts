@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { OwnitError } from "./errors";
-import { commitPaths, headCommit, isGitRepo, resetMixed } from "./git";
+import { commitPaths, deleteTag, headCommit, isGitRepo, resetMixed } from "./git";
 import { sha256 } from "./hash";
 import { removeStaleIndexLock, restoreRecordedFiles, undoRunChanges } from "./journal";
-import { journalStep, listRuns, readManifest, saveManifest, type DatabaseAction, type RunManifest } from "./ledger";
+import { journalStep, listRuns, readManifest, saveManifest, TAG_PREFIX, type DatabaseAction, type RunManifest } from "./ledger";
 import { acquireProjectLock, type ProjectLock } from "./lock";
 import { killPoint } from "./test-hooks";
 
@@ -62,6 +62,8 @@ async function rollbackLocked(root: string, id: string | undefined, options: Rol
   }
   if (manifest.database.length && !options.undoDatabase) throw new OwnitError("database-undo-unavailable", `run ${manifest.id} restored a database and no handler can undo it`, "run the rollback through the ownit CLI");
 
+  // A git killed with the interrupted rollback left its lock: judged by the journal as it was left.
+  if (resuming) removeStaleIndexLock(root, manifest);
   const step = (name: string) => {
     journalStep(manifest, name);
     saveManifest(root, manifest);
@@ -77,7 +79,6 @@ async function rollbackLocked(root: string, id: string | undefined, options: Rol
     step("rollback-files");
     restoreRecordedFiles(root, manifest);
     if (isGitRepo(root) && manifest.git?.commit) {
-      removeStaleIndexLock(root, manifest);
       step("rollback-git");
       const head = headCommit(root);
       if (head === manifest.git.commit && manifest.git.beforeCommit) {
@@ -87,6 +88,11 @@ async function rollbackLocked(root: string, id: string | undefined, options: Rol
         commitPaths(root, manifest.files.map((f) => f.path), `ownit: rollback ${manifest.id}\n\nOwnit-Run: ${manifest.id}\n`);
       }
     }
+  }
+  // The tags go with the run: git's tags are as they were before it.
+  if (isGitRepo(root) && manifest.git) {
+    deleteTag(root, `${TAG_PREFIX}${manifest.id}`);
+    if (manifest.git.beforeTag) deleteTag(root, manifest.git.beforeTag);
   }
 
   manifest.status = "rolled-back";

@@ -176,6 +176,7 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
         const copy = client.query(copyFrom(`COPY ${qualified(table.schema, table.name)} (${table.columns.map(quoteIdent).join(", ")}) FROM STDIN${freeze}`));
         // Rows and md5 of what is loaded, taken on the way: a cut or damaged file fails here, named.
         const loaded = new CopyHasher((r, b) => progress.add(r, b));
+        killPoint("restore-table");
         try {
           await pipeline(createReadStream(path.join(folder.dir, table.file), { highWaterMark: 1024 * 1024 }), loaded, copy);
         } catch (error) {
