@@ -41,25 +41,29 @@ async function settle(root: string, run: RunManifest, handlers: RecoveryHandlers
     return { id: run.id, outcome: "rolled-back", message: `the rollback of run ${run.id} (${run.command}) was interrupted at ${at}; it is finished now` };
   }
   const pending = run.database.filter((a) => a.pending === true);
-  if (pending.length) {
-    if (!handlers.settleDatabase) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted during a database restore; run ownit again through the CLI to settle it` };
-    let committed = true;
-    for (const action of pending) {
-      const answer = await handlers.settleDatabase(action, run);
-      if ("unknown" in answer) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted at ${at} and its target cannot be asked: ${answer.unknown}` };
-      if (answer.committed) {
-        action.objects = answer.objects;
-        if (answer.databaseSettings) action.databaseSettings = answer.databaseSettings;
-        delete action.pending;
-      } else committed = false;
+  if (pending.length && !handlers.settleDatabase) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted during a database restore; run ownit again through the CLI to settle it` };
+  for (const action of pending) {
+    const answer = await handlers.settleDatabase!(action, run);
+    if ("unknown" in answer) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted at ${at} and its target cannot be asked: ${answer.unknown}` };
+    if (answer.committed) {
+      action.objects = answer.objects;
+      if (answer.databaseSettings) action.databaseSettings = answer.databaseSettings;
+      delete action.pending;
     }
-    if (committed) {
-      run.status = "applied";
-      run.finishedAt = new Date().toISOString();
-      saveManifest(root, run);
-      return { id: run.id, outcome: "finished", message: `run ${run.id} (${run.command}) was interrupted after its restore committed; recorded it as applied (\`ownit rollback ${run.id}\` undoes it)` };
-    }
-    run.database = run.database.filter((a) => a.pending !== true);
+  }
+  // A restore whose transaction never committed left nothing in the target.
+  run.database = run.database.filter((a) => a.pending !== true);
+  if (run.database.length && !run.files.length) {
+    // A restore that committed is done: the ledger catches up, and `ownit rollback` can undo it.
+    run.status = "applied";
+    run.finishedAt = new Date().toISOString();
+    saveManifest(root, run);
+    return { id: run.id, outcome: "finished", message: `run ${run.id} (${run.command}) was interrupted at ${at}, after its restore committed; recorded it as applied (\`ownit rollback ${run.id}\` undoes it)` };
+  }
+  if (run.database.length) {
+    // Database work inside a run that also changes files: undone with the files.
+    if (!handlers.undoDatabase) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted at ${at}; run ownit again through the CLI to undo its database work` };
+    for (const action of [...run.database].reverse()) await handlers.undoDatabase(action);
   }
   undoRunChanges(root, run);
   run.status = "failed";
