@@ -177,3 +177,14 @@ describe("kill -9 during a dump", () => {
     }
   });
 });
+
+describe("a dump stopped by a signal it can catch", () => {
+  it.each(["SIGTERM", "SIGINT"])("%s while pg_dump's password file exists removes it and the partial export before exiting", async (signal) => {
+    const tmp = tempDir("ownit-sig-tmp-");
+    const parent = tempDir("ownit-sig-dump-");
+    const child = await runChild(["dump", "--from", sourceUrl, "--out", path.join(parent, "export")], { TMPDIR: tmp, OWNIT_TEST_KILL_AT: "dump-passfile", OWNIT_TEST_KILL_SIGNAL: signal });
+    expect(child.code).toBe(signal === "SIGTERM" ? 143 : 130);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});

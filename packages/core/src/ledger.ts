@@ -89,7 +89,7 @@ export function runDir(root: string, id: string): string {
 }
 
 /** Keeps the ledger out of git without touching the owner's .gitignore. */
-function ensureLedgerDir(root: string): void {
+export function ensureLedgerDir(root: string): void {
   const dir = path.join(root, LEDGER_DIR);
   mkdirSync(dir, { recursive: true });
   const ignoreFile = path.join(dir, ".gitignore");

@@ -1,12 +1,12 @@
 // One lock per project: .ownit/lock holds the pid and command of the ownit process working on it,
 // created exclusively, so a second run refuses with one line instead of racing the first. A lock
 // whose process is gone (killed) is stale and taken over.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { OwnitError } from "./errors";
 import { processAlive } from "./exit-cleanup";
-import { LEDGER_DIR } from "./ledger";
+import { ensureLedgerDir, LEDGER_DIR } from "./ledger";
 
 /** The lock file, inside the ledger folder. */
 export function lockFile(root: string): string {
@@ -44,7 +44,8 @@ export function lockHolder(root: string): (LockHolder & { live: boolean }) | und
 /** Takes the project's lock for command, or refuses naming who holds it. */
 export function acquireProjectLock(root: string, command: string): ProjectLock {
   const file = lockFile(root);
-  mkdirSync(path.dirname(file), { recursive: true });
+  // The ledger folder ignores itself in git before anything is put in it.
+  ensureLedgerDir(root);
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {

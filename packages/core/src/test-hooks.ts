@@ -17,7 +17,9 @@ export function killPoint(point: string): void {
   if (trace) appendFileSync(trace, `${point}#${pass}\n`);
   if (!wanted) return;
   const [name, nth] = wanted.split("#");
-  if (name === point && (nth === undefined || Number(nth) === pass)) process.kill(process.pid, "SIGKILL");
+  // OWNIT_TEST_KILL_SIGNAL=SIGTERM (or SIGINT) stands for a catchable stop instead of a kill -9.
+  const signal = (process.env.OWNIT_TEST_KILL_SIGNAL ?? "SIGKILL") as NodeJS.Signals;
+  if (name === point && (nth === undefined || Number(nth) === pass)) process.kill(process.pid, signal);
 }
 
 /** The error an injected fault makes a write of this file fail with, if the tests asked for one. */
