@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listRuns } from "@ownit/core";
+import { listRuns, Run } from "@ownit/core";
 import { capturedCli, cleanupTemp, git, gitInit, tempDir, treeFingerprint } from "../helpers/project";
 import { bundleChild, removeChildBundle, runChild } from "./harness";
 import { crashSteps, writeCrashProject } from "./steps";
@@ -161,6 +161,24 @@ describe("two runs at once", () => {
     expect(listRuns(p.dir).filter((r) => r.status === "applied")).toHaveLength(1);
     expect(git(p.dir, "tag", "--list").split("\n")).toHaveLength(2);
     expect(git(p.dir, "rev-list", "--count", "HEAD")).toBe("2");
+  });
+});
+
+describe("a run that is still working", () => {
+  it("is not mistaken for an interrupted one: `runs` leaves it in progress, a second migrate is refused", async () => {
+    const p = project(false);
+    const live = Run.start(p.dir, { command: "migrate", summary: "still working" });
+    try {
+      const cli = capturedCli({ steps: crashSteps });
+      expect(await cli.run("runs", p.dir)).toBe(0);
+      expect(cli.stderr.join("\n")).not.toContain("recovered");
+      expect(listRuns(p.dir)[0]).toMatchObject({ id: live.id, status: "in-progress" });
+      expect(await cli.run("migrate", p.dir, "--yes")).toBe(1);
+      expect(cli.stderr.at(-2)).toMatch(/^error another ownit migrate \(pid \d+, since .*\) is working on /);
+    } finally {
+      live.finish();
+    }
+    expect(listRuns(p.dir).map((r) => r.status)).toEqual(["applied"]);
   });
 });
 
