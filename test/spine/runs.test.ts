@@ -1,6 +1,8 @@
 // The run ledger as a user meets it: migrate applies one tagged run, rollback puts every byte
 // back, a dirty tree is refused, and a run that fails part way leaves nothing behind.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildPlan, detectProject, listRuns, OwnitError, Run, type Step } from "@ownit/core";
@@ -176,6 +178,9 @@ describe("a run killed mid-write", () => {
     const run = Run.start(dir, { command: "migrate", summary: "interrupted" });
     run.writeChanges(plan.changes);
     expect(treeFingerprint(dir)).not.toEqual(before);
+    // The killed process's lock stays behind, naming a pid that no longer runs.
+    const deadPid = spawnSync("true").pid;
+    writeFileSync(path.join(dir, ".ownit/lock"), JSON.stringify({ pid: deadPid, command: "migrate", startedAt: "", host: hostname() }));
     const cli = capturedCli();
     expect(await cli.run("rollback", dir)).toBe(0);
     expect(treeFingerprint(dir)).toEqual(before);

@@ -1,8 +1,8 @@
 // The one context every command runs with: where output goes, how to ask, whether we may.
 // Tests build their own (captured output, scripted answers), so no command needs a TTY.
 import pc from "picocolors";
-import type { Step } from "@ownit/core";
-import type { ProjectFacts } from "@ownit/core";
+import type { ProjectFacts, Step } from "@ownit/core";
+import { runExitCleanups } from "@ownit/core/exit-cleanup";
 
 export interface CliContext {
   cwd: string;
@@ -26,12 +26,26 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/** Clean-ups registered by the work (a pg_dump password file, a partial export) run however the process ends. */
+function runCleanupsOnExit(): void {
+  process.on("exit", runExitCleanups);
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.on(signal, () => {
+      runExitCleanups();
+      // A command that handles the signal itself (cutover gives the source its writes back) exits when done.
+      if (process.listenerCount(signal) <= 1) process.exit(code);
+    });
+  }
+}
+
+
 /** The steps `migrate` plans, loaded with the codemods and emitters only when migrate runs. */
 const lazyMigrationSteps: CliContext["migrationSteps"] = async (project, options) => (await import("./pipeline")).defaultMigrationSteps(project, options);
 
 export function processContext(migrationSteps: CliContext["migrationSteps"] = lazyMigrationSteps): CliContext {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
+  runCleanupsOnExit();
   return {
     cwd: process.cwd(),
     out: (line = "") => process.stdout.write(`${line}\n`),

@@ -1,10 +1,12 @@
 // The one place errors become output and exit codes: user errors are one line plus a hint
 // (exit 1); anything else is a bug (exit 2) whose stack shows only with --debug.
-import { isOwnitError, redact } from "@ownit/core";
+import { environmentError, isOwnitError, redact } from "@ownit/core";
 import type { CliContext } from "./context";
 import { color } from "./context";
 
-export function handleError(ctx: Pick<CliContext, "err" | "debug">, error: unknown): number {
+export function handleError(ctx: Pick<CliContext, "err" | "debug">, thrown: unknown): number {
+  // A full disk, a read-only file or mount, missing permissions: the machine's state, not a bug.
+  const error = environmentError(thrown) ?? thrown;
   if (isOwnitError(error)) {
     ctx.err(`${color.red("error")} ${redact(error.message)}`);
     if (error.hint) ctx.err(`${color.dim("hint")}  ${redact(error.hint)}`);

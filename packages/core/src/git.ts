@@ -1,9 +1,21 @@
 // Thin git helpers for the run ledger: clean-tree check, tags, one commit per run.
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { OwnitError } from "./errors";
+import { killPoint } from "./test-hooks";
 
 function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } }).trimEnd();
+  killPoint("git");
+  try {
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } }).trimEnd();
+  } catch (error) {
+    // A lock git left behind is the user's to clear (or ours to recover), not a bug.
+    const stderr = String((error as { stderr?: string }).stderr ?? "");
+    const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr);
+    if (lock) throw new OwnitError("git-locked", `git is locked: ${lock[1]} exists`, `another git process is running in ${cwd}; if none is, delete ${lock[1]}`, { cause: error });
+    throw error;
+  }
 }
 
 function tryGit(cwd: string, args: string[]): string | undefined {
@@ -99,6 +111,46 @@ function ignoredPaths(dir: string, paths: string[]): string[] {
 /** Moves HEAD (and the index) back to a commit without touching the working tree. */
 export function resetMixed(dir: string, commit: string): void {
   git(dir, ["reset", "-q", "--mixed", commit]);
+}
+
+/** Puts the index entries of these paths back to HEAD's (or drops them when HEAD has none). */
+export function resetPaths(dir: string, paths: string[]): void {
+  const hasHead = headCommit(dir) !== undefined;
+  for (let i = 0; i < paths.length; i += 200) {
+    const chunk = paths.slice(i, i + 200);
+    if (hasHead) tryGit(dir, ["reset", "-q", "--", ...chunk]);
+    else tryGit(dir, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...chunk]);
+  }
+}
+
+/** Moves HEAD back to a commit, leaving the index and the working tree alone. */
+export function resetSoft(dir: string, commit: string): void {
+  git(dir, ["reset", "-q", "--soft", commit]);
+}
+
+/** The full message of a commit. */
+export function commitMessage(dir: string, commit: string): string | undefined {
+  return tryGit(dir, ["log", "-1", "--format=%B", commit]);
+}
+
+/** A path inside the repository's .git folder (worktrees and GIT_DIR respected). */
+export function gitPath(dir: string, name: string): string {
+  return path.resolve(dir, git(dir, ["rev-parse", "--git-path", name]));
+}
+
+/** Why a commit here would land somewhere no branch sees, or inside someone else's operation; undefined when it is safe. */
+export function unsafeCommitState(dir: string): string | undefined {
+  const operations: [string, string][] = [
+    ["rebase-merge", "a rebase is in progress"],
+    ["rebase-apply", "a rebase (or git am) is in progress"],
+    ["MERGE_HEAD", "a merge is in progress"],
+    ["CHERRY_PICK_HEAD", "a cherry-pick is in progress"],
+    ["REVERT_HEAD", "a revert is in progress"],
+  ];
+  for (const [name, why] of operations) if (existsSync(gitPath(dir, name))) return `${why}: a commit would become part of it`;
+  // Checked after the operations: a rebase detaches HEAD too, and is the better reason to give.
+  if (headCommit(dir) && tryGit(dir, ["symbolic-ref", "-q", "HEAD"]) === undefined) return "HEAD is detached: a commit would sit on no branch";
+  return undefined;
 }
 
 /** Files (relative to the repo top level) tracked at a commit. */

@@ -4,10 +4,10 @@
 // describes one moment and nothing is ever written to the source. The folder is built beside the
 // destination and moved into place only when complete.
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { OwnitError, finding, redactUrl, sortFindings, TOOL_VERSION, type Finding } from "@ownit/core";
+import { killPoint, OwnitError, finding, redactUrl, sortFindings, TOOL_VERSION, type Finding } from "@ownit/core";
 import { foreignEnums, listExtensions, listSequences, listTables, schemaObjects } from "./catalog";
 import { dumpScope } from "./dump-scope";
 import { collatableColumns, copyTableOut, pinSession } from "./checksum";
@@ -26,6 +26,7 @@ import {
   type StorageEntry,
   type TableEntry,
 } from "./export-format";
+import { partialExportDir } from "./leftovers";
 import { findClientBinary } from "./pg-binaries";
 import { runPgDump } from "./pg-dump";
 import { portableSchema, summarizeDropped, type PortableSchema } from "./portable-schema";
@@ -83,10 +84,10 @@ function exactPattern(...names: string[]): string {
   return names.map(quoteIdent).join(".");
 }
 
-function prepareOutput(outDir: string, force: boolean | undefined): string {
+function prepareOutput(outDir: string, force: boolean | undefined): ReturnType<typeof partialExportDir> {
   checkExportDestination(outDir, force);
-  const work = `${outDir}.partial-${randomBytes(3).toString("hex")}`;
-  mkdirSync(path.join(work, DATA_DIR), { recursive: true });
+  const work = partialExportDir(outDir, randomBytes(3).toString("hex"));
+  mkdirSync(path.join(work.dir, DATA_DIR), { recursive: true });
   return work;
 }
 
@@ -101,7 +102,8 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
   const started = Date.now();
   refuseTransactionPooler(options.from);
   const outDir = path.resolve(options.out);
-  const work = prepareOutput(outDir, options.force);
+  const partial = prepareOutput(outDir, options.force);
+  const work = partial.dir;
   const clients: pg.Client[] = [];
   let failedTable: string | undefined;
   let slot: FollowSlot | undefined;
@@ -165,6 +167,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
         // Totals are estimates here: the table's size on disk (COPY text is of a similar size) and the planner's row count.
         const progress = tableReporter(options.onProgress, { phase: "dump", table: key, totalRows: table.estimatedRows || undefined, totalBytes: table.sizeBytes || undefined });
         try {
+          killPoint("dump-table");
           const counts = await copyTableOut(client, table, collatable.get(key) ?? new Set(), createWriteStream(path.join(work, file)), (r, b) => progress.add(r, b));
           entries.set(key, { schema: table.schema, name: table.name, file, columns: table.columns, primaryKey: table.primaryKey, ...counts });
         } catch (error) {
@@ -249,9 +252,14 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
       ...(slot && published ? { replication: { slot: slot.name, lsn: slot.lsn, publications: published.publications, replicaIdentityFull: published.replicaIdentityFull, insertOnly: published.insertOnly } } : {}),
     };
     writeFindings(work, allFindings);
+    killPoint("dump-manifest");
     writeManifest(work, manifest);
+    killPoint("dump-rename");
     if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
     renameSync(work, outDir);
+    partial.keep();
+    // Private while partial; the finished export opens like any folder (compose mounts it into Postgres).
+    chmodSync(outDir, 0o755);
     return {
       dir: outDir,
       manifest,
@@ -261,7 +269,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
       durationMs: Date.now() - started,
     };
   } catch (error) {
-    rmSync(work, { recursive: true, force: true });
+    partial.remove();
     if (published) await undoFollowSetup(options.from, published, slot);
     if (error instanceof OwnitError) throw error;
     const message = (error as Error).message?.split("\n")[0] ?? String(error);

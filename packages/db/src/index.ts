@@ -12,6 +12,7 @@ export * from "./portable-schema";
 export * from "./progress";
 export * from "./dump";
 export * from "./restore";
+export * from "./restore-marker";
 export * from "./verify";
 export * from "./local-db";
 export { storageUrlFor } from "./storage";

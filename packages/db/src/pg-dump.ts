@@ -3,11 +3,11 @@
 // the password never appears on a command line, and the snapshot of the dump's transaction
 // joined with --snapshot so schema and data describe the same moment.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { OwnitError } from "@ownit/core";
+import { killPoint, OwnitError } from "@ownit/core";
 import { parseConnectionUrl } from "./connection";
+import { pgDumpTempDir } from "./leftovers";
 
 export interface PgDumpRun {
   /** The pg_dump program (findClientBinary("pg_dump", serverMajor)). */
@@ -41,9 +41,10 @@ export function libpqEnvironment(url: string, dir: string): NodeJS.ProcessEnv {
 
 /** Runs pg_dump and returns its SQL (schema-only output, small enough to hold). */
 export async function runPgDump(run: PgDumpRun): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "ownit-pgdump-"));
+  const temp = pgDumpTempDir();
   try {
-    const env = libpqEnvironment(run.url, dir);
+    const env = libpqEnvironment(run.url, temp.dir);
+    killPoint("dump-passfile");
     const args = [...run.args, ...(run.snapshot ? [`--snapshot=${run.snapshot}`] : [])];
     return await new Promise<string>((resolve, reject) => {
       const child = spawn(run.binary, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -59,6 +60,6 @@ export async function runPgDump(run: PgDumpRun): Promise<string> {
       });
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    temp.remove();
   }
 }

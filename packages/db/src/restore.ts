@@ -10,12 +10,13 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { OwnitError, redactUrl } from "@ownit/core";
-import { countRows } from "./checksum";
+import { killPoint, OwnitError, redactUrl } from "@ownit/core";
+import { CopyHasher } from "./checksum";
 import { connect, describeServer, serverVersion } from "./connection";
 import { LOAD_SETTINGS, readExport, type ExportFolder } from "./export-format";
 import { created, databaseSettings, DROP_ORDER, inventory, itemKey, userObjects, type InventoryItem } from "./inventory";
 import { tableReporter, type ProgressListener } from "./progress";
+import { dropRestoreMarker, writeRestoreMarker } from "./restore-marker";
 import { qualified, quoteIdent, quoteLiteral } from "./sql";
 import { isSupabaseShaped, supabaseTargetLoad } from "./supabase-target";
 
@@ -29,6 +30,8 @@ export interface RestoreOptions {
   /** Restore into a database that already holds objects (its own objects stay untouched). */
   allowNonEmpty?: boolean;
   onProgress?: ProgressListener;
+  /** The ledger's run: marked in the target inside the transaction (restore-marker.ts). */
+  runId?: string;
 }
 
 export interface RestoreResult {
@@ -36,6 +39,7 @@ export interface RestoreResult {
   target: string;
   serverVersion: string;
   tables: number;
+  /** Rows and bytes that went through COPY (counted while loading, not taken from the manifest). */
   rows: number;
   bytes: number;
   durationMs: number;
@@ -79,16 +83,6 @@ async function runScript(client: pg.Client, sql: string, file: string): Promise<
   }
 }
 
-/** Bytes and rows passing into a COPY, for the progress bar. */
-function counter(onChunk: (rows: number, bytes: number) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      onChunk(countRows(chunk), chunk.length);
-      done(null, chunk);
-    },
-  });
-}
-
 async function checkTarget(client: pg.Client, folder: ExportFolder, url: string, allowNonEmpty: boolean): Promise<{ version: string; before: InventoryItem[] }> {
   const version = await serverVersion(client);
   if (version.major < MIN_TARGET_MAJOR) {
@@ -129,6 +123,7 @@ async function checkTarget(client: pg.Client, folder: ExportFolder, url: string,
 }
 
 function failure(url: string, error: unknown): OwnitError {
+  if (error instanceof OwnitError) return error;
   const step = error instanceof RestoreStepError ? error.step : undefined;
   const cause = error instanceof RestoreStepError ? error.cause : error;
   const e = cause as { code?: string; message?: string };
@@ -186,14 +181,18 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
         // see them before the commit, and readers later need not set hint bits on every page.
         const freeze = existed.has(key) ? "" : " WITH (FREEZE)";
         const copy = client.query(copyFrom(`COPY ${qualified(table.schema, table.name)} (${table.columns.map(quoteIdent).join(", ")}) FROM STDIN${freeze}`));
+        // Rows and md5 of what is loaded, taken on the way: a cut or damaged file fails here, named.
+        const loaded = new CopyHasher((r, b) => progress.add(r, b));
+        killPoint("restore-table");
         try {
-          await pipeline(createReadStream(path.join(folder.dir, table.file), { highWaterMark: 1024 * 1024 }), counter((r, b) => progress.add(r, b)), copy);
+          await pipeline(createReadStream(path.join(folder.dir, table.file), { highWaterMark: 1024 * 1024 }), loaded, copy);
         } catch (error) {
           throw new RestoreStepError(`the rows of ${key}`, error);
         }
+        checkLoaded(folder, table, loaded.digest(), targetUrl);
         progress.done();
-        rows += table.rowCount;
-        bytes += table.bytes;
+        rows += loaded.rows;
+        bytes += loaded.bytes;
       }
       const postData = supabase?.postDataSql ?? folder.postDataSql;
       if (postData) await runScript(client, postData, "post-data.sql");
@@ -202,7 +201,10 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       }
       createdItems = created(before, await inventory(client));
       settingsAdded = (await databaseSettings(client)).filter((s) => !settingsBefore.includes(s));
+      if (options.runId) await writeRestoreMarker(client, options.runId, { created: undoList(createdItems), databaseSettings: settingsAdded });
+      killPoint("restore-commit");
       await client.query("COMMIT");
+      killPoint("restore-committed");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw failure(targetUrl, error);
@@ -223,6 +225,21 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
     };
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** Refuses a table whose file did not hold the rows the manifest promises (cut short, or edited). */
+function checkLoaded(folder: ExportFolder, table: ExportFolder["manifest"]["tables"][number], loaded: { rowCount: number; checksum: string }, url: string): void {
+  const key = `${table.schema}.${table.name}`;
+  const file = path.join(folder.dir, table.file);
+  const base = `restore into ${describeServer(url)} refused at ${key}`;
+  const hint = "the export is truncated or damaged: dump the database again (nothing was restored, the target is as it was)";
+  if (loaded.rowCount !== table.rowCount) {
+    throw new OwnitError("export-incomplete", `${base}: ${file} holds ${loaded.rowCount} row(s), the manifest says ${table.rowCount}`, hint);
+  }
+  // Exports whose checksum is taken later (a Base44 dump's check load) carry none yet.
+  if (table.checksum && loaded.checksum !== table.checksum) {
+    throw new OwnitError("export-damaged", `${base}: ${file} does not match its checksum in the manifest (${loaded.checksum} ≠ ${table.checksum})`, hint);
   }
 }
 
@@ -251,7 +268,7 @@ export interface UndoResult {
  * Drops what a restore created (the list restoreExport returned), in one transaction; then the
  * roles it created, each on its own (a role other databases use stays, and is reported).
  */
-export async function undoRestore(targetUrl: string, record: { created: string[]; databaseSettings?: string[] }): Promise<UndoResult> {
+export async function undoRestore(targetUrl: string, record: { created: string[]; databaseSettings?: string[]; runId?: string }): Promise<UndoResult> {
   const items = record.created.map(parseItem);
   const order = (k: string) => DROP_ORDER.indexOf(k as (typeof DROP_ORDER)[number]);
   const objects = items.filter((i) => i.kind !== "role").sort((a, b) => order(a.kind) - order(b.kind));
@@ -269,6 +286,7 @@ export async function undoRestore(targetUrl: string, record: { created: string[]
       for (const setting of record.databaseSettings ?? []) {
         await client.query(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET ${setting.replace(/[^a-z_]/gi, "")}', current_database()); END $$`);
       }
+      if (record.runId) await dropRestoreMarker(client, record.runId);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});

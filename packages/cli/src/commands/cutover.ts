@@ -12,7 +12,7 @@ import { color } from "../context";
 import { displayPath } from "../format";
 import { formatCount } from "./db";
 import { undoUrl } from "./restore";
-import { databaseUndoers } from "./runs";
+import { databaseUndoers } from "../recover-first";
 
 /** The ledger's kind for a cutover's write stop; rollback gives the writes back by it. */
 export const CUTOVER_ACTION = "postgres-cutover";

@@ -2,12 +2,13 @@
 // project's facts, as one run (tagged, rollback-able); --dry-run prints the diff and writes nothing.
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject } from "@ownit/core";
+import { buildPlan, detectProject, resolveProjectRoot } from "@ownit/core";
 import { DEPLOY_TARGETS, deployStep, parseTargets, type DeployResult, type PlacementStatus } from "@ownit/deploy";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings } from "../format";
+import { recoverFirst } from "../recover-first";
 
 export interface DeployOptions {
   target?: string[];
@@ -28,6 +29,7 @@ const STATUS_LABEL: Record<PlacementStatus, string> = {
 
 export async function deploy(ctx: CliContext, dir: string, opts: DeployOptions): Promise<void> {
   const targets = parseTargets(opts.target);
+  await recoverFirst(ctx, resolveProjectRoot(path.resolve(ctx.cwd, dir)).root);
   const project = detectProject(path.resolve(ctx.cwd, dir));
   let result: DeployResult | undefined;
   const step = deployStep({ targets, strict: true, onPlaced: (r) => (result = r) });

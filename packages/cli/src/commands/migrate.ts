@@ -1,10 +1,11 @@
 // `ownit migrate [dir]`: detect, plan, show, confirm, apply as one run (or --dry-run: a diff only).
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject, git, type ProjectFacts } from "@ownit/core";
+import { buildPlan, detectProject, git, resolveProjectRoot, type ProjectFacts } from "@ownit/core";
 import { builderBranchAdvice, enterOwnedBranch, leaveOwnedBranchIfUnused } from "../owned-branch";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
+import { recoverFirst } from "../recover-first";
 import { formatDataNextSteps, formatFindings, formatPlan, formatProject } from "../format";
 import { resolveDataHost } from "./detect";
 
@@ -19,6 +20,7 @@ export interface MigrateOptions {
 }
 
 export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions): Promise<void> {
+  await recoverFirst(ctx, resolveProjectRoot(path.resolve(ctx.cwd, dir)).root);
   const project: ProjectFacts = detectProject(path.resolve(ctx.cwd, dir));
   for (const line of formatProject(project)) ctx.out(line);
   const branch = opts.branch ?? (opts.dryRun ? undefined : await builderBranchAdvice(ctx, project, opts.yes));

@@ -1,15 +1,17 @@
 // `ownit restore <export-dir> --to <postgres-url>`: an export into a database, in one
 // transaction, as a run of the project so `ownit rollback` can drop what it created. Without --to
-// it offers the project's own local PostgreSQL (`ownit db`).
+// it offers the project's own local PostgreSQL (`ownit db`). The ledger goes to the project the
+// export belongs to (or --project), never to whatever folder the command runs in.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, localDbDir, readExport, restoreExport, removeLoadedRows, startLocalDatabase, undoRestore, uploadStorageObjects } from "@ownit/db";
+import { acquireProjectLock, environmentError, OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
+import { localDatabaseUrl, localDbDir, readExport, readRestoreMarker, restoreExport, removeLoadedRows, startLocalDatabase, undoRestore, uploadStorageObjects } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
+import { databaseSettlers, databaseUndoers, recoverFirst } from "../recover-first";
 import { formatBytes, formatCount, tableBars } from "./db";
-import { databaseUndoers } from "./runs";
 
 /** The ledger's kind for a restore; rollback finds its undo by it. */
 export const RESTORE_ACTION = "postgres-restore";
@@ -39,19 +41,51 @@ async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions)
   return { url: local.url, local: true };
 }
 
+/** The project an export belongs to: the nearest folder above it with a package.json, else the export folder itself. */
+export function exportProjectRoot(exportDir: string): string {
+  for (let dir = path.dirname(exportDir); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return exportDir;
+  }
+}
+
 export async function restore(ctx: CliContext, exportDir: string, opts: RestoreCliOptions): Promise<void> {
   const dir = path.resolve(ctx.cwd, exportDir);
   const folder = readExport(dir);
-  const { root } = resolveProjectRoot(path.resolve(ctx.cwd, opts.project ?? "."));
+  const root = opts.project ? resolveProjectRoot(path.resolve(ctx.cwd, opts.project)).root : exportProjectRoot(dir);
+  await recoverFirst(ctx, root);
   const target = await targetUrl(ctx, root, opts);
-  // A restore changes no file of the project, so uncommitted work does not stand in its way.
-  const run = Run.start(root, { command: "restore", summary: `restore ${path.basename(dir)} into ${redactUrl(target.url)}`, allowDirty: true });
-  const bars = tableBars(ctx);
+  const lock = acquireProjectLock(root, "restore");
   try {
-    const result = await restoreExport(dir, target.url, { allowNonEmpty: opts.allowNonempty, onProgress: bars.listener });
+    await restoreAsRun(ctx, root, dir, folder, target, opts, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function restoreAsRun(ctx: CliContext, root: string, dir: string, folder: ReturnType<typeof readExport>, target: { url: string; local: boolean }, opts: RestoreCliOptions, lock: ReturnType<typeof acquireProjectLock>): Promise<void> {
+  // A restore changes no file of the project, so uncommitted work does not stand in its way.
+  const run = Run.start(root, { command: "restore", summary: `restore ${path.basename(dir)} into ${redactUrl(target.url)}`, allowDirty: true, lock });
+  const bars = tableBars(ctx);
+  // What the restore means to create, recorded before the load; the target's own marker (written
+  // in the same transaction as the rows) tells a later command whether it committed.
+  const action: DatabaseAction = {
+    kind: RESTORE_ACTION,
+    target: redactUrl(target.url),
+    objects: [],
+    intended: [...folder.manifest.schemas.map((s) => `schema ${s}`), ...folder.manifest.tables.map((t) => `table ${t.schema}.${t.name}`)],
+    pending: true,
+    runId: run.id,
+    exportDir: dir,
+    local: target.local,
+  };
+  run.recordDatabase(action);
+  try {
+    run.journal("restore-load");
+    const result = await restoreExport(dir, target.url, { allowNonEmpty: opts.allowNonempty, onProgress: bars.listener, runId: run.id });
     bars.stop();
-    const action: DatabaseAction = { kind: RESTORE_ACTION, target: result.target, objects: result.created, databaseSettings: result.databaseSettings, exportDir: dir, local: target.local, ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}) };
-    run.recordDatabase(action);
+    Object.assign(action, { target: result.target, objects: result.created, databaseSettings: result.databaseSettings, ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}) });
+    delete action.pending;
     run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
     ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
     ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
@@ -62,8 +96,10 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
     ctx.out(color.dim(`undo it:   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run.id}`));
   } catch (error) {
     bars.stop();
+    // The transaction rolled back: nothing of this run is in the target.
+    run.manifest.database = run.manifest.database.filter((a) => a !== action);
     run.abort(error);
-    throw error;
+    throw environmentError(error) ?? error;
   }
   // After the run is recorded: the rows are in (rollback drops them), the files follow; an upload can be repeated (x-upsert).
   await uploadStorage(ctx, dir, folder, target.url, opts);
@@ -98,9 +134,29 @@ export function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): 
 databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
   if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
   const url = undoUrl(action, opts);
-  await undoRestore(url, { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] });
+  const runId = typeof action.runId === "string" ? action.runId : undefined;
+  let record = { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] };
+  // Killed before the ledger learnt what was created: the target's marker knows.
+  if (action.pending && runId) record = (await readRestoreMarker(url, runId)) ?? { created: [], databaseSettings: [] };
+  await undoRestore(url, { ...record, runId });
   // Into a Supabase project: the rows loaded into its own auth/storage tables go too.
   if (Array.isArray(action.supabaseRows) && action.supabaseRows.length) await removeLoadedRows(url, String(action.exportDir), action.supabaseRows as string[]);
+});
+
+databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
+  let url: string;
+  try {
+    if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
+    url = undoUrl(action, opts);
+  } catch (error) {
+    return { unknown: error instanceof OwnitError ? `${error.message} (${error.hint})` : String(error) };
+  }
+  try {
+    const marker = await readRestoreMarker(url, manifest.id);
+    return marker ? { committed: true, objects: marker.created, databaseSettings: marker.databaseSettings } : { committed: false };
+  } catch (error) {
+    return { unknown: `${action.target} cannot be reached (${(error as Error).message.split("\n")[0]}); run again when it can, or pass --db-url` };
+  }
 });
 
 export function registerRestore(program: Command, ctx: CliContext): void {
@@ -111,7 +167,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--to <url>", "connection string of an empty database to restore into")
     .option("--local", "restore into the project's own PostgreSQL (.ownit/pg/), started if needed")
     .option("--allow-nonempty", "restore into a database that already holds objects")
-    .option("--project <dir>", "project folder whose run ledger records the restore", ".")
+    .option("--project <dir>", "project folder whose run ledger records the restore (default: the project the export folder sits in)")
     .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
     .option("--storage-url <url>", "a Supabase target's Storage API (https://<ref>.supabase.co/storage/v1): upload the export's files through it")
     .option("--storage-key-env <var>", "with --storage-url: variable holding the target's service-role key")

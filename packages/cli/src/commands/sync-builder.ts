@@ -25,7 +25,7 @@ import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
 import { undoUrl } from "./restore";
-import { databaseUndoers } from "./runs";
+import { databaseUndoers } from "../recover-first";
 
 export interface SyncBuilderOptions {
   from?: string;

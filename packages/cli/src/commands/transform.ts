@@ -3,12 +3,13 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject, OwnitError } from "@ownit/core";
+import { buildPlan, detectProject, OwnitError, resolveProjectRoot } from "@ownit/core";
 import { codemodStep, findCodemod, formatCounts, loadCodemods, type CodemodResult } from "@ownit/codemod";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings } from "../format";
+import { recoverFirst } from "../recover-first";
 
 export interface TransformOptions {
   list?: boolean;
@@ -41,6 +42,7 @@ export async function transform(ctx: CliContext, name: string | undefined, paths
   if (opts.list) return listTransforms(ctx);
   if (!name) throw new OwnitError("missing-transform-name", "which transform? none was named", "see `npx ownit transform --list`, then `npx ownit transform <name>`");
   const codemod = await findCodemod(name);
+  await recoverFirst(ctx, resolveProjectRoot(path.resolve(ctx.cwd, opts.dir ?? ".")).root);
   const project = detectProject(path.resolve(ctx.cwd, opts.dir ?? "."));
   if (!codemod.appliesTo(project)) ctx.out(color.dim(`${name} is not meant for a ${project.builder.id} project; running it because you asked`));
 

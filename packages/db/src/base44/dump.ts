@@ -9,9 +9,11 @@
 // a folder beside the destination and renamed into place at the end, so a failed dump leaves
 // nothing behind; before that it is loaded into a scratch PostgreSQL, which proves it loads and
 // gives the row counts and checksums verify compares against.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { partialExportDir } from "../leftovers";
 import { createInterface } from "node:readline";
 import { finding, OwnitError, redactUrl, sortFindings, TOOL_VERSION, type Finding } from "@ownit/core";
 import {
@@ -126,7 +128,8 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
 
   // Work in a sibling folder; rename into place only when everything is written and checked.
   mkdirSync(path.dirname(outDir), { recursive: true });
-  const work = mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.partial-`));
+  const partial = partialExportDir(outDir, randomBytes(3).toString("hex"));
+  const work = partial.dir;
   const spoolDir = mkdtempSync(path.join(os.tmpdir(), "ownit-base44-"));
   try {
     const plans = await planEntities(api, discovery, options.entities ?? [], findings);
@@ -205,9 +208,11 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
 
     rmSync(outDir, { recursive: true, force: true });
     renameSync(work, outDir);
+    partial.keep();
+    chmodSync(outDir, 0o755);
     return { dir: outDir, manifest: loaded, findings: sorted, entities: entitiesFile };
   } catch (error) {
-    rmSync(work, { recursive: true, force: true });
+    partial.remove();
     if (error instanceof Base44HttpError) throw new OwnitError("base44-api-error", api.scrub(error.message), "run the dump again; if it keeps failing, check Base44's status page");
     throw error;
   } finally {
