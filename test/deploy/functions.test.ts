@@ -52,7 +52,7 @@ beforeAll(async () => {
 
   rest = await startPostgrestStandIn(targetUrl, JWT_SECRET);
   ai = await startChatCompletionsStandIn(AI_ANSWER);
-  const [functionsPort, gatewayPort, authPort, appPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [functionsPort, gatewayPort, authPort, appPort, storagePort, realtimePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   gateway = `http://127.0.0.1:${gatewayPort}`;
 
   // The functions service as compose runs it: the router command and the environment compose sets.
@@ -86,6 +86,8 @@ beforeAll(async () => {
       ["http://rest:3000/", `http://127.0.0.1:${rest.port}/`],
       ["http://auth:9999/", `http://127.0.0.1:${authPort}/`],
       ["http://app:8080", `http://127.0.0.1:${appPort}`],
+      ["http://storage:5000/", `http://127.0.0.1:${storagePort}/`],
+      ["http://realtime:4000/", `http://127.0.0.1:${realtimePort}/`],
     ],
     "/functions/v1/",
     children,
