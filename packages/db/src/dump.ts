@@ -27,6 +27,7 @@ import {
 } from "./export-format";
 import { findClientBinary } from "./pg-binaries";
 import { runPgDump } from "./pg-dump";
+import { readRealtimePublication, realtimePublicationSql } from "./realtime-publication";
 import { portableSchema, summarizeDropped, type PortableSchema } from "./portable-schema";
 import { supabasePrelude } from "./prelude";
 import { tableReporter, type ProgressListener } from "./progress";
@@ -134,6 +135,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
       ? (await main.query<StorageObject>("select bucket_id as bucket, name from storage.objects where name is not null order by 1, 2")).rows
       : [];
     const collatable = await collatableColumns(main, tables);
+    const realtime = await readRealtimePublication(main, (schema, name) => tables.some((t) => t.schema === schema && t.name === name));
 
     // More connections on the same snapshot, for parallel COPY.
     const jobs = Math.max(1, Math.min(options.jobs ?? 2, tables.length || 1));
@@ -216,6 +218,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
         authPost.sql,
         appPost.sql,
         ...deferred,
+        ...(realtime ? [realtimePublicationSql(realtime)] : []),
         "",
       ].join("\n"),
     );

@@ -16,3 +16,4 @@ export * from "./verify";
 export * from "./local-db";
 export { storageUrlFor } from "./storage";
 export * from "./base44/index";
+export * from "./realtime-publication";
