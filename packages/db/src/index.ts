@@ -17,3 +17,4 @@ export * from "./local-db";
 export { storageUrlFor } from "./storage";
 export * from "./base44/index";
 export * from "./realtime-publication";
+export * from "./storage-files";

@@ -10,9 +10,10 @@ import { connect } from "./connection";
 import { readExport, type ExportManifest, type TableEntry } from "./export-format";
 import { tableReporter, type ProgressListener } from "./progress";
 import { qualified } from "./sql";
+import { verifyStorageFiles } from "./storage-files";
 
 export interface VerifyDifference {
-  kind: "table" | "rows" | "checksum" | "sequence" | "object";
+  kind: "table" | "rows" | "checksum" | "sequence" | "object" | "storage";
   /** What differs: a table, a sequence, or "<object kind> <name>". */
   name: string;
   expected: string;
@@ -45,6 +46,8 @@ export interface VerifyOptions {
   /** Parallel connections for the checksums (default 2). */
   jobs?: number;
   onProgress?: ProgressListener;
+  /** The storage service's file backend folder: every object of the manifest is re-read and hashed there. */
+  storageRoot?: string;
 }
 
 /** The scope the manifest covers: its schemas, plus tables it carried from outside them. */
@@ -125,6 +128,7 @@ export async function verifyExport(exportDir: string, targetUrl: string, options
     differences.push(...(await checkSequences(client, manifest)));
     const objectKinds = manifest.objects ? Object.keys(manifest.objects).sort() : [];
     if (manifest.objects) differences.push(...compareObjects(manifest.objects, await schemaObjects(client, manifestScope(manifest))));
+    if (options.storageRoot) differences.push(...(await verifyStorageFiles(client, manifest, options.storageRoot)));
     return { ok: differences.length === 0, target: redactUrl(targetUrl), tables, sequences: manifest.sequences.length, objectKinds, differences, durationMs: Date.now() - started };
   } finally {
     await client.end().catch(() => {});

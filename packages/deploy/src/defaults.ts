@@ -1,5 +1,6 @@
 // Host defaults: every image tag, port, version and path the deploy files name, in one place.
 // Each is pinned to a version (never `latest`) so a rebuild next month builds the same thing.
+import { SUPABASE_STORAGE_FILE_BACKEND } from "@ownit/core";
 
 /** Node image for build stages and Node server runtimes: LTS line, Debian slim (glibc, so native modules built here run there). */
 export const NODE_IMAGE = "node:22.21.1-bookworm-slim";
@@ -69,10 +70,10 @@ export const REALTIME_IMAGE = "supabase/realtime:v2.44.0";
 export const REALTIME_PORT = 4000;
 /** Realtime seeds one tenant when SEED_SELF_HOST is set, and picks the tenant from the Host header's first label. */
 export const REALTIME_TENANT = "realtime-dev";
-/** Where the storage service keeps its files, and the names its file backend puts in front of every key. */
-export const STORAGE_VOLUME_PATH = "/var/lib/storage";
-export const STORAGE_TENANT_ID = "stub";
-export const STORAGE_GLOBAL_BUCKET = "stub";
+/** Where the storage service keeps its files, and the names its file backend puts in front of every key (restore writes the same layout). */
+export const STORAGE_VOLUME_PATH = SUPABASE_STORAGE_FILE_BACKEND.volumePath;
+export const STORAGE_TENANT_ID = SUPABASE_STORAGE_FILE_BACKEND.tenantId;
+export const STORAGE_GLOBAL_BUCKET = SUPABASE_STORAGE_FILE_BACKEND.globalBucket;
 /**
  * postgres_changes needs the wal2json output plugin, which the stock postgres image lacks: compose
  * builds the db image from POSTGRES_IMAGE plus PGDG's wal2json package (docker/postgres/Dockerfile).

@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, localDbDir, readExport, restoreExport, startLocalDatabase, undoRestore } from "@ownit/db";
+import { localDatabaseUrl, localDbDir, readExport, removeStorageFiles, restoreExport, restoreStorageFiles, startLocalDatabase, undoRestore } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
@@ -13,6 +13,8 @@ import { databaseUndoers } from "./runs";
 
 /** The ledger's kind for a restore; rollback finds its undo by it. */
 export const RESTORE_ACTION = "postgres-restore";
+/** The ledger's kind for the Storage files a restore wrote into the file backend's folder. */
+export const STORAGE_FILES_ACTION = "storage-files";
 
 export interface RestoreCliOptions {
   to?: string;
@@ -20,6 +22,7 @@ export interface RestoreCliOptions {
   allowNonempty?: boolean;
   project?: string;
   prefer?: "system" | "embedded";
+  storageDir?: string;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
@@ -48,6 +51,12 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
     bars.stop();
     const action: DatabaseAction = { kind: RESTORE_ACTION, target: result.target, objects: result.created, databaseSettings: result.databaseSettings, exportDir: dir, local: target.local };
     run.recordDatabase(action);
+    if (opts.storageDir) {
+      const root = path.resolve(ctx.cwd, opts.storageDir);
+      const files = await restoreStorageFiles(dir, target.url, root);
+      run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
+      ctx.out(`  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`);
+    }
     run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
     ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
     ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
@@ -78,6 +87,8 @@ databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
   await undoRestore(undoUrl(action, opts), { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] });
 });
 
+databaseUndoers.set(STORAGE_FILES_ACTION, async (action) => removeStorageFiles(action.objects));
+
 export function registerRestore(program: Command, ctx: CliContext): void {
   program
     .command("restore")
@@ -88,5 +99,6 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--allow-nonempty", "restore into a database that already holds objects")
     .option("--project <dir>", "project folder whose run ledger records the restore", ".")
     .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
+    .option("--storage-dir <dir>", "also put the export's Storage files into this folder, laid out as Supabase's storage service reads its file backend (the storage-data volume)")
     .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
 }
