@@ -37,6 +37,35 @@ function npmVersion(name: string, named: string): string {
 
 type ImportPlan = { to: string } | { drop: true; why: string } | { todo: string };
 
+/** Import maps Supabase's CLI and Deno read for functions: the folder's deno.json / import_map.json, then each function's own. */
+const IMPORT_MAP_FILES = (file: string) => {
+  const fn = /^supabase\/functions\/([^/]+)\//.exec(file)?.[1];
+  return [...(fn ? [`supabase/functions/${fn}/deno.json`, `supabase/functions/${fn}/import_map.json`] : []), "supabase/functions/deno.json", "supabase/functions/import_map.json"];
+};
+
+/** The `imports` of the first import map that exists (JSON; a deno.json with comments is read without them). */
+function importMap(read: (path: string) => string | undefined, file: string): Record<string, string> {
+  for (const candidate of IMPORT_MAP_FILES(file)) {
+    const text = read(candidate);
+    if (text === undefined) continue;
+    try {
+      const imports = (JSON.parse(text.replace(/^\s*\/\/.*$/gm, "")) as { imports?: Record<string, string> }).imports;
+      if (imports) return imports;
+    } catch {
+      // Not plain JSON: the specifiers are left as written.
+    }
+  }
+  return {};
+}
+
+/** A bare specifier through the import map (exact key, or the longest "prefix/" key), as Deno resolves it. */
+function resolveMapped(specifier: string, imports: Record<string, string>): string | undefined {
+  if (/^(\.|\/|[a-z]+:)/i.test(specifier)) return undefined;
+  if (imports[specifier]) return imports[specifier];
+  const prefix = Object.keys(imports).filter((k) => k.endsWith("/") && specifier.startsWith(k)).sort((a, b) => b.length - a.length)[0];
+  return prefix ? imports[prefix] + specifier.slice(prefix.length) : undefined;
+}
+
 /** What a CDN import becomes, or undefined for imports that load anywhere (npm:, jsr:, relative). */
 function planImport(source: string, fileText: string): ImportPlan | undefined {
   const esm = ESM_SH.exec(source);
@@ -61,7 +90,7 @@ function planImport(source: string, fileText: string): ImportPlan | undefined {
   return undefined;
 }
 
-function rewrite(j: JSCodeshift, source: string, report: (line: number, message: string, code: string) => void): { out: string; envNames: string[] } {
+function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>, report: (line: number, message: string, code: string) => void): { out: string; envNames: string[] } {
   const root = j(source);
   const edits: SpanEdit[] = [];
   const envNames = new Set<string>();
@@ -78,7 +107,10 @@ function rewrite(j: JSCodeshift, source: string, report: (line: number, message:
   for (const p of sources) {
     const decl = p.node as unknown as AnyNode & { source?: AnyNode & { value: string }; specifiers?: AnyNode[] };
     if (!decl.source) continue;
-    const from = decl.source.value;
+    const written = decl.source.value;
+    // "std/http/server.ts" with an import map entry "std/": "https://deno.land/std@…/" is the same CDN import.
+    const mapped = resolveMapped(written, imports);
+    const from = mapped && /^https:\/\//.test(mapped) ? mapped : written;
     const std = DENO_STD.exec(from);
     if (std && std[2] === "http/server.ts" && decl.type === "ImportDeclaration") {
       const specs = decl.specifiers ?? [];
@@ -90,6 +122,11 @@ function rewrite(j: JSCodeshift, source: string, report: (line: number, message:
       for (const s of specs) serveNames.push((s.local as { name: string }).name);
       const { start, end } = spanOfNode(decl);
       edits.push({ start, end: source[end] === "\n" ? end + 1 : end, text: "" });
+      continue;
+    }
+    if (std && std[2] === "http/server.ts") {
+      // Re-exported (a deps.ts): callers import serve from here, so the file keeps it and says so.
+      todo(spanOfNode(decl).start, `${from} loads from deno.land: export a serve that calls Deno.serve instead`);
       continue;
     }
     const plan = planImport(from, source);
@@ -169,10 +206,10 @@ const codemod: Codemod = {
   description: "edge functions load without a CDN: esm.sh/deno.land imports → npm: at their versions, serve → Deno.serve, old project and Bolt URLs → env",
   builders: ["lovable-vite", "lovable-tanstack", "bolt"],
   files: ["supabase/functions/**/*.{ts,js,mts,mjs,tsx,jsx}"],
-  mentions: ["https://esm.sh/", "https://deno.land/", ".supabase.co", ".supabase.in", ".bolt.host"],
+  mentions: ["https://esm.sh/", "https://deno.land/", ".supabase.co", ".supabase.in", ".bolt.host", /from\s+["'][^."'/][^"':]*["']/],
   appliesTo: (project) => project.supabase.functions.length > 0,
-  transform(file, { j, report }) {
-    const { out, envNames } = rewrite(j, file.source, (line, message, code) =>
+  transform(file, { j, report, read }) {
+    const { out, envNames } = rewrite(j, file.source, importMap(read, file.path), (line, message, code) =>
       report({ severity: code === "edge-function-import-removed" ? "info" : "medium", code, line, message, hint: "edge functions on the owned stack load packages from the npm registry only" }),
     );
     if (envNames.length) {
