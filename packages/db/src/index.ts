@@ -18,3 +18,4 @@ export { storageUrlFor } from "./storage";
 export * from "./base44/index";
 export * from "./realtime-publication";
 export * from "./storage-files";
+export * from "./storage-urls";

@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, localDbDir, readExport, removeStorageFiles, restoreExport, restoreStorageFiles, startLocalDatabase, undoRestore } from "@ownit/db";
+import { localDatabaseUrl, localDbDir, readExport, removeStorageFiles, restoreExport, restoreStorageFiles, rewriteStorageUrls, startLocalDatabase, undoRestore, undoStorageUrlRewrite, type StorageUrlRewrite } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
@@ -15,6 +15,8 @@ import { databaseUndoers } from "./runs";
 export const RESTORE_ACTION = "postgres-restore";
 /** The ledger's kind for the Storage files a restore wrote into the file backend's folder. */
 export const STORAGE_FILES_ACTION = "storage-files";
+/** The ledger's kind for the URL-rewrite step (old Storage URLs in the app's rows → the new base). */
+export const STORAGE_URLS_ACTION = "storage-url-rewrite";
 
 export interface RestoreCliOptions {
   to?: string;
@@ -23,6 +25,8 @@ export interface RestoreCliOptions {
   project?: string;
   prefer?: "system" | "embedded";
   storageDir?: string;
+  rewriteStorageUrls?: string;
+  oldProjectUrl?: string;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
@@ -57,6 +61,11 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
       run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
       ctx.out(`  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`);
     }
+    if (opts.rewriteStorageUrls) {
+      const rewrite = await rewriteStorageUrls(dir, target.url, opts.rewriteStorageUrls, opts.oldProjectUrl);
+      run.recordDatabase({ kind: STORAGE_URLS_ACTION, target: result.target, objects: rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column}`), rewrite, exportDir: dir, local: target.local });
+      ctx.out(`  urls        ${rewrite.from} → ${rewrite.to}: ${rewrite.columns.length ? rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column} ${formatCount(c.rows)}`).join(", ") : "no row holds one"}`);
+    }
     run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
     ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
     ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
@@ -88,6 +97,10 @@ databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
 });
 
 databaseUndoers.set(STORAGE_FILES_ACTION, async (action) => removeStorageFiles(action.objects));
+databaseUndoers.set(STORAGE_URLS_ACTION, async (action, opts) => {
+  if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
+  await undoStorageUrlRewrite(undoUrl(action, opts), action.exportDir as string, action.rewrite as StorageUrlRewrite);
+});
 
 export function registerRestore(program: Command, ctx: CliContext): void {
   program
@@ -100,5 +113,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--project <dir>", "project folder whose run ledger records the restore", ".")
     .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
     .option("--storage-dir <dir>", "also put the export's Storage files into this folder, laid out as Supabase's storage service reads its file backend (the storage-data volume)")
+    .option("--rewrite-storage-urls <new-base>", "after the restore, replace the old project's Storage URLs stored in text, varchar and jsonb columns with <new-base>/storage/v1/ (reported per column; rollback puts them back)")
+    .option("--old-project-url <url>", "with --rewrite-storage-urls: the old project's https://<ref>.supabase.co when the export's connection string does not name it")
     .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
 }
