@@ -7,7 +7,7 @@ import path from "node:path";
 import { jwtVerify } from "jose";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capturedCli, cleanupTemp, copyFixture, tempDir } from "../helpers/project";
+import { capturedCli, cleanupTemp, copyFixture, gitInit, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { runShell } from "./docker-like";
 
@@ -132,6 +132,37 @@ describe("docker-compose's Postgres init scripts against a real PostgreSQL", () 
     expect(code).not.toBe(0);
     expect(output).not.toContain("entrypoint still in");
     expect(await server.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'auth'", [], "app")).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("the init scripts of an app that uses Storage, Realtime and edge functions (the migrated Lovable fixture)", () => {
+  it("creates all five service roles, each able to do its job and nothing more", async () => {
+    const server = await startTestServer({ password: PASSWORD });
+    try {
+      await server.createDatabase("app");
+      const project = copyFixture("lovable-vite");
+      gitInit(project);
+      expect(await capturedCli().run("migrate", project, "--yes")).toBe(0);
+      const init = path.join(project, "docker/postgres-init");
+      const script = `set -Eeo pipefail; cd /; for f in ${init}/*.sh; do . "$f"; done`;
+      const env = { POSTGRES_USER: server.user, POSTGRES_DB: "app", POSTGRES_PASSWORD: PASSWORD, PGHOST: server.host, PGPORT: String(server.port), PGPASSWORD: PASSWORD, OWNIT_EXPORT_DIR: writeExport(), ...SERVICE_PASSWORDS };
+      const { code, output } = await runShell(`bash -c '${script}'`, tempDir(), env, path.join(tempDir(), "init.log"));
+      expect(code, output).toBe(0);
+      const roles = await server.query<{ rolname: string; rolreplication: boolean; rolbypassrls: boolean; rolsuper: boolean }>("SELECT rolname, rolreplication, rolbypassrls, rolsuper FROM pg_roles WHERE rolname IN ('authenticator', 'supabase_auth_admin', 'supabase_storage_admin', 'supabase_realtime_admin', 'ownit_functions') ORDER BY rolname");
+      expect(roles.map((r) => r.rolname)).toEqual(["authenticator", "ownit_functions", "supabase_auth_admin", "supabase_realtime_admin", "supabase_storage_admin"]);
+      expect(roles.every((r) => !r.rolsuper)).toBe(true);
+      expect(roles.filter((r) => r.rolreplication).map((r) => r.rolname)).toEqual(["supabase_realtime_admin"]);
+      expect(roles.filter((r) => r.rolbypassrls).map((r) => r.rolname)).toEqual(["ownit_functions"]);
+      // Storage owns its schema and may create its tables there; Realtime keeps its own schemas.
+      await as(server, "supabase_storage_admin", SERVICE_PASSWORDS.STORAGE_DB_PASSWORD, "CREATE TABLE storage.migrations_probe (id int); DROP TABLE storage.migrations_probe");
+      await as(server, "supabase_realtime_admin", SERVICE_PASSWORDS.REALTIME_DB_PASSWORD, "CREATE TABLE _realtime.probe (id int); DROP TABLE _realtime.probe");
+      // Functions read every row (service_role, as on the platform), but cannot change the schema.
+      expect(await as(server, "ownit_functions", SERVICE_PASSWORDS.FUNCTIONS_DB_PASSWORD, "SELECT count(*)::int AS n FROM public.tasks")).toEqual([{ n: 3 }]);
+      await expect(as(server, "ownit_functions", SERVICE_PASSWORDS.FUNCTIONS_DB_PASSWORD, "DROP TABLE public.tasks")).rejects.toThrow(/must be owner/);
+      await expect(as(server, "supabase_storage_admin", SERVICE_PASSWORDS.STORAGE_DB_PASSWORD, "DROP TABLE public.tasks")).rejects.toThrow(/must be owner/);
+    } finally {
+      await server.dispose();
+    }
   });
 });
 

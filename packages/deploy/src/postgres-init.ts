@@ -75,7 +75,12 @@ CREATE SCHEMA IF NOT EXISTS realtime AUTHORIZATION ${r};
 GRANT ${SUPABASE_REQUEST_ROLES.join(", ")} TO ${r};
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${r};`,
   // Edge functions' SUPABASE_DB_URL: the platform's is a privileged role; here service_role's rights.
-  functions: (r) => `ALTER ROLE ${r} INHERIT BYPASSRLS;\nGRANT service_role TO ${r};`,
+  // The platform's URL logs in as a role that reads and writes every row; this one may not change the schema.
+  functions: (r) => `ALTER ROLE ${r} INHERIT BYPASSRLS;
+GRANT service_role TO ${r};
+GRANT USAGE ON SCHEMA public TO ${r};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r};`,
   app: (r) => `GRANT USAGE ON SCHEMA public TO ${r};`,
 };
 
