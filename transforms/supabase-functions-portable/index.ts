@@ -18,6 +18,13 @@ const DENO_X = /^https:\/\/deno\.land\/x\/([a-z0-9_]+)(?:@([^/]+))?\/(.+)$/i;
 const DENO_X_ON_NPM: Record<string, string> = { openai: "openai", zod: "zod", grammy: "grammy", hono: "hono", djwt: "djwt" };
 /** deno.land/x/xhr: an XMLHttpRequest polyfill old OpenAI clients needed; fetch-based code never uses it. */
 const XHR_POLYFILL = "xhr";
+/**
+ * Supabase's function template opens with `import "jsr:@supabase/functions-js/edge-runtime.d.ts"`:
+ * type declarations for the editor, nothing at run time, but Deno fetches it from jsr.io on start.
+ */
+const EDGE_RUNTIME_TYPES = /^(?:jsr:|npm:|https:\/\/esm\.sh\/)@supabase\/functions-js(?:@[^/]+)?\/(?:src\/)?edge-runtime\.d\.ts$/;
+/** supabase-js on JSR is the same package npm publishes (jsr.io is another registry a locked-down server may not reach). */
+const JSR_SUPABASE_JS = /^jsr:@supabase\/supabase-js(?:@([^/]+))?(\/.*)?$/;
 /** The Bolt app's own address, and the env var that takes its place in functions. */
 const BOLT_ORIGIN = /https?:\/\/[a-z0-9-]+\.bolt\.host(?![a-z0-9.-])/gi;
 const SITE_VAR = "SITE_URL";
@@ -68,6 +75,9 @@ function resolveMapped(specifier: string, imports: Record<string, string>): stri
 
 /** What a CDN import becomes, or undefined for imports that load anywhere (npm:, jsr:, relative). */
 function planImport(source: string, fileText: string): ImportPlan | undefined {
+  if (EDGE_RUNTIME_TYPES.test(source)) return { drop: true, why: `${source}: type declarations only, which Deno would fetch from a registry on every start` };
+  const jsr = JSR_SUPABASE_JS.exec(source);
+  if (jsr) return jsr[1] ? { to: `npm:@supabase/supabase-js@${npmVersion("@supabase/supabase-js", jsr[1])}${jsr[2] ?? ""}` } : { todo: `${source} names no version: import npm:@supabase/supabase-js@<the version you use> instead` };
   const esm = ESM_SH.exec(source);
   if (esm) {
     const [, name, version, subpath] = esm as unknown as [string, string, string | undefined, string | undefined];
@@ -206,7 +216,7 @@ const codemod: Codemod = {
   description: "edge functions load without a CDN: esm.sh/deno.land imports → npm: at their versions, serve → Deno.serve, old project and Bolt URLs → env",
   builders: ["lovable-vite", "lovable-tanstack", "bolt"],
   files: ["supabase/functions/**/*.{ts,js,mts,mjs,tsx,jsx}"],
-  mentions: ["https://esm.sh/", "https://deno.land/", ".supabase.co", ".supabase.in", ".bolt.host", /from\s+["'][^."'/][^"':]*["']/],
+  mentions: ["https://esm.sh/", "https://deno.land/", ".supabase.co", ".supabase.in", ".bolt.host", "jsr:@supabase/", /from\s+["'][^."'/][^"':]*["']/],
   appliesTo: (project) => project.supabase.functions.length > 0,
   transform(file, { j, report, read }) {
     const { out, envNames } = rewrite(j, file.source, importMap(read, file.path), (line, message, code) =>
