@@ -118,7 +118,7 @@ describe("a Bolt Vite app on Supabase (fixtures/bolt-vite)", () => {
     expect(compose.services.db.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     expect(compose.services.rest.environment.PGRST_JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
     expect(compose.services.auth.environment.GOTRUE_JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
-    expect(compose.services.rest.environment.PGRST_DB_URI).toBe("postgres://authenticator:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB:-app}");
+    expect(compose.services.rest.environment.PGRST_DB_URI).toBe("postgres://authenticator:${AUTHENTICATOR_PASSWORD:?set AUTHENTICATOR_PASSWORD in .env (node docker/supabase-keys.mjs prints one)}@db:5432/${POSTGRES_DB:-app}");
     expect(compose.services.app.build.args.VITE_SUPABASE_URL).toBe("${PUBLIC_URL:-http://localhost:8080}");
     expect(compose.services.app.build.args.VITE_SUPABASE_ANON_KEY).toMatch(/^\$\{SUPABASE_ANON_KEY:\?/);
     expect(compose.services.gateway.ports).toEqual(["${GATEWAY_PORT:-8080}:8080"]);
@@ -154,7 +154,7 @@ describe("a Base44 export (fixtures/base44)", () => {
     const compose = parseYaml(files.get("docker-compose.yml")!);
     // Compose points DATABASE_URL at its db; every other setting comes from .env as it is (unset stays unset).
     expect(compose.services.app.environment).toEqual({ DATABASE_URL: "postgres://postgres:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB:-app}" });
-    expect(compose.services.app.env_file).toEqual([{ path: ".env", required: false }]);
+    expect(compose.services.app.env_file).toEqual([".env"]);
     expect(compose.services.app.depends_on).toEqual({ db: { condition: "service_healthy" } });
     const fly = parseToml(files.get("fly.toml")!) as any;
     expect(fly.http_service.internal_port).toBe(3000);

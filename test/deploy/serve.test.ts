@@ -3,7 +3,7 @@
 // result is served the way the image serves it (the emitted nginx config; the Node server's CMD) and
 // loaded in headless Chromium: the app renders, the console is clean, no request leaves for a builder.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { LOVABLE } from "@ownit/core";
 import { capturedCli, cleanupTemp, copyFixture, gitInit, tempDir } from "../helpers/project";
 import { BUILDER_HOSTS, visit, type BrowserVisit } from "./browser";
 import { dockerLikeBuild, freePort, hostEnv, runShell, waitForHttp, type DockerLikeBuild } from "./docker-like";
+import { startNginx as startNginxAt } from "./nginx";
 import { parseDockerfile } from "./parsed";
 import { requireTool } from "../helpers/system-tools";
 
@@ -43,54 +44,8 @@ function runtimeNames(envExample: string): string[] {
   return [...section.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!).filter((n) => n !== "PORT");
 }
 
-/**
- * Debian's nginx running an emitted server block, as an unprivileged-style config under a temp
- * prefix: `listen <port>` becomes a free loopback port, and `replace` rewrites what only exists inside
- * the image or compose's network (the html root, service host names).
- */
-async function startNginx(siteConf: string, port: number, replace: Array<[string, string]>, readyPath: string): Promise<ChildProcess> {
-  const prefix = tempDir("ownit-nginx-");
-  const listen = siteConf.match(/^\s*listen (\d+);$/m);
-  expect(listen, "the emitted config listens on one port").not.toBeNull();
-  let site = siteConf.replace(listen![0], `    listen 127.0.0.1:${port};`);
-  for (const [from, to] of replace) {
-    expect(site, `the emitted config contains ${from}`).toContain(from);
-    site = site.split(from).join(to);
-  }
-  writeFileSync(path.join(prefix, "site.conf"), site);
-  for (const d of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(path.join(prefix, d));
-  writeFileSync(
-    path.join(prefix, "nginx.conf"),
-    `daemon off;
-master_process off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 64; }
-http {
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log ${prefix}/access.log;
-    client_body_temp_path ${prefix}/client_body;
-    proxy_temp_path ${prefix}/proxy;
-    fastcgi_temp_path ${prefix}/fastcgi;
-    uwsgi_temp_path ${prefix}/uwsgi;
-    scgi_temp_path ${prefix}/scgi;
-    include ${prefix}/site.conf;
-}
-`,
-  );
-  const nginx = spawn(requireTool("nginx"), ["-p", prefix, "-e", path.join(prefix, "error.log"), "-c", path.join(prefix, "nginx.conf")], { stdio: ["ignore", "ignore", "pipe"] });
-  children.push(nginx);
-  let stderr = "";
-  nginx.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}${readyPath}`, 10_000);
-  } catch (error) {
-    throw new Error(`nginx did not start: ${stderr}\n${existsSync(path.join(prefix, "error.log")) ? readFileSync(path.join(prefix, "error.log"), "utf8") : ""}\n${String(error)}`);
-  }
-  return nginx;
-}
+/** nginx for an emitted server block; every child is stopped after the file's tests. */
+const startNginx = (siteConf: string, port: number, replace: Array<[string, string]>, readyPath: string) => startNginxAt(siteConf, port, replace, readyPath, children);
 
 /**
  * Stands in for PostgREST and GoTrue (we cannot run their images here): answers their documented

@@ -46,6 +46,14 @@ export const BASE44 = {
   envVars: ["VITE_BASE44_APP_ID", "VITE_BASE44_APP_BASE_URL"],
 } as const;
 
+/**
+ * Supabase Storage's file backend (supabase/storage v1.70: src/storage/backend/file.ts, locator.ts)
+ * keeps an object at <FILE_STORAGE_BACKEND_PATH>/<GLOBAL_S3_BUCKET>/<TENANT_ID>/<bucket_id>/<name>/<version>
+ * (no /<version> for objects whose storage.objects.version is null). Self-hosted Supabase runs it with
+ * both names "stub"; the content type and cache control sit in the file's user.supabase.* xattrs.
+ */
+export const SUPABASE_STORAGE_FILE_BACKEND = { tenantId: "stub", globalBucket: "stub", volumePath: "/var/lib/storage" } as const;
+
 /** Hosted Supabase project URLs (the ref is 20 lowercase letters). */
 export const SUPABASE_PROJECT_URL = /https?:\/\/([a-z0-9]{20})\.supabase\.(?:co|in)/gi;
 

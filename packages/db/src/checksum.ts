@@ -34,6 +34,8 @@ export interface ChecksumTable {
   name: string;
   columns: string[];
   primaryKey: string[];
+  /** SQL that stands for a column in the canonical text (verify reads rewritten URLs back as they were exported). */
+  columnExpressions?: Record<string, string>;
 }
 
 export interface CopyCounts {
@@ -64,10 +66,11 @@ export async function collatableColumns(client: pg.Client, tables: { schema: str
 /** The SELECT whose COPY output is a table's canonical text: its columns, in a stable row order. */
 export function orderedSelect(table: ChecksumTable, collatable: Set<string> = new Set()): string {
   const columns = table.columns.map(quoteIdent);
+  const selected = table.columns.map((c) => (table.columnExpressions?.[c] ? `${table.columnExpressions[c]} AS ${quoteIdent(c)}` : quoteIdent(c)));
   const order = table.primaryKey.length
     ? table.primaryKey.map((c) => (collatable.has(c) ? `${quoteIdent(c)} COLLATE "C"` : quoteIdent(c)))
     : [`(ROW(${columns.join(", ")}))::text COLLATE "C"`];
-  return `SELECT ${columns.join(", ")} FROM ONLY ${qualified(table.schema, table.name)} ORDER BY ${order.join(", ")}`;
+  return `SELECT ${selected.join(", ")} FROM ONLY ${qualified(table.schema, table.name)} ORDER BY ${order.join(", ")}`;
 }
 
 /** Rows in a chunk of COPY text: its newlines (COPY text escapes those inside values). */

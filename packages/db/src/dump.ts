@@ -29,6 +29,7 @@ import {
 import { partialExportDir } from "./leftovers";
 import { findClientBinary } from "./pg-binaries";
 import { runPgDump } from "./pg-dump";
+import { readRealtimePublication, realtimePublicationSql } from "./realtime-publication";
 import { portableSchema, summarizeDropped, type PortableSchema } from "./portable-schema";
 import { PRELUDE_BEGIN, PRELUDE_END, supabasePrelude } from "./prelude";
 import { tableReporter, type ProgressListener } from "./progress";
@@ -138,6 +139,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
       ? (await main.query<StorageObject>("select bucket_id as bucket, name from storage.objects where name is not null order by 1, 2")).rows
       : [];
     const collatable = await collatableColumns(main, tables);
+    const realtime = await readRealtimePublication(main, (schema, name) => tables.some((t) => t.schema === schema && t.name === name));
 
     // More connections on the same snapshot, for parallel COPY.
     const jobs = Math.max(1, Math.min(options.jobs ?? 2, tables.length || 1));
@@ -223,6 +225,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
         authPost.sql,
         appPost.sql,
         ...deferred,
+        ...(realtime ? [realtimePublicationSql(realtime)] : []),
         "",
       ].join("\n"),
     );

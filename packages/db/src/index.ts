@@ -22,3 +22,6 @@ export * from "./helper/index";
 export * from "./supabase-target";
 export * from "./storage-upload";
 export * from "./replication/index";
+export * from "./realtime-publication";
+export * from "./storage-files";
+export * from "./storage-urls";

@@ -14,7 +14,7 @@ export interface InventoryItem {
 }
 
 /** The object kinds a restore can create, in the order undo drops them (dependents first). */
-export const DROP_ORDER = ["view", "materialized view", "foreign table", "table", "sequence", "function", "procedure", "aggregate", "type", "extension", "schema", "role"] as const;
+export const DROP_ORDER = ["publication", "view", "materialized view", "foreign table", "table", "sequence", "function", "procedure", "aggregate", "type", "extension", "schema", "role"] as const;
 
 const NOT_SYSTEM = `not ${SYSTEM_SCHEMA}`;
 const NOT_EXTENSION_MEMBER = (classid: string, oid: string) => `not ${EXTENSION_MEMBER(classid, oid)}`;
@@ -41,6 +41,8 @@ export async function inventory(client: pg.Client): Promise<InventoryItem[]> {
      union all
      select 'extension', quote_ident(e.extname), null, e.extname from pg_extension e where e.extname <> 'plpgsql'
      union all
+     select 'publication', quote_ident(p.pubname), null, p.pubname from pg_publication p
+     union all
      select 'role', quote_ident(r.rolname), null, r.rolname from pg_roles r where r.rolname !~ '^pg_'`,
   );
   return rows;
@@ -52,11 +54,12 @@ export function itemKey(item: InventoryItem): string {
 
 /**
  * Objects that make a database "not empty" for a restore: tables, functions, types and the like.
- * Roles (shared by the cluster), installed extensions and schemas holding nothing else do not
+ * Roles (shared by the cluster), installed extensions, publications and schemas holding nothing else do not
  * count: an admin may have prepared those for the restore.
  */
 export function userObjects(items: InventoryItem[]): InventoryItem[] {
-  const isThing = (i: InventoryItem) => !["role", "extension", "schema"].includes(i.kind);
+  // A publication alone (a Supabase project's supabase_realtime) holds no data either.
+  const isThing = (i: InventoryItem) => !["role", "extension", "schema", "publication"].includes(i.kind);
   const usedSchemas = new Set(items.filter(isThing).map((i) => i.schema));
   return items.filter((i) => isThing(i) || (i.kind === "schema" && i.name !== "public" && usedSchemas.has(i.schema)));
 }

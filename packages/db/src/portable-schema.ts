@@ -11,6 +11,7 @@ import {
   PLATFORM_FUNCTION_SCHEMAS,
   PRELUDE_FUNCTIONS,
   PRELUDE_OWNED_SCHEMAS,
+  REALTIME_APP_PUBLICATION,
   REALTIME_PUBLICATIONS,
   SUPABASE_ONLY_EXTENSIONS,
   SUPABASE_ONLY_SCHEMAS,
@@ -155,9 +156,13 @@ export function portableSchema(dumpText: string): PortableSchema {
       continue;
     }
     if (type.startsWith("PUBLICATION") && (REALTIME_PUBLICATIONS as readonly string[]).includes(name.split(" ")[0]!)) {
-      drop(entry, "Supabase Realtime's publication");
-      if (type === "PUBLICATION TABLE") {
-        findings.push(finding({ severity: "medium", code: "realtime-table", message: `${schema}.${name.split(" ").slice(1).join(" ")} was published to Supabase Realtime: live updates stop off Supabase`, hint: "poll, or run the open-source Realtime server against the new database" }));
+      const publication = name.split(" ")[0]!;
+      // The app's publication is recreated from the source's catalog after the data (realtime-publication.ts:
+      // pg_dump leaves it out of schema dumps, and a Supabase target already has one). Realtime's own
+      // broadcast publication lists tables in its realtime schema, which the Realtime service creates itself.
+      drop(entry, publication === REALTIME_APP_PUBLICATION ? "recreated after the data from the source's catalog" : "Supabase Realtime's own broadcast publication (the Realtime service creates it)");
+      if (type === "PUBLICATION TABLE" && publication === REALTIME_APP_PUBLICATION) {
+        findings.push(finding({ severity: "info", code: "realtime-table", message: `${schema}.${name.split(" ").slice(1).join(" ")} stays published to ${publication}: Realtime's postgres_changes keep working where a Realtime server reads the target (docker-compose runs one)`, hint: "the target needs wal_level = logical and the wal2json plugin for Realtime (the compose db image has both)" }));
       }
       continue;
     }

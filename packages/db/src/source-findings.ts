@@ -76,10 +76,10 @@ async function realtimeTables(client: pg.Client): Promise<Finding[]> {
   if (!rows.length) return [];
   return [
     finding({
-      severity: "medium",
+      severity: "info",
       code: "realtime-table",
-      message: `${rows.map((r) => r.t).join(", ")} ${rows.length === 1 ? "was" : "were"} published to Supabase Realtime: live updates stop off Supabase`,
-      hint: "poll, or run the open-source Realtime server against the new database",
+      message: `${rows.map((r) => r.t).join(", ")} ${rows.length === 1 ? "is" : "are"} published to Supabase Realtime: restore carries the publication and its tables to the target`,
+      hint: "live updates need a Realtime server reading the target (docker-compose runs one, on a db with wal_level = logical and wal2json)",
     }),
   ];
 }

@@ -125,6 +125,8 @@ export const PLATFORM_ROLE_PREFIXES = ["supabase_", "pgsodium_"] as const;
 
 /** The publications Supabase Realtime streams changes from. */
 export const REALTIME_PUBLICATIONS = ["supabase_realtime", "supabase_realtime_messages_publication"] as const;
+/** The one that lists the app's tables (`ALTER PUBLICATION supabase_realtime ADD TABLE …`): carried to the target. */
+export const REALTIME_APP_PUBLICATION = "supabase_realtime";
 
 export interface CarriedTable {
   schema: string;

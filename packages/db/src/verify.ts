@@ -11,9 +11,11 @@ import { connect } from "./connection";
 import { readExport, type ExportManifest, type TableEntry } from "./export-format";
 import { tableReporter, type ProgressListener } from "./progress";
 import { qualified } from "./sql";
+import { verifyStorageFiles } from "./storage-files";
+import { exportedColumnExpressions, readStorageUrlRewrite } from "./storage-urls";
 
 export interface VerifyDifference {
-  kind: "table" | "rows" | "checksum" | "sequence" | "object";
+  kind: "table" | "rows" | "checksum" | "sequence" | "object" | "storage";
   /** What differs: a table, a sequence, or "<object kind> <name>". */
   name: string;
   expected: string;
@@ -48,6 +50,8 @@ export interface VerifyOptions {
   onProgress?: ProgressListener;
   /** Read the target's rows as of this exported snapshot (cutover: the data at the switch, while the app already writes). */
   snapshot?: string;
+  /** The storage service's file backend folder: every object of the manifest is re-read and hashed there. */
+  storageRoot?: string;
 }
 
 /** The scope the manifest covers: its schemas, plus tables it carried from outside them. */
@@ -124,7 +128,10 @@ export async function verifyManifest(manifest: ExportManifest, targetUrl: string
   const started = Date.now();
   const client = await connect(targetUrl, "target");
   try {
-    const tables = await checkTables(targetUrl, manifest.tables, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress, options.snapshot);
+    // Columns the URL-rewrite step changed are read back as they were exported; every other byte is compared as it is.
+    const rewrite = exportDir === undefined ? undefined : readStorageUrlRewrite(exportDir);
+    const checked = manifest.tables.map((t) => ({ ...t, columnExpressions: exportedColumnExpressions(rewrite, t.schema, t.name) }));
+    const tables = await checkTables(targetUrl, checked, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress, options.snapshot);
     const differences: VerifyDifference[] = [];
     const supabaseTarget = await isSupabaseShaped(client);
     for (const t of tables) {
@@ -141,6 +148,7 @@ export async function verifyManifest(manifest: ExportManifest, targetUrl: string
       const mine = supabaseTarget ? withoutSupabaseOwned(manifest) : (objects: Record<string, string[]>) => objects;
       differences.push(...compareObjects(mine(manifest.objects), mine(await schemaObjects(client, manifestScope(manifest)))));
     }
+    if (options.storageRoot) differences.push(...(await verifyStorageFiles(client, manifest, options.storageRoot)));
     return { ok: differences.length === 0, target: redactUrl(targetUrl), tables, sequences: manifest.sequences.length, objectKinds, differences, durationMs: Date.now() - started };
   } finally {
     await client.end().catch(() => {});

@@ -7,23 +7,18 @@ import {
   EXPORT_DIR_CONTAINER,
   EXPORT_DIR_HOST,
   GATEWAY_PORT,
-  GOTRUE_IMAGE,
-  GOTRUE_LOGIN_ROLE,
-  GOTRUE_PORT,
-  JWT_EXPIRY_SECONDS,
-  NGINX_IMAGE,
-  POSTGREST_IMAGE,
-  POSTGREST_LOGIN_ROLE,
   POSTGRES_DEFAULT_DB,
   POSTGRES_IMAGE,
   POSTGRES_SUPERUSER,
   postgresDataMount,
   postgresMajor,
+  SERVICE_LOGINS,
+  SUPABASE_GATEWAY_ROUTES,
 } from "./defaults";
-import { GATEWAY_CONF_PATH, INIT_DIR } from "./postgres-init";
+import { INIT_DIR, POSTGRES_BUILD_DIR } from "./postgres-init";
 import type { DeployProject } from "./project";
+import { required, servedRoutes, serviceLogins, supabaseServices } from "./supabase-services";
 
-const required = (name: string, why: string) => `\${${name}:?set ${name} in .env (${why})}`;
 const DB = `\${POSTGRES_DB:-${POSTGRES_DEFAULT_DB}}`;
 const PASSWORD = required("POSTGRES_PASSWORD", "see .env.example");
 
@@ -54,7 +49,8 @@ export function dockerCompose(p: DeployProject): string {
   }
 
   const app: Record<string, unknown> = { build: Object.keys(args).length ? { context: ".", args } : { context: "." }, restart: "unless-stopped" };
-  if (p.runtime === "node" && p.runtimeEnv.length) app.env_file = [{ path: ".env", required: false }];
+  // The short form: the long one ({ path, required }) is compose v2.24+ only, and Debian's docker-compose rejects it.
+  if (p.runtime === "node" && p.runtimeEnv.length) app.env_file = [".env"];
   if (Object.keys(environment).length) app.environment = environment;
   // With the gateway in front, the browser reaches the app and supabase-js's paths on one origin.
   if (!supabase) app.ports = [`\${APP_PORT:-${p.port}}:${p.port}`];
@@ -70,65 +66,31 @@ export function dockerCompose(p: DeployProject): string {
       volumes: [`db-data:${postgresDataMount()}`, `./${INIT_DIR}:/docker-entrypoint-initdb.d:ro`, `${EXPORT_DIR_HOST}:${EXPORT_DIR_CONTAINER}:ro`],
       healthcheck: { test: ["CMD-SHELL", `pg_isready -U ${POSTGRES_SUPERUSER} -d "$$POSTGRES_DB"`], interval: "5s", timeout: "5s", retries: 20 },
     };
+    if (supabase) {
+      // The init script gives each service's login role the password that service connects with.
+      const db = services.db as { environment: Record<string, string> };
+      for (const login of serviceLogins(p)) db.environment[SERVICE_LOGINS[login].passwordVar] = required(SERVICE_LOGINS[login].passwordVar, "node docker/supabase-keys.mjs prints one");
+    }
+    if (supabase && p.uses.realtime) {
+      // Realtime decodes the WAL with wal2json: the image gains the plugin and the server logical decoding.
+      Object.assign(services.db as object, {
+        image: `${p.name}-db:${POSTGRES_IMAGE.split(":")[1]}-wal2json`,
+        build: { context: `./${POSTGRES_BUILD_DIR}` },
+        command: ["postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=10", "-c", "max_wal_senders=10"],
+      });
+    }
   }
-  if (supabase) {
-    // A fresh object per service: a shared one would print as a YAML anchor.
-    const dependsOnDb = () => ({ db: { condition: "service_healthy" } });
-    services.rest = {
-      image: POSTGREST_IMAGE,
-      restart: "unless-stopped",
-      depends_on: dependsOnDb(),
-      environment: {
-        PGRST_DB_URI: dbUrl(POSTGREST_LOGIN_ROLE),
-        PGRST_DB_SCHEMAS: "${PGRST_DB_SCHEMAS:-public}",
-        PGRST_DB_ANON_ROLE: "anon",
-        PGRST_JWT_SECRET: required("JWT_SECRET", "node docker/supabase-keys.mjs prints one"),
-        PGRST_DB_USE_LEGACY_GUCS: "false",
-      },
-    };
-    services.auth = {
-      image: GOTRUE_IMAGE,
-      restart: "unless-stopped",
-      depends_on: dependsOnDb(),
-      healthcheck: { test: ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", `http://localhost:${GOTRUE_PORT}/health`], interval: "5s", timeout: "5s", retries: 10 },
-      environment: {
-        GOTRUE_API_HOST: "0.0.0.0",
-        GOTRUE_API_PORT: String(GOTRUE_PORT),
-        API_EXTERNAL_URL: `\${PUBLIC_URL:-${COMPOSE_PUBLIC_URL}}/auth/v1`,
-        GOTRUE_DB_DRIVER: "postgres",
-        GOTRUE_DB_DATABASE_URL: dbUrl(GOTRUE_LOGIN_ROLE),
-        GOTRUE_SITE_URL: `\${PUBLIC_URL:-${COMPOSE_PUBLIC_URL}}`,
-        GOTRUE_URI_ALLOW_LIST: "${ADDITIONAL_REDIRECT_URLS:-}",
-        GOTRUE_DISABLE_SIGNUP: "${DISABLE_SIGNUP:-false}",
-        GOTRUE_JWT_SECRET: required("JWT_SECRET", "node docker/supabase-keys.mjs prints one"),
-        GOTRUE_JWT_EXP: `\${JWT_EXPIRY:-${JWT_EXPIRY_SECONDS}}`,
-        GOTRUE_JWT_AUD: "authenticated",
-        GOTRUE_JWT_DEFAULT_GROUP_NAME: "authenticated",
-        GOTRUE_JWT_ADMIN_ROLES: "service_role",
-        GOTRUE_EXTERNAL_EMAIL_ENABLED: "true",
-        GOTRUE_MAILER_AUTOCONFIRM: "${ENABLE_EMAIL_AUTOCONFIRM:-false}",
-        GOTRUE_SMTP_ADMIN_EMAIL: "${SMTP_ADMIN_EMAIL:-}",
-        GOTRUE_SMTP_HOST: "${SMTP_HOST:-}",
-        GOTRUE_SMTP_PORT: "${SMTP_PORT:-587}",
-        GOTRUE_SMTP_USER: "${SMTP_USER:-}",
-        GOTRUE_SMTP_PASS: "${SMTP_PASS:-}",
-        GOTRUE_SMTP_SENDER_NAME: "${SMTP_SENDER_NAME:-}",
-      },
-    };
-    services.gateway = {
-      image: NGINX_IMAGE,
-      restart: "unless-stopped",
-      ports: [`\${GATEWAY_PORT:-${GATEWAY_PORT}}:${GATEWAY_PORT}`],
-      volumes: [`./${GATEWAY_CONF_PATH}:/etc/nginx/conf.d/default.conf:ro`],
-      depends_on: { app: { condition: "service_started" }, rest: { condition: "service_started" }, auth: { condition: "service_healthy" } },
-    };
-  }
-
-  const doc = new YAML.Document({ name: p.name, services, ...(p.database ? { volumes: { "db-data": {} } } : {}) });
+  if (supabase) Object.assign(services, supabaseServices(p));
+  const volumes: Record<string, object> = {};
+  if (p.database) volumes["db-data"] = {};
+  if (services.storage) volumes["storage-data"] = {};
+  if (services.functions) volumes["deno-cache"] = {};
+  // No top-level `name:` (compose v2 only): the project is named after its folder, or `docker compose -p`.
+  const doc = new YAML.Document({ services, ...(Object.keys(volumes).length ? { volumes } : {}) });
   const header = [
     "Generated by ownit deploy. Start with: docker compose up --build",
     "Values come from .env (copy .env.example); compose stops with a message when a required one is missing.",
-    supabase ? `Open ${COMPOSE_PUBLIC_URL}: the gateway serves the app and supabase-js's /rest/v1/ and /auth/v1/ paths.` : `Open http://localhost:${p.port}.`,
+    supabase ? `Open ${COMPOSE_PUBLIC_URL}: the gateway serves the app and supabase-js's paths (${servedRoutes(p).map((r) => r.path).join(", ")}).` : `Open http://localhost:${p.port}.`,
   ];
   doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
   if (p.database) {
@@ -142,9 +104,9 @@ export function dockerCompose(p: DeployProject): string {
   }
   if (supabase) {
     const gateway = doc.getIn(["services", "gateway"], true) as YAML.YAMLMap;
-    gateway.commentBefore = ` One origin for the browser: /rest/v1/ → PostgREST, /auth/v1/ → GoTrue, everything else → the app.${
-      p.supabase.functions.length ? `\n Edge functions (${p.supabase.functions.join(", ")}) and Storage are not run here: the gateway answers 501 for their paths.` : "\n Storage, Realtime and edge functions are not run here: the gateway answers 501 for their paths."
-    }`;
+    const served = servedRoutes(p).map((r) => `${r.path} → ${r.service}`).join(", ");
+    const unserved = SUPABASE_GATEWAY_ROUTES.filter((r) => !servedRoutes(p).includes(r)).map((r) => r.path);
+    gateway.commentBefore = ` One origin for the browser: ${served}, everything else → the app.${unserved.length ? `\n The app's code never calls ${unserved.join(", ")}: the gateway answers 501 there.` : ""}`;
   }
   return doc.toString({ lineWidth: 0 });
 }

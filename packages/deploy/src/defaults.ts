@@ -1,5 +1,6 @@
 // Host defaults: every image tag, port, version and path the deploy files name, in one place.
 // Each is pinned to a version (never `latest`) so a rebuild next month builds the same thing.
+import { SUPABASE_STORAGE_FILE_BACKEND } from "@ownit/core";
 
 /** Node image for build stages and Node server runtimes: LTS line, Debian slim (glibc, so native modules built here run there). */
 export const NODE_IMAGE = "node:22.21.1-bookworm-slim";
@@ -58,13 +59,37 @@ export const POSTGREST_IMAGE = "postgrest/postgrest:v14.5";
 export const POSTGREST_PORT = 3000;
 export const GOTRUE_IMAGE = "supabase/gotrue:v2.186.0";
 export const GOTRUE_PORT = 9999;
-/** supabase-js's paths on the project URL, and the service each one reaches. */
+/**
+ * Supabase's Storage API (file backend on a volume, or S3) and Realtime (postgres_changes over
+ * WebSocket), pinned as storage's own release tag (supabase/storage v1.70.6, the source whose file
+ * layout storage-layout.ts follows) and a 2026 Realtime release.
+ */
+export const STORAGE_IMAGE = "supabase/storage-api:v1.70.6";
+export const STORAGE_PORT = 5000;
+export const REALTIME_IMAGE = "supabase/realtime:v2.44.0";
+export const REALTIME_PORT = 4000;
+/** Realtime seeds one tenant when SEED_SELF_HOST is set, and picks the tenant from the Host header's first label. */
+export const REALTIME_TENANT = "realtime-dev";
+/** Where the storage service keeps its files, and the names its file backend puts in front of every key (restore writes the same layout). */
+export const STORAGE_VOLUME_PATH = SUPABASE_STORAGE_FILE_BACKEND.volumePath;
+export const STORAGE_TENANT_ID = SUPABASE_STORAGE_FILE_BACKEND.tenantId;
+export const STORAGE_GLOBAL_BUCKET = SUPABASE_STORAGE_FILE_BACKEND.globalBucket;
+/**
+ * postgres_changes needs the wal2json output plugin, which the stock postgres image lacks: compose
+ * builds the db image from POSTGRES_IMAGE plus PGDG's wal2json package (docker/postgres/Dockerfile).
+ */
+export const WAL2JSON_PACKAGE_VERSION = "2.6*";
+/** The functions router's port (each function's own Deno process listens on the next ports, inside the container). */
+export const FUNCTIONS_PORT = 9000;
+/** supabase-js's paths on the project URL, and the service each one reaches (when compose runs it). */
 export const SUPABASE_GATEWAY_ROUTES = [
-  { path: "/rest/v1/", service: "rest", port: POSTGREST_PORT },
-  { path: "/auth/v1/", service: "auth", port: GOTRUE_PORT },
+  { path: "/rest/v1/", service: "rest", port: POSTGREST_PORT, upstreamPath: "/" },
+  { path: "/auth/v1/", service: "auth", port: GOTRUE_PORT, upstreamPath: "/" },
+  { path: "/storage/v1/", service: "storage", port: STORAGE_PORT, upstreamPath: "/" },
+  { path: "/functions/v1/", service: "functions", port: FUNCTIONS_PORT, upstreamPath: "/" },
+  { path: "/realtime/v1/", service: "realtime", port: REALTIME_PORT, upstreamPath: "/socket/" },
 ] as const;
-/** supabase-js paths whose services these files do not run (they answer 501 with a reason). */
-export const SUPABASE_UNSERVED_PATHS = ["/storage/v1/", "/functions/v1/", "/realtime/v1/"] as const;
+export type GatewayService = (typeof SUPABASE_GATEWAY_ROUTES)[number]["service"];
 /** The one URL the browser uses in compose: the gateway serves the app and supabase-js's paths. */
 export const COMPOSE_PUBLIC_URL = "http://localhost:8080";
 export const GATEWAY_PORT = 8080;
@@ -91,6 +116,20 @@ export const POSTGRES_SUPERUSER = "postgres";
 /** Roles PostgREST and GoTrue log in as (created by the init script when the export lacks them). */
 export const POSTGREST_LOGIN_ROLE = "authenticator";
 export const GOTRUE_LOGIN_ROLE = "supabase_auth_admin";
+/**
+ * Every service logs in as its own role with its own password (.env), holding only what it needs:
+ * PostgREST switches to the request roles, GoTrue owns auth, storage owns storage, Realtime may read
+ * the WAL, functions get service_role as on the platform, a server app gets the app schema's tables.
+ */
+export const SERVICE_LOGINS = {
+  rest: { role: POSTGREST_LOGIN_ROLE, passwordVar: "AUTHENTICATOR_PASSWORD" },
+  auth: { role: GOTRUE_LOGIN_ROLE, passwordVar: "AUTH_DB_PASSWORD" },
+  storage: { role: "supabase_storage_admin", passwordVar: "STORAGE_DB_PASSWORD" },
+  realtime: { role: "supabase_realtime_admin", passwordVar: "REALTIME_DB_PASSWORD" },
+  functions: { role: "ownit_functions", passwordVar: "FUNCTIONS_DB_PASSWORD" },
+  app: { role: "ownit_app", passwordVar: "APP_DB_PASSWORD" },
+} as const;
+export type ServiceLogin = keyof typeof SERVICE_LOGINS;
 /** The NOLOGIN roles supabase-js requests run as (the export's prelude creates them too). */
 export const SUPABASE_REQUEST_ROLES = ["anon", "authenticated", "service_role"] as const;
 
@@ -120,3 +159,23 @@ export const UPLOADS_DIR = "uploads";
 
 /** npm's per-project config: may hold a registry token, so it never stays in an image. */
 export const NPMRC = ".npmrc";
+
+/**
+ * Edge functions run under Deno itself (the same release the tests run them with: the `deno`
+ * devDependency), one process per function behind a small router (docker/functions/). Deno's
+ * official image runs as its `deno` user and keeps its module cache in DENO_DIR=/deno-dir.
+ */
+export const DENO_VERSION = "2.9.6";
+export const DENO_IMAGE = `denoland/deno:${DENO_VERSION}`;
+/** jose verifies the functions' JWTs inside the router (an npm: import, so it loads from the npm registry). */
+export const ROUTER_JOSE_VERSION = "6.2.18";
+/** Where compose mounts supabase/functions and the router inside the functions container. */
+export const FUNCTIONS_DIR_CONTAINER = "/ownit/functions";
+export const ROUTER_DIR_CONTAINER = "/ownit/router";
+/**
+ * The names Supabase's platform sets for every edge function; compose points them at the owned stack.
+ * (SUPABASE_DB_URL logs in as its own role, granted service_role like the platform's.)
+ */
+export const FUNCTION_PLATFORM_ENV = ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_DB_URL"] as const;
+/** A request body larger than this never reaches a function, a storage upload or the app. */
+export const GATEWAY_MAX_BODY = "50m";

@@ -10,7 +10,9 @@ import { railwayJson } from "./hosts/railway";
 import { renderYaml } from "./hosts/render";
 import { vercelJson } from "./hosts/vercel";
 import { nginxConf } from "./nginx";
-import { GATEWAY_CONF_PATH, KEYS_SCRIPT_PATH, RESTORE_SCRIPT_PATH, restoreExportScript, ROLES_SCRIPT_PATH, supabaseGatewayConf, supabaseKeysScript, supabaseRolesScript } from "./postgres-init";
+import { FUNCTIONS_MANIFEST_PATH, FUNCTIONS_ROUTER_PATH, functionsManifest, functionsRouter } from "./edge-functions";
+import { GATEWAY_CONF_PATH, KEYS_SCRIPT_PATH, POSTGRES_DOCKERFILE_PATH, postgresDockerfile, RESTORE_SCRIPT_PATH, restoreExportScript, ROLES_SCRIPT_PATH, supabaseGatewayConf, supabaseKeysScript, supabaseRolesScript } from "./postgres-init";
+import { servedRoutes, serviceLogins } from "./supabase-services";
 import type { DeployProject } from "./project";
 
 export const DEPLOY_TARGETS = ["docker", "fly", "render", "railway", "vercel", "netlify"] as const;
@@ -55,11 +57,17 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
         add("docker-compose.yml", dockerCompose(p), `the app${p.database ? ", PostgreSQL loading ./ownit-export on first start" : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`);
         if (p.database) {
           add(RESTORE_SCRIPT_PATH, restoreExportScript(), "loads ./ownit-export/restore.sql into a fresh database");
-          if (composeRunsSupabase(p)) add(ROLES_SCRIPT_PATH, supabaseRolesScript(), "creates the roles PostgREST and GoTrue log in as");
+          if (composeRunsSupabase(p)) add(ROLES_SCRIPT_PATH, supabaseRolesScript(serviceLogins(p)), `creates one least-privilege login role per service (${serviceLogins(p).join(", ")})`);
         }
         if (composeRunsSupabase(p)) {
-          add(GATEWAY_CONF_PATH, supabaseGatewayConf(), "gateway: /rest/v1/ → PostgREST, /auth/v1/ → GoTrue, / → the app");
-          add(KEYS_SCRIPT_PATH, supabaseKeysScript(), "prints a JWT secret and the anon/service keys signed with it");
+          const served = servedRoutes(p);
+          add(GATEWAY_CONF_PATH, supabaseGatewayConf(served), `gateway: ${served.map((r) => `${r.path} → ${r.service}`).join(", ")}, / → the app`);
+          add(KEYS_SCRIPT_PATH, supabaseKeysScript(), "prints a JWT secret, the anon/service keys signed with it and one password per service");
+          if (served.some((r) => r.service === "functions")) {
+            add(FUNCTIONS_ROUTER_PATH, functionsRouter(), "serves supabase/functions under Deno, checking each function's verify_jwt");
+            add(FUNCTIONS_MANIFEST_PATH, functionsManifest(p.edgeFunctions), `the edge functions and their verify_jwt settings (${p.edgeFunctions.map((f) => `${f.name}: ${f.verifyJwt}`).join(", ")})`);
+          }
+          if (served.some((r) => r.service === "realtime") && p.database) add(POSTGRES_DOCKERFILE_PATH, postgresDockerfile(), "the db image with wal2json, which Realtime reads changes through");
         }
         break;
       case "fly":

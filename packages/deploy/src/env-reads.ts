@@ -2,7 +2,7 @@
 // (after the codemods), grouped by who reads them: the browser bundle, the build config, a server,
 // or Supabase edge functions.
 import { BUILTIN_ENV, ENV_READS, type Changeset } from "@ownit/core";
-import { ADDED_BY_DEPLOY } from "./defaults";
+import { ADDED_BY_DEPLOY, SUPPORT_DIR } from "./defaults";
 
 const CODE_GLOBS = ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}"];
 /** Build tool configs: what they read is build configuration, not app settings. */
@@ -31,7 +31,8 @@ export function scanEnvReads(files: Changeset, framework: string): EnvRead[] {
   const found = new Map<string, { reader: EnvReader; files: Set<string> }>();
   const rank: Record<EnvReader, number> = { browser: 0, server: 1, "build-config": 2, "edge-function": 3 };
   for (const file of files.list({ patterns: CODE_GLOBS })) {
-    if (TEST_FILE.test(file)) continue;
+    // docker/ holds what deploy itself generated (the functions router reads the functions service's own settings).
+    if (TEST_FILE.test(file) || file.startsWith(`${SUPPORT_DIR}/`)) continue;
     const text = files.read(file);
     if (!text) continue;
     for (const pattern of ENV_READS) {

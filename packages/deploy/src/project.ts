@@ -3,7 +3,9 @@
 import path from "node:path";
 import { LOCK_FILES, OwnitError, type Changeset, type FrameworkId, type PackageJson, type PackageManagerName, type ProjectFacts } from "@ownit/core";
 import { BUN_IMAGE_REPO, BUN_VERSION, NODE_IMAGE, NODE_PORT, NPMRC, PNPM_VERSION, STATIC_HEALTH_PATH, STATIC_PORT } from "./defaults";
+import { edgeFunctions, functionSecrets, type EdgeFunction } from "./edge-functions";
 import { declaredAppNames, scanEnvReads, type EnvRead } from "./env-reads";
+import { supabaseUsage, type SupabaseUsage } from "./supabase-usage";
 
 export interface PackageManagerPlan {
   name: Exclude<PackageManagerName, "unknown">;
@@ -53,6 +55,11 @@ export interface DeployProject {
   /** Variables Supabase edge functions read (not run by these files). */
   edgeFunctionEnv: EnvRead[];
   supabase: { used: boolean; urlVar?: string; keyVar?: string; functions: string[] };
+  /** supabase/functions with their verify_jwt settings, and the secrets they read beyond the platform's. */
+  edgeFunctions: EdgeFunction[];
+  functionSecrets: string[];
+  /** OAuth providers, Realtime and Storage as the code uses them. */
+  uses: SupabaseUsage;
   /** The app needs a PostgreSQL database (supabase-js, a DATABASE_URL, a Base44 replacement server). */
   database: boolean;
   base44Server: boolean;
@@ -104,6 +111,9 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
     buildConfigEnv: byReader("build-config"),
     edgeFunctionEnv: byReader("edge-function"),
     supabase: { used: supabaseUsed, urlVar, keyVar, functions: facts.supabase.functions },
+    edgeFunctions: edgeFunctions(files, facts.supabase.functions),
+    functionSecrets: functionSecrets(reads),
+    uses: supabaseUsage(files),
     database: supabaseUsed || base44Server || runtimeEnv.some((v) => v.name === "DATABASE_URL"),
     base44Server,
   };

@@ -1,6 +1,8 @@
 // The deploy emit as a plan step: `ownit deploy` plans it alone, `ownit migrate` plans it after the
 // codemods, so it reads the project as they leave it.
 import { finding, isOwnitError, isSecretName, type Step } from "@ownit/core";
+import { COMPOSE_PUBLIC_URL } from "./defaults";
+import { supabaseDeployCommands } from "./edge-functions";
 import { emitDeployFiles, parseTargets, type DeployTarget } from "./emit";
 import { placeFiles, type Placement } from "./place";
 import { readDeployProject, type DeployProject } from "./project";
@@ -54,6 +56,27 @@ export function deployStep(options: DeployStepOptions = {}): Step {
             code: "deploy-supabase-client-hardcoded",
             message: "the Supabase client does not read its URL and key from VITE_* variables, so the deploy files cannot point it at your own services",
             hint: "read them with import.meta.env (e.g. VITE_SUPABASE_URL, VITE_SUPABASE_PUBLISHABLE_KEY), then run ownit deploy again",
+          }),
+        );
+      }
+      if (project.edgeFunctions.length) {
+        ctx.report(
+          finding({
+            severity: "info",
+            code: "deploy-functions-on-supabase",
+            file: "supabase/functions",
+            message: `docker-compose.yml runs ${project.edgeFunctions.length} edge function(s) itself; to host them on a Supabase project of your own instead: ${supabaseDeployCommands(project.edgeFunctions, project.functionSecrets).join(" && ")}`,
+          }),
+        );
+      }
+      for (const provider of project.uses.oauthProviders) {
+        const P = provider.toUpperCase();
+        ctx.report(
+          finding({
+            severity: "medium",
+            code: "deploy-oauth-redirect-url",
+            message: `the app signs in with ${provider}: register <PUBLIC_URL>/auth/v1/callback (${COMPOSE_PUBLIC_URL}/auth/v1/callback locally) as the redirect URL in ${provider}'s console`,
+            hint: `then set ${P}_ENABLED=true, ${P}_CLIENT_ID and ${P}_SECRET in .env; users who signed in with ${provider} before keep their account (GoTrue matches auth.identities)`,
           }),
         );
       }

@@ -6,15 +6,19 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { acquireProjectLock, environmentError, OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, localDbDir, readExport, readRestoreMarker, restoreExport, removeLoadedRows, startLocalDatabase, undoRestore, uploadStorageObjects } from "@ownit/db";
+import { localDatabaseUrl, localDbDir, readExport, readRestoreMarker, removeLoadedRows, removeStorageFiles, restoreExport, restoreStorageFiles, rewriteStorageUrls, startLocalDatabase, undoRestore, undoStorageUrlRewrite, uploadStorageObjects, type StorageUrlRewrite } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
-import { databaseSettlers, databaseUndoers, recoverFirst } from "../recover-first";
+import { databaseSettlers, databaseUndoers, recoverFirst, undoDatabaseAction } from "../recover-first";
 import { formatBytes, formatCount, tableBars } from "./db";
 
 /** The ledger's kind for a restore; rollback finds its undo by it. */
 export const RESTORE_ACTION = "postgres-restore";
+/** The ledger's kind for the Storage files a restore wrote into the file backend's folder. */
+export const STORAGE_FILES_ACTION = "storage-files";
+/** The ledger's kind for the URL-rewrite step (old Storage URLs in the app's rows → the new base). */
+export const STORAGE_URLS_ACTION = "storage-url-rewrite";
 
 export interface RestoreCliOptions {
   to?: string;
@@ -26,6 +30,9 @@ export interface RestoreCliOptions {
   storageKeyEnv?: string;
   /** Without --to: use the project's own PostgreSQL instead of asking. */
   yes?: boolean;
+  storageDir?: string;
+  rewriteStorageUrls?: string;
+  oldProjectUrl?: string;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
@@ -86,6 +93,17 @@ async function restoreAsRun(ctx: CliContext, root: string, dir: string, folder: 
     bars.stop();
     Object.assign(action, { target: result.target, objects: result.created, databaseSettings: result.databaseSettings, ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}) });
     delete action.pending;
+    if (opts.storageDir) {
+      const root = path.resolve(ctx.cwd, opts.storageDir);
+      const files = await restoreStorageFiles(dir, target.url, root);
+      run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
+      ctx.out(`  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`);
+    }
+    if (opts.rewriteStorageUrls) {
+      const rewrite = await rewriteStorageUrls(dir, target.url, opts.rewriteStorageUrls, opts.oldProjectUrl);
+      run.recordDatabase({ kind: STORAGE_URLS_ACTION, target: result.target, objects: rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column}`), rewrite, exportDir: dir, local: target.local });
+      ctx.out(`  urls        ${rewrite.from} → ${rewrite.to}: ${rewrite.columns.length ? rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column} ${formatCount(c.rows)}`).join(", ") : "no row holds one"}`);
+    }
     run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
     ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
     ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
@@ -96,8 +114,14 @@ async function restoreAsRun(ctx: CliContext, root: string, dir: string, folder: 
     ctx.out(color.dim(`undo it:   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run.id}`));
   } catch (error) {
     bars.stop();
-    // The transaction rolled back: nothing of this run is in the target.
-    run.manifest.database = run.manifest.database.filter((a) => a !== action);
+    if (action.pending) {
+      // The transaction rolled back: nothing of this run is in the target.
+      run.manifest.database = run.manifest.database.filter((a) => a !== action);
+    } else {
+      // The rows committed but a later step (Storage files, URL rewrite) failed: the run undoes itself, newest first.
+      for (const done of [...run.manifest.database].reverse()) await undoDatabaseAction(done, { root, dbUrl: target.url });
+      run.manifest.database = [];
+    }
     run.abort(error);
     throw environmentError(error) ?? error;
   }
@@ -159,6 +183,12 @@ databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
   }
 });
 
+databaseUndoers.set(STORAGE_FILES_ACTION, async (action) => removeStorageFiles(action.objects));
+databaseUndoers.set(STORAGE_URLS_ACTION, async (action, opts) => {
+  if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
+  await undoStorageUrlRewrite(undoUrl(action, opts), action.exportDir as string, action.rewrite as StorageUrlRewrite);
+});
+
 export function registerRestore(program: Command, ctx: CliContext): void {
   program
     .command("restore")
@@ -172,5 +202,8 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--storage-url <url>", "a Supabase target's Storage API (https://<ref>.supabase.co/storage/v1): upload the export's files through it")
     .option("--storage-key-env <var>", "with --storage-url: variable holding the target's service-role key")
     .option("-y, --yes", "without --to: restore into the project's own PostgreSQL without asking")
+    .option("--storage-dir <dir>", "also put the export's Storage files into this folder, laid out as Supabase's storage service reads its file backend (the storage-data volume)")
+    .option("--rewrite-storage-urls <new-base>", "after the restore, replace the old project's Storage URLs stored in text, varchar and jsonb columns with <new-base>/storage/v1/ (reported per column; rollback puts them back)")
+    .option("--old-project-url <url>", "with --rewrite-storage-urls: the old project's https://<ref>.supabase.co when the export's connection string does not name it")
     .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
 }

@@ -40,11 +40,12 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .requiredOption("--against <url>", "connection string of the database to check")
     .option("--jobs <n>", "parallel connections", parseJobs, 2)
     .option("--json", "print the report as JSON")
-    .action(async (exportDir: string, opts: { against: string; jobs: number; json?: boolean }) => {
+    .option("--storage-dir <dir>", "also hash every Storage object in this file-backend folder against the manifest's sha256")
+    .action(async (exportDir: string, opts: { against: string; jobs: number; json?: boolean; storageDir?: string }) => {
       const bars = opts.json ? { listener: undefined, stop() {} } : tableBars(ctx);
       let report: VerifyReport;
       try {
-        report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, { jobs: opts.jobs, onProgress: bars.listener });
+        report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, { jobs: opts.jobs, onProgress: bars.listener, storageRoot: opts.storageDir ? path.resolve(ctx.cwd, opts.storageDir) : undefined });
       } finally {
         bars.stop();
       }

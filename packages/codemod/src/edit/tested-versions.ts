@@ -13,6 +13,7 @@ export const RESOLVED_BEFORE = "2026-12-04T00:00:00.000Z";
 export const TESTED_VERSIONS = {
   "@hono/node-server": "2.1.9",
   "@playwright/test": "1.65.1",
+  "@supabase/supabase-js": "2.49.4",
   "@types/nodemailer": "8.0.2",
   bcryptjs: "3.0.3",
   hono: "4.13.19",

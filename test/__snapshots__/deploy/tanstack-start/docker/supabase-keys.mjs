@@ -14,6 +14,10 @@ function sign(role) {
 }
 
 console.log(`POSTGRES_PASSWORD=${randomBytes(24).toString("hex")}`);
+// One password per service login role (letters and digits: they go into connection URLs).
+for (const name of ["AUTHENTICATOR_PASSWORD","AUTH_DB_PASSWORD","STORAGE_DB_PASSWORD","REALTIME_DB_PASSWORD","FUNCTIONS_DB_PASSWORD","APP_DB_PASSWORD"]) console.log(`${name}=${randomBytes(24).toString("hex")}`);
+console.log(`REALTIME_DB_ENC_KEY=${randomBytes(8).toString("hex")}`);
+console.log(`REALTIME_SECRET_KEY_BASE=${randomBytes(48).toString("hex")}`);
 console.log(`JWT_SECRET=${secret}`);
 console.log(`SUPABASE_ANON_KEY=${sign("anon")}`);
 console.log(`SUPABASE_SERVICE_ROLE_KEY=${sign("service_role")}`);

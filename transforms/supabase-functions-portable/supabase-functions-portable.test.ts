@@ -1,0 +1,3 @@
+import { defineTransformTests } from "@ownit/codemod/testing";
+
+defineTransformTests(import.meta.dirname);
