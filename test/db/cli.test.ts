@@ -171,7 +171,8 @@ describe("ownit db and restore --local: a PostgreSQL of the project's own", () =
     expect(await urlCli.run("db", "url", "--project", dir)).toBe(0);
     const url = urlCli.stdout[0]!;
     expect(url).toMatch(new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:\\d+/app$`));
-    expect(await capturedCli().run("verify", exportDir, "--against", url)).toBe(0);
+    const verify = capturedCli();
+    expect(await verify.run("verify", exportDir, "--against", url), [...verify.stdout, ...verify.stderr].join("\n")).toBe(0);
 
     const start = capturedCli();
     expect(await start.run("db", "start", "--project", dir)).toBe(0);

@@ -68,8 +68,10 @@ describe("the ownit package", () => {
     expect(packed).toContain("dist/worker.mjs");
     expect(packed).toEqual(expect.arrayContaining(["README.md", "LICENSE", "package.json"]));
     expect(packed.some((f) => f.startsWith("dist/transforms/base44-owned-backend/template/"))).toBe(true);
+    // The export helper and the functions router are written into owners' projects from the packages' templates/.
+    expect(packed).toEqual(expect.arrayContaining(["dist/packages/db/templates/export-helper/index.ts", "dist/packages/deploy/templates/functions-router.ts"]));
     // TypeScript ships only as templates: the code ownit writes into an owner's project.
-    const isTemplate = (f: string) => /^dist\/transforms\/[^/]+\/template\//.test(f);
+    const isTemplate = (f: string) => /^dist\/(transforms\/[^/]+\/template|packages\/[^/]+\/templates)\//.test(f);
     const unexpected = packed.filter((f) => /(^|\/)(test|fixtures|__testfixtures__|__snapshots__)\//.test(f) || /\.test\./.test(f) || (/\.tsx?$/.test(f) && !isTemplate(f)));
     expect(unexpected).toEqual([]);
   });

@@ -8,6 +8,8 @@ export interface CliContext {
   cwd: string;
   out(line?: string): void;
   err(line?: string): void;
+  /** Prints a value that is itself a secret the user asked for (`ownit db url`), past the redaction every other line gets. */
+  outSecret?(line: string): void;
   /** True when a person can answer prompts. */
   interactive: boolean;
   confirm(question: string): Promise<boolean>;

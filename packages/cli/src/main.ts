@@ -72,7 +72,7 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
 /** Runs the CLI and returns its exit code (0 ok, 1 user error, 2 bug). */
 export async function main(argv: string[], outerCtx: CliContext = processContext()): Promise<number> {
   // Every line any command prints passes redaction on its way out: no command can forget to.
-  const ctx: CliContext = { ...outerCtx, out: (line) => outerCtx.out(line === undefined ? line : redact(line)), err: (line) => outerCtx.err(line === undefined ? line : redact(line)) };
+  const ctx: CliContext = { ...outerCtx, out: (line) => outerCtx.out(line === undefined ? line : redact(line)), err: (line) => outerCtx.err(line === undefined ? line : redact(line)), outSecret: (line) => outerCtx.out(line) };
   try {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: "user" });

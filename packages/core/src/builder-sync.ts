@@ -242,7 +242,7 @@ export async function continueSync(root: string, hooks: SyncHooks): Promise<Sync
 async function finishSync(root: string, pending: PendingSync, preview: SyncPreview, hooks: SyncHooks): Promise<SyncResult> {
   const builderTree = mkdtempSync(path.join(os.tmpdir(), "ownit-builder-"));
   // The merge waits uncommitted in the tree, so the run starts on a tree we know is ours alone.
-  const run = Run.start(root, { command: "sync-builder", summary: `sync ${pending.commits.length} builder commit(s) from ${pending.builderBranch}`, allowDirty: true });
+  const run = Run.start(root, { command: "sync-builder", summary: `sync ${pending.commits.length} builder commit(s) from ${pending.builderBranch}`, allowDirty: true, ownMerge: true });
   try {
     exportTree(root, pending.builderCommit, builderTree);
     const plan = await hooks.plan(root, builderTree);

@@ -139,7 +139,7 @@ export function gitPath(dir: string, name: string): string {
 }
 
 /** Why a commit here would land somewhere no branch sees, or inside someone else's operation; undefined when it is safe. */
-export function unsafeCommitState(dir: string): string | undefined {
+export function unsafeCommitState(dir: string, options: { allowMerge?: boolean } = {}): string | undefined {
   const operations: [string, string][] = [
     ["rebase-merge", "a rebase is in progress"],
     ["rebase-apply", "a rebase (or git am) is in progress"],
@@ -147,7 +147,10 @@ export function unsafeCommitState(dir: string): string | undefined {
     ["CHERRY_PICK_HEAD", "a cherry-pick is in progress"],
     ["REVERT_HEAD", "a revert is in progress"],
   ];
-  for (const [name, why] of operations) if (existsSync(gitPath(dir, name))) return `${why}: a commit would become part of it`;
+  for (const [name, why] of operations) {
+    if (name === "MERGE_HEAD" && options.allowMerge) continue;
+    if (existsSync(gitPath(dir, name))) return `${why}: a commit would become part of it`;
+  }
   // Checked after the operations: a rebase detaches HEAD too, and is the better reason to give.
   if (headCommit(dir) && tryGit(dir, ["symbolic-ref", "-q", "HEAD"]) === undefined) return "HEAD is detached: a commit would sit on no branch";
   return undefined;

@@ -77,6 +77,8 @@ export interface StartOptions {
   allowDirty?: boolean;
   /** The project lock the caller already holds; without one the run takes (and releases) its own. */
   lock?: ProjectLock;
+  /** The run commits a merge it started itself (sync-builder), so an in-progress merge is expected. */
+  ownMerge?: boolean;
 }
 
 export function newRunId(now = new Date()): string {
@@ -123,7 +125,7 @@ export class Run {
   static start(root: string, options: StartOptions): Run {
     const useGit = isGitRepo(root);
     if (useGit) {
-      const unsafe = unsafeCommitState(root);
+      const unsafe = unsafeCommitState(root, { allowMerge: options.ownMerge });
       if (unsafe) throw new OwnitError("git-state-unsafe", `${root}: ${unsafe}`, "check out a branch (git switch <branch>) and finish or abort the operation (git rebase --abort, git merge --abort), then run again");
     }
     if (useGit && !options.allowDirty) {

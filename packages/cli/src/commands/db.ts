@@ -101,7 +101,8 @@ export function registerDb(program: Command, ctx: CliContext): void {
     .action((opts: { project?: string }) => {
       const local = localDatabaseUrl(projectRoot(ctx, opts.project));
       if (!local) throw new OwnitError("no-local-db", "this project has no local database yet", "start one with `npx ownit db start`");
-      ctx.out(local.url);
+      // The one line ownit prints with a password in it: the owner asked for exactly this (`$(npx ownit db url)`).
+      (ctx.outSecret ?? ctx.out)(local.url);
       if (!local.running) ctx.err(color.yellow("not running: start it with `npx ownit db start`"));
     });
 }
