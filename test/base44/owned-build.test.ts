@@ -3,7 +3,6 @@
 // command serves both on $PORT with /api/health answering 200 (the deploy contract).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import fg from "fast-glob";
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { capturedCli, cleanupTemp } from "../helpers/project";
 import { migratedFixture } from "./owned-app";
+import { freePort } from "@ownit/db";
 
 const run = promisify(execFile);
 
@@ -20,15 +20,6 @@ const BASE44_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*impor
 let dir: string;
 let db: TestServer;
 let server: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<Response> {
   const deadline = Date.now() + 30_000;

@@ -3,11 +3,11 @@
 // ARGs), and the runtime stage's COPY instructions checked and carried out into a runtime folder.
 import { spawn } from "node:child_process";
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import fg from "fast-glob";
 import ignore from "ignore";
 import { parseDockerfile, type DockerStage } from "./parsed";
+export { freePort } from "@ownit/db";
 
 export interface DockerLikeBuild {
   stages: DockerStage[];
@@ -89,17 +89,6 @@ export async function dockerLikeBuild(project: string, work: string, buildArgs: 
     }
   }
   return { stages, buildDir, runtimeRoot, copied };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls a URL until it answers (any status) or the time is up. */

@@ -2,9 +2,9 @@
 // Supabase gives every function, on a free loopback port: `deno run -A <file>` as the issue says.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { REPO_ROOT } from "./project";
+import { freePort } from "@ownit/db";
 
 export const DENO_BINARY = path.join(REPO_ROOT, "node_modules", ".bin", "deno");
 
@@ -13,17 +13,6 @@ export interface EdgeFunction {
   process: ChildProcess;
   output(): string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startEdgeFunction(file: string, env: Record<string, string>): Promise<EdgeFunction> {

@@ -1,7 +1,7 @@
 // Running a built app the way its owner would: a user's environment (not the test runner's), a
 // free port, and waiting for the server to answer.
 import type { ChildProcess } from "node:child_process";
-import { createServer as createNetServer } from "node:net";
+export { freePort } from "@ownit/db";
 
 /**
  * The environment a user's shell would give npm and node: the test runner's own variables out
@@ -18,17 +18,6 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
  * behind a flag (the deploy step's image runs Node 22, where the flag is not needed).
  */
 export const NODE_22_FEATURES = Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-websocket"] : [];
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitForServer(url: string, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;

@@ -39,14 +39,20 @@ export function pgDumpTempDir(): { dir: string; remove: () => void } {
   // Password files of dumps that were killed are removed before a new one is written.
   sweep(os.tmpdir(), PGDUMP_TEMP_PREFIX, false);
   const dir = mkdtempSync(path.join(os.tmpdir(), `${PGDUMP_TEMP_PREFIX}${process.pid}-`));
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  const unregister = registerExitCleanup(remove);
+  const { remove } = removedOnExit(dir);
+  return { dir, remove };
+}
+
+/** Removes dir on any catchable exit; `remove` does it now, `keep` forgets it (the folder stays). */
+function removedOnExit(dir: string): { remove: () => void; keep: () => void } {
+  const removeNow = () => rmSync(dir, { recursive: true, force: true });
+  const unregister = registerExitCleanup(removeNow);
   return {
-    dir,
     remove: () => {
       unregister();
-      remove();
+      removeNow();
     },
+    keep: () => void unregister(),
   };
 }
 
@@ -60,14 +66,5 @@ export function partialExportDir(outDir: string, suffix: string): { dir: string;
   const dir = `${outDir}${PARTIAL_SUFFIX}${process.pid}-${suffix}`;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(path.join(dir, ".gitignore"), "# ownit export being written: user data and password hashes, never committed\n*\n");
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  const unregister = registerExitCleanup(remove);
-  return {
-    dir,
-    remove: () => {
-      unregister();
-      remove();
-    },
-    keep: () => unregister(),
-  };
+  return { dir, ...removedOnExit(dir) };
 }

@@ -8,10 +8,10 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Transform } from "node:stream";
 import type pg from "pg";
 import { OwnitError, SUPABASE_STORAGE_FILE_BACKEND } from "@ownit/core";
 import { connect } from "./connection";
+import { hashingTap } from "./storage";
 import { readExport, type ExportManifest, type StorageEntry } from "./export-format";
 import type { VerifyDifference } from "./verify";
 
@@ -81,17 +81,10 @@ export async function restoreStorageFiles(exportDir: string, targetUrl: string, 
       }
       mkdirSync(path.dirname(dest), { recursive: true });
       const partial = `${dest}.ownit-partial`;
-      const hash = createHash("sha256");
-      let bytes = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      });
+      const { tap, result: copied } = hashingTap();
       await pipeline(createReadStream(path.join(exportDir, entry.file)), tap, createWriteStream(partial));
-      if (hash.digest("hex") !== entry.sha256) {
+      const { bytes, sha256 } = copied();
+      if (sha256 !== entry.sha256) {
         rmSync(partial, { force: true });
         throw new OwnitError("storage-export-corrupt", `${entry.file} in the export does not match the sha256 the manifest recorded for it`, "dump again: the export folder was changed or damaged");
       }

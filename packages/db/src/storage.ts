@@ -54,10 +54,8 @@ function objectUrl(baseUrl: string, object: StorageObject): string {
   return `${baseUrl.replace(/\/+$/, "")}/object/${encodeURIComponent(object.bucket)}/${encoded}`;
 }
 
-/** Streams a response's body into a file (its folders created), hashing it on the way. */
-export async function saveResponseBody(response: Response, abs: string): Promise<{ bytes: number; sha256: string }> {
-  if (!response.body) throw new Error("empty body");
-  mkdirSync(path.dirname(abs), { recursive: true });
+/** A pass-through stream that counts and sha256-hashes what flows through it; `result()` once it has ended. */
+export function hashingTap(): { tap: Transform; result(): { bytes: number; sha256: string } } {
   const hash = createHash("sha256");
   let bytes = 0;
   const tap = new Transform({
@@ -67,8 +65,16 @@ export async function saveResponseBody(response: Response, abs: string): Promise
       done(null, chunk);
     },
   });
+  return { tap, result: () => ({ bytes, sha256: hash.digest("hex") }) };
+}
+
+/** Streams a response's body into a file (its folders created), hashing it on the way. */
+export async function saveResponseBody(response: Response, abs: string): Promise<{ bytes: number; sha256: string }> {
+  if (!response.body) throw new Error("empty body");
+  mkdirSync(path.dirname(abs), { recursive: true });
+  const { tap, result } = hashingTap();
   await pipeline(Readable.fromWeb(response.body as WebReadableStream), tap, createWriteStream(abs));
-  return { bytes, sha256: hash.digest("hex") };
+  return result();
 }
 
 async function downloadOne(options: StorageDownload, object: StorageObject): Promise<StorageEntry> {
