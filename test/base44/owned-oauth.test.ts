@@ -103,6 +103,28 @@ describe("sign-in with Google (OpenID Connect)", () => {
     expect(await sql(`SELECT provider, subject, user_id FROM ownit_auth.identities`)).toEqual([{ provider: "google", subject: "google-sub-ana", user_id: ANA.id }]);
   });
 
+  it("counts the provider's verified email as verified: records linked by that email appear, and a password set before anyone proved it stops working", async () => {
+    // Someone registered Bo's address ahead of him (unverified, with a password of theirs); Base44's records name him by email only.
+    const BO = { id: "65a0000000000000000000b2", email: "bo@example.com" };
+    await sql(`INSERT INTO users (id, email, full_name, role, is_verified, created_date, updated_date) VALUES ($1, $2, 'Bo', 'user', false, now(), now())`, [BO.id, BO.email]);
+    await sql(`INSERT INTO task (id, title, project_id, created_by, created_date, updated_date) VALUES ('65b0000000000000000000b2', 'Bo''s old task', 'p1', $1, now(), now())`, [BO.email]);
+    await owned.services.auth.setPassword(BO.id, "squatter-password");
+    const squatter = await fetch(`${owned.url}/api/apps/${appId}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: BO.email, password: "squatter-password" }) });
+    expect(squatter.status).toBe(200);
+
+    const b = browser();
+    const { done } = await signInWithGoogle(b, { sub: "google-sub-bo", email: BO.email, email_verified: true }, "/");
+    expect(done.status, await done.clone().text()).toBe(302);
+    expect((await me(b)).body).toMatchObject({ id: BO.id, is_verified: true });
+    const tasks = (await (await b.get(`${owned.url}/api/apps/${appId}/entities/Task`)).json()) as Array<{ title: string }>;
+    expect(tasks.map((t) => t.title)).toEqual(["Bo's old task"]);
+    const again = await fetch(`${owned.url}/api/apps/${appId}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: BO.email, password: "squatter-password" }) });
+    expect(again.status).toBe(401);
+    // The session the squatter had is over too.
+    const squatterMe = await fetch(`${owned.url}/api/apps/${appId}/entities/User/me`, { headers: { cookie: squatter.headers.getSetCookie()[0]!.split(";")[0]! } });
+    expect(squatterMe.status).toBe(401);
+  });
+
   it("asks the provider with PKCE (S256), a state and a nonce, and the callback URL to register", async () => {
     await signInWithGoogle(browser(), { sub: "google-sub-ana", email: "ana@example.com", email_verified: true }, "/");
     const q = provider.lastAuthorization()!;

@@ -36,7 +36,8 @@ const badCondition: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.record({ $where: fc.string() }),
     fc.record({ "data.team": fc.record({ $bogus: fc.jsonValue() }) }),
     fc.record({ "data.team": fc.constant({}) }),
-    fc.tuple(tie("bad"), fc.dictionary(fc.constantFrom("created_by", "data.x"), fc.string(), { maxKeys: 2 })).map(([bad, ok]) => ({ ...ok, ...(bad as object) })),
+    // Spread over well-formed keys, an empty `{}` would leave a well-formed condition: only a non-empty bad part stays bad.
+    fc.tuple(tie("bad").filter((bad) => Object.keys(bad as object).length > 0), fc.dictionary(fc.constantFrom("created_by", "data.x"), fc.string(), { maxKeys: 2 })).map(([bad, ok]) => ({ ...ok, ...(bad as object) })),
   ),
 })).bad;
 

@@ -12,7 +12,7 @@ import { quoteIdent, type TableShape } from "./db";
 import { badRequest, forbidden, HttpError, notFound } from "./errors";
 import { rowToRecord } from "./records";
 import type { EntityStore } from "./entities";
-import type { UserRecord } from "./rules";
+import { emailVerified, type UserRecord } from "./rules";
 import { Throttle } from "./throttle";
 
 export const SESSION_COOKIE = "ownit_session";
@@ -193,6 +193,18 @@ export class AuthService {
   /** The link was mailed to the user's address and used: they own it. */
   async markVerified(userId: string): Promise<void> {
     if (this.users.columns.has("is_verified")) await this.pool.query(`UPDATE ${this.table} SET ${quoteIdent("is_verified")} = true WHERE ${quoteIdent("id")} = $1 AND ${quoteIdent("is_verified")} IS NOT TRUE`, [userId]);
+  }
+
+  /**
+   * An identity provider vouched for the user's address, which proves it as a mailed link does. An
+   * account nobody had proved first loses the password and sessions it had: whoever set them never
+   * showed they own the address (someone may have registered it ahead of its owner).
+   */
+  async emailProvedByProvider(user: UserRecord): Promise<void> {
+    if (!this.users.columns.has("is_verified") || emailVerified(user)) return;
+    await this.pool.query(`DELETE FROM ownit_auth.passwords WHERE user_id = $1`, [user.id]);
+    await this.pool.query(`DELETE FROM ownit_auth.sessions WHERE user_id = $1`, [user.id]);
+    await this.markVerified(user.id);
   }
 
   /** Consumes a one-time link mailed to the user (an email verification), marking the address verified. */

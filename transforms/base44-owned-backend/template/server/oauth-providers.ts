@@ -22,6 +22,9 @@ export const KNOWN_ISSUERS: Record<string, string> = {
 /** A provider name as the SDK passes it ("google", "microsoft"): lowercase letters, digits, dashes. */
 export const PROVIDER_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
+/** The social sign-in routes (start and callback): signing in, so a signed-out visitor of a private app reaches them. */
+export const SOCIAL_SIGN_IN_ROUTE = new RegExp(`^${SOCIAL_AUTH_BASE}/(login|${PROVIDER_NAME.source.slice(1, -1)}/(login|callback))$`);
+
 /** The environment variables of one provider: GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_ISSUER_URL. */
 export function providerEnvNames(provider: string): { clientId: string; clientSecret: string; issuer: string } {
   const prefix = provider.toUpperCase().replace(/-/g, "_");

@@ -2,8 +2,10 @@
 // code flow with PKCE, state and nonce, through `openid-client`, against each provider the
 // environment configures (GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET; see oauth-providers.ts). The
 // provider's verified email finds the account the user already has (the one Base44 exported), and
-// the provider identity is linked to it; an unknown email gets an account only when sign-up is
-// open. The browser comes back only to a page of this app, never to another site.
+// the provider identity is linked to it, and the address counts as verified; an unknown email gets
+// an account only when sign-up is open. These routes are signing in: a private app lets signed-out
+// visitors reach them (routes.ts). The browser comes back only to a page of this app, never to
+// another site.
 import { createHash, randomBytes } from "node:crypto";
 import type { Context, Env, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -195,9 +197,11 @@ export function mountSocialSignIn<E extends Env>(app: Hono<E>, deps: SocialSignI
     const email = typeof claims?.email === "string" ? claims.email : undefined;
     // Only an address the provider verified may open an existing account.
     if (!claims || !email || claims.email_verified !== true) throw forbidden(`${name} did not confirm that this email address belongs to you, so it cannot sign you in`);
-    const user = await accountFor(name, claims.sub, email, typeof claims.name === "string" ? claims.name : undefined);
-    if (user.disabled) throw forbidden("this account is disabled");
-    const session = await auth.startSession(user.id);
+    const account = await accountFor(name, claims.sub, email, typeof claims.name === "string" ? claims.name : undefined);
+    if (account.disabled) throw forbidden("this account is disabled");
+    // The provider proved the address (a link before may have been to an account whose email changed since).
+    if (account.email.trim().toLowerCase() === email.trim().toLowerCase()) await auth.emailProvedByProvider(account);
+    const session = await auth.startSession(account.id);
     deps.startSession(c, session.token, session.expires);
     return c.redirect(flow.return_to, 302);
   };

@@ -18,6 +18,7 @@ import { appConfig, type Settings } from "./config";
 import { badRequest, forbidden, HttpError, notFound, notProvided, unauthorized } from "./errors";
 import { unconverted } from "./functions/index";
 import { mountSocialSignIn } from "./oauth";
+import { SOCIAL_SIGN_IN_ROUTE } from "./oauth-providers";
 import type { UploadedFile } from "./integrations";
 import { loginPage, resetPage } from "./pages";
 import { isAdmin, type Actor, type UserRecord } from "./rules";
@@ -97,8 +98,9 @@ function clientAddress(c: Context<Env>, settings: Settings): string {
   }
 }
 
-/** Routes a signed-out visitor of a private app may still call: signing in, and what the sign-in pages need. */
-const SIGNED_OUT_ROUTES = /^\/api\/apps\/[^/]+\/auth\/(login|register|reset-password-request|reset-password|logout)$/;
+/** Routes a signed-out visitor of a private app may still call: signing in (with a password or a provider), and what the sign-in pages need. */
+const PASSWORD_SIGN_IN_ROUTES = /^\/api\/apps\/[^/]+\/auth\/(login|register|reset-password-request|reset-password|logout)$/;
+const signedOutRoute = (p: string) => PASSWORD_SIGN_IN_ROUTES.test(p) || SOCIAL_SIGN_IN_ROUTE.test(p);
 
 /** Security headers for pages; the sign-in pages also get a strict CSP (their script and style are inline). */
 const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -142,7 +144,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
   // Size limits, per kind of route, answered 413 from Content-Length before the body is read.
   app.use("/api/*", async (c, next) => {
     const upload = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
-    const maxSize = SIGNED_OUT_ROUTES.test(c.req.path) ? settings.limits.authBytes : upload ? settings.limits.uploadBytes : settings.limits.jsonBytes;
+    const maxSize = signedOutRoute(c.req.path) ? settings.limits.authBytes : upload ? settings.limits.uploadBytes : settings.limits.jsonBytes;
     return bodyLimit({
       maxSize,
       onError: () => {
@@ -158,7 +160,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     if (user) {
       c.set("user", user);
       c.set("token", token);
-    } else if (!settings.publicApp && c.req.path.startsWith("/api/apps/") && !c.req.path.startsWith("/api/apps/public/") && !SIGNED_OUT_ROUTES.test(c.req.path)) {
+    } else if (!settings.publicApp && c.req.path.startsWith("/api/apps/") && !c.req.path.startsWith("/api/apps/public/") && !signedOutRoute(c.req.path)) {
       // A private app (Base44's default): signed-out callers reach nothing but signing in.
       throw unauthorized("sign in first: this app is private (PUBLIC_APP=true opens it to signed-out visitors)");
     }
