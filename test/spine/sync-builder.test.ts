@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { builderSyncRecord, listRuns } from "@ownit/core";
+import { acquireProjectLock, builderSyncRecord, listRuns } from "@ownit/core";
 import { supabasePrelude } from "@ownit/db";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { capturedCli, cleanupTemp, copyFixture, FIXTURES, git, gitInit, treeFingerprint } from "../helpers/project";
@@ -205,8 +205,14 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     expect(JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")).packages["node_modules/date-fns"].version).toBe("3.6.0");
     expect(existsSync(path.join(dir, "bun.lockb"))).toBe(false);
     expect(run!.findings.filter((f) => f.code === "lock-file-not-synced")).toEqual([]);
-    // Deploy files follow the new facts: the new function in the compose file, the env it now reads listed.
-    expect(git(dir, "diff", ownedBefore, "HEAD", "--", "docker-compose.yml")).toContain("+    # Edge functions (suggest-tasks, summarize)");
+    // Deploy files follow the new facts: the functions router serves the new function (checking JWTs,
+    // Supabase's default), the functions service gets the env it now reads, and auth the Apple sign-in the new page uses.
+    const routed = JSON.parse(readFileSync(path.join(dir, "docker/functions/functions.json"), "utf8")).functions;
+    expect(routed).toContainEqual({ name: "summarize", verifyJwt: true, entrypoint: "summarize/index.ts" });
+    expect(JSON.parse(git(dir, "show", `${ownedBefore}:docker/functions/functions.json`)).functions.map((f: { name: string }) => f.name)).not.toContain("summarize");
+    const compose = git(dir, "diff", ownedBefore, "HEAD", "--", "docker-compose.yml");
+    expect(compose).toContain("\n+      SITE_URL: ${SITE_URL:-}\n");
+    expect(compose).toContain("\n+      GOTRUE_EXTERNAL_APPLE_ENABLED: ${APPLE_ENABLED:-false}\n");
     expect(git(dir, "diff", ownedBefore, "HEAD", "--", ".env.example")).toContain("\n+SITE_URL=");
     expect(builderSide(dir)).toEqual(builder);
   });
@@ -355,12 +361,54 @@ describe("keeping the builder: commits that cancel out", () => {
   });
 });
 
+describe("keeping the builder: while another ownit works on the project", () => {
+  it("sync-builder refuses before merging anything, and syncs once the lock is free", async () => {
+    const dir = await migratedOntoOwned();
+    builderCommits(dir, "Try a new headline", { "src/pages/Index.tsx": `${readFileSync(path.join(FIXTURES, "lovable-vite/src/pages/Index.tsx"), "utf8")}// headline\n` });
+    const ownedTip = git(dir, "rev-parse", "HEAD");
+    const before = sourceFingerprint(dir);
+    const other = acquireProjectLock(dir, "restore");
+    const cli = capturedCli();
+    try {
+      expect(await cli.run("sync-builder", dir, "--yes")).toBe(1);
+      expect(cli.stderr.join("\n")).toMatch(/error another ownit restore \(pid \d+, since .*\) is working on /);
+      expect(existsSync(path.join(dir, ".git/MERGE_HEAD"))).toBe(false);
+      expect(git(dir, "rev-parse", "HEAD")).toBe(ownedTip);
+      expect(git(dir, "status", "--porcelain")).toBe("");
+      expect(sourceFingerprint(dir)).toEqual(before);
+    } finally {
+      other.release();
+    }
+    expect(await cli.run("sync-builder", dir, "--yes"), cli.stderr.join("\n")).toBe(0);
+    expect(git(dir, "log", "-1", "--format=%P").split(" ")).toEqual([ownedTip, git(dir, "rev-parse", "main")]);
+  });
+});
+
 describe("keeping the builder: the builder's new migration applied to the owned database", () => {
-  /** An owned database as a restore leaves it: the prelude, then the migrations the owned branch has. */
+  /**
+   * Supabase Storage's tables as its migrations leave them, from the fresh-project fixture (the
+   * fixture's roles and ownership aside: roles are the cluster's, shared by every database here).
+   */
+  function storageTables(): string {
+    const project = readFileSync(path.join(FIXTURES, "db/supabase-target/01-fresh-project.sql"), "utf8");
+    const start = project.indexOf("CREATE TYPE storage.buckettype");
+    const end = project.indexOf("CREATE FUNCTION storage.foldername");
+    expect(start, "storage tables in fixtures/db/supabase-target/01-fresh-project.sql").toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    return project.slice(start, end);
+  }
+
+  /**
+   * An owned database as a restore of this app leaves it: the prelude (with Storage's path helpers),
+   * the storage tables and the realtime publication the restore carries, then the migrations the
+   * owned branch has (they add a bucket, storage policies and a realtime table).
+   */
   async function ownedDatabase(dir: string, name: string): Promise<string> {
     db ??= await startTestServer();
     const url = await db.createDatabase(name);
-    await db.query(supabasePrelude({ stockAuthTables: true }), [], name);
+    await db.query(supabasePrelude({ stockAuthTables: true, storageFunctions: true }), [], name);
+    await db.query(storageTables(), [], name);
+    await db.query("CREATE PUBLICATION supabase_realtime", [], name);
     for (const file of readdirSync(path.join(dir, "supabase/migrations")).sort()) await db.query(readFileSync(path.join(dir, "supabase/migrations", file), "utf8"), [], name);
     return url;
   }

@@ -28,6 +28,7 @@ import type { BuilderId } from "./detect/types";
 import { OwnitError } from "./errors";
 import { dirtyPaths, isGitRepo, resolveRef } from "./git";
 import { LEDGER_DIR, listRuns, Run, type DatabaseAction, type RunManifest } from "./ledger";
+import { acquireProjectLock, type ProjectLock } from "./lock";
 import { BASE44, LOCK_FILES } from "./markers";
 import type { Plan, Step } from "./plan";
 
@@ -185,6 +186,16 @@ function clearPending(root: string): void {
 /** Merges the builder's new commits and, when git merged them alone, finishes the run. */
 export async function syncBuilder(root: string, options: { from?: string }, hooks: SyncHooks): Promise<SyncResult> {
   requireGit(root);
+  // Held from before the merge to the run's end: another ownit must not see (or add to) a half-made sync.
+  const lock = acquireProjectLock(root, "sync-builder");
+  try {
+    return await mergeAndFinish(root, options, hooks, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function mergeAndFinish(root: string, options: { from?: string }, hooks: SyncHooks, lock: ProjectLock): Promise<SyncResult> {
   if (mergeHead(root)) {
     if (pendingSync(root)) throw new OwnitError("sync-pending", `a sync-builder merge in ${root} is waiting for its conflicts to be resolved`, "resolve them and `git add` the files, then run `npx ownit sync-builder --continue` (or `git merge --abort` to drop it)");
     throw new OwnitError("merge-in-progress", `a git merge is in progress in ${root}`, "finish it (`git commit`) or drop it (`git merge --abort`), then sync again");
@@ -209,7 +220,7 @@ export async function syncBuilder(root: string, options: { from?: string }, hook
   const merged = mergeWithoutCommit(root, preview.builderCommit);
   const conflicts = settlePrunedLockFiles(root, pending.beforeCommit, merged.conflicts);
   if (conflicts.length) return { status: "conflict", preview, conflicts };
-  return finishSync(root, pending, preview, hooks);
+  return finishSync(root, pending, preview, hooks, lock);
 }
 
 /**
@@ -227,6 +238,15 @@ function settlePrunedLockFiles(root: string, beforeCommit: string, conflicts: st
 /** Finishes a sync whose conflicts the owner resolved (and `git add`ed). */
 export async function continueSync(root: string, hooks: SyncHooks): Promise<SyncResult> {
   requireGit(root);
+  const lock = acquireProjectLock(root, "sync-builder");
+  try {
+    return await continueLocked(root, hooks, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function continueLocked(root: string, hooks: SyncHooks, lock: ProjectLock): Promise<SyncResult> {
   const pending = pendingSync(root);
   if (!pending) throw new OwnitError("no-sync-pending", `no sync-builder is waiting to continue in ${root}`, "start one with `npx ownit sync-builder`");
   if (mergeHead(root) !== pending.builderCommit) {
@@ -236,13 +256,13 @@ export async function continueSync(root: string, hooks: SyncHooks): Promise<Sync
   const left = unmergedPaths(root);
   if (left.length) throw new OwnitError("conflicts-unresolved", `${left.length} file(s) still in conflict: ${left.join(", ")}`, "edit them, `git add` each one, then run `npx ownit sync-builder --continue`");
   const preview = previewSync(root, pending.builderBranch);
-  return finishSync(root, pending, preview, hooks);
+  return finishSync(root, pending, preview, hooks, lock);
 }
 
-async function finishSync(root: string, pending: PendingSync, preview: SyncPreview, hooks: SyncHooks): Promise<SyncResult> {
+async function finishSync(root: string, pending: PendingSync, preview: SyncPreview, hooks: SyncHooks, lock: ProjectLock): Promise<SyncResult> {
   const builderTree = mkdtempSync(path.join(os.tmpdir(), "ownit-builder-"));
   // The merge waits uncommitted in the tree, so the run starts on a tree we know is ours alone.
-  const run = Run.start(root, { command: "sync-builder", summary: `sync ${pending.commits.length} builder commit(s) from ${pending.builderBranch}`, allowDirty: true, ownMerge: true });
+  const run = Run.start(root, { command: "sync-builder", summary: `sync ${pending.commits.length} builder commit(s) from ${pending.builderBranch}`, allowDirty: true, ownMerge: true, lock });
   try {
     exportTree(root, pending.builderCommit, builderTree);
     const plan = await hooks.plan(root, builderTree);

@@ -1,7 +1,7 @@
 // One lock per project: .ownit/lock holds the pid and command of the ownit process working on it,
 // created exclusively, so a second run refuses with one line instead of racing the first. A lock
 // whose process is gone (killed) is stale and taken over.
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { OwnitError } from "./errors";
@@ -47,27 +47,27 @@ export function acquireProjectLock(root: string, command: string): ProjectLock {
   // The ledger folder ignores itself in git before anything is put in it.
   ensureLedgerDir(root);
   for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
+    const holder: LockHolder = { pid: process.pid, command, startedAt: new Date().toISOString(), host: hostname() };
+    // Written whole beside the lock, then linked into place (link refuses an existing name): a lock
+    // file another process sees always names its holder, never an empty file read as stale.
+    const draft = `${file}.${process.pid}`;
+    writeFileSync(draft, `${JSON.stringify(holder)}\n`, { mode: 0o644 });
     try {
-      fd = openSync(file, "wx", 0o644);
+      linkSync(draft, file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = lockHolder(root);
-      if (holder?.live) {
+      const held = lockHolder(root);
+      if (held?.live) {
         throw new OwnitError(
           "project-locked",
-          `another ownit ${holder.command} (pid ${holder.pid}, since ${holder.startedAt}) is working on ${root}`,
+          `another ownit ${held.command} (pid ${held.pid}, since ${held.startedAt}) is working on ${root}`,
           `wait for it to finish; if no ownit is running, delete ${file}`,
         );
       }
       rmSync(file, { force: true });
       continue;
-    }
-    const holder: LockHolder = { pid: process.pid, command, startedAt: new Date().toISOString(), host: hostname() };
-    try {
-      writeSync(fd, `${JSON.stringify(holder)}\n`);
     } finally {
-      closeSync(fd);
+      rmSync(draft, { force: true });
     }
     let released = false;
     return {

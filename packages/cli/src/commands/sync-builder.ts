@@ -25,7 +25,7 @@ import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
 import { undoUrl } from "./restore";
-import { databaseUndoers } from "../recover-first";
+import { databaseUndoers, recoverFirst } from "../recover-first";
 
 export interface SyncBuilderOptions {
   from?: string;
@@ -125,6 +125,7 @@ function report(ctx: CliContext, root: string, result: SyncResult): void {
 export async function syncBuilderCommand(ctx: CliContext, dir: string, opts: SyncBuilderOptions): Promise<void> {
   const { root } = resolveProjectRoot(path.resolve(ctx.cwd, dir));
   if (opts.applyMigrations) ownedDatabaseUrl(opts);
+  await recoverFirst(ctx, root, { dbUrl: opts.dbUrl });
   const hooks = syncHooks(ctx, opts);
   if (opts.continue) return report(ctx, root, await continueSync(root, hooks));
   const preview = previewSync(root, opts.from);
