@@ -8,7 +8,9 @@ import { killPoint } from "./test-hooks";
 function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): string {
   killPoint("git");
   try {
-    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } }).trimEnd();
+    // GIT_OPTIONAL_LOCKS=0: a read such as `git status` never takes index.lock, so a second ownit
+    // (refused by the project lock a moment later) cannot make the first one's `git add` fail.
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", ...env } }).trimEnd();
   } catch (error) {
     // A lock git left behind is the user's to clear (or ours to recover), not a bug.
     const stderr = String((error as { stderr?: string }).stderr ?? "");
