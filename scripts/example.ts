@@ -21,7 +21,18 @@ const name = process.argv[2] ?? "lovable-vite";
 const temp = mkdtempSync(path.join(os.tmpdir(), "ownit-example-"));
 const work = path.join(temp, name);
 cpSync(path.join(REPO, "fixtures", name), work, { recursive: true });
-const git = (...args: string[]) => execFileSync("git", args, { cwd: work, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "example", GIT_AUTHOR_EMAIL: "example@localhost", GIT_COMMITTER_NAME: "example", GIT_COMMITTER_EMAIL: "example@localhost" } });
+const git = (...args: string[]) =>
+  execFileSync("git", args, {
+    cwd: work,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "example",
+      GIT_AUTHOR_EMAIL: "example@localhost",
+      GIT_COMMITTER_NAME: "example",
+      GIT_COMMITTER_EMAIL: "example@localhost",
+    },
+  });
 git("init", "-q", "-b", "main");
 git("add", "-A");
 git("commit", "-q", "-m", "exported from the builder");
@@ -31,7 +42,10 @@ const step = (title: string) => console.log(`\n── ${title} ${"─".repeat(Ma
 /** A stand-in for the builder's hosted database: a Supabase-shaped source on a throwaway server. */
 async function startStandInSource(): Promise<{ server: LocalServer; url: string }> {
   // An installed server first: its pg_dump is usually installed beside it (the embedded build has none).
-  const server = await startLocalServer({ dir: path.join(temp, "hosted-supabase-stand-in"), binaries: findServerBinaries({ prefer: "system" }) });
+  const server = await startLocalServer({
+    dir: path.join(temp, "hosted-supabase-stand-in"),
+    binaries: findServerBinaries({ prefer: "system" }),
+  });
   const admin = new pg.Client({ connectionString: server.url() });
   await admin.connect();
   await admin.query("CREATE DATABASE supabase_source");
@@ -40,7 +54,10 @@ async function startStandInSource(): Promise<{ server: LocalServer; url: string 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const sqlDir = path.join(REPO, "fixtures", "db", "source");
-  for (const file of readdirSync(sqlDir).filter((f) => f.endsWith(".sql")).sort()) await client.query(readFileSync(path.join(sqlDir, file), "utf8"));
+  for (const file of readdirSync(sqlDir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort())
+    await client.query(readFileSync(path.join(sqlDir, file), "utf8"));
   await client.end();
   return { server, url };
 }

@@ -35,7 +35,8 @@ const SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (n: number) => `${Math.round(n).toLocaleString("en-US")} ms`;
-const row = (label: string, value: string, note = "") => console.log(`  ${label.padEnd(62)} ${value.padStart(10)}${note ? `   ${note}` : ""}`);
+const row = (label: string, value: string, note = "") =>
+  console.log(`  ${label.padEnd(62)} ${value.padStart(10)}${note ? `   ${note}` : ""}`);
 
 function time<T>(fn: () => T): [T, number] {
   const start = performance.now();
@@ -46,7 +47,12 @@ function time<T>(fn: () => T): [T, number] {
 /** The floor: read and parse every JS/TS file once with @babel/parser, options as ownit's parser. */
 function parseFloor(dir: string, files: string[]): number {
   const plugins = (kind: "ts" | "tsx"): ParserPlugin[] => [...(kind === "tsx" ? (["jsx"] as ParserPlugin[]) : []), "typescript"];
-  const options = (file: string): ParserOptions => ({ sourceType: "module", tokens: true, errorRecovery: true, plugins: plugins(/\.[cm]?ts$/.test(file) ? "ts" : "tsx") });
+  const options = (file: string): ParserOptions => ({
+    sourceType: "module",
+    tokens: true,
+    errorRecovery: true,
+    plugins: plugins(/\.[cm]?ts$/.test(file) ? "ts" : "tsx"),
+  });
   // Warm the parser's code paths first, as a long-running tool would be.
   for (const file of files.slice(0, 50)) parse(readFileSync(path.join(dir, file), "utf8"), options(file));
   const [, took] = time(() => {
@@ -75,12 +81,17 @@ async function startUp(): Promise<void> {
   const cases = { node: ["-e", "0"], version: [packagedBin, "--version"], help: [packagedBin, "--help"] };
   const times: Record<keyof typeof cases, number[]> = { node: [], version: [], help: [] };
   for (const args of Object.values(cases)) wallClock(args); // warm the file cache
-  for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(cases)) times[name as keyof typeof cases].push(wallClock(args));
+  for (let i = 0; i < runs; i++)
+    for (const [name, args] of Object.entries(cases)) times[name as keyof typeof cases].push(wallClock(args));
   const baseline = median(times.node);
   row("baseline: node -e 0 (a fresh process, wall clock)", ms(baseline), `median of ${runs}`);
   for (const name of ["version", "help"] as const) {
     const took = median(times[name]);
-    row(`ownit --${name} (packaged CLI)`, ms(took), `${(took / baseline).toFixed(2)}× node -e 0; target ≤ 150 ms ${took <= 150 ? "met" : "MISSED"}`);
+    row(
+      `ownit --${name} (packaged CLI)`,
+      ms(took),
+      `${(took / baseline).toFixed(2)}× node -e 0; target ≤ 150 ms ${took <= 150 ? "met" : "MISSED"}`,
+    );
   }
   console.log();
 }
@@ -88,7 +99,10 @@ async function startUp(): Promise<void> {
 /** `ownit migrate --dry-run` as a user runs it: a fresh process of the packaged CLI, wall clock. */
 function migrateDryRun(dir: string): number {
   const start = performance.now();
-  const result = spawnSync(process.execPath, [packagedBin, "migrate", dir, "--dry-run"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [packagedBin, "migrate", dir, "--dry-run"], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const took = performance.now() - start;
   if (result.status !== 0) throw new Error(`ownit migrate --dry-run failed: ${result.stderr}`);
   return took;
@@ -99,7 +113,11 @@ async function passCounts(dir: string): Promise<{ codemods: number; listed: numb
   const project = detectProject(dir);
   const results: CodemodResult[] = [];
   const codemods = await codemodsFor(project);
-  await buildPlan(project, codemods.map((c) => codemodStep(c, { onResult: (r) => results.push(r) })), {});
+  await buildPlan(
+    project,
+    codemods.map((c) => codemodStep(c, { onResult: (r) => results.push(r) })),
+    {},
+  );
   const listed = results.reduce((n, r) => n + r.files.length, 0);
   return { codemods: codemods.length, listed, parsed: results.reduce((n, r) => n + r.transformed, 0) };
 }
@@ -146,7 +164,18 @@ export default async function transformer(file: { path: string; source: string }
 `,
     );
     const outfile = path.join(work, `${name}.cjs`);
-    await build({ entryPoints: [entry], outfile, bundle: true, nodePaths: [path.join(REPO, "node_modules")], platform: "node", format: "cjs", target: "node20", logLevel: "error", external: Object.keys(pkg.dependencies), plugins: [importMetaPerFile] });
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      nodePaths: [path.join(REPO, "node_modules")],
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      logLevel: "error",
+      external: Object.keys(pkg.dependencies),
+      plugins: [importMetaPerFile],
+    });
     out.set(name, outfile);
   }
   return out;
@@ -157,11 +186,25 @@ function jscodeshiftRuns(dir: string, adapters: Map<string, string>): number {
   const bin = path.join(REPO, "node_modules/.bin/jscodeshift");
   const start = performance.now();
   for (const adapter of adapters.values()) {
-    execFileSync(bin, ["--no-babel", "-t", adapter, "--dry", "--silent", "--parser=tsx", "--extensions=ts,tsx,js,jsx,mjs,mts,html,json", "--ignore-pattern=**/node_modules/**", dir], {
-      // The bundles live in a temp folder: their packages come from the repository's node_modules.
-      env: { ...process.env, BENCH_ROOT: dir, NODE_PATH: path.join(REPO, "node_modules") },
-      stdio: "ignore",
-    });
+    execFileSync(
+      bin,
+      [
+        "--no-babel",
+        "-t",
+        adapter,
+        "--dry",
+        "--silent",
+        "--parser=tsx",
+        "--extensions=ts,tsx,js,jsx,mjs,mts,html,json",
+        "--ignore-pattern=**/node_modules/**",
+        dir,
+      ],
+      {
+        // The bundles live in a temp folder: their packages come from the repository's node_modules.
+        env: { ...process.env, BENCH_ROOT: dir, NODE_PATH: path.join(REPO, "node_modules") },
+        stdio: "ignore",
+      },
+    );
   }
   return performance.now() - start;
 }
@@ -174,7 +217,10 @@ const EVERY_FILE_GLOB = "src/components/{task,project,invoice,customer,booking,m
  * them, alternating so that a burst of other work on the machine hits both; medians of wall and
  * CPU time.
  */
-async function parseEverything(dir: string, work: string): Promise<{ files: number; serial: number; parallel: number; serialCpu: number; parallelCpu: number; threads: number }> {
+async function parseEverything(
+  dir: string,
+  work: string,
+): Promise<{ files: number; serial: number; parallel: number; serialCpu: number; parallelCpu: number; threads: number }> {
   const folder = path.join(work, "parse-everything");
   mkdirSync(folder, { recursive: true });
   writeFileSync(path.join(folder, "package.json"), '{ "type": "module" }\n');
@@ -217,7 +263,9 @@ async function main(): Promise<void> {
   const files = writeLovableApp(dir, FILES);
   const scripts = files.filter((f) => SCRIPT.test(f) && !f.includes("node_modules/"));
   const bytes = scripts.reduce((n, f) => n + readFileSync(path.join(dir, f)).length, 0);
-  console.log(`ownit codemod benchmark: ${files.length.toLocaleString("en-US")}-file Lovable-shaped app (${scripts.length.toLocaleString("en-US")} JS/TS files, ${(bytes / 1e6).toFixed(1)} MB), ${os.availableParallelism()} cores, node ${process.version}`);
+  console.log(
+    `ownit codemod benchmark: ${files.length.toLocaleString("en-US")}-file Lovable-shaped app (${scripts.length.toLocaleString("en-US")} JS/TS files, ${(bytes / 1e6).toFixed(1)} MB), ${os.availableParallelism()} cores, node ${process.version}`,
+  );
   console.log(`  app in ${dir}${KEEP ? "" : " (removed at the end; --keep to keep it)"}\n`);
   await startUp();
 
@@ -228,23 +276,52 @@ async function main(): Promise<void> {
   migrateDryRun(dir); // warm the file cache, as a second run of the CLI would be
   const migrate = median(Array.from({ length: RUNS }, () => migrateDryRun(dir)));
   const ratio = migrate / floor;
-  row("ownit migrate --dry-run (a fresh CLI process, wall clock)", ms(migrate), `${ratio.toFixed(2)}× the floor (target ≤ 3×) ${ratio <= 3 ? "met" : "MISSED"}`);
+  row(
+    "ownit migrate --dry-run (a fresh CLI process, wall clock)",
+    ms(migrate),
+    `${ratio.toFixed(2)}× the floor (target ≤ 3×) ${ratio <= 3 ? "met" : "MISSED"}`,
+  );
   const counts = await passCounts(dir);
-  row(`  ${counts.codemods} codemods; per-file passes listed ${counts.listed} files`, `${counts.parsed}`, "files parsed (the rest never passed their codemod's text filter)");
+  row(
+    `  ${counts.codemods} codemods; per-file passes listed ${counts.listed} files`,
+    `${counts.parsed}`,
+    "files parsed (the rest never passed their codemod's text filter)",
+  );
 
   const codemods = (await codemodsFor(detectProject(dir))).filter((c) => c.transform).map((c) => c.name);
   const adapters = await jscodeshiftAdapters(work, codemods);
   const jscs = jscodeshiftRuns(dir, adapters);
-  row(`jscodeshift CLI, the same ${adapters.size} per-file transforms (default --cpus)`, ms(jscs), `ownit ${(jscs / migrate).toFixed(2)}× faster${jscs > migrate ? "" : " (MISSED)"}`);
+  row(
+    `jscodeshift CLI, the same ${adapters.size} per-file transforms (default --cpus)`,
+    ms(jscs),
+    `ownit ${(jscs / migrate).toFixed(2)}× faster${jscs > migrate ? "" : " (MISSED)"}`,
+  );
 
   const every = await parseEverything(dir, work);
   row(`a codemod parsing all of ${every.files} components (recast): 1 thread`, ms(every.serial), `CPU ${ms(every.serialCpu)}`);
-  row(`  the same on ${every.threads} threads (main + ${every.threads - 1} worker${every.threads > 2 ? "s" : ""})`, ms(every.parallel), `CPU ${ms(every.parallelCpu)}, ${(every.serial / every.parallel).toFixed(2)}× the speed of 1 thread`);
+  row(
+    `  the same on ${every.threads} threads (main + ${every.threads - 1} worker${every.threads > 2 ? "s" : ""})`,
+    ms(every.parallel),
+    `CPU ${ms(every.parallelCpu)}, ${(every.serial / every.parallel).toFixed(2)}× the speed of 1 thread`,
+  );
   const sync = syncBenchmark(work, FILES, RUNS);
   const syncRatio = sync.sync / sync.migrate;
-  row(`ownit migrate --yes of the builder's tree (${sync.files.toLocaleString("en-US")} files, a fresh repo)`, ms(sync.migrate), `median of ${RUNS}`);
-  row(`ownit sync-builder --yes: ${sync.commits} builder commits, ${sync.touched} files`, ms(sync.sync), `${syncRatio.toFixed(2)}× the fresh migrate (target ≤ 2×) ${syncRatio <= 2 ? "met" : "MISSED"}`);
-  console.log(`\n  load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.availableParallelism()} cores: other work on the machine shares these figures`);
+  row(
+    `ownit migrate --yes of the builder's tree (${sync.files.toLocaleString("en-US")} files, a fresh repo)`,
+    ms(sync.migrate),
+    `median of ${RUNS}`,
+  );
+  row(
+    `ownit sync-builder --yes: ${sync.commits} builder commits, ${sync.touched} files`,
+    ms(sync.sync),
+    `${syncRatio.toFixed(2)}× the fresh migrate (target ≤ 2×) ${syncRatio <= 2 ? "met" : "MISSED"}`,
+  );
+  console.log(
+    `\n  load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${os.availableParallelism()} cores: other work on the machine shares these figures`,
+  );
 
   if (!KEEP) rmSync(work, { recursive: true, force: true });
 }

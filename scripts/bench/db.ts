@@ -14,7 +14,15 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { exportHelper, findClientBinary, findServerBinaries, followStatus, readFollowState, startLocalServer, type LocalServer } from "@ownit/db";
+import {
+  exportHelper,
+  findClientBinary,
+  findServerBinaries,
+  followStatus,
+  readFollowState,
+  startLocalServer,
+  type LocalServer,
+} from "@ownit/db";
 import { startWriters } from "../../test/db/writer";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -69,7 +77,11 @@ interface Timed {
   maxRssMb?: number;
 }
 
-function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ seconds: number; stderr: string }> {
+function run(
+  program: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ seconds: number; stderr: string }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { env, stdio: ["ignore", "ignore", "pipe"] });
@@ -78,7 +90,12 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.e
     child.on("error", reject);
     child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) reject(new Error(`${path.basename(program)} ${args[0] ?? ""} exited ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `${path.basename(program)} ${args[0] ?? ""} exited ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+          ),
+        );
       else resolve({ seconds, stderr });
     });
   });
@@ -87,7 +104,10 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.e
 /** Runs the ownit CLI in its own process and reads that process's peak RSS as it exits. */
 async function ownit(...args: string[]): Promise<Timed> {
   const script = `process.on("exit", () => process.stderr.write("ownit-max-rss-kb " + process.resourceUsage().maxRSS + "\\n")); process.argv.splice(1, 0, "ownit"); await import(${JSON.stringify(pathToFileURL(OWNIT_BIN).href)});`;
-  const { seconds, stderr } = await run(process.execPath, ["--input-type=module", "-e", script, ...args], { ...process.env, CI: "1" });
+  const { seconds, stderr } = await run(process.execPath, ["--input-type=module", "-e", script, ...args], {
+    ...process.env,
+    CI: "1",
+  });
   const kb = Number(/ownit-max-rss-kb (\d+)/.exec(stderr)?.[1]);
   return { seconds, maxRssMb: kb / 1024 };
 }
@@ -110,7 +130,10 @@ async function serveEdgeFunction(file: string, env: Record<string, string>): Pro
       server.close(() => resolve(port));
     });
   });
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "--no-prompt", file], { env: { ...process.env, ...env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "--no-prompt", file], {
+    env: { ...process.env, ...env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   await new Promise<void>((resolve, reject) => {
     let output = "";
     const check = (b: Buffer) => ((output += b.toString()), output.includes("Listening on") && resolve());
@@ -129,7 +152,16 @@ function ownitJson(...args: string[]): Promise<Record<string, unknown>[]> {
     let err = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    child.on("close", (code) => (code === 0 ? resolve(out.trim().split("\n").map((l) => JSON.parse(l))) : reject(new Error(`ownit ${args[0]} exited ${code}: ${err.trim()}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(
+            out
+              .trim()
+              .split("\n")
+              .map((l) => JSON.parse(l)),
+          )
+        : reject(new Error(`ownit ${args[0]} exited ${code}: ${err.trim()}`)),
+    );
   });
 }
 
@@ -150,7 +182,13 @@ async function sampleLag(source: string, target: string, exportDir: string, ms: 
     await Promise.all([s.end(), t.end()]);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  return { samples: bytes.length, medianBytes: median(bytes), maxBytes: Math.max(...bytes), medianSeconds: median(seconds), maxSeconds: Math.max(...seconds) };
+  return {
+    samples: bytes.length,
+    medianBytes: median(bytes),
+    maxBytes: Math.max(...bytes),
+    medianSeconds: median(seconds),
+    maxSeconds: Math.max(...seconds),
+  };
 }
 
 function fmt(seconds: number): string {
@@ -160,15 +198,28 @@ function fmt(seconds: number): string {
 async function main(): Promise<void> {
   const tmp = os.tmpdir();
   const { bavail, bsize } = statfsSync(tmp);
-  if (bavail * bsize < NEEDED_BYTES) throw new Error(`bench:db needs ${(NEEDED_BYTES / 1e9).toFixed(0)} GB free in ${tmp}; ${(bavail * bsize / 1e9).toFixed(1)} GB available`);
+  if (bavail * bsize < NEEDED_BYTES)
+    throw new Error(
+      `bench:db needs ${(NEEDED_BYTES / 1e9).toFixed(0)} GB free in ${tmp}; ${((bavail * bsize) / 1e9).toFixed(1)} GB available`,
+    );
   const work = mkdtempSync(path.join(tmp, "ownit-bench-db-"));
   const servers: LocalServer[] = [];
   try {
     const binaries = findServerBinaries({ prefer: "system" });
-    const settings = { max_wal_size: "4GB", checkpoint_timeout: "30min", shared_buffers: "256MB", maintenance_work_mem: "256MB", synchronous_commit: "off" };
+    const settings = {
+      max_wal_size: "4GB",
+      checkpoint_timeout: "30min",
+      shared_buffers: "256MB",
+      maintenance_work_mem: "256MB",
+      synchronous_commit: "off",
+    };
     const [sourceServer, targetServer] = await Promise.all([
       // The source streams its changes for the live move (follow, cutover).
-      startLocalServer({ dir: path.join(work, "source-pg"), binaries, settings: { ...settings, wal_level: "logical", max_replication_slots: 4, max_wal_senders: 4 } }),
+      startLocalServer({
+        dir: path.join(work, "source-pg"),
+        binaries,
+        settings: { ...settings, wal_level: "logical", max_replication_slots: 4, max_wal_senders: 4 },
+      }),
       startLocalServer({ dir: path.join(work, "target-pg"), binaries, settings }),
     ]);
     servers.push(sourceServer, targetServer);
@@ -185,10 +236,16 @@ async function main(): Promise<void> {
       source,
       "select pg_database_size(current_database())::text as size, (select sum(n_live_tup) from pg_stat_user_tables)::text as rows",
     );
-    console.log(`source: ${(Number(size) / 1e9).toFixed(2)} GB, ${Number(rows).toLocaleString("en-US")} rows, built in ${(Number(process.hrtime.bigint() - built) / 1e9).toFixed(0)} s`);
-    if (Number(size) < TARGET_BYTES) throw new Error(`the generated database is ${size} bytes, under ${TARGET_BYTES}: raise SCALE`);
+    console.log(
+      `source: ${(Number(size) / 1e9).toFixed(2)} GB, ${Number(rows).toLocaleString("en-US")} rows, built in ${(Number(process.hrtime.bigint() - built) / 1e9).toFixed(0)} s`,
+    );
+    if (Number(size) < TARGET_BYTES)
+      throw new Error(`the generated database is ${size} bytes, under ${TARGET_BYTES}: raise SCALE`);
     // Both contestants read from a warm cache.
-    await query(source, "select count(*) from public.activity_log union all select count(*) from public.tasks union all select count(*) from public.projects");
+    await query(
+      source,
+      "select count(*) from public.activity_log union all select count(*) from public.tasks union all select count(*) from public.projects",
+    );
 
     // ownit: dump, restore, verify.
     await query(targetServer.url(), "CREATE DATABASE ownit_target");
@@ -208,18 +265,40 @@ async function main(): Promise<void> {
     await query(targetServer.url(), "CREATE DATABASE baseline_target");
     const dumpDir = path.join(work, "pg_dump-dir");
     const baselineDump = await run(pgDump, ["-Fd", "-j2", "-f", dumpDir, "-d", source]);
-    const baselineRestore = await run(pgRestore, ["-j2", "--no-owner", "--no-privileges", "-d", targetServer.url("baseline_target"), dumpDir]);
+    const baselineRestore = await run(pgRestore, [
+      "-j2",
+      "--no-owner",
+      "--no-privileges",
+      "-d",
+      targetServer.url("baseline_target"),
+      dumpDir,
+    ]);
 
     // The same dump through the export helper (real Deno serving the edge function, the tunnel route).
     const helper = exportHelper();
     const helperFile = path.join(work, "helper", "index.ts");
     mkdirSync(path.dirname(helperFile), { recursive: true });
     writeFileSync(helperFile, helper.source);
-    const deno = await serveEdgeFunction(helperFile, { SUPABASE_URL: "http://127.0.0.1:9", SUPABASE_DB_URL: source, SUPABASE_SERVICE_ROLE_KEY: "bench", SUPABASE_ANON_KEY: "bench" });
+    const deno = await serveEdgeFunction(helperFile, {
+      SUPABASE_URL: "http://127.0.0.1:9",
+      SUPABASE_DB_URL: source,
+      SUPABASE_SERVICE_ROLE_KEY: "bench",
+      SUPABASE_ANON_KEY: "bench",
+    });
     let viaHelper: Timed;
     try {
       process.env.OWNIT_HELPER_SECRET = helper.secret;
-      viaHelper = await ownit("dump", "--via", deno.url, "--route", "tunnel", "--out", path.join(work, "ownit-export-via-helper"), "--jobs", "2");
+      viaHelper = await ownit(
+        "dump",
+        "--via",
+        deno.url,
+        "--route",
+        "tunnel",
+        "--out",
+        path.join(work, "ownit-export-via-helper"),
+        "--jobs",
+        "2",
+      );
     } finally {
       delete process.env.OWNIT_HELPER_SECRET;
       deno.child.kill("SIGKILL");
@@ -237,7 +316,9 @@ async function main(): Promise<void> {
     console.log(`pg_restore -j2    ${fmt(baselineRestore.seconds)}`);
     console.log(`baseline total    ${fmt(baselineTotal)}   (dump + restore, no verification)`);
     console.log("");
-    console.log(`ownit dump --via helper ${fmt(viaHelper.seconds)}   peak RSS ${viaHelper.maxRssMb!.toFixed(0)} MB   (tunnel through the Deno-run export helper)`);
+    console.log(
+      `ownit dump --via helper ${fmt(viaHelper.seconds)}   peak RSS ${viaHelper.maxRssMb!.toFixed(0)} MB   (tunnel through the Deno-run export helper)`,
+    );
     console.log("");
     console.log(`ratio ownit / baseline: ${(ownitTotal / baselineTotal).toFixed(2)}  (target <= 1.00)`);
     console.log(`ratio dump via helper / direct dump: ${(viaHelper.seconds / dump.seconds).toFixed(2)}`);
@@ -251,15 +332,38 @@ async function main(): Promise<void> {
     const follow = await ownit("follow", "--from", source, "--to", ownitTarget, "--export", exportDir);
     const lag = await sampleLag(source, ownitTarget, exportDir, 20_000);
     const before = writer.log.accepted;
-    const cutover = await ownitJson("cutover", "--from", source, "--to", ownitTarget, "--export", exportDir, "--project", projectDir, "--yes", "--json", "--verify-after-switch");
+    const cutover = await ownitJson(
+      "cutover",
+      "--from",
+      source,
+      "--to",
+      ownitTarget,
+      "--export",
+      exportDir,
+      "--project",
+      projectDir,
+      "--yes",
+      "--json",
+      "--verify-after-switch",
+    );
     await writer.stop();
-    const done = cutover.find((e) => e.event === "done") as { windowMs: number; verifyMs: number; steps: { step: string; ms: number }[] };
+    const done = cutover.find((e) => e.event === "done") as {
+      windowMs: number;
+      verifyMs: number;
+      steps: { step: string; ms: number }[];
+    };
     console.log("");
-    console.log(`live move (writer: ${writer.log.accepted.toLocaleString("en-US")} transactions accepted, ${before.toLocaleString("en-US")} before cutover, ${writer.log.rejected} refused during it)`);
+    console.log(
+      `live move (writer: ${writer.log.accepted.toLocaleString("en-US")} transactions accepted, ${before.toLocaleString("en-US")} before cutover, ${writer.log.rejected} refused during it)`,
+    );
     console.log(`ownit follow      ${fmt(follow.seconds)}   (checks the target against the export, then subscribes)`);
-    console.log(`steady-state lag  median ${lag.medianBytes.toLocaleString("en-US")} B / ${lag.medianSeconds.toFixed(2)} s, max ${lag.maxBytes.toLocaleString("en-US")} B / ${lag.maxSeconds.toFixed(2)} s over ${lag.samples} samples`);
+    console.log(
+      `steady-state lag  median ${lag.medianBytes.toLocaleString("en-US")} B / ${lag.medianSeconds.toFixed(2)} s, max ${lag.maxBytes.toLocaleString("en-US")} B / ${lag.maxSeconds.toFixed(2)} s over ${lag.samples} samples`,
+    );
     console.log(`cutover steps     ${done.steps.map((s) => `${s.step} ${(s.ms / 1000).toFixed(2)} s`).join(", ")}`);
-    console.log(`write-unavailable window: ${(done.windowMs / 1000).toFixed(2)} s  (goal < 5 s; checksums of the switch took ${(done.verifyMs / 1000).toFixed(1)} s after it)`);
+    console.log(
+      `write-unavailable window: ${(done.windowMs / 1000).toFixed(2)} s  (goal < 5 s; checksums of the switch took ${(done.verifyMs / 1000).toFixed(1)} s after it)`,
+    );
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
     rmSync(work, { recursive: true, force: true });

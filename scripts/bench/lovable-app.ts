@@ -20,8 +20,46 @@ function random(seed: number): () => number {
   };
 }
 
-const ENTITIES = ["Task", "Project", "Invoice", "Customer", "Booking", "Message", "Report", "Team", "Order", "Product", "Review", "Event", "Ticket", "Payment", "Note", "Lead", "Shift", "Asset", "Course", "Lesson"];
-const PARTS = ["List", "Card", "Form", "Table", "Dialog", "Panel", "Header", "Row", "Summary", "Filters", "Details", "Editor", "Badge", "Empty", "Sidebar", "Timeline"];
+const ENTITIES = [
+  "Task",
+  "Project",
+  "Invoice",
+  "Customer",
+  "Booking",
+  "Message",
+  "Report",
+  "Team",
+  "Order",
+  "Product",
+  "Review",
+  "Event",
+  "Ticket",
+  "Payment",
+  "Note",
+  "Lead",
+  "Shift",
+  "Asset",
+  "Course",
+  "Lesson",
+];
+const PARTS = [
+  "List",
+  "Card",
+  "Form",
+  "Table",
+  "Dialog",
+  "Panel",
+  "Header",
+  "Row",
+  "Summary",
+  "Filters",
+  "Details",
+  "Editor",
+  "Badge",
+  "Empty",
+  "Sidebar",
+  "Timeline",
+];
 
 const snake = (s: string) => s.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 
@@ -97,14 +135,18 @@ export function ${name}({ ownerId, compact = false, onSelect }: ${name}Props) {
               </li>
             ))}
           </ul>
-        )}${pick() ? `
+        )}${
+          pick()
+            ? `
         <div className="flex gap-2 pt-2">
           {(["all", "open", "done"] as const).map((s) => (
             <Button key={s} size="sm" variant={s === status ? "default" : "outline"} onClick={() => setStatus(s)}>
               {s === "all" ? "All" : s === "open" ? "Open" : "Done"}
             </Button>
           ))}
-        </div>` : ""}
+        </div>`
+            : ""
+        }
       </CardContent>
     </Card>
   );
@@ -126,8 +168,12 @@ import { Textarea } from "@/components/ui/textarea";
 
 const schema = z.object({
   title: z.string().min(2, "Give the ${snake(entity).replace(/_/g, " ")} a name"),
-  description: z.string().max(500).optional(),${pick() ? `
-  due_on: z.string().optional(),` : ""}
+  description: z.string().max(500).optional(),${
+    pick()
+      ? `
+  due_on: z.string().optional(),`
+      : ""
+  }
 });
 
 type Values = z.infer<typeof schema>;
@@ -230,13 +276,16 @@ export default ${name};
 function helper(name: string, r: () => number): string {
   const n = 2 + Math.floor(r() * 4);
   return `// ${name}: small formatting helpers.
-${Array.from({ length: n }, (_, i) => `export function ${name}${i}(value: number | string | null | undefined, locale = "en-US"): string {
+${Array.from(
+  { length: n },
+  (_, i) => `export function ${name}${i}(value: number | string | null | undefined, locale = "en-US"): string {
   if (value === null || value === undefined || value === "") return "—";
   const n = typeof value === "number" ? value : Number(value);
   if (Number.isNaN(n)) return String(value);
   return new Intl.NumberFormat(locale, { maximumFractionDigits: ${i % 3} }).format(n);
 }
-`).join("\n")}`;
+`,
+).join("\n")}`;
 }
 
 /** Writes the app into dir with exactly `total` files; returns the list of files. */
@@ -259,11 +308,24 @@ export function writeLovableApp(dir: string, total: number, seed = 20250612): st
     const part = PARTS[Math.floor(r() * PARTS.length)]!;
     const kind = r();
     const suffix = Math.floor(i / ENTITIES.length);
-    if (i % ENTITIES.length === 0 && suffix < ENTITIES.length) write(`src/components/${entity.toLowerCase()}/${entity}List.tsx`, listComponent(`${entity}List`, entity, pick));
-    else if (kind < 0.5) write(`src/components/${entity.toLowerCase()}/${entity}${part}${suffix}.tsx`, listComponent(`${entity}${part}${suffix}`, entity, pick));
-    else if (kind < 0.75) write(`src/components/${entity.toLowerCase()}/${entity}${part}Form${suffix}.tsx`, formComponent(`${entity}${part}Form${suffix}`, entity, pick));
+    if (i % ENTITIES.length === 0 && suffix < ENTITIES.length)
+      write(`src/components/${entity.toLowerCase()}/${entity}List.tsx`, listComponent(`${entity}List`, entity, pick));
+    else if (kind < 0.5)
+      write(
+        `src/components/${entity.toLowerCase()}/${entity}${part}${suffix}.tsx`,
+        listComponent(`${entity}${part}${suffix}`, entity, pick),
+      );
+    else if (kind < 0.75)
+      write(
+        `src/components/${entity.toLowerCase()}/${entity}${part}Form${suffix}.tsx`,
+        formComponent(`${entity}${part}Form${suffix}`, entity, pick),
+      );
     else if (kind < 0.88) write(`src/hooks/use${entity}${part}${suffix}.ts`, hook(`use${entity}${part}${suffix}`, entity));
-    else if (kind < 0.95) write(`src/pages/${entity}${part}Page${suffix}.tsx`, page(`${entity}${part}Page${suffix}`, [entity, ENTITIES[(i + 3) % ENTITIES.length]!]));
+    else if (kind < 0.95)
+      write(
+        `src/pages/${entity}${part}Page${suffix}.tsx`,
+        page(`${entity}${part}Page${suffix}`, [entity, ENTITIES[(i + 3) % ENTITIES.length]!]),
+      );
     else write(`src/lib/format${entity}${suffix}.ts`, helper(`format${entity}${suffix}`, r));
   }
   return fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true }).sort();

@@ -10,12 +10,19 @@ import { writeLovableApp } from "./lovable-app";
 
 const REPO = path.resolve(import.meta.dirname, "..", "..");
 const CLI = path.join(REPO, "packages/cli/bin/ownit.mjs");
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@localhost", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@localhost" };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "bench",
+  GIT_AUTHOR_EMAIL: "bench@localhost",
+  GIT_COMMITTER_NAME: "bench",
+  GIT_COMMITTER_EMAIL: "bench@localhost",
+};
 const COMMITS = 50;
 const EDITED_PER_COMMIT = 3;
 const ADDED_PER_COMMIT = 1;
 
-const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }).trim();
+const git = (dir: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }).trim();
 
 function ownit(dir: string, ...args: string[]): number {
   const start = performance.now();
@@ -57,10 +64,15 @@ export function syncBenchmark(work: string, files: number, runs: number): SyncFi
 
   // The builder's commits, on main: edits to components the codemods never touch, and new pages.
   git(dir, "switch", "-q", "main");
-  const components = readdirSync(path.join(dir, "src/components/task")).filter((f) => f.endsWith(".tsx")).map((f) => `src/components/task/${f}`);
-  const others = ["project", "invoice", "customer"].flatMap((e) => readdirSync(path.join(dir, "src/components", e)).map((f) => `src/components/${e}/${f}`));
+  const components = readdirSync(path.join(dir, "src/components/task"))
+    .filter((f) => f.endsWith(".tsx"))
+    .map((f) => `src/components/task/${f}`);
+  const others = ["project", "invoice", "customer"].flatMap((e) =>
+    readdirSync(path.join(dir, "src/components", e)).map((f) => `src/components/${e}/${f}`),
+  );
   const editable = [...components, ...others].slice(0, COMMITS * EDITED_PER_COMMIT);
-  if (editable.length < COMMITS * EDITED_PER_COMMIT) throw new Error(`only ${editable.length} components to edit; use more --files`);
+  if (editable.length < COMMITS * EDITED_PER_COMMIT)
+    throw new Error(`only ${editable.length} components to edit; use more --files`);
   mkdirSync(path.join(dir, "src/pages/signin"), { recursive: true });
   let touched = 0;
   for (let c = 0; c < COMMITS; c++) {
@@ -90,7 +102,10 @@ export function syncBenchmark(work: string, files: number, runs: number): SyncFi
   for (let i = 0; i < runs; i++) {
     syncs.push(ownit(dir, "sync-builder", "--yes"));
     // A fast sync that migrated nothing would prove nothing: every new page must be rewritten.
-    const left = spawnSync("git", ["grep", "-l", "lovable.auth", "--", "src/pages/signin"], { cwd: dir, encoding: "utf8" }).stdout.trim();
+    const left = spawnSync("git", ["grep", "-l", "lovable.auth", "--", "src/pages/signin"], {
+      cwd: dir,
+      encoding: "utf8",
+    }).stdout.trim();
     if (left) throw new Error(`sync-builder left lovable.auth in ${left.split("\n").length} new page(s)`);
     ownit(dir, "rollback");
     migrates.push(ownit(fresh, "migrate", "--yes"));

@@ -41,8 +41,14 @@ const bundledTransforms: Plugin = {
   name: "bundled-transforms",
   setup(b) {
     b.onLoad({ filter: /[\\/]packages[\\/]codemod[\\/]src[\\/]bundled-transforms\.ts$/ }, () => {
-      const entries = codemodFolders().map((name) => `  ${JSON.stringify(name)}: () => import(${JSON.stringify(path.join(TRANSFORMS, name, "index.ts"))}),`);
-      return { loader: "ts", contents: `export const BUNDLED_TRANSFORMS = {\n${entries.join("\n")}\n};\n`, resolveDir: TRANSFORMS };
+      const entries = codemodFolders().map(
+        (name) => `  ${JSON.stringify(name)}: () => import(${JSON.stringify(path.join(TRANSFORMS, name, "index.ts"))}),`,
+      );
+      return {
+        loader: "ts",
+        contents: `export const BUNDLED_TRANSFORMS = {\n${entries.join("\n")}\n};\n`,
+        resolveDir: TRANSFORMS,
+      };
     });
   },
 };
@@ -60,7 +66,10 @@ const sourceFolders: Plugin = {
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("import.meta.dirname")) return undefined;
       const rel = path.relative(REPO, path.dirname(args.path)).split(path.sep).join("/");
-      return { loader: "ts", contents: text.replaceAll("import.meta.dirname", `(import.meta.dirname + ${JSON.stringify(`/${rel}`)})`) };
+      return {
+        loader: "ts",
+        contents: text.replaceAll("import.meta.dirname", `(import.meta.dirname + ${JSON.stringify(`/${rel}`)})`),
+      };
     });
   },
 };
@@ -124,7 +133,10 @@ export async function buildPackage(): Promise<{ dir: string; dependencies: Recor
   mkdirSync(OUT, { recursive: true });
   const result = await build({
     absWorkingDir: REPO,
-    entryPoints: { ownit: path.join(CLI, "src", "run.ts"), worker: path.join(REPO, "packages", "codemod", "src", "worker-main.ts") },
+    entryPoints: {
+      ownit: path.join(CLI, "src", "run.ts"),
+      worker: path.join(REPO, "packages", "codemod", "src", "worker-main.ts"),
+    },
     outdir: OUT,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -163,5 +175,7 @@ export async function buildPackage(): Promise<{ dir: string; dependencies: Recor
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const { dir, dependencies } = await buildPackage();
-  console.log(`built ${path.relative(process.cwd(), dir) || dir}: ${Object.keys(dependencies).length} dependencies (${Object.keys(dependencies).join(", ")})`);
+  console.log(
+    `built ${path.relative(process.cwd(), dir) || dir}: ${Object.keys(dependencies).length} dependencies (${Object.keys(dependencies).join(", ")})`,
+  );
 }

@@ -24,12 +24,28 @@ describe("ownit dump --from base44", () => {
     const project = copyFixture("base44");
     const out = path.join(tempDir(), "export");
     const cli = capturedCli();
-    const code = await cli.run("dump", "--from", "base44", "--token-env", VAR, "--server-url", api.url, "--project", project, "--out", out);
+    const code = await cli.run(
+      "dump",
+      "--from",
+      "base44",
+      "--token-env",
+      VAR,
+      "--server-url",
+      api.url,
+      "--project",
+      project,
+      "--out",
+      out,
+    );
     const all = [...cli.stdout, ...cli.stderr].join("\n");
     expect(code, all).toBe(0);
     expect(cli.stdout[0]).toBe(`dump        Base44 app (from the project), token from $${VAR}`);
     expect(cli.stdout).toContain(`  Task                     120 record(s)`);
-    expect(all).toMatch(new RegExp(`exported    ${120 + api.records("Project").length + api.records("Comment").length + api.records("User").length} record\\(s\\) of 4 entit\\(ies\\) to ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    expect(all).toMatch(
+      new RegExp(
+        `exported    ${120 + api.records("Project").length + api.records("Comment").length + api.records("User").length} record\\(s\\) of 4 entit\\(ies\\) to ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
+      ),
+    );
     expect(all).toMatch(/waited out \d+ rate limit\(s\)/);
     expect(all).toContain("users were exported without passwords");
     expect(all).not.toContain(api.apiKey);
@@ -40,9 +56,23 @@ describe("ownit dump --from base44", () => {
     const wrong = "fedcba9876543210fedcba9876543210";
     process.env[VAR] = wrong;
     const cli = capturedCli();
-    const code = await cli.run("dump", "--from", "base44", "--app-id", api.appId, "--token-env", VAR, "--server-url", api.url, "--out", path.join(tempDir(), "never"));
+    const code = await cli.run(
+      "dump",
+      "--from",
+      "base44",
+      "--app-id",
+      api.appId,
+      "--token-env",
+      VAR,
+      "--server-url",
+      api.url,
+      "--out",
+      path.join(tempDir(), "never"),
+    );
     expect(code).toBe(1);
-    expect(cli.stderr[0]).toBe(`error Base44 refused the API key (sent as the api_key header) for app ${api.appId} on ${new URL(api.url).host} (HTTP 401)`);
+    expect(cli.stderr[0]).toBe(
+      `error Base44 refused the API key (sent as the api_key header) for app ${api.appId} on ${new URL(api.url).host} (HTTP 401)`,
+    );
     expect(cli.stderr[1]).toMatch(/^hint {2}use a personal API key of the app's owner .* --token-env BASE44_API_KEY$/);
     expect(cli.stderr).toHaveLength(2);
     expect([...cli.stdout, ...cli.stderr].join("\n")).not.toContain(wrong);
@@ -64,7 +94,19 @@ describe("ownit dump --from base44", () => {
   it("without a project and without --app-id, says where to find the id", async () => {
     process.env[VAR] = api.apiKey;
     const cli = capturedCli();
-    expect(await cli.run("dump", "--from", "base44", "--token-env", VAR, "--server-url", api.url, "--out", path.join(tempDir(), "no-id"))).toBe(1);
+    expect(
+      await cli.run(
+        "dump",
+        "--from",
+        "base44",
+        "--token-env",
+        VAR,
+        "--server-url",
+        api.url,
+        "--out",
+        path.join(tempDir(), "no-id"),
+      ),
+    ).toBe(1);
     expect(cli.stderr[0]).toBe("error no Base44 app id: the project does not name one and --app-id was not given");
     expect(cli.stderr[1]).toContain("app.base44.com/apps/<id>/editor");
   });

@@ -57,7 +57,13 @@ describe("the Base44 HTTP client", () => {
     const cut = await standin({ taskCount: 1000, failures: { every: 3, reset: true } });
     for (const s of [flaky, cut]) {
       const events: RetryEvent[] = [];
-      const api = new Base44Api({ serverUrl: s.url, appId: s.appId, token: s.apiKey, retry: { baseDelayMs: 2 }, onRetry: (e) => events.push(e) });
+      const api = new Base44Api({
+        serverUrl: s.url,
+        appId: s.appId,
+        token: s.apiKey,
+        retry: { baseDelayMs: 2 },
+        onRetry: (e) => events.push(e),
+      });
       const { ids } = await readAll(api, "Task");
       expect(new Set(ids).size).toBe(1000);
       expect(events.length).toBeGreaterThan(0);
@@ -67,7 +73,12 @@ describe("the Base44 HTTP client", () => {
 
   it("gives up on a server that keeps failing, with its status", async () => {
     const down = await standin({ empty: true, failures: { every: 1, status: 503 } });
-    const api = new Base44Api({ serverUrl: down.url, appId: down.appId, token: down.apiKey, retry: { attempts: 3, baseDelayMs: 1 } });
+    const api = new Base44Api({
+      serverUrl: down.url,
+      appId: down.appId,
+      token: down.apiKey,
+      retry: { attempts: 3, baseDelayMs: 1 },
+    });
     const error = await api.get("/entities/Task", "reading Task").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Base44HttpError);
     expect((error as Base44HttpError).status).toBe(503);
@@ -77,7 +88,13 @@ describe("the Base44 HTTP client", () => {
   it("a dump against a server that stays down fails with one line and leaves no folder", async () => {
     const down = await standin({ empty: true, failures: { every: 1, status: 500 } });
     const out = path.join(tempDir(), "down");
-    const error = (await dumpBase44({ appId: down.appId, token: down.apiKey, serverUrl: down.url, outDir: out, retry: { attempts: 2, baseDelayMs: 1 } }).catch((e: unknown) => e)) as OwnitError;
+    const error = (await dumpBase44({
+      appId: down.appId,
+      token: down.apiKey,
+      serverUrl: down.url,
+      outDir: out,
+      retry: { attempts: 2, baseDelayMs: 1 },
+    }).catch((e: unknown) => e)) as OwnitError;
     expect(error).toBeInstanceOf(OwnitError);
     expect(error.code).toBe("base44-api-error");
     expect(error.message).toBe("listing entity schemas: HTTP 500 (injected failure (stand-in))");
@@ -86,7 +103,13 @@ describe("the Base44 HTTP client", () => {
 
   it("a user's token reads only what Base44's rules let that user read, and the dump says so", async () => {
     const s = await standin({ taskCount: 300 });
-    const result = await dumpBase44({ appId: s.appId, token: s.users.bob.token, serverUrl: s.url, outDir: path.join(tempDir(), "as-bob"), entities: ["Task"] });
+    const result = await dumpBase44({
+      appId: s.appId,
+      token: s.users.bob.token,
+      serverUrl: s.url,
+      outDir: path.join(tempDir(), "as-bob"),
+      entities: ["Task"],
+    });
     const bobs = s.records("Task").filter((t) => t.created_by === s.users.bob.email).length;
     expect(result.manifest.tables.find((t) => t.name === "task")!.rowCount).toBe(bobs);
     expect(result.findings[0]).toMatchObject({ code: "base44-user-token", severity: "high" });
@@ -95,14 +118,24 @@ describe("the Base44 HTTP client", () => {
 
   it("with no project, no --entities and no schema list from the API, refuses instead of exporting nothing", async () => {
     const s = await standin({ empty: true, schemasEndpoint: false });
-    const error = (await dumpBase44({ appId: s.appId, token: s.apiKey, serverUrl: s.url, outDir: path.join(tempDir(), "nothing") }).catch((e: unknown) => e)) as OwnitError;
+    const error = (await dumpBase44({
+      appId: s.appId,
+      token: s.apiKey,
+      serverUrl: s.url,
+      outDir: path.join(tempDir(), "nothing"),
+    }).catch((e: unknown) => e)) as OwnitError;
     expect(error.code).toBe("base44-no-entities");
     expect(error.hint).toContain("--entities");
   });
 
   it("accepts the entity-schemas answer in each shape Base44's API and CLI use", () => {
     const task = { name: "Task", type: "object", properties: { title: { type: "string" } } };
-    for (const body of [[{ entity_name: "Task", schema: task }], [task], { Task: task }, { entityNameToSchema: { Task: task } }]) {
+    for (const body of [
+      [{ entity_name: "Task", schema: task }],
+      [task],
+      { Task: task },
+      { entityNameToSchema: { Task: task } },
+    ]) {
       expect([...schemasFromResponse(body).keys()]).toEqual(["Task"]);
     }
   });

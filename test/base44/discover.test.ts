@@ -15,7 +15,14 @@ describe("finding a Base44 app's entities in its exported code", () => {
     expect(found.appId).toBe("68a1b2c3d4e5f60718293a4b");
     expect(found.entities.get("Task")!.schemaFile).toBe("base44/entities/Task.jsonc");
     expect(found.entities.get("Task")!.schema!.rls).toMatchObject({ read: { created_by: "{{user.email}}" } });
-    expect(found.entities.get("Task")!.usedIn).toEqual(expect.arrayContaining(["src/api/entities.js", "src/pages/ProjectDetail.jsx", "src/pages/Tasks.jsx", "base44/functions/weeklyDigest/entry.ts"]));
+    expect(found.entities.get("Task")!.usedIn).toEqual(
+      expect.arrayContaining([
+        "src/api/entities.js",
+        "src/pages/ProjectDetail.jsx",
+        "src/pages/Tasks.jsx",
+        "base44/functions/weeklyDigest/entry.ts",
+      ]),
+    );
     expect(found.findings).toEqual([]);
   });
 
@@ -32,7 +39,15 @@ describe("finding a Base44 app's entities in its exported code", () => {
       const { entities } = base44;
       entities.Payment.create({});
     `;
-    expect(entityNamesInCode(code, "x.jsx").sort()).toEqual(["Invoice", "Legacy", "Order", "Payment", "Project", "Receipt", "Shipment"]);
+    expect(entityNamesInCode(code, "x.jsx").sort()).toEqual([
+      "Invoice",
+      "Legacy",
+      "Order",
+      "Payment",
+      "Project",
+      "Receipt",
+      "Shipment",
+    ]);
   });
 
   it("parses TypeScript (a <T> cast would break the tsx parser)", () => {
@@ -41,14 +56,22 @@ describe("finding a Base44 app's entities in its exported code", () => {
 
   it("takes an entity's name from its schema file, and reports a broken file without stopping", () => {
     const dir = copyFixture("base44");
-    writeFileSync(path.join(dir, "base44", "entities", "team-member.jsonc"), `{ "name": "TeamMember", "type": "object", "properties": { "team_id": { "type": "string" } } }`);
+    writeFileSync(
+      path.join(dir, "base44", "entities", "team-member.jsonc"),
+      `{ "name": "TeamMember", "type": "object", "properties": { "team_id": { "type": "string" } } }`,
+    );
     writeFileSync(path.join(dir, "base44", "entities", "Broken.jsonc"), `{ "name": "Broken", "properties": { `);
     mkdirSync(path.join(dir, "src", "entities"), { recursive: true });
-    writeFileSync(path.join(dir, "src", "entities", "Invoice.json"), JSON.stringify({ type: "object", properties: { total: { type: "number" } } }));
+    writeFileSync(
+      path.join(dir, "src", "entities", "Invoice.json"),
+      JSON.stringify({ type: "object", properties: { total: { type: "number" } } }),
+    );
     const found = discoverEntities(dir);
     expect(found.entities.get("TeamMember")!.schemaFile).toBe("base44/entities/team-member.jsonc");
     expect(found.entities.get("Invoice")!.schema!.properties!.total).toEqual({ type: "number" });
     expect(found.entities.has("Broken")).toBe(false);
-    expect(found.findings).toEqual([expect.objectContaining({ code: "base44-schema-unreadable", file: "base44/entities/Broken.jsonc", severity: "high" })]);
+    expect(found.findings).toEqual([
+      expect.objectContaining({ code: "base44-schema-unreadable", file: "base44/entities/Broken.jsonc", severity: "high" }),
+    ]);
   });
 });

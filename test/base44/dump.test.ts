@@ -8,7 +8,19 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OwnitError } from "@ownit/core";
-import { dumpBase44, isStorableDateTime, readBase44Entities, readExport, restoreExport, rewriteBase44FileUrls, rowToRecord, verifyExport, type Base44DumpResult, type Base44EntitiesFile, type EntityTable } from "@ownit/db";
+import {
+  dumpBase44,
+  isStorableDateTime,
+  readBase44Entities,
+  readExport,
+  restoreExport,
+  rewriteBase44FileUrls,
+  rowToRecord,
+  verifyExport,
+  type Base44DumpResult,
+  type Base44EntitiesFile,
+  type EntityTable,
+} from "@ownit/db";
 import { startBase44Standin, type Base44Standin } from "../helpers/base44-api";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { cleanupTemp, copyFixture, tempDir } from "../helpers/project";
@@ -22,13 +34,23 @@ let targetUrl: string;
 /** Instants compared to the microsecond (a date-time without a zone is UTC, as Base44 means it). */
 function instantKey(value: string): string {
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2}))?(?:\.(\d{1,6}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(value)!;
-  const zone = !m[5] || /^z$/i.test(m[5]) ? "Z" : m[5].length === 3 ? `${m[5]}:00` : m[5].includes(":") ? m[5] : `${m[5].slice(0, 3)}:${m[5].slice(3)}`;
+  const zone =
+    !m[5] || /^z$/i.test(m[5])
+      ? "Z"
+      : m[5].length === 3
+        ? `${m[5]}:00`
+        : m[5].includes(":")
+          ? m[5]
+          : `${m[5].slice(0, 3)}:${m[5].slice(3)}`;
   const ms = Date.parse(`${m[1]}T${m[2]}:${m[3] ?? "00"}${zone}`);
   return `${ms}.${(m[4] ?? "").padEnd(6, "0")}`;
 }
 
 /** A record as the comparison sees it: every column's field present (absent = null), date-times as instants. */
-function canonical(record: Record<string, unknown>, table: EntityTable | Base44EntitiesFile["entities"][string]): Record<string, unknown> {
+function canonical(
+  record: Record<string, unknown>,
+  table: EntityTable | Base44EntitiesFile["entities"][string],
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...record };
   for (const c of table.columns) {
     if (!c.field) continue;
@@ -43,7 +65,10 @@ function canonical(record: Record<string, unknown>, table: EntityTable | Base44E
 async function readTable(url: string, table: string): Promise<Array<Record<string, unknown>>> {
   const client = new pg.Client({
     connectionString: url,
-    types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === 1184 || oid === 1082 ? (v: string) => v : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
+    types: {
+      getTypeParser: (oid: number, format?: "text" | "binary") =>
+        oid === 1184 || oid === 1082 ? (v: string) => v : pg.types.getTypeParser(oid, format),
+    } as pg.CustomTypesConfig,
   });
   await client.connect();
   try {
@@ -65,7 +90,16 @@ beforeAll(async () => {
   api = await startBase44Standin({ rateLimit: { requests: 3, windowMs: 1000 }, failures: { every: 7, status: 503 } });
   db = await startTestServer();
   exportDir = path.join(tempDir(), "crew-planner-export");
-  dump = await dumpBase44({ appId: api.appId, token: api.apiKey, serverUrl: api.url, outDir: exportDir, projectDir: copyFixture("base44"), files: true, pageSize: 1000, retry: { baseDelayMs: 5 } });
+  dump = await dumpBase44({
+    appId: api.appId,
+    token: api.apiKey,
+    serverUrl: api.url,
+    outDir: exportDir,
+    projectDir: copyFixture("base44"),
+    files: true,
+    pageSize: 1000,
+    retry: { baseDelayMs: 5 },
+  });
   targetUrl = await db.createDatabase("owned");
   await restoreExport(exportDir, targetUrl);
 });
@@ -84,10 +118,25 @@ describe("dump → restore → verify of a Base44 app", () => {
   });
 
   it("writes the portable export: manifest of kind base44, schema, post-data, COPY files, findings, restore.sql, entities.json", () => {
-    for (const f of ["manifest.json", "schema.sql", "post-data.sql", "findings.json", "restore.sql", "entities.json", ".gitignore"]) expect(existsSync(path.join(exportDir, f)), f).toBe(true);
+    for (const f of [
+      "manifest.json",
+      "schema.sql",
+      "post-data.sql",
+      "findings.json",
+      "restore.sql",
+      "entities.json",
+      ".gitignore",
+    ])
+      expect(existsSync(path.join(exportDir, f)), f).toBe(true);
     const { manifest } = readExport(exportDir);
     expect(manifest.source).toMatchObject({ kind: "base44", appId: api.appId });
-    expect(manifest.tables.map((t) => `${t.schema}.${t.name}`).sort()).toEqual(["ownit.base44_files", "public.comment", "public.project", "public.task", "public.users"]);
+    expect(manifest.tables.map((t) => `${t.schema}.${t.name}`).sort()).toEqual([
+      "ownit.base44_files",
+      "public.comment",
+      "public.project",
+      "public.task",
+      "public.users",
+    ]);
     for (const t of manifest.tables) {
       expect(t.checksum).toMatch(/^[a-f0-9]{32}$/);
       expect(t.file).toBe(`data/${t.schema}.${t.name}.copy`);
@@ -98,7 +147,12 @@ describe("dump → restore → verify of a Base44 app", () => {
   it("counts every record of every entity, more than 5,000 in one", () => {
     const { manifest } = readExport(exportDir);
     const rows = Object.fromEntries(manifest.tables.map((t) => [t.name, t.rowCount]));
-    expect(rows).toMatchObject({ users: api.records("User").length, project: api.records("Project").length, task: api.records("Task").length, comment: api.records("Comment").length });
+    expect(rows).toMatchObject({
+      users: api.records("User").length,
+      project: api.records("Project").length,
+      task: api.records("Task").length,
+      comment: api.records("Comment").length,
+    });
     expect(rows.task).toBeGreaterThan(5000);
   });
 
@@ -114,11 +168,29 @@ describe("dump → restore → verify of a Base44 app", () => {
     expect(report.ok).toBe(true);
   });
 
-  for (const [entity, table] of [["User", "users"], ["Project", "project"], ["Task", "task"], ["Comment", "comment"]] as const) {
+  for (const [entity, table] of [
+    ["User", "users"],
+    ["Project", "project"],
+    ["Task", "task"],
+    ["Comment", "comment"],
+  ] as const) {
     it(`every ${entity} record reads back as Base44 served it (unicode, nulls, nested objects, arrays, dates)`, async () => {
       const entry = dump.entities.entities[entity]!;
-      const tableDef = { ...entry, entity, schema: "public", name: table, primaryKey: ["id"], users: entity === "User", notes: [] } as unknown as EntityTable;
-      const restored = new Map((await readTable(targetUrl, table)).map((row) => { const r = rowToRecord(tableDef, row); return [r.id as string, r]; }));
+      const tableDef = {
+        ...entry,
+        entity,
+        schema: "public",
+        name: table,
+        primaryKey: ["id"],
+        users: entity === "User",
+        notes: [],
+      } as unknown as EntityTable;
+      const restored = new Map(
+        (await readTable(targetUrl, table)).map((row) => {
+          const r = rowToRecord(tableDef, row);
+          return [r.id as string, r];
+        }),
+      );
       const original = api.records(entity);
       expect(restored.size).toBe(original.length);
       for (const record of original) {
@@ -128,7 +200,11 @@ describe("dump → restore → verify of a Base44 app", () => {
   }
 
   it("keeps what the schema does not declare, and values of the wrong type, in _extra", async () => {
-    const rows = await db.query<{ id: string; priority: string | null; _extra: Record<string, unknown> }>("select id, priority, _extra from task", [], "owned");
+    const rows = await db.query<{ id: string; priority: string | null; _extra: Record<string, unknown> }>(
+      "select id, priority, _extra from task",
+      [],
+      "owned",
+    );
     const tasks = api.records("Task");
     const high = tasks.find((t) => t.priority === "high")!;
     const row = rows.find((r) => r.id === high.id)!;
@@ -156,7 +232,11 @@ describe("dump → restore → verify of a Base44 app", () => {
     expect(type("project", "due_date")?.data_type).toBe("date");
     expect(type("project", "budget")?.data_type).toBe("double precision");
     expect(type("users", "email")).toMatchObject({ data_type: "text", is_nullable: "NO" });
-    const unique = await db.query("select 1 from pg_indexes where tablename = 'users' and indexdef like '%UNIQUE%(email)%'", [], "owned");
+    const unique = await db.query(
+      "select 1 from pg_indexes where tablename = 'users' and indexdef like '%UNIQUE%(email)%'",
+      [],
+      "owned",
+    );
     expect(unique.length).toBe(1);
     // status has an enum but one project says "on-hold": no CHECK, and a finding says why.
     expect(dump.findings.some((f) => f.message.includes("Project.status are outside its enum"))).toBe(true);
@@ -164,7 +244,12 @@ describe("dump → restore → verify of a Base44 app", () => {
 
   it("keeps each entity's access rules in entities.json for the generated server", () => {
     const entities = readBase44Entities(exportDir);
-    expect(entities.entities.Task!.rls).toEqual({ create: true, read: { created_by: "{{user.email}}" }, update: { created_by: "{{user.email}}" }, delete: { created_by: "{{user.email}}" } });
+    expect(entities.entities.Task!.rls).toEqual({
+      create: true,
+      read: { created_by: "{{user.email}}" },
+      update: { created_by: "{{user.email}}" },
+      delete: { created_by: "{{user.email}}" },
+    });
     expect(entities.entities.Project!.rls?.delete).toEqual({ user_condition: { role: "admin" } });
     expect(entities.entities.Task!.table).toBe("task");
     expect(entities.entities.Task!.schemaSource).toBe("api");
@@ -191,7 +276,11 @@ describe("dump → restore → verify of a Base44 app", () => {
     const scratch = await db.createDatabase("rewritten");
     await restoreExport(exportDir, scratch);
     expect(await rewriteBase44FileUrls(scratch, "https://files.example.com/uploads")).toBeGreaterThan(0);
-    const covers = await db.query<{ cover_url: string | null }>("select cover_url from project where cover_url is not null", [], "rewritten");
+    const covers = await db.query<{ cover_url: string | null }>(
+      "select cover_url from project where cover_url is not null",
+      [],
+      "rewritten",
+    );
     expect(covers.length).toBeGreaterThan(0);
     for (const { cover_url } of covers) {
       expect(cover_url).toMatch(/^https:\/\/files\.example\.com\/uploads\//);
@@ -211,11 +300,19 @@ describe("when the dump cannot go on", () => {
   it("a token Base44 refuses is one line naming the fix, and nothing is left behind", async () => {
     const out = path.join(tempDir(), "refused");
     const wrong = "0123456789abcdef0123456789abcdef";
-    const error = await dumpBase44({ appId: api.appId, token: wrong, serverUrl: api.url, outDir: out, retry: { baseDelayMs: 5 } }).catch((e: unknown) => e);
+    const error = await dumpBase44({
+      appId: api.appId,
+      token: wrong,
+      serverUrl: api.url,
+      outDir: out,
+      retry: { baseDelayMs: 5 },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OwnitError);
     const e = error as OwnitError;
     expect(e.code).toBe("base44-auth");
-    expect(e.message).toBe(`Base44 refused the API key (sent as the api_key header) for app ${api.appId} on ${new URL(api.url).host} (HTTP 401)`);
+    expect(e.message).toBe(
+      `Base44 refused the API key (sent as the api_key header) for app ${api.appId} on ${new URL(api.url).host} (HTTP 401)`,
+    );
     expect(e.hint).toMatch(/API Key.*--token-env/);
     expect(`${e.message} ${e.hint}`).not.toContain(wrong);
     expect(existsSync(out)).toBe(false);
@@ -224,7 +321,14 @@ describe("when the dump cannot go on", () => {
 
   it("an entity named with --entities that the API does not know is an error naming it", async () => {
     const out = path.join(tempDir(), "unknown");
-    const error = (await dumpBase44({ appId: api.appId, token: api.apiKey, serverUrl: api.url, outDir: out, entities: ["Invoice"], retry: { baseDelayMs: 5 } }).catch((e: unknown) => e)) as OwnitError;
+    const error = (await dumpBase44({
+      appId: api.appId,
+      token: api.apiKey,
+      serverUrl: api.url,
+      outDir: out,
+      entities: ["Invoice"],
+      retry: { baseDelayMs: 5 },
+    }).catch((e: unknown) => e)) as OwnitError;
     expect(error).toBeInstanceOf(OwnitError);
     expect(error.code).toBe("base44-unknown-entity");
     expect(error.message).toContain('"Invoice"');
@@ -233,10 +337,19 @@ describe("when the dump cannot go on", () => {
 
   it("an entity only the code names, unknown to the API, is a finding and the rest is exported", async () => {
     const project = copyFixture("base44");
-    writeFileSync(path.join(project, "src", "pages", "Invoices.jsx"), `import { base44 } from "@/api/base44Client";\nexport default function Invoices() {\n  base44.entities.Invoice.list();\n  return null;\n}\n`);
+    writeFileSync(
+      path.join(project, "src", "pages", "Invoices.jsx"),
+      `import { base44 } from "@/api/base44Client";\nexport default function Invoices() {\n  base44.entities.Invoice.list();\n  return null;\n}\n`,
+    );
     const quiet = await startBase44Standin({ taskCount: 10 });
     try {
-      const result = await dumpBase44({ appId: quiet.appId, token: quiet.apiKey, serverUrl: quiet.url, outDir: path.join(tempDir(), "partial-code"), projectDir: project });
+      const result = await dumpBase44({
+        appId: quiet.appId,
+        token: quiet.apiKey,
+        serverUrl: quiet.url,
+        outDir: path.join(tempDir(), "partial-code"),
+        projectDir: project,
+      });
       const f = result.findings.find((x) => x.code === "base44-unknown-entity")!;
       expect(f.message).toContain("Invoice");
       expect(f.file).toBe("src/pages/Invoices.jsx");
@@ -253,7 +366,14 @@ describe("Base44 servers and apps of other shapes", () => {
     const old = await startBase44Standin({ cursorPages: false, schemasEndpoint: false, taskCount: 2500 });
     try {
       const out = path.join(tempDir(), "old-server");
-      const result = await dumpBase44({ appId: old.appId, token: old.apiKey, serverUrl: old.url, outDir: out, projectDir: copyFixture("base44"), pageSize: 1000 });
+      const result = await dumpBase44({
+        appId: old.appId,
+        token: old.apiKey,
+        serverUrl: old.url,
+        outDir: out,
+        projectDir: copyFixture("base44"),
+        pageSize: 1000,
+      });
       expect(old.requests.filter((r) => r.path.endsWith("/v2/list")).every((r) => r.status === 404)).toBe(true);
       expect(old.requests.some((r) => /\/entities\/Task$/.test(r.path) && r.status === 200)).toBe(true);
       expect(result.manifest.tables.find((t) => t.name === "task")!.rowCount).toBe(2500);
@@ -268,7 +388,13 @@ describe("Base44 servers and apps of other shapes", () => {
     unlinkSync(path.join(project, "base44", "entities", "Comment.jsonc"));
     const bare = await startBase44Standin({ schemasEndpoint: false, taskCount: 10 });
     try {
-      const result = await dumpBase44({ appId: bare.appId, token: bare.apiKey, serverUrl: bare.url, outDir: path.join(tempDir(), "inferred"), projectDir: project });
+      const result = await dumpBase44({
+        appId: bare.appId,
+        token: bare.apiKey,
+        serverUrl: bare.url,
+        outDir: path.join(tempDir(), "inferred"),
+        projectDir: project,
+      });
       expect(result.findings.some((f) => f.code === "base44-schema-inferred" && f.message.includes("Comment"))).toBe(true);
       const comment = result.entities.entities.Comment!;
       expect(comment.schemaSource).toBe("inferred");
@@ -285,7 +411,13 @@ describe("Base44 servers and apps of other shapes", () => {
   it("when the API will not list the users, the users table is still created (empty) and the owner is told", async () => {
     const hidden = await startBase44Standin({ hideUsers: true, taskCount: 10 });
     try {
-      const result = await dumpBase44({ appId: hidden.appId, token: hidden.apiKey, serverUrl: hidden.url, outDir: path.join(tempDir(), "no-users"), entities: ["Task"] });
+      const result = await dumpBase44({
+        appId: hidden.appId,
+        token: hidden.apiKey,
+        serverUrl: hidden.url,
+        outDir: path.join(tempDir(), "no-users"),
+        entities: ["Task"],
+      });
       expect(result.manifest.tables.find((t) => t.name === "users")!.rowCount).toBe(0);
       expect(result.findings[0]).toMatchObject({ code: "base44-users-unreadable", severity: "high" });
     } finally {
@@ -294,7 +426,15 @@ describe("Base44 servers and apps of other shapes", () => {
   });
 
   it("--data-env dev dumps the app's test data", async () => {
-    const result = await dumpBase44({ appId: api.appId, token: api.apiKey, serverUrl: api.url, outDir: path.join(tempDir(), "dev"), entities: ["Project"], dataEnv: "dev", retry: { baseDelayMs: 5 } });
+    const result = await dumpBase44({
+      appId: api.appId,
+      token: api.apiKey,
+      serverUrl: api.url,
+      outDir: path.join(tempDir(), "dev"),
+      entities: ["Project"],
+      dataEnv: "dev",
+      retry: { baseDelayMs: 5 },
+    });
     expect(result.manifest.tables.find((t) => t.name === "project")!.rowCount).toBe(api.records("Project", "dev").length);
     expect(result.entities.dataEnv).toBe("dev");
   });

@@ -34,7 +34,12 @@ export async function dumpAndRestore(standin: Base44Standin, projectDir: string,
 export interface OwnedServer {
   url: string;
   /** The server's services (to set the passwords Base44 could not export). */
-  services: { auth: { userByEmail(email: string): Promise<{ id: string } | undefined>; setPassword(id: string, password: string): Promise<void> } };
+  services: {
+    auth: {
+      userByEmail(email: string): Promise<{ id: string } | undefined>;
+      setPassword(id: string, password: string): Promise<void>;
+    };
+  };
   stop(): Promise<void>;
 }
 
@@ -45,7 +50,8 @@ export interface OwnedServer {
  * ws and openid-client the template declares).
  */
 export async function startOwnedServer(dir: string, env: Record<string, string>): Promise<OwnedServer> {
-  if (!existsSync(path.join(dir, "node_modules"))) symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (!existsSync(path.join(dir, "node_modules")))
+    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   const load = (file: string) => import(pathToFileURL(path.join(dir, "server", file)).href);
   const { readSettings } = await load("config.ts");
   const { createServices } = await load("services.ts");
@@ -77,7 +83,9 @@ export async function startOwnedServer(dir: string, env: Record<string, string>)
 }
 
 /** The migrated project's owned client module (src/api/ownit-client.js), imported as the app imports it. */
-export async function ownedClientModule(dir: string): Promise<{ createOwnedClient: (config: Record<string, unknown>) => OwnedClient }> {
+export async function ownedClientModule(
+  dir: string,
+): Promise<{ createOwnedClient: (config: Record<string, unknown>) => OwnedClient }> {
   return import(pathToFileURL(path.join(dir, "src", "api", "ownit-client.js")).href);
 }
 
@@ -90,7 +98,8 @@ export interface OwnedClient {
 }
 
 export function fixtureAppId(): string {
-  return (parseJsonc(readFileSync(path.join(REPO_ROOT, "fixtures", "base44", "base44", ".app.jsonc"), "utf8")) as { id: string }).id;
+  return (parseJsonc(readFileSync(path.join(REPO_ROOT, "fixtures", "base44", "base44", ".app.jsonc"), "utf8")) as { id: string })
+    .id;
 }
 
 /** Runs one statement on the test database (a fresh connection each time). */
@@ -115,8 +124,14 @@ export async function signedInUser(
   createOwnedClient: (config: Record<string, unknown>) => OwnedClient,
   user: { id: string; email: string; role?: "admin" | "user"; password: string },
 ): Promise<{ client: OwnedClient; token: string }> {
-  await runSql(databaseUrl, `INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [user.id, user.email, user.role ?? "user"]);
-  const reset = await (owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }).createResetToken(user.id, 1);
+  await runSql(
+    databaseUrl,
+    `INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`,
+    [user.id, user.email, user.role ?? "user"],
+  );
+  const reset = await (
+    owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }
+  ).createResetToken(user.id, 1);
   const client = createOwnedClient({ appId: fixtureAppId(), serverUrl: owned.url });
   await client.auth.resetPassword({ resetToken: reset, newPassword: user.password });
   const { access_token } = await client.auth.loginViaEmailPassword(user.email, user.password);

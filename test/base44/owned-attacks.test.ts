@@ -12,7 +12,15 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { capturedCli, cleanupTemp, copyFixture } from "../helpers/project";
-import { fixtureAppId, ownedClientModule, runSql, signedInUser, startOwnedServer, type OwnedClient, type OwnedServer } from "./owned-app";
+import {
+  fixtureAppId,
+  ownedClientModule,
+  runSql,
+  signedInUser,
+  startOwnedServer,
+  type OwnedClient,
+  type OwnedServer,
+} from "./owned-app";
 import { startLlmStandin, startSmtpStandin } from "./owned-standins";
 
 const appId = fixtureAppId();
@@ -27,7 +35,12 @@ const DEAL = {
 };
 /** Notes seen and deleted only by the team named in the reader's own profile. */
 const TEAM_RULE = { "data.team": "{{user.team}}" };
-const NOTE = { name: "Note", type: "object", properties: { body: { type: "string" }, team: { type: "string" } }, rls: { create: true, read: TEAM_RULE, update: TEAM_RULE, delete: TEAM_RULE } };
+const NOTE = {
+  name: "Note",
+  type: "object",
+  properties: { body: { type: "string" }, team: { type: "string" } },
+  rls: { create: true, read: TEAM_RULE, update: TEAM_RULE, delete: TEAM_RULE },
+};
 /** Rules as a hand-edited export may hold them: each one used to compile to "allow". */
 const MALFORMED: Record<string, unknown> = {
   BrokenList: [],
@@ -54,7 +67,8 @@ let bob: OwnedClient;
 
 const sql = (text: string, values: unknown[] = []) => runSql(databaseUrl, text, values);
 /** The table the migration gave an entity. */
-const tableOf = (entity: string): string => JSON.parse(readFileSync(path.join(dir, "server", "app.config.json"), "utf8")).entities[entity].table;
+const tableOf = (entity: string): string =>
+  JSON.parse(readFileSync(path.join(dir, "server", "app.config.json"), "utf8")).entities[entity].table;
 
 async function failure(promise: Promise<unknown>): Promise<{ status?: number; code?: string; message: string }> {
   try {
@@ -66,7 +80,12 @@ async function failure(promise: Promise<unknown>): Promise<{ status?: number; co
 }
 
 /** A raw call to the app API (`/api/apps/<appId><route>`), as a script would make it. */
-async function api(server: OwnedServer, method: string, route: string, options: { token?: string; body?: string | FormData; type?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+async function api(
+  server: OwnedServer,
+  method: string,
+  route: string,
+  options: { token?: string; body?: string | FormData; type?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.type) headers["content-type"] = options.type;
@@ -89,7 +108,10 @@ function headersOnly(route: string, headers: Record<string, string>): Promise<nu
 /** Waits until the SMTP stand-in holds more than `count` messages (mail goes out after the answer). */
 async function mailAfter(count: number): Promise<string> {
   for (let i = 0; i < 200 && smtp.messages.length <= count; i++) await new Promise((r) => setTimeout(r, 20));
-  return smtp.messages.at(-1)!.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+  return smtp.messages
+    .at(-1)!
+    .replace(/=\r?\n/g, "")
+    .replace(/=3D/g, "=");
 }
 
 beforeAll(async () => {
@@ -97,7 +119,11 @@ beforeAll(async () => {
   const entities = path.join(dir, "base44", "entities");
   writeFileSync(path.join(entities, "Deal.jsonc"), JSON.stringify(DEAL, null, 2));
   writeFileSync(path.join(entities, "Note.jsonc"), JSON.stringify(NOTE, null, 2));
-  for (const [name, rls] of Object.entries(MALFORMED)) writeFileSync(path.join(entities, `${name}.jsonc`), JSON.stringify({ name, type: "object", properties: { title: { type: "string" } }, rls }, null, 2));
+  for (const [name, rls] of Object.entries(MALFORMED))
+    writeFileSync(
+      path.join(entities, `${name}.jsonc`),
+      JSON.stringify({ name, type: "object", properties: { title: { type: "string" } }, rls }, null, 2),
+    );
   mkdirSync(path.join(dir, "dist"), { recursive: true });
   writeFileSync(path.join(dir, "dist", "index.html"), "<!doctype html><title>app</title>");
   const cli = capturedCli();
@@ -123,9 +149,22 @@ beforeAll(async () => {
   });
   publicServer = await startOwnedServer(dir, { DATABASE_URL: databaseUrl, PUBLIC_APP: "true" });
   ({ createOwnedClient } = await ownedClientModule(dir));
-  ({ client: admin } = await signedInUser(owned, databaseUrl, createOwnedClient, { id: "65a0000000000000000000a1", email: "boss@crm.test", role: "admin", password: "boss-password-1" }));
-  ({ client: alice, token: aliceToken } = await signedInUser(owned, databaseUrl, createOwnedClient, { id: "65a0000000000000000000b1", email: "alice@crm.test", password: "alice-password-1" }));
-  ({ client: bob } = await signedInUser(owned, databaseUrl, createOwnedClient, { id: "65a0000000000000000000c1", email: "bob@crm.test", password: "bob-password-1" }));
+  ({ client: admin } = await signedInUser(owned, databaseUrl, createOwnedClient, {
+    id: "65a0000000000000000000a1",
+    email: "boss@crm.test",
+    role: "admin",
+    password: "boss-password-1",
+  }));
+  ({ client: alice, token: aliceToken } = await signedInUser(owned, databaseUrl, createOwnedClient, {
+    id: "65a0000000000000000000b1",
+    email: "alice@crm.test",
+    password: "alice-password-1",
+  }));
+  ({ client: bob } = await signedInUser(owned, databaseUrl, createOwnedClient, {
+    id: "65a0000000000000000000c1",
+    email: "bob@crm.test",
+    password: "bob-password-1",
+  }));
   await admin.entities.User!.update!("65a0000000000000000000b1", { team: "ops" });
   await admin.entities.User!.update!("65a0000000000000000000c1", { team: "sales" });
 });
@@ -143,11 +182,16 @@ describe("field write rules", () => {
   it("updateMany cannot set, raise or clear a field only admins write, and changes nothing when refused", async () => {
     const deal = await admin.entities.Deal!.create!({ title: "Acme renewal", budget: 1000 });
     for (const update of [{ $inc: { budget: 5_000_000 } }, { $set: { budget: 1 } }, { $unset: { budget: "" } }, { budget: 2 }]) {
-      expect((await failure(alice.entities.Deal!.updateMany!({ title: "Acme renewal" }, update))).status, JSON.stringify(update)).toBe(403);
+      expect(
+        (await failure(alice.entities.Deal!.updateMany!({ title: "Acme renewal" }, update))).status,
+        JSON.stringify(update),
+      ).toBe(403);
     }
     expect(await sql(`SELECT budget FROM ${tableOf("Deal")} WHERE id = $1`, [deal.id])).toEqual([{ budget: 1000 }]);
     // The fields she may write still go through; the admin may do all of it.
-    expect((await alice.entities.Deal!.updateMany!({ title: "Acme renewal" }, { $set: { title: "Acme renewal (signed)" } })).updated).toBe(1);
+    expect(
+      (await alice.entities.Deal!.updateMany!({ title: "Acme renewal" }, { $set: { title: "Acme renewal (signed)" } })).updated,
+    ).toBe(1);
     expect((await admin.entities.Deal!.updateMany!({ id: deal.id }, { $inc: { budget: 500 } })).updated).toBe(1);
     expect(await sql(`SELECT budget FROM ${tableOf("Deal")} WHERE id = $1`, [deal.id])).toEqual([{ budget: 1500 }]);
   });
@@ -155,7 +199,10 @@ describe("field write rules", () => {
 
 describe("field read rules", () => {
   it("a hidden field answers as missing in filters, counts, sorts and distinct, so it cannot be guessed", async () => {
-    await admin.entities.Deal!.bulkCreate!([{ title: "big", budget: 950_000 }, { title: "small", budget: 10 }]);
+    await admin.entities.Deal!.bulkCreate!([
+      { title: "big", budget: 950_000 },
+      { title: "small", budget: 10 },
+    ]);
     expect(await admin.entities.Deal!.count!({ budget: { $gt: 900_000 } })).toBe(1);
     // To alice the budget is not there at all: no value is greater, smaller or equal, every record lacks it.
     expect(await alice.entities.Deal!.count!({ budget: { $gt: 900_000 } })).toBe(0);
@@ -163,10 +210,16 @@ describe("field read rules", () => {
     expect(await alice.entities.Deal!.count!({ budget: 950_000 })).toBe(0);
     expect(await alice.entities.Deal!.filter!({ $or: [{ budget: { $gte: 0 } }] })).toEqual([]);
     expect(await alice.entities.Deal!.count!({ budget: { $exists: false } })).toBe(await alice.entities.Deal!.count!({}));
-    const byBudget = (await alice.entities.Deal!.filter!({ title: { $in: ["big", "small"] } }, "-budget")).map((d: { title: string }) => d.title);
-    const byBudgetUp = (await alice.entities.Deal!.filter!({ title: { $in: ["big", "small"] } }, "budget")).map((d: { title: string }) => d.title);
+    const byBudget = (await alice.entities.Deal!.filter!({ title: { $in: ["big", "small"] } }, "-budget")).map(
+      (d: { title: string }) => d.title,
+    );
+    const byBudgetUp = (await alice.entities.Deal!.filter!({ title: { $in: ["big", "small"] } }, "budget")).map(
+      (d: { title: string }) => d.title,
+    );
     expect(byBudget).toEqual(byBudgetUp);
-    const distinct = (await (await api(owned, "GET", "/entities/Deal/v2/list?distinct=budget", { token: aliceToken })).json()) as { items: unknown[] };
+    const distinct = (await (
+      await api(owned, "GET", "/entities/Deal/v2/list?distinct=budget", { token: aliceToken })
+    ).json()) as { items: unknown[] };
     expect(distinct.items).toEqual([]);
     // Nor through the counts a bulk write answers.
     expect((await alice.entities.Deal!.updateMany!({ budget: { $gt: 900_000 } }, { $set: { title: "probe" } })).updated).toBe(0);
@@ -177,7 +230,10 @@ describe("field read rules", () => {
 
 describe("templates in rules", () => {
   it("a profile value shaped like an operator is a literal: it matches no team but its own", async () => {
-    await admin.entities.Note!.bulkCreate!([{ body: "ops plan", team: "ops" }, { body: "sales pipeline", team: "sales" }]);
+    await admin.entities.Note!.bulkCreate!([
+      { body: "ops plan", team: "ops" },
+      { body: "sales pipeline", team: "sales" },
+    ]);
     // As an imported profile, or an admin's slip, might hold it.
     await admin.entities.User!.update!("65a0000000000000000000b1", { team: { $ne: "__none__" } });
     try {
@@ -206,7 +262,9 @@ describe("templates in rules", () => {
 describe("malformed rules", () => {
   it("every malformed rule denies, and migrate reported each file", async () => {
     for (const name of Object.keys(MALFORMED)) {
-      await sql(`INSERT INTO ${tableOf(name)} (id, title, created_date, updated_date) VALUES ('65b000000000000000000001', 'secret', now(), now())`);
+      await sql(
+        `INSERT INTO ${tableOf(name)} (id, title, created_date, updated_date) VALUES ('65b000000000000000000001', 'secret', now(), now())`,
+      );
       expect(await alice.entities[name]!.list!(), name).toEqual([]);
       expect((await failure(alice.entities[name]!.create!({ title: "x" }))).status, name).toBe(403);
       expect(migrateOutput, name).toMatch(new RegExp(`\\[high\\] base44/entities/${name}\\.jsonc: ${name}: .*the server denies`));
@@ -219,7 +277,10 @@ describe("signed-out callers", () => {
     const stranger = createOwnedClient({ appId, serverUrl: owned.url });
     expect((await failure(stranger.entities.Comment!.list!())).status).toBe(401);
     expect((await failure(stranger.entities.Comment!.create!({ task_id: "t", body: "spam" }))).status).toBe(401);
-    expect((await failure(stranger.entities.Comment!.bulkCreate!(Array.from({ length: 500 }, () => ({ task_id: "t", body: "spam" }))))).status).toBe(401);
+    expect(
+      (await failure(stranger.entities.Comment!.bulkCreate!(Array.from({ length: 500 }, () => ({ task_id: "t", body: "spam" })))))
+        .status,
+    ).toBe(401);
     expect((await failure(stranger.functions.invoke("weeklyDigest", {}))).status).toBe(401);
     expect(await sql(`SELECT count(*)::int AS n FROM comment WHERE body = 'spam'`)).toEqual([{ n: 0 }]);
     // As Base44's getPublicSettings answers a visitor of a private app: 403, reason auth_required.
@@ -227,7 +288,9 @@ describe("signed-out callers", () => {
     expect(settings.status).toBe(403);
     expect(((await settings.json()) as { extra_data: { reason: string } }).extra_data.reason).toBe("auth_required");
 
-    const open = (await (await fetch(`${publicServer.url}/api/apps/public/prod/public-settings/by-id/${appId}`)).json()) as { public_settings: { visibility: string } };
+    const open = (await (await fetch(`${publicServer.url}/api/apps/public/prod/public-settings/by-id/${appId}`)).json()) as {
+      public_settings: { visibility: string };
+    };
     expect(open.public_settings.visibility).toBe("public");
     const visitor = createOwnedClient({ appId, serverUrl: publicServer.url });
     expect(Array.isArray(await visitor.entities.Comment!.list!())).toBe(true);
@@ -237,7 +300,10 @@ describe("signed-out callers", () => {
     // An app that was public on Base44 (base44/config.jsonc) stays public without PUBLIC_APP.
     const wasPublic = copyFixture("base44");
     const config = path.join(wasPublic, "base44", "config.jsonc");
-    writeFileSync(config, readFileSync(config, "utf8").replace('"name": "Crew Planner",', '"name": "Crew Planner",\n  "visibility": "public",'));
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace('"name": "Crew Planner",', '"name": "Crew Planner",\n  "visibility": "public",'),
+    );
     expect(await capturedCli().run("migrate", wasPublic, "--yes")).toBe(0);
     const inherited = await startOwnedServer(wasPublic, { DATABASE_URL: databaseUrl });
     try {
@@ -250,7 +316,9 @@ describe("signed-out callers", () => {
 
 describe("sign-up and email ownership", () => {
   it("signing up with a departed user's address claims none of their records until the address is proved", async () => {
-    await sql(`INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65c000000000000000000001', 'Payroll export', 'p', 'former@crm.test', '65c0000000000000000000ff', now(), now())`);
+    await sql(
+      `INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65c000000000000000000001', 'Payroll export', 'p', 'former@crm.test', '65c0000000000000000000ff', now(), now())`,
+    );
     const before = smtp.messages.length;
     const newcomer = createOwnedClient({ appId, serverUrl: owned.url });
     const registered = await newcomer.auth.register({ email: "former@crm.test", password: "taken-over-1" });
@@ -264,13 +332,20 @@ describe("sign-up and email ownership", () => {
     const link = /https:\/\/crm\.test(\/api\/verify-email\?token=[\w-]+)/.exec(await mailAfter(before));
     expect(link).not.toBeNull();
     expect((await fetch(`${owned.url}${link![1]}`, { redirect: "manual" })).status).toBe(303);
-    expect((await newcomer.entities.Task!.list!()).map((t: { title: string }) => t.title).sort()).toEqual(["My first task", "Payroll export"]);
+    expect((await newcomer.entities.Task!.list!()).map((t: { title: string }) => t.title).sort()).toEqual([
+      "My first task",
+      "Payroll export",
+    ]);
   });
 });
 
 describe("sign-in and resets", () => {
   it("after repeated wrong passwords even the right one waits", async () => {
-    await signedInUser(owned, databaseUrl, createOwnedClient, { id: "65a0000000000000000000d1", email: "target@crm.test", password: "right-password-1" });
+    await signedInUser(owned, databaseUrl, createOwnedClient, {
+      id: "65a0000000000000000000d1",
+      email: "target@crm.test",
+      password: "right-password-1",
+    });
     const attacker = createOwnedClient({ appId, serverUrl: owned.url });
     for (let i = 0; i < 25; i++) await failure(attacker.auth.loginViaEmailPassword("target@crm.test", `guess-${i}`));
     const last = await failure(attacker.auth.loginViaEmailPassword("target@crm.test", "right-password-1"));
@@ -278,17 +353,28 @@ describe("sign-in and resets", () => {
   });
 
   it("an unknown address, an account without a password and a wrong password answer alike, after the same bcrypt work", async () => {
-    await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ('65a0000000000000000000e1', 'nopass@crm.test', 'No Pass', 'user', now(), now())`);
+    await sql(
+      `INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ('65a0000000000000000000e1', 'nopass@crm.test', 'No Pass', 'user', now(), now())`,
+    );
     const answers = [];
     const took: Record<string, number[]> = { unknown: [], known: [] };
     for (let round = 0; round < 3; round++) {
-      for (const [kind, email] of [["unknown", `nobody-${round}@crm.test`], ["known", "bob@crm.test"]] as const) {
+      for (const [kind, email] of [
+        ["unknown", `nobody-${round}@crm.test`],
+        ["known", "bob@crm.test"],
+      ] as const) {
         const started = performance.now();
-        answers.push(await failure(createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword(email, "not-the-password")));
+        answers.push(
+          await failure(createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword(email, "not-the-password")),
+        );
         took[kind]!.push(performance.now() - started);
       }
     }
-    answers.push(await failure(createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("nopass@crm.test", "not-the-password")));
+    answers.push(
+      await failure(
+        createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("nopass@crm.test", "not-the-password"),
+      ),
+    );
     expect(new Set(answers.map((a) => `${a.status} ${a.code} ${a.message}`)).size).toBe(1);
     expect(answers[0]!.code).toBe("invalid_credentials");
     // A real bcrypt comparison takes hundreds of milliseconds, a lookup alone a few: the unknown
@@ -317,16 +403,29 @@ describe("sign-in and resets", () => {
 describe("SendEmail", () => {
   it("reaches only the app's users, from the app's address, a few times an hour", async () => {
     const before = smtp.messages.length;
-    expect((await failure(alice.integrations.Core!.SendEmail!({ to: "victim@elsewhere.test", subject: "Invoice", body: "pay here" }))).status).toBe(403);
-    expect((await failure(alice.integrations.Core!.SendEmail!({ to: "bob@crm.test, victim@elsewhere.test", subject: "x", body: "x" }))).status).toBe(403);
-    await alice.integrations.Core!.SendEmail!({ to: "bob@crm.test", subject: "Lunch?", body: "at noon", from_name: "CEO <ceo@bank.test>\r\nBcc: v@e.test" });
+    expect(
+      (await failure(alice.integrations.Core!.SendEmail!({ to: "victim@elsewhere.test", subject: "Invoice", body: "pay here" })))
+        .status,
+    ).toBe(403);
+    expect(
+      (await failure(alice.integrations.Core!.SendEmail!({ to: "bob@crm.test, victim@elsewhere.test", subject: "x", body: "x" })))
+        .status,
+    ).toBe(403);
+    await alice.integrations.Core!.SendEmail!({
+      to: "bob@crm.test",
+      subject: "Lunch?",
+      body: "at noon",
+      from_name: "CEO <ceo@bank.test>\r\nBcc: v@e.test",
+    });
     const mail = await mailAfter(before);
     expect(mail).toMatch(/^From: .*<crm@crm\.test>$/m);
     expect(mail).not.toContain("ceo@bank.test");
     expect(mail).not.toMatch(/^Bcc:/im);
     await alice.integrations.Core!.SendEmail!({ to: "bob@crm.test", subject: "2", body: "2" });
     await alice.integrations.Core!.SendEmail!({ to: "bob@crm.test", subject: "3", body: "3" });
-    expect((await failure(alice.integrations.Core!.SendEmail!({ to: "bob@crm.test", subject: "4", body: "4" }))).status).toBe(429);
+    expect((await failure(alice.integrations.Core!.SendEmail!({ to: "bob@crm.test", subject: "4", body: "4" }))).status).toBe(
+      429,
+    );
     expect(smtp.messages.length - before).toBe(3);
   });
 });
@@ -334,18 +433,38 @@ describe("SendEmail", () => {
 describe("request sizes", () => {
   it("an oversized sign-in body or upload is refused with 413 before it is read", async () => {
     // Only the headers go out: a 60 MB Content-Length must be answered without waiting for the bytes.
-    expect(await headersOnly("/auth/login", { "content-type": "application/json", "content-length": String(60 * 1024 * 1024) })).toBe(413);
-    expect(await headersOnly("/integration-endpoints/Core/UploadFile", { authorization: `Bearer ${aliceToken}`, "content-type": "multipart/form-data; boundary=x", "content-length": String(40 * 1024 * 1024) })).toBe(413);
+    expect(
+      await headersOnly("/auth/login", { "content-type": "application/json", "content-length": String(60 * 1024 * 1024) }),
+    ).toBe(413);
+    expect(
+      await headersOnly("/integration-endpoints/Core/UploadFile", {
+        authorization: `Bearer ${aliceToken}`,
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": String(40 * 1024 * 1024),
+      }),
+    ).toBe(413);
     // A body without a length (chunked) is cut off where it passes the limit.
     const form = new FormData();
     form.set("file", new File([new Uint8Array(2 * 1024 * 1024)], "big.bin"));
     const multipart = new Response(form);
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${owned.url}/api/apps/${appId}/integration-endpoints/Core/UploadFile`, { method: "POST", agent: false, headers: { authorization: `Bearer ${aliceToken}`, "content-type": multipart.headers.get("content-type")!, "transfer-encoding": "chunked" } }, (res) => {
-        let body = "";
-        res.on("data", (c) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode!, body }));
-      });
+      const req = request(
+        `${owned.url}/api/apps/${appId}/integration-endpoints/Core/UploadFile`,
+        {
+          method: "POST",
+          agent: false,
+          headers: {
+            authorization: `Bearer ${aliceToken}`,
+            "content-type": multipart.headers.get("content-type")!,
+            "transfer-encoding": "chunked",
+          },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (c) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        },
+      );
       req.on("error", () => undefined);
       void multipart.arrayBuffer().then((bytes) => req.end(Buffer.from(bytes)), reject);
     });
@@ -371,9 +490,16 @@ describe("low-level hardening", () => {
     const spa = await fetch(`${owned.url}/some/page`);
     expect(spa.headers.get("x-frame-options")).toBe("SAMEORIGIN");
     // What a cross-site form can send: text/plain that happens to be JSON.
-    const forged = await api(owned, "POST", "/entities/Comment", { token: aliceToken, type: "text/plain", body: JSON.stringify({ task_id: "t", body: "csrf" }) });
+    const forged = await api(owned, "POST", "/entities/Comment", {
+      token: aliceToken,
+      type: "text/plain",
+      body: JSON.stringify({ task_id: "t", body: "csrf" }),
+    });
     expect(forged.status).toBe(415);
-    const res = await api(owned, "POST", "/auth/login", { type: "application/json", body: JSON.stringify({ email: "alice@crm.test", password: "alice-password-1" }) });
+    const res = await api(owned, "POST", "/auth/login", {
+      type: "application/json",
+      body: JSON.stringify({ email: "alice@crm.test", password: "alice-password-1" }),
+    });
     expect(res.headers.get("set-cookie")).toMatch(/SameSite=Lax/i);
     expect(res.headers.get("set-cookie")).toMatch(/HttpOnly/i);
   });
@@ -388,18 +514,32 @@ describe("what review read but had not run", () => {
   });
 
   it("file URLs never take their host from X-Forwarded-Host", async () => {
-    const { token } = await signedInUser(publicServer, databaseUrl, createOwnedClient, { id: "65a0000000000000000000f1", email: "uploader@crm.test", password: "uploader-password-1" });
+    const { token } = await signedInUser(publicServer, databaseUrl, createOwnedClient, {
+      id: "65a0000000000000000000f1",
+      email: "uploader@crm.test",
+      password: "uploader-password-1",
+    });
     const form = new FormData();
     form.set("file", new File(["hi"], "note.txt", { type: "text/plain" }));
-    const res = await api(publicServer, "POST", "/integration-endpoints/Core/UploadFile", { token, body: form, headers: { "x-forwarded-host": "evil.test" } });
+    const res = await api(publicServer, "POST", "/integration-endpoints/Core/UploadFile", {
+      token,
+      body: form,
+      headers: { "x-forwarded-host": "evil.test" },
+    });
     expect(((await res.json()) as { file_url: string }).file_url.startsWith(`${publicServer.url}/`)).toBe(true);
   });
 
   it("an idle session ends, and the stored token is only a hash", async () => {
-    const { client, token } = await signedInUser(owned, databaseUrl, createOwnedClient, { id: "65a0000000000000000000f2", email: "idle@crm.test", password: "idle-password-1" });
+    const { client, token } = await signedInUser(owned, databaseUrl, createOwnedClient, {
+      id: "65a0000000000000000000f2",
+      email: "idle@crm.test",
+      password: "idle-password-1",
+    });
     expect((await client.auth.me()).email).toBe("idle@crm.test");
     expect(await sql(`SELECT 1 FROM ownit_auth.sessions WHERE token_hash = $1`, [token])).toEqual([]);
-    await sql(`UPDATE ownit_auth.sessions SET last_seen_at = now() - interval '100 hours' WHERE user_id = '65a0000000000000000000f2'`);
+    await sql(
+      `UPDATE ownit_auth.sessions SET last_seen_at = now() - interval '100 hours' WHERE user_id = '65a0000000000000000000f2'`,
+    );
     expect((await failure(client.auth.me())).status).toBe(401);
   });
 
@@ -413,12 +553,24 @@ describe("what review read but had not run", () => {
     const s3 = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: bucket.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
     });
-    const s3Server = await startOwnedServer(dir, { DATABASE_URL: databaseUrl, STORAGE_DRIVER: "s3", S3_ENDPOINT: `http://127.0.0.1:${(s3.address() as AddressInfo).port}`, S3_BUCKET: "files", S3_ACCESS_KEY_ID: "AKIDTEST", S3_SECRET_ACCESS_KEY: "test-secret" });
+    const s3Server = await startOwnedServer(dir, {
+      DATABASE_URL: databaseUrl,
+      STORAGE_DRIVER: "s3",
+      S3_ENDPOINT: `http://127.0.0.1:${(s3.address() as AddressInfo).port}`,
+      S3_BUCKET: "files",
+      S3_ACCESS_KEY_ID: "AKIDTEST",
+      S3_SECRET_ACCESS_KEY: "test-secret",
+    });
     try {
-      for (const [name, type] of [["trap.html", "text/html"], ["pic.png", "image/png"]]) {
+      for (const [name, type] of [
+        ["trap.html", "text/html"],
+        ["pic.png", "image/png"],
+      ]) {
         const form = new FormData();
         form.set("file", new File(["<script>alert(1)</script>"], name!, { type }));
-        expect((await api(s3Server, "POST", "/integration-endpoints/Core/UploadFile", { token: aliceToken, body: form })).status).toBe(200);
+        expect(
+          (await api(s3Server, "POST", "/integration-endpoints/Core/UploadFile", { token: aliceToken, body: form })).status,
+        ).toBe(200);
       }
       expect(puts.map((p) => p.type)).toEqual(["application/octet-stream", "image/png"]);
     } finally {

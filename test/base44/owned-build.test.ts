@@ -51,10 +51,22 @@ afterAll(async () => {
 describe("the migrated Base44 example owns its code", () => {
   it("has no Base44 import left: a search of every file proves it", () => {
     const files = fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true, ignore: ["node_modules/**", ".ownit/**", ".git/**"] });
-    const offenders = files.filter((f) => /\.(?:[cm]?[jt]sx?|json)$/.test(f) && (BASE44_IMPORT.test(readFileSync(path.join(dir, f), "utf8")) || (/package(-lock)?\.json$/.test(f) && readFileSync(path.join(dir, f), "utf8").includes('"@base44/'))));
+    const offenders = files.filter(
+      (f) =>
+        /\.(?:[cm]?[jt]sx?|json)$/.test(f) &&
+        (BASE44_IMPORT.test(readFileSync(path.join(dir, f), "utf8")) ||
+          (/package(-lock)?\.json$/.test(f) && readFileSync(path.join(dir, f), "utf8").includes('"@base44/'))),
+    );
     expect(offenders).toEqual([]);
     // The search does find them before the move.
-    expect(BASE44_IMPORT.test(readFileSync(path.join(dir, ".ownit", fg.sync("runs/*/files/src/api/base44Client.js", { cwd: path.join(dir, ".ownit") })[0]!), "utf8"))).toBe(true);
+    expect(
+      BASE44_IMPORT.test(
+        readFileSync(
+          path.join(dir, ".ownit", fg.sync("runs/*/files/src/api/base44Client.js", { cwd: path.join(dir, ".ownit") })[0]!),
+          "utf8",
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("a second migrate plans nothing for any Base44 codemod", async () => {

@@ -74,9 +74,20 @@ beforeAll(async () => {
   databaseUrl = await db.createDatabase("owned_oauth");
   await sql(readFileSync(path.join(dir, "server", "schema.sql"), "utf8"));
   // A user Base44 exported (no password: Base44 never exports them), with a task of her own.
-  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, 'Ana', 'user', now(), now())`, [ANA.id, ANA.email]);
-  await sql(`INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65b0000000000000000000a1', 'Ana''s old task', 'p1', $1, $2, now(), now())`, [ANA.email, ANA.id]);
-  owned = await startOwnedServer(dir, { DATABASE_URL: databaseUrl, GOOGLE_CLIENT_ID: provider.clientId, GOOGLE_CLIENT_SECRET: provider.clientSecret, GOOGLE_ISSUER_URL: provider.issuer });
+  await sql(
+    `INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, 'Ana', 'user', now(), now())`,
+    [ANA.id, ANA.email],
+  );
+  await sql(
+    `INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65b0000000000000000000a1', 'Ana''s old task', 'p1', $1, $2, now(), now())`,
+    [ANA.email, ANA.id],
+  );
+  owned = await startOwnedServer(dir, {
+    DATABASE_URL: databaseUrl,
+    GOOGLE_CLIENT_ID: provider.clientId,
+    GOOGLE_CLIENT_SECRET: provider.clientSecret,
+    GOOGLE_ISSUER_URL: provider.issuer,
+  });
 });
 
 afterAll(async () => {
@@ -90,7 +101,11 @@ describe("sign-in with Google (OpenID Connect)", () => {
   it("signs in an existing user: they land on the page they came from, in their own account, and no user is added", async () => {
     const b = browser();
     const usersBefore = await sql(`SELECT count(*)::int AS n FROM users`);
-    const { done } = await signInWithGoogle(b, { sub: "google-sub-ana", email: "ana@example.com", email_verified: true, name: "Ana G." }, `${owned.url}/projects?tab=mine`);
+    const { done } = await signInWithGoogle(
+      b,
+      { sub: "google-sub-ana", email: "ana@example.com", email_verified: true, name: "Ana G." },
+      `${owned.url}/projects?tab=mine`,
+    );
     expect(done.status, await done.clone().text()).toBe(302);
     expect(done.headers.get("location")).toBe(`${owned.url}/projects?tab=mine`);
     const { status, body } = await me(b);
@@ -100,16 +115,28 @@ describe("sign-in with Google (OpenID Connect)", () => {
     // Her own data, through her rules.
     const tasks = (await (await b.get(`${owned.url}/api/apps/${appId}/entities/Task`)).json()) as Array<{ title: string }>;
     expect(tasks.map((t) => t.title)).toEqual(["Ana's old task"]);
-    expect(await sql(`SELECT provider, subject, user_id FROM ownit_auth.identities`)).toEqual([{ provider: "google", subject: "google-sub-ana", user_id: ANA.id }]);
+    expect(await sql(`SELECT provider, subject, user_id FROM ownit_auth.identities`)).toEqual([
+      { provider: "google", subject: "google-sub-ana", user_id: ANA.id },
+    ]);
   });
 
   it("counts the provider's verified email as verified: records linked by that email appear, and a password set before anyone proved it stops working", async () => {
     // Someone registered Bo's address ahead of him (unverified, with a password of theirs); Base44's records name him by email only.
     const BO = { id: "65a0000000000000000000b2", email: "bo@example.com" };
-    await sql(`INSERT INTO users (id, email, full_name, role, is_verified, created_date, updated_date) VALUES ($1, $2, 'Bo', 'user', false, now(), now())`, [BO.id, BO.email]);
-    await sql(`INSERT INTO task (id, title, project_id, created_by, created_date, updated_date) VALUES ('65b0000000000000000000b2', 'Bo''s old task', 'p1', $1, now(), now())`, [BO.email]);
+    await sql(
+      `INSERT INTO users (id, email, full_name, role, is_verified, created_date, updated_date) VALUES ($1, $2, 'Bo', 'user', false, now(), now())`,
+      [BO.id, BO.email],
+    );
+    await sql(
+      `INSERT INTO task (id, title, project_id, created_by, created_date, updated_date) VALUES ('65b0000000000000000000b2', 'Bo''s old task', 'p1', $1, now(), now())`,
+      [BO.email],
+    );
     await owned.services.auth.setPassword(BO.id, "squatter-password");
-    const squatter = await fetch(`${owned.url}/api/apps/${appId}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: BO.email, password: "squatter-password" }) });
+    const squatter = await fetch(`${owned.url}/api/apps/${appId}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: BO.email, password: "squatter-password" }),
+    });
     expect(squatter.status).toBe(200);
 
     const b = browser();
@@ -118,10 +145,16 @@ describe("sign-in with Google (OpenID Connect)", () => {
     expect((await me(b)).body).toMatchObject({ id: BO.id, is_verified: true });
     const tasks = (await (await b.get(`${owned.url}/api/apps/${appId}/entities/Task`)).json()) as Array<{ title: string }>;
     expect(tasks.map((t) => t.title)).toEqual(["Bo's old task"]);
-    const again = await fetch(`${owned.url}/api/apps/${appId}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: BO.email, password: "squatter-password" }) });
+    const again = await fetch(`${owned.url}/api/apps/${appId}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: BO.email, password: "squatter-password" }),
+    });
     expect(again.status).toBe(401);
     // The session the squatter had is over too.
-    const squatterMe = await fetch(`${owned.url}/api/apps/${appId}/entities/User/me`, { headers: { cookie: squatter.headers.getSetCookie()[0]!.split(";")[0]! } });
+    const squatterMe = await fetch(`${owned.url}/api/apps/${appId}/entities/User/me`, {
+      headers: { cookie: squatter.headers.getSetCookie()[0]!.split(";")[0]! },
+    });
     expect(squatterMe.status).toBe(401);
   });
 
@@ -137,7 +170,11 @@ describe("sign-in with Google (OpenID Connect)", () => {
 
   it("refuses an email the provider has not verified, and makes no session", async () => {
     const b = browser();
-    const { done } = await signInWithGoogle(b, { sub: "google-sub-mallory", email: "ana@example.com", email_verified: false }, "/");
+    const { done } = await signInWithGoogle(
+      b,
+      { sub: "google-sub-mallory", email: "ana@example.com", email_verified: false },
+      "/",
+    );
     expect(done.status).toBe(403);
     expect(((await done.json()) as { message: string }).message).toContain("did not confirm");
     expect(b.cookie(owned.url, "ownit_session")).toBeUndefined();
@@ -145,18 +182,32 @@ describe("sign-in with Google (OpenID Connect)", () => {
   });
 
   it("makes no account for an unknown email while sign-up is closed", async () => {
-    const { done } = await signInWithGoogle(browser(), { sub: "google-sub-stranger", email: "stranger@example.com", email_verified: true }, "/");
+    const { done } = await signInWithGoogle(
+      browser(),
+      { sub: "google-sub-stranger", email: "stranger@example.com", email_verified: true },
+      "/",
+    );
     expect(done.status).toBe(403);
     expect(await sql(`SELECT 1 FROM users WHERE email = 'stranger@example.com'`)).toEqual([]);
   });
 
   it("with sign-up open, a new verified email gets a new account of its own (an ordinary user, not an admin)", async () => {
-    const open = await startOwnedServer(dir, { DATABASE_URL: databaseUrl, ALLOW_SIGNUP: "true", GOOGLE_CLIENT_ID: provider.clientId, GOOGLE_CLIENT_SECRET: provider.clientSecret, GOOGLE_ISSUER_URL: provider.issuer });
+    const open = await startOwnedServer(dir, {
+      DATABASE_URL: databaseUrl,
+      ALLOW_SIGNUP: "true",
+      GOOGLE_CLIENT_ID: provider.clientId,
+      GOOGLE_CLIENT_SECRET: provider.clientSecret,
+      GOOGLE_ISSUER_URL: provider.issuer,
+    });
     const served = owned;
     owned = open;
     try {
       const b = browser();
-      const { done } = await signInWithGoogle(b, { sub: "google-sub-newcomer", email: "newcomer@example.com", email_verified: true, name: "New Comer" }, "/");
+      const { done } = await signInWithGoogle(
+        b,
+        { sub: "google-sub-newcomer", email: "newcomer@example.com", email_verified: true, name: "New Comer" },
+        "/",
+      );
       expect(done.status).toBe(302);
       const { body } = await me(b);
       expect(body).toMatchObject({ email: "newcomer@example.com", full_name: "New Comer", role: "user" });
@@ -169,7 +220,11 @@ describe("sign-in with Google (OpenID Connect)", () => {
 
   it("sends a from_url on another site to the app's home page instead (no open redirect)", async () => {
     for (const fromUrl of ["https://evil.example/phish", "//evil.example/x", `${owned.url}//evil.example/x`]) {
-      const { done } = await signInWithGoogle(browser(), { sub: "google-sub-ana", email: "ana@example.com", email_verified: true }, fromUrl);
+      const { done } = await signInWithGoogle(
+        browser(),
+        { sub: "google-sub-ana", email: "ana@example.com", email_verified: true },
+        fromUrl,
+      );
       const location = new URL(done.headers.get("location")!);
       expect(location.origin, fromUrl).toBe(owned.url);
     }
@@ -186,7 +241,11 @@ describe("sign-in with Google (OpenID Connect)", () => {
     expect(victim.cookie(owned.url, "ownit_session")).toBeUndefined();
 
     const b = browser();
-    const { callback, done } = await signInWithGoogle(b, { sub: "google-sub-ana", email: "ana@example.com", email_verified: true }, "/");
+    const { callback, done } = await signInWithGoogle(
+      b,
+      { sub: "google-sub-ana", email: "ana@example.com", email_verified: true },
+      "/",
+    );
     expect(done.status).toBe(302);
     const replay = await b.get(callback);
     expect(replay.status).toBe(400);

@@ -7,7 +7,15 @@ import { startBase44Standin, type Base44Standin } from "../helpers/base44-api";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import path from "node:path";
 import { cleanupTemp, REPO_ROOT } from "../helpers/project";
-import { dumpAndRestore, fixtureAppId, migratedFixture, ownedClientModule, startOwnedServer, type OwnedClient, type OwnedServer } from "./owned-app";
+import {
+  dumpAndRestore,
+  fixtureAppId,
+  migratedFixture,
+  ownedClientModule,
+  startOwnedServer,
+  type OwnedClient,
+  type OwnedServer,
+} from "./owned-app";
 
 type Person = "alice" | "bob" | "admin";
 
@@ -148,7 +156,9 @@ describe("the owned server answers like Base44 for the same calls", () => {
       expect((mine as unknown[]).length, label).toBe((theirs as unknown[]).length);
       expect(comparable(mine), label).toEqual(comparable(theirs));
     }
-    const projects = await both("alice", (c) => c.entities.Project!.filter!({ status: { $in: ["planning", "active"] } }, "-updated_date"));
+    const projects = await both("alice", (c) =>
+      c.entities.Project!.filter!({ status: { $in: ["planning", "active"] } }, "-updated_date"),
+    );
     expect(comparable(projects.mine)).toEqual(comparable(projects.theirs));
     const tagged = await both("alice", (c) => c.entities.Project!.filter!({ tags: "urgent" }, "name"));
     expect(comparable(tagged.mine)).toEqual(comparable(tagged.theirs));
@@ -182,7 +192,15 @@ describe("the owned server answers like Base44 for the same calls", () => {
   });
 
   it("create, update and delete leave the same records", async () => {
-    const data = { title: "Sand the doors — ünïcode ✓", project_id: "p-1", priority: 4, checklist: [{ text: "tape", checked: false }], assignee: { email: "bob@example.com", name: "Bob" }, due_at: "2025-03-01T09:00:00.000Z", mood: "undeclared" };
+    const data = {
+      title: "Sand the doors — ünïcode ✓",
+      project_id: "p-1",
+      priority: 4,
+      checklist: [{ text: "tape", checked: false }],
+      assignee: { email: "bob@example.com", name: "Bob" },
+      due_at: "2025-03-01T09:00:00.000Z",
+      mood: "undeclared",
+    };
     const created = await both("alice", (c) => c.entities.Task!.create!(data));
     expect(content(created.mine)).toEqual(content(created.theirs));
 
@@ -229,7 +247,9 @@ describe("access rules: a second user cannot touch the first one's records", () 
   });
 
   it("bob reads alice's comments (the rule allows it) but cannot edit them (403)", async () => {
-    const comment = (await ours.alice.entities.Comment!.filter!({ created_by: "alice@example.com" }, "-created_date", 1))[0] as { id: string };
+    const comment = (await ours.alice.entities.Comment!.filter!({ created_by: "alice@example.com" }, "-created_date", 1))[0] as {
+      id: string;
+    };
     const read = await both("bob", (c) => c.entities.Comment!.get!(comment.id));
     expect(comparable(read.mine)).toEqual(comparable(read.theirs));
     const edit = await both("bob", (c) => failure(c.entities.Comment!.update!(comment.id, { body: "defaced" })));
@@ -241,7 +261,9 @@ describe("access rules: a second user cannot touch the first one's records", () 
     const all = await both("admin", (c) => c.entities.Project!.list!("name"));
     expect(comparable(all.mine)).toEqual(comparable(all.theirs));
     expect((all.mine as Array<{ created_by?: string }>).some((p) => p.created_by === "alice@example.com")).toBe(true);
-    const alicesProject = (all.mine as Array<{ id: string; created_by?: string }>).find((p) => p.created_by === "alice@example.com")!;
+    const alicesProject = (all.mine as Array<{ id: string; created_by?: string }>).find(
+      (p) => p.created_by === "alice@example.com",
+    )!;
     const changed = await ours.admin.entities.Project!.update!(alicesProject.id, { status: "done" });
     expect(changed.status).toBe("done");
     const denied = await failure(ours.bob.entities.Project!.update!(alicesProject.id, { status: "active" }));

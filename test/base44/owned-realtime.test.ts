@@ -50,8 +50,14 @@ async function sql(text: string, values: unknown[] = []): Promise<Array<Record<s
 
 /** A user in the users table who sets a password through a reset token and signs in (the token stays in the client). */
 async function signedIn(id: string, email: string, role: "admin" | "user"): Promise<OwnedClient> {
-  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [id, email, role]);
-  const token = await (owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }).createResetToken(id, 1);
+  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [
+    id,
+    email,
+    role,
+  ]);
+  const token = await (
+    owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }
+  ).createResetToken(id, 1);
   const client = createOwnedClient({ appId, serverUrl: owned.url, WebSocket });
   await client.auth.resetPassword({ resetToken: token, newPassword: "a-password-1" });
   tokens[email] = (await client.auth.loginViaEmailPassword(email, "a-password-1")).access_token;
@@ -63,7 +69,11 @@ async function watch(client: OwnedClient, entities: string[]) {
   const seen: Seen[] = [];
   const stops: Array<() => void> = [];
   for (const entity of entities) {
-    const stop = (client.entities[entity] as unknown as { subscribe(cb: (e: Omit<Seen, "entity">) => void): (() => void) & { ready: Promise<void> } }).subscribe((e) => seen.push({ entity, ...e }));
+    const stop = (
+      client.entities[entity] as unknown as {
+        subscribe(cb: (e: Omit<Seen, "entity">) => void): (() => void) & { ready: Promise<void> };
+      }
+    ).subscribe((e) => seen.push({ entity, ...e }));
     stops.push(stop);
     await stop.ready;
   }
@@ -86,14 +96,22 @@ async function waitFor(done: () => boolean, what: string, ms = 5000): Promise<vo
 function rawSocket(headers: Record<string, string> = {}) {
   const socket = new WebSocket(`${owned.url.replace("http", "ws")}/api/apps/${appId}/realtime`, { headers });
   const messages: Array<Record<string, unknown>> = [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   socket.on("message", (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
   const opened = new Promise<void>((resolve, reject) => {
     socket.on("open", () => resolve());
     socket.on("unexpected-response", (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
     socket.on("error", reject);
   });
-  return { socket, messages, closed, opened, next: (type: string) => waitFor(() => messages.some((m) => m.type === type), `a "${type}" message`) };
+  return {
+    socket,
+    messages,
+    closed,
+    opened,
+    next: (type: string) => waitFor(() => messages.some((m) => m.type === type), `a "${type}" message`),
+  };
 }
 
 beforeAll(async () => {
@@ -163,13 +181,19 @@ describe("entities.X.subscribe through the owned client", () => {
   it("a change made outside this server process (plain SQL on the database) reaches its subscribers", async () => {
     const anaSees = await watch(ana, ["Task", "Comment"]);
     const benSees = await watch(ben, ["Task", "Comment"]);
-    await sql(`INSERT INTO task (id, title, project_id, created_by, created_date, updated_date) VALUES ('65b0000000000000000000f1', 'From a script', 'p1', 'ana@example.com', now(), now())`);
-    await sql(`INSERT INTO comment (id, task_id, body, created_date, updated_date) VALUES ('65b0000000000000000000f2', 'x', 'marker', now(), now())`);
+    await sql(
+      `INSERT INTO task (id, title, project_id, created_by, created_date, updated_date) VALUES ('65b0000000000000000000f1', 'From a script', 'p1', 'ana@example.com', now(), now())`,
+    );
+    await sql(
+      `INSERT INTO comment (id, task_id, body, created_date, updated_date) VALUES ('65b0000000000000000000f2', 'x', 'marker', now(), now())`,
+    );
     await anaSees.until((e) => e.id === "65b0000000000000000000f2");
     await benSees.until((e) => e.id === "65b0000000000000000000f2");
     anaSees.stop();
     benSees.stop();
-    expect(anaSees.seen.filter((e) => e.entity === "Task").map((e) => [e.type, e.data.title])).toEqual([["create", "From a script"]]);
+    expect(anaSees.seen.filter((e) => e.entity === "Task").map((e) => [e.type, e.data.title])).toEqual([
+      ["create", "From a script"],
+    ]);
     expect(benSees.seen.filter((e) => e.entity === "Task")).toEqual([]);
   });
 });
@@ -180,7 +204,9 @@ describe("large changes", () => {
     const benSees = await watch(ben, ["Task", "Comment"]);
     await sql(`INSERT INTO task (id, title, project_id, created_by, created_date, updated_date)
       SELECT '65c' || lpad(g::text, 21, '0'), 'bulk ' || g, 'p1', 'ana@example.com', now(), now() FROM generate_series(1, 1200) g`);
-    await sql(`INSERT INTO comment (id, task_id, body, created_date, updated_date) VALUES ('65c0000000000000000000ff', 'x', 'marker', now(), now())`);
+    await sql(
+      `INSERT INTO comment (id, task_id, body, created_date, updated_date) VALUES ('65c0000000000000000000ff', 'x', 'marker', now(), now())`,
+    );
     await anaSees.until((e) => e.id === "65c0000000000000000000ff");
     await benSees.until((e) => e.id === "65c0000000000000000000ff");
     anaSees.stop();
@@ -227,14 +253,19 @@ describe("several server processes", () => {
 
 describe("the realtime socket", () => {
   it("closes a socket whose session ended (4401) instead of sending it the next event", async () => {
-    const token = (await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("ana@example.com", "a-password-1")).access_token as string;
+    const token = (
+      await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("ana@example.com", "a-password-1")
+    ).access_token as string;
     const raw = rawSocket();
     await raw.opened;
     raw.socket.send(JSON.stringify({ type: "auth", token }));
     await raw.next("ready");
     raw.socket.send(JSON.stringify({ type: "subscribe", entity: "Comment" }));
     await raw.next("subscribed");
-    const res = await fetch(`${owned.url}/api/apps/${appId}/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${owned.url}/api/apps/${appId}/auth/logout`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     await ana.entities.Comment!.create!({ task_id: "t", body: "after sign-out" });
     expect((await raw.closed).code).toBe(4401);

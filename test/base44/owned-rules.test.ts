@@ -15,7 +15,10 @@ const INVOICE = {
   type: "object",
   properties: {
     title: { type: "string" },
-    amount: { type: "number", rls: { read: { user_condition: { role: "admin" } }, write: { user_condition: { role: "admin" } } } },
+    amount: {
+      type: "number",
+      rls: { read: { user_condition: { role: "admin" } }, write: { user_condition: { role: "admin" } } },
+    },
     status: { type: "string", default: "draft", rls: { write: { user_condition: { role: "admin" } } } },
   },
   required: ["title"],
@@ -63,8 +66,14 @@ async function failure(promise: Promise<unknown>): Promise<{ status?: number; me
 
 /** A user in the users table who sets a password through a reset token and signs in. */
 async function signedIn(id: string, email: string, role: "admin" | "user"): Promise<OwnedClient> {
-  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [id, email, role]);
-  const token = await (owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }).createResetToken(id, 1);
+  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [
+    id,
+    email,
+    role,
+  ]);
+  const token = await (
+    owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }
+  ).createResetToken(id, 1);
   const client = createOwnedClient({ appId, serverUrl: owned.url });
   await client.auth.resetPassword({ resetToken: token, newPassword: `${role}-password-1` });
   await client.auth.loginViaEmailPassword(email, `${role}-password-1`);
@@ -122,7 +131,9 @@ describe("field-level rules", () => {
 
 describe("accounts made from a backend function", () => {
   it("a member's call that invites an admin is refused and creates nobody; the admin's goes through", async () => {
-    expect((await failure(member.functions.invoke("inviteSomeone", { email: "intruder@example.com" }))).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await failure(member.functions.invoke("inviteSomeone", { email: "intruder@example.com" }))).status,
+    ).toBeGreaterThanOrEqual(400);
     expect(await sql(`SELECT 1 FROM users WHERE email = 'intruder@example.com'`)).toEqual([]);
     const res = await admin.functions.invoke("inviteSomeone", { email: "colleague@example.com" });
     expect(res.data).toEqual({ invited: "colleague@example.com" });
@@ -132,11 +143,15 @@ describe("accounts made from a backend function", () => {
 
 describe("uploaded files", () => {
   it("an uploaded HTML page is served sandboxed, so its script cannot act as the app; an image is not", async () => {
-    const page = await member.integrations.Core!.UploadFile!({ file: new File(["<script>fetch('/api/apps')</script>"], "trap.html", { type: "text/html" }) });
+    const page = await member.integrations.Core!.UploadFile!({
+      file: new File(["<script>fetch('/api/apps')</script>"], "trap.html", { type: "text/html" }),
+    });
     const html = await fetch(page.file_url);
     expect(html.headers.get("content-security-policy")).toContain("sandbox");
     expect(html.headers.get("x-content-type-options")).toBe("nosniff");
-    const image = await member.integrations.Core!.UploadFile!({ file: new File([new Uint8Array([137, 80, 78, 71])], "pic.png", { type: "image/png" }) });
+    const image = await member.integrations.Core!.UploadFile!({
+      file: new File([new Uint8Array([137, 80, 78, 71])], "pic.png", { type: "image/png" }),
+    });
     const png = await fetch(image.file_url);
     expect(png.headers.get("content-security-policy")).toBeNull();
     expect(png.headers.get("x-content-type-options")).toBe("nosniff");

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signS3Put, sigV4SigningKey } from "../../transforms/base44-owned-backend/template/server/storage";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { cleanupTemp } from "../helpers/project";
-import { fixtureAppId, migratedFixture, ownedClientModule, startOwnedServer, type OwnedClient, type OwnedServer } from "./owned-app";
+import {
+  fixtureAppId,
+  migratedFixture,
+  ownedClientModule,
+  startOwnedServer,
+  type OwnedClient,
+  type OwnedServer,
+} from "./owned-app";
 import { startLlmStandin, startSmtpStandin } from "./owned-standins";
 
 let dir: string;
@@ -45,7 +52,9 @@ beforeAll(async () => {
   // What `npm run db:setup` runs.
   await sql(readFileSync(path.join(dir, "server", "schema.sql"), "utf8"));
   // A user moved from Base44: a User record, no password.
-  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ('65a000000000000000000001', 'mover@example.com', 'Mo Ver', 'user', now(), now())`);
+  await sql(
+    `INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ('65a000000000000000000001', 'mover@example.com', 'Mo Ver', 'user', now(), now())`,
+  );
   owned = await startOwnedServer(dir, { DATABASE_URL: databaseUrl });
   ({ createOwnedClient } = await ownedClientModule(dir));
 });
@@ -65,7 +74,9 @@ describe("signing in after the move", () => {
     expect(first.code).toBe("invalid_credentials");
     expect(first.message).toContain("forgot password");
 
-    const token = await (owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }).createResetToken("65a000000000000000000001", 1);
+    const token = await (
+      owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }
+    ).createResetToken("65a000000000000000000001", 1);
     await client.auth.resetPassword({ resetToken: token, newPassword: "a-new-password" });
     expect((await failure(client.auth.resetPassword({ resetToken: token, newPassword: "again-and-again" }))).status).toBe(400);
 
@@ -86,7 +97,10 @@ describe("signing in after the move", () => {
     const client = createOwnedClient({ appId, serverUrl: owned.url });
     await client.auth.loginViaEmailPassword("mover@example.com", "a-new-password");
     expect(await client.auth.isAuthenticated()).toBe(true);
-    const { access_token } = await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("mover@example.com", "a-new-password");
+    const { access_token } = await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword(
+      "mover@example.com",
+      "a-new-password",
+    );
     const stolen = createOwnedClient({ appId, serverUrl: owned.url, token: access_token });
     await stolen.auth.logout();
     expect(await createOwnedClient({ appId, serverUrl: owned.url, token: access_token }).auth.isAuthenticated()).toBe(false);
@@ -94,7 +108,9 @@ describe("signing in after the move", () => {
   });
 
   it("sign-up is closed unless ALLOW_SIGNUP is set", async () => {
-    const error = await failure(createOwnedClient({ appId, serverUrl: owned.url }).auth.register({ email: "new@example.com", password: "long-enough-1" }));
+    const error = await failure(
+      createOwnedClient({ appId, serverUrl: owned.url }).auth.register({ email: "new@example.com", password: "long-enough-1" }),
+    );
     expect(error.status).toBe(403);
     expect(error.message).toContain("ALLOW_SIGNUP");
   });
@@ -115,7 +131,9 @@ describe("the rest of the surface", () => {
 
   it("UploadFile stores the file and its file_url serves the same bytes", async () => {
     const bytes = new TextEncoder().encode("cover image bytes ✓");
-    const { file_url } = await me.integrations.Core!.UploadFile!({ file: new File([bytes], "cöver photo.png", { type: "image/png" }) });
+    const { file_url } = await me.integrations.Core!.UploadFile!({
+      file: new File([bytes], "cöver photo.png", { type: "image/png" }),
+    });
     expect(file_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/files\/\d{4}\/\d{2}\/[0-9a-f]{8}_c/);
     const res = await fetch(file_url);
     expect(res.status).toBe(200);
@@ -125,7 +143,10 @@ describe("the rest of the surface", () => {
   it("functions.invoke reaches the converted backend function, which reports the integration it lacks", async () => {
     const project = await me.entities.Project!.create!({ name: "Fence" });
     await me.entities.Task!.create!({ title: "Paint the fence", project_id: project.id });
-    const error = (await failure(me.functions.invoke("weeklyDigest", {}))) as { status?: number; response?: { data?: { error?: string } } };
+    const error = (await failure(me.functions.invoke("weeklyDigest", {}))) as {
+      status?: number;
+      response?: { data?: { error?: string } };
+    };
     // It read the tasks as the service role, then asked for SendEmail, which needs SMTP_URL here.
     expect(error.status).toBe(500);
     expect(error.response?.data?.error).toContain("SendEmail");
@@ -154,7 +175,15 @@ describe("integrations, once their services are configured", () => {
   beforeAll(async () => {
     smtp = await startSmtpStandin();
     llm = await startLlmStandin();
-    configured = await startOwnedServer(dir, { DATABASE_URL: databaseUrl, SMTP_URL: smtp.url, MAIL_FROM: "orders@bakery.test", APP_URL: "https://bakery.test", LLM_BASE_URL: llm.url, LLM_API_KEY: "sk-test-local", LLM_MODEL: "small-model" });
+    configured = await startOwnedServer(dir, {
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: smtp.url,
+      MAIL_FROM: "orders@bakery.test",
+      APP_URL: "https://bakery.test",
+      LLM_BASE_URL: llm.url,
+      LLM_API_KEY: "sk-test-local",
+      LLM_MODEL: "small-model",
+    });
     me = createOwnedClient({ appId, serverUrl: configured.url });
     await me.auth.loginViaEmailPassword("mover@example.com", "a-new-password");
   });
@@ -170,11 +199,19 @@ describe("integrations, once their services are configured", () => {
     expect(answer).toEqual({ tasks: ["Buy primer", "Sand"] });
     expect(await me.integrations.Core!.InvokeLLM!({ prompt: "Say something" })).toBe("Three ideas.");
     expect(llm.requests[0]!.auth).toBe("Bearer sk-test-local");
-    expect(llm.requests[0]!.body).toMatchObject({ model: "small-model", messages: [{ role: "user", content: "Suggest tasks for painting" }], response_format: { type: "json_schema", json_schema: { schema } } });
+    expect(llm.requests[0]!.body).toMatchObject({
+      model: "small-model",
+      messages: [{ role: "user", content: "Suggest tasks for painting" }],
+      response_format: { type: "json_schema", json_schema: { schema } },
+    });
   });
 
   it("SendEmail goes out over SMTP to a user of the app", async () => {
-    const sent = await me.integrations.Core!.SendEmail!({ to: "Mover@Example.com", subject: "Your cake is ready", body: "<p>Come by after 3pm.</p>" });
+    const sent = await me.integrations.Core!.SendEmail!({
+      to: "Mover@Example.com",
+      subject: "Your cake is ready",
+      body: "<p>Come by after 3pm.</p>",
+    });
     expect(sent.success).toBe(true);
     const message = smtp.messages.at(-1)!;
     expect(message).toContain("To: mover@example.com");
@@ -197,14 +234,19 @@ describe("integrations, once their services are configured", () => {
     await stranger.auth.resetPasswordRequest("mover@example.com");
     // The mail goes out after the answer (so the answer takes as long for unknown addresses).
     for (let i = 0; i < 100 && smtp.messages.length === before; i++) await new Promise((r) => setTimeout(r, 20));
-    const mail = smtp.messages.at(-1)!.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+    const mail = smtp.messages
+      .at(-1)!
+      .replace(/=\r?\n/g, "")
+      .replace(/=3D/g, "=");
     const link = /https:\/\/bakery\.test\/api\/reset-password\?token=([\w-]+)/.exec(mail);
     expect(link, mail).not.toBeNull();
     await stranger.auth.resetPassword({ resetToken: link![1], newPassword: "baked-fresh-today" });
     await stranger.auth.loginViaEmailPassword("mover@example.com", "baked-fresh-today");
     expect((await stranger.auth.me()).email).toBe("mover@example.com");
     // Without APP_URL the server will not build an emailed link from a request's (forgeable) Host.
-    const unconfigured = await failure(createOwnedClient({ appId, serverUrl: owned.url }).auth.resetPasswordRequest("mover@example.com"));
+    const unconfigured = await failure(
+      createOwnedClient({ appId, serverUrl: owned.url }).auth.resetPasswordRequest("mover@example.com"),
+    );
     expect(unconfigured.status).toBe(501);
     expect(unconfigured.message).toContain("APP_URL");
   });
@@ -219,10 +261,22 @@ describe("S3-compatible storage", () => {
 
   it("signs a path-style PUT that names its bucket, key, payload hash and signed headers", () => {
     const body = new TextEncoder().encode("hello");
-    const { url, headers } = signS3Put({ endpoint: "https://s3.example.com", region: "eu-west-1", bucket: "app-files", key: "2025/06/ab_c.png", accessKeyId: "AKID", secretAccessKey: "secret", body, contentType: "image/png", now: new Date("2025-06-01T12:00:00Z") });
+    const { url, headers } = signS3Put({
+      endpoint: "https://s3.example.com",
+      region: "eu-west-1",
+      bucket: "app-files",
+      key: "2025/06/ab_c.png",
+      accessKeyId: "AKID",
+      secretAccessKey: "secret",
+      body,
+      contentType: "image/png",
+      now: new Date("2025-06-01T12:00:00Z"),
+    });
     expect(url).toBe("https://s3.example.com/app-files/2025/06/ab_c.png");
     expect(headers["x-amz-date"]).toBe("20250601T120000Z");
     expect(headers["x-amz-content-sha256"]).toBe("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKID\/20250601\/eu-west-1\/s3\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKID\/20250601\/eu-west-1\/s3\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
   });
 });

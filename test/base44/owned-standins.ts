@@ -38,14 +38,27 @@ export async function startSmtpStandin(): Promise<{ url: string; messages: strin
 }
 
 /** A loopback OpenAI-compatible chat endpoint (test harness only) that records what it was asked. */
-export async function startLlmStandin(): Promise<{ url: string; requests: Array<{ auth?: string; body: any }>; stop(): Promise<void> }> {
+export async function startLlmStandin(): Promise<{
+  url: string;
+  requests: Array<{ auth?: string; body: any }>;
+  stop(): Promise<void>;
+}> {
   const requests: Array<{ auth?: string; body: any }> = [];
   const app = new Hono();
   app.post("/v1/chat/completions", async (c) => {
     const body = await c.req.json();
     requests.push({ auth: c.req.header("authorization"), body });
     const structured = body.response_format?.type === "json_schema";
-    return c.json({ choices: [{ message: { role: "assistant", content: structured ? JSON.stringify({ tasks: ["Buy primer", "Sand"] }) : "Three ideas." } }] });
+    return c.json({
+      choices: [
+        {
+          message: {
+            role: "assistant",
+            content: structured ? JSON.stringify({ tasks: ["Buy primer", "Sand"] }) : "Three ideas.",
+          },
+        },
+      ],
+    });
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
@@ -53,4 +66,3 @@ export async function startLlmStandin(): Promise<{ url: string; requests: Array<
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/v1`, requests, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
-

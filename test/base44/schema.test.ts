@@ -31,7 +31,9 @@ afterAll(async () => {
 });
 
 function fixtureSchema(name: string): Base44EntitySchema {
-  return parseJsonc(readFileSync(path.join(FIXTURES, "base44", "base44", "entities", `${name}.jsonc`), "utf8")) as Base44EntitySchema;
+  return parseJsonc(
+    readFileSync(path.join(FIXTURES, "base44", "base44", "entities", `${name}.jsonc`), "utf8"),
+  ) as Base44EntitySchema;
 }
 
 async function withDatabase<T>(name: string, sql: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -92,11 +94,20 @@ describe("an entity schema as a table PostgreSQL enforces", () => {
       "_extra:jsonb!",
     ]);
     await withDatabase("task_schema", tableDefinitionSql(table), async (client) => {
-      await client.query(`insert into task (id, title, project_id, created_date, updated_date) values ('a', 't', 'p', now(), now())`);
+      await client.query(
+        `insert into task (id, title, project_id, created_date, updated_date) values ('a', 't', 'p', now(), now())`,
+      );
       const [row] = (await client.query("select priority, done, _extra from task")).rows;
       expect(row).toEqual({ priority: "3", done: false, _extra: {} }); // schema defaults
-      expect(await rejects(client, `insert into task (id, project_id, created_date, updated_date) values ('b', 'p', now(), now())`)).toBe("23502"); // title required
-      expect(await rejects(client, `insert into task (id, title, project_id, created_date, updated_date) values ('a', 't', 'p', now(), now())`)).toBe("23505"); // id is the key
+      expect(
+        await rejects(client, `insert into task (id, project_id, created_date, updated_date) values ('b', 'p', now(), now())`),
+      ).toBe("23502"); // title required
+      expect(
+        await rejects(
+          client,
+          `insert into task (id, title, project_id, created_date, updated_date) values ('a', 't', 'p', now(), now())`,
+        ),
+      ).toBe("23505"); // id is the key
     });
   });
 
@@ -104,9 +115,24 @@ describe("an entity schema as a table PostgreSQL enforces", () => {
     const table = entitySchemaToTable(fixtureSchema("Project"));
     expect(table.columns.find((c) => c.name === "status")?.enum).toEqual(["planning", "active", "done"]);
     await withDatabase("project_schema", tableDefinitionSql(table), async (client) => {
-      expect(await rejects(client, `insert into project (id, name, status, created_date, updated_date) values ('a', 'n', 'archived', now(), now())`)).toBe("23514");
-      expect(await rejects(client, `insert into project (id, name, due_date, created_date, updated_date) values ('a', 'n', '2025-02-30', now(), now())`)).not.toBe("accepted");
-      expect(await rejects(client, `insert into project (id, name, status, due_date, created_date, updated_date) values ('a', 'n', 'done', '2025-02-28', now(), now())`)).toBe("accepted");
+      expect(
+        await rejects(
+          client,
+          `insert into project (id, name, status, created_date, updated_date) values ('a', 'n', 'archived', now(), now())`,
+        ),
+      ).toBe("23514");
+      expect(
+        await rejects(
+          client,
+          `insert into project (id, name, due_date, created_date, updated_date) values ('a', 'n', '2025-02-30', now(), now())`,
+        ),
+      ).not.toBe("accepted");
+      expect(
+        await rejects(
+          client,
+          `insert into project (id, name, status, due_date, created_date, updated_date) values ('a', 'n', 'done', '2025-02-28', now(), now())`,
+        ),
+      ).toBe("accepted");
     });
   });
 
@@ -114,18 +140,42 @@ describe("an entity schema as a table PostgreSQL enforces", () => {
     const table = entitySchemaToTable(fixtureSchema("User"));
     expect(table.name).toBe("users");
     expect(table.users).toBe(true);
-    expect(table.columns.map((c) => c.name)).toEqual(["id", "email", "full_name", "role", "disabled", "is_verified", "job_title", "timezone", "created_date", "updated_date", "_extra"]);
+    expect(table.columns.map((c) => c.name)).toEqual([
+      "id",
+      "email",
+      "full_name",
+      "role",
+      "disabled",
+      "is_verified",
+      "job_title",
+      "timezone",
+      "created_date",
+      "updated_date",
+      "_extra",
+    ]);
     await withDatabase("user_schema", tableDefinitionSql(table), async (client) => {
       await client.query(`insert into users (id, email, created_date, updated_date) values ('a', 'a@example.com', now(), now())`);
       expect((await client.query("select role, timezone from users")).rows[0]).toEqual({ role: "user", timezone: "UTC" });
-      expect(await rejects(client, `insert into users (id, email, created_date, updated_date) values ('b', 'a@example.com', now(), now())`)).toBe("23505");
+      expect(
+        await rejects(
+          client,
+          `insert into users (id, email, created_date, updated_date) values ('b', 'a@example.com', now(), now())`,
+        ),
+      ).toBe("23505");
     });
   });
 
   it("with the records known, keeps a constraint only where every record satisfies it, and says why", () => {
     const stats = emptyTableStats();
     const records = [
-      { id: "1", name: "ok", status: "active", budget: 10, created_date: "2025-01-01T00:00:00", updated_date: "2025-01-01T00:00:00" },
+      {
+        id: "1",
+        name: "ok",
+        status: "active",
+        budget: 10,
+        created_date: "2025-01-01T00:00:00",
+        updated_date: "2025-01-01T00:00:00",
+      },
       { id: "2", status: "paused", budget: "n/a", created_date: "2025-01-01T00:00:00", updated_date: "2025-01-01T00:00:00" },
     ];
     const schema = fixtureSchema("Project");
@@ -144,9 +194,21 @@ describe("an entity schema as a table PostgreSQL enforces", () => {
   it("without any schema, infers the narrowest type every value fits", () => {
     const stats = emptyTableStats();
     for (const r of [
-      { id: "1", n: 1, x: 1.5, when: "2025-01-01T10:00:00", day: "2025-01-01", ok: true, tags: ["a"], meta: { a: 1 }, mixed: 1, gone: null },
+      {
+        id: "1",
+        n: 1,
+        x: 1.5,
+        when: "2025-01-01T10:00:00",
+        day: "2025-01-01",
+        ok: true,
+        tags: ["a"],
+        meta: { a: 1 },
+        mixed: 1,
+        gone: null,
+      },
       { id: "2", n: 2, x: 2, when: "2025-01-02T10:00:00Z", day: "2025-01-02", ok: false, tags: [], meta: {}, mixed: "one" },
-    ]) addRecordStats(stats, r);
+    ])
+      addRecordStats(stats, r);
     expect(inferEntitySchema("Thing", stats).properties).toEqual({
       n: { type: "integer" },
       x: { type: "number" },
@@ -163,9 +225,42 @@ describe("an entity schema as a table PostgreSQL enforces", () => {
 
 describe("records as rows and back", () => {
   const awkward = [
-    { id: "a1", title: "tab\there, new\nline, back\\slash, cr\r, \"quotes\" 'single' — 日本語 🚀 e\u0301", project_id: "p", priority: 5, done: true, due_at: "2025-03-01T10:00:00", checklist: [{ text: "ü", checked: false }], assignee: { email: "a@x", name: null, deep: { list: [1, [2, [3]]] } }, created_date: "2025-01-01T00:00:00.000001", updated_date: "2025-01-01T00:00:00.123456", created_by: "a@x", created_by_id: "u1", is_sample: false },
-    { id: "a2", title: "misfits", project_id: "p", priority: "high", done: null, due_at: "next week", checklist: "buy paint", created_date: "2025-01-01T00:00:00", updated_date: "2025-01-01T00:00:00", undeclared: { keep: ["me", null] }, also: null },
-    { id: "a3", title: "zones", project_id: "p", due_at: "2025-03-01T10:00:00+02:00", created_date: "2025-01-01T00:00:00Z", updated_date: "2025-01-01T00:00:00Z" },
+    {
+      id: "a1",
+      title: "tab\there, new\nline, back\\slash, cr\r, \"quotes\" 'single' — 日本語 🚀 e\u0301",
+      project_id: "p",
+      priority: 5,
+      done: true,
+      due_at: "2025-03-01T10:00:00",
+      checklist: [{ text: "ü", checked: false }],
+      assignee: { email: "a@x", name: null, deep: { list: [1, [2, [3]]] } },
+      created_date: "2025-01-01T00:00:00.000001",
+      updated_date: "2025-01-01T00:00:00.123456",
+      created_by: "a@x",
+      created_by_id: "u1",
+      is_sample: false,
+    },
+    {
+      id: "a2",
+      title: "misfits",
+      project_id: "p",
+      priority: "high",
+      done: null,
+      due_at: "next week",
+      checklist: "buy paint",
+      created_date: "2025-01-01T00:00:00",
+      updated_date: "2025-01-01T00:00:00",
+      undeclared: { keep: ["me", null] },
+      also: null,
+    },
+    {
+      id: "a3",
+      title: "zones",
+      project_id: "p",
+      due_at: "2025-03-01T10:00:00+02:00",
+      created_date: "2025-01-01T00:00:00Z",
+      updated_date: "2025-01-01T00:00:00Z",
+    },
   ];
 
   it("COPY into PostgreSQL and read back: every value as it was (misfits and undeclared fields through _extra)", async () => {
@@ -174,7 +269,13 @@ describe("records as rows and back", () => {
       const copy = client.query(copyFrom(`COPY task (${table.columns.map((c) => `"${c.name}"`).join(", ")}) FROM STDIN`));
       for (const r of awkward) copy.write(recordToCopyLine(table, r).line);
       await new Promise<void>((resolve, reject) => copy.end(() => resolve()).on("error", reject));
-      const client2 = new pg.Client({ connectionString: db.url("rows"), types: { getTypeParser: (oid: number, f?: "text" | "binary") => (oid === 1184 ? (v: string) => v : pg.types.getTypeParser(oid, f)) } as pg.CustomTypesConfig });
+      const client2 = new pg.Client({
+        connectionString: db.url("rows"),
+        types: {
+          getTypeParser: (oid: number, f?: "text" | "binary") =>
+            oid === 1184 ? (v: string) => v : pg.types.getTypeParser(oid, f),
+        } as pg.CustomTypesConfig,
+      });
       await client2.connect();
       await client2.query("set timezone = 'UTC'");
       const rows = (await client2.query("select * from task order by id")).rows;
@@ -182,13 +283,28 @@ describe("records as rows and back", () => {
       return rows.map((row) => rowToRecord(table, row));
     });
     expect(back[0]).toEqual({ ...awkward[0], due_at: "2025-03-01T10:00:00.000000" });
-    expect(back[1]).toEqual({ ...awkward[1], assignee: null, created_by: null, created_by_id: null, is_sample: null, created_date: "2025-01-01T00:00:00.000000", updated_date: "2025-01-01T00:00:00.000000" });
+    expect(back[1]).toEqual({
+      ...awkward[1],
+      assignee: null,
+      created_by: null,
+      created_by_id: null,
+      is_sample: null,
+      created_date: "2025-01-01T00:00:00.000000",
+      updated_date: "2025-01-01T00:00:00.000000",
+    });
     expect(back[2]!.due_at).toBe("2025-03-01T08:00:00.000000"); // +02:00 is the same instant in UTC
   });
 
   it("NUL characters, which PostgreSQL text cannot hold, become U+FFFD and are reported", () => {
     const table = entitySchemaToTable(fixtureSchema("Comment"));
-    const row = recordToCopyLine(table, { id: "n", task_id: "t", body: "a\u0000b", created_date: "2025-01-01T00:00:00", updated_date: "2025-01-01T00:00:00", meta: { "k\u0000": "v" } });
+    const row = recordToCopyLine(table, {
+      id: "n",
+      task_id: "t",
+      body: "a\u0000b",
+      created_date: "2025-01-01T00:00:00",
+      updated_date: "2025-01-01T00:00:00",
+      meta: { "k\u0000": "v" },
+    });
     expect(row.nul).toBe(true);
     expect(row.line).toContain("a\uFFFDb");
     expect(row.line).not.toContain("\u0000");

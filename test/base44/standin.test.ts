@@ -36,17 +36,29 @@ describe("the stand-in Base44 API, driven by the real @base44/sdk", () => {
     expect(api.records("Task").length).toBeGreaterThan(5000);
     expect(api.records("Project").length).toBeGreaterThan(0);
     expect(api.records("Comment").length).toBeGreaterThan(0);
-    expect(api.records("User").map((u) => u.email)).toEqual(expect.arrayContaining([api.users.alice.email, api.users.bob.email, api.users.admin.email]));
+    expect(api.records("User").map((u) => u.email)).toEqual(
+      expect.arrayContaining([api.users.alice.email, api.users.bob.email, api.users.admin.email]),
+    );
   });
 
   it("a signed-in user creates, reads, updates (a partial merge) and deletes a record", async () => {
     const alice = sdk(api.users.alice.token);
     const project = api.records("Project").find((p) => p.created_by === api.users.alice.email)!;
-    const created = (await alice.entities.Task.create({ title: "Paint the hall ✨", project_id: project.id, id: "ffffffffffffffffffffffff", created_date: "2001-01-01T00:00:00" })) as Record<string, unknown>;
+    const created = (await alice.entities.Task.create({
+      title: "Paint the hall ✨",
+      project_id: project.id,
+      id: "ffffffffffffffffffffffff",
+      created_date: "2001-01-01T00:00:00",
+    })) as Record<string, unknown>;
     expect(created.id).toMatch(/^[a-f0-9]{24}$/);
     expect(created.id).not.toBe("ffffffffffffffffffffffff"); // ids and timestamps are the server's
     expect(created.created_date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
-    expect(created).toMatchObject({ created_by: api.users.alice.email, created_by_id: api.users.alice.id, priority: 3, done: false }); // schema defaults
+    expect(created).toMatchObject({
+      created_by: api.users.alice.email,
+      created_by_id: api.users.alice.id,
+      priority: 3,
+      done: false,
+    }); // schema defaults
     const updated = (await alice.entities.Task.update(created.id as string, { done: true })) as Record<string, unknown>;
     expect(updated).toMatchObject({ title: "Paint the hall ✨", done: true, priority: 3 });
     expect(await alice.entities.Task.get(created.id as string)).toMatchObject({ done: true });
@@ -55,7 +67,10 @@ describe("the stand-in Base44 API, driven by the real @base44/sdk", () => {
   });
 
   it("a create missing a required field is a 422 naming the field", async () => {
-    await expect(sdk(api.users.alice.token).entities.Task.create({ title: "no project" })).rejects.toMatchObject({ status: 422, message: expect.stringContaining("project_id") });
+    await expect(sdk(api.users.alice.token).entities.Task.create({ title: "no project" })).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining("project_id"),
+    });
   });
 
   it("auth.me returns the signed-in user and updateMe changes custom fields but not the role", async () => {
@@ -73,13 +88,21 @@ describe("the stand-in Base44 API, driven by the real @base44/sdk", () => {
   });
 
   it("without a token, or with a wrong one, every call is a 401 the SDK reports with Base44's message", async () => {
-    await expect(sdk(undefined).entities.Task.list()).rejects.toMatchObject({ status: 401, message: expect.stringContaining("api_key") });
-    await expect(sdk("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.wrongsignature").entities.Task.list()).rejects.toMatchObject({ status: 401 });
+    await expect(sdk(undefined).entities.Task.list()).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringContaining("api_key"),
+    });
+    await expect(sdk("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.wrongsignature").entities.Task.list()).rejects.toMatchObject({
+      status: 401,
+    });
     expect((await rest("/entities/Task", { key: "0123456789abcdef0123456789abcdef" })).status).toBe(401);
   });
 
   it("an entity the app does not have is a 404", async () => {
-    await expect(sdk(api.users.alice.token).entities.Invoice.list()).rejects.toMatchObject({ status: 404, message: expect.stringContaining("Invoice") });
+    await expect(sdk(api.users.alice.token).entities.Invoice.list()).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringContaining("Invoice"),
+    });
   });
 });
 
@@ -106,7 +129,9 @@ describe("access rules from the entity schemas", () => {
     const bob = sdk(api.users.bob.token);
     const alicesComment = api.records("Comment").find((c) => c.created_by === api.users.alice.email)!;
     expect(await bob.entities.Comment.get(alicesComment.id as string)).toMatchObject({ id: alicesComment.id });
-    await expect(bob.entities.Comment.update(alicesComment.id as string, { body: "hijacked" })).rejects.toMatchObject({ status: 403 });
+    await expect(bob.entities.Comment.update(alicesComment.id as string, { body: "hijacked" })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it("the admin passes where the rule names user_condition role admin (Project), and only there (Task)", async () => {
@@ -138,7 +163,9 @@ describe("queries as Base44 (MongoDB) answers them", () => {
     const expected = [...tasks()].sort((a, b) => String(b.created_date).localeCompare(String(a.created_date))).slice(0, 3);
     expect(newest.map((t) => t.id)).toEqual(expected.map((t) => t.id));
     const byPriority = (await owner().entities.Task.list("+priority", 5000)) as Array<Record<string, unknown>>;
-    const keys = byPriority.map((t) => (typeof t.priority === "number" ? t.priority : t.priority === undefined || t.priority === null ? -Infinity : 99));
+    const keys = byPriority.map((t) =>
+      typeof t.priority === "number" ? t.priority : t.priority === undefined || t.priority === null ? -Infinity : 99,
+    );
     expect([...keys].sort((a, b) => a - b)).toEqual(keys); // nulls first, the one string after the numbers
   });
 
@@ -153,21 +180,53 @@ describe("queries as Base44 (MongoDB) answers them", () => {
     ["equality", { done: true }, (t) => t.done === true],
     ["$ne null (present and not null)", { assignee: { $ne: null } }, (t) => t.assignee !== undefined && t.assignee !== null],
     ["null matches missing and null", { assignee: null }, (t) => t.assignee === undefined || t.assignee === null],
-    ["$gt/$lte on numbers only (the string 'high' never compares)", { priority: { $gt: 2, $lte: 4 } }, (t) => typeof t.priority === "number" && t.priority > 2 && t.priority <= 4],
+    [
+      "$gt/$lte on numbers only (the string 'high' never compares)",
+      { priority: { $gt: 2, $lte: 4 } },
+      (t) => typeof t.priority === "number" && t.priority > 2 && t.priority <= 4,
+    ],
     ["$gte/$lt", { priority: { $gte: 4 } }, (t) => typeof t.priority === "number" && t.priority >= 4],
     ["$in", { priority: { $in: [1, 5] } }, (t) => t.priority === 1 || t.priority === 5],
     ["an array value means any of", { priority: [2, 3] }, (t) => t.priority === 2 || t.priority === 3],
-    ["$nin also matches a missing or null field", { priority: { $nin: [1, 2, 3] } }, (t) => ![1, 2, 3].includes(t.priority as number)],
+    [
+      "$nin also matches a missing or null field",
+      { priority: { $nin: [1, 2, 3] } },
+      (t) => ![1, 2, 3].includes(t.priority as number),
+    ],
     ["$exists false", { assignee: { $exists: false } }, (t) => !("assignee" in t)],
-    ["$regex with $options i", { title: { $regex: "^plan", $options: "i" } }, (t) => typeof t.title === "string" && /^plan/i.test(t.title)],
-    ["a dotted path into a nested object", { "assignee.email": api?.users?.alice.email ?? "alice@example.com" }, (t) => (t.assignee as Record<string, unknown> | null | undefined)?.email === "alice@example.com"],
-    ["an array field matches when any element does", { "checklist.checked": true }, (t) => Array.isArray(t.checklist) && t.checklist.some((c: Record<string, unknown>) => c.checked === true)],
+    [
+      "$regex with $options i",
+      { title: { $regex: "^plan", $options: "i" } },
+      (t) => typeof t.title === "string" && /^plan/i.test(t.title),
+    ],
+    [
+      "a dotted path into a nested object",
+      { "assignee.email": api?.users?.alice.email ?? "alice@example.com" },
+      (t) => (t.assignee as Record<string, unknown> | null | undefined)?.email === "alice@example.com",
+    ],
+    [
+      "an array field matches when any element does",
+      { "checklist.checked": true },
+      (t) => Array.isArray(t.checklist) && t.checklist.some((c: Record<string, unknown>) => c.checked === true),
+    ],
     ["$size", { checklist: { $size: 2 } }, (t) => Array.isArray(t.checklist) && t.checklist.length === 2],
     ["$not", { priority: { $not: { $gte: 3 } } }, (t) => !(typeof t.priority === "number" && t.priority >= 3)],
     ["$or", { $or: [{ priority: 1 }, { done: false }] }, (t) => t.priority === 1 || t.done === false],
-    ["$and", { $and: [{ priority: { $gte: 2 } }, { done: true }] }, (t) => typeof t.priority === "number" && t.priority >= 2 && t.done === true],
-    ["$nor", { $nor: [{ done: true }, { priority: null }] }, (t) => t.done !== true && t.priority !== null && t.priority !== undefined],
-    ["created_date compares as an instant", { created_date: { $gte: "2025-01-01T00:00:00Z" } }, (t) => Date.parse(`${String(t.created_date)}Z`) >= Date.parse("2025-01-01T00:00:00Z")],
+    [
+      "$and",
+      { $and: [{ priority: { $gte: 2 } }, { done: true }] },
+      (t) => typeof t.priority === "number" && t.priority >= 2 && t.done === true,
+    ],
+    [
+      "$nor",
+      { $nor: [{ done: true }, { priority: null }] },
+      (t) => t.done !== true && t.priority !== null && t.priority !== undefined,
+    ],
+    [
+      "created_date compares as an instant",
+      { created_date: { $gte: "2025-01-01T00:00:00Z" } },
+      (t) => Date.parse(`${String(t.created_date)}Z`) >= Date.parse("2025-01-01T00:00:00Z"),
+    ],
   ];
   for (const [what, query, predicate] of cases) {
     it(`filter: ${what}`, async () => {
@@ -187,7 +246,10 @@ describe("queries as Base44 (MongoDB) answers them", () => {
   });
 
   it("an unsupported operator is a 400, not a silent empty list", async () => {
-    await expect(owner().entities.Task.filter({ title: { $where: "1" } })).rejects.toMatchObject({ status: 400, message: expect.stringContaining("$where") });
+    await expect(owner().entities.Task.filter({ title: { $where: "1" } })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("$where"),
+    });
   });
 
   it("count", async () => {
@@ -209,7 +271,9 @@ describe("cursor pages (v2/list)", () => {
     expect(page.next_cursor).toBeNull();
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(api.records("Task").length);
-    const expected = [...api.records("Task")].sort((a, b) => String(b.created_date).localeCompare(String(a.created_date)) || String(a.id).localeCompare(String(b.id)));
+    const expected = [...api.records("Task")].sort(
+      (a, b) => String(b.created_date).localeCompare(String(a.created_date)) || String(a.id).localeCompare(String(b.id)),
+    );
     expect(ids.slice(0, 100)).toEqual(first);
     expect(ids).toEqual(expected.map((t) => t.id));
   });
@@ -220,8 +284,14 @@ describe("cursor pages (v2/list)", () => {
     const victim = (first.items[9] as Record<string, string>).id;
     await client.entities.Comment.delete(victim);
     const second = await client.entities.Comment.filter({}, { cursor: first.next_cursor, limit: 10 });
-    const all = [...api.records("Comment")].sort((a, b) => String(a.created_date).localeCompare(String(b.created_date)) || String(a.id).localeCompare(String(b.id)));
-    const after = all.findIndex((c) => String(c.created_date) > String((first.items[9] as Record<string, string>).created_date) || (c.created_date === (first.items[9] as Record<string, string>).created_date && String(c.id) > victim));
+    const all = [...api.records("Comment")].sort(
+      (a, b) => String(a.created_date).localeCompare(String(b.created_date)) || String(a.id).localeCompare(String(b.id)),
+    );
+    const after = all.findIndex(
+      (c) =>
+        String(c.created_date) > String((first.items[9] as Record<string, string>).created_date) ||
+        (c.created_date === (first.items[9] as Record<string, string>).created_date && String(c.id) > victim),
+    );
     expect(second.items.map((c) => (c as Record<string, string>).id)).toEqual(all.slice(after, after + 10).map((c) => c.id));
   });
 
@@ -239,8 +309,15 @@ describe("cursor pages (v2/list)", () => {
 
 describe("what a dump runs into", () => {
   it("X-Data-Env: dev selects the app's test data", async () => {
-    const dev = (await (await rest("/entities/Project", { headers: { "X-Data-Env": "dev" } })).json()) as Array<Record<string, unknown>>;
-    expect(dev.map((p) => p.id).sort()).toEqual(api.records("Project", "dev").map((p) => p.id).sort());
+    const dev = (await (await rest("/entities/Project", { headers: { "X-Data-Env": "dev" } })).json()) as Array<
+      Record<string, unknown>
+    >;
+    expect(dev.map((p) => p.id).sort()).toEqual(
+      api
+        .records("Project", "dev")
+        .map((p) => p.id)
+        .sort(),
+    );
     expect(dev.length).toBeLessThan(api.records("Project").length);
   });
 
@@ -253,19 +330,30 @@ describe("what a dump runs into", () => {
   });
 
   it("file URLs in records are served from the stand-in's storage paths", async () => {
-    const url = api.records("Project").map((p) => p.cover_url).find((u): u is string => typeof u === "string" && u.includes("/storage/v1/object/public/base44-prod/"))!;
+    const url = api
+      .records("Project")
+      .map((p) => p.cover_url)
+      .find((u): u is string => typeof u === "string" && u.includes("/storage/v1/object/public/base44-prod/"))!;
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("image/png");
-    const media = api.records("Project").map((p) => p.cover_url).find((u): u is string => typeof u === "string" && u.includes("/images/public/"))!;
+    const media = api
+      .records("Project")
+      .map((p) => p.cover_url)
+      .find((u): u is string => typeof u === "string" && u.includes("/images/public/"))!;
     expect((await fetch(media)).status).toBe(200);
   });
 
   it("integrations: UploadFile answers a file_url that serves the bytes; InvokeLLM answers in the asked shape; SendEmail is recorded", async () => {
     const alice = sdk(api.users.alice.token);
-    const { file_url } = (await alice.integrations.Core.UploadFile({ file: new File([Buffer.from("hello files")], "notes.txt", { type: "text/plain" }) })) as { file_url: string };
+    const { file_url } = (await alice.integrations.Core.UploadFile({
+      file: new File([Buffer.from("hello files")], "notes.txt", { type: "text/plain" }),
+    })) as { file_url: string };
     expect(await (await fetch(file_url)).text()).toBe("hello files");
-    const ideas = (await alice.integrations.Core.InvokeLLM({ prompt: "Three tasks", response_json_schema: { type: "object", properties: { tasks: { type: "array", items: { type: "string" } } } } })) as { tasks: string[] };
+    const ideas = (await alice.integrations.Core.InvokeLLM({
+      prompt: "Three tasks",
+      response_json_schema: { type: "object", properties: { tasks: { type: "array", items: { type: "string" } } } },
+    })) as { tasks: string[] };
     expect(ideas.tasks).toHaveLength(1);
     await alice.integrations.Core.SendEmail({ to: "x@example.com", subject: "Hi", body: "There" });
     expect(api.sentEmails.at(-1)).toMatchObject({ to: "x@example.com", subject: "Hi" });
@@ -295,7 +383,8 @@ describe("rate limits and failures, on request", () => {
     const resetting = await startBase44Standin({ empty: true, failures: { every: 2, reset: true } });
     try {
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${flaky.appUrl}/entities/Task`, { headers: { api_key: flaky.apiKey } })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await fetch(`${flaky.appUrl}/entities/Task`, { headers: { api_key: flaky.apiKey } })).status);
       expect(statuses).toEqual([200, 502, 200, 502]);
       expect((await fetch(`${resetting.appUrl}/entities/Task`, { headers: { api_key: resetting.apiKey } })).status).toBe(200);
       await expect(fetch(`${resetting.appUrl}/entities/Task`, { headers: { api_key: resetting.apiKey } })).rejects.toThrow();

@@ -99,7 +99,10 @@ describe("keeping the builder: a Base44 app synced onto its owned branch", () =>
     const cli = capturedCli();
     expect(await cli.run("status", dir, "--json"), cli.stderr.join("\n")).toBe(0);
     const status = JSON.parse(cli.stdout.join("\n"));
-    expect(status).toMatchObject({ behind: 1, schemaChanges: [{ kind: "base44-entity", status: "A", path: "base44/entities/Invoice.jsonc" }] });
+    expect(status).toMatchObject({
+      behind: 1,
+      schemaChanges: [{ kind: "base44-entity", status: "A", path: "base44/entities/Invoice.jsonc" }],
+    });
     // The page calls the app's own client module, which the owned client replaced: it needs no edit.
     expect(status.needMigrating).toEqual([]);
   });
@@ -127,8 +130,20 @@ describe("keeping the builder: a Base44 app synced onto its owned branch", () =>
       [table],
       "owned_app",
     );
-    expect(Object.fromEntries(columns.map((c) => [c.column_name, c.data_type]))).toMatchObject({ id: "text", project_id: "text", amount: "double precision", status: "text", due_date: "date" });
-    expect(run!.database).toEqual([expect.objectContaining({ kind: "schema-changes", files: ["base44/entities/Invoice.jsonc"], objects: [`table public.${table}`] })]);
+    expect(Object.fromEntries(columns.map((c) => [c.column_name, c.data_type]))).toMatchObject({
+      id: "text",
+      project_id: "text",
+      amount: "double precision",
+      status: "text",
+      due_date: "date",
+    });
+    expect(run!.database).toEqual([
+      expect.objectContaining({
+        kind: "schema-changes",
+        files: ["base44/entities/Invoice.jsonc"],
+        objects: [`table public.${table}`],
+      }),
+    ]);
     expect(cli.stdout.join("\n")).toContain("applied 1 schema change(s) to");
     expect(cli.stdout.join("\n")).not.toContain(new URL(url).password || "\u0000");
     expect(builderSide(dir)).toEqual(builder);

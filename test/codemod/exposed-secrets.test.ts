@@ -40,8 +40,20 @@ export default function AllTasks() {
 }
 
 const CASES = [
-  { fixture: "bolt-vite", file: "src/lib/supabase.ts", binding: "supabaseAdmin", uses: ["src/components/AdminPanel.tsx:9"], prepare: (_dir: string) => {} },
-  { fixture: "lovable-vite", file: "src/lib/admin.ts", binding: "adminClient", uses: ["src/pages/AllTasks.tsx:7"], prepare: addLovableAdminClient },
+  {
+    fixture: "bolt-vite",
+    file: "src/lib/supabase.ts",
+    binding: "supabaseAdmin",
+    uses: ["src/components/AdminPanel.tsx:9"],
+    prepare: (_dir: string) => {},
+  },
+  {
+    fixture: "lovable-vite",
+    file: "src/lib/admin.ts",
+    binding: "adminClient",
+    uses: ["src/pages/AllTasks.tsx:7"],
+    prepare: addLovableAdminClient,
+  },
 ];
 
 for (const c of CASES) {
@@ -76,7 +88,12 @@ for (const c of CASES) {
       const after = readFileSync(path.join(dir, c.file), "utf8");
       expect(after).toContain("// ownit-todo: VITE_SUPABASE_SERVICE_ROLE_KEY is a secret");
       // Apart from the marker line, the file is what it was: same name, same read, same client.
-      expect(after.split("\n").filter((l) => !l.includes("ownit-todo:")).join("\n")).toBe(before);
+      expect(
+        after
+          .split("\n")
+          .filter((l) => !l.includes("ownit-todo:"))
+          .join("\n"),
+      ).toBe(before);
       expect(output).toMatch(/ownit-todo marker\(s\) left in the code/);
     });
   });

@@ -15,7 +15,9 @@ afterAll(cleanupTemp);
 /** An anon key for project abcdefghijklmnopqrst (header.payload.signature; the signature is not checked by anyone here). */
 const ANON_JWT = [
   Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url"),
-  Buffer.from(JSON.stringify({ iss: "supabase", ref: "abcdefghijklmnopqrst", role: "anon", iat: 1735689600, exp: 2051265600 })).toString("base64url"),
+  Buffer.from(
+    JSON.stringify({ iss: "supabase", ref: "abcdefghijklmnopqrst", role: "anon", iat: 1735689600, exp: 2051265600 }),
+  ).toString("base64url"),
   "aGlzdG9yeS1pcy1ub3QtcmV3cml0dGVuLXNpZ25hdHVyZQ",
 ].join(".");
 const PROJECT_URL = "https://abcdefghijklmnopqrst.supabase.co";
@@ -40,19 +42,40 @@ select cron.schedule(
 /** What `vite build` left in dist/ and the owner committed (GitHub Pages publishes it from the repo). */
 function commitBuildOutput(dir: string, builderUrl: string): void {
   mkdirSync(path.join(dir, "dist", "assets"), { recursive: true });
-  writeFileSync(path.join(dir, "dist", "index.html"), `<!doctype html><html><head><script type="module" src="/assets/index-4f9c2e1a.js"></script></head><body><div id="root"></div></body></html>\n`);
-  writeFileSync(path.join(dir, "dist", "assets", "index-4f9c2e1a.js"), `const a="${PROJECT_URL}",b="${ANON_JWT}",c="${builderUrl}/shared";export{a,b,c};\n`);
+  writeFileSync(
+    path.join(dir, "dist", "index.html"),
+    `<!doctype html><html><head><script type="module" src="/assets/index-4f9c2e1a.js"></script></head><body><div id="root"></div></body></html>\n`,
+  );
+  writeFileSync(
+    path.join(dir, "dist", "assets", "index-4f9c2e1a.js"),
+    `const a="${PROJECT_URL}",b="${ANON_JWT}",c="${builderUrl}/shared";export{a,b,c};\n`,
+  );
   const gitignore = path.join(dir, ".gitignore");
   writeFileSync(gitignore, readFileSync(gitignore, "utf8").replace(/^dist$/m, "# dist is published from the repo"));
 }
 
 function hashes(dir: string): Record<string, string> {
-  return Object.fromEntries(fg.sync(HISTORY, { cwd: dir, dot: true }).sort().map((f) => [f, sha256(readFileSync(path.join(dir, f)))]));
+  return Object.fromEntries(
+    fg
+      .sync(HISTORY, { cwd: dir, dot: true })
+      .sort()
+      .map((f) => [f, sha256(readFileSync(path.join(dir, f)))]),
+  );
 }
 
 const CASES = [
-  { fixture: "bolt-vite", builderUrl: "https://notes-studio-k3x9.bolt.host", migration: "supabase/migrations/20250302090000_quiet_river.sql", extraMigration: false },
-  { fixture: "lovable-vite", builderUrl: "https://glow-tasks.lovable.app", migration: "supabase/migrations/20250701090000_5e1b7c2d-weekly-digest.sql", extraMigration: true },
+  {
+    fixture: "bolt-vite",
+    builderUrl: "https://notes-studio-k3x9.bolt.host",
+    migration: "supabase/migrations/20250302090000_quiet_river.sql",
+    extraMigration: false,
+  },
+  {
+    fixture: "lovable-vite",
+    builderUrl: "https://glow-tasks.lovable.app",
+    migration: "supabase/migrations/20250701090000_5e1b7c2d-weekly-digest.sql",
+    extraMigration: true,
+  },
 ];
 
 for (const c of CASES) {
@@ -77,14 +100,24 @@ for (const c of CASES) {
       const text = readFileSync(path.join(dir, c.migration), "utf8").split("\n");
       const jwtLine = text.findIndex((l) => l.includes("eyJ")) + 1;
       const urlLine = text.findIndex((l) => l.includes(".supabase.co")) + 1;
-      expect(output).toMatch(new RegExp(`${c.migration}:${jwtLine}: JWT with role anon for project \\w{20} is hard-coded \\(history is not rewritten`));
-      expect(output).toMatch(new RegExp(`${c.migration}:${urlLine}: hard-coded Supabase project URL \\(ref \\w{20}\\) \\(history is not rewritten`));
+      expect(output).toMatch(
+        new RegExp(`${c.migration}:${jwtLine}: JWT with role anon for project \\w{20} is hard-coded \\(history is not rewritten`),
+      );
+      expect(output).toMatch(
+        new RegExp(`${c.migration}:${urlLine}: hard-coded Supabase project URL \\(ref \\w{20}\\) \\(history is not rewritten`),
+      );
     });
 
     it("ownit migrate reports what the committed build output carries, with file and line", () => {
-      expect(output).toContain("dist/assets/index-4f9c2e1a.js:1: JWT with role anon for project abcdefghijklmnopqrst is hard-coded (history is not rewritten");
-      expect(output).toContain("dist/assets/index-4f9c2e1a.js:1: hard-coded Supabase project URL (ref abcdefghijklmnopqrst) (history is not rewritten");
-      expect(output).toMatch(/dist\/assets\/index-4f9c2e1a\.js:1: hard-coded (Bolt|Lovable) URL [\w.-]+ \(history is not rewritten/);
+      expect(output).toContain(
+        "dist/assets/index-4f9c2e1a.js:1: JWT with role anon for project abcdefghijklmnopqrst is hard-coded (history is not rewritten",
+      );
+      expect(output).toContain(
+        "dist/assets/index-4f9c2e1a.js:1: hard-coded Supabase project URL (ref abcdefghijklmnopqrst) (history is not rewritten",
+      );
+      expect(output).toMatch(
+        /dist\/assets\/index-4f9c2e1a\.js:1: hard-coded (Bolt|Lovable) URL [\w.-]+ \(history is not rewritten/,
+      );
       // The key itself is never printed.
       expect(output).not.toContain(ANON_JWT);
     });

@@ -22,9 +22,16 @@ const LEFTOVERS = ["lovable-tagger", "gpteng.co", "ai.gateway.lovable.dev", "@lo
 /** file → the leftovers it contains, over every file (binary ones too), .git and the ledger aside. */
 function search(dir: string): Record<string, string[]> {
   const hits: Record<string, string[]> = {};
-  for (const file of fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true, ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"] })) {
+  for (const file of fg.sync("**/*", {
+    cwd: dir,
+    dot: true,
+    onlyFiles: true,
+    ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"],
+  })) {
     const text = readFileSync(path.join(dir, file)).toString("latin1");
-    const found = LEFTOVERS.filter((needle) => text.includes(needle)).map((needle) => (needle === ANON_KEY ? "<the anon key>" : needle));
+    const found = LEFTOVERS.filter((needle) => text.includes(needle)).map((needle) =>
+      needle === ANON_KEY ? "<the anon key>" : needle,
+    );
     if (found.length) hits[file] = found;
   }
   return hits;
@@ -60,7 +67,14 @@ describe("a migrated Lovable export (migrate --yes --prune-locks)", () => {
   });
 
   it("installs from its lock file and builds, and the bundle talks to the same Supabase project", () => {
-    const run = (args: string[]) => execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: "pipe", timeout: 300_000, env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" } });
+    const run = (args: string[]) =>
+      execFileSync("npm", args, {
+        cwd: dir,
+        encoding: "utf8",
+        stdio: "pipe",
+        timeout: 300_000,
+        env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" },
+      });
     run(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
     run(["run", "build"]);
     const assets = readdirSync(path.join(dir, "dist/assets")).filter((f) => f.endsWith(".js"));
@@ -77,7 +91,12 @@ describe("a migrated Lovable export without --prune-locks", () => {
     const { dir } = await migrated();
     expect(search(dir)).toEqual({ ".env.local": ["<the anon key>"], "bun.lockb": ["lovable-tagger", "@lovable.dev/"] });
     const findings = listRuns(dir)[0]!.findings;
-    expect(findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "lock-file-not-synced", file: "bun.lockb" }), expect.objectContaining({ code: "lock-file-choice", file: "package-lock.json" })]));
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: "lock-file-not-synced", file: "bun.lockb" }),
+        expect.objectContaining({ code: "lock-file-choice", file: "package-lock.json" }),
+      ]),
+    );
   });
 });
 

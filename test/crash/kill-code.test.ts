@@ -67,8 +67,13 @@ function problems(s: Sample): string[] {
 }
 
 /** The points to kill at: every one the traced run passes, then seeded random picks among them. */
-function killPlan(traces: { useGit: boolean; points: string[] }[], total: number): { useGit: boolean; point: string; afterGitWork: boolean }[] {
-  const plan = traces.flatMap((t) => t.points.map((point, i) => ({ useGit: t.useGit, point, afterGitWork: t.useGit && gitWorkBefore(t.points, i) })));
+function killPlan(
+  traces: { useGit: boolean; points: string[] }[],
+  total: number,
+): { useGit: boolean; point: string; afterGitWork: boolean }[] {
+  const plan = traces.flatMap((t) =>
+    t.points.map((point, i) => ({ useGit: t.useGit, point, afterGitWork: t.useGit && gitWorkBefore(t.points, i) })),
+  );
   const random = seededRandom(SEED);
   const all = [...plan];
   while (plan.length < total) plan.push(all[Math.floor(random() * all.length)]!);
@@ -79,10 +84,17 @@ function killPlan(traces: { useGit: boolean; points: string[] }[], total: number
 function gitWorkBefore(points: string[], index: number): boolean {
   const steps = points.slice(0, index + 1).map((p) => p.split("#")[0]);
   const lastGitStep = Math.max(steps.lastIndexOf("commit"), steps.lastIndexOf("rollback-git"));
-  return lastGitStep !== -1 && steps.slice(lastGitStep).includes("git") && !steps.slice(lastGitStep).some((p) => p === "tag" || p === "applied");
+  return (
+    lastGitStep !== -1 &&
+    steps.slice(lastGitStep).includes("git") &&
+    !steps.slice(lastGitStep).some((p) => p === "tag" || p === "applied")
+  );
 }
 
-async function killAndRecover(command: "migrate" | "rollback", kills: ReturnType<typeof killPlan>): Promise<{ recovered: number; failures: string[] }> {
+async function killAndRecover(
+  command: "migrate" | "rollback",
+  kills: ReturnType<typeof killPlan>,
+): Promise<{ recovered: number; failures: string[] }> {
   const failures: string[] = [];
   let recovered = 0;
   await inPool(kills, 2, async ({ useGit, point, afterGitWork }, i) => {
@@ -105,30 +117,40 @@ async function killAndRecover(command: "migrate" | "rollback", kills: ReturnType
 }
 
 describe("kill -9 during a run, then rollback", () => {
-  it("migrate killed at every journal step, git call and file write (and random points) is undone byte for byte", async () => {
-    const traces = [];
-    for (const useGit of [true, false]) {
-      const s = await sample(useGit);
-      traces.push({ useGit, points: await tracePoints(["migrate", s.dir, "--yes"]) });
-    }
-    expect(traces[0]!.points).toEqual(expect.arrayContaining(["start#1", "write-files#1", "write-file#1", "commit#1", "tag#1", "applied#1"]));
-    const kills = killPlan(traces, KILLS_PER_COMMAND);
-    const { recovered, failures } = await killAndRecover("migrate", kills);
-    console.log(`kill harness: migrate ${recovered}/${kills.length} recovered`);
-    expect(failures).toEqual([]);
-    expect(kills.length).toBeGreaterThanOrEqual(50);
-  }, HARNESS_TIMEOUT);
+  it(
+    "migrate killed at every journal step, git call and file write (and random points) is undone byte for byte",
+    async () => {
+      const traces = [];
+      for (const useGit of [true, false]) {
+        const s = await sample(useGit);
+        traces.push({ useGit, points: await tracePoints(["migrate", s.dir, "--yes"]) });
+      }
+      expect(traces[0]!.points).toEqual(
+        expect.arrayContaining(["start#1", "write-files#1", "write-file#1", "commit#1", "tag#1", "applied#1"]),
+      );
+      const kills = killPlan(traces, KILLS_PER_COMMAND);
+      const { recovered, failures } = await killAndRecover("migrate", kills);
+      console.log(`kill harness: migrate ${recovered}/${kills.length} recovered`);
+      expect(failures).toEqual([]);
+      expect(kills.length).toBeGreaterThanOrEqual(50);
+    },
+    HARNESS_TIMEOUT,
+  );
 
-  it("rollback killed at every step resumes when run again and ends where the project began", async () => {
-    const traces = [];
-    for (const useGit of [true, false]) {
-      const s = await sample(useGit, true);
-      traces.push({ useGit, points: await tracePoints(["rollback", s.dir]) });
-    }
-    expect(traces[0]!.points).toEqual(expect.arrayContaining(["rollback-database#1", "rollback-files#1", "rollback-git#1"]));
-    const kills = killPlan(traces, KILLS_PER_COMMAND);
-    const { recovered, failures } = await killAndRecover("rollback", kills);
-    console.log(`kill harness: rollback ${recovered}/${kills.length} recovered`);
-    expect(failures).toEqual([]);
-  }, HARNESS_TIMEOUT);
+  it(
+    "rollback killed at every step resumes when run again and ends where the project began",
+    async () => {
+      const traces = [];
+      for (const useGit of [true, false]) {
+        const s = await sample(useGit, true);
+        traces.push({ useGit, points: await tracePoints(["rollback", s.dir]) });
+      }
+      expect(traces[0]!.points).toEqual(expect.arrayContaining(["rollback-database#1", "rollback-files#1", "rollback-git#1"]));
+      const kills = killPlan(traces, KILLS_PER_COMMAND);
+      const { recovered, failures } = await killAndRecover("rollback", kills);
+      console.log(`kill harness: rollback ${recovered}/${kills.length} recovered`);
+      expect(failures).toEqual([]);
+    },
+    HARNESS_TIMEOUT,
+  );
 });

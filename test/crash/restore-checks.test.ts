@@ -38,7 +38,12 @@ afterAll(async () => {
 });
 
 async function tablesIn(url: string): Promise<string[]> {
-  return (await sql<{ t: string }>(url, "select table_schema || '.' || table_name as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')")).map((r) => r.t);
+  return (
+    await sql<{ t: string }>(
+      url,
+      "select table_schema || '.' || table_name as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')",
+    )
+  ).map((r) => r.t);
 }
 
 /** A copy of the export with one table's data file changed by edit. */
@@ -57,7 +62,9 @@ describe("restore checks what it loaded against the manifest", () => {
     const url = await server.createDatabase("cut");
     const cli = capturedCli();
     expect(await cli.run("restore", cut, "--to", url, "--project", project)).toBe(1);
-    expect(cli.stderr[0]).toMatch(/^error restore into .* refused at public\.accounts: .*public\.accounts\.copy holds 750 row\(s\), the manifest says 1500$/);
+    expect(cli.stderr[0]).toMatch(
+      /^error restore into .* refused at public\.accounts: .*public\.accounts\.copy holds 750 row\(s\), the manifest says 1500$/,
+    );
     expect(cli.stdout.join("\n")).not.toMatch(/restored \d+ table/);
     expect(await tablesIn(url)).toEqual([]);
   });
@@ -67,7 +74,9 @@ describe("restore checks what it loaded against the manifest", () => {
     const url = await server.createDatabase("edited");
     const cli = capturedCli();
     expect(await cli.run("restore", edited, "--to", url, "--project", project)).toBe(1);
-    expect(cli.stderr[0]).toMatch(/^error restore into .* refused at public\.notes: .*public\.notes\.copy does not match its checksum in the manifest/);
+    expect(cli.stderr[0]).toMatch(
+      /^error restore into .* refused at public\.notes: .*public\.notes\.copy does not match its checksum in the manifest/,
+    );
     expect(await tablesIn(url)).toEqual([]);
   });
 

@@ -6,10 +6,16 @@ import path from "node:path";
 import type { Step } from "@ownit/core";
 
 export function writeCrashProject(dir: string): void {
-  writeFileSync(path.join(dir, "package.json"), `{\n  "name": "crash-sample",\n  "devDependencies": { "lovable-tagger": "^1.1.0", "vite": "^5.0.0" }\n}\n`);
+  writeFileSync(
+    path.join(dir, "package.json"),
+    `{\n  "name": "crash-sample",\n  "devDependencies": { "lovable-tagger": "^1.1.0", "vite": "^5.0.0" }\n}\n`,
+  );
   mkdirSync(path.join(dir, "src"), { recursive: true });
   writeFileSync(path.join(dir, "src/app.ts"), "export const builder = 'lovable';\r\n// keep CRLF bytes\r\n");
-  writeFileSync(path.join(dir, "src/auth.ts"), "import { lovable } from '@lovable.dev/cloud-auth-js';\nexport const signIn = () => lovable.auth.signInWithOAuth('google');\n");
+  writeFileSync(
+    path.join(dir, "src/auth.ts"),
+    "import { lovable } from '@lovable.dev/cloud-auth-js';\nexport const signIn = () => lovable.auth.signInWithOAuth('google');\n",
+  );
   mkdirSync(path.join(dir, ".lovable"), { recursive: true });
   writeFileSync(path.join(dir, ".lovable/state.json"), "{}\n");
   writeFileSync(path.join(dir, "logo.bin"), Buffer.from([0, 1, 2, 255, 254]));
@@ -22,7 +28,10 @@ export const crashSteps = async (): Promise<Step[]> => [
     kind: "codemod",
     plan: ({ files }) => {
       files.write("src/app.ts", files.read("src/app.ts")!.replace("'lovable'", "'owned'"));
-      files.write("src/auth.ts", "import { supabase } from './supabase';\nexport const signIn = () => supabase.auth.signInWithOAuth({ provider: 'google' });\n");
+      files.write(
+        "src/auth.ts",
+        "import { supabase } from './supabase';\nexport const signIn = () => supabase.auth.signInWithOAuth({ provider: 'google' });\n",
+      );
     },
   },
   {

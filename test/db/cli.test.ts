@@ -32,7 +32,10 @@ afterAll(async () => {
 
 /** User tables of a database (what a restore adds and a rollback must take away). */
 async function tables(url: string): Promise<string[]> {
-  const rows = await sql<{ t: string }>(url, "select table_schema || '.' || table_name as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1");
+  const rows = await sql<{ t: string }>(
+    url,
+    "select table_schema || '.' || table_name as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1",
+  );
   return rows.map((r) => r.t);
 }
 
@@ -63,7 +66,20 @@ describe("ownit dump, restore, verify, rollback", () => {
     try {
       const out = path.join(tempDir(), "with-files");
       const cli = capturedCli();
-      expect(await cli.run("dump", "--from", source.url, "--out", out, "--storage-key-env", "OWNIT_TEST_SERVICE_KEY", "--storage-url", storage.url), cli.stderr.join("\n")).toBe(0);
+      expect(
+        await cli.run(
+          "dump",
+          "--from",
+          source.url,
+          "--out",
+          out,
+          "--storage-key-env",
+          "OWNIT_TEST_SERVICE_KEY",
+          "--storage-url",
+          storage.url,
+        ),
+        cli.stderr.join("\n"),
+      ).toBe(0);
       expect(cli.stdout.join("\n")).toContain(", 1 storage file(s) in");
       expect(cli.stdout.join("\n")).not.toContain(key);
       expect(readFileSync(path.join(out, "storage", "avatars", alice), "utf8")).toBe("png bytes");
@@ -82,7 +98,17 @@ describe("ownit dump, restore, verify, rollback", () => {
     const [run] = listRuns(dir);
     expect(run).toMatchObject({ command: "restore", status: "applied" });
     expect(run!.database[0]).toMatchObject({ kind: "postgres-restore", target: url });
-    expect(run!.database[0]!.objects).toEqual(expect.arrayContaining(["schema auth", "schema storage", "schema extensions", "table public.profiles", "function public.handle_new_user()", "type public.app_role", "role anon"]));
+    expect(run!.database[0]!.objects).toEqual(
+      expect.arrayContaining([
+        "schema auth",
+        "schema storage",
+        "schema extensions",
+        "table public.profiles",
+        "function public.handle_new_user()",
+        "type public.app_role",
+        "role anon",
+      ]),
+    );
     expect(await tables(url)).toContain("public.profiles");
 
     const verify = capturedCli();
@@ -95,7 +121,12 @@ describe("ownit dump, restore, verify, rollback", () => {
     expect(await tables(url)).toEqual([]);
     expect(await sql(url, "select nspname from pg_namespace where nspname in ('auth', 'storage', 'extensions')")).toEqual([]);
     expect(await sql(url, "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role')")).toEqual([]);
-    expect(await sql(url, "select setconfig from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase where d.datname = 'cli_restore'")).toEqual([]);
+    expect(
+      await sql(
+        url,
+        "select setconfig from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase where d.datname = 'cli_restore'",
+      ),
+    ).toEqual([]);
     expect(listRuns(dir)[0]!.status).toBe("rolled-back");
   });
 
@@ -126,7 +157,13 @@ describe("ownit dump, restore, verify, rollback", () => {
   it("--allow-nonempty restores beside the owner's objects, and rollback removes only what the restore made", async () => {
     const dir = project();
     const url = await target.createDatabase("cli_beside");
-    await sql(url, "create table public.mine (id int primary key)", "insert into public.mine values (7)", "create schema reporting", "create view reporting.v as select 1 as one");
+    await sql(
+      url,
+      "create table public.mine (id int primary key)",
+      "insert into public.mine values (7)",
+      "create schema reporting",
+      "create view reporting.v as select 1 as one",
+    );
     expect(await capturedCli().run("restore", exportDir, "--to", url, "--project", dir, "--allow-nonempty")).toBe(0);
     expect(await tables(url)).toEqual(expect.arrayContaining(["public.mine", "public.profiles", "auth.users", "reporting.v"]));
     const rollback = capturedCli();
@@ -137,7 +174,15 @@ describe("ownit dump, restore, verify, rollback", () => {
 
   it("refuses the transaction pooler in one line with the fix", async () => {
     const cli = capturedCli();
-    expect(await cli.run("dump", "--from", "postgres://postgres.abcdefghijklmnopqrst:secret@aws-0-us-east-1.pooler.supabase.com:6543/postgres", "--out", path.join(tempDir(), "x"))).toBe(1);
+    expect(
+      await cli.run(
+        "dump",
+        "--from",
+        "postgres://postgres.abcdefghijklmnopqrst:secret@aws-0-us-east-1.pooler.supabase.com:6543/postgres",
+        "--out",
+        path.join(tempDir(), "x"),
+      ),
+    ).toBe(1);
     expect(cli.stderr).toHaveLength(2);
     expect(cli.stderr[0]).toContain("transaction-mode pooler");
     expect(cli.stderr.join("\n")).not.toContain("secret");

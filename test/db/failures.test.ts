@@ -56,7 +56,10 @@ async function contents(url: string): Promise<{ objects: string[]; apiRoles: str
      union all select 'schema ' || nspname from pg_namespace where nspname not in ('public', 'pg_catalog', 'information_schema') and nspname not like 'pg_toast%' and nspname not like 'pg_temp%'
      union all select 'extension ' || extname from pg_extension where extname <> 'plpgsql'`,
   );
-  const roles = await sql<{ rolname: string }>(url, "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role') order by 1");
+  const roles = await sql<{ rolname: string }>(
+    url,
+    "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role') order by 1",
+  );
   return { objects: objects.map((r) => r.o).sort(), apiRoles: roles.map((r) => r.rolname) };
 }
 
@@ -78,7 +81,12 @@ describe("connection failures are one line with what to do", () => {
   });
 
   it("port 6543: refuses Supabase's transaction pooler before connecting, and names the session pooler", async () => {
-    const e = await failure(dumpDatabase({ from: "postgres://postgres.kqzvtnwyhbgxrmpdleaf:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres", out: path.join(tempDir(), "x") }));
+    const e = await failure(
+      dumpDatabase({
+        from: "postgres://postgres.kqzvtnwyhbgxrmpdleaf:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres",
+        out: path.join(tempDir(), "x"),
+      }),
+    );
     expect(e.code).toBe("transaction-pooler");
     expect(e.hint).toContain("session pooler on port 5432 of aws-0-eu-central-1.pooler.supabase.com");
   });
@@ -118,7 +126,13 @@ describe("a restore never leaves a target half-written", () => {
       if (killedAt || e.table !== "public.activity_log" || e.rows === 0 || e.done) return;
       killedAt = e;
       // Synchronously, so the kill lands while this COPY is still streaming.
-      execFileSync(psql, [target.url(), "-X", "-qAt", "-c", "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'cut_mid_copy' and application_name = 'ownit target'"]);
+      execFileSync(psql, [
+        target.url(),
+        "-X",
+        "-qAt",
+        "-c",
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'cut_mid_copy' and application_name = 'ownit target'",
+      ]);
     };
     const e = await failure(restoreExport(exportDir, url, { onProgress }));
     expect(killedAt!.rows).toBeLessThan(120_000);
@@ -178,9 +192,19 @@ describe("a dump never leaves a half-written export", () => {
     const onProgress = (e: TableProgress) => {
       if (killed || e.table !== "public.activity_log" || e.rows === 0 || e.done) return;
       killed = true;
-      execFileSync(psql, [source.url, "-X", "-qAt", "-c", "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ownit source'"], {
-        env: { ...process.env, PGPASSWORD: PASSWORD },
-      });
+      execFileSync(
+        psql,
+        [
+          source.url,
+          "-X",
+          "-qAt",
+          "-c",
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ownit source'",
+        ],
+        {
+          env: { ...process.env, PGPASSWORD: PASSWORD },
+        },
+      );
     };
     const e = await failure(dumpDatabase({ from: source.url, out: path.join(parent, "export"), onProgress }));
     expect(e.code).toBe("dump-failed");

@@ -48,9 +48,19 @@ async function refused(...argv: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  [logical, plain] = await Promise.all([startTestServer({ prefer: "system", settings: LOGICAL_WAL_SETTINGS }), startTestServer({ prefer: "system" })]);
+  [logical, plain] = await Promise.all([
+    startTestServer({ prefer: "system", settings: LOGICAL_WAL_SETTINGS }),
+    startTestServer({ prefer: "system" }),
+  ]);
   [logicalUrl, plainUrl] = await Promise.all([logical.createDatabase("app"), plain.createDatabase("app")]);
-  await sql(logicalUrl, ...APP_SQL, "CREATE ROLE reader LOGIN", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader", "CREATE ROLE replicator LOGIN REPLICATION", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO replicator");
+  await sql(
+    logicalUrl,
+    ...APP_SQL,
+    "CREATE ROLE reader LOGIN",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader",
+    "CREATE ROLE replicator LOGIN REPLICATION",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO replicator",
+  );
   await sql(plainUrl, ...APP_SQL);
 }, 60_000);
 
@@ -83,7 +93,9 @@ describe("sources that cannot be followed are refused, and nothing changes", () 
     const out = path.join(tempDir(), "ownit-export");
     const err = await refused("dump", "--from", asRole(logicalUrl, "replicator"), "--out", out, "--follow-ready");
     expect(err).toContain('role "replicator" on 127.0.0.1:');
-    expect(err).toMatch(/does not own 2 table\(s\) it must publish: "public"\."notes" \(owner postgres\), "public"\."tags" \(owner postgres\)/);
+    expect(err).toMatch(
+      /does not own 2 table\(s\) it must publish: "public"\."notes" \(owner postgres\), "public"\."tags" \(owner postgres\)/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(await replicationObjects(logicalUrl)).toEqual({ slots: 0, publications: 0 });
   });
@@ -107,8 +119,12 @@ describe("sources that cannot be followed are refused, and nothing changes", () 
     const target = await logical.createDatabase("restored");
     const restore = capturedCli();
     expect(await restore.run("restore", out, "--to", target, "--project", project()), restore.stderr.join("\n")).toBe(0);
-    expect(await refused("follow", "--from", logicalUrl, "--to", target, "--export", out)).toContain("was dumped without a replication slot");
-    expect(await refused("cutover", "--from", logicalUrl, "--to", target, "--export", out, "--project", project(), "--yes")).toContain("the target is not following its source yet");
+    expect(await refused("follow", "--from", logicalUrl, "--to", target, "--export", out)).toContain(
+      "was dumped without a replication slot",
+    );
+    expect(
+      await refused("cutover", "--from", logicalUrl, "--to", target, "--export", out, "--project", project(), "--yes"),
+    ).toContain("the target is not following its source yet");
     expect(await replicationObjects(logicalUrl)).toEqual({ slots: 0, publications: 0 });
   }, 60_000);
 
@@ -118,7 +134,9 @@ describe("sources that cannot be followed are refused, and nothing changes", () 
     expect(await replicationObjects(logicalUrl)).toEqual({ slots: 1, publications: 1 });
     const target = await logical.createDatabase("abandoned");
     const cli = capturedCli();
-    expect(await cli.run("follow", "--from", logicalUrl, "--to", target, "--export", out, "--stop"), cli.stderr.join("\n")).toBe(0);
+    expect(await cli.run("follow", "--from", logicalUrl, "--to", target, "--export", out, "--stop"), cli.stderr.join("\n")).toBe(
+      0,
+    );
     expect(cli.stdout[0]).toMatch(/^stopped following: subscription, slot ownit_follow_[0-9a-f]{8} and its publications removed/);
     expect(await replicationObjects(logicalUrl)).toEqual({ slots: 0, publications: 0 });
   }, 60_000);

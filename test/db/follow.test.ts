@@ -47,7 +47,10 @@ async function writeGrants(url: string): Promise<string[]> {
 async function tableHashes(url: string, tables: string[]): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const t of tables) {
-    const rows = await sql<{ h: string; n: string }>(url, `select md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) as h, count(*)::text as n from ${t} x`);
+    const rows = await sql<{ h: string; n: string }>(
+      url,
+      `select md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) as h, count(*)::text as n from ${t} x`,
+    );
     result[t] = `${rows[0]!.n} rows ${rows[0]!.h}`;
   }
   return result;
@@ -74,7 +77,24 @@ async function sourceTakesWrites(): Promise<boolean> {
 
 /** Runs `ownit cutover --json` as its own process and SIGKILLs it right after it reports `event`/`step`. */
 async function cutoverKilledAt(point: string): Promise<string[]> {
-  const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--project", project, "--yes", "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [
+      OWNIT_BIN,
+      "cutover",
+      "--from",
+      source.url,
+      "--to",
+      targetUrl,
+      "--export",
+      exportDir,
+      "--project",
+      project,
+      "--yes",
+      "--json",
+    ],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
   const lines: string[] = [];
   let buffer = "";
   let errors = "";
@@ -104,7 +124,10 @@ async function cutoverKilledAt(point: string): Promise<string[]> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  [source, target] = await Promise.all([startSourceDatabase({ settings: LOGICAL_WAL_SETTINGS }), startTestServer({ prefer: "system" })]);
+  [source, target] = await Promise.all([
+    startSourceDatabase({ settings: LOGICAL_WAL_SETTINGS }),
+    startTestServer({ prefer: "system" }),
+  ]);
   await sql(source.url, "CREATE ROLE app_api LOGIN NOINHERIT", "GRANT service_role TO app_api");
   apiUrl = asRole(source.url, "app_api");
   targetUrl = await target.createDatabase("owned");
@@ -129,9 +152,14 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     writer = startWriters(source.url, apiUrl);
     const manifest = JSON.parse(readFileSync(path.join(exportDir, "manifest.json"), "utf8"));
     expect(manifest.replication.slot).toMatch(/^ownit_follow_[0-9a-f]{8}$/);
-    const slots = await sql<{ lsn: string }>(source.url, `select confirmed_flush_lsn::text as lsn from pg_replication_slots where slot_name = '${manifest.replication.slot}'`);
+    const slots = await sql<{ lsn: string }>(
+      source.url,
+      `select confirmed_flush_lsn::text as lsn from pg_replication_slots where slot_name = '${manifest.replication.slot}'`,
+    );
     expect(slots[0]!.lsn).toBe(manifest.replication.lsn);
-    expect(cli.stdout.join("\n")).toContain(`replication slot ${manifest.replication.slot} starts at ${manifest.replication.lsn}`);
+    expect(cli.stdout.join("\n")).toContain(
+      `replication slot ${manifest.replication.slot} starts at ${manifest.replication.lsn}`,
+    );
     const restore = capturedCli();
     expect(await restore.run("restore", exportDir, "--to", targetUrl, "--project", project), restore.stderr.join("\n")).toBe(0);
   }, 120_000);
@@ -142,7 +170,9 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     await sql(drifted, "DELETE FROM public.messages WHERE id = (SELECT max(id) FROM public.messages)");
     const cli = capturedCli();
     expect(await cli.run("follow", "--from", source.url, "--to", drifted, "--export", exportDir)).toBe(1);
-    expect(cli.stderr[0]).toMatch(/^error .*drifted differs from the export in \d place\(s\), first rows public\.messages \(expected \d+, found \d+\)/);
+    expect(cli.stderr[0]).toMatch(
+      /^error .*drifted differs from the export in \d place\(s\), first rows public\.messages \(expected \d+, found \d+\)/,
+    );
     expect(cli.stderr.filter((l) => l.startsWith("error"))).toHaveLength(1);
     expect(await followObjects()).toEqual({ slots: 1, publications: 2, subscriptions: 0 });
     expect((await sql<{ n: number }>(drifted, "select count(*)::int as n from pg_subscription"))[0]!.n).toBe(0);
@@ -150,11 +180,14 @@ describe("moving a live app: follow, then cut over in seconds", () => {
 
   it("follow streams every write since the snapshot and shows rows applied per table and the lag", async () => {
     const cli = capturedCli();
-    expect(await cli.run("follow", "--from", source.url, "--to", targetUrl, "--export", exportDir), cli.stderr.join("\n")).toBe(0);
+    expect(await cli.run("follow", "--from", source.url, "--to", targetUrl, "--export", exportDir), cli.stderr.join("\n")).toBe(
+      0,
+    );
     expect(cli.stdout[0]).toMatch(/^following .* into .*: 12 table\(s\) from the export's snapshot on/);
     expect(cli.stdout.join("\n")).toContain("only inserts stream for public.imported_contacts");
     expect(await followObjects()).toEqual({ slots: 1, publications: 2, subscriptions: 1 });
-    let status: { streaming: boolean; lagBytes: number; appliedRows: number; tables: { name: string; inserted: number }[] } | undefined;
+    let status:
+      { streaming: boolean; lagBytes: number; appliedRows: number; tables: { name: string; inserted: number }[] } | undefined;
     for (let i = 0; i < 60; i++) {
       const json = capturedCli();
       expect(await json.run("follow", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--json")).toBe(0);
@@ -169,14 +202,35 @@ describe("moving a live app: follow, then cut over in seconds", () => {
   }, 90_000);
 
   it("follow --watch prints a JSON line per poll until interrupted", async () => {
-    const child = spawn(process.execPath, [OWNIT_BIN, "follow", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--watch", "--json", "--interval", "100"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        OWNIT_BIN,
+        "follow",
+        "--from",
+        source.url,
+        "--to",
+        targetUrl,
+        "--export",
+        exportDir,
+        "--watch",
+        "--json",
+        "--interval",
+        "100",
+      ],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     const code = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     for (let i = 0; i < 100 && out.split("\n").filter((l) => l.includes('"status"')).length < 3; i++) await sleep(100);
     child.kill("SIGINT");
     expect(await code).toBe(0);
-    const statuses = out.trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.event === "status");
+    const statuses = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.event === "status");
     expect(statuses.length).toBeGreaterThanOrEqual(3);
     expect(typeof statuses[0].lagBytes).toBe("number");
   }, 30_000);
@@ -184,21 +238,44 @@ describe("moving a live app: follow, then cut over in seconds", () => {
   for (const point of ["intent-recorded", "writes-stopped", "caught-up", "sequences-set"]) {
     it(`a cutover killed after ${point} leaves rollback what it needs: the source takes writes again`, async () => {
       const lines = await cutoverKilledAt(point);
-      expect(lines.some((l) => l.includes(point)), lines.join("\n")).toBe(true);
+      expect(
+        lines.some((l) => l.includes(point)),
+        lines.join("\n"),
+      ).toBe(true);
       const run = listRuns(project).find((r) => r.command === "cutover")!;
       expect(run.status).toBe("in-progress");
       const rollback = capturedCli();
       expect(await rollback.run("rollback", project), rollback.stderr.join("\n") + lines.join("\n")).toBe(0);
       expect(await writeGrants(source.url)).toEqual(grantsBefore);
       expect(await sourceTakesWrites()).toBe(true);
-      expect((await sql<{ default_transaction_read_only: string }>(source.url, "show default_transaction_read_only"))[0]!.default_transaction_read_only).toBe("off");
+      expect(
+        (await sql<{ default_transaction_read_only: string }>(source.url, "show default_transaction_read_only"))[0]!
+          .default_transaction_read_only,
+      ).toBe("off");
       // Replication is still in place, so the move can go on.
       expect(await followObjects()).toEqual({ slots: 1, publications: 2, subscriptions: 1 });
     }, 60_000);
   }
 
   it("an interrupted cutover (Ctrl-C) gives the source its writes back before it exits", async () => {
-    const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--project", project, "--yes", "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        OWNIT_BIN,
+        "cutover",
+        "--from",
+        source.url,
+        "--to",
+        targetUrl,
+        "--export",
+        exportDir,
+        "--project",
+        project,
+        "--yes",
+        "--json",
+      ],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -216,13 +293,31 @@ describe("moving a live app: follow, then cut over in seconds", () => {
   }, 60_000);
 
   it("a cutover whose connection to the source drops gives the source its writes back itself", async () => {
-    const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--project", project, "--yes", "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        OWNIT_BIN,
+        "cutover",
+        "--from",
+        source.url,
+        "--to",
+        targetUrl,
+        "--export",
+        exportDir,
+        "--project",
+        project,
+        "--yes",
+        "--json",
+      ],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     let err = "";
     let cut: Promise<unknown> | undefined;
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
-      if (!cut && out.includes('"writes-stopped"')) cut = sql(source.url, "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ownit source'");
+      if (!cut && out.includes('"writes-stopped"'))
+        cut = sql(source.url, "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ownit source'");
     });
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
@@ -239,7 +334,19 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     await sleep(500);
     const rejectedBefore = writer.log.rejected;
     const cli = capturedCli();
-    const code = await cli.run("--debug", "cutover", "--from", source.url, "--to", targetUrl, "--export", exportDir, "--project", project, "--yes");
+    const code = await cli.run(
+      "--debug",
+      "cutover",
+      "--from",
+      source.url,
+      "--to",
+      targetUrl,
+      "--export",
+      exportDir,
+      "--project",
+      project,
+      "--yes",
+    );
     const finished = Date.now();
     await sleep(500);
     await writer.stop();
@@ -257,23 +364,45 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     expect(writer.log.commits.filter((t) => t > finished)).toEqual([]);
     expect(await sourceTakesWrites()).toBe(false);
 
-    const manifest = JSON.parse(readFileSync(path.join(exportDir, "manifest.json"), "utf8")) as { tables: { schema: string; name: string }[] };
+    const manifest = JSON.parse(readFileSync(path.join(exportDir, "manifest.json"), "utf8")) as {
+      tables: { schema: string; name: string }[];
+    };
     const tables = manifest.tables.map((t) => `${t.schema}.${t.name}`);
     const [onSource, onTarget] = await Promise.all([tableHashes(source.url, tables), tableHashes(targetUrl, tables)]);
     expect(onTarget).toEqual(onSource);
-    const users = await sql<{ n: number }>(targetUrl, `select count(*)::int as n from auth.users where id = any(array[${[...writer.log.liveUsers].map((u) => `md5('${u}')::uuid`).join(", ")}])`);
+    const users = await sql<{ n: number }>(
+      targetUrl,
+      `select count(*)::int as n from auth.users where id = any(array[${[...writer.log.liveUsers].map((u) => `md5('${u}')::uuid`).join(", ")}])`,
+    );
     expect(users[0]!.n).toBe(writer.log.liveUsers.size);
     expect(writer.log.liveUsers.size).toBeGreaterThan(10);
 
-    for (const [seq, table] of [["public.messages_id_seq", "public.messages"], ["public.invoices_id_seq", "public.invoices"], ["public.activity_log_id_seq", "public.activity_log"]] as const) {
-      const [next] = await sql<{ next: string; max: string }>(targetUrl, `select nextval('${seq}')::text as next, (select max(id) from ${table})::text as max`);
+    for (const [seq, table] of [
+      ["public.messages_id_seq", "public.messages"],
+      ["public.invoices_id_seq", "public.invoices"],
+      ["public.activity_log_id_seq", "public.activity_log"],
+    ] as const) {
+      const [next] = await sql<{ next: string; max: string }>(
+        targetUrl,
+        `select nextval('${seq}')::text as next, (select max(id) from ${table})::text as max`,
+      );
       expect(BigInt(next!.next) > BigInt(next!.max), seq).toBe(true);
     }
-    const [numbers] = await sql<{ next: number; max: number }>(targetUrl, "select nextval('public.invoice_number_seq')::int as next, (select max(number) from public.invoices) as max");
+    const [numbers] = await sql<{ next: number; max: number }>(
+      targetUrl,
+      "select nextval('public.invoice_number_seq')::int as next, (select max(number) from public.invoices) as max",
+    );
     expect(numbers!.next).toBeGreaterThan(numbers!.max);
 
     expect(await followObjects()).toEqual({ slots: 0, publications: 0, subscriptions: 0 });
-    expect((await sql<{ r: string }>(source.url, "select relreplident as r from pg_class where oid = 'public.imported_contacts'::regclass"))[0]!.r).toBe("d");
+    expect(
+      (
+        await sql<{ r: string }>(
+          source.url,
+          "select relreplident as r from pg_class where oid = 'public.imported_contacts'::regclass",
+        )
+      )[0]!.r,
+    ).toBe("d");
     expect(listRuns(project).find((r) => r.command === "cutover")!.status).toBe("applied");
   }, 120_000);
 
@@ -292,7 +421,25 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     expect(await capturedCli().run("restore", dir, "--to", url, "--project", project)).toBe(0);
     expect(await capturedCli().run("follow", "--from", source.url, "--to", url, "--export", dir)).toBe(0);
     await sleep(1000);
-    const child = spawn(process.execPath, [OWNIT_BIN, "cutover", "--from", source.url, "--to", url, "--export", dir, "--project", project, "--yes", "--json", "--verify-after-switch"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        OWNIT_BIN,
+        "cutover",
+        "--from",
+        source.url,
+        "--to",
+        url,
+        "--export",
+        dir,
+        "--project",
+        project,
+        "--yes",
+        "--json",
+        "--verify-after-switch",
+      ],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
     const events: { event: string; step?: string; windowMs?: number }[] = [];
     let buffer = "";
     let appWrote: Promise<unknown> | undefined;
@@ -303,7 +450,11 @@ describe("moving a live app: follow, then cut over in seconds", () => {
         buffer = buffer.slice(i + 1);
         events.push(e);
         // The app switches the moment it is told to, while the checksums still run.
-        if (e.event === "switch-now") appWrote = sql(url, "INSERT INTO public.messages (room, body) SELECT 'after the switch', 'on the new database ' || i FROM generate_series(1, 50) i");
+        if (e.event === "switch-now")
+          appWrote = sql(
+            url,
+            "INSERT INTO public.messages (room, body) SELECT 'after the switch', 'on the new database ' || i FROM generate_series(1, 50) i",
+          );
       }
     });
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
@@ -315,7 +466,10 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     expect(order.at(-1)).toBe("done");
     const done = events.at(-1) as unknown as { windowMs: number; verifyMs: number };
     expect(done.windowMs).toBe(events.find((e) => e.event === "switch-now")!.windowMs);
-    const [moved] = await sql<{ n: number }>(url, "select count(*)::int as n from public.messages where room = 'after the switch'");
+    const [moved] = await sql<{ n: number }>(
+      url,
+      "select count(*)::int as n from public.messages where room = 'after the switch'",
+    );
     expect(moved!.n).toBe(50);
     expect(await sourceTakesWrites()).toBe(false);
     expect(await capturedCli().run("rollback", project)).toBe(0);

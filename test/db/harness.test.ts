@@ -14,7 +14,9 @@ describe("throwaway PostgreSQL harness", () => {
   it("starts a system server on a free port that runs SQL, then removes every trace", async () => {
     const server = await startTestServer();
     servers.push(server);
-    const [row] = await server.query<{ v: string; sum: number }>("select current_setting('server_version_num') as v, 40 + 2 as sum");
+    const [row] = await server.query<{ v: string; sum: number }>(
+      "select current_setting('server_version_num') as v, 40 + 2 as sum",
+    );
     expect(row!.sum).toBe(42);
     expect(Number(row!.v)).toBeGreaterThanOrEqual(140000);
     const url = await server.createDatabase("app");

@@ -8,12 +8,30 @@ import path from "node:path";
 import fg from "fast-glob";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dumpDatabase, dumpViaHelper, exportHelper, helperSecretHash, localDatabaseUrl, readExport, stopLocalDatabase, type DumpResult, type ExportManifest } from "@ownit/db";
+import {
+  dumpDatabase,
+  dumpViaHelper,
+  exportHelper,
+  helperSecretHash,
+  localDatabaseUrl,
+  readExport,
+  stopLocalDatabase,
+  type DumpResult,
+  type ExportManifest,
+} from "@ownit/db";
 import { capturedCli, cleanupTemp, copyFixture, FIXTURES, gitInit, tempDir } from "../helpers/project";
 import { DENO_BINARY, startEdgeFunction, type EdgeFunction } from "../helpers/edge-function";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { startStorageApi, type StorageApi } from "../helpers/storage-api";
-import { PASSWORD_USERS, seededId, sql, startSourceDatabase, startStorageStandIn, type SourceDatabase, type StorageStandIn } from "./source";
+import {
+  PASSWORD_USERS,
+  seededId,
+  sql,
+  startSourceDatabase,
+  startStorageStandIn,
+  type SourceDatabase,
+  type StorageStandIn,
+} from "./source";
 
 const ALICE = seededId("user-alice");
 const BOB = seededId("user-bob");
@@ -64,13 +82,20 @@ beforeAll(async () => {
   storage = await startStorageStandIn(SERVICE_KEY, { [`avatars/${ALICE}/me.png`]: AVATAR, [`avatars/${BOB}/me.png`]: AVATAR });
   project = copyFixture("lovable-vite");
   mkdirSync(path.join(project, "supabase/functions/send-receipt"), { recursive: true });
-  writeFileSync(path.join(project, "supabase/functions/send-receipt/index.ts"), 'Deno.serve(() => new Response(Deno.env.get("RESEND_API_KEY") ? "ok" : "no key"));\n');
+  writeFileSync(
+    path.join(project, "supabase/functions/send-receipt/index.ts"),
+    'Deno.serve(() => new Response(Deno.env.get("RESEND_API_KEY") ? "ok" : "no key"));\n',
+  );
   gitInit(project);
   const written = await cli("helper", project, "--yes", "--json");
   expect(written.code).toBe(0);
   helperJson = JSON.parse(written.stdout);
   fn = await startEdgeFunction(path.join(project, helperJson.path), functionEnv());
-  direct = await dumpDatabase({ from: source.url, out: path.join(tempDir(), "direct"), storage: { key: SERVICE_KEY, url: storage.url } });
+  direct = await dumpDatabase({
+    from: source.url,
+    out: path.join(tempDir(), "direct"),
+    storage: { key: SERVICE_KEY, url: storage.url },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -93,14 +118,19 @@ describe("ownit helper: a one-shot export function written as a run", () => {
     expect(Date.parse(helperJson.expiresAt)).toBeGreaterThan(Date.now());
     expect(code).not.toMatch(/https:\/\/(esm\.sh|deno\.land|cdn\.)/);
     expect(code).not.toContain("console.");
-    expect(readFileSync(path.join(project, "supabase/config.toml"), "utf8")).toContain("[functions.ownit-export]\nverify_jwt = false\n");
+    expect(readFileSync(path.join(project, "supabase/config.toml"), "utf8")).toContain(
+      "[functions.ownit-export]\nverify_jwt = false\n",
+    );
     expect(execFileSync("git", ["log", "-1", "--format=%B"], { cwd: project, encoding: "utf8" })).toContain("Ownit-Run:");
   });
 
   it("type-checks under Deno with no import at all (nothing to fetch from a CDN)", () => {
     const code = readFileSync(path.join(project, helperJson.path), "utf8");
     expect(code).not.toMatch(/^\s*import\s/m);
-    execFileSync(DENO_BINARY, ["check", "--quiet", path.join(project, helperJson.path)], { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" }, stdio: "pipe" });
+    execFileSync(DENO_BINARY, ["check", "--quiet", path.join(project, helperJson.path)], {
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" },
+      stdio: "pipe",
+    });
   });
 
   it("refuses a project with no Supabase, pointing a Base44 app at its API dump", async () => {
@@ -132,7 +162,9 @@ describe("migrate tells a Lovable Cloud owner the helper way out", () => {
     const out = c.stdout.join("\n");
     expect(out).toContain("your data  lives in Lovable Cloud");
     expect(out).toContain(`npx ownit helper ${dir}`);
-    expect(out).toContain(`OWNIT_HELPER_SECRET=<that secret> npx ownit dump --via https://qwertyuiopasdfghjklz.supabase.co/functions/v1/ownit-export`);
+    expect(out).toContain(
+      `OWNIT_HELPER_SECRET=<that secret> npx ownit dump --via https://qwertyuiopasdfghjklz.supabase.co/functions/v1/ownit-export`,
+    );
     expect(out).toContain('do not press "Remove Lovable Cloud" before verify passes');
     expect(out).toContain("capped at 5 GB, once every 24 h");
     expect(out).toContain("is from after Lovable Cloud became the default");
@@ -168,7 +200,9 @@ describe("dump --via: the same export as a direct dump, through the Deno-run hel
     expect(tableFacts(via)).toEqual(tableFacts(direct.manifest));
     expect(via.sequences).toEqual(direct.manifest.sequences);
     expect(via.tables.find((t) => t.schema === "auth" && t.name === "users")!.rowCount).toBe(303);
-    expect(readFileSync(path.join(out, "schema.sql"), "utf8").split("\n").slice(3)).toEqual(readFileSync(path.join(direct.dir, "schema.sql"), "utf8").split("\n").slice(3));
+    expect(readFileSync(path.join(out, "schema.sql"), "utf8").split("\n").slice(3)).toEqual(
+      readFileSync(path.join(direct.dir, "schema.sql"), "utf8").split("\n").slice(3),
+    );
     expect(via.source.location).toMatch(/^helper http:\/\/127\.0\.0\.1:\d+\/ → 127\.0\.0\.1:\d+\/supabase_source$/);
   });
 
@@ -203,7 +237,13 @@ describe("dump --via: the same export as a direct dump, through the Deno-run hel
   });
 
   it("through the tunnel too (the database not reachable from here): same checksums", async () => {
-    const tunnelled = await dumpViaHelper({ via: fn.url, secret: helperJson.secret, route: "tunnel", out: path.join(tempDir(), "tunnel"), jobs: 2 });
+    const tunnelled = await dumpViaHelper({
+      via: fn.url,
+      secret: helperJson.secret,
+      route: "tunnel",
+      out: path.join(tempDir(), "tunnel"),
+      jobs: 2,
+    });
     expect(tunnelled.route).toBe("tunnel");
     expect(tableFacts(tunnelled.manifest)).toEqual(tableFacts(direct.manifest));
     expect(tunnelled.manifest.storage!.length).toBe(direct.manifest.storage!.length);
@@ -217,7 +257,10 @@ describe("dump --via: the same export as a direct dump, through the Deno-run hel
     const verified = await cli("verify", out, "--against", target);
     expect(verified.code).toBe(0);
     for (const name of PASSWORD_USERS) {
-      const [row] = await sql<{ ok: boolean }>(target, `select encrypted_password = extensions.crypt('${name}-password-1', encrypted_password) as ok from auth.users where email = '${name}@example.com'`);
+      const [row] = await sql<{ ok: boolean }>(
+        target,
+        `select encrypted_password = extensions.crypt('${name}-password-1', encrypted_password) as ok from auth.users where email = '${name}@example.com'`,
+      );
       expect(row?.ok).toBe(true);
     }
   });
@@ -235,7 +278,18 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
     await sql(target, readFileSync(path.join(SUPABASE_TARGET_SQL), "utf8"));
     api = await startStorageApi(TARGET_KEY, target);
     process.env.OWNIT_TEST_TARGET_KEY = TARGET_KEY;
-    restored = await cli("restore", path.join(project, "ownit-export"), "--to", target, "--project", project, "--storage-url", api.url, "--storage-key-env", "OWNIT_TEST_TARGET_KEY");
+    restored = await cli(
+      "restore",
+      path.join(project, "ownit-export"),
+      "--to",
+      target,
+      "--project",
+      project,
+      "--storage-url",
+      api.url,
+      "--storage-key-env",
+      "OWNIT_TEST_TARGET_KEY",
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -249,7 +303,10 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
     expect(restored.code).toBe(0);
     expect(restored.stdout).toContain("the target is a Supabase project");
     expect(restored.stdout).toContain("2 file(s)");
-    const [owner] = await sql<{ owner: string }>(target, "select tableowner as owner from pg_tables where schemaname = 'auth' and tablename = 'users'");
+    const [owner] = await sql<{ owner: string }>(
+      target,
+      "select tableowner as owner from pg_tables where schemaname = 'auth' and tablename = 'users'",
+    );
     expect(owner!.owner).toBe("supabase_auth_admin");
     const verified = await cli("verify", path.join(project, "ownit-export"), "--against", target);
     expect(verified.stdout + verified.stderr).not.toContain("differ");
@@ -258,17 +315,34 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
 
   it("keeps logins, the app's trigger on auth.users and its storage policies", async () => {
     for (const name of PASSWORD_USERS) {
-      const [row] = await sql<{ ok: boolean }>(target, `select encrypted_password = extensions.crypt('${name}-password-1', encrypted_password) as ok from auth.users where email = '${name}@example.com'`);
+      const [row] = await sql<{ ok: boolean }>(
+        target,
+        `select encrypted_password = extensions.crypt('${name}-password-1', encrypted_password) as ok from auth.users where email = '${name}@example.com'`,
+      );
       expect(row?.ok).toBe(true);
     }
-    expect(await sql(target, "select tgname from pg_trigger where tgrelid = 'auth.users'::regclass and not tgisinternal")).toEqual([{ tgname: "on_auth_user_created" }]);
-    expect((await sql<{ n: number }>(target, "select count(*)::int as n from pg_policies where schemaname = 'storage' and tablename = 'objects'"))[0]!.n).toBe(3);
+    expect(
+      await sql(target, "select tgname from pg_trigger where tgrelid = 'auth.users'::regclass and not tgisinternal"),
+    ).toEqual([{ tgname: "on_auth_user_created" }]);
+    expect(
+      (
+        await sql<{ n: number }>(
+          target,
+          "select count(*)::int as n from pg_policies where schemaname = 'storage' and tablename = 'objects'",
+        )
+      )[0]!.n,
+    ).toBe(3);
   });
 
   it("puts the files in through the target's Storage API, with the source's ids and owners kept", async () => {
-    const got = await fetch(`${api.url}/object/avatars/${ALICE}/me.png`, { headers: { Authorization: `Bearer ${TARGET_KEY}`, apikey: TARGET_KEY } });
+    const got = await fetch(`${api.url}/object/avatars/${ALICE}/me.png`, {
+      headers: { Authorization: `Bearer ${TARGET_KEY}`, apikey: TARGET_KEY },
+    });
     expect(Buffer.from(await got.arrayBuffer())).toEqual(AVATAR);
-    const [row] = await sql<{ owner: string; version: string }>(target, `select owner::text, version from storage.objects where bucket_id = 'avatars' and name = '${ALICE}/me.png'`);
+    const [row] = await sql<{ owner: string; version: string }>(
+      target,
+      `select owner::text, version from storage.objects where bucket_id = 'avatars' and name = '${ALICE}/me.png'`,
+    );
     expect(row!.owner).toBe(ALICE);
     expect(api.blobs.has(`avatars/${ALICE}/me.png/${row!.version}`)).toBe(true);
   });
@@ -286,14 +360,24 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
 
   it("rollback of that restore drops the app's tables and deletes the rows it put into Supabase's own", async () => {
     const runId = /run {9}(\S+)/.exec(restored.stdout)![1]!;
-    await sql(target, "insert into auth.users (id, email) values ('00000000-0000-4000-8000-000000000001', 'signed-up-later@example.com')");
+    await sql(
+      target,
+      "insert into auth.users (id, email) values ('00000000-0000-4000-8000-000000000001', 'signed-up-later@example.com')",
+    );
     const rolledBack = await cli("rollback", project, runId, "--db-url", target);
     expect(rolledBack.stderr).toBe("");
     expect(rolledBack.code).toBe(0);
     expect(await sql(target, "select email from auth.users")).toEqual([{ email: "signed-up-later@example.com" }]);
-    expect(await sql(target, "select count(*)::int as n from storage.objects union all select count(*)::int from storage.buckets union all select count(*)::int from auth.identities")).toEqual([{ n: 0 }, { n: 0 }, { n: 0 }]);
+    expect(
+      await sql(
+        target,
+        "select count(*)::int as n from storage.objects union all select count(*)::int from storage.buckets union all select count(*)::int from auth.identities",
+      ),
+    ).toEqual([{ n: 0 }, { n: 0 }, { n: 0 }]);
     expect(await sql(target, "select tablename from pg_tables where schemaname = 'public'")).toEqual([]);
-    expect(await sql(target, "select tableowner from pg_tables where schemaname = 'auth' and tablename = 'users'")).toEqual([{ tableowner: "supabase_auth_admin" }]);
+    expect(await sql(target, "select tableowner from pg_tables where schemaname = 'auth' and tablename = 'users'")).toEqual([
+      { tableowner: "supabase_auth_admin" },
+    ]);
   });
 });
 
@@ -337,7 +421,9 @@ describe("refusals: one clear line, nothing written", () => {
     writeFileSync(file, stale.source);
     const old = await startEdgeFunction(file, functionEnv());
     try {
-      expect(await refused(stale.secret, "--via", old.url)).toBe(`error the helper at ${old.url} has expired and answers nothing`);
+      expect(await refused(stale.secret, "--via", old.url)).toBe(
+        `error the helper at ${old.url} has expired and answers nothing`,
+      );
     } finally {
       await old.stop();
     }

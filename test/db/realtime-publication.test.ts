@@ -22,7 +22,11 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-const published = (url: string) => sql<{ t: string }>(url, "SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = 'supabase_realtime' ORDER BY 1");
+const published = (url: string) =>
+  sql<{ t: string }>(
+    url,
+    "SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = 'supabase_realtime' ORDER BY 1",
+  );
 
 describe("the supabase_realtime publication after restore", () => {
   it("exists on the target with the same tables as on the source, publishing the same operations", async () => {

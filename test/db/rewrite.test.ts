@@ -29,7 +29,10 @@ describe("portable schema rewrite", () => {
 
   it("is idempotent: rewriting its own output changes nothing more", () => {
     for (const name of cases) {
-      const once = renderRewrite(readFileSync(path.join(DIR, `${name}.input.sql`), "utf8")).sql.replace(/\n-- after the data:\n[\s\S]*$/, "");
+      const once = renderRewrite(readFileSync(path.join(DIR, `${name}.input.sql`), "utf8")).sql.replace(
+        /\n-- after the data:\n[\s\S]*$/,
+        "",
+      );
       expect(renderRewrite(once).sql.replace(/\n-- after the data:\n[\s\S]*$/, ""), name).toBe(once);
     }
   });
@@ -63,7 +66,13 @@ describe("portable schema rewrite", () => {
   });
 
   it("writes a prelude that creates the API roles, extensions schema and Supabase's auth helpers", () => {
-    const prelude = supabasePrelude({ extensions: [{ name: "pg_graphql", schema: "graphql" }, { name: "citext", schema: "public" }], storageFunctions: true });
+    const prelude = supabasePrelude({
+      extensions: [
+        { name: "pg_graphql", schema: "graphql" },
+        { name: "citext", schema: "public" },
+      ],
+      storageFunctions: true,
+    });
     expect(prelude).toMatch(/CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS/);
     expect(prelude).toContain('CREATE EXTENSION IF NOT EXISTS "pgcrypto" WITH SCHEMA "extensions";');
     expect(prelude).toContain('CREATE EXTENSION IF NOT EXISTS "citext" WITH SCHEMA "public";');

@@ -7,10 +7,27 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OwnitError } from "@ownit/core";
-import { dumpDatabase, findClientBinary, portableSchema, readExport, restoreExport, supabasePrelude, verifyExport, type DumpResult } from "@ownit/db";
+import {
+  dumpDatabase,
+  findClientBinary,
+  portableSchema,
+  readExport,
+  restoreExport,
+  supabasePrelude,
+  verifyExport,
+  type DumpResult,
+} from "@ownit/db";
 import { cleanupTemp, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
-import { PASSWORD_USERS, seededId, sql, startSourceDatabase, startStorageStandIn, type SourceDatabase, type StorageStandIn } from "./source";
+import {
+  PASSWORD_USERS,
+  seededId,
+  sql,
+  startSourceDatabase,
+  startStorageStandIn,
+  type SourceDatabase,
+  type StorageStandIn,
+} from "./source";
 
 const ALICE = seededId("user-alice");
 const BOB = seededId("user-bob");
@@ -28,7 +45,11 @@ let target15: string;
 let target18: string;
 
 beforeAll(async () => {
-  [source, pg15, pg18] = await Promise.all([startSourceDatabase(), startTestServer({ prefer: "system" }), startTestServer({ prefer: "embedded" })]);
+  [source, pg15, pg18] = await Promise.all([
+    startSourceDatabase(),
+    startTestServer({ prefer: "system" }),
+    startTestServer({ prefer: "embedded" }),
+  ]);
   storage = await startStorageStandIn(SERVICE_KEY, { [`avatars/${ALICE}/me.png`]: AVATAR, [`avatars/${BOB}/me.png`]: AVATAR });
   exportDir = path.join(tempDir("ownit-export-"), "ownit-export");
   dumped = await dumpDatabase({ from: source.url, out: exportDir, storage: { key: SERVICE_KEY, url: storage.url } });
@@ -45,7 +66,13 @@ afterAll(async () => {
 /** Runs statements in one transaction as `role` with PostgREST's claims for `sub`; returns the last rows. */
 async function asUser<T>(url: string, role: string, sub: string | null, query: string): Promise<T[]> {
   const claims = JSON.stringify(sub ? { sub, role } : { role });
-  const rows = await sql<T>(url, "BEGIN", `SET LOCAL ROLE ${role}`, `SELECT set_config('request.jwt.claims', '${claims}', true)`, query);
+  const rows = await sql<T>(
+    url,
+    "BEGIN",
+    `SET LOCAL ROLE ${role}`,
+    `SELECT set_config('request.jwt.claims', '${claims}', true)`,
+    query,
+  );
   return rows;
 }
 
@@ -86,30 +113,46 @@ describe("dump: one snapshot of a Supabase database into a portable folder", () 
 
   it("turns pg_cron jobs, pg_net calls, webhooks and realtime into findings, with the JWT redacted everywhere it reports", () => {
     const codes = dumped.findings.map((f) => f.code);
-    expect(codes).toEqual(expect.arrayContaining(["pg-cron-job", "pg-net-call", "database-webhook-dropped", "realtime-table", "event-trigger-dropped", "platform-grants-dropped"]));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        "pg-cron-job",
+        "pg-net-call",
+        "database-webhook-dropped",
+        "realtime-table",
+        "event-trigger-dropped",
+        "platform-grants-dropped",
+      ]),
+    );
     const digest = dumped.findings.find((f) => f.code === "pg-cron-job" && f.message.includes("nightly-digest"))!;
     expect(digest.severity).toBe("high");
     expect(digest.message).toContain("https://kqzvtnwyhbgxrmpdleaf.supabase.co/functions/v1/daily-digest");
     expect(digest.hint).toContain("SELECT cron.schedule('nightly-digest', '0 6 * * *', $$");
     expect(digest.hint).toContain("Bearer eyJ***");
-    for (const file of ["manifest.json", "findings.json"]) expect(readFileSync(path.join(exportDir, file), "utf8")).not.toContain(JWT_SIGNATURE);
+    for (const file of ["manifest.json", "findings.json"])
+      expect(readFileSync(path.join(exportDir, file), "utf8")).not.toContain(JWT_SIGNATURE);
   });
 
   it("writes a schema with nothing stock PostgreSQL lacks, a restore.sql, and a .gitignore that keeps it out of git", () => {
-    const schema = readFileSync(path.join(exportDir, "schema.sql"), "utf8") + readFileSync(path.join(exportDir, "post-data.sql"), "utf8");
-    expect(schema).not.toMatch(/\\restrict|supabase_admin|supabase_functions|dashboard_user|EVENT TRIGGER|OWNER TO|supabase_realtime_messages_publication/);
+    const schema =
+      readFileSync(path.join(exportDir, "schema.sql"), "utf8") + readFileSync(path.join(exportDir, "post-data.sql"), "utf8");
+    expect(schema).not.toMatch(
+      /\\restrict|supabase_admin|supabase_functions|dashboard_user|EVENT TRIGGER|OWNER TO|supabase_realtime_messages_publication/,
+    );
     // The one publication carried is Realtime's, recreated where it is missing (realtime-publication.test.ts).
     expect([...schema.matchAll(/CREATE PUBLICATION "([^"]+)"/g)].map((m) => m[1])).toEqual(["supabase_realtime"]);
-    expect(schema).toContain("CREATE TRIGGER \"on_auth_user_created\"");
+    expect(schema).toContain('CREATE TRIGGER "on_auth_user_created"');
     expect(schema).toContain("ENABLE ROW LEVEL SECURITY");
     expect(readFileSync(path.join(exportDir, ".gitignore"), "utf8")).toMatch(/^\*$/m);
-    expect(readFileSync(path.join(exportDir, "restore.sql"), "utf8")).toContain("\\copy \"public\".\"activity_log\"");
+    expect(readFileSync(path.join(exportDir, "restore.sql"), "utf8")).toContain('\\copy "public"."activity_log"');
     expect(readdirSync(path.dirname(exportDir))).toEqual(["ownit-export"]); // no half-built folder beside it
   });
 
   it("downloads Storage files through the Storage API with the key, and lists the one it could not get", () => {
     expect(readFileSync(path.join(exportDir, "storage", "avatars", ALICE, "me.png"))).toEqual(AVATAR);
-    expect(dumped.manifest.storage!.map((s) => s.file).sort()).toEqual([`storage/avatars/${ALICE}/me.png`, `storage/avatars/${BOB}/me.png`]);
+    expect(dumped.manifest.storage!.map((s) => s.file).sort()).toEqual([
+      `storage/avatars/${ALICE}/me.png`,
+      `storage/avatars/${BOB}/me.png`,
+    ]);
     expect(storage.requests).toContain(`documents/${ALICE}/reports/Q1 résumé.pdf`);
     const missing = dumped.findings.find((f) => f.code === "storage-file-missing")!;
     expect(missing.message).toContain("documents/");
@@ -118,15 +161,31 @@ describe("dump: one snapshot of a Supabase database into a portable folder", () 
 
 describe("restore + verify onto servers without Supabase", () => {
   it("restores into PostgreSQL 15 with none of Supabase's roles or schemas, and verify finds every row", async () => {
-    const before = await sql<{ rolname: string }>(target15, "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role', 'supabase_admin')");
+    const before = await sql<{ rolname: string }>(
+      target15,
+      "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role', 'supabase_admin')",
+    );
     expect(before).toEqual([]);
-    expect(await sql(target15, "select nspname from pg_namespace where nspname in ('auth', 'storage', 'extensions')")).toEqual([]);
+    expect(await sql(target15, "select nspname from pg_namespace where nspname in ('auth', 'storage', 'extensions')")).toEqual(
+      [],
+    );
     const result = await restoreExport(exportDir, target15);
     expect(result.rows).toBe(dumped.rows);
     const report = await verifyExport(exportDir, target15);
     expect(report.differences).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.objectKinds).toEqual(expect.arrayContaining(["columns", "constraints", "functions", "indexes", "policies", "row security", "tables", "triggers"]));
+    expect(report.objectKinds).toEqual(
+      expect.arrayContaining([
+        "columns",
+        "constraints",
+        "functions",
+        "indexes",
+        "policies",
+        "row security",
+        "tables",
+        "triggers",
+      ]),
+    );
   });
 
   it("restores the PostgreSQL 15 dump onto PostgreSQL 18, and verify passes there too", async () => {
@@ -138,24 +197,46 @@ describe("restore + verify onto servers without Supabase", () => {
   });
 
   it("restores as a database owner who is not a superuser, as on managed hosts", async () => {
-    await sql(pg15.url(), "create role app_owner login createrole password 'owner-pw'", "create database owned_by_app owner app_owner");
+    await sql(
+      pg15.url(),
+      "create role app_owner login createrole password 'owner-pw'",
+      "create database owned_by_app owner app_owner",
+    );
     const url = `postgres://app_owner:owner-pw@127.0.0.1:${pg15.port}/owned_by_app`;
     // moddatetime is not a trusted extension: the restore says who must create it, before touching anything.
     const refused = await restoreExport(exportDir, url).catch((e: unknown) => e as OwnitError);
     expect(refused).toMatchObject({ code: "extension-needs-superuser" });
-    expect((refused as OwnitError).hint).toContain('CREATE SCHEMA IF NOT EXISTS "extensions"; CREATE EXTENSION "moddatetime" SCHEMA "extensions";');
-    await sql(pg15.url("owned_by_app"), "create schema extensions authorization app_owner", "create extension moddatetime schema extensions");
+    expect((refused as OwnitError).hint).toContain(
+      'CREATE SCHEMA IF NOT EXISTS "extensions"; CREATE EXTENSION "moddatetime" SCHEMA "extensions";',
+    );
+    await sql(
+      pg15.url("owned_by_app"),
+      "create schema extensions authorization app_owner",
+      "create extension moddatetime schema extensions",
+    );
     const result = await restoreExport(exportDir, url);
     expect(result.replicationRole).toBe(false); // superuser-only: triggers are simply created after the rows
     const report = await verifyExport(exportDir, url);
     expect(report.differences).toEqual([]);
-    expect(await sql(url, "select tableowner from pg_tables where schemaname = 'public' and tablename = 'tasks'")).toEqual([{ tableowner: "app_owner" }]);
-    const [{ n }] = await asUser<{ n: number }>(pg15.url("owned_by_app"), "authenticated", BOB, "select count(*)::int as n from public.tasks");
+    expect(await sql(url, "select tableowner from pg_tables where schemaname = 'public' and tablename = 'tasks'")).toEqual([
+      { tableowner: "app_owner" },
+    ]);
+    const [{ n }] = await asUser<{ n: number }>(
+      pg15.url("owned_by_app"),
+      "authenticated",
+      BOB,
+      "select count(*)::int as n from public.tasks",
+    );
     expect(n).toBe(400);
   });
 
   it("keeps row level security: as authenticated Alice sees only her tasks, the owner sees all", async () => {
-    const mine = await asUser<{ user_id: string }>(target15, "authenticated", ALICE, "select distinct user_id::text from public.tasks");
+    const mine = await asUser<{ user_id: string }>(
+      target15,
+      "authenticated",
+      ALICE,
+      "select distinct user_id::text from public.tasks",
+    );
     expect(mine).toEqual([{ user_id: ALICE }]);
     const [{ n }] = await asUser<{ n: number }>(target15, "authenticated", ALICE, "select count(*)::int as n from public.tasks");
     expect(n).toBe(400);
@@ -163,7 +244,12 @@ describe("restore + verify onto servers without Supabase", () => {
     expect(anon).toBe(0);
     const [{ n: all }] = await sql<{ n: number }>(target15, "select count(*)::int as n from public.tasks");
     expect(all).toBe(1500);
-    const [{ n: bobsProfiles }] = await asUser<{ n: number }>(target15, "authenticated", BOB, "select count(*)::int as n from public.profiles");
+    const [{ n: bobsProfiles }] = await asUser<{ n: number }>(
+      target15,
+      "authenticated",
+      BOB,
+      "select count(*)::int as n from public.profiles",
+    );
     expect(bobsProfiles).toBe(1);
   });
 
@@ -180,12 +266,13 @@ describe("restore + verify onto servers without Supabase", () => {
   });
 
   it("did not run handle_new_user again: one profile and one default role per user, as in the source", async () => {
-    const count = (url: string) => sql<{ users: number; profiles: number; roles: number; dupes: number }>(
-      url,
-      `select (select count(*)::int from auth.users) as users, (select count(*)::int from public.profiles) as profiles,
+    const count = (url: string) =>
+      sql<{ users: number; profiles: number; roles: number; dupes: number }>(
+        url,
+        `select (select count(*)::int from auth.users) as users, (select count(*)::int from public.profiles) as profiles,
               (select count(*)::int from public.user_roles) as roles,
               (select count(*)::int from (select id from public.profiles group by id having count(*) > 1) d) as dupes`,
-    );
+      );
     const [restored] = await count(target15);
     expect(restored).toEqual((await count(source.url))[0]);
     expect(restored).toMatchObject({ users: 303, profiles: 303, roles: 304, dupes: 0 });
@@ -193,12 +280,20 @@ describe("restore + verify onto servers without Supabase", () => {
 
   it("keeps triggers working for what happens next: a new sign-up gets its profile, an edit its timestamp", async () => {
     const id = seededId("new-signup");
-    await sql(target18, `insert into auth.users (id, email, raw_user_meta_data) values ('${id}', 'new@example.com', '{"display_name": "Newcomer"}')`);
-    expect(await sql(target18, `select display_name from public.profiles where id = '${id}'`)).toEqual([{ display_name: "Newcomer" }]);
+    await sql(
+      target18,
+      `insert into auth.users (id, email, raw_user_meta_data) values ('${id}', 'new@example.com', '{"display_name": "Newcomer"}')`,
+    );
+    expect(await sql(target18, `select display_name from public.profiles where id = '${id}'`)).toEqual([
+      { display_name: "Newcomer" },
+    ]);
     // moddatetime, an extension trigger function, came along with its extension.
     const project = seededId("project-alice-2");
     await sql(target18, `update public.projects set name = 'Renamed' where id = '${project}'`);
-    const [{ stamped }] = await sql<{ stamped: boolean }>(target18, `select updated_at > now() - interval '1 minute' as stamped from public.projects where id = '${project}'`);
+    const [{ stamped }] = await sql<{ stamped: boolean }>(
+      target18,
+      `select updated_at > now() - interval '1 minute' as stamped from public.projects where id = '${project}'`,
+    );
     expect(stamped).toBe(true);
   });
 
@@ -232,15 +327,25 @@ describe("restore + verify onto servers without Supabase", () => {
 describe("the rewrite on a real pg_dump of the whole Supabase-shaped database", () => {
   it("makes pg_dump of every schema load on PostgreSQL 18 without graphql, vault, pg_net, pg_cron, realtime or event triggers", async () => {
     const pgDump = findClientBinary("pg_dump", 15).path;
-    const dump = execFileSync(pgDump, ["--schema-only", "--no-owner", source.url], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const dump = execFileSync(pgDump, ["--schema-only", "--no-owner", source.url], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(dump).toMatch(/CREATE EVENT TRIGGER|CREATE PUBLICATION supabase_realtime/);
     const portable = portableSchema(dump);
     const url = await pg18.createDatabase("whole_dump");
     await sql(url, portable.header + supabasePrelude() + portable.sql + portable.deferred.join("\n"));
-    expect(await sql(url, "select nspname from pg_namespace where nspname in ('graphql', 'graphql_public', 'vault', 'net', 'cron', 'realtime', 'supabase_functions', 'supabase_migrations')")).toEqual([]);
+    expect(
+      await sql(
+        url,
+        "select nspname from pg_namespace where nspname in ('graphql', 'graphql_public', 'vault', 'net', 'cron', 'realtime', 'supabase_functions', 'supabase_migrations')",
+      ),
+    ).toEqual([]);
     expect(await sql(url, "select evtname from pg_event_trigger")).toEqual([]);
     expect(await sql(url, "select pubname from pg_publication")).toEqual([]);
-    expect(await sql(url, "select count(*)::int as n from information_schema.tables where table_schema = 'public'")).toEqual([{ n: 9 }]);
+    expect(await sql(url, "select count(*)::int as n from information_schema.tables where table_schema = 'public'")).toEqual([
+      { n: 9 },
+    ]);
   });
 });
 

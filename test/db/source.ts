@@ -28,13 +28,17 @@ export interface SourceDatabase {
 }
 
 /** A PostgreSQL 15 (system) server holding the Supabase-shaped source database. */
-export async function startSourceDatabase(options: { password?: string; settings?: Record<string, string | number> } = {}): Promise<SourceDatabase> {
+export async function startSourceDatabase(
+  options: { password?: string; settings?: Record<string, string | number> } = {},
+): Promise<SourceDatabase> {
   const server = await startTestServer({ prefer: "system", password: options.password, settings: options.settings });
   const url = await server.createDatabase("supabase_source");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    for (const file of readdirSync(SOURCE_SQL_DIR).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const file of readdirSync(SOURCE_SQL_DIR)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()) {
       await client.query(readFileSync(path.join(SOURCE_SQL_DIR, file), "utf8"));
     }
   } finally {
@@ -72,7 +76,9 @@ export async function startStorageStandIn(key: string, files: Record<string, Buf
   const app = new Hono();
   app.get("/storage/v1/object/:bucket/*", (c) => {
     const bucket = c.req.param("bucket");
-    const name = decodeURIComponent(new URL(c.req.url).pathname.slice(`/storage/v1/object/${encodeURIComponent(bucket)}/`.length));
+    const name = decodeURIComponent(
+      new URL(c.req.url).pathname.slice(`/storage/v1/object/${encodeURIComponent(bucket)}/`.length),
+    );
     requests.push(`${bucket}/${name}`);
     if (c.req.header("authorization") !== `Bearer ${key}` || c.req.header("apikey") !== key) {
       return c.json({ statusCode: "403", error: "Unauthorized", message: "invalid signature" }, 403);

@@ -46,7 +46,13 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-const versionOf = async (bucket: string, name: string) => (await sql<{ version: string | null }>(targetUrl, `SELECT version FROM storage.objects WHERE bucket_id = '${bucket}' AND name = '${name.replace(/'/g, "''")}'`))[0]!.version;
+const versionOf = async (bucket: string, name: string) =>
+  (
+    await sql<{ version: string | null }>(
+      targetUrl,
+      `SELECT version FROM storage.objects WHERE bucket_id = '${bucket}' AND name = '${name.replace(/'/g, "''")}'`,
+    )
+  )[0]!.version;
 const layoutFile = async (key: string) => {
   const [bucket, ...rest] = key.split("/");
   const name = rest.join("/");
@@ -56,20 +62,30 @@ const layoutFile = async (key: string) => {
 describe("ownit restore --storage-dir, verify --storage-dir, rollback", () => {
   it("restores every object byte-identical into the storage service's file layout, with its version in the path", async () => {
     const cli = capturedCli();
-    expect(await cli.run("restore", exportDir, "--to", targetUrl, "--project", project, "--storage-dir", storageDir), cli.stderr.join("\n")).toBe(0);
+    expect(
+      await cli.run("restore", exportDir, "--to", targetUrl, "--project", project, "--storage-dir", storageDir),
+      cli.stderr.join("\n"),
+    ).toBe(0);
     expect(cli.stdout.join("\n")).toContain("storage     3 file(s)");
     for (const [key, bytes] of Object.entries(FILES)) {
       const file = await layoutFile(key);
       // supabase/storage's layout: <root>/<GLOBAL_S3_BUCKET>/<TENANT_ID>/<bucket>/<name>/<version>
-      expect(path.relative(storageDir, file)).toBe(path.join("stub", "stub", key, (await versionOf(key.split("/")[0]!, key.split("/").slice(1).join("/")))!));
-      expect(createHash("sha256").update(readFileSync(file)).digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(path.relative(storageDir, file)).toBe(
+        path.join("stub", "stub", key, (await versionOf(key.split("/")[0]!, key.split("/").slice(1).join("/")))!),
+      );
+      expect(createHash("sha256").update(readFileSync(file)).digest("hex")).toBe(
+        createHash("sha256").update(bytes).digest("hex"),
+      );
     }
   });
 
   it("keeps bucket settings, object metadata and storage policies: the private bucket stays private", async () => {
     const buckets = "SELECT id, public, file_size_limit, allowed_mime_types FROM storage.buckets ORDER BY id";
     expect(await sql(targetUrl, buckets)).toEqual(await sql(source.url, buckets));
-    expect((await sql<{ id: string; public: boolean }>(targetUrl, buckets)).map((b) => [b.id, b.public])).toEqual([["avatars", true], ["documents", false]]);
+    expect((await sql<{ id: string; public: boolean }>(targetUrl, buckets)).map((b) => [b.id, b.public])).toEqual([
+      ["avatars", true],
+      ["documents", false],
+    ]);
     const objects = "SELECT bucket_id, name, metadata, version FROM storage.objects ORDER BY 1, 2";
     expect(await sql(targetUrl, objects)).toEqual(await sql(source.url, objects));
     const policies = "SELECT policyname, cmd, qual, with_check FROM pg_policies WHERE schemaname = 'storage' ORDER BY 1";

@@ -21,7 +21,11 @@ let project: string;
 
 beforeAll(async () => {
   [source, target] = await Promise.all([startSourceDatabase(), startTestServer()]);
-  await sql(source.url, `UPDATE public.profiles SET avatar_url = '${AVATAR}' WHERE id = '${ALICE}'`, `UPDATE public.projects SET settings = settings || jsonb_build_object('cover', '${OLD}/storage/v1/object/sign/documents/cover.png?token=abc') WHERE owner_id = '${ALICE}'`);
+  await sql(
+    source.url,
+    `UPDATE public.profiles SET avatar_url = '${AVATAR}' WHERE id = '${ALICE}'`,
+    `UPDATE public.projects SET settings = settings || jsonb_build_object('cover', '${OLD}/storage/v1/object/sign/documents/cover.png?token=abc') WHERE owner_id = '${ALICE}'`,
+  );
   exportDir = path.join(tempDir(), "ownit-export");
   await dumpDatabase({ from: source.url, out: exportDir });
   project = tempDir("ownit-project-");
@@ -37,11 +41,37 @@ describe("ownit restore --rewrite-storage-urls", () => {
   it("rewrites the old Storage URLs in text and jsonb columns and reports each table, column and count", async () => {
     url = await target.createDatabase("restored");
     const cli = capturedCli();
-    expect(await cli.run("restore", exportDir, "--to", url, "--project", project, "--rewrite-storage-urls", NEW, "--old-project-url", OLD), cli.stderr.join("\n")).toBe(0);
-    const [{ n: projects }] = await sql<{ n: number }>(source.url, `SELECT count(*)::int AS n FROM public.projects WHERE owner_id = '${ALICE}'`);
-    expect(cli.stdout.join("\n")).toContain(`urls        ${OLD}/storage/v1/ → ${NEW}/storage/v1/: public.profiles.avatar_url 1, public.projects.settings ${projects}`);
-    expect(await sql(url, `SELECT avatar_url FROM public.profiles WHERE id = '${ALICE}'`)).toEqual([{ avatar_url: `${NEW}/storage/v1/object/public/avatars/${ALICE}/me.png` }]);
-    expect(await sql(url, `SELECT count(*)::int AS n FROM public.projects WHERE settings->>'cover' LIKE '${NEW}/storage/v1/object/sign/%'`)).toEqual([{ n: projects }]);
+    expect(
+      await cli.run(
+        "restore",
+        exportDir,
+        "--to",
+        url,
+        "--project",
+        project,
+        "--rewrite-storage-urls",
+        NEW,
+        "--old-project-url",
+        OLD,
+      ),
+      cli.stderr.join("\n"),
+    ).toBe(0);
+    const [{ n: projects }] = await sql<{ n: number }>(
+      source.url,
+      `SELECT count(*)::int AS n FROM public.projects WHERE owner_id = '${ALICE}'`,
+    );
+    expect(cli.stdout.join("\n")).toContain(
+      `urls        ${OLD}/storage/v1/ → ${NEW}/storage/v1/: public.profiles.avatar_url 1, public.projects.settings ${projects}`,
+    );
+    expect(await sql(url, `SELECT avatar_url FROM public.profiles WHERE id = '${ALICE}'`)).toEqual([
+      { avatar_url: `${NEW}/storage/v1/object/public/avatars/${ALICE}/me.png` },
+    ]);
+    expect(
+      await sql(
+        url,
+        `SELECT count(*)::int AS n FROM public.projects WHERE settings->>'cover' LIKE '${NEW}/storage/v1/object/sign/%'`,
+      ),
+    ).toEqual([{ n: projects }]);
     expect(await sql(url, `SELECT count(*)::int AS n FROM public.profiles WHERE avatar_url LIKE '${OLD}%'`)).toEqual([{ n: 0 }]);
   });
 
@@ -51,7 +81,12 @@ describe("ownit restore --rewrite-storage-urls", () => {
     await sql(url, `UPDATE public.profiles SET display_name = 'changed' WHERE id = '${ALICE}'`);
     const bad = capturedCli();
     expect(await bad.run("verify", exportDir, "--against", url, "--json")).toBe(1);
-    expect((JSON.parse(bad.stdout.join("\n")) as { differences: Array<{ kind: string; name: string }> }).differences.map((d) => [d.kind, d.name])).toEqual([["checksum", "public.profiles"]]);
+    expect(
+      (JSON.parse(bad.stdout.join("\n")) as { differences: Array<{ kind: string; name: string }> }).differences.map((d) => [
+        d.kind,
+        d.name,
+      ]),
+    ).toEqual([["checksum", "public.profiles"]]);
   });
 
   it("rollback undoes the rewrite with the restore: the tables go, and the export no longer records a rewrite", async () => {

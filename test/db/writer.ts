@@ -24,7 +24,11 @@ export interface Writer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function startWriters(ownerUrl: string, apiUrl: string, options: { pauseMs?: number; maxIterations?: number } = {}): Writer {
+export function startWriters(
+  ownerUrl: string,
+  apiUrl: string,
+  options: { pauseMs?: number; maxIterations?: number } = {},
+): Writer {
   const log: WriterLog = { accepted: 0, rejected: 0, errors: new Set(), commits: [], liveUsers: new Set() };
   let stopped = false;
   const pause = options.pauseMs ?? 15;

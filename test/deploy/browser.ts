@@ -5,10 +5,20 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { requireTool } from "../helpers/system-tools";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Hosts a migrated app must never call. */
-export const BUILDER_HOSTS = /(^|\.)(lovable\.dev|lovable\.app|lovableproject\.com|gpteng\.co|gptengineer\.app|bolt\.new|bolt\.host|stackblitz\.com|stackblitz\.io|webcontainer\.io)$/i;
+export const BUILDER_HOSTS =
+  /(^|\.)(lovable\.dev|lovable\.app|lovableproject\.com|gpteng\.co|gptengineer\.app|bolt\.new|bolt\.host|stackblitz\.com|stackblitz\.io|webcontainer\.io)$/i;
 
 export interface ConsoleError {
   page: string;
@@ -28,18 +38,26 @@ export interface BrowserVisit {
 export async function visit(urls: string[], check: (page: Page, url: string) => Promise<void>): Promise<BrowserVisit> {
   const profile = mkdtempSync(path.join(os.tmpdir(), "ownit-chromium-"));
   const result: BrowserVisit = { consoleErrors: [], failedRequests: [], requests: [], pagesLoaded: 0 };
-  const context = await chromium.launchPersistentContext(profile, { executablePath: requireTool("chromium"), headless: true, args: FLAGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: requireTool("chromium"),
+    headless: true,
+    args: FLAGS,
+  });
   try {
     context.on("request", (request) => result.requests.push(request.url()));
-    context.on("requestfailed", (request) => result.failedRequests.push(`${request.url()} (${request.failure()?.errorText ?? "failed"})`));
+    context.on("requestfailed", (request) =>
+      result.failedRequests.push(`${request.url()} (${request.failure()?.errorText ?? "failed"})`),
+    );
     for (const url of urls) {
       const page = await context.newPage();
       page.on("console", (message) => {
-        if (message.type() === "error") result.consoleErrors.push({ page: url, text: message.text(), source: message.location().url });
+        if (message.type() === "error")
+          result.consoleErrors.push({ page: url, text: message.text(), source: message.location().url });
       });
       page.on("pageerror", (error) => result.consoleErrors.push({ page: url, text: `uncaught ${error.message}`, source: url }));
       const response = await page.goto(url, { waitUntil: "networkidle", timeout: 30_000 });
-      if (!response || response.status() !== 200) throw new Error(`${url} answered ${response?.status()}: ${(await response?.text())?.slice(0, 500)}`);
+      if (!response || response.status() !== 200)
+        throw new Error(`${url} answered ${response?.status()}: ${(await response?.text())?.slice(0, 500)}`);
       await check(page, url);
       result.pagesLoaded++;
       await page.close();

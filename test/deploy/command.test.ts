@@ -24,7 +24,21 @@ describe("ownit deploy", () => {
     expect(out).toMatch(/deploy-file-beside|netlify\.toml is yours/);
     expect(read(dir, "netlify.toml")).toBe(ownNetlify);
     expect(read(dir, "netlify.toml.ownit")).toContain('from = "/*"');
-    for (const f of ["Dockerfile", ".dockerignore", "docker-compose.yml", "docker/nginx.conf", "docker/supabase-gateway.conf", "docker/postgres-init/10-restore-export.sh", "docker/postgres-init/20-supabase-roles.sh", "docker/supabase-keys.mjs", "fly.toml", "render.yaml", "railway.json", "vercel.json", ".env.example"]) {
+    for (const f of [
+      "Dockerfile",
+      ".dockerignore",
+      "docker-compose.yml",
+      "docker/nginx.conf",
+      "docker/supabase-gateway.conf",
+      "docker/postgres-init/10-restore-export.sh",
+      "docker/postgres-init/20-supabase-roles.sh",
+      "docker/supabase-keys.mjs",
+      "fly.toml",
+      "render.yaml",
+      "railway.json",
+      "vercel.json",
+      ".env.example",
+    ]) {
       expect(existsSync(path.join(dir, f)), f).toBe(true);
     }
     const [run] = listRuns(dir);
@@ -33,7 +47,9 @@ describe("ownit deploy", () => {
     expect(git(dir, "status", "--porcelain")).toBe("");
     expect(run!.files.every((f) => f.generated && f.before === null)).toBe(true);
     // The manifest names files and hashes, never the keys in the project's .env.
-    expect(readFileSync(path.join(dir, ".ownit/runs", run!.id, "manifest.json"), "utf8")).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}\.eyJ/);
+    expect(readFileSync(path.join(dir, ".ownit/runs", run!.id, "manifest.json"), "utf8")).not.toMatch(
+      /eyJ[A-Za-z0-9_-]{8,}\.eyJ/,
+    );
 
     // A second deploy has nothing to do.
     expect(await cli.run("deploy", dir, "--yes")).toBe(0);
@@ -104,7 +120,8 @@ describe("ownit migrate", () => {
     const [run] = listRuns(dir);
     expect(run!.command).toBe("migrate");
     const paths = run!.files.map((f) => f.path);
-    for (const f of ["Dockerfile", "docker/nginx.conf", "vercel.json", "netlify.toml", ".env.example"]) expect(paths).toContain(f);
+    for (const f of ["Dockerfile", "docker/nginx.conf", "vercel.json", "netlify.toml", ".env.example"])
+      expect(paths).toContain(f);
     // lovable-tagger is gone by the time the deploy step reads package.json (the codemod ran first).
     expect(read(dir, "package.json")).not.toContain("lovable-tagger");
     expect((run!.records as Record<string, any>).deploy.runtime).toBe("static");

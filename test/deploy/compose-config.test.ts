@@ -11,45 +11,54 @@ import { capturedCli, cleanupTemp, copyFixture, gitInit } from "../helpers/proje
 afterAll(cleanupTemp);
 
 function composeConfig(dir: string): { code: number; output: string; stdout: string } {
-  const run = spawnSync("docker-compose", ["-f", "docker-compose.yml", "config"], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+  const run = spawnSync("docker-compose", ["-f", "docker-compose.yml", "config"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "" },
+  });
   if (run.error) throw new Error(`docker-compose is missing: install Debian's docker-compose package (${String(run.error)})`);
   return { code: run.status ?? 1, output: `${run.stdout}${run.stderr}`, stdout: run.stdout };
 }
 
-describe.each(["lovable-vite", "lovable-tanstack", "bolt-vite", "base44"])("docker-compose config on the migrated %s fixture", (fixture) => {
-  const ready = (async () => {
-    const dir = copyFixture(fixture);
-    gitInit(dir);
-    const cli = capturedCli();
-    if ((await cli.run("migrate", dir, "--yes")) !== 0) throw new Error(cli.stderr.join("\n"));
-    return dir;
-  })();
+describe.each(["lovable-vite", "lovable-tanstack", "bolt-vite", "base44"])(
+  "docker-compose config on the migrated %s fixture",
+  (fixture) => {
+    const ready = (async () => {
+      const dir = copyFixture(fixture);
+      gitInit(dir);
+      const cli = capturedCli();
+      if ((await cli.run("migrate", dir, "--yes")) !== 0) throw new Error(cli.stderr.join("\n"));
+      return dir;
+    })();
 
-  it("with .env.example copied as it ships, compose refuses to start and names the missing secret", async () => {
-    const dir = await ready;
-    copyFileSync(path.join(dir, ".env.example"), path.join(dir, ".env"));
-    const { code, output } = composeConfig(dir);
-    const compose = YAML.parse(readFileSync(path.join(dir, "docker-compose.yml"), "utf8"));
-    expect(compose.services.db, "every migrated fixture runs a database").toBeDefined();
-    expect(code).not.toBe(0);
-    expect(output).toMatch(/set [A-Z_]+ in \.env/);
-  });
+    it("with .env.example copied as it ships, compose refuses to start and names the missing secret", async () => {
+      const dir = await ready;
+      copyFileSync(path.join(dir, ".env.example"), path.join(dir, ".env"));
+      const { code, output } = composeConfig(dir);
+      const compose = YAML.parse(readFileSync(path.join(dir, "docker-compose.yml"), "utf8"));
+      expect(compose.services.db, "every migrated fixture runs a database").toBeDefined();
+      expect(code).not.toBe(0);
+      expect(output).toMatch(/set [A-Z_]+ in \.env/);
+    });
 
-  it("with the secrets docker/supabase-keys.mjs prints it is valid, and every image is pinned to a version", async () => {
-    const dir = await ready;
-    const compose = YAML.parse(readFileSync(path.join(dir, "docker-compose.yml"), "utf8"));
-    const keys = compose.services.gateway ? execFileSync(process.execPath, [path.join(dir, "docker/supabase-keys.mjs")], { encoding: "utf8" }) : "POSTGRES_PASSWORD=0123456789abcdef\n";
-    writeFileSync(path.join(dir, ".env"), keys);
-    const { code, output, stdout } = composeConfig(dir);
-    expect(code, output).toBe(0);
-    const resolved = YAML.parse(stdout);
-    for (const [name, service] of Object.entries(resolved.services as Record<string, { image?: string; build?: unknown }>)) {
-      if (!service.image) {
-        expect(service.build, `${name} has an image or a build`).toBeDefined();
-        continue;
+    it("with the secrets docker/supabase-keys.mjs prints it is valid, and every image is pinned to a version", async () => {
+      const dir = await ready;
+      const compose = YAML.parse(readFileSync(path.join(dir, "docker-compose.yml"), "utf8"));
+      const keys = compose.services.gateway
+        ? execFileSync(process.execPath, [path.join(dir, "docker/supabase-keys.mjs")], { encoding: "utf8" })
+        : "POSTGRES_PASSWORD=0123456789abcdef\n";
+      writeFileSync(path.join(dir, ".env"), keys);
+      const { code, output, stdout } = composeConfig(dir);
+      expect(code, output).toBe(0);
+      const resolved = YAML.parse(stdout);
+      for (const [name, service] of Object.entries(resolved.services as Record<string, { image?: string; build?: unknown }>)) {
+        if (!service.image) {
+          expect(service.build, `${name} has an image or a build`).toBeDefined();
+          continue;
+        }
+        expect(service.image, name).toMatch(/^[a-z0-9./-]+:[a-z0-9._-]*\d[a-z0-9._-]*$/);
+        expect(service.image, name).not.toMatch(/:latest$/);
       }
-      expect(service.image, name).toMatch(/^[a-z0-9./-]+:[a-z0-9._-]*\d[a-z0-9._-]*$/);
-      expect(service.image, name).not.toMatch(/:latest$/);
-    }
-  });
-});
+    });
+  },
+);

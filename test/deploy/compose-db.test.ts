@@ -13,7 +13,13 @@ import { runShell } from "./docker-like";
 
 const PASSWORD = "s3cretpassw0rd";
 /** Each service's login role has its own password (what docker/supabase-keys.mjs prints into .env). */
-const SERVICE_PASSWORDS = { AUTHENTICATOR_PASSWORD: "restpassw0rd", AUTH_DB_PASSWORD: "authpassw0rd", STORAGE_DB_PASSWORD: "storagepassw0rd", REALTIME_DB_PASSWORD: "realtimepassw0rd", FUNCTIONS_DB_PASSWORD: "functionspassw0rd" };
+const SERVICE_PASSWORDS = {
+  AUTHENTICATOR_PASSWORD: "restpassw0rd",
+  AUTH_DB_PASSWORD: "authpassw0rd",
+  STORAGE_DB_PASSWORD: "storagepassw0rd",
+  REALTIME_DB_PASSWORD: "realtimepassw0rd",
+  FUNCTIONS_DB_PASSWORD: "functionspassw0rd",
+};
 const ALICE = "8f1c3a52-1d2e-4f6a-9b7c-0a1b2c3d4e5f";
 const BOB = "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e";
 
@@ -41,12 +47,24 @@ SELECT setval('public.tasks_id_seq', 3);
 COMMIT;
 `,
   );
-  writeFileSync(path.join(dir, "data/auth.users.copy"), `${ALICE}\talice@example.com\t$2a$10$abcdefghijklmnopqrstuv\n${BOB}\tbob@example.com\t$2a$10$vutsrqponmlkjihgfedcba\n`);
-  writeFileSync(path.join(dir, "data/public.tasks.copy"), `1\t${ALICE}\tWater the plants\n2\t${ALICE}\tCall mum\n3\t${BOB}\tFile taxes\n`);
+  writeFileSync(
+    path.join(dir, "data/auth.users.copy"),
+    `${ALICE}\talice@example.com\t$2a$10$abcdefghijklmnopqrstuv\n${BOB}\tbob@example.com\t$2a$10$vutsrqponmlkjihgfedcba\n`,
+  );
+  writeFileSync(
+    path.join(dir, "data/public.tasks.copy"),
+    `1\t${ALICE}\tWater the plants\n2\t${ALICE}\tCall mum\n3\t${BOB}\tFile taxes\n`,
+  );
   return dir;
 }
 
-async function as(server: TestServer, user: string, password: string, sql: string, database = "app"): Promise<Record<string, unknown>[]> {
+async function as(
+  server: TestServer,
+  user: string,
+  password: string,
+  sql: string,
+  database = "app",
+): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ host: server.host, port: server.port, user, password, database });
   await client.connect();
   try {
@@ -74,10 +92,22 @@ describe("docker-compose's Postgres init scripts against a real PostgreSQL", () 
   });
 
   /** The postgres image's entrypoint sources non-executable init scripts, in order, in a bash with errexit. */
-  async function firstStart(exportDir: string, passwords: Record<string, string> = SERVICE_PASSWORDS): Promise<{ code: number; output: string }> {
+  async function firstStart(
+    exportDir: string,
+    passwords: Record<string, string> = SERVICE_PASSWORDS,
+  ): Promise<{ code: number; output: string }> {
     const init = path.join(project, "docker/postgres-init");
     const script = `set -Eeo pipefail; cd /; for f in ${init}/*.sh; do . "$f"; done; echo "entrypoint still in $(pwd)"`;
-    const env = { POSTGRES_USER: server.user, POSTGRES_DB: "app", POSTGRES_PASSWORD: PASSWORD, PGHOST: server.host, PGPORT: String(server.port), PGPASSWORD: PASSWORD, OWNIT_EXPORT_DIR: exportDir, ...passwords };
+    const env = {
+      POSTGRES_USER: server.user,
+      POSTGRES_DB: "app",
+      POSTGRES_PASSWORD: PASSWORD,
+      PGHOST: server.host,
+      PGPORT: String(server.port),
+      PGPASSWORD: PASSWORD,
+      OWNIT_EXPORT_DIR: exportDir,
+      ...passwords,
+    };
     return runShell(`bash -c '${script}'`, tempDir(), env, path.join(tempDir(), "init.log"));
   }
 
@@ -90,20 +120,40 @@ describe("docker-compose's Postgres init scripts against a real PostgreSQL", () 
     expect(await server.query("SELECT count(*)::int AS n FROM public.tasks", [], "app")).toEqual([{ n: 3 }]);
 
     // PostgREST's login role: the password from .env, and it may become each request role.
-    const rows = await as(server, "authenticator", SERVICE_PASSWORDS.AUTHENTICATOR_PASSWORD, `SET ROLE authenticated; SELECT set_config('request.jwt.claims', '{"sub":"${ALICE}","role":"authenticated"}', false); SELECT title FROM public.tasks ORDER BY id`);
+    const rows = await as(
+      server,
+      "authenticator",
+      SERVICE_PASSWORDS.AUTHENTICATOR_PASSWORD,
+      `SET ROLE authenticated; SELECT set_config('request.jwt.claims', '{"sub":"${ALICE}","role":"authenticated"}', false); SELECT title FROM public.tasks ORDER BY id`,
+    );
     expect(rows).toEqual([{ title: "Water the plants" }, { title: "Call mum" }]);
-    await expect(as(server, "authenticator", SERVICE_PASSWORDS.AUTHENTICATOR_PASSWORD, "SET ROLE anon; SELECT count(*) FROM public.tasks")).rejects.toThrow(/permission denied/);
+    await expect(
+      as(server, "authenticator", SERVICE_PASSWORDS.AUTHENTICATOR_PASSWORD, "SET ROLE anon; SELECT count(*) FROM public.tasks"),
+    ).rejects.toThrow(/permission denied/);
     await expect(as(server, "authenticator", "wrong-password", "SELECT 1")).rejects.toThrow(/password authentication failed/);
     // Another service's password (or the superuser's) does not open PostgREST's role.
-    await expect(as(server, "authenticator", SERVICE_PASSWORDS.AUTH_DB_PASSWORD, "SELECT 1")).rejects.toThrow(/password authentication failed/);
+    await expect(as(server, "authenticator", SERVICE_PASSWORDS.AUTH_DB_PASSWORD, "SELECT 1")).rejects.toThrow(
+      /password authentication failed/,
+    );
     await expect(as(server, "authenticator", PASSWORD, "SELECT 1")).rejects.toThrow(/password authentication failed/);
     // PostgREST's role holds no table rights of its own: it must switch to a request role.
-    await expect(as(server, "authenticator", SERVICE_PASSWORDS.AUTHENTICATOR_PASSWORD, "SELECT count(*) FROM public.tasks")).rejects.toThrow(/permission denied/);
+    await expect(
+      as(server, "authenticator", SERVICE_PASSWORDS.AUTHENTICATOR_PASSWORD, "SELECT count(*) FROM public.tasks"),
+    ).rejects.toThrow(/permission denied/);
 
     // GoTrue's login role owns the auth schema's tables, so its migrations can alter them.
-    expect(await server.query("SELECT tableowner FROM pg_tables WHERE schemaname = 'auth'", [], "app")).toEqual([{ tableowner: "supabase_auth_admin" }]);
-    await as(server, "supabase_auth_admin", SERVICE_PASSWORDS.AUTH_DB_PASSWORD, "ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS phone text; CREATE OR REPLACE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$");
-    expect(await as(server, "supabase_auth_admin", SERVICE_PASSWORDS.AUTH_DB_PASSWORD, "SELECT email FROM users ORDER BY email")).toEqual([{ email: "alice@example.com" }, { email: "bob@example.com" }]);
+    expect(await server.query("SELECT tableowner FROM pg_tables WHERE schemaname = 'auth'", [], "app")).toEqual([
+      { tableowner: "supabase_auth_admin" },
+    ]);
+    await as(
+      server,
+      "supabase_auth_admin",
+      SERVICE_PASSWORDS.AUTH_DB_PASSWORD,
+      "ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS phone text; CREATE OR REPLACE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$",
+    );
+    expect(
+      await as(server, "supabase_auth_admin", SERVICE_PASSWORDS.AUTH_DB_PASSWORD, "SELECT email FROM users ORDER BY email"),
+    ).toEqual([{ email: "alice@example.com" }, { email: "bob@example.com" }]);
   });
 
   it("without an export it starts with an empty database and says how to make one", async () => {
@@ -112,13 +162,22 @@ describe("docker-compose's Postgres init scripts against a real PostgreSQL", () 
     const { code, output } = await firstStart(path.join(tempDir(), "no-export-here"));
     expect(code).toBe(0);
     expect(output).toContain("starting with an empty database (create one with: npx ownit dump)");
-    expect(await server.query("SELECT rolname FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role', 'authenticator', 'supabase_auth_admin') ORDER BY rolname", [], "app")).toHaveLength(5);
+    expect(
+      await server.query(
+        "SELECT rolname FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role', 'authenticator', 'supabase_auth_admin') ORDER BY rolname",
+        [],
+        "app",
+      ),
+    ).toHaveLength(5);
   });
 
   it("an empty service password stops the first start instead of creating a role anyone could guess", async () => {
     await server.query("DROP DATABASE app");
     await server.createDatabase("app");
-    const { code, output } = await firstStart(path.join(tempDir(), "no-export-here"), { ...SERVICE_PASSWORDS, AUTH_DB_PASSWORD: "" });
+    const { code, output } = await firstStart(path.join(tempDir(), "no-export-here"), {
+      ...SERVICE_PASSWORDS,
+      AUTH_DB_PASSWORD: "",
+    });
     expect(code).not.toBe(0);
     expect(output).toContain("AUTH_DB_PASSWORD is empty; refusing to create supabase_auth_admin without a password");
   });
@@ -131,7 +190,9 @@ describe("docker-compose's Postgres init scripts against a real PostgreSQL", () 
     const { code, output } = await firstStart(broken);
     expect(code).not.toBe(0);
     expect(output).not.toContain("entrypoint still in");
-    expect(await server.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'auth'", [], "app")).toEqual([{ n: 0 }]);
+    expect(await server.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'auth'", [], "app")).toEqual([
+      { n: 0 },
+    ]);
   });
 });
 
@@ -145,21 +206,59 @@ describe("the init scripts of an app that uses Storage, Realtime and edge functi
       expect(await capturedCli().run("migrate", project, "--yes")).toBe(0);
       const init = path.join(project, "docker/postgres-init");
       const script = `set -Eeo pipefail; cd /; for f in ${init}/*.sh; do . "$f"; done`;
-      const env = { POSTGRES_USER: server.user, POSTGRES_DB: "app", POSTGRES_PASSWORD: PASSWORD, PGHOST: server.host, PGPORT: String(server.port), PGPASSWORD: PASSWORD, OWNIT_EXPORT_DIR: writeExport(), ...SERVICE_PASSWORDS };
+      const env = {
+        POSTGRES_USER: server.user,
+        POSTGRES_DB: "app",
+        POSTGRES_PASSWORD: PASSWORD,
+        PGHOST: server.host,
+        PGPORT: String(server.port),
+        PGPASSWORD: PASSWORD,
+        OWNIT_EXPORT_DIR: writeExport(),
+        ...SERVICE_PASSWORDS,
+      };
       const { code, output } = await runShell(`bash -c '${script}'`, tempDir(), env, path.join(tempDir(), "init.log"));
       expect(code, output).toBe(0);
-      const roles = await server.query<{ rolname: string; rolreplication: boolean; rolbypassrls: boolean; rolsuper: boolean }>("SELECT rolname, rolreplication, rolbypassrls, rolsuper FROM pg_roles WHERE rolname IN ('authenticator', 'supabase_auth_admin', 'supabase_storage_admin', 'supabase_realtime_admin', 'ownit_functions') ORDER BY rolname");
-      expect(roles.map((r) => r.rolname)).toEqual(["authenticator", "ownit_functions", "supabase_auth_admin", "supabase_realtime_admin", "supabase_storage_admin"]);
+      const roles = await server.query<{ rolname: string; rolreplication: boolean; rolbypassrls: boolean; rolsuper: boolean }>(
+        "SELECT rolname, rolreplication, rolbypassrls, rolsuper FROM pg_roles WHERE rolname IN ('authenticator', 'supabase_auth_admin', 'supabase_storage_admin', 'supabase_realtime_admin', 'ownit_functions') ORDER BY rolname",
+      );
+      expect(roles.map((r) => r.rolname)).toEqual([
+        "authenticator",
+        "ownit_functions",
+        "supabase_auth_admin",
+        "supabase_realtime_admin",
+        "supabase_storage_admin",
+      ]);
       expect(roles.every((r) => !r.rolsuper)).toBe(true);
       expect(roles.filter((r) => r.rolreplication).map((r) => r.rolname)).toEqual(["supabase_realtime_admin"]);
       expect(roles.filter((r) => r.rolbypassrls).map((r) => r.rolname)).toEqual(["ownit_functions"]);
       // Storage owns its schema and may create its tables there; Realtime keeps its own schemas.
-      await as(server, "supabase_storage_admin", SERVICE_PASSWORDS.STORAGE_DB_PASSWORD, "CREATE TABLE storage.migrations_probe (id int); DROP TABLE storage.migrations_probe");
-      await as(server, "supabase_realtime_admin", SERVICE_PASSWORDS.REALTIME_DB_PASSWORD, "CREATE TABLE _realtime.probe (id int); DROP TABLE _realtime.probe");
+      await as(
+        server,
+        "supabase_storage_admin",
+        SERVICE_PASSWORDS.STORAGE_DB_PASSWORD,
+        "CREATE TABLE storage.migrations_probe (id int); DROP TABLE storage.migrations_probe",
+      );
+      await as(
+        server,
+        "supabase_realtime_admin",
+        SERVICE_PASSWORDS.REALTIME_DB_PASSWORD,
+        "CREATE TABLE _realtime.probe (id int); DROP TABLE _realtime.probe",
+      );
       // Functions read every row (service_role, as on the platform), but cannot change the schema.
-      expect(await as(server, "ownit_functions", SERVICE_PASSWORDS.FUNCTIONS_DB_PASSWORD, "SELECT count(*)::int AS n FROM public.tasks")).toEqual([{ n: 3 }]);
-      await expect(as(server, "ownit_functions", SERVICE_PASSWORDS.FUNCTIONS_DB_PASSWORD, "DROP TABLE public.tasks")).rejects.toThrow(/must be owner/);
-      await expect(as(server, "supabase_storage_admin", SERVICE_PASSWORDS.STORAGE_DB_PASSWORD, "DROP TABLE public.tasks")).rejects.toThrow(/must be owner/);
+      expect(
+        await as(
+          server,
+          "ownit_functions",
+          SERVICE_PASSWORDS.FUNCTIONS_DB_PASSWORD,
+          "SELECT count(*)::int AS n FROM public.tasks",
+        ),
+      ).toEqual([{ n: 3 }]);
+      await expect(
+        as(server, "ownit_functions", SERVICE_PASSWORDS.FUNCTIONS_DB_PASSWORD, "DROP TABLE public.tasks"),
+      ).rejects.toThrow(/must be owner/);
+      await expect(
+        as(server, "supabase_storage_admin", SERVICE_PASSWORDS.STORAGE_DB_PASSWORD, "DROP TABLE public.tasks"),
+      ).rejects.toThrow(/must be owner/);
     } finally {
       await server.dispose();
     }
@@ -171,10 +270,34 @@ describe("docker/supabase-keys.mjs", () => {
     const project = copyFixture("bolt-vite");
     expect(await capturedCli().run("deploy", project, "--yes", "--target", "docker")).toBe(0);
     const out = execFileSync(process.execPath, [path.join(project, "docker/supabase-keys.mjs")], { encoding: "utf8" });
-    const env = Object.fromEntries(out.trim().split("\n").map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
-    expect(Object.keys(env)).toEqual(["POSTGRES_PASSWORD", "AUTHENTICATOR_PASSWORD", "AUTH_DB_PASSWORD", "STORAGE_DB_PASSWORD", "REALTIME_DB_PASSWORD", "FUNCTIONS_DB_PASSWORD", "APP_DB_PASSWORD", "REALTIME_DB_ENC_KEY", "REALTIME_SECRET_KEY_BASE", "JWT_SECRET", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY"]);
+    const env = Object.fromEntries(
+      out
+        .trim()
+        .split("\n")
+        .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
+    expect(Object.keys(env)).toEqual([
+      "POSTGRES_PASSWORD",
+      "AUTHENTICATOR_PASSWORD",
+      "AUTH_DB_PASSWORD",
+      "STORAGE_DB_PASSWORD",
+      "REALTIME_DB_PASSWORD",
+      "FUNCTIONS_DB_PASSWORD",
+      "APP_DB_PASSWORD",
+      "REALTIME_DB_ENC_KEY",
+      "REALTIME_SECRET_KEY_BASE",
+      "JWT_SECRET",
+      "SUPABASE_ANON_KEY",
+      "SUPABASE_SERVICE_ROLE_KEY",
+    ]);
     expect(env.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{48}$/);
-    expect(new Set(Object.entries(env).filter(([k]) => k.endsWith("PASSWORD")).map(([, v]) => v)).size).toBe(7);
+    expect(
+      new Set(
+        Object.entries(env)
+          .filter(([k]) => k.endsWith("PASSWORD"))
+          .map(([, v]) => v),
+      ).size,
+    ).toBe(7);
     expect(env.REALTIME_DB_ENC_KEY).toHaveLength(16);
     const secret = new TextEncoder().encode(env.JWT_SECRET);
     expect((await jwtVerify(env.SUPABASE_ANON_KEY!, secret)).payload).toMatchObject({ role: "anon", iss: "supabase" });

@@ -33,14 +33,20 @@ export function buildContext(project: string, dest: string): void {
 export function hostEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key === "NODE_ENV" || key === "TEST" || key.startsWith("VITEST") || key.startsWith("VITE_")) continue;
+    if (value === undefined || key === "NODE_ENV" || key === "TEST" || key.startsWith("VITEST") || key.startsWith("VITE_"))
+      continue;
     env[key] = value;
   }
   return env;
 }
 
 /** Runs one shell command as a Dockerfile RUN does (/bin/sh -c), output to a log file. */
-export function runShell(command: string, cwd: string, env: Record<string, string>, log: string): Promise<{ code: number; output: string }> {
+export function runShell(
+  command: string,
+  cwd: string,
+  env: Record<string, string>,
+  log: string,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(log, { flags: "a" });
     out.write(`\n$ ${command}\n`);
@@ -57,7 +63,11 @@ export function runShell(command: string, cwd: string, env: Record<string, strin
   });
 }
 
-export async function dockerLikeBuild(project: string, work: string, buildArgs: Record<string, string>): Promise<DockerLikeBuild> {
+export async function dockerLikeBuild(
+  project: string,
+  work: string,
+  buildArgs: Record<string, string>,
+): Promise<DockerLikeBuild> {
   const stages = parseDockerfile(readFileSync(path.join(project, "Dockerfile"), "utf8"));
   const build = stages.find((s) => s.name === "build")!;
   const runtime = stages.at(-1)!;
@@ -68,7 +78,12 @@ export async function dockerLikeBuild(project: string, work: string, buildArgs: 
   // The build stage's ENV (set before the RUN that needs it) is given to every RUN here.
   const stageEnv = Object.fromEntries(build.env.flatMap((e) => e.split(/\s+/)).map((kv) => kv.split("=") as [string, string]));
   for (const command of build.runs) {
-    const { code, output } = await runShell(command, buildDir, { ...stageEnv, ...buildArgs, CI: "true" }, path.join(work, "build.log"));
+    const { code, output } = await runShell(
+      command,
+      buildDir,
+      { ...stageEnv, ...buildArgs, CI: "true" },
+      path.join(work, "build.log"),
+    );
     if (code !== 0) throw new Error(`RUN ${command} exited ${code}:\n${output}`);
   }
   const copied: DockerLikeBuild["copied"] = [];
@@ -76,7 +91,8 @@ export async function dockerLikeBuild(project: string, work: string, buildArgs: 
   for (const copy of runtime.copies) {
     const destination = path.posix.isAbsolute(copy.destination) ? copy.destination : path.posix.join(workdir, copy.destination);
     for (const source of copy.sources) {
-      const from = copy.from === build.name ? path.join(buildDir, path.posix.relative(build.workdir!, source)) : path.join(buildDir, source);
+      const from =
+        copy.from === build.name ? path.join(buildDir, path.posix.relative(build.workdir!, source)) : path.join(buildDir, source);
       const exists = existsSync(from);
       copied.push({ from: copy.from, source, exists });
       if (!exists) continue;

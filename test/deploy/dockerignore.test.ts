@@ -25,13 +25,20 @@ async function dockerFiles(tree: Tree): Promise<{ ignores: (file: string) => boo
 
 describe(".dockerignore", () => {
   it("keeps env files and uploaded files out of a Base44 server's image, and .env.example in", async () => {
-    const { ignores } = await dockerFiles({ ...base44WithServer, ".npmrc": "//registry.npmjs.org/:_authToken=npm_secretTokenValue\n" });
-    for (const file of [".env", ".env.local", ".env.production", ".envrc", "uploads/2025/06/3f9a_passport.png"]) expect(ignores(file), file).toBe(true);
+    const { ignores } = await dockerFiles({
+      ...base44WithServer,
+      ".npmrc": "//registry.npmjs.org/:_authToken=npm_secretTokenValue\n",
+    });
+    for (const file of [".env", ".env.local", ".env.production", ".envrc", "uploads/2025/06/3f9a_passport.png"])
+      expect(ignores(file), file).toBe(true);
     expect(ignores(".env.example")).toBe(false);
   });
 
   it("an .npmrc npm installs with is deleted before the runtime stage copies the build, so no token ships", async () => {
-    const { ignores, dockerfile } = await dockerFiles({ ...base44WithServer, ".npmrc": "//registry.npmjs.org/:_authToken=npm_secretTokenValue\n" });
+    const { ignores, dockerfile } = await dockerFiles({
+      ...base44WithServer,
+      ".npmrc": "//registry.npmjs.org/:_authToken=npm_secretTokenValue\n",
+    });
     expect(ignores(".npmrc")).toBe(false);
     const build = parseDockerfile(dockerfile)[0]!;
     expect(build.runs.at(-1)).toBe("rm -f .npmrc");

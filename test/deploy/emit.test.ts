@@ -22,7 +22,9 @@ interface Emitted {
 async function emit(dir: string, targets = "all"): Promise<Emitted> {
   const project = detectProject(dir);
   let result: DeployResult | undefined;
-  const plan = await buildPlan(project, [deployStep({ targets: parseTargets(targets), strict: true, onPlaced: (r) => (result = r) })]);
+  const plan = await buildPlan(project, [
+    deployStep({ targets: parseTargets(targets), strict: true, onPlaced: (r) => (result = r) }),
+  ]);
   const files = new Map(plan.changes.map((c) => [c.path, c.after!.toString("utf8")]));
   return { result: result!, files, findings: plan.findings.map((f) => f.code) };
 }
@@ -73,12 +75,28 @@ describe("a classic Lovable Vite SPA (fixtures/lovable-vite)", () => {
   it("gets an nginx image with history fallback and static host configs with the SPA rewrite", async () => {
     const { result, files, findings } = await emit(path.join(FIXTURES, "lovable-vite"));
     await snapshot("lovable-vite", files);
-    expect([...files.keys()].sort()).toEqual([".dockerignore", ".env.example", "Dockerfile", "docker-compose.yml", "docker/nginx.conf", "docker/postgres-init/10-restore-export.sh", "fly.toml", "netlify.toml", "railway.json", "render.yaml", "vercel.json"]);
+    expect([...files.keys()].sort()).toEqual([
+      ".dockerignore",
+      ".env.example",
+      "Dockerfile",
+      "docker-compose.yml",
+      "docker/nginx.conf",
+      "docker/postgres-init/10-restore-export.sh",
+      "fly.toml",
+      "netlify.toml",
+      "railway.json",
+      "render.yaml",
+      "vercel.json",
+    ]);
     expect(result.project.packageManager.name).toBe("npm");
     const stages = checkDockerfile(files.get("Dockerfile")!, { port: 8080, buildArgs: [] });
     expect(stages[0]!.runs).toEqual(["npm ci", "npm run build"]);
     expect(stages[0]!.copies[0]).toEqual({ from: null, sources: ["package.json", "package-lock.json"], destination: "./" });
-    expect(runtimeStage(stages).copies).toContainEqual({ from: "build", sources: ["/app/dist"], destination: "/usr/share/nginx/html" });
+    expect(runtimeStage(stages).copies).toContainEqual({
+      from: "build",
+      sources: ["/app/dist"],
+      destination: "/usr/share/nginx/html",
+    });
     const nginx = files.get("docker/nginx.conf")!;
     expect(nginx).toContain("try_files $uri $uri/ /index.html;");
     expect(nginx).toMatch(/location \/assets\/ \{[^}]*max-age=31536000, immutable/);
@@ -118,7 +136,9 @@ describe("a Bolt Vite app on Supabase (fixtures/bolt-vite)", () => {
     expect(compose.services.db.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     expect(compose.services.rest.environment.PGRST_JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
     expect(compose.services.auth.environment.GOTRUE_JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
-    expect(compose.services.rest.environment.PGRST_DB_URI).toBe("postgres://authenticator:${AUTHENTICATOR_PASSWORD:?set AUTHENTICATOR_PASSWORD in .env (node docker/supabase-keys.mjs prints one)}@db:5432/${POSTGRES_DB:-app}");
+    expect(compose.services.rest.environment.PGRST_DB_URI).toBe(
+      "postgres://authenticator:${AUTHENTICATOR_PASSWORD:?set AUTHENTICATOR_PASSWORD in .env (node docker/supabase-keys.mjs prints one)}@db:5432/${POSTGRES_DB:-app}",
+    );
     expect(compose.services.app.build.args.VITE_SUPABASE_URL).toBe("${PUBLIC_URL:-http://localhost:8080}");
     expect(compose.services.app.build.args.VITE_SUPABASE_ANON_KEY).toMatch(/^\$\{SUPABASE_ANON_KEY:\?/);
     expect(compose.services.gateway.ports).toEqual(["${GATEWAY_PORT:-8080}:8080"]);
@@ -126,7 +146,13 @@ describe("a Bolt Vite app on Supabase (fixtures/bolt-vite)", () => {
     const gateway = files.get("docker/supabase-gateway.conf")!;
     expect(gateway).toMatch(/location \/rest\/v1\/ \{\s*proxy_pass http:\/\/rest:3000\/;/);
     expect(gateway).toMatch(/location \/auth\/v1\/ \{\s*proxy_pass http:\/\/auth:9999\/;/);
-    checkEnvExample(files.get(".env.example")!, [...vite, "POSTGRES_PASSWORD", "JWT_SECRET", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY"]);
+    checkEnvExample(files.get(".env.example")!, [
+      ...vite,
+      "POSTGRES_PASSWORD",
+      "JWT_SECRET",
+      "SUPABASE_ANON_KEY",
+      "SUPABASE_SERVICE_ROLE_KEY",
+    ]);
     expect(files.get(".env.example")).toContain("A SECRET THE BUILD SHIPS TO EVERY BROWSER");
   });
 });
@@ -153,7 +179,9 @@ describe("a Base44 export (fixtures/base44)", () => {
     expect(runtime.env.join(" ")).toContain("PORT=3000");
     const compose = parseYaml(files.get("docker-compose.yml")!);
     // Compose points DATABASE_URL at its db; every other setting comes from .env as it is (unset stays unset).
-    expect(compose.services.app.environment).toEqual({ DATABASE_URL: "postgres://postgres:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB:-app}" });
+    expect(compose.services.app.environment).toEqual({
+      DATABASE_URL: "postgres://postgres:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB:-app}",
+    });
     expect(compose.services.app.env_file).toEqual([".env"]);
     expect(compose.services.app.depends_on).toEqual({ db: { condition: "service_healthy" } });
     const fly = parseToml(files.get("fly.toml")!) as any;
@@ -161,7 +189,10 @@ describe("a Base44 export (fixtures/base44)", () => {
     expect(fly.http_service.checks[0].path).toBe("/api/health");
     const render = parseYaml(files.get("render.yaml")!);
     expect(render.services[0]).toMatchObject({ runtime: "docker", healthCheckPath: "/api/health" });
-    expect(render.services[0].envVars).toContainEqual({ key: "DATABASE_URL", fromDatabase: { name: "base44-app-db", property: "connectionString" } });
+    expect(render.services[0].envVars).toContainEqual({
+      key: "DATABASE_URL",
+      fromDatabase: { name: "base44-app-db", property: "connectionString" },
+    });
     expect(render.services[0].envVars).toContainEqual({ key: "SESSION_SECRET", sync: false });
     // The server's .env.example keeps every line it had; deploy appends only the names it lacks.
     const example = files.get(".env.example")!;
@@ -181,14 +212,23 @@ describe("a TanStack Start app", () => {
   it("runs nitro's Node server as the Dockerfile's CMD, with Supabase wired to compose's gateway", async () => {
     const { files } = await emit(writeTree(tanstackStart, "crm-pulse"), "docker,fly,railway");
     await snapshot("tanstack-start", files);
-    const stages = checkDockerfile(files.get("Dockerfile")!, { port: 3000, buildArgs: ["VITE_SUPABASE_PUBLISHABLE_KEY", "VITE_SUPABASE_URL"] });
+    const stages = checkDockerfile(files.get("Dockerfile")!, {
+      port: 3000,
+      buildArgs: ["VITE_SUPABASE_PUBLISHABLE_KEY", "VITE_SUPABASE_URL"],
+    });
     const runtime = runtimeStage(stages);
     expect(runtime.cmd).toBe('["node", ".output/server/index.mjs"]');
     expect(runtime.copies).toEqual([{ from: "build", sources: ["/app/.output"], destination: "./.output" }]);
     const compose = parseYaml(files.get("docker-compose.yml")!);
-    expect(compose.services.app.environment).toMatchObject({ SUPABASE_URL: "http://gateway:8080", SUPABASE_SERVICE_ROLE_KEY: expect.stringMatching(/^\$\{SUPABASE_SERVICE_ROLE_KEY:\?/) });
+    expect(compose.services.app.environment).toMatchObject({
+      SUPABASE_URL: "http://gateway:8080",
+      SUPABASE_SERVICE_ROLE_KEY: expect.stringMatching(/^\$\{SUPABASE_SERVICE_ROLE_KEY:\?/),
+    });
     expect((parseToml(files.get("fly.toml")!) as any).http_service.internal_port).toBe(3000);
-    expect(JSON.parse(files.get("railway.json")!)).toMatchObject({ build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" }, deploy: { healthcheckPath: "/" } });
+    expect(JSON.parse(files.get("railway.json")!)).toMatchObject({
+      build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" },
+      deploy: { healthcheckPath: "/" },
+    });
   });
 });
 
@@ -207,7 +247,12 @@ const spaCases: Array<[string, Tree, (stages: DockerStage[]) => void]> = [
     "pnpm",
     pnpmSpa,
     (stages) => {
-      expect(stages[0]!.runs).toEqual(["corepack enable && corepack prepare pnpm@9.15.9 --activate", "pnpm install --frozen-lockfile", expect.stringContaining("missing="), "pnpm run build"]);
+      expect(stages[0]!.runs).toEqual([
+        "corepack enable && corepack prepare pnpm@9.15.9 --activate",
+        "pnpm install --frozen-lockfile",
+        expect.stringContaining("missing="),
+        "pnpm run build",
+      ]);
     },
   ],
 ];
@@ -218,11 +263,23 @@ describe("package managers and output folders", () => {
     await snapshot(name, files);
     const stages = checkDockerfile(files.get("Dockerfile")!, { port: 8080, buildArgs: ["VITE_API_URL"] });
     check(stages);
-    expect(runtimeStage(stages).copies).toContainEqual({ from: "build", sources: ["/app/build"], destination: "/usr/share/nginx/html" });
-    expect(JSON.parse(files.get("vercel.json")!)).toMatchObject({ outputDirectory: "build", rewrites: [{ source: "/(.*)", destination: "/index.html" }] });
+    expect(runtimeStage(stages).copies).toContainEqual({
+      from: "build",
+      sources: ["/app/build"],
+      destination: "/usr/share/nginx/html",
+    });
+    expect(JSON.parse(files.get("vercel.json")!)).toMatchObject({
+      outputDirectory: "build",
+      rewrites: [{ source: "/(.*)", destination: "/index.html" }],
+    });
     expect((parseToml(files.get("netlify.toml")!) as any).build.publish).toBe("build");
     const render = parseYaml(files.get("render.yaml")!);
-    expect(render.services[0]).toMatchObject({ runtime: "static", staticPublishPath: "./build", routes: [{ type: "rewrite", source: "/*", destination: "/index.html" }], envVars: [{ key: "VITE_API_URL", sync: false }] });
+    expect(render.services[0]).toMatchObject({
+      runtime: "static",
+      staticPublishPath: "./build",
+      routes: [{ type: "rewrite", source: "/*", destination: "/index.html" }],
+      envVars: [{ key: "VITE_API_URL", sync: false }],
+    });
   });
 
   it("Next with standalone output copies the standalone server and its static files", async () => {
@@ -230,7 +287,11 @@ describe("package managers and output folders", () => {
     await snapshot("next-standalone", files);
     const stages = checkDockerfile(files.get("Dockerfile")!, { port: 3000, buildArgs: ["NEXT_PUBLIC_SITE_NAME"] });
     expect(stages[0]!.runs).toContain("yarn install --frozen-lockfile");
-    expect(runtimeStage(stages).copies.map((c) => `${c.sources[0]} ${c.destination}`)).toEqual(["/app/.next/standalone ./", "/app/.next/static ./.next/static", "/app/public ./public"]);
+    expect(runtimeStage(stages).copies.map((c) => `${c.sources[0]} ${c.destination}`)).toEqual([
+      "/app/.next/standalone ./",
+      "/app/.next/static ./.next/static",
+      "/app/public ./public",
+    ]);
     expect(runtimeStage(stages).cmd).toBe('["node", "server.js"]');
   });
 });

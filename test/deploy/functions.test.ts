@@ -25,7 +25,11 @@ const START_TIMEOUT_MS = 180_000;
 
 const children: ChildProcess[] = [];
 const sign = (claims: Record<string, unknown>, secret = JWT_SECRET) =>
-  new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(secret));
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(new TextEncoder().encode(secret));
 
 let source: SourceDatabase;
 let target: TestServer;
@@ -52,27 +56,47 @@ beforeAll(async () => {
 
   rest = await startPostgrestStandIn(targetUrl, JWT_SECRET);
   ai = await startChatCompletionsStandIn(AI_ANSWER);
-  const [functionsPort, gatewayPort, authPort, appPort, storagePort, realtimePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [functionsPort, gatewayPort, authPort, appPort, storagePort, realtimePort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   gateway = `http://127.0.0.1:${gatewayPort}`;
 
   // The functions service as compose runs it: the router command and the environment compose sets.
-  const router = spawn(DENO, ["run", "--node-modules-dir=none", "--allow-net", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", path.join(dir, "docker/functions/functions-router.ts")], {
-    env: {
-      ...hostEnv(),
-      DENO_DIR,
-      NO_COLOR: "1",
-      OWNIT_FUNCTIONS_DIR: path.join(dir, "supabase/functions"),
-      OWNIT_FUNCTIONS_PORT: String(functionsPort),
-      JWT_SECRET,
-      SUPABASE_URL: gateway,
-      SUPABASE_ANON_KEY: await sign({ role: "anon" }),
-      SUPABASE_SERVICE_ROLE_KEY: await sign({ role: "service_role" }),
-      SUPABASE_DB_URL: targetUrl,
-      AI_GATEWAY_URL: ai.url,
-      AI_API_KEY: "owner-ai-key",
+  const router = spawn(
+    DENO,
+    [
+      "run",
+      "--node-modules-dir=none",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-run",
+      "--allow-sys",
+      path.join(dir, "docker/functions/functions-router.ts"),
+    ],
+    {
+      env: {
+        ...hostEnv(),
+        DENO_DIR,
+        NO_COLOR: "1",
+        OWNIT_FUNCTIONS_DIR: path.join(dir, "supabase/functions"),
+        OWNIT_FUNCTIONS_PORT: String(functionsPort),
+        JWT_SECRET,
+        SUPABASE_URL: gateway,
+        SUPABASE_ANON_KEY: await sign({ role: "anon" }),
+        SUPABASE_SERVICE_ROLE_KEY: await sign({ role: "service_role" }),
+        SUPABASE_DB_URL: targetUrl,
+        AI_GATEWAY_URL: ai.url,
+        AI_API_KEY: "owner-ai-key",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   children.push(router);
   router.stdout!.on("data", (c: Buffer) => (routerLog += c.toString()));
   router.stderr!.on("data", (c: Buffer) => (routerLog += c.toString()));
@@ -125,7 +149,10 @@ describe("the migrated Lovable app's edge functions under Deno, behind the emitt
   });
 
   it("answers a CORS preflight without a token, as Supabase does", async () => {
-    const res = await fetch(`${gateway}/functions/v1/task-summary`, { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "POST" } });
+    const res = await fetch(`${gateway}/functions/v1/task-summary`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-headers")).toContain("authorization");
   });
@@ -133,7 +160,13 @@ describe("the migrated Lovable app's edge functions under Deno, behind the emitt
   it("a verify_jwt function answers 401 with no token, and with a token signed by another secret", async () => {
     const none = await fetch(`${gateway}/functions/v1/task-summary`, { method: "POST", body: "{}" });
     expect(none.status).toBe(401);
-    const forged = await fetch(`${gateway}/functions/v1/task-summary`, { method: "POST", body: "{}", headers: { authorization: `Bearer ${await sign({ role: "authenticated", sub: seededId("user-alice") }, "not-the-owners-secret")}` } });
+    const forged = await fetch(`${gateway}/functions/v1/task-summary`, {
+      method: "POST",
+      body: "{}",
+      headers: {
+        authorization: `Bearer ${await sign({ role: "authenticated", sub: seededId("user-alice") }, "not-the-owners-secret")}`,
+      },
+    });
     expect(forged.status).toBe(401);
     expect(ai.calls).toHaveLength(0);
   });
@@ -141,7 +174,11 @@ describe("the migrated Lovable app's edge functions under Deno, behind the emitt
   it("with a JWT signed with the owner's secret it answers 200, having read the caller's own rows from the restored database and called the AI gateway", async () => {
     const alice = seededId("user-alice");
     const token = await sign({ role: "authenticated", sub: alice, aud: "authenticated" });
-    const res = await fetch(`${gateway}/functions/v1/task-summary`, { method: "POST", body: "{}", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
+    const res = await fetch(`${gateway}/functions/v1/task-summary`, {
+      method: "POST",
+      body: "{}",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    });
     const body = (await res.json()) as { count: number; titles: string[]; summary: string; error?: string };
     expect(res.status, body.error ?? routerLog).toBe(200);
     // RLS in the restored database: alice's tasks only, all of them.
@@ -161,7 +198,11 @@ describe("the migrated Lovable app's edge functions under Deno, behind the emitt
   });
 
   it("a verify_jwt = false function answers without a token", async () => {
-    const res = await fetch(`${gateway}/functions/v1/suggest-tasks`, { method: "POST", body: JSON.stringify({ goal: "Move house" }), headers: { "content-type": "application/json" } });
+    const res = await fetch(`${gateway}/functions/v1/suggest-tasks`, {
+      method: "POST",
+      body: JSON.stringify({ goal: "Move house" }),
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status, routerLog).toBe(200);
     expect(((await res.json()) as { suggestions: string[] }).suggestions).toEqual([AI_ANSWER]);
   });

@@ -9,7 +9,13 @@ import { tempDir } from "../helpers/project";
 import { requireTool } from "../helpers/system-tools";
 import { waitForHttp } from "./docker-like";
 
-export async function startNginx(siteConf: string, port: number, replace: Array<[string, string]>, readyPath: string, children: ChildProcess[]): Promise<ChildProcess> {
+export async function startNginx(
+  siteConf: string,
+  port: number,
+  replace: Array<[string, string]>,
+  readyPath: string,
+  children: ChildProcess[],
+): Promise<ChildProcess> {
   const prefix = tempDir("ownit-nginx-");
   const listen = siteConf.match(/^\s*listen (\d+);$/m);
   expect(listen, "the emitted config listens on one port").not.toBeNull();
@@ -41,7 +47,11 @@ http {
 }
 `,
   );
-  const nginx = spawn(requireTool("nginx"), ["-p", prefix, "-e", path.join(prefix, "error.log"), "-c", path.join(prefix, "nginx.conf")], { stdio: ["ignore", "ignore", "pipe"] });
+  const nginx = spawn(
+    requireTool("nginx"),
+    ["-p", prefix, "-e", path.join(prefix, "error.log"), "-c", path.join(prefix, "nginx.conf")],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   children.push(nginx);
   let stderr = "";
   nginx.on("error", (e) => (stderr += `${String(e)} (install Debian's nginx package)`));
@@ -49,7 +59,9 @@ http {
   try {
     await waitForHttp(`http://127.0.0.1:${port}${readyPath}`, 10_000);
   } catch (error) {
-    throw new Error(`nginx did not start: ${stderr}\n${existsSync(path.join(prefix, "error.log")) ? readFileSync(path.join(prefix, "error.log"), "utf8") : ""}\n${String(error)}`);
+    throw new Error(
+      `nginx did not start: ${stderr}\n${existsSync(path.join(prefix, "error.log")) ? readFileSync(path.join(prefix, "error.log"), "utf8") : ""}\n${String(error)}`,
+    );
   }
   return nginx;
 }

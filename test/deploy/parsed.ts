@@ -27,7 +27,17 @@ export function parseDockerfile(text: string): DockerStage[] {
     const keyword = instruction.getKeyword();
     if (keyword === "FROM") {
       const from = dockerfile.getFROMs().find((f) => f.getRange().start.line === instruction.getRange().start.line)!;
-      stages.push({ name: from.getBuildStage(), image: from.getImage() ?? "", imageName: from.getImageName() ?? "", imageTag: from.getImageTag(), args: [], runs: [], copies: [], expose: [], env: [] });
+      stages.push({
+        name: from.getBuildStage(),
+        image: from.getImage() ?? "",
+        imageName: from.getImageName() ?? "",
+        imageTag: from.getImageTag(),
+        args: [],
+        runs: [],
+        copies: [],
+        expose: [],
+        env: [],
+      });
       continue;
     }
     const stage = stages.at(-1)!;
@@ -46,7 +56,11 @@ export function parseDockerfile(text: string): DockerStage[] {
         const copy = instruction as Copy;
         const args = copy.getArguments().map((a) => a.getValue());
         // getFromFlag() answers only when --from is the sole flag; read every flag instead.
-        const from = copy.getFlags().find((f) => f.getName() === "from")?.getValue() ?? null;
+        const from =
+          copy
+            .getFlags()
+            .find((f) => f.getName() === "from")
+            ?.getValue() ?? null;
         stage.copies.push({ from, sources: args.slice(0, -1), destination: args.at(-1)! });
         break;
       }

@@ -23,7 +23,12 @@ export const tanstackStart: Tree = {
     name: "crm-pulse",
     type: "module",
     scripts: { dev: "vite dev", build: "vite build", start: "node .output/server/index.mjs" },
-    dependencies: { "@tanstack/react-start": "^1.120.0", "@supabase/supabase-js": "^2.50.0", react: "^19.0.0", "react-dom": "^19.0.0" },
+    dependencies: {
+      "@tanstack/react-start": "^1.120.0",
+      "@supabase/supabase-js": "^2.50.0",
+      react: "^19.0.0",
+      "react-dom": "^19.0.0",
+    },
     devDependencies: { vite: "^6.3.0" },
   }),
   "package-lock.json": pkg({ name: "crm-pulse", lockfileVersion: 3, packages: {} }),
@@ -47,12 +52,20 @@ export const base44WithServer: Tree = {
   "base44/config.jsonc": '{ "name": "Crew Planner" }\n',
   "vite.config.js": 'import { defineConfig } from "vite";\nexport default defineConfig({});\n',
   "src/main.jsx": 'console.log("app");\n',
-  "server/index.js": "const url = process.env.DATABASE_URL;\nconst port = Number(process.env.PORT ?? 3000);\nconst secret = process.env.SESSION_SECRET;\nexport { url, port, secret };\n",
+  "server/index.js":
+    "const url = process.env.DATABASE_URL;\nconst port = Number(process.env.PORT ?? 3000);\nconst secret = process.env.SESSION_SECRET;\nexport { url, port, secret };\n",
   ".env.example": "# Settings of the generated server\nDATABASE_URL=\nSESSION_SECRET=\nSMTP_URL=\n",
 };
 
 const viteSpa = (lock: Tree, extra: Record<string, unknown> = {}): Tree => ({
-  "package.json": pkg({ name: "Notes App", type: "module", scripts: { build: "vite build" }, dependencies: { react: "^18.3.1", "react-dom": "^18.3.1" }, devDependencies: { vite: "^5.4.1" }, ...extra }),
+  "package.json": pkg({
+    name: "Notes App",
+    type: "module",
+    scripts: { build: "vite build" },
+    dependencies: { react: "^18.3.1", "react-dom": "^18.3.1" },
+    devDependencies: { vite: "^5.4.1" },
+    ...extra,
+  }),
   "vite.config.ts": 'import { defineConfig } from "vite";\nexport default defineConfig({ build: { outDir: "build" } });\n',
   "src/main.tsx": "console.log(import.meta.env.VITE_API_URL);\n",
   ...lock,
@@ -67,7 +80,11 @@ export const pnpmSpa: Tree = viteSpa({ "pnpm-lock.yaml": "lockfileVersion: '9.0'
 
 /** Next with standalone output. */
 export const nextStandalone: Tree = {
-  "package.json": pkg({ name: "next-shop", scripts: { build: "next build", start: "next start" }, dependencies: { next: "^15.0.0", react: "^19.0.0", "react-dom": "^19.0.0" } }),
+  "package.json": pkg({
+    name: "next-shop",
+    scripts: { build: "next build", start: "next start" },
+    dependencies: { next: "^15.0.0", react: "^19.0.0", "react-dom": "^19.0.0" },
+  }),
   "yarn.lock": "# yarn lockfile v1\n",
   "next.config.mjs": 'export default { output: "standalone" };\n',
   "app/page.tsx": "export default function Page() { return process.env.NEXT_PUBLIC_SITE_NAME; }\n",

@@ -45,7 +45,8 @@ function runtimeNames(envExample: string): string[] {
 }
 
 /** nginx for an emitted server block; every child is stopped after the file's tests. */
-const startNginx = (siteConf: string, port: number, replace: Array<[string, string]>, readyPath: string) => startNginxAt(siteConf, port, replace, readyPath, children);
+const startNginx = (siteConf: string, port: number, replace: Array<[string, string]>, readyPath: string) =>
+  startNginxAt(siteConf, port, replace, readyPath, children);
 
 /**
  * Stands in for PostgREST and GoTrue (we cannot run their images here): answers their documented
@@ -66,7 +67,16 @@ async function startSupabaseStandIn(): Promise<{ port: number; paths: string[]; 
 }
 
 describe("the migrated Lovable Vite app, built and served as its Dockerfile says", () => {
-  let served: { origin: string; copied: DockerLikeBuild["copied"]; seen: BrowserVisit; indexHtml: string; headers: Record<string, string | null>; missingAssetStatus: number } | undefined;
+  let served:
+    | {
+        origin: string;
+        copied: DockerLikeBuild["copied"];
+        seen: BrowserVisit;
+        indexHtml: string;
+        headers: Record<string, string | null>;
+        missingAssetStatus: number;
+      }
+    | undefined;
   let nginx: ChildProcess | undefined;
 
   beforeAll(async () => {
@@ -76,12 +86,22 @@ describe("the migrated Lovable Vite app, built and served as its Dockerfile says
     const stages = parseDockerfile(readFileSync(path.join(dir, "Dockerfile"), "utf8"));
     const build = await dockerLikeBuild(dir, tempDir("ownit-docker-like-"), buildArgValues(stages[0]!.args, origin));
     const htmlRoot = path.join(build.runtimeRoot, "usr/share/nginx/html");
-    nginx = await startNginx(readFileSync(path.join(build.runtimeRoot, "etc/nginx/conf.d/default.conf"), "utf8"), port, [["root /usr/share/nginx/html;", `root ${htmlRoot};`]], "/healthz");
+    nginx = await startNginx(
+      readFileSync(path.join(build.runtimeRoot, "etc/nginx/conf.d/default.conf"), "utf8"),
+      port,
+      [["root /usr/share/nginx/html;", `root ${htmlRoot};`]],
+      "/healthz",
+    );
     const deep = await fetch(`${origin}/dashboard/settings`);
     const indexHtml = await deep.text();
     const asset = indexHtml.match(/\/assets\/[^"]+\.js/)?.[0];
     const assetResponse = asset ? await fetch(`${origin}${asset}`) : undefined;
-    const headers = { deepLinkStatus: String(deep.status), deepLinkCache: deep.headers.get("cache-control"), assetStatus: String(assetResponse?.status), assetCache: assetResponse?.headers.get("cache-control") ?? null };
+    const headers = {
+      deepLinkStatus: String(deep.status),
+      deepLinkCache: deep.headers.get("cache-control"),
+      assetStatus: String(assetResponse?.status),
+      assetCache: assetResponse?.headers.get("cache-control") ?? null,
+    };
     const missingAssetStatus = (await fetch(`${origin}/assets/missing-${Date.now()}.js`)).status;
     const seen = await visit([`${origin}/`, `${origin}/dashboard/settings`], async (page, url) => {
       await page.waitForSelector("#root h1", { timeout: 15_000 });
@@ -89,7 +109,9 @@ describe("the migrated Lovable Vite app, built and served as its Dockerfile says
       expect(heading).toBe(url.endsWith("/settings") ? "Settings" : "Taskflow Buddy");
       if (url.endsWith("/settings")) expect(await page.locator('[data-page="settings"]').count()).toBe(1);
     });
-    console.log(`lovable-vite served by nginx: ${seen.pagesLoaded} pages loaded, ${seen.requests.length} requests to ${[...new Set(seen.requests.map((r) => new URL(r).host))].join(", ")}`);
+    console.log(
+      `lovable-vite served by nginx: ${seen.pagesLoaded} pages loaded, ${seen.requests.length} requests to ${[...new Set(seen.requests.map((r) => new URL(r).host))].join(", ")}`,
+    );
     served = { origin, copied: build.copied, seen, indexHtml, headers, missingAssetStatus };
   }, BUILD_TIMEOUT_MS);
   afterAll(() => {
@@ -102,7 +124,12 @@ describe("the migrated Lovable Vite app, built and served as its Dockerfile says
   });
 
   it("serves deep links as index.html without cache, hashed assets with a year of cache, and 404 for a missing asset", () => {
-    expect(served!.headers).toEqual({ deepLinkStatus: "200", deepLinkCache: "no-cache", assetStatus: "200", assetCache: "public, max-age=31536000, immutable" });
+    expect(served!.headers).toEqual({
+      deepLinkStatus: "200",
+      deepLinkCache: "no-cache",
+      assetStatus: "200",
+      assetCache: "public, max-age=31536000, immutable",
+    });
     expect(served!.indexHtml).toContain('<div id="root">');
     expect(served!.missingAssetStatus).toBe(404);
   });
@@ -150,10 +177,18 @@ describe("the migrated Lovable TanStack Start app, run as its Dockerfile and com
       const runtime = build.stages.at(-1)!;
       const command = JSON.parse(runtime.cmd!) as string[];
       expect(command).toEqual(["node", ".output/server/index.mjs"]);
-      const imageEnv = Object.fromEntries(runtime.env.flatMap((e) => e.split(/\s+/)).map((kv) => kv.split("=") as [string, string]));
+      const imageEnv = Object.fromEntries(
+        runtime.env.flatMap((e) => e.split(/\s+/)).map((kv) => kv.split("=") as [string, string]),
+      );
       const server = spawn(command[0]!, command.slice(1), {
         cwd: path.join(build.runtimeRoot, runtime.workdir!),
-        env: { ...hostEnv(), ...buildArgValues(runtimeNames(readFileSync(path.join(dir, ".env.example"), "utf8")), gateway), ...imageEnv, PORT: String(appPort), HOST: "127.0.0.1" },
+        env: {
+          ...hostEnv(),
+          ...buildArgValues(runtimeNames(readFileSync(path.join(dir, ".env.example"), "utf8")), gateway),
+          ...imageEnv,
+          PORT: String(appPort),
+          HOST: "127.0.0.1",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       children.push(server);
@@ -181,7 +216,9 @@ describe("the migrated Lovable TanStack Start app, run as its Dockerfile and com
         }).catch((error) => {
           throw new Error(`${String(error)}\nserver output:\n${logs}`);
         });
-        console.log(`lovable-tanstack served by node behind the gateway: ${seen.pagesLoaded} page loaded, ${seen.requests.length} requests, PostgREST stand-in asked for ${standIn.paths.filter((p) => p !== "/health").join(", ") || "nothing"}`);
+        console.log(
+          `lovable-tanstack served by node behind the gateway: ${seen.pagesLoaded} page loaded, ${seen.requests.length} requests, PostgREST stand-in asked for ${standIn.paths.filter((p) => p !== "/health").join(", ") || "nothing"}`,
+        );
         expect(seen.pagesLoaded).toBe(1);
         // The gateway strips /rest/v1: PostgREST sees /<table>?...
         expect(standIn.paths.some((p) => /^\/[a-z_]+\?select=/.test(p))).toBe(true);

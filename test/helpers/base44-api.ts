@@ -155,7 +155,11 @@ function stamp(date = new Date()): string {
 }
 
 function objectId(): string {
-  return Math.floor(Date.now() / 1000).toString(16).padStart(8, "0") + randomBytes(8).toString("hex");
+  return (
+    Math.floor(Date.now() / 1000)
+      .toString(16)
+      .padStart(8, "0") + randomBytes(8).toString("hex")
+  );
 }
 
 function clone<T>(value: T): T {
@@ -164,7 +168,9 @@ function clone<T>(value: T): T {
 
 function loadSchemas(dir: string): Record<string, EntitySchemaFile> {
   const out: Record<string, EntitySchemaFile> = {};
-  for (const file of readdirSync(dir).filter((f) => /\.jsonc?$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.jsonc?$/.test(f))
+    .sort()) {
     const schema = parseJsonc(readFileSync(path.join(dir, file), "utf8")) as EntitySchemaFile;
     out[schema.name ?? file.replace(/\.jsonc?$/, "")] = schema;
   }
@@ -178,7 +184,11 @@ function fixtureAppId(): string {
 
 /** A JWT-shaped bearer token (the SDK never decodes it; Base44 user tokens are JWTs). */
 async function bearerFor(claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt().setExpirationTime("2h").sign(randomBytes(32));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuedAt()
+    .setExpirationTime("2h")
+    .sign(randomBytes(32));
 }
 
 interface Store {
@@ -220,7 +230,12 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
   app.use("*", async (c, next) => {
     served++;
     await next();
-    requests.push({ method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, credentials: c.req.header("api_key") !== undefined || c.req.header("Authorization") !== undefined });
+    requests.push({
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      credentials: c.req.header("api_key") !== undefined || c.req.header("Authorization") !== undefined,
+    });
   });
   app.use("*", async (c, next) => {
     if (options.failures && served % options.failures.every === 0) {
@@ -275,8 +290,10 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
   // --- entity helpers --------------------------------------------------------------------------
   const knownEntity = (name: string) => name === "User" || name in schemas;
   const rulesOf = (name: string) => schemas[name]?.rls as Record<string, Rule> | undefined;
-  const userRule = (op: Operation, p: Principal, record: Doc) => p.kind !== "user" || p.user.role === "admin" || (op !== "create" && op !== "delete" && record.id === p.user.id);
-  const may = (name: string, op: Operation, p: Principal, record: Doc) => (name === "User" ? userRule(op, p, record) : allowed(ruleFor(rulesOf(name), op), p, record));
+  const userRule = (op: Operation, p: Principal, record: Doc) =>
+    p.kind !== "user" || p.user.role === "admin" || (op !== "create" && op !== "delete" && record.id === p.user.id);
+  const may = (name: string, op: Operation, p: Principal, record: Doc) =>
+    name === "User" ? userRule(op, p, record) : allowed(ruleFor(rulesOf(name), op), p, record);
   const rowsOf = (c: Ctx, name: string) => (name === "User" ? [...users.values()] : [...table(c, name).values()]);
   const hiddenFields = (name: string, p: Principal, record: Doc) =>
     Object.entries(schemas[name]?.properties ?? {})
@@ -315,7 +332,13 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
     if (!Number.isInteger(n) || n < 0) throw new BadRequest("limit must be a non-negative integer");
     return Math.min(n || fallback, PAGE_MAX);
   };
-  const parseFields = (value: string | undefined) => (value ? value.split(",").map((f) => f.trim()).filter(Boolean) : undefined);
+  const parseFields = (value: string | undefined) =>
+    value
+      ? value
+          .split(",")
+          .map((f) => f.trim())
+          .filter(Boolean)
+      : undefined;
   const visible = (c: Ctx, name: string, query: Doc | undefined) => {
     if (name === "User" && options.hideUsers) throw new Forbidden("not allowed to list users");
     const p = principal(c);
@@ -347,7 +370,8 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
   app.post(`${base}/auth/login`, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { email?: string; password?: string };
     const user = [...users.values()].find((u) => u.email === body.email);
-    if (!user || passwords.get(String(body.email)) !== body.password || user.disabled) return fail(c, 401, "Invalid email or password");
+    if (!user || passwords.get(String(body.email)) !== body.password || user.disabled)
+      return fail(c, 401, "Invalid email or password");
     const token = [...tokens.entries()].find(([, id]) => id === user.id)![0];
     return c.json({ access_token: token, user: clone(user) });
   });
@@ -391,7 +415,14 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
       const name = c.req.param("name")!;
       const limitText = c.req.query("limit");
       const cursorText = c.req.query("cursor");
-      let cursor: { q?: Doc; sort?: string; fields?: string[]; distinct?: string; after?: { key: SortKey; id: string }; offset?: number } = {};
+      let cursor: {
+        q?: Doc;
+        sort?: string;
+        fields?: string[];
+        distinct?: string;
+        after?: { key: SortKey; id: string };
+        offset?: number;
+      } = {};
       if (cursorText) {
         try {
           cursor = JSON.parse(Buffer.from(cursorText, "base64url").toString("utf8"));
@@ -399,8 +430,16 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
           throw new BadRequest("invalid cursor");
         }
         // The token carries the walk: a page after the first may not change it.
-        const same = (given: string | undefined, carried: unknown) => given === undefined || given === "" || given === (typeof carried === "string" ? carried : JSON.stringify(carried ?? null));
-        if (!same(c.req.query("q"), cursor.q) || !same(c.req.query("sort"), cursor.sort) || !same(c.req.query("fields"), cursor.fields?.join(",")) || !same(c.req.query("distinct"), cursor.distinct))
+        const same = (given: string | undefined, carried: unknown) =>
+          given === undefined ||
+          given === "" ||
+          given === (typeof carried === "string" ? carried : JSON.stringify(carried ?? null));
+        if (
+          !same(c.req.query("q"), cursor.q) ||
+          !same(c.req.query("sort"), cursor.sort) ||
+          !same(c.req.query("fields"), cursor.fields?.join(",")) ||
+          !same(c.req.query("distinct"), cursor.distinct)
+        )
           throw new BadRequest("a cursor carries its query, sort and fields: pass only cursor and limit");
       }
       const q = cursorText ? cursor.q : parseQuery(c);
@@ -411,14 +450,17 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
         const values: unknown[] = [];
         for (const r of visible(c, name, q)) {
           for (const v of getPath(present(name, p, r), field)) {
-            for (const item of Array.isArray(v) ? v : [v]) if (item !== undefined && !values.some((x) => deepEqual(x, item))) values.push(item);
+            for (const item of Array.isArray(v) ? v : [v])
+              if (item !== undefined && !values.some((x) => deepEqual(x, item))) values.push(item);
           }
         }
         values.sort(compareValues);
         const offset = cursor.offset ?? 0;
         const items = values.slice(offset, offset + limit);
         const has_more = offset + limit < values.length;
-        const next = has_more ? Buffer.from(JSON.stringify({ q, distinct: field, offset: offset + limit })).toString("base64url") : null;
+        const next = has_more
+          ? Buffer.from(JSON.stringify({ q, distinct: field, offset: offset + limit })).toString("base64url")
+          : null;
         return c.json({ items, next_cursor: next, has_more });
       }
       const sort = cursorText ? cursor.sort : c.req.query("sort") || undefined;
@@ -438,7 +480,10 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
       const page = ordered.slice(0, limit);
       const has_more = ordered.length > limit;
       const last = page[page.length - 1];
-      const next = has_more && last ? Buffer.from(JSON.stringify({ q, sort, fields, after: { key: last.key, id: last.record.id } })).toString("base64url") : null;
+      const next =
+        has_more && last
+          ? Buffer.from(JSON.stringify({ q, sort, fields, after: { key: last.key, id: last.record.id } })).toString("base64url")
+          : null;
       return c.json({ items: page.map(({ record }) => present(name, p, record, fields)), next_cursor: next, has_more });
     }),
   );
@@ -470,13 +515,15 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
   );
 
   // --- writes ----------------------------------------------------------------------------------
-  const creator = (p: Principal) => (p.kind === "user" ? { created_by: p.user.email, created_by_id: p.user.id } : { created_by: null, created_by_id: null });
+  const creator = (p: Principal) =>
+    p.kind === "user" ? { created_by: p.user.email, created_by_id: p.user.id } : { created_by: null, created_by_id: null };
   /** A new record: built-ins are the server's (an id or timestamps in the body are ignored), schema defaults fill absent fields, required fields must be there. */
   const buildRecord = (name: string, body: unknown, p: Principal): Doc => {
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new BadRequest("a record must be a JSON object");
     const schema = schemas[name];
     const record: Doc = { id: objectId() };
-    for (const [field, prop] of Object.entries(schema?.properties ?? {})) if (prop && "default" in prop) record[field] = clone(prop.default);
+    for (const [field, prop] of Object.entries(schema?.properties ?? {}))
+      if (prop && "default" in prop) record[field] = clone(prop.default);
     for (const [k, v] of Object.entries(body as Doc)) if (!BUILT_INS.includes(k)) record[k] = v;
     const missing = (schema?.required ?? []).filter((f) => record[f] === undefined);
     if (missing.length) throw new Unprocessable(`${name}: missing required field(s) ${missing.join(", ")}`);
@@ -505,7 +552,10 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
     // Built-ins stay the server's. On User, identity never changes and role/disabled/is_verified
     // only by an admin, the owner or the service role.
     const manager = p.kind !== "user" || p.user.role === "admin";
-    const fixed = name === "User" ? ["id", "email", "created_date", "updated_date", ...(manager ? [] : ["role", "disabled", "is_verified"])] : BUILT_INS;
+    const fixed =
+      name === "User"
+        ? ["id", "email", "created_date", "updated_date", ...(manager ? [] : ["role", "disabled", "is_verified"])]
+        : BUILT_INS;
     for (const [k, v] of Object.entries(body as Doc)) if (!fixed.includes(k)) record[k] = v;
     record.updated_date = stamp();
     return present(name, p, record);
@@ -518,50 +568,73 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
     if (name === "User") users.delete(id);
     else table(c, name).delete(id);
   };
-  app.post(`${base}/entities/:name/bulk`, guard(async (c) => {
-    const body = await readBody(c);
-    if (!Array.isArray(body)) throw new BadRequest("bulkCreate needs an array");
-    const name = c.req.param("name")!;
-    return c.json(body.map((b) => insert(c, name, b)));
-  }));
-  app.put(`${base}/entities/:name/bulk`, guard(async (c) => {
-    const body = await readBody(c);
-    if (!Array.isArray(body)) throw new BadRequest("bulkUpdate needs an array of { id, …changes }");
-    const name = c.req.param("name")!;
-    return c.json(body.map((b) => change(c, name, String((b as Doc).id), b)));
-  }));
-  app.patch(`${base}/entities/:name/update-many`, guard(async (c) => {
-    const { query, data } = (await readBody(c)) as { query?: Doc; data?: Doc };
-    const name = c.req.param("name")!;
-    const p = principal(c);
-    let updated = 0;
-    for (const record of visible(c, name, query)) {
-      if (!may(name, "update", p, record)) continue;
-      applyUpdateOperators(record, data ?? {});
-      record.updated_date = stamp();
-      updated++;
-    }
-    return c.json({ success: true, updated, has_more: false });
-  }));
-  app.post(`${base}/entities/:name/:op{aggregate|upsert|import}`, (c) => fail(c, 501, `${c.req.param("op")} is not implemented by the stand-in`));
-  app.post(`${base}/entities/:name`, guard(async (c) => c.json(insert(c, c.req.param("name")!, await readBody(c)))));
-  app.put(`${base}/entities/:name/:id`, guard(async (c) => c.json(change(c, c.req.param("name")!, c.req.param("id")!, await readBody(c)))));
-  app.delete(`${base}/entities/:name/:id`, guard(async (c) => {
-    remove(c, c.req.param("name")!, c.req.param("id")!);
-    return c.json({ success: true });
-  }));
-  app.delete(`${base}/entities/:name`, guard(async (c) => {
-    const query = (await c.req.json().catch(() => ({}))) as Doc;
-    const name = c.req.param("name")!;
-    const p = principal(c);
-    let deleted = 0;
-    for (const record of visible(c, name, query)) {
-      if (!may(name, "delete", p, record)) continue;
-      remove(c, name, record.id as string);
-      deleted++;
-    }
-    return c.json({ success: true, deleted });
-  }));
+  app.post(
+    `${base}/entities/:name/bulk`,
+    guard(async (c) => {
+      const body = await readBody(c);
+      if (!Array.isArray(body)) throw new BadRequest("bulkCreate needs an array");
+      const name = c.req.param("name")!;
+      return c.json(body.map((b) => insert(c, name, b)));
+    }),
+  );
+  app.put(
+    `${base}/entities/:name/bulk`,
+    guard(async (c) => {
+      const body = await readBody(c);
+      if (!Array.isArray(body)) throw new BadRequest("bulkUpdate needs an array of { id, …changes }");
+      const name = c.req.param("name")!;
+      return c.json(body.map((b) => change(c, name, String((b as Doc).id), b)));
+    }),
+  );
+  app.patch(
+    `${base}/entities/:name/update-many`,
+    guard(async (c) => {
+      const { query, data } = (await readBody(c)) as { query?: Doc; data?: Doc };
+      const name = c.req.param("name")!;
+      const p = principal(c);
+      let updated = 0;
+      for (const record of visible(c, name, query)) {
+        if (!may(name, "update", p, record)) continue;
+        applyUpdateOperators(record, data ?? {});
+        record.updated_date = stamp();
+        updated++;
+      }
+      return c.json({ success: true, updated, has_more: false });
+    }),
+  );
+  app.post(`${base}/entities/:name/:op{aggregate|upsert|import}`, (c) =>
+    fail(c, 501, `${c.req.param("op")} is not implemented by the stand-in`),
+  );
+  app.post(
+    `${base}/entities/:name`,
+    guard(async (c) => c.json(insert(c, c.req.param("name")!, await readBody(c)))),
+  );
+  app.put(
+    `${base}/entities/:name/:id`,
+    guard(async (c) => c.json(change(c, c.req.param("name")!, c.req.param("id")!, await readBody(c)))),
+  );
+  app.delete(
+    `${base}/entities/:name/:id`,
+    guard(async (c) => {
+      remove(c, c.req.param("name")!, c.req.param("id")!);
+      return c.json({ success: true });
+    }),
+  );
+  app.delete(
+    `${base}/entities/:name`,
+    guard(async (c) => {
+      const query = (await c.req.json().catch(() => ({}))) as Doc;
+      const name = c.req.param("name")!;
+      const p = principal(c);
+      let deleted = 0;
+      for (const record of visible(c, name, query)) {
+        if (!may(name, "delete", p, record)) continue;
+        remove(c, name, record.id as string);
+        deleted++;
+      }
+      return c.json({ success: true, deleted });
+    }),
+  );
 
   // --- integrations and functions ----------------------------------------------------------------
   const storeFile = (name: string, contentType: string, body: Buffer) => {
@@ -576,7 +649,9 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
         const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
         const file = form.file;
         if (!(file instanceof File)) return fail(c, 400, "UploadFile needs a multipart `file`");
-        return c.json({ file_url: storeFile(file.name, file.type || "application/octet-stream", Buffer.from(await file.arrayBuffer())) });
+        return c.json({
+          file_url: storeFile(file.name, file.type || "application/octet-stream", Buffer.from(await file.arrayBuffer())),
+        });
       }
       case "InvokeLLM": {
         const body = (await c.req.json().catch(() => ({}))) as { prompt?: string; response_json_schema?: Doc };
@@ -611,7 +686,10 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
   app.get("*", (c) => {
     const file = files.get(new URL(c.req.url).pathname);
     if (!file) return fail(c, 404, "not found");
-    return c.body(new Uint8Array(file.body), 200, { "Content-Type": file.contentType, "Content-Length": String(file.body.length) });
+    return c.body(new Uint8Array(file.body), 200, {
+      "Content-Type": file.contentType,
+      "Content-Length": String(file.body.length),
+    });
   });
   app.onError((error, c) => fail(c, 500, `stand-in error: ${error.message}`));
 
@@ -635,7 +713,8 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
   if (!options.empty) {
     for (const env of ["prod", "dev"] as const) {
       const source = env === "prod" ? seed.entities : seed.devEntities;
-      for (const name of entityNames()) stores[env].entities.set(name, new Map((source[name] ?? []).map((r) => [r.id as string, clone(r)])));
+      for (const name of entityNames())
+        stores[env].entities.set(name, new Map((source[name] ?? []).map((r) => [r.id as string, clone(r)])));
     }
     for (const f of seed.files) files.set(f.path, { contentType: f.contentType, body: f.body });
   }
@@ -647,7 +726,8 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
     apiKey,
     serviceToken,
     users: { alice: handles["alice@example.com"]!, bob: handles["bob@example.com"]!, admin: handles["olga@example.com"]! },
-    records: (entity, env = "prod") => (entity === "User" ? [...users.values()] : [...(stores[env].entities.get(entity)?.values() ?? [])]).map(clone),
+    records: (entity, env = "prod") =>
+      (entity === "User" ? [...users.values()] : [...(stores[env].entities.get(entity)?.values() ?? [])]).map(clone),
     schemas,
     files,
     sentEmails,
@@ -664,7 +744,9 @@ export async function startBase44Standin(options: Base44StandinOptions = {}): Pr
 function exampleFromSchema(schema: Doc, text: string): Json {
   switch (schema.type) {
     case "object":
-      return Object.fromEntries(Object.entries((schema.properties as Record<string, Doc>) ?? {}).map(([k, s]) => [k, exampleFromSchema(s, text)]));
+      return Object.fromEntries(
+        Object.entries((schema.properties as Record<string, Doc>) ?? {}).map(([k, s]) => [k, exampleFromSchema(s, text)]),
+      );
     case "array":
       return [exampleFromSchema((schema.items as Doc) ?? { type: "string" }, text)];
     case "number":

@@ -120,7 +120,9 @@ export function sortRecords(records: Doc[], sort: string | undefined): Array<{ r
   const { field, descending } = parseSort(sort);
   return records
     .map((record) => ({ record, key: sortKey(record, field, descending) }))
-    .sort((a, b) => (descending ? -compareKeys(a.key, b.key) : compareKeys(a.key, b.key)) || compareValues(a.record.id, b.record.id));
+    .sort(
+      (a, b) => (descending ? -compareKeys(a.key, b.key) : compareKeys(a.key, b.key)) || compareValues(a.record.id, b.record.id),
+    );
 }
 
 /** The values a dotted path reaches, walking into arrays of objects (MongoDB). A missing path gives [undefined]. */
@@ -131,7 +133,8 @@ export function getPath(doc: unknown, pathText: string): unknown[] {
     for (const value of current) {
       if (Array.isArray(value)) {
         if (/^\d+$/.test(part)) next.push(value[Number(part)]);
-        else for (const item of value) if (item && typeof item === "object" && !Array.isArray(item)) next.push((item as Doc)[part]);
+        else
+          for (const item of value) if (item && typeof item === "object" && !Array.isArray(item)) next.push((item as Doc)[part]);
       } else if (value && typeof value === "object") next.push((value as Doc)[part]);
     }
     current = next.filter((v) => v !== undefined);
@@ -147,11 +150,31 @@ export function getPath(doc: unknown, pathText: string): unknown[] {
 // any element matches; comparisons only match values of the same type; `null` matches a missing
 // field; $ne/$nin/$not also match a missing field. Unknown operators are a 400.
 
-
-const FIELD_OPERATORS = new Set(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$regex", "$options", "$all", "$size", "$not"]);
+const FIELD_OPERATORS = new Set([
+  "$eq",
+  "$ne",
+  "$gt",
+  "$gte",
+  "$lt",
+  "$lte",
+  "$in",
+  "$nin",
+  "$exists",
+  "$regex",
+  "$options",
+  "$all",
+  "$size",
+  "$not",
+]);
 
 function isOperatorObject(value: unknown): value is Doc {
-  return Boolean(value) && typeof value === "object" && !Array.isArray(value) && Object.keys(value as Doc).length > 0 && Object.keys(value as Doc).every((k) => k.startsWith("$"));
+  return (
+    Boolean(value) &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value as Doc).length > 0 &&
+    Object.keys(value as Doc).every((k) => k.startsWith("$"))
+  );
 }
 
 /** True when one value (or, for an array, any of its elements) satisfies the predicate. */
@@ -161,11 +184,18 @@ function anyValue(values: unknown[], predicate: (v: unknown) => boolean): boolea
 
 function equalsValue(field: string, candidate: unknown, expected: unknown): boolean {
   if (expected === null) return candidate === null || candidate === undefined;
-  if (DATE_FIELDS.has(field) && instant(candidate) !== undefined && instant(expected) !== undefined) return instant(candidate) === instant(expected);
+  if (DATE_FIELDS.has(field) && instant(candidate) !== undefined && instant(expected) !== undefined)
+    return instant(candidate) === instant(expected);
   return candidate !== undefined && deepEqual(candidate, expected);
 }
 
-function compareOp(field: string, candidate: unknown, expected: unknown, test: (c: number) => boolean, orEqualNull: boolean): boolean {
+function compareOp(
+  field: string,
+  candidate: unknown,
+  expected: unknown,
+  test: (c: number) => boolean,
+  orEqualNull: boolean,
+): boolean {
   if (expected === null) return orEqualNull && (candidate === null || candidate === undefined);
   if (DATE_FIELDS.has(field)) {
     const a = instant(candidate);
@@ -181,7 +211,11 @@ function matchOperators(field: string, values: unknown[], ops: Doc): boolean {
     if (!FIELD_OPERATORS.has(op)) throw new BadRequest(`unsupported operator ${op} on "${field}"`);
     switch (op) {
       case "$eq":
-        if (!anyValue(values, (v) => equalsValue(field, v, arg)) && !(Array.isArray(arg) && values.some((v) => deepEqual(v, arg)))) return false;
+        if (
+          !anyValue(values, (v) => equalsValue(field, v, arg)) &&
+          !(Array.isArray(arg) && values.some((v) => deepEqual(v, arg)))
+        )
+          return false;
         break;
       case "$ne":
         if (anyValue(values, (v) => equalsValue(field, v, arg))) return false;
@@ -276,7 +310,6 @@ export function matchesQuery(record: Doc, query: Doc | undefined): boolean {
 // change answers 403. Field rules (`properties.<f>.rls.read/write`) hide a field from readers and
 // refuse writes to it. The built-in User entity: users read and update themselves, admins everyone.
 
-
 const NEVER = Symbol("unresolved template");
 
 function userValue(user: PublicUser, key: string): unknown {
@@ -294,7 +327,8 @@ function resolveTemplates(value: unknown, user: PublicUser): unknown {
     return value.replace(/\{\{\s*user\.([\w.]+)\s*\}\}/g, (_m, k: string) => String(userValue(user, k) ?? ""));
   }
   if (Array.isArray(value)) return value.map((v) => resolveTemplates(v, user));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTemplates(v, user)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTemplates(v, user)]));
   return value;
 }
 
@@ -377,4 +411,3 @@ export function applyUpdateOperators(record: Doc, update: Doc): void {
     }
   }
 }
-

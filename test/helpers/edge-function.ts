@@ -20,7 +20,14 @@ export async function startEdgeFunction(file: string, env: Record<string, string
   const port = await freePort();
   // Deno.serve(handler) listens where DENO_SERVE_ADDRESS says (its default port is 8000).
   const child = spawn(DENO_BINARY, ["run", "-A", "--no-prompt", file], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DENO_DIR: path.join(REPO_ROOT, "node_modules", ".cache", "deno"), DENO_NO_UPDATE_CHECK: "1", DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`, ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      DENO_DIR: path.join(REPO_ROOT, "node_modules", ".cache", "deno"),
+      DENO_NO_UPDATE_CHECK: "1",
+      DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -32,4 +32,3 @@ export async function waitForServer(url: string, child: ChildProcess, log: () =>
   }
   throw new Error(`the server did not answer within 60 s:\n${log()}`);
 }
-

@@ -42,7 +42,10 @@ async function body(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startOidcStandin(clientId = "test-client.apps.example", clientSecret = "test-client-secret"): Promise<OidcStandin> {
+export async function startOidcStandin(
+  clientId = "test-client.apps.example",
+  clientSecret = "test-client-secret",
+): Promise<OidcStandin> {
   const { privateKey, publicKey } = await generateKeyPair("RS256");
   const kid = "standin-key-1";
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
@@ -81,11 +84,23 @@ export async function startOidcStandin(clientId = "test-client.apps.example", cl
         if (q.get("client_id") !== clientId || !redirectUri) return json(res, 400, { error: "invalid_request" });
         const back = new URL(redirectUri);
         if (q.get("state")) back.searchParams.set("state", q.get("state")!);
-        if (q.get("response_type") !== "code" || q.get("code_challenge_method") !== "S256" || !q.get("code_challenge") || !account || !(q.get("scope") ?? "").split(" ").includes("openid")) {
+        if (
+          q.get("response_type") !== "code" ||
+          q.get("code_challenge_method") !== "S256" ||
+          !q.get("code_challenge") ||
+          !account ||
+          !(q.get("scope") ?? "").split(" ").includes("openid")
+        ) {
           back.searchParams.set("error", "invalid_request");
         } else {
           const code = randomBytes(16).toString("base64url");
-          grants.set(code, { clientId, redirectUri, challenge: q.get("code_challenge")!, nonce: q.get("nonce") ?? undefined, account });
+          grants.set(code, {
+            clientId,
+            redirectUri,
+            challenge: q.get("code_challenge")!,
+            nonce: q.get("nonce") ?? undefined,
+            account,
+          });
           back.searchParams.set("code", code);
           back.searchParams.set("iss", issuer);
         }
@@ -97,7 +112,10 @@ export async function startOidcStandin(clientId = "test-client.apps.example", cl
         // client_secret_basic (RFC 6749 2.3.1: form-urlencoded id and secret) or client_secret_post.
         const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
         const [id, secret] = basic
-          ? Buffer.from(basic, "base64").toString("utf8").split(":").map((part) => decodeURIComponent(part.replace(/\+/g, " ")))
+          ? Buffer.from(basic, "base64")
+              .toString("utf8")
+              .split(":")
+              .map((part) => decodeURIComponent(part.replace(/\+/g, " ")))
           : [form.get("client_id"), form.get("client_secret")];
         if (id !== clientId || secret !== clientSecret) return json(res, 401, { error: "invalid_client" });
         const code = form.get("code") ?? "";
@@ -105,7 +123,13 @@ export async function startOidcStandin(clientId = "test-client.apps.example", cl
         grants.delete(code);
         const verifier = form.get("code_verifier") ?? "";
         const challenge = createHash("sha256").update(verifier).digest("base64url");
-        if (form.get("grant_type") !== "authorization_code" || !grant || grant.redirectUri !== form.get("redirect_uri") || grant.challenge !== challenge) return json(res, 400, { error: "invalid_grant" });
+        if (
+          form.get("grant_type") !== "authorization_code" ||
+          !grant ||
+          grant.redirectUri !== form.get("redirect_uri") ||
+          grant.challenge !== challenge
+        )
+          return json(res, 400, { error: "invalid_grant" });
         const { sub, ...claims } = grant.account;
         const idToken = await new SignJWT({ ...claims, ...(grant.nonce ? { nonce: grant.nonce } : {}) })
           .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
@@ -115,7 +139,13 @@ export async function startOidcStandin(clientId = "test-client.apps.example", cl
           .setIssuedAt()
           .setExpirationTime("5m")
           .sign(privateKey as CryptoKey);
-        return json(res, 200, { access_token: randomBytes(16).toString("base64url"), token_type: "Bearer", expires_in: 300, scope: "openid email profile", id_token: idToken });
+        return json(res, 200, {
+          access_token: randomBytes(16).toString("base64url"),
+          token_type: "Bearer",
+          expires_in: 300,
+          scope: "openid email profile",
+          id_token: idToken,
+        });
       }
       json(res, 404, { error: "not_found" });
     })().catch((error: unknown) => json(res, 500, { error: String(error) }));

@@ -19,10 +19,17 @@ export interface TestServer extends LocalServer {
 /** Server settings a test of logical replication (follow, cutover) needs on its source. */
 export const LOGICAL_WAL_SETTINGS = { wal_level: "logical", max_replication_slots: 10, max_wal_senders: 10 };
 
-export async function startTestServer(options: { prefer?: "system" | "embedded"; password?: string; settings?: Record<string, string | number> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { prefer?: "system" | "embedded"; password?: string; settings?: Record<string, string | number> } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ownit-pg-"));
-  const server = await startLocalServer({ dir, binaries: findServerBinaries({ prefer: options.prefer }), password: options.password, settings: options.settings });
-  const query = async <T,>(sql: string, params: unknown[] = [], database = "postgres"): Promise<T[]> => {
+  const server = await startLocalServer({
+    dir,
+    binaries: findServerBinaries({ prefer: options.prefer }),
+    password: options.password,
+    settings: options.settings,
+  });
+  const query = async <T>(sql: string, params: unknown[] = [], database = "postgres"): Promise<T[]> => {
     const client = new pg.Client({ connectionString: server.url(database) });
     await client.connect();
     try {

@@ -35,13 +35,16 @@ export async function startPostgrestStandIn(databaseUrl: string, jwtSecret: stri
     const role = String(claims.role ?? "anon");
     requests.push(`${role} GET ${new URL(c.req.url).pathname}${new URL(c.req.url).search}`);
     const columns = (c.req.query("select") ?? "*").split(",").map((s) => s.trim());
-    if (!IDENT.test(table) || !IDENT.test(role) || !columns.every((col) => col === "*" || IDENT.test(col))) return c.json({ code: "PGRST100", message: "unsupported by the stand-in" }, 400);
+    if (!IDENT.test(table) || !IDENT.test(role) || !columns.every((col) => col === "*" || IDENT.test(col)))
+      return c.json({ code: "PGRST100", message: "unsupported by the stand-in" }, 400);
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
       await client.query(`SET LOCAL ROLE ${role}`);
       await client.query("SELECT set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)]);
-      const { rows } = await client.query(`SELECT coalesce(json_agg(t), '[]'::json) AS body FROM (SELECT ${columns.map((col) => (col === "*" ? col : `"${col}"`)).join(", ")} FROM public."${table}") t`);
+      const { rows } = await client.query(
+        `SELECT coalesce(json_agg(t), '[]'::json) AS body FROM (SELECT ${columns.map((col) => (col === "*" ? col : `"${col}"`)).join(", ")} FROM public."${table}") t`,
+      );
       await client.query("COMMIT");
       return c.json(rows[0].body);
     } catch (error) {
@@ -65,15 +68,29 @@ export async function startPostgrestStandIn(databaseUrl: string, jwtSecret: stri
 }
 
 /** An OpenAI-compatible chat API on loopback (Lovable's AI gateway speaks this protocol): records each call. */
-export async function startChatCompletionsStandIn(answer: string): Promise<{ url: string; calls: Array<{ authorization?: string; body: { model?: string; messages?: Array<{ content: string }> } }>; close(): Promise<void> }> {
+export async function startChatCompletionsStandIn(
+  answer: string,
+): Promise<{
+  url: string;
+  calls: Array<{ authorization?: string; body: { model?: string; messages?: Array<{ content: string }> } }>;
+  close(): Promise<void>;
+}> {
   const calls: Array<{ authorization?: string; body: { model?: string; messages?: Array<{ content: string }> } }> = [];
   const app = new Hono();
   app.post("/v1/chat/completions", async (c) => {
     calls.push({ authorization: c.req.header("authorization"), body: await c.req.json() });
-    return c.json({ id: "chatcmpl-stand-in", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }] });
+    return c.json({
+      id: "chatcmpl-stand-in",
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }],
+    });
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

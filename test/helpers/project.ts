@@ -38,7 +38,12 @@ export function treeFingerprint(dir: string): Record<string, string> {
   return Object.fromEntries(files.map((f) => [f, sha256(readFileSync(path.join(dir, f)))]));
 }
 
-const GIT_ENV = { GIT_AUTHOR_NAME: "test", GIT_AUTHOR_EMAIL: "test@localhost", GIT_COMMITTER_NAME: "test", GIT_COMMITTER_EMAIL: "test@localhost" };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: "test",
+  GIT_AUTHOR_EMAIL: "test@localhost",
+  GIT_COMMITTER_NAME: "test",
+  GIT_COMMITTER_EMAIL: "test@localhost",
+};
 
 export function git(dir: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, ...GIT_ENV } }).trim();
@@ -59,7 +64,13 @@ export interface CapturedCli {
 }
 
 /** A CLI context that captures output and never prompts (tests need no TTY). */
-export function capturedCli(options: { steps?: (project: ProjectFacts, opts: Record<string, unknown>) => Promise<Step[]>; interactive?: boolean; answer?: boolean } = {}): CapturedCli {
+export function capturedCli(
+  options: {
+    steps?: (project: ProjectFacts, opts: Record<string, unknown>) => Promise<Step[]>;
+    interactive?: boolean;
+    answer?: boolean;
+  } = {},
+): CapturedCli {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const ctx: CliContext = {

@@ -34,7 +34,11 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
     const { rows: buckets } = await db.query("select 1 from storage.buckets where id = $1", [bucket]);
     if (!buckets.length) return c.json({ statusCode: "404", error: "Bucket not found", message: "Bucket not found" }, 400);
     const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > MAX_UPLOAD_BYTES) return c.json({ statusCode: "413", error: "Payload too large", message: "The object exceeded the maximum allowed size" }, 413);
+    if (body.length > MAX_UPLOAD_BYTES)
+      return c.json(
+        { statusCode: "413", error: "Payload too large", message: "The object exceeded the maximum allowed size" },
+        413,
+      );
     const upsert = c.req.header("x-upsert") === "true";
     const version = randomUUID();
     const metadata = {
@@ -46,7 +50,9 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
       contentLength: body.length,
       httpStatusCode: 200,
     };
-    const conflict = upsert ? "on conflict (bucket_id, name) do update set metadata = excluded.metadata, version = excluded.version, owner = excluded.owner, owner_id = excluded.owner_id" : "";
+    const conflict = upsert
+      ? "on conflict (bucket_id, name) do update set metadata = excluded.metadata, version = excluded.version, owner = excluded.owner, owner_id = excluded.owner_id"
+      : "";
     try {
       const { rows } = await db.query<{ id: string }>(
         `insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version) values ($1, $2, null, null, $3, $4) ${conflict} returning id`,
@@ -55,7 +61,8 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
       blobs.set(`${bucket}/${name}/${version}`, body);
       return c.json({ Id: rows[0]!.id, Key: `${bucket}/${name}` });
     } catch (error) {
-      if ((error as { code?: string }).code === "23505") return c.json({ statusCode: "409", error: "Duplicate", message: "The resource already exists" }, 400);
+      if ((error as { code?: string }).code === "23505")
+        return c.json({ statusCode: "409", error: "Duplicate", message: "The resource already exists" }, 400);
       throw error;
     }
   });
@@ -63,7 +70,10 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
     if (!authorized(c)) return c.json({ statusCode: "403", error: "Unauthorized", message: "invalid signature" }, 403);
     const bucket = c.req.param("bucket");
     const name = objectName(c, bucket);
-    const { rows } = await db.query<{ version: string; mimetype: string | null }>("select version, metadata->>'mimetype' as mimetype from storage.objects where bucket_id = $1 and name = $2", [bucket, name]);
+    const { rows } = await db.query<{ version: string; mimetype: string | null }>(
+      "select version, metadata->>'mimetype' as mimetype from storage.objects where bucket_id = $1 and name = $2",
+      [bucket, name],
+    );
     const body = rows[0] ? blobs.get(`${bucket}/${name}/${rows[0].version}`) : undefined;
     if (!body) return c.json({ statusCode: "404", error: "not_found", message: "Object not found" }, 400);
     return c.body(new Uint8Array(body), 200, { "content-type": rows[0]!.mimetype ?? "application/octet-stream" });

@@ -16,11 +16,19 @@ export interface SystemTool {
   usedBy: string;
 }
 
-const postgresBinDirs = () => (existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").map((v) => path.join("/usr/lib/postgresql", v, "bin")) : []);
+const postgresBinDirs = () =>
+  existsSync("/usr/lib/postgresql")
+    ? readdirSync("/usr/lib/postgresql").map((v) => path.join("/usr/lib/postgresql", v, "bin"))
+    : [];
 
 /** Every program the suite needs beyond Node and npm. */
 export const SYSTEM_TOOLS: SystemTool[] = [
-  { command: "initdb", debianPackage: "postgresql", alsoIn: postgresBinDirs, usedBy: "the database tests' throwaway PostgreSQL servers" },
+  {
+    command: "initdb",
+    debianPackage: "postgresql",
+    alsoIn: postgresBinDirs,
+    usedBy: "the database tests' throwaway PostgreSQL servers",
+  },
   { command: "pg_dump", debianPackage: "postgresql-client", alsoIn: postgresBinDirs, usedBy: "ownit dump's schema export" },
   { command: "nginx", debianPackage: "nginx", usedBy: "the deploy proof (the generated nginx.conf serving a built app)" },
   { command: "chromium", debianPackage: "chromium", usedBy: "the deploy proof's browser visits" },
@@ -38,7 +46,9 @@ function onPath(command: string): string | undefined {
 
 /** The program's path, or undefined when this machine lacks it. */
 export function locateTool(tool: SystemTool): string | undefined {
-  return onPath(tool.command) ?? (tool.alsoIn?.() ?? []).map((dir) => path.join(dir, tool.command)).find((file) => existsSync(file));
+  return (
+    onPath(tool.command) ?? (tool.alsoIn?.() ?? []).map((dir) => path.join(dir, tool.command)).find((file) => existsSync(file))
+  );
 }
 
 /** The path of a program a test needs; a missing one fails the test with the package to install. */
@@ -46,7 +56,10 @@ export function requireTool(command: string): string {
   const tool = SYSTEM_TOOLS.find((t) => t.command === command);
   if (!tool) throw new Error(`${command} is not listed in test/helpers/system-tools.ts: add it there with its Debian package`);
   const found = locateTool(tool);
-  if (!found) throw new Error(`${command} is not installed (needed by ${tool.usedBy}): install the Debian package ${tool.debianPackage} (apt-get install ${tool.debianPackage}), or run the suite as root to have it installed`);
+  if (!found)
+    throw new Error(
+      `${command} is not installed (needed by ${tool.usedBy}): install the Debian package ${tool.debianPackage} (apt-get install ${tool.debianPackage}), or run the suite as root to have it installed`,
+    );
   return found;
 }
 
@@ -58,20 +71,31 @@ export interface InstallOptions {
 }
 
 /** Installs every missing tool's package with apt-get, once, when the suite runs as root on Debian. */
-export function installMissingTools({ tools = SYSTEM_TOOLS, log = console.log, canInstall = process.getuid?.() === 0 && Boolean(onPath("apt-get")) }: InstallOptions = {}): void {
+export function installMissingTools({
+  tools = SYSTEM_TOOLS,
+  log = console.log,
+  canInstall = process.getuid?.() === 0 && Boolean(onPath("apt-get")),
+}: InstallOptions = {}): void {
   const missing = tools.filter((t) => !locateTool(t));
   if (!missing.length) return;
   const packages = [...new Set(missing.map((t) => t.debianPackage))];
   if (!canInstall) {
-    log(`test setup: missing ${packages.join(", ")} (install: apt-get install ${packages.join(" ")}); the tests that need them will fail`);
+    log(
+      `test setup: missing ${packages.join(", ")} (install: apt-get install ${packages.join(" ")}); the tests that need them will fail`,
+    );
     return;
   }
   log(`test setup: installing ${packages.join(", ")} from Debian's packages`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   try {
     execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { stdio: ["ignore", "ignore", "inherit"], env });
+    execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env,
+    });
   } catch (error) {
-    log(`test setup: apt-get could not install ${packages.join(", ")} (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); the tests that need them will fail`);
+    log(
+      `test setup: apt-get could not install ${packages.join(", ")} (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); the tests that need them will fail`,
+    );
   }
 }

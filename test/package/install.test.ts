@@ -27,7 +27,11 @@ function ourNpxInstalls(): string[] {
     .map((entry) => path.join(npxCache, entry))
     .filter((dir) => {
       try {
-        return (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { _npx?: { packages?: string[] } })._npx?.packages?.includes(tarball) === true;
+        return (
+          (
+            JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { _npx?: { packages?: string[] } }
+          )._npx?.packages?.includes(tarball) === true
+        );
       } catch {
         return false;
       }
@@ -38,12 +42,30 @@ let packed: string[] = [];
 let packageDir = "";
 
 /** The environment npm and npx get: the registry as of the release, no optional PostgreSQL build. */
-const NPM_ENV = { ...process.env, npm_config_before: RESOLVED_BEFORE, npm_config_omit: "optional", npm_config_prefer_offline: "true", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", NODE_PATH: "" };
+const NPM_ENV = {
+  ...process.env,
+  npm_config_before: RESOLVED_BEFORE,
+  npm_config_omit: "optional",
+  npm_config_prefer_offline: "true",
+  npm_config_update_notifier: "false",
+  npm_config_fund: "false",
+  npm_config_audit: "false",
+  NODE_PATH: "",
+};
 
 /** `npx ownit …` from the tarball, in dir. */
 function npxOwnit(dir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync("npx", ["--yes", `--package=${tarball}`, "--", "ownit", ...args], { cwd: dir, env: { ...NPM_ENV, CI: "1" }, encoding: "utf8", timeout: 240_000 });
-  return { status: result.status, stdout: stripVTControlCharacters(result.stdout), stderr: stripVTControlCharacters(result.stderr) };
+  const result = spawnSync("npx", ["--yes", `--package=${tarball}`, "--", "ownit", ...args], {
+    cwd: dir,
+    env: { ...NPM_ENV, CI: "1" },
+    encoding: "utf8",
+    timeout: 240_000,
+  });
+  return {
+    status: result.status,
+    stdout: stripVTControlCharacters(result.stdout),
+    stderr: stripVTControlCharacters(result.stderr),
+  };
 }
 
 beforeAll(async () => {
@@ -69,15 +91,28 @@ describe("the ownit package", () => {
     expect(packed).toEqual(expect.arrayContaining(["README.md", "LICENSE", "package.json"]));
     expect(packed.some((f) => f.startsWith("dist/transforms/base44-owned-backend/template/"))).toBe(true);
     // The export helper and the functions router are written into owners' projects from the packages' templates/.
-    expect(packed).toEqual(expect.arrayContaining(["dist/packages/db/templates/export-helper/index.ts", "dist/packages/deploy/templates/functions-router.ts"]));
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        "dist/packages/db/templates/export-helper/index.ts",
+        "dist/packages/deploy/templates/functions-router.ts",
+      ]),
+    );
     // TypeScript ships only as templates: the code ownit writes into an owner's project.
     const isTemplate = (f: string) => /^dist\/(transforms\/[^/]+\/template|packages\/[^/]+\/templates)\//.test(f);
-    const unexpected = packed.filter((f) => /(^|\/)(test|fixtures|__testfixtures__|__snapshots__)\//.test(f) || /\.test\./.test(f) || (/\.tsx?$/.test(f) && !isTemplate(f)));
+    const unexpected = packed.filter(
+      (f) =>
+        /(^|\/)(test|fixtures|__testfixtures__|__snapshots__)\//.test(f) ||
+        /\.test\./.test(f) ||
+        (/\.tsx?$/.test(f) && !isTemplate(f)),
+    );
     expect(unexpected).toEqual([]);
   });
 
   it("declares a bin, engines, a license and exact third-party dependencies (the workspaces are inside the bundle)", () => {
-    const manifest = JSON.parse(execFileSync("tar", ["-xOzf", tarball, "package/package.json"], { encoding: "utf8" })) as Record<string, any>;
+    const manifest = JSON.parse(execFileSync("tar", ["-xOzf", tarball, "package/package.json"], { encoding: "utf8" })) as Record<
+      string,
+      any
+    >;
     expect(manifest.private).toBeUndefined();
     expect(manifest.bin).toEqual({ ownit: "dist/ownit.mjs" });
     expect(manifest.engines.node).toMatch(/^>=20/);
@@ -93,7 +128,12 @@ describe("the ownit package", () => {
   it("starts light: `ownit --version` and `--help` load commander and picocolors only (jscodeshift, pg and the templates wait for their commands)", () => {
     // The modules node loads before the first line runs: the entry and every chunk it imports statically.
     const dist = path.join(packageDir, "dist");
-    const staticImports = (file: string) => [...readFileSync(path.join(dist, file), "utf8").matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|^import\s*"([^"]+)"/gm)].map((m) => m[1] ?? m[2]!);
+    const staticImports = (file: string) =>
+      [
+        ...readFileSync(path.join(dist, file), "utf8").matchAll(
+          /^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|^import\s*"([^"]+)"/gm,
+        ),
+      ].map((m) => m[1] ?? m[2]!);
     const seen = new Set<string>();
     const external = new Set<string>();
     const visit = (file: string) => {
@@ -104,7 +144,9 @@ describe("the ownit package", () => {
     visit("ownit.mjs");
     expect([...external].filter((m) => !m.startsWith("node:")).sort()).toEqual(["commander", "picocolors"]);
     // The heavy ones are in the bundle's other chunks, loaded by the commands that need them.
-    const everything = readdirSync(dist).filter((f) => f.endsWith(".mjs")).flatMap(staticImports);
+    const everything = readdirSync(dist)
+      .filter((f) => f.endsWith(".mjs"))
+      .flatMap(staticImports);
     expect(everything).toEqual(expect.arrayContaining(["jscodeshift", "pg"]));
   });
 
@@ -115,7 +157,9 @@ describe("the ownit package", () => {
 
     const version = npxOwnit(app, "--version");
     expect(version.stderr).toBe("");
-    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(import.meta.dirname, "..", "..", "packages", "cli", "package.json"), "utf8")).version);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(readFileSync(path.join(import.meta.dirname, "..", "..", "packages", "cli", "package.json"), "utf8")).version,
+    );
 
     const detect = npxOwnit(app, "detect");
     expect(detect.status, detect.stderr).toBe(0);
@@ -138,17 +182,26 @@ describe("the ownit package", () => {
 
   it("its codemod worker thread loads a bundled codemod and transforms a file (no TypeScript loader)", async () => {
     const app = copyFixture("lovable-vite");
-    const installed = ourNpxInstalls().map((d) => path.join(d, "node_modules", "ownit", "dist")).find((d) => existsSync(d));
+    const installed = ourNpxInstalls()
+      .map((d) => path.join(d, "node_modules", "ownit", "dist"))
+      .find((d) => existsSync(d));
     expect(installed, "npx installed the tarball").toBeDefined();
     const file = "src/integrations/supabase/client.ts";
     const worker = new Worker(path.join(installed!, "worker.mjs"), {
-      workerData: { folder: path.join(installed!, "transforms", "supabase-client-to-env"), root: app, project: detectProject(app), options: {}, overlay: [] },
+      workerData: {
+        folder: path.join(installed!, "transforms", "supabase-client-to-env"),
+        root: app,
+        project: detectProject(app),
+        options: {},
+        overlay: [],
+      },
     });
     try {
       const result = await new Promise<{ status: string; output?: string; reason?: string }>((resolve, reject) => {
         worker.on("error", reject);
         worker.on("message", (message: { ready?: true; result?: { status: string; output?: string } }) => {
-          if (message.ready) worker.postMessage({ id: 0, job: { path: file, source: readFileSync(path.join(app, file), "utf8") } });
+          if (message.ready)
+            worker.postMessage({ id: 0, job: { path: file, source: readFileSync(path.join(app, file), "utf8") } });
           else if (message.result) resolve(message.result);
         });
       });

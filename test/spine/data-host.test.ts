@@ -24,7 +24,10 @@ describe("where the data lives", () => {
   it("a newer Bolt app is on Bolt Database, and ownit asks whether it was claimed", async () => {
     const dir = copyFixture("bolt-vite");
     const migrations = path.join(dir, "supabase", "migrations");
-    renameSync(path.join(migrations, "20250301120000_sweet_forest.sql"), path.join(migrations, "20251104120000_sweet_forest.sql"));
+    renameSync(
+      path.join(migrations, "20250301120000_sweet_forest.sql"),
+      path.join(migrations, "20251104120000_sweet_forest.sql"),
+    );
     renameSync(path.join(migrations, "20250302090000_quiet_river.sql"), path.join(migrations, "20251105090000_quiet_river.sql"));
     const host = detectDataHost(detectProject(dir));
     expect(host.kind).toBe("bolt-database");
@@ -45,6 +48,8 @@ describe("where the data lives", () => {
   it("refuses an answer that is not a place", async () => {
     const cli = capturedCli();
     expect(await cli.run("detect", copyFixture("bolt-vite"), "--data-host", "my-laptop")).toBe(1);
-    expect(cli.stderr[0]).toBe("error --data-host my-laptop is not one of own-supabase, lovable-cloud, bolt-database, bolt-database-claimed, unknown");
+    expect(cli.stderr[0]).toBe(
+      "error --data-host my-laptop is not one of own-supabase, lovable-cloud, bolt-database, bolt-database-claimed, unknown",
+    );
   });
 });

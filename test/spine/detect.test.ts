@@ -87,7 +87,10 @@ describe("detection in the shapes exports really arrive in", () => {
 
   it("names a Base44 entity by its schema's name, not its file name", async () => {
     const dir = copyFixture("base44");
-    writeFileSync(path.join(dir, "base44/entities/team-member.jsonc"), '{\n  // the builder writes kebab-case file names\n  "name": "TeamMember",\n  "type": "object",\n  "properties": {}\n}\n');
+    writeFileSync(
+      path.join(dir, "base44/entities/team-member.jsonc"),
+      '{\n  // the builder writes kebab-case file names\n  "name": "TeamMember",\n  "type": "object",\n  "properties": {}\n}\n',
+    );
     const facts = await detectJson(dir);
     expect(facts.base44.entityNames).toContain("TeamMember");
     expect(facts.base44.entityNames).not.toContain("team-member");
@@ -95,7 +98,8 @@ describe("detection in the shapes exports really arrive in", () => {
 
   it("an unknown project is `unknown`, not a guess", async () => {
     const dir = copyFixture("bolt-vite");
-    for (const entry of readdirSync(dir)) if (entry !== "package.json") rmSync(path.join(dir, entry), { recursive: true, force: true });
+    for (const entry of readdirSync(dir))
+      if (entry !== "package.json") rmSync(path.join(dir, entry), { recursive: true, force: true });
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "plain", dependencies: { react: "18.0.0" } }));
     const facts = await detectJson(dir);
     expect(facts.builder.id).toBe("unknown");

@@ -16,10 +16,14 @@ const FIXTURE_JWT_SECRET = "fixture-secret-not-real";
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 
 function committedTokens(): Map<string, string[]> {
-  const files = execFileSync("git", ["grep", "-lIE", JWT.source], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  const files = execFileSync("git", ["grep", "-lIE", JWT.source], { cwd: REPO_ROOT, encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .filter(Boolean);
   const found = new Map<string, string[]>();
   for (const file of files) {
-    for (const [token] of readFileSync(path.join(REPO_ROOT, file), "utf8").matchAll(JWT)) found.set(token, [...(found.get(token) ?? []), file]);
+    for (const [token] of readFileSync(path.join(REPO_ROOT, file), "utf8").matchAll(JWT))
+      found.set(token, [...(found.get(token) ?? []), file]);
   }
   return found;
 }
@@ -28,7 +32,10 @@ function isFixtureKey(token: string): boolean {
   const [header, payload, signature] = token.split(".") as [string, string, string];
   if (createHmac("sha256", FIXTURE_JWT_SECRET).update(`${header}.${payload}`).digest("base64url") === signature) return true;
   // Unsigned test keys spell out that their signature is fake.
-  return /not-real|not-checked|wrongsignature/.test(Buffer.from(signature, "base64url").toString("latin1")) || signature === "wrongsignature";
+  return (
+    /not-real|not-checked|wrongsignature/.test(Buffer.from(signature, "base64url").toString("latin1")) ||
+    signature === "wrongsignature"
+  );
 }
 
 describe("fixture keys", () => {

@@ -24,7 +24,11 @@ describe("one flag vocabulary", () => {
   });
 
   it("verify --jobs abc is refused in one line, as dump --jobs abc is (it used to become 2 silently)", async () => {
-    for (const argv of [["verify", "some-export", "--against", "postgres://u@127.0.0.1:1/db", "--jobs", "abc"], ["dump", "--from", "postgres://u@127.0.0.1:1/db", "--jobs", "abc"], ["verify", "x", "--against", "postgres://u@127.0.0.1:1/db", "--jobs", "0"]]) {
+    for (const argv of [
+      ["verify", "some-export", "--against", "postgres://u@127.0.0.1:1/db", "--jobs", "abc"],
+      ["dump", "--from", "postgres://u@127.0.0.1:1/db", "--jobs", "abc"],
+      ["verify", "x", "--against", "postgres://u@127.0.0.1:1/db", "--jobs", "0"],
+    ]) {
       const cli = capturedCli();
       expect(await cli.run(...argv)).toBe(1);
       expect(cli.stderr[0]).toBe(`error --jobs ${argv.at(-1)} is not a positive whole number`);
@@ -47,7 +51,11 @@ describe("one flag vocabulary", () => {
   it("read-only commands take --dry-run and --yes as the no-ops they are; --json where a command has no JSON is harmless", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "plain", dependencies: { react: "^18.3.1" } }));
-    for (const argv of [["detect", dir, "--dry-run", "--yes", "--json"], ["runs", dir, "--dry-run", "--yes"], ["migrate", dir, "--dry-run", "--json"]]) {
+    for (const argv of [
+      ["detect", dir, "--dry-run", "--yes", "--json"],
+      ["runs", dir, "--dry-run", "--yes"],
+      ["migrate", dir, "--dry-run", "--json"],
+    ]) {
       const cli = capturedCli({ steps: noSteps });
       expect(await cli.run(...argv), argv.join(" ")).toBe(0);
       expect(cli.stderr).toEqual([]);
@@ -58,6 +66,7 @@ describe("one flag vocabulary", () => {
     const cli = capturedCli();
     expect(await cli.run("--help")).toBe(0);
     const help = cli.stdout.join("\n");
-    for (const name of ["detect", "migrate", "runs", "rollback", "transform", "deploy", "dump", "restore", "verify", "db"]) expect(help).toMatch(new RegExp(`^  ${name}\\b`, "m"));
+    for (const name of ["detect", "migrate", "runs", "rollback", "transform", "deploy", "dump", "restore", "verify", "db"])
+      expect(help).toMatch(new RegExp(`^  ${name}\\b`, "m"));
   });
 });

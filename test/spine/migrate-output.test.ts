@@ -16,7 +16,9 @@ describe("migrate answers 'where does my data live?'", () => {
     expect(await cli.run("migrate", dir, "--dry-run")).toBe(0);
     const out = cli.stdout.join("\n");
     expect(out).toContain("your data  lives in Supabase project mnbvcxzlkjhgfdsapoiu");
-    expect(out).toContain(`npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`);
+    expect(out).toContain(
+      `npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`,
+    );
     expect(out).toContain(`npx ownit restore ${dir}/ownit-export --to <your postgres url>`);
     expect(out).toContain(`npx ownit verify ${dir}/ownit-export --against <that url>`);
   });
@@ -34,7 +36,10 @@ describe("migrate answers 'where does my data live?'", () => {
 
   it("an app with no hosted database says nothing about data", async () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "plain", dependencies: { react: "^18.3.1", vite: "^5.4.1" } }));
+    writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: "plain", dependencies: { react: "^18.3.1", vite: "^5.4.1" } }),
+    );
     const cli = capturedCli({ steps: noSteps });
     expect(await cli.run("migrate", dir, "--dry-run")).toBe(0);
     expect(cli.stdout.join("\n")).toContain("plan: 0 step(s)");

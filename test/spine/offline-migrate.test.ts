@@ -39,7 +39,9 @@ describe("migrate without the npm registry", () => {
     expect(readFileSync(path.join(dir, "package-lock.json"), "utf8")).not.toContain('"node_modules/@playwright/test"');
     expect(readFileSync(path.join(dir, "package-lock.json"), "utf8")).not.toBe(lockBefore); // the removals are still pruned offline
     const finding = listRuns(dir)[0]!.findings.find((f) => f.code === "lock-file-not-updated" && f.file === "package-lock.json");
-    expect(finding?.message).toContain(`package-lock.json could not be updated with @playwright/test@${TESTED_VERSIONS["@playwright/test"]}`);
+    expect(finding?.message).toContain(
+      `package-lock.json could not be updated with @playwright/test@${TESTED_VERSIONS["@playwright/test"]}`,
+    );
     expect(finding?.hint).toContain("run `npm install` once the npm registry is reachable");
   });
 });

@@ -23,16 +23,55 @@ function write(dir: string, file: string, text: string): void {
 
 function boltExpoExport(): string {
   const dir = tempDir();
-  write(dir, "package.json", JSON.stringify({ name: "my-app", main: "expo-router/entry", dependencies: { expo: "^53.0.0", "expo-router": "~5.0.0", "react-native": "0.79.1" } }, null, 2));
+  write(
+    dir,
+    "package.json",
+    JSON.stringify(
+      {
+        name: "my-app",
+        main: "expo-router/entry",
+        dependencies: { expo: "^53.0.0", "expo-router": "~5.0.0", "react-native": "0.79.1" },
+      },
+      null,
+      2,
+    ),
+  );
   write(dir, ".gitignore", "node_modules/\n.env\n");
-  write(dir, "app.config.js", ["export default {", "  expo: {", '    name: "bolt-expo-nativewind",', '    slug: "bolt-expo-nativewind",', "    extra: {", `      googleMapsKey: "${GOOGLE}",`, "    },", "  },", "};", ""].join("\n"));
-  write(dir, "hooks/useFrameworkReady.ts", "import { useEffect } from 'react';\n\nexport function useFrameworkReady() {\n  useEffect(() => {\n    window.frameworkReady?.();\n  });\n}\n");
-  write(dir, "app/_layout.tsx", "import { useFrameworkReady } from '@/hooks/useFrameworkReady';\n// a spinner class, not a key\nconst spinner = 'sk-circle-bounce-animation-delay';\nexport default function RootLayout() {\n  useFrameworkReady();\n  return null;\n}\n");
+  write(
+    dir,
+    "app.config.js",
+    [
+      "export default {",
+      "  expo: {",
+      '    name: "bolt-expo-nativewind",',
+      '    slug: "bolt-expo-nativewind",',
+      "    extra: {",
+      `      googleMapsKey: "${GOOGLE}",`,
+      "    },",
+      "  },",
+      "};",
+      "",
+    ].join("\n"),
+  );
+  write(
+    dir,
+    "hooks/useFrameworkReady.ts",
+    "import { useEffect } from 'react';\n\nexport function useFrameworkReady() {\n  useEffect(() => {\n    window.frameworkReady?.();\n  });\n}\n",
+  );
+  write(
+    dir,
+    "app/_layout.tsx",
+    "import { useFrameworkReady } from '@/hooks/useFrameworkReady';\n// a spinner class, not a key\nconst spinner = 'sk-circle-bounce-animation-delay';\nexport default function RootLayout() {\n  useFrameworkReady();\n  return null;\n}\n",
+  );
   write(dir, ".env", `EXPO_PUBLIC_SUPABASE_URL=https://example.invalid\nEXPO_PUBLIC_OPENAI_KEY=${OPENAI}\n`);
   write(dir, "scripts/seed_prices.py", `import stripe\nstripe.api_key = "${STRIPE}"\n`);
   write(dir, ".env.example", `EXPO_PUBLIC_SUPABASE_URL=\nOPENAI_API_KEY=${OPENAI}\n`);
   write(dir, "mail.ini", `[resend]\napi_key = ${RESEND}\n`);
-  write(dir, "supabase/functions/send/index.ts", `const key = "${RESEND}";\nDeno.serve(() => new Response(key.length ? "ok" : ""));\n`);
+  write(
+    dir,
+    "supabase/functions/send/index.ts",
+    `const key = "${RESEND}";\nDeno.serve(() => new Response(key.length ? "ok" : ""));\n`,
+  );
   return dir;
 }
 
@@ -40,7 +79,12 @@ describe("a Bolt Expo export without .bolt/", () => {
   it("is detected as Bolt from its app config's template name and Bolt's preview hook", () => {
     const project = detectProject(boltExpoExport());
     expect(project.builder.id).toBe("bolt");
-    expect(project.builder.evidence).toEqual(expect.arrayContaining(["app.config.js names the app bolt-expo-nativewind (Bolt's Expo template)", "hooks/useFrameworkReady.ts (Bolt's preview hook)"]));
+    expect(project.builder.evidence).toEqual(
+      expect.arrayContaining([
+        "app.config.js names the app bolt-expo-nativewind (Bolt's Expo template)",
+        "hooks/useFrameworkReady.ts (Bolt's preview hook)",
+      ]),
+    );
   });
 
   it("reports each provider key as high, with file:line and the fix: client-reachable ones and committed ones", () => {
@@ -64,7 +108,10 @@ describe("a Bolt Expo export without .bolt/", () => {
 
   it("never prints a key: detect's text and JSON output name the provider only", async () => {
     const dir = boltExpoExport();
-    for (const argv of [["detect", dir], ["detect", dir, "--json"]]) {
+    for (const argv of [
+      ["detect", dir],
+      ["detect", dir, "--json"],
+    ]) {
       const cli = capturedCli();
       expect(await cli.run(...argv)).toBe(0);
       const output = [...cli.stdout, ...cli.stderr].join("\n");

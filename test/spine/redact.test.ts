@@ -11,7 +11,10 @@ describe("redacting connection strings", () => {
     ["postgres://app:pässwörd☃€@host/db", "postgres://app:***@host/db"],
     ["postgres://app:pa?ss#w@host/db", "postgres://app:***@host/db"],
     ["postgres://app@host/db?sslmode=require&password=hunter2", "postgres://app@host/db?sslmode=require&password=***"],
-    ["host=db.internal port=5432 user=app password=s3cr@t/%x dbname=app", "host=db.internal port=5432 user=app password=*** dbname=app"],
+    [
+      "host=db.internal port=5432 user=app password=s3cr@t/%x dbname=app",
+      "host=db.internal port=5432 user=app password=*** dbname=app",
+    ],
     ["host=db password = 'with space \\' quote' user=app", "host=db password = '***' user=app"],
     ["PGPASSWORD=abc psql -h db", "PGPASSWORD=*** psql -h db"],
   ];

@@ -13,7 +13,10 @@ afterAll(cleanupTemp);
 /** A small project with an edit, a new file, a deleted file and a deleted folder to plan. */
 function sampleProject(): string {
   const dir = tempDir();
-  writeFileSync(path.join(dir, "package.json"), `{\n  "name": "sample",\n  "devDependencies": { "lovable-tagger": "^1.1.0", "vite": "^5.0.0", "react": "^18.0.0" }\n}\n`);
+  writeFileSync(
+    path.join(dir, "package.json"),
+    `{\n  "name": "sample",\n  "devDependencies": { "lovable-tagger": "^1.1.0", "vite": "^5.0.0", "react": "^18.0.0" }\n}\n`,
+  );
   mkdirSync(path.join(dir, "src"));
   writeFileSync(path.join(dir, "src/app.ts"), "export const builder = 'lovable';\r\n// keep CRLF bytes\r\n");
   mkdirSync(path.join(dir, ".lovable"));
@@ -55,7 +58,11 @@ function failingAfterWrite(): Promise<Step[]> {
       title: "a step that fails after files are written",
       kind: "database",
       apply: () => {
-        throw new OwnitError("restore-failed", "restore into postgres://u:***@h/db failed at table public.todos", "check the target");
+        throw new OwnitError(
+          "restore-failed",
+          "restore into postgres://u:***@h/db failed at table public.todos",
+          "check the target",
+        );
       },
     },
   ]);
@@ -81,7 +88,12 @@ describe("migrate and rollback in a git repository", () => {
     expect(existsSync(path.join(dir, ".lovable"))).toBe(false);
 
     const manifest = JSON.parse(readFileSync(path.join(dir, ".ownit/runs", run!.id, "manifest.json"), "utf8"));
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([".lovable/state.json", "deploy/Dockerfile", "logo.bin", "src/app.ts"]);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([
+      ".lovable/state.json",
+      "deploy/Dockerfile",
+      "logo.bin",
+      "src/app.ts",
+    ]);
     const generated = manifest.files.find((f: { path: string }) => f.path === "deploy/Dockerfile");
     expect(generated).toMatchObject({ before: null, generated: true });
     expect(generated.after).toMatch(/^[0-9a-f]{64}$/);
@@ -180,7 +192,10 @@ describe("a run killed mid-write", () => {
     expect(treeFingerprint(dir)).not.toEqual(before);
     // The killed process's lock stays behind, naming a pid that no longer runs.
     const deadPid = spawnSync("true").pid;
-    writeFileSync(path.join(dir, ".ownit/lock"), JSON.stringify({ pid: deadPid, command: "migrate", startedAt: "", host: hostname() }));
+    writeFileSync(
+      path.join(dir, ".ownit/lock"),
+      JSON.stringify({ pid: deadPid, command: "migrate", startedAt: "", host: hostname() }),
+    );
     const cli = capturedCli();
     expect(await cli.run("rollback", dir)).toBe(0);
     expect(treeFingerprint(dir)).toEqual(before);
@@ -229,7 +244,16 @@ describe("errors that reach users", () => {
 
   it("a bug exits 2 without a stack unless --debug", async () => {
     const dir = sampleProject();
-    const broken = async (): Promise<Step[]> => [{ id: "bug", title: "buggy", kind: "codemod", plan: () => { throw new TypeError("cannot read properties of undefined"); } }];
+    const broken = async (): Promise<Step[]> => [
+      {
+        id: "bug",
+        title: "buggy",
+        kind: "codemod",
+        plan: () => {
+          throw new TypeError("cannot read properties of undefined");
+        },
+      },
+    ];
     const cli = capturedCli({ steps: broken });
     expect(await cli.run("migrate", dir, "--yes")).toBe(2);
     expect(cli.stderr[0]).toBe("internal error cannot read properties of undefined");

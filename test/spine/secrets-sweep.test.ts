@@ -35,7 +35,11 @@ function filesUnder(dir: string, skip: (rel: string) => boolean = () => false): 
 }
 
 function expectNoPiece(where: string, text: string, pieces = [...PIECES, ...RAW_PIECES]): void {
-  for (const piece of pieces) expect(text.includes(piece), `${where} shows "${piece}":\n${text.slice(Math.max(0, text.indexOf(piece) - 200), text.indexOf(piece) + 200)}`).toBe(false);
+  for (const piece of pieces)
+    expect(
+      text.includes(piece),
+      `${where} shows "${piece}":\n${text.slice(Math.max(0, text.indexOf(piece) - 200), text.indexOf(piece) + 200)}`,
+    ).toBe(false);
 }
 
 beforeAll(async () => {
@@ -78,7 +82,12 @@ describe("secrets sweep", () => {
     }
     expect(exportDir, printed).toBeDefined();
     for (const [form, to] of Object.entries(forms("sweep_src"))) {
-      for (const argv of [["restore", exportDir!, "--to", to, "--allow-nonempty", "--project", project], ["verify", exportDir!, "--against", to], ["runs", project], ["rollback", project, "--db-url", to]]) {
+      for (const argv of [
+        ["restore", exportDir!, "--to", to, "--allow-nonempty", "--project", project],
+        ["verify", exportDir!, "--against", to],
+        ["runs", project],
+        ["rollback", project, "--db-url", to],
+      ]) {
         const cli = capturedCli();
         await cli.run(...argv);
         printed += `\n${form} ${argv[0]}:\n${[...cli.stdout, ...cli.stderr].join("\n")}`;

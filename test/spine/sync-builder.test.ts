@@ -21,14 +21,30 @@ const client = readFileSync(path.join(FIXTURES, "lovable-vite/src/integrations/s
 const ANON_KEY = /"(eyJ[^"]+)"/.exec(client)![1]!;
 
 /** What must not survive on the owned branch anywhere in its tree. */
-const LEFTOVERS = ["lovable-tagger", "componentTagger", "gpteng.co", "ai.gateway.lovable.dev", "@lovable.dev/", "lovable.app", "lovable.auth", ANON_KEY];
+const LEFTOVERS = [
+  "lovable-tagger",
+  "componentTagger",
+  "gpteng.co",
+  "ai.gateway.lovable.dev",
+  "@lovable.dev/",
+  "lovable.app",
+  "lovable.auth",
+  ANON_KEY,
+];
 
 /** file → the leftovers it contains (binary files too), .git, the ledger, installs and builds aside. */
 function leftovers(dir: string): Record<string, string[]> {
   const hits: Record<string, string[]> = {};
-  for (const file of fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true, ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"] })) {
+  for (const file of fg.sync("**/*", {
+    cwd: dir,
+    dot: true,
+    onlyFiles: true,
+    ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"],
+  })) {
     const text = readFileSync(path.join(dir, file)).toString("latin1");
-    const found = LEFTOVERS.filter((needle) => text.includes(needle)).map((needle) => (needle === ANON_KEY ? "<the anon key>" : needle));
+    const found = LEFTOVERS.filter((needle) => text.includes(needle)).map((needle) =>
+      needle === ANON_KEY ? "<the anon key>" : needle,
+    );
     if (found.length) hits[file] = found;
   }
   return hits;
@@ -36,7 +52,9 @@ function leftovers(dir: string): Record<string, string[]> {
 
 /** The working tree as the owner sees it, without installs and build output. */
 function sourceFingerprint(dir: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(treeFingerprint(dir)).filter(([f]) => !f.startsWith("node_modules/") && !f.startsWith("dist/")));
+  return Object.fromEntries(
+    Object.entries(treeFingerprint(dir)).filter(([f]) => !f.startsWith("node_modules/") && !f.startsWith("dist/")),
+  );
 }
 
 /** The builder commits on main (the owner's checkout comes back to where it was). */
@@ -113,7 +131,9 @@ CREATE POLICY "own summaries" ON public.summaries FOR ALL USING (auth.uid() = us
 /** The builder adds a dependency: package.json, npm's lock (as npm writes it) and Bun's binary lock. */
 function addDateFns(dir: string): Record<string, string | Buffer> {
   const pkg = JSON.parse(git(dir, "show", "main:package.json"));
-  pkg.dependencies = Object.fromEntries(Object.entries({ ...pkg.dependencies, "date-fns": "^3.6.0" }).sort(([a], [b]) => a.localeCompare(b)));
+  pkg.dependencies = Object.fromEntries(
+    Object.entries({ ...pkg.dependencies, "date-fns": "^3.6.0" }).sort(([a], [b]) => a.localeCompare(b)),
+  );
   const lock = JSON.parse(git(dir, "show", "main:package-lock.json"));
   lock.packages[""].dependencies = pkg.dependencies;
   lock.packages["node_modules/date-fns"] = {
@@ -124,7 +144,11 @@ function addDateFns(dir: string): Record<string, string | Buffer> {
   };
   lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => a.localeCompare(b)));
   const bun = Buffer.concat([execFileSync("git", ["show", "main:bun.lockb"], { cwd: dir }), Buffer.from("date-fns@3.6.0")]);
-  return { "package.json": `${JSON.stringify(pkg, null, 2)}\n`, "package-lock.json": `${JSON.stringify(lock, null, 2)}\n`, "bun.lockb": bun };
+  return {
+    "package.json": `${JSON.stringify(pkg, null, 2)}\n`,
+    "package-lock.json": `${JSON.stringify(lock, null, 2)}\n`,
+    "bun.lockb": bun,
+  };
 }
 
 async function migratedOntoOwned(): Promise<string> {
@@ -155,7 +179,15 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
 
   it("migrate --branch left main exactly as the builder wrote it, and put the migration on owned", () => {
     expect(git(dir, "symbolic-ref", "--short", "HEAD")).toBe("owned");
-    expect(git(dir, "log", "--format=%s", "main")).toBe(["Add summaries table", "Add summarize edge function", "Add Sign in with Apple page", "Add date-fns", "exported from the builder"].join("\n"));
+    expect(git(dir, "log", "--format=%s", "main")).toBe(
+      [
+        "Add summaries table",
+        "Add summarize edge function",
+        "Add Sign in with Apple page",
+        "Add date-fns",
+        "exported from the builder",
+      ].join("\n"),
+    );
     expect(git(dir, "show", "main:vite.config.ts")).toContain("componentTagger()");
     expect(builderSyncRecord(listRuns(dir)[0]!)).toMatchObject({ branch: "main", ownedBranch: "owned" });
   });
@@ -166,8 +198,20 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     const status = JSON.parse(cli.stdout.join("\n"));
     expect(status).toMatchObject({ ownedBranch: "owned", builderBranch: "main", behind: 4 });
     // package.json and its lock still list lovable-tagger on main: the sync strips it from them again.
-    expect(status.needMigrating.sort()).toEqual(["package-lock.json", "package.json", "src/pages/SignInWithApple.tsx", "supabase/functions/summarize/index.ts"]);
-    expect(status.schemaChanges).toEqual([{ kind: "supabase-migration", status: "A", path: NEW_MIGRATION_PATH, apply: expect.stringContaining(`-f ${NEW_MIGRATION_PATH}`) }]);
+    expect(status.needMigrating.sort()).toEqual([
+      "package-lock.json",
+      "package.json",
+      "src/pages/SignInWithApple.tsx",
+      "supabase/functions/summarize/index.ts",
+    ]);
+    expect(status.schemaChanges).toEqual([
+      {
+        kind: "supabase-migration",
+        status: "A",
+        path: NEW_MIGRATION_PATH,
+        apply: expect.stringContaining(`-f ${NEW_MIGRATION_PATH}`),
+      },
+    ]);
     const text = capturedCli();
     expect(await text.run("status", dir)).toBe(0);
     expect(text.stdout.join("\n")).toContain("main at " + builder.ref.slice(0, 12) + ": 4 commit(s) behind");
@@ -202,14 +246,20 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     expect(readFileSync(path.join(dir, NEW_MIGRATION_PATH), "utf8")).toBe(NEW_MIGRATION);
     // The new dependency is in package.json and npm's lock; Bun's lock, pruned on owned, stays gone.
     expect(JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).dependencies["date-fns"]).toBe("^3.6.0");
-    expect(JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")).packages["node_modules/date-fns"].version).toBe("3.6.0");
+    expect(JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")).packages["node_modules/date-fns"].version).toBe(
+      "3.6.0",
+    );
     expect(existsSync(path.join(dir, "bun.lockb"))).toBe(false);
     expect(run!.findings.filter((f) => f.code === "lock-file-not-synced")).toEqual([]);
     // Deploy files follow the new facts: the functions router serves the new function (checking JWTs,
     // Supabase's default), the functions service gets the env it now reads, and auth the Apple sign-in the new page uses.
     const routed = JSON.parse(readFileSync(path.join(dir, "docker/functions/functions.json"), "utf8")).functions;
     expect(routed).toContainEqual({ name: "summarize", verifyJwt: true, entrypoint: "summarize/index.ts" });
-    expect(JSON.parse(git(dir, "show", `${ownedBefore}:docker/functions/functions.json`)).functions.map((f: { name: string }) => f.name)).not.toContain("summarize");
+    expect(
+      JSON.parse(git(dir, "show", `${ownedBefore}:docker/functions/functions.json`)).functions.map(
+        (f: { name: string }) => f.name,
+      ),
+    ).not.toContain("summarize");
     const compose = git(dir, "diff", ownedBefore, "HEAD", "--", "docker-compose.yml");
     expect(compose).toContain("\n+      SITE_URL: ${SITE_URL:-}\n");
     expect(compose).toContain("\n+      GOTRUE_EXTERNAL_APPLE_ENABLED: ${APPLE_ENABLED:-false}\n");
@@ -233,7 +283,14 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
   });
 
   it("the synced owned branch installs from its lock file and builds", () => {
-    const run = (args: string[]) => execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: "pipe", timeout: 300_000, env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" } });
+    const run = (args: string[]) =>
+      execFileSync("npm", args, {
+        cwd: dir,
+        encoding: "utf8",
+        stdio: "pipe",
+        timeout: 300_000,
+        env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" },
+      });
     run(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
     run(["run", "build"]);
     expect(readdirSync(path.join(dir, "dist/assets")).some((f) => f.endsWith(".js"))).toBe(true);
@@ -263,13 +320,17 @@ describe("keeping the builder: a file both the owner and the builder edited", ()
     writeFileSync(path.join(dir, "vite.config.ts"), owned.replace("port: 8080", "port: 3000"));
     git(dir, "commit", "-qam", "owner: dev server on 3000");
     const ownedTip = git(dir, "rev-parse", "HEAD");
-    builderCommits(dir, "Move preview port", { "vite.config.ts": git(dir, "show", "main:vite.config.ts").replace("port: 8080", "port: 8081") + "\n" });
+    builderCommits(dir, "Move preview port", {
+      "vite.config.ts": git(dir, "show", "main:vite.config.ts").replace("port: 8080", "port: 8081") + "\n",
+    });
     const builder = builderSide(dir);
     const runsBefore = listRuns(dir).length;
 
     const cli = capturedCli();
     expect(await cli.run("sync-builder", dir, "--yes")).toBe(1);
-    expect(cli.stderr[0]).toBe("error 1 file(s) edited on owned and by the builder: vite.config.ts; the merge waits in git's conflict state and nothing was committed");
+    expect(cli.stderr[0]).toBe(
+      "error 1 file(s) edited on owned and by the builder: vite.config.ts; the merge waits in git's conflict state and nothing was committed",
+    );
     expect(cli.stderr.join("\n")).toContain("--continue");
     expect(git(dir, "rev-parse", "HEAD")).toBe(ownedTip);
     expect(git(dir, "status", "--porcelain", "--", "vite.config.ts")).toBe("UU vite.config.ts");
@@ -277,7 +338,10 @@ describe("keeping the builder: a file both the owner and the builder edited", ()
 
     const status = capturedCli();
     expect(await status.run("status", dir, "--json")).toBe(0);
-    expect(JSON.parse(status.stdout.join("\n")).waitingSync).toEqual({ builderCommit: builder.ref, conflicts: ["vite.config.ts"] });
+    expect(JSON.parse(status.stdout.join("\n")).waitingSync).toEqual({
+      builderCommit: builder.ref,
+      conflicts: ["vite.config.ts"],
+    });
 
     // --continue refuses while the conflict is still there.
     const early = capturedCli();
@@ -308,7 +372,9 @@ describe("keeping the builder: migrate on the builder's branch", () => {
     const main = builderSide(dir);
     const cli = capturedCli({ interactive: true, answer: true });
     expect(await cli.run("migrate", dir), cli.stderr.join("\n")).toBe(0);
-    expect(cli.stdout.join("\n")).toContain("lovable-vite syncs with main: a migration committed there reaches the builder, whose editor needs the plugins ownit removes.");
+    expect(cli.stdout.join("\n")).toContain(
+      "lovable-vite syncs with main: a migration committed there reaches the builder, whose editor needs the plugins ownit removes.",
+    );
     expect(git(dir, "symbolic-ref", "--short", "HEAD")).toBe("owned");
     expect(builderSide(dir)).toEqual(main);
   });
@@ -364,7 +430,9 @@ describe("keeping the builder: commits that cancel out", () => {
 describe("keeping the builder: while another ownit works on the project", () => {
   it("sync-builder refuses before merging anything, and syncs once the lock is free", async () => {
     const dir = await migratedOntoOwned();
-    builderCommits(dir, "Try a new headline", { "src/pages/Index.tsx": `${readFileSync(path.join(FIXTURES, "lovable-vite/src/pages/Index.tsx"), "utf8")}// headline\n` });
+    builderCommits(dir, "Try a new headline", {
+      "src/pages/Index.tsx": `${readFileSync(path.join(FIXTURES, "lovable-vite/src/pages/Index.tsx"), "utf8")}// headline\n`,
+    });
     const ownedTip = git(dir, "rev-parse", "HEAD");
     const before = sourceFingerprint(dir);
     const other = acquireProjectLock(dir, "restore");
@@ -409,11 +477,19 @@ describe("keeping the builder: the builder's new migration applied to the owned 
     await db.query(supabasePrelude({ stockAuthTables: true, storageFunctions: true }), [], name);
     await db.query(storageTables(), [], name);
     await db.query("CREATE PUBLICATION supabase_realtime", [], name);
-    for (const file of readdirSync(path.join(dir, "supabase/migrations")).sort()) await db.query(readFileSync(path.join(dir, "supabase/migrations", file), "utf8"), [], name);
+    for (const file of readdirSync(path.join(dir, "supabase/migrations")).sort())
+      await db.query(readFileSync(path.join(dir, "supabase/migrations", file), "utf8"), [], name);
     return url;
   }
 
-  const tables = async (name: string) => (await db!.query<{ relname: string }>("select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1", [], name)).map((r) => r.relname);
+  const tables = async (name: string) =>
+    (
+      await db!.query<{ relname: string }>(
+        "select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1",
+        [],
+        name,
+      )
+    ).map((r) => r.relname);
 
   it("with --apply-migrations the migration is part of the run, and rollback drops what it created", async () => {
     const dir = await migratedOntoOwned();
@@ -427,7 +503,11 @@ describe("keeping the builder: the builder's new migration applied to the owned 
     const cli = capturedCli();
     expect(await cli.run("sync-builder", dir, "--yes", "--apply-migrations", "--db-url", url), cli.stderr.join("\n")).toBe(0);
     expect(await tables("owned_lovable")).toEqual([...baseline, "summaries"].sort());
-    const policies = await db!.query<{ policyname: string }>("select policyname from pg_policies where tablename = 'summaries'", [], "owned_lovable");
+    const policies = await db!.query<{ policyname: string }>(
+      "select policyname from pg_policies where tablename = 'summaries'",
+      [],
+      "owned_lovable",
+    );
     expect(policies).toEqual([{ policyname: "own summaries" }]);
     const run = listRuns(dir)[0]!;
     expect(run.database).toEqual([expect.objectContaining({ kind: "schema-changes", files: [NEW_MIGRATION_PATH] })]);
@@ -453,7 +533,9 @@ describe("keeping the builder: the builder's new migration applied to the owned 
 
     const cli = capturedCli();
     expect(await cli.run("sync-builder", dir, "--yes", "--apply-migrations", "--db-url", url)).toBe(1);
-    expect(cli.stderr[0]).toMatch(/^error supabase\/migrations\/20250703090000_broken\.sql failed on .*: relation "public\.no_such_table" does not exist; no schema change was applied$/);
+    expect(cli.stderr[0]).toMatch(
+      /^error supabase\/migrations\/20250703090000_broken\.sql failed on .*: relation "public\.no_such_table" does not exist; no schema change was applied$/,
+    );
     expect(await tables("owned_failing")).toEqual(baseline);
     expect(git(dir, "rev-parse", "HEAD")).toBe(ownedTip);
     expect(git(dir, "status", "--porcelain")).toBe("");

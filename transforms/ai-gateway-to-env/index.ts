@@ -7,7 +7,17 @@
 // differently. A call from browser code is not rewritten (a key there is public): it is marked.
 import type { JSCodeshift } from "jscodeshift";
 import { finding, LOVABLE, type ProjectFacts } from "@ownit/core";
-import { addEnvExampleNames, applySpanEdits, lineAt, propertyKey, removeListElementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addEnvExampleNames,
+  applySpanEdits,
+  lineAt,
+  propertyKey,
+  removeListElementEdit,
+  spanOfNode,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 const GATEWAY_HOST = LOVABLE.aiGateway;
 /** The gateway's OpenAI-compatible base; everything after it (/chat/completions…) is kept. */
@@ -28,13 +38,23 @@ interface GatewayUse {
 
 /** How this file reads env: Deno in edge functions, process.env on a server, nothing in a browser. */
 function envReader(file: string, source: string, project: ProjectFacts, quote: string): ((name: string) => string) | undefined {
-  if (file.startsWith("supabase/functions/") || source.includes("Deno.env")) return (name) => `Deno.env.get(${quote}${name}${quote})`;
-  const server = source.includes("process.env") || /(^|\/)(server|api|functions)\/|\.server\.[cm]?[jt]sx?$|\.functions\.[cm]?[jt]sx?$/.test(file) || source.includes("createServerFn");
-  if (server && !(project.framework.id === "vite-react" && file.startsWith("src/") && !source.includes("process.env"))) return (name) => `process.env.${name}`;
+  if (file.startsWith("supabase/functions/") || source.includes("Deno.env"))
+    return (name) => `Deno.env.get(${quote}${name}${quote})`;
+  const server =
+    source.includes("process.env") ||
+    /(^|\/)(server|api|functions)\/|\.server\.[cm]?[jt]sx?$|\.functions\.[cm]?[jt]sx?$/.test(file) ||
+    source.includes("createServerFn");
+  if (server && !(project.framework.id === "vite-react" && file.startsWith("src/") && !source.includes("process.env")))
+    return (name) => `process.env.${name}`;
   return undefined;
 }
 
-function rewrite(j: JSCodeshift, file: { path: string; source: string }, project: ProjectFacts, report: (line: number, message: string) => void): { source: string; use?: GatewayUse } {
+function rewrite(
+  j: JSCodeshift,
+  file: { path: string; source: string },
+  project: ProjectFacts,
+  report: (line: number, message: string) => void,
+): { source: string; use?: GatewayUse } {
   const source = file.source;
   const root = j(source);
   // Env reads quoted the way most of the file's strings are.
@@ -43,7 +63,9 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
   const read = envReader(file.path, source, project, single > 0 ? "'" : '"');
   // LOVABLE_API_KEY also pays for Lovable's other APIs (email, webhooks): it is renamed only in
   // files that call the AI gateway.
-  const literals = [...root.find(j.StringLiteral).paths(), ...root.find(j.TemplateElement).paths()].map((p) => p.node as unknown as AnyNode);
+  const literals = [...root.find(j.StringLiteral).paths(), ...root.find(j.TemplateElement).paths()].map(
+    (p) => p.node as unknown as AnyNode,
+  );
   if (!literals.some((n) => source.slice(n.start, n.end).includes(GATEWAY_HOST))) return { source };
   const edits = new Map<number, SpanEdit>();
   const todo = (at: number, what: string) => {
@@ -61,7 +83,10 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
     if (raw.includes(GATEWAY_HOST)) {
       calls++;
       if (!read) {
-        todo(at, `this calls Lovable's AI gateway from the browser: move the call to a server or edge function that reads ${URL_VAR} and ${KEY_VAR}`);
+        todo(
+          at,
+          `this calls Lovable's AI gateway from the browser: move the call to a server or edge function that reads ${URL_VAR} and ${KEY_VAR}`,
+        );
         return out === raw ? undefined : out;
       }
       if (new RegExp(GATEWAY_ANY.source).test(out.replace(GATEWAY_BASE, ""))) {
@@ -85,7 +110,11 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
     if (swapped === undefined) return;
     let text: string;
     if (swapped === MARK) text = read!(URL_VAR);
-    else if (swapped.includes(MARK)) text = `\`${swapped.replace(/`/g, "\\`").replace(/\$\{/g, "\\${").replace(MARK, `\${${read!(URL_VAR)}}`)}\``;
+    else if (swapped.includes(MARK))
+      text = `\`${swapped
+        .replace(/`/g, "\\`")
+        .replace(/\$\{/g, "\\${")
+        .replace(MARK, `\${${read!(URL_VAR)}}`)}\``;
     else text = `${quote}${swapped}${quote}`;
     edits.set(node.start, { start: node.start, end: node.end, text });
   });
@@ -99,7 +128,10 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
   const renameLocals = root.find(j.Identifier, { name: KEY_VAR }).size() === 0;
   root.find(j.Identifier, { name: OLD_KEY }).forEach((path) => {
     const parent = path.parent?.node as AnyNode;
-    const envProperty = parent.type === "MemberExpression" && parent.property === (path.node as unknown) && source.slice((parent.object as AnyNode).start, (parent.object as AnyNode).end) === "process.env";
+    const envProperty =
+      parent.type === "MemberExpression" &&
+      parent.property === (path.node as unknown) &&
+      source.slice((parent.object as AnyNode).start, (parent.object as AnyNode).end) === "process.env";
     if (!envProperty && !renameLocals) return;
     const { start, end } = spanOfNode(path.node);
     edits.set(start, { start, end, text: KEY_VAR });
@@ -119,7 +151,12 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
       return;
     }
     const value = prop.value as AnyNode;
-    const valueText = applySpanEdits(source.slice(value.start, value.end), [...edits.values()].filter((e) => e.start >= value.start && e.end <= value.end).map((e) => ({ ...e, start: e.start - value.start, end: e.end - value.start })));
+    const valueText = applySpanEdits(
+      source.slice(value.start, value.end),
+      [...edits.values()]
+        .filter((e) => e.start >= value.start && e.end <= value.end)
+        .map((e) => ({ ...e, start: e.start - value.start, end: e.end - value.start })),
+    );
     for (const key of [...edits.keys()]) if (key >= prop.start && key < prop.end) edits.delete(key);
     edits.set(prop.start, { start: prop.start, end: prop.end, text: `Authorization: \`Bearer \${${valueText}}\`` });
   });
@@ -128,22 +165,34 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
   const models = new Set<string>();
   root.find(j.ObjectProperty).forEach((path) => {
     const node = path.node as unknown as AnyNode;
-    if (propertyKey(node) === "model" && (node.value as AnyNode).type === "StringLiteral") models.add((node.value as { value: string }).value);
+    if (propertyKey(node) === "model" && (node.value as AnyNode).type === "StringLiteral")
+      models.add((node.value as { value: string }).value);
   });
   root.find(j.CallExpression).forEach((path) => {
     const [name, value] = path.node.arguments as unknown as AnyNode[];
-    if (name?.type === "StringLiteral" && name.value === "model" && value?.type === "StringLiteral") models.add(value.value as string);
+    if (name?.type === "StringLiteral" && name.value === "model" && value?.type === "StringLiteral")
+      models.add(value.value as string);
   });
-  if (calls && read) report(lineAt(source, source.indexOf(GATEWAY_HOST)), `called Lovable's AI gateway${models.size ? ` with model ${[...models].join(", ")}` : ""}; it now calls ${URL_VAR} with ${KEY_VAR}`);
+  if (calls && read)
+    report(
+      lineAt(source, source.indexOf(GATEWAY_HOST)),
+      `called Lovable's AI gateway${models.size ? ` with model ${[...models].join(", ")}` : ""}; it now calls ${URL_VAR} with ${KEY_VAR}`,
+    );
   const out = edits.size ? applySpanEdits(source, [...edits.values()]) : source;
   return { source: out, use: calls && read ? { models: [...models] } : undefined };
 }
 
 const codemod: Codemod = {
   name: "ai-gateway-to-env",
-  description: "Lovable's AI gateway and LOVABLE_API_KEY to an OpenAI-compatible API from env (AI_GATEWAY_URL, AI_API_KEY), models reported",
+  description:
+    "Lovable's AI gateway and LOVABLE_API_KEY to an OpenAI-compatible API from env (AI_GATEWAY_URL, AI_API_KEY), models reported",
   builders: ["lovable-vite", "lovable-tanstack"],
-  files: ["supabase/functions/**/*.{ts,js,mts,mjs}", "src/**/*.{ts,tsx,js,jsx,mts,mjs}", "server/**/*.{ts,js,mts,mjs}", "api/**/*.{ts,js,mts,mjs}"],
+  files: [
+    "supabase/functions/**/*.{ts,js,mts,mjs}",
+    "src/**/*.{ts,tsx,js,jsx,mts,mjs}",
+    "server/**/*.{ts,js,mts,mjs}",
+    "api/**/*.{ts,js,mts,mjs}",
+  ],
   mentions: [GATEWAY_HOST],
   appliesTo: (project) => project.builder.id.startsWith("lovable") || project.envVars.some((v) => v.name === OLD_KEY),
   transform(file, { j, project, report, share }) {
@@ -161,11 +210,23 @@ const codemod: Codemod = {
   },
   project(ctx, shared) {
     if (!shared.length) return;
-    addEnvExampleNames(ctx.files, [URL_VAR], "OpenAI-compatible AI API the server code calls (was Lovable's AI gateway), e.g. https://openrouter.ai/api/v1");
+    addEnvExampleNames(
+      ctx.files,
+      [URL_VAR],
+      "OpenAI-compatible AI API the server code calls (was Lovable's AI gateway), e.g. https://openrouter.ai/api/v1",
+    );
     addEnvExampleNames(ctx.files, [KEY_VAR]);
     const models = [...new Set(shared.flatMap((s) => (s.data as GatewayUse).models))];
     ctx.record("aiGatewayModels", models);
-    if (!models.length) ctx.report(finding({ severity: "low", code: "ai-gateway-models-unknown", message: "the model names are computed at run time; check them against your AI provider", hint: "Lovable's gateway used OpenRouter-style names such as google/gemini-2.5-flash" }));
+    if (!models.length)
+      ctx.report(
+        finding({
+          severity: "low",
+          code: "ai-gateway-models-unknown",
+          message: "the model names are computed at run time; check them against your AI provider",
+          hint: "Lovable's gateway used OpenRouter-style names such as google/gemini-2.5-flash",
+        }),
+      );
   },
 };
 

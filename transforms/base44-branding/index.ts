@@ -4,7 +4,18 @@
 // README ("Welcome to your Base44 project", which sends readers to Base44's builder) becomes one
 // that says how to build, run and deploy the app now. A title or README the owner wrote stays.
 import { parse as parseJsonc } from "jsonc-parser";
-import { applySpanEdits, attr, attrValueSpan, htmlElements, parseHtml, parseJson, removalEdit, spanOf, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  applySpanEdits,
+  attr,
+  attrValueSpan,
+  htmlElements,
+  parseHtml,
+  parseJson,
+  removalEdit,
+  spanOf,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 /** Base44's hosts as index.html references them. */
 const BASE44_ASSET = /^https?:\/\/(?:[\w-]+\.)*base44\.(?:com|app)\//i;
@@ -32,7 +43,8 @@ function cleanIndexHtml(source: string, name: string | undefined): string {
     if (span) edits.push(removalEdit(source, span.start, span.end));
   }
   const title = htmlElements(doc, "title")[0];
-  const text = title?.childNodes.find((n) => n.nodeName === "#text") as { value: string; sourceCodeLocation?: { startOffset: number; endOffset: number } } | undefined;
+  const text = title?.childNodes.find((n) => n.nodeName === "#text") as
+    { value: string; sourceCodeLocation?: { startOffset: number; endOffset: number } } | undefined;
   if (name && text?.sourceCodeLocation && STOCK_TITLES.some((t) => t.test(text.value.trim()))) {
     edits.push({ start: text.sourceCodeLocation.startOffset, end: text.sourceCodeLocation.endOffset, text: escapeHtml(name) });
   }
@@ -83,7 +95,8 @@ const codemod: Codemod = {
     const name = appName(read);
     if (file.path === "index.html") return cleanIndexHtml(file.source, name);
     // The README may fall back on package.json's name; the page title keeps Base44's unless the app has a name.
-    if (file.path === "README.md" && STOCK_README.every((line) => line.test(file.source))) return ownReadme(name ?? parseJson<{ name?: string }>(read("package.json") ?? "")?.name ?? "This app");
+    if (file.path === "README.md" && STOCK_README.every((line) => line.test(file.source)))
+      return ownReadme(name ?? parseJson<{ name?: string }>(read("package.json") ?? "")?.name ?? "This app");
     return undefined;
   },
 };

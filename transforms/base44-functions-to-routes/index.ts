@@ -10,7 +10,16 @@
 import path from "node:path";
 import type { ASTPath, CallExpression, ImportDeclaration, JSCodeshift } from "jscodeshift";
 import { finding, type Finding, type StepContext } from "@ownit/core";
-import { addDependencies, applySpanEdits, collectTodos, jscodeshiftFor, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addDependencies,
+  applySpanEdits,
+  collectTodos,
+  jscodeshiftFor,
+  spanOfNode,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 import { BASE44_SDK, FUNCTION_GLOBS, SERVER_DIR, SERVER_FILE_HEADER as HEADER } from "../base44-shared/constants";
 
 const FUNCTIONS_DIR = `${SERVER_DIR}/functions`;
@@ -60,9 +69,15 @@ function isDenoCall(node: AnyNode, member: string): boolean {
 /** `Deno.env.get(…)`. */
 function isDenoEnvGet(node: AnyNode): boolean {
   const callee = node.callee as AnyNode | undefined;
-  if (node.type !== "CallExpression" || callee?.type !== "MemberExpression" || (callee.property as AnyNode).name !== "get") return false;
+  if (node.type !== "CallExpression" || callee?.type !== "MemberExpression" || (callee.property as AnyNode).name !== "get")
+    return false;
   const env = callee.object as AnyNode;
-  return env.type === "MemberExpression" && (env.object as AnyNode).type === "Identifier" && (env.object as AnyNode).name === "Deno" && (env.property as AnyNode).name === "env";
+  return (
+    env.type === "MemberExpression" &&
+    (env.object as AnyNode).type === "Identifier" &&
+    (env.object as AnyNode).name === "Deno" &&
+    (env.property as AnyNode).name === "env"
+  );
 }
 
 function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
@@ -81,7 +96,8 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
     const npm = spec.startsWith("npm:") ? npmSpecifier(spec) : undefined;
     if (npm?.pkg === BASE44_SDK) {
       const names = (p.node.specifiers ?? []).map((s) => (s.type === "ImportSpecifier" ? String(s.imported.name) : "*"));
-      if (!names.every((n) => n === "createClientFromRequest")) return refuse(`it imports ${names.filter((n) => n !== "createClientFromRequest").join(", ")} from ${BASE44_SDK}`);
+      if (!names.every((n) => n === "createClientFromRequest"))
+        return refuse(`it imports ${names.filter((n) => n !== "createClientFromRequest").join(", ")} from ${BASE44_SDK}`);
       edits.push({ ...spanOfNode(p.node), text: SERVICE_CLIENT_IMPORT });
     } else if (npm) {
       out.packages[npm.pkg] = npm.version;
@@ -91,7 +107,8 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
     } else if (spec.startsWith(".")) {
       const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
       const text = ctx.files.read(resolved);
-      if (text !== undefined && /from\s*["'](?:npm:|jsr:|https?:)|\bDeno\./.test(text)) return refuse(`it imports ${resolved}, which uses Deno or Deno-style imports`);
+      if (text !== undefined && /from\s*["'](?:npm:|jsr:|https?:)|\bDeno\./.test(text))
+        return refuse(`it imports ${resolved}, which uses Deno or Deno-style imports`);
       let rel = path.posix.relative(path.posix.dirname(target), resolved);
       if (!rel.startsWith(".")) rel = `./${rel}`;
       edits.push({ ...at, text: `${quote}${rel}${quote}` });
@@ -113,7 +130,10 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
       } else if (parent.type === "ExpressionStatement") {
         const statement = spanOfNode(parent);
         const semi = source.slice(statement.start, statement.end).trimEnd().endsWith(";") ? ";" : "";
-        edits.push({ start: statement.start, end: inner.start, text: "export default " }, { start: inner.end, end: statement.end, text: semi });
+        edits.push(
+          { start: statement.start, end: inner.start, text: "export default " },
+          { start: inner.end, end: statement.end, text: semi },
+        );
       } else return;
       handled = true;
     } else if (isDenoEnvGet(node)) {
@@ -121,17 +141,25 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
       const arg = (node.arguments as AnyNode[])[0];
       if (arg && (arg.type === "StringLiteral" || arg.type === "Literal")) {
         const key = String(arg.value);
-        edits.push({ ...spanOfNode(node), text: /^[A-Za-z_$][\w$]*$/.test(key) ? `process.env.${key}` : `process.env[${JSON.stringify(key)}]` });
+        edits.push({
+          ...spanOfNode(node),
+          text: /^[A-Za-z_$][\w$]*$/.test(key) ? `process.env.${key}` : `process.env[${JSON.stringify(key)}]`,
+        });
       }
     }
   });
-  if (!handled && !root.find(j.ExportDefaultDeclaration).size()) return refuse("it has no Deno.serve handler or default export to route to");
+  if (!handled && !root.find(j.ExportDefaultDeclaration).size())
+    return refuse("it has no Deno.serve handler or default export to route to");
 
   let converted = applySpanEdits(source, edits);
   // What is left of Deno has no Node equivalent here: marked at each use.
   const leftovers: SpanEdit[] = [];
   for (const m of converted.matchAll(/\bDeno\.(\w+)/g)) {
-    const edit = todoLineEdit(converted, m.index!, `Deno.${m[1]} has no Node equivalent in the generated server: rewrite this with Node's API`);
+    const edit = todoLineEdit(
+      converted,
+      m.index!,
+      `Deno.${m[1]} has no Node equivalent in the generated server: rewrite this with Node's API`,
+    );
     if (edit && !leftovers.some((e) => e.start === edit.start)) leftovers.push(edit);
   }
   converted = applySpanEdits(converted, leftovers);
@@ -140,7 +168,10 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
 
 /** The registry: every function file in server/functions (converted now or on an earlier run), and the refused ones. */
 function registry(ctx: StepContext, converted: Converted[]): string {
-  const present = ctx.files.list({ patterns: [`${FUNCTIONS_DIR}/*.ts`] }).map((f) => path.posix.basename(f, ".ts")).filter((n) => n !== "index");
+  const present = ctx.files
+    .list({ patterns: [`${FUNCTIONS_DIR}/*.ts`] })
+    .map((f) => path.posix.basename(f, ".ts"))
+    .filter((n) => n !== "index");
   const names = new Set([...present, ...converted.filter((c) => c.source !== undefined).map((c) => c.name)]);
   const ok = [...names].sort().map((name) => ({ name }));
   const failed = converted.filter((c) => c.reason).sort((a, b) => a.name.localeCompare(b.name));
@@ -168,29 +199,56 @@ const codemod: Codemod = {
   files: [],
   appliesTo: (project) => project.builder.id === "base44" || project.base44.functions.length > 0,
   async project(ctx) {
-    const sources = ctx.files.list({ patterns: FUNCTION_GLOBS }).filter((f) => /Deno\.serve|createClientFromRequest|export default/.test(ctx.files.read(f) ?? ""));
+    const sources = ctx.files
+      .list({ patterns: FUNCTION_GLOBS })
+      .filter((f) => /Deno\.serve|createClientFromRequest|export default/.test(ctx.files.read(f) ?? ""));
     if (!sources.length) return;
     const converted = sources.map((f) => convert(ctx, f, jscodeshiftFor(f)));
     const packages: Record<string, string> = {};
     for (const c of converted) {
       if (c.source === undefined) {
-        ctx.report(finding({ severity: "high", code: "base44-function-not-converted", file: c.from, message: `backend function ${c.name} was not converted: ${c.reason}; functions.invoke("${c.name}") answers 501 until it is ported`, hint: `port it into ${FUNCTIONS_DIR}/${c.name}.ts (export default async (req) => Response), register it in ${REGISTRY}` }));
+        ctx.report(
+          finding({
+            severity: "high",
+            code: "base44-function-not-converted",
+            file: c.from,
+            message: `backend function ${c.name} was not converted: ${c.reason}; functions.invoke("${c.name}") answers 501 until it is ported`,
+            hint: `port it into ${FUNCTIONS_DIR}/${c.name}.ts (export default async (req) => Response), register it in ${REGISTRY}`,
+          }),
+        );
         continue;
       }
       const target = `${FUNCTIONS_DIR}/${c.name}.ts`;
       const current = ctx.files.read(target);
       if (current !== undefined && current !== c.source && !current.startsWith(HEADER)) {
-        ctx.report(finding({ severity: "high", code: "base44-function-target-taken", file: target, message: `${target} exists and is not ownit's: ${c.name} was not written`, hint: "move your file aside and run ownit again" }));
+        ctx.report(
+          finding({
+            severity: "high",
+            code: "base44-function-target-taken",
+            file: target,
+            message: `${target} exists and is not ownit's: ${c.name} was not written`,
+            hint: "move your file aside and run ownit again",
+          }),
+        );
         continue;
       }
       if (current === undefined || current.startsWith(HEADER)) ctx.files.write(target, c.source, { generated: true });
       // The Deno original is gone once the route has it (it imported the SDK).
       ctx.files.remove(c.from);
       Object.assign(packages, c.packages);
-      for (const pkg of Object.keys(c.packages)) ctx.report(finding({ severity: "info", code: "base44-function-package", file: c.from, message: `${c.name} imports npm:${pkg}; it is now a dependency in package.json` }));
+      for (const pkg of Object.keys(c.packages))
+        ctx.report(
+          finding({
+            severity: "info",
+            code: "base44-function-package",
+            file: c.from,
+            message: `${c.name} imports npm:${pkg}; it is now a dependency in package.json`,
+          }),
+        );
     }
     ctx.files.write(REGISTRY, registry(ctx, converted), { generated: true });
-    for (const file of ctx.files.list({ patterns: [`${FUNCTIONS_DIR}/*.ts`] })) for (const todo of collectTodos(file, ctx.files.read(file) ?? "")) ctx.report(todo);
+    for (const file of ctx.files.list({ patterns: [`${FUNCTIONS_DIR}/*.ts`] }))
+      for (const todo of collectTodos(file, ctx.files.read(file) ?? "")) ctx.report(todo);
     if (Object.keys(packages).length) await addDependencies(ctx, { dependencies: packages });
   },
 };

@@ -66,14 +66,22 @@ export default defineConfig({
 `;
 
 function templateFiles(dir = TEMPLATE_DIR, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templateFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? templateFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
 }
 
 /**
  * Writes a generated file unless the owner's own file is there (error) or the owner edited ours (kept,
  * reported). With `regenerate`, a file still as an earlier run wrote it follows the export's facts.
  */
-function writeGenerated(ctx: StepContext, rel: string, content: string, ownedBy: (text: string) => boolean, options: { regenerate?: boolean } = {}): void {
+function writeGenerated(
+  ctx: StepContext,
+  rel: string,
+  content: string,
+  ownedBy: (text: string) => boolean,
+  options: { regenerate?: boolean } = {},
+): void {
   const current = ctx.files.read(rel);
   if (current === undefined) {
     ctx.files.write(rel, content, { generated: true });
@@ -85,9 +93,21 @@ function writeGenerated(ctx: StepContext, rel: string, content: string, ownedBy:
     return;
   }
   if (!ownedBy(current)) {
-    throw new OwnitError("server-file-taken", `${rel} already exists and is not a file ownit wrote`, `move your ${SERVER_DIR}/ folder aside (the generated server goes there), then run ownit again`);
+    throw new OwnitError(
+      "server-file-taken",
+      `${rel} already exists and is not a file ownit wrote`,
+      `move your ${SERVER_DIR}/ folder aside (the generated server goes there), then run ownit again`,
+    );
   }
-  ctx.report(finding({ severity: "info", code: "base44-server-file-kept", file: rel, message: `${rel} was edited since ownit wrote it: kept as it is`, hint: "delete it and run ownit again to get the current template" }));
+  ctx.report(
+    finding({
+      severity: "info",
+      code: "base44-server-file-kept",
+      file: rel,
+      message: `${rel} was edited since ownit wrote it: kept as it is`,
+      hint: "delete it and run ownit again to get the current template",
+    }),
+  );
 }
 
 function writeServer(ctx: StepContext, appConfig: string, schema: string): void {
@@ -101,10 +121,15 @@ function writeServer(ctx: StepContext, appConfig: string, schema: string): void 
   // app.config.json and schema.sql are regenerated from the export on every run.
   const isAppConfig = (text: string) => Boolean(parseJson<{ entities?: unknown; userEntity?: unknown }>(text)?.userEntity);
   writeGenerated(ctx, `${SERVER_DIR}/app.config.json`, appConfig, isAppConfig, { regenerate: true });
-  writeGenerated(ctx, `${SERVER_DIR}/schema.sql`, schema, (t) => t.startsWith("-- The app's tables, written by ownit"), { regenerate: true });
+  writeGenerated(ctx, `${SERVER_DIR}/schema.sql`, schema, (t) => t.startsWith("-- The app's tables, written by ownit"), {
+    regenerate: true,
+  });
   // The functions registry belongs to base44-functions-to-routes; an app without functions gets the empty one.
   const registry = `${SERVER_DIR}/functions/index.ts`;
-  if (!ctx.files.exists(registry)) ctx.files.write(registry, `${GENERATED_HEADER}\n${readFileSync(path.join(TEMPLATE_DIR, "functions", "index.ts"), "utf8")}`, { generated: true });
+  if (!ctx.files.exists(registry))
+    ctx.files.write(registry, `${GENERATED_HEADER}\n${readFileSync(path.join(TEMPLATE_DIR, "functions", "index.ts"), "utf8")}`, {
+      generated: true,
+    });
 }
 
 /** package.json: the scripts of the deploy contract (an owner's different `start` is kept and reported). */
@@ -116,7 +141,15 @@ function addScripts(ctx: StepContext): void {
   for (const [name, command] of Object.entries(SCRIPTS)) {
     if (scripts[name] === command) continue;
     if (scripts[name] !== undefined) {
-      ctx.report(finding({ severity: "medium", code: "base44-script-kept", file: "package.json", message: `package.json already has a "${name}" script (${scripts[name]}); the server's is \`${command}\``, hint: `make "${name}" run \`${command}\` so the deploy files work` }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "base44-script-kept",
+          file: "package.json",
+          message: `package.json already has a "${name}" script (${scripts[name]}); the server's is \`${command}\``,
+          hint: `make "${name}" run \`${command}\` so the deploy files work`,
+        }),
+      );
       continue;
     }
     text = editJson(text, ["scripts", name], command);
@@ -130,8 +163,10 @@ function addScripts(ctx: StepContext): void {
 function writeEnvExample(ctx: StepContext, providers: string[]): void {
   let text = ctx.files.read(".env.example");
   const before = text;
-  if (!text?.includes("# The app's own server")) text = `${text ?? ""}${text && !text.endsWith("\n") ? "\n" : ""}${text ? "\n" : ""}# The app's own server (server/), written by ownit. Copy to .env for local runs.\n`;
-  for (const v of [...SERVER_ENV, ...providers.filter((p) => p !== "google").flatMap(socialProviderEnv)]) text = addEnvVar(text, v.name, v.value, v.comment);
+  if (!text?.includes("# The app's own server"))
+    text = `${text ?? ""}${text && !text.endsWith("\n") ? "\n" : ""}${text ? "\n" : ""}# The app's own server (server/), written by ownit. Copy to .env for local runs.\n`;
+  for (const v of [...SERVER_ENV, ...providers.filter((p) => p !== "google").flatMap(socialProviderEnv)])
+    text = addEnvVar(text, v.name, v.value, v.comment);
   if (text !== before) ctx.files.write(".env.example", text, { generated: true });
   let ignore = ctx.files.read(".gitignore");
   for (const entry of [".env", "build", "uploads"]) ignore = addGitignoreEntry(ignore, entry);
@@ -170,7 +205,17 @@ function reportRealtime(ctx: StepContext): void {
     const text = ctx.files.read(file) ?? "";
     const m = REALTIME_CALL.exec(text);
     if (!m || !/base44|entities/.test(text)) continue;
-    ctx.report(finding({ severity: "info", code: "base44-realtime", file, line: lineAt(text, m.index), message: "entities.X.subscribe is served by the app's own server over a WebSocket (server/realtime.ts), each event filtered by the entity's read rules", hint: "a proxy or load balancer in front of the server must pass WebSocket upgrades on /api/apps/<appId>/realtime" }));
+    ctx.report(
+      finding({
+        severity: "info",
+        code: "base44-realtime",
+        file,
+        line: lineAt(text, m.index),
+        message:
+          "entities.X.subscribe is served by the app's own server over a WebSocket (server/realtime.ts), each event filtered by the entity's read rules",
+        hint: "a proxy or load balancer in front of the server must pass WebSocket upgrades on /api/apps/<appId>/realtime",
+      }),
+    );
     return;
   }
 }
@@ -190,7 +235,7 @@ function reportMalformedRules(ctx: StepContext, model: ReturnType<typeof readApp
           code: "base44-rule-malformed",
           file: e.schemaFile,
           message: `${e.name}: ${problem}; the server denies ${problem.startsWith("properties.") ? "that field" : "every operation on this entity"} until it is fixed`,
-          hint: "write the rule as Base44 does (true, false, or a condition such as { \"created_by\": \"{{user.email}}\" }), then run ownit again",
+          hint: 'write the rule as Base44 does (true, false, or a condition such as { "created_by": "{{user.email}}" }), then run ownit again',
         }),
       );
     }
@@ -202,10 +247,15 @@ function reportRuleUserFields(ctx: StepContext, model: ReturnType<typeof readApp
   const fields = new Set<string>();
   for (const e of model.entities) {
     userFieldsOf(e.schema.rls, fields);
-    for (const property of Object.values(e.schema.properties ?? {})) userFieldsOf((property as { rls?: unknown } | undefined)?.rls, fields);
+    for (const property of Object.values(e.schema.properties ?? {}))
+      userFieldsOf((property as { rls?: unknown } | undefined)?.rls, fields);
   }
   const users = model.entities.find((e) => e.name === USER_ENTITY);
-  const writable = (field: string) => Boolean((users?.schema.properties?.[field] as { rls?: { write?: unknown; update?: unknown } } | undefined)?.rls?.write ?? (users?.schema.properties?.[field] as { rls?: { update?: unknown } } | undefined)?.rls?.update);
+  const writable = (field: string) =>
+    Boolean(
+      (users?.schema.properties?.[field] as { rls?: { write?: unknown; update?: unknown } } | undefined)?.rls?.write ??
+      (users?.schema.properties?.[field] as { rls?: { update?: unknown } } | undefined)?.rls?.update,
+    );
   for (const field of [...fields].filter((f) => !["id", "email", "role"].includes(f) && !writable(f)).sort()) {
     ctx.report(
       finding({
@@ -226,12 +276,30 @@ function reportUnprovided(ctx: StepContext): void {
     for (const m of text.matchAll(/\bCore\.([A-Z]\w*)/g)) {
       const name = m[1]!;
       if (PROVIDED_INTEGRATIONS.includes(name)) continue;
-      ctx.report(finding({ severity: "medium", code: "base44-integration-not-provided", file, line: lineAt(text, m.index!), message: `Core.${name} is a Base44 integration the app's own server does not provide: calls answer 501 naming it`, hint: "replace it with a backend function calling the service it wrapped (see server/integrations.ts)" }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "base44-integration-not-provided",
+          file,
+          line: lineAt(text, m.index!),
+          message: `Core.${name} is a Base44 integration the app's own server does not provide: calls answer 501 naming it`,
+          hint: "replace it with a backend function calling the service it wrapped (see server/integrations.ts)",
+        }),
+      );
     }
     for (const feature of UNPROVIDED_FEATURES) {
       const m = feature.pattern.exec(text);
       if (m && /base44|entities|integrations|auth|Core|InvokeLLM/.test(text)) {
-        ctx.report(finding({ severity: "medium", code: "base44-feature-not-provided", file, line: lineAt(text, m.index), message: `${feature.what} is not provided by the app's own server`, hint: feature.hint }));
+        ctx.report(
+          finding({
+            severity: "medium",
+            code: "base44-feature-not-provided",
+            file,
+            line: lineAt(text, m.index),
+            message: `${feature.what} is not provided by the app's own server`,
+            hint: feature.hint,
+          }),
+        );
       }
     }
   }
@@ -239,10 +307,13 @@ function reportUnprovided(ctx: StepContext): void {
 
 const codemod: Codemod = {
   name: "base44-owned-backend",
-  description: "write the app's own server (entities over PostgreSQL, auth, files, AI, email, functions) in place of Base44's backend",
+  description:
+    "write the app's own server (entities over PostgreSQL, auth, files, AI, email, functions) in place of Base44's backend",
   builders: ["base44"],
   files: [],
-  appliesTo: (project) => project.builder.id === "base44" || Boolean(project.packageJson?.dependencies?.[BASE44_SDK] ?? project.packageJson?.devDependencies?.[BASE44_SDK]),
+  appliesTo: (project) =>
+    project.builder.id === "base44" ||
+    Boolean(project.packageJson?.dependencies?.[BASE44_SDK] ?? project.packageJson?.devDependencies?.[BASE44_SDK]),
   async project(ctx) {
     const model = readAppModel(ctx);
     for (const f of model.findings) ctx.report(f);
@@ -254,12 +325,15 @@ const codemod: Codemod = {
     reportUnprovided(ctx);
     reportMalformedRules(ctx, model);
     reportRuleUserFields(ctx, model);
-    for (const e of model.entities) for (const note of e.table.notes) ctx.report(finding({ severity: "info", code: "base44-table-note", file: e.schemaFile, message: note }));
+    for (const e of model.entities)
+      for (const note of e.table.notes)
+        ctx.report(finding({ severity: "info", code: "base44-table-note", file: e.schemaFile, message: note }));
     ctx.report(
       finding({
         severity: "medium",
         code: "base44-users-set-passwords",
-        message: "Base44 does not export password hashes: every user sets a password once (\"forgot password\" on /api/login mails a link over SMTP, or an admin prints one with `npm run users -- reset-link <email>`)",
+        message:
+          'Base44 does not export password hashes: every user sets a password once ("forgot password" on /api/login mails a link over SMTP, or an admin prints one with `npm run users -- reset-link <email>`)',
         hint: "set SMTP_URL and MAIL_FROM, or hand out the links yourself; `npm run users -- without-password` lists who is left",
       }),
     );

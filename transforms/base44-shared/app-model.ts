@@ -49,7 +49,15 @@ export function readAppModel(ctx: StepContext): AppModel {
   for (const file of ctx.files.list({ patterns: SCHEMA_GLOBS })) {
     const schema = parseJson<Base44EntitySchema>(ctx.files.read(file) ?? "");
     if (!schema || typeof schema !== "object") {
-      findings.push(finding({ severity: "high", code: "base44-schema-unreadable", file, message: `${file} is not valid JSON: its entity gets no typed table and no rules`, hint: "fix the file and run ownit again" }));
+      findings.push(
+        finding({
+          severity: "high",
+          code: "base44-schema-unreadable",
+          file,
+          message: `${file} is not valid JSON: its entity gets no typed table and no rules`,
+          hint: "fix the file and run ownit again",
+        }),
+      );
       continue;
     }
     const name = typeof schema.name === "string" ? schema.name : path.basename(file).replace(/\.jsonc?$/, "");
@@ -72,7 +80,12 @@ export function readAppModel(ctx: StepContext): AppModel {
         }),
       );
     }
-    entities.push({ name, schemaFile: found?.file, schema, table: entitySchemaToTable(schema, { name, tableName: tableNames.get(name) }) });
+    entities.push({
+      name,
+      schemaFile: found?.file,
+      schema,
+      table: entitySchemaToTable(schema, { name, tableName: tableNames.get(name) }),
+    });
   }
 
   const appJson = parseJson<{ id?: string }>(ctx.files.read("base44/.app.jsonc") ?? "");

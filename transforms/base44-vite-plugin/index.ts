@@ -7,7 +7,22 @@
 import path from "node:path";
 import type { JSCodeshift, ObjectExpression } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
-import { addEnvVar, applySpanEdits, collectTodos, parseJson, pluginEntry, propertyKey, propertyNamed, removeDependency, removeListElementEdit, removeStatementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addEnvVar,
+  applySpanEdits,
+  collectTodos,
+  parseJson,
+  pluginEntry,
+  propertyKey,
+  propertyNamed,
+  removeDependency,
+  removeListElementEdit,
+  removeStatementEdit,
+  spanOfNode,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 import { BASE44_VITE_PLUGIN } from "../base44-shared/constants";
 
 /** Where `npm run dev` sends /api: the app's own server (`npm start`), unless API_PROXY_TARGET says otherwise. */
@@ -57,7 +72,9 @@ function configObject(j: JSCodeshift, source: string): ObjectExpression | undefi
 
 /** Vite 8 pre-bundles with Rolldown, older ones with esbuild: the `.js`-as-JSX setting differs. */
 function viteMajor(packageJson: string | undefined): number {
-  const pkg = packageJson ? parseJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(packageJson) : undefined;
+  const pkg = packageJson
+    ? parseJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(packageJson)
+    : undefined;
   const range = pkg?.devDependencies?.vite ?? pkg?.dependencies?.vite ?? "";
   const m = /(\d+)/.exec(range);
   return m ? Number(m[1]) : 6;
@@ -80,7 +97,9 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
       const next = objectAt(parent, path[i]!);
       if (next === "other") return; // built some other way: the owner's
       if (next === "absent") {
-        const nested = path.slice(i + 1).reduceRight((inner, key) => `${key}: {\n  ${inner.replace(/\n/g, "\n  ")}\n}`, `${leafKey}: ${leafText}`);
+        const nested = path
+          .slice(i + 1)
+          .reduceRight((inner, key) => `${key}: {\n  ${inner.replace(/\n/g, "\n  ")}\n}`, `${leafKey}: ${leafText}`);
         edits.push(addPropertyEdit(source, parent, `${path[i]}: {\n  ${nested.replace(/\n/g, "\n  ")}\n}`));
         added.push(label);
         return;
@@ -97,7 +116,12 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
     added.push(label);
   };
   ensure(["resolve", "alias"], '"@/"', '"/src/"', "the @/ → /src/ alias");
-  ensure(["server", "proxy"], '"/api"', `{ target: process.env.${API_PROXY_TARGET.env} || "${API_PROXY_TARGET.fallback}", changeOrigin: true, ws: true }`, "the /api dev proxy to the app's own server (and its realtime WebSocket)");
+  ensure(
+    ["server", "proxy"],
+    '"/api"',
+    `{ target: process.env.${API_PROXY_TARGET.env} || "${API_PROXY_TARGET.fallback}", changeOrigin: true, ws: true }`,
+    "the /api dev proxy to the app's own server (and its realtime WebSocket)",
+  );
   if (major >= 8) ensure(["optimizeDeps", "rolldownOptions", "moduleTypes"], '".js"', '"jsx"', ".js files read as JSX");
   else ensure(["optimizeDeps", "esbuildOptions", "loader"], '".js"', '"jsx"', ".js files read as JSX");
   // Applied one at a time from the end: nested additions never overlap.
@@ -120,7 +144,8 @@ function removeOnce(j: JSCodeshift, source: string): string {
     if (removal || callee.type !== "Identifier" || !names.has(callee.name as string)) return;
     const entry = pluginEntry(p);
     const parent = entry.parent?.node as AnyNode | undefined;
-    if (parent?.type === "ArrayExpression") removal = removeListElementEdit(source, parent.elements as unknown[], (parent.elements as unknown[]).indexOf(entry.node));
+    if (parent?.type === "ArrayExpression")
+      removal = removeListElementEdit(source, parent.elements as unknown[], (parent.elements as unknown[]).indexOf(entry.node));
     else leftovers.push(spanOfNode(p.node).start);
   });
   if (removal) return applySpanEdits(source, [removal]);
@@ -130,7 +155,11 @@ function removeOnce(j: JSCodeshift, source: string): string {
     if (parent.type === "MemberExpression" && parent.property === p.node && !parent.computed) return;
     leftovers.push(spanOfNode(p.node).start);
   });
-  if (!leftovers.length) return applySpanEdits(source, imports.paths().map((p) => removeStatementEdit(source, p.node)));
+  if (!leftovers.length)
+    return applySpanEdits(
+      source,
+      imports.paths().map((p) => removeStatementEdit(source, p.node)),
+    );
   const edits = new Map<number, SpanEdit>();
   for (const pos of leftovers) {
     const edit = todoLineEdit(source, pos, TODO_PLUGIN);
@@ -154,19 +183,36 @@ function legacyImportsOn(j: JSCodeshift, source: string): boolean {
 
 /** Imports that resolved only through legacySDKImports: a path with /entities, /functions… and no file behind it. */
 function markLegacyImports(ctx: StepContext): void {
-  const exists = (base: string) => ["", ".js", ".jsx", ".ts", ".tsx", "/index.js", "/index.jsx", "/index.ts", "/index.tsx"].some((ext) => ctx.files.exists(`${base}${ext}`));
+  const exists = (base: string) =>
+    ["", ".js", ".jsx", ".ts", ".tsx", "/index.js", "/index.jsx", "/index.ts", "/index.tsx"].some((ext) =>
+      ctx.files.exists(`${base}${ext}`),
+    );
   for (const file of ctx.files.list({ patterns: ["src/**/*.{js,jsx,ts,tsx}"] })) {
     const text = ctx.files.read(file) ?? "";
     const edits: SpanEdit[] = [];
     for (const m of text.matchAll(/^[ \t]*import\b[^;'"]*?from\s*["']([^"']+)["'];?/gm)) {
       const spec = m[1]!;
       if (!LEGACY_PATHS.test(spec) || !(spec.startsWith("@/") || spec.startsWith("."))) continue;
-      const base = spec.startsWith("@/") ? `src/${spec.slice(2)}` : path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+      const base = spec.startsWith("@/")
+        ? `src/${spec.slice(2)}`
+        : path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
       if (exists(base)) continue;
       const kind = LEGACY_PATHS.exec(spec)![1];
-      const edit = todoLineEdit(text, m.index!, `this import resolved only through @base44/vite-plugin's legacySDKImports: import it from @/api/${kind}`);
+      const edit = todoLineEdit(
+        text,
+        m.index!,
+        `this import resolved only through @base44/vite-plugin's legacySDKImports: import it from @/api/${kind}`,
+      );
       if (edit) edits.push(edit);
-      ctx.report(finding({ severity: "high", code: "base44-legacy-sdk-import", file, message: `${spec} has no file behind it; it worked through @base44/vite-plugin's legacySDKImports, which is gone`, hint: `import it from @/api/${kind} (src/api/${kind}.js)` }));
+      ctx.report(
+        finding({
+          severity: "high",
+          code: "base44-legacy-sdk-import",
+          file,
+          message: `${spec} has no file behind it; it worked through @base44/vite-plugin's legacySDKImports, which is gone`,
+          hint: `import it from @/api/${kind} (src/api/${kind}.js)`,
+        }),
+      );
     }
     if (!edits.length) continue;
     const marked = applySpanEdits(text, edits);
@@ -177,11 +223,16 @@ function markLegacyImports(ctx: StepContext): void {
 
 const codemod: Codemod = {
   name: "base44-vite-plugin",
-  description: "remove @base44/vite-plugin and write back what it configured (@/ alias, .js as JSX, /api proxy to the app's server)",
+  description:
+    "remove @base44/vite-plugin and write back what it configured (@/ alias, .js as JSX, /api proxy to the app's server)",
   builders: ["base44"],
   files: ["vite.config.{ts,mts,cts,js,mjs,cjs}"],
   mentions: [BASE44_VITE_PLUGIN],
-  appliesTo: (project) => project.builder.id === "base44" || Boolean(project.packageJson?.devDependencies?.[BASE44_VITE_PLUGIN] ?? project.packageJson?.dependencies?.[BASE44_VITE_PLUGIN]),
+  appliesTo: (project) =>
+    project.builder.id === "base44" ||
+    Boolean(
+      project.packageJson?.devDependencies?.[BASE44_VITE_PLUGIN] ?? project.packageJson?.dependencies?.[BASE44_VITE_PLUGIN],
+    ),
   transform(file, { j, read, share }) {
     const legacy = legacyImportsOn(j, file.source);
     let source = file.source;
@@ -203,7 +254,12 @@ const codemod: Codemod = {
     }
     const results = shared.map((s) => s.data as { legacy: boolean; added: string[] });
     if (results.some((r) => r.added.some((a) => a.includes("proxy")))) {
-      const env = addEnvVar(ctx.files.read(".env.example"), API_PROXY_TARGET.env, API_PROXY_TARGET.fallback, "Where `npm run dev` (Vite) sends /api: the app's own server started with `npm start`");
+      const env = addEnvVar(
+        ctx.files.read(".env.example"),
+        API_PROXY_TARGET.env,
+        API_PROXY_TARGET.fallback,
+        "Where `npm run dev` (Vite) sends /api: the app's own server started with `npm start`",
+      );
       if (env !== ctx.files.read(".env.example")) ctx.files.write(".env.example", env, { generated: true });
     }
     if (results.some((r) => r.legacy)) markLegacyImports(ctx);

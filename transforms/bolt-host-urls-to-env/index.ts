@@ -13,7 +13,15 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { JSCodeshift } from "jscodeshift";
 import { finding, type ProjectFacts } from "@ownit/core";
-import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, lineAt, spanOfNode, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addEnvExampleNames,
+  addEnvLocalValues,
+  applySpanEdits,
+  lineAt,
+  spanOfNode,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 type AnyNode = { type: string; [key: string]: unknown };
 
@@ -69,7 +77,10 @@ function siteUrlImport(file: string, modulePath: string, source: string): { line
 /** Where a new import goes: after the last import, else after the directives ("use client"), else at the top. */
 function importInsertAt(j: JSCodeshift, source: string): { at: number; before: string; after: string } {
   const root = j(source);
-  const imports = root.find(j.ImportDeclaration).paths().filter((p) => p.parent?.node.type === "Program");
+  const imports = root
+    .find(j.ImportDeclaration)
+    .paths()
+    .filter((p) => p.parent?.node.type === "Program");
   const last = imports.at(-1)?.node;
   if (last) return { at: spanOfNode(last).end, before: "\n", after: "" };
   const program = root.find(j.Program).paths()[0]?.node as unknown as { directives?: AnyNode[] } | undefined;
@@ -102,7 +113,8 @@ interface Found {
 function rewrite(j: JSCodeshift, source: string, read: string, found: Found[], skipped: Found[]): string {
   const root = j(source);
   const edits: SpanEdit[] = [];
-  const note = (list: Found[], origin: string, at: number) => list.push({ origin: origin.replace(/^http:/i, "https:").toLowerCase(), line: lineAt(source, at) });
+  const note = (list: Found[], origin: string, at: number) =>
+    list.push({ origin: origin.replace(/^http:/i, "https:").toLowerCase(), line: lineAt(source, at) });
 
   root.find(j.StringLiteral).forEach((p) => {
     const value = p.node.value;
@@ -111,20 +123,27 @@ function rewrite(j: JSCodeshift, source: string, read: string, found: Found[], s
     const parent = p.parent?.node as AnyNode;
     const { start, end } = spanOfNode(p.node);
     // Import sources, object keys and type positions cannot take an expression.
-    if (parent.type === "ImportDeclaration" || parent.type === "ExportNamedDeclaration" || parent.type === "TSLiteralType" || ((parent.type === "ObjectProperty" || parent.type === "ClassProperty") && parent.key === p.node)) {
+    if (
+      parent.type === "ImportDeclaration" ||
+      parent.type === "ExportNamedDeclaration" ||
+      parent.type === "TSLiteralType" ||
+      ((parent.type === "ObjectProperty" || parent.type === "ClassProperty") && parent.key === p.node)
+    ) {
       for (const m of origins) note(skipped, m[0], start);
       return;
     }
     // "https://x.bolt.host/share" → `${ENV}/share`; the bare origin → ENV itself.
     const parts = value.split(new RegExp(BOLT_ORIGIN.source, "gi"));
-    const expression = parts.every((part) => part === "") && origins.length === 1 ? read : `\`${parts.map(templateText).join(`\${${read}}`)}\``;
+    const expression =
+      parts.every((part) => part === "") && origins.length === 1 ? read : `\`${parts.map(templateText).join(`\${${read}}`)}\``;
     edits.push({ start, end, text: parent.type === "JSXAttribute" ? `{${expression}}` : expression });
     for (const m of origins) note(found, m[0], start);
   });
 
   // Text between JSX tags is not a string ownit can turn into an expression without changing markup.
   root.find(j.JSXText).forEach((p) => {
-    for (const m of p.node.value.matchAll(new RegExp(BOLT_ORIGIN.source, "gi"))) note(skipped, m[0], spanOfNode(p.node).start + m.index!);
+    for (const m of p.node.value.matchAll(new RegExp(BOLT_ORIGIN.source, "gi")))
+      note(skipped, m[0], spanOfNode(p.node).start + m.index!);
   });
 
   root.find(j.TemplateElement).forEach((p) => {
@@ -140,7 +159,8 @@ function rewrite(j: JSCodeshift, source: string, read: string, found: Found[], s
 
 const codemod: Codemod = {
   name: "bolt-host-urls-to-env",
-  description: "hard-coded https://<app>.bolt.host URLs in code → the site URL env var (value in .env.local, name in .env.example)",
+  description:
+    "hard-coded https://<app>.bolt.host URLs in code → the site URL env var (value in .env.local, name in .env.example)",
   builders: ["bolt"],
   files: ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}"],
   mentions: [".bolt.host"],
@@ -150,9 +170,17 @@ const codemod: Codemod = {
     const site = siteUrlFor(project);
     const origins = projectOrigins(project);
     if (!site || origins.length > 1) {
-      const why = site ? `the project points at several Bolt hosts (${origins.join(", ")}); ownit cannot tell which one is the app` : `ownit knows no browser env convention for a ${project.framework.id} app`;
+      const why = site
+        ? `the project points at several Bolt hosts (${origins.join(", ")}); ownit cannot tell which one is the app`
+        : `ownit knows no browser env convention for a ${project.framework.id} app`;
       for (const m of file.source.matchAll(new RegExp(BOLT_ORIGIN.source, "gi"))) {
-        report({ severity: "low", code: "bolt-host-url-left", line: lineAt(file.source, m.index!), message: `hard-coded Bolt address ${m[0]} left in place: ${why}`, hint: "replace it with your own domain, read from an env var" });
+        report({
+          severity: "low",
+          code: "bolt-host-url-left",
+          line: lineAt(file.source, m.index!),
+          message: `hard-coded Bolt address ${m[0]} left in place: ${why}`,
+          hint: "replace it with your own domain, read from an env var",
+        });
       }
       return undefined;
     }
@@ -165,8 +193,16 @@ const codemod: Codemod = {
       const { at, before, after } = importInsertAt(j, out);
       out = applySpanEdits(out, [{ start: at, end: at, text: `${before}${line}${after}` }]);
     }
-    for (const s of skipped) report({ severity: "low", code: "bolt-host-url-left", line: s.line, message: `hard-coded Bolt address ${s.origin} left in place: it is not where ownit can put an expression`, hint: `use ${site.name} here by hand` });
-    if (found.length) share({ name: site.name, read: site.read, origin: found[0]!.origin, count: found.length, module: modulePath });
+    for (const s of skipped)
+      report({
+        severity: "low",
+        code: "bolt-host-url-left",
+        line: s.line,
+        message: `hard-coded Bolt address ${s.origin} left in place: it is not where ownit can put an expression`,
+        hint: `use ${site.name} here by hand`,
+      });
+    if (found.length)
+      share({ name: site.name, read: site.read, origin: found[0]!.origin, count: found.length, module: modulePath });
     return found.length ? out : undefined;
   },
   project(ctx, shared) {

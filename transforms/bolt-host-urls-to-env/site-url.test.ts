@@ -15,18 +15,33 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function typeErrors(usage: string): string[] {
   writeFileSync(path.join(work, "site-url.ts"), GENERATED);
   writeFileSync(path.join(work, "layout.ts"), usage);
-  const program = ts.createProgram([path.join(work, "layout.ts")], { strict: true, noEmit: true, skipLibCheck: true, lib: ["lib.es2022.d.ts"], target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: ["node"], typeRoots: [path.resolve(import.meta.dirname, "../../node_modules/@types")] });
+  const program = ts.createProgram([path.join(work, "layout.ts")], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    lib: ["lib.es2022.d.ts"],
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    types: ["node"],
+    typeRoots: [path.resolve(import.meta.dirname, "../../node_modules/@types")],
+  });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
 
 describe("the generated site-url module", () => {
   it("keeps the address a string: `new URL(baseUrl)` type-checks (a bare process.env read does not)", () => {
-    expect(typeErrors('import { SITE_URL } from "./site-url";\nconst baseUrl = SITE_URL;\nexport const base = new URL(baseUrl);\n')).toEqual([]);
-    expect(typeErrors("const baseUrl = process.env.NEXT_PUBLIC_SITE_URL;\nexport const base = new URL(baseUrl);\n").join("\n")).toContain("'string | undefined' is not assignable");
+    expect(
+      typeErrors('import { SITE_URL } from "./site-url";\nconst baseUrl = SITE_URL;\nexport const base = new URL(baseUrl);\n'),
+    ).toEqual([]);
+    expect(
+      typeErrors("const baseUrl = process.env.NEXT_PUBLIC_SITE_URL;\nexport const base = new URL(baseUrl);\n").join("\n"),
+    ).toContain("'string | undefined' is not assignable");
   });
 
   it("stops at start-up naming NEXT_PUBLIC_SITE_URL when it is unset, and hands the value over when it is set", async () => {
-    const load = (n: number) => import(`data:text/javascript,${encodeURIComponent(`${GENERATED}\n// ${n}`)}`) as Promise<{ SITE_URL: string }>;
+    const load = (n: number) =>
+      import(`data:text/javascript,${encodeURIComponent(`${GENERATED}\n// ${n}`)}`) as Promise<{ SITE_URL: string }>;
     const saved = process.env.NEXT_PUBLIC_SITE_URL;
     try {
       delete process.env.NEXT_PUBLIC_SITE_URL;

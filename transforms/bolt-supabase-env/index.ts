@@ -7,7 +7,16 @@
 // browser variable: it gets an ownit-todo marker and a high finding.
 import type { ASTPath, CallExpression, JSCodeshift } from "jscodeshift";
 import { decodeJwtPayload, finding, isSecretName, type ProjectFacts } from "@ownit/core";
-import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, lineAt, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addEnvExampleNames,
+  addEnvLocalValues,
+  applySpanEdits,
+  lineAt,
+  spanOfNode,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 type AnyNode = { type: string; [key: string]: unknown };
 
@@ -50,7 +59,14 @@ function isSecretKey(value: string): boolean {
 /** The expression under `x as string`, `x!` and parentheses. */
 function unwrap(node: AnyNode | undefined): AnyNode | undefined {
   let n = node;
-  while (n && (n.type === "TSAsExpression" || n.type === "TSNonNullExpression" || n.type === "ParenthesizedExpression" || n.type === "TSSatisfiesExpression")) n = n.expression as AnyNode;
+  while (
+    n &&
+    (n.type === "TSAsExpression" ||
+      n.type === "TSNonNullExpression" ||
+      n.type === "ParenthesizedExpression" ||
+      n.type === "TSSatisfiesExpression")
+  )
+    n = n.expression as AnyNode;
   return n;
 }
 
@@ -60,10 +76,20 @@ function envReadName(wrapped: AnyNode | undefined): string | undefined {
   if (!node || node.type !== "MemberExpression") return undefined;
   const object = node.object as AnyNode;
   const property = node.property as AnyNode;
-  const name = node.computed ? (property.type === "StringLiteral" ? (property.value as string) : undefined) : (property.name as string | undefined);
+  const name = node.computed
+    ? property.type === "StringLiteral"
+      ? (property.value as string)
+      : undefined
+    : (property.name as string | undefined);
   if (!name) return undefined;
-  const isImportMetaEnv = object.type === "MemberExpression" && (object.object as AnyNode).type === "MetaProperty" && ((object.property as AnyNode).name as string) === "env";
-  const isProcessEnv = object.type === "MemberExpression" && ((object.object as AnyNode).name as string) === "process" && ((object.property as AnyNode).name as string) === "env";
+  const isImportMetaEnv =
+    object.type === "MemberExpression" &&
+    (object.object as AnyNode).type === "MetaProperty" &&
+    ((object.property as AnyNode).name as string) === "env";
+  const isProcessEnv =
+    object.type === "MemberExpression" &&
+    ((object.object as AnyNode).name as string) === "process" &&
+    ((object.property as AnyNode).name as string) === "env";
   return isImportMetaEnv || isProcessEnv ? name : undefined;
 }
 
@@ -71,7 +97,8 @@ function literalValue(wrapped: AnyNode | undefined): string | undefined {
   const node = unwrap(wrapped);
   if (!node) return undefined;
   if (node.type === "StringLiteral") return node.value as string;
-  if (node.type === "TemplateLiteral" && (node.expressions as unknown[]).length === 0) return ((node.quasis as AnyNode[])[0]!.value as { cooked: string }).cooked;
+  if (node.type === "TemplateLiteral" && (node.expressions as unknown[]).length === 0)
+    return ((node.quasis as AnyNode[])[0]!.value as { cooked: string }).cooked;
   return undefined;
 }
 
@@ -83,13 +110,22 @@ function definitionOf(j: JSCodeshift, root: ReturnType<JSCodeshift>, arg: AnyNod
   return (declarators.get().node.init as AnyNode | null) ?? undefined;
 }
 
-const SERVICE_KEY_TODO = "this is a service-role key: it must not ship to the browser. Rotate it, then call the code that needs it from a server";
+const SERVICE_KEY_TODO =
+  "this is a service-role key: it must not ship to the browser. Rotate it, then call the code that needs it from a server";
 
-function rewrite(j: JSCodeshift, source: string, project: ProjectFacts, moves: EnvMove[], report: (message: string, line: number) => void): string {
+function rewrite(
+  j: JSCodeshift,
+  source: string,
+  project: ProjectFacts,
+  moves: EnvMove[],
+  report: (message: string, line: number) => void,
+): string {
   const root = j(source);
   const locals = new Set<string>();
   root.find(j.ImportDeclaration, { source: { value: "@supabase/supabase-js" } }).forEach((p) => {
-    for (const s of p.node.specifiers ?? []) if (s.type === "ImportSpecifier" && s.imported.name === "createClient" && typeof s.local?.name === "string") locals.add(s.local.name);
+    for (const s of p.node.specifiers ?? [])
+      if (s.type === "ImportSpecifier" && s.imported.name === "createClient" && typeof s.local?.name === "string")
+        locals.add(s.local.name);
   });
   if (!locals.size) return source;
   const names = envNamesFor(project);
@@ -129,7 +165,10 @@ function rewrite(j: JSCodeshift, source: string, project: ProjectFacts, moves: E
       if (role === "key" && isSecretKey(value)) {
         const todo = todoLineEdit(source, span.start, SERVICE_KEY_TODO);
         if (todo) edits.set(todo.start, todo);
-        report("a service-role key is hard-coded in code the browser loads: anyone can read it and bypass every RLS policy", lineAt(source, span.start));
+        report(
+          "a service-role key is hard-coded in code the browser loads: anyone can read it and bypass every RLS policy",
+          lineAt(source, span.start),
+        );
         return;
       }
       if (role === "url" ? !SUPABASE_URL.test(value) : !isPublicKey(value)) return;
@@ -143,7 +182,8 @@ function rewrite(j: JSCodeshift, source: string, project: ProjectFacts, moves: E
 
 const codemod: Codemod = {
   name: "bolt-supabase-env",
-  description: "keep the Supabase client on env (VITE_SUPABASE_URL/ANON_KEY): hard-coded values to .env.local, names to .env.example",
+  description:
+    "keep the Supabase client on env (VITE_SUPABASE_URL/ANON_KEY): hard-coded values to .env.local, names to .env.example",
   builders: ["bolt"],
   files: ["src/**/*.{ts,tsx,js,jsx}", "lib/**/*.{ts,tsx,js,jsx}", "utils/**/*.{ts,tsx,js,jsx}", "app/**/*.{ts,tsx,js,jsx}"],
   mentions: ["@supabase/supabase-js"],
@@ -151,7 +191,13 @@ const codemod: Codemod = {
   transform(file, { j, project, report, share }) {
     const moves: EnvMove[] = [];
     const out = rewrite(j, file.source, project, moves, (message, line) =>
-      report({ severity: "high", code: "service-role-key-in-browser-code", line, message, hint: "rotate the key in the Supabase dashboard now; ownit leaves the code as it was" }),
+      report({
+        severity: "high",
+        code: "service-role-key-in-browser-code",
+        line,
+        message,
+        hint: "rotate the key in the Supabase dashboard now; ownit leaves the code as it was",
+      }),
     );
     if (moves.length) share(moves);
     return out;
@@ -161,8 +207,16 @@ const codemod: Codemod = {
     if (!moves.length) return;
     // Values to .env.local (gitignored), names to .env.example.
     const moved = moves.filter((m) => m.value !== undefined);
-    addEnvLocalValues(ctx.files, moved.map((m) => [m.name, m.value!] as const), "Supabase project (moved out of the code by ownit)");
-    addEnvExampleNames(ctx.files, moves.map((m) => m.name), "Supabase project: its URL and anon key (public: the browser receives them)");
+    addEnvLocalValues(
+      ctx.files,
+      moved.map((m) => [m.name, m.value!] as const),
+      "Supabase project (moved out of the code by ownit)",
+    );
+    addEnvExampleNames(
+      ctx.files,
+      moves.map((m) => m.name),
+      "Supabase project: its URL and anon key (public: the browser receives them)",
+    );
     const names = [...new Set(moves.map((m) => m.name))].join(", ");
     ctx.report(
       finding({

@@ -9,7 +9,8 @@ import type { Codemod } from "@ownit/codemod";
 /** Why detection trusts this lock file, in words. */
 function reason(project: ProjectFacts, chosen: string, others: string[]): string {
   const declared = project.packageJson?.packageManager;
-  if (declared && LOCK_FILES[chosen as keyof typeof LOCK_FILES] === declared.split("@")[0]) return `package.json declares packageManager ${declared}`;
+  if (declared && LOCK_FILES[chosen as keyof typeof LOCK_FILES] === declared.split("@")[0])
+    return `package.json declares packageManager ${declared}`;
   const stale = others.filter((l) => project.packageManager.stale.includes(l));
   if (stale.length) return `${stale.join(", ")} ${stale.length === 1 ? "does" : "do"} not list every dependency`;
   if (others.includes("bun.lockb")) return "it lists every dependency in package.json; bun.lockb is binary and cannot be checked";
@@ -26,12 +27,22 @@ const codemod: Codemod = {
   project(ctx) {
     const present = Object.keys(LOCK_FILES).filter((l) => ctx.files.exists(l));
     if (present.length < 2) return;
-    const chosen = ctx.project.packageManager.authoritative && present.includes(ctx.project.packageManager.authoritative) ? ctx.project.packageManager.authoritative : present[0]!;
+    const chosen =
+      ctx.project.packageManager.authoritative && present.includes(ctx.project.packageManager.authoritative)
+        ? ctx.project.packageManager.authoritative
+        : present[0]!;
     const others = present.filter((l) => l !== chosen);
     const why = reason(ctx.project, chosen, others);
     if (ctx.options.pruneLocks) {
       for (const lock of others) ctx.files.remove(lock);
-      ctx.report(finding({ severity: "info", code: "lock-files-pruned", file: chosen, message: `removed ${others.join(", ")}: ${chosen} is the lock file installs use (${why})` }));
+      ctx.report(
+        finding({
+          severity: "info",
+          code: "lock-files-pruned",
+          file: chosen,
+          message: `removed ${others.join(", ")}: ${chosen} is the lock file installs use (${why})`,
+        }),
+      );
       return;
     }
     ctx.report(

@@ -5,7 +5,19 @@
 // Lovable's preview images become a local placeholder (an existing public/og-image.* or one written
 // to public/og-image.png), each with a finding, since the owner should put their own image there.
 import { LOVABLE } from "@ownit/core";
-import { applySpanEdits, attr, attrValueSpan, htmlComments, htmlElements, parseHtml, removalEdit, spanOf, type Codemod, type HtmlElement, type SpanEdit } from "@ownit/codemod";
+import {
+  applySpanEdits,
+  attr,
+  attrValueSpan,
+  htmlComments,
+  htmlElements,
+  parseHtml,
+  removalEdit,
+  spanOf,
+  type Codemod,
+  type HtmlElement,
+  type SpanEdit,
+} from "@ownit/codemod";
 import { placeholderPng } from "./placeholder-png";
 
 /** Hosts whose assets in index.html belong to Lovable, not to the app. */
@@ -45,7 +57,10 @@ function escapeAttribute(text: string): string {
 
 function textOf(el: HtmlElement | undefined): string {
   if (!el) return "";
-  return el.childNodes.map((n) => ("value" in n ? String(n.value) : "")).join("").trim();
+  return el.childNodes
+    .map((n) => ("value" in n ? String(n.value) : ""))
+    .join("")
+    .trim();
 }
 
 const codemod: Codemod = {
@@ -82,7 +97,13 @@ const codemod: Codemod = {
       if (name === "author" && content.trim().toLowerCase() === "lovable") remove(meta);
       else if (name === "twitter:site" && LOVABLE_TWITTER.test(content.trim())) {
         remove(meta);
-        report({ severity: "info", code: "lovable-twitter-site-removed", line: lineOf(meta), message: `removed twitter:site ${content.trim()} (Lovable's account, not this site's)`, hint: "add your own @handle as twitter:site if you have one" });
+        report({
+          severity: "info",
+          code: "lovable-twitter-site-removed",
+          line: lineOf(meta),
+          message: `removed twitter:site ${content.trim()} (Lovable's account, not this site's)`,
+          hint: "add your own @handle as twitter:site if you have one",
+        });
       } else if (IMAGE_META.has(name) && isLovableUrl(content)) {
         const span = attrValueSpan(source, meta, "content");
         if (!span) continue;
@@ -90,11 +111,24 @@ const codemod: Codemod = {
         edits.push({ ...span, text: `/${image}` });
         replacedImages.push(`${name} (line ${lineOf(meta)})`);
       } else if (IMAGE_META.has(name) && content.includes(LOVABLE_UPLOADS)) {
-        report({ severity: "low", code: "lovable-hosted-image", line: lineOf(meta), message: `${name} is an image uploaded to Lovable's storage (${content.trim()})`, hint: "download it into public/ and point the tag at it, before the Lovable project goes away" });
+        report({
+          severity: "low",
+          code: "lovable-hosted-image",
+          line: lineOf(meta),
+          message: `${name} is an image uploaded to Lovable's storage (${content.trim()})`,
+          hint: "download it into public/ and point the tag at it, before the Lovable project goes away",
+        });
       } else if (DESCRIPTION_META.has(name) && content.trim() === GENERATED_DESCRIPTION) {
         const span = attrValueSpan(source, meta, "content");
         if (titleIsOwn && span) edits.push({ ...span, text: escapeAttribute(title) });
-        else report({ severity: "low", code: "lovable-generated-description", line: lineOf(meta), message: `${name} still says "${GENERATED_DESCRIPTION}"`, hint: "write a one-sentence description of the app: search engines and link previews show it" });
+        else
+          report({
+            severity: "low",
+            code: "lovable-generated-description",
+            line: lineOf(meta),
+            message: `${name} still says "${GENERATED_DESCRIPTION}"`,
+            hint: "write a one-sentence description of the app: search engines and link previews show it",
+          });
       }
     }
     if (replacedImages.length) {
@@ -106,7 +140,14 @@ const codemod: Codemod = {
         hint: "put your own 1200×630 image there, and make the URL absolute (https://your-domain/...) once the site has its domain: some sites ignore relative og:image URLs",
       });
     }
-    if (/lovable/i.test(title)) report({ severity: "low", code: "lovable-page-title", line: lineOf(htmlElements(doc, "title")[0]!), message: `the page title is "${title}"`, hint: "name the app in <title>" });
+    if (/lovable/i.test(title))
+      report({
+        severity: "low",
+        code: "lovable-page-title",
+        line: lineOf(htmlElements(doc, "title")[0]!),
+        message: `the page title is "${title}"`,
+        hint: "name the app in <title>",
+      });
     return edits.length ? applySpanEdits(source, edits) : undefined;
   },
   project(ctx, shared) {

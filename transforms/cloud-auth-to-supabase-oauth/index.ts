@@ -8,7 +8,19 @@
 import path from "node:path";
 import type { ASTPath, CallExpression, ImportDeclaration, JSCodeshift } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
-import { applySpanEdits, jscodeshiftFor, lineAt, propertyKey, removeDependency, removeListElementEdit, removeStatementEdit, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  applySpanEdits,
+  jscodeshiftFor,
+  lineAt,
+  propertyKey,
+  removeDependency,
+  removeListElementEdit,
+  removeStatementEdit,
+  spanOfNode,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 /** The broker package and the folder Lovable generates around it. */
 const PACKAGE = "@lovable.dev/cloud-auth-js";
@@ -40,17 +52,25 @@ function supabaseImportSource(fromFile: string, lovableSource: string): string {
 
 /** Every module specifier a file imports, requires or re-exports. */
 function specifiers(source: string): string[] {
-  return [...source.matchAll(/\b(?:from|import)\s*\(?\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return [...source.matchAll(/\b(?:from|import)\s*\(?\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g)].map(
+    (m) => m[1] ?? m[2]!,
+  );
 }
 
 interface Rewrite {
   providers: string[];
 }
 
-function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, report: (line: number, message: string, severity?: "low" | "medium") => void): { source: string; rewrite?: Rewrite } {
+function rewriteFile(
+  j: JSCodeshift,
+  file: { path: string; source: string },
+  report: (line: number, message: string, severity?: "low" | "medium") => void,
+): { source: string; rewrite?: Rewrite } {
   const source = file.source;
   const root = j(source);
-  const wrapperImports = root.find(j.ImportDeclaration).filter((p: ASTPath<ImportDeclaration>) => importTarget(file.path, String(p.node.source.value)) === WRAPPER_DIR);
+  const wrapperImports = root
+    .find(j.ImportDeclaration)
+    .filter((p: ASTPath<ImportDeclaration>) => importTarget(file.path, String(p.node.source.value)) === WRAPPER_DIR);
   const edits = new Map<number, SpanEdit>();
   const todo = (at: number, what: string) => {
     const edit = todoLineEdit(source, at, what);
@@ -60,7 +80,10 @@ function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, rep
   // Code that talks to the broker directly rather than through the wrapper.
   root.find(j.CallExpression, { callee: { type: "Identifier", name: "createLovableAuth" } }).forEach((p) => {
     if (file.path.startsWith(`${WRAPPER_DIR}/`)) return;
-    todo(spanOfNode(p.node).start, `Lovable's OAuth broker only works on Lovable hosting: sign in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) instead`);
+    todo(
+      spanOfNode(p.node).start,
+      `Lovable's OAuth broker only works on Lovable hosting: sign in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) instead`,
+    );
   });
 
   const providers: string[] = [];
@@ -81,7 +104,9 @@ function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, rep
     let supabaseName: string | undefined;
     root.find(j.ImportDeclaration).forEach((p) => {
       if (importTarget(file.path, String(p.node.source.value)) !== SUPABASE_CLIENT) return;
-      for (const spec of p.node.specifiers ?? []) if (spec.type === "ImportSpecifier" && spec.imported.name === "supabase" && typeof spec.local?.name === "string") supabaseName = spec.local.name;
+      for (const spec of p.node.specifiers ?? [])
+        if (spec.type === "ImportSpecifier" && spec.imported.name === "supabase" && typeof spec.local?.name === "string")
+          supabaseName = spec.local.name;
     });
     const needsImport = supabaseName === undefined;
     const nameTaken = needsImport && root.find(j.Identifier, { name: "supabase" }).size() > 0;
@@ -89,33 +114,64 @@ function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, rep
 
     root.find(j.CallExpression).forEach((p: ASTPath<CallExpression>) => {
       const callee = p.node.callee as unknown as AnyNode;
-      if (callee.type !== "MemberExpression" || (callee.property as AnyNode).type !== "Identifier" || (callee.property as { name: string }).name !== "signInWithOAuth") return;
+      if (
+        callee.type !== "MemberExpression" ||
+        (callee.property as AnyNode).type !== "Identifier" ||
+        (callee.property as { name: string }).name !== "signInWithOAuth"
+      )
+        return;
       const auth = callee.object as AnyNode;
-      if (auth.type !== "MemberExpression" || (auth.property as { name?: string }).name !== "auth" || (auth.object as { name?: string }).name !== local) return;
+      if (
+        auth.type !== "MemberExpression" ||
+        (auth.property as { name?: string }).name !== "auth" ||
+        (auth.object as { name?: string }).name !== local
+      )
+        return;
       const at = spanOfNode(p.node).start;
-      if (nameTaken) return todo(at, `sign in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) (this file already uses the name "supabase" for something else)`);
+      if (nameTaken)
+        return todo(
+          at,
+          `sign in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) (this file already uses the name "supabase" for something else)`,
+        );
       const [providerArg, optionsArg, ...rest] = p.node.arguments as unknown as AnyNode[];
-      if (!providerArg || rest.length) return todo(at, "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } })");
+      if (!providerArg || rest.length)
+        return todo(at, "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } })");
 
       let provider: string;
       if (providerArg.type === "StringLiteral") {
         const mapped = PROVIDERS[providerArg.value as string];
-        if (!mapped) return todo(at, `"${providerArg.value}" sign-in exists only on Lovable: offer a provider Supabase Auth supports instead`);
+        if (!mapped)
+          return todo(
+            at,
+            `"${providerArg.value}" sign-in exists only on Lovable: offer a provider Supabase Auth supports instead`,
+          );
         const quote = source[providerArg.start];
         provider = `${quote}${mapped}${quote}`;
         providers.push(mapped);
       } else {
         provider = source.slice(providerArg.start, providerArg.end);
         providers.push("(chosen at run time)");
-        report(lineAt(source, at), `the provider is chosen at run time (${provider}): Supabase Auth calls Microsoft "azure", where Lovable said "microsoft"`, "low");
+        report(
+          lineAt(source, at),
+          `the provider is chosen at run time (${provider}): Supabase Auth calls Microsoft "azure", where Lovable said "microsoft"`,
+          "low",
+        );
       }
 
       const options: string[] = [];
       if (optionsArg) {
-        if (optionsArg.type !== "ObjectExpression") return todo(at, "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) (its options are built elsewhere)");
+        if (optionsArg.type !== "ObjectExpression")
+          return todo(
+            at,
+            "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) (its options are built elsewhere)",
+          );
         for (const prop of optionsArg.properties as AnyNode[]) {
           const key = propertyKey(prop);
-          if (!key || !OPTIONS[key]) return todo(at, "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo, queryParams } }) (it passes options ownit does not map)");
+          if (!key || !OPTIONS[key])
+            return todo(
+              at,
+              "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo, queryParams } }) (it passes options ownit does not map)",
+            );
           const value = prop.value as AnyNode;
           options.push(`${OPTIONS[key]}: ${source.slice(value.start, value.end)}`);
         }
@@ -123,17 +179,31 @@ function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, rep
 
       // Supabase answers { data: { provider, url }, error }: `redirected` and `tokens` are gone.
       const declarator = p.parent?.node?.type === "AwaitExpression" ? (p.parent.parent?.node as AnyNode | undefined) : undefined;
-      const resultName = declarator?.type === "VariableDeclarator" && (declarator.id as AnyNode).type === "Identifier" ? (declarator.id as { name: string }).name : undefined;
+      const resultName =
+        declarator?.type === "VariableDeclarator" && (declarator.id as AnyNode).type === "Identifier"
+          ? (declarator.id as { name: string }).name
+          : undefined;
       if (resultName) {
-        const stale = root.find(j.MemberExpression, { object: { type: "Identifier", name: resultName } }).filter((m) => ["redirected", "tokens"].includes((m.node.property as { name?: string }).name ?? ""));
-        if (stale.size()) todo(spanOfNode(stale.get().node).start, `supabase.auth.signInWithOAuth redirects the browser and returns { data, error }: ${resultName}.redirected / .tokens no longer exist`);
+        const stale = root
+          .find(j.MemberExpression, { object: { type: "Identifier", name: resultName } })
+          .filter((m) => ["redirected", "tokens"].includes((m.node.property as { name?: string }).name ?? ""));
+        if (stale.size())
+          todo(
+            spanOfNode(stale.get().node).start,
+            `supabase.auth.signInWithOAuth redirects the browser and returns { data, error }: ${resultName}.redirected / .tokens no longer exist`,
+          );
       }
 
       const lineStart = source.lastIndexOf("\n", at) + 1;
       const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
       const multiline = optionsArg !== undefined && source.slice(optionsArg.start, optionsArg.end).includes("\n");
-      const parts = [provider === "provider" ? "provider" : `provider: ${provider}`, ...(options.length ? [`options: { ${options.join(", ")} }`] : [])];
-      const args = multiline ? `{\n${parts.map((part) => `${indent}  ${part},`).join("\n")}\n${indent}}` : `{ ${parts.join(", ")} }`;
+      const parts = [
+        provider === "provider" ? "provider" : `provider: ${provider}`,
+        ...(options.length ? [`options: { ${options.join(", ")} }`] : []),
+      ];
+      const args = multiline
+        ? `{\n${parts.map((part) => `${indent}  ${part},`).join("\n")}\n${indent}}`
+        : `{ ${parts.join(", ")} }`;
       const argsEnd = (p.node as unknown as AnyNode).end - 1; // the closing parenthesis
       edits.set(callee.start, { start: callee.start, end: argsEnd, text: `${name}.auth.signInWithOAuth(${args}` });
       rewritten++;
@@ -141,7 +211,11 @@ function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, rep
 
     if (rewritten) {
       // The wrapper import goes when nothing else in the file uses it; the client import comes in.
-      const stillUsed = root.find(j.Identifier, { name: local }).filter((p) => !String(p.parent?.node?.type).startsWith("Import")).size() > rewritten;
+      const stillUsed =
+        root
+          .find(j.Identifier, { name: local })
+          .filter((p) => !String(p.parent?.node?.type).startsWith("Import"))
+          .size() > rewritten;
       const importNode = lovableImport as unknown as AnyNode;
       const lovableSource = String((lovableImport as ImportDeclaration).source.value);
       const importText = source.slice(importNode.start, importNode.end);
@@ -149,11 +223,24 @@ function rewriteFile(j: JSCodeshift, file: { path: string; source: string }, rep
       const semi = importText.trimEnd().endsWith(";") ? ";" : "";
       const clientImport = `import { supabase } from ${quote}${supabaseImportSource(file.path, lovableSource)}${quote}${semi}`;
       const onlyLovable = ((lovableImport as ImportDeclaration).specifiers ?? []).length === 1;
-      if (!stillUsed && onlyLovable) edits.set(importNode.start, needsImport ? { start: importNode.start, end: importNode.end, text: clientImport } : removeStatementEdit(source, importNode));
-      else if (needsImport) edits.set(importNode.start, { start: importNode.start, end: importNode.start, text: `${clientImport}\n` });
+      if (!stillUsed && onlyLovable)
+        edits.set(
+          importNode.start,
+          needsImport
+            ? { start: importNode.start, end: importNode.end, text: clientImport }
+            : removeStatementEdit(source, importNode),
+        );
+      else if (needsImport)
+        edits.set(importNode.start, { start: importNode.start, end: importNode.start, text: `${clientImport}\n` });
     }
   }
-  for (const p of wrapperImports.paths()) if (!lovableImport || p.node !== lovableImport) report(lineAt(source, spanOfNode(p.node).start), "imports something other than `lovable` from the Lovable integration", "medium");
+  for (const p of wrapperImports.paths())
+    if (!lovableImport || p.node !== lovableImport)
+      report(
+        lineAt(source, spanOfNode(p.node).start),
+        "imports something other than `lovable` from the Lovable integration",
+        "medium",
+      );
   const out = edits.size ? applySpanEdits(source, [...edits.values()]) : source;
   return { source: out, rewrite: rewritten ? { providers } : undefined };
 }
@@ -168,7 +255,8 @@ function remainingUses(ctx: StepContext): { wrapper: string[]; pkg: string[] } {
     const bytes = ctx.files.readBytes(file);
     if (!bytes || (!bytes.includes("integrations/lovable") && !bytes.includes(PACKAGE))) continue;
     const text = bytes.toString("utf8");
-    if (text.includes("integrations/lovable") && specifiers(text).some((s) => importTarget(file, s) === WRAPPER_DIR)) wrapper.push(file);
+    if (text.includes("integrations/lovable") && specifiers(text).some((s) => importTarget(file, s) === WRAPPER_DIR))
+      wrapper.push(file);
     if (text.includes(PACKAGE)) pkg.push(file);
   }
   return { wrapper, pkg };
@@ -193,15 +281,27 @@ function dropFromViteConfig(ctx: StepContext, file: string): boolean {
 
 const codemod: Codemod = {
   name: "cloud-auth-to-supabase-oauth",
-  description: "Lovable Cloud OAuth (lovable.auth.signInWithOAuth) to supabase.auth.signInWithOAuth; the wrapper and @lovable.dev/cloud-auth-js removed once unused",
+  description:
+    "Lovable Cloud OAuth (lovable.auth.signInWithOAuth) to supabase.auth.signInWithOAuth; the wrapper and @lovable.dev/cloud-auth-js removed once unused",
   builders: ["lovable-vite"],
   files: ["src/**/*.{ts,tsx,js,jsx,mts,mjs}"],
   mentions: ["integrations/lovable", "createLovableAuth"],
-  appliesTo: (project) => project.builder.id === "lovable-vite" && (PACKAGE in (project.packageJson?.dependencies ?? {}) || PACKAGE in (project.packageJson?.devDependencies ?? {})),
+  appliesTo: (project) =>
+    project.builder.id === "lovable-vite" &&
+    (PACKAGE in (project.packageJson?.dependencies ?? {}) || PACKAGE in (project.packageJson?.devDependencies ?? {})),
   transform(file, { j, report, share }) {
     if (file.path.startsWith(`${WRAPPER_DIR}/`)) return undefined;
     const { source, rewrite } = rewriteFile(j, file, (line, message, severity = "medium") =>
-      report({ severity, code: severity === "low" ? "oauth-provider-variable" : "lovable-integration-import", line, message, hint: severity === "low" ? "make sure the value is one Supabase Auth knows" : "replace it with Supabase Auth, then remove the import" }),
+      report({
+        severity,
+        code: severity === "low" ? "oauth-provider-variable" : "lovable-integration-import",
+        line,
+        message,
+        hint:
+          severity === "low"
+            ? "make sure the value is one Supabase Auth knows"
+            : "replace it with Supabase Auth, then remove the import",
+      }),
     );
     if (rewrite) share(rewrite);
     return source;
@@ -210,7 +310,16 @@ const codemod: Codemod = {
     const providers = [...new Set(shared.flatMap((s) => (s.data as Rewrite).providers))];
     let uses = remainingUses(ctx);
     if (!uses.wrapper.length && ctx.files.list({ patterns: [`${WRAPPER_DIR}/**/*`] }).length) ctx.files.removeDir(WRAPPER_DIR);
-    else if (uses.wrapper.length) ctx.report(finding({ severity: "medium", code: "lovable-integration-kept", file: WRAPPER_DIR, message: `${WRAPPER_DIR}/ is still imported by ${uses.wrapper.join(", ")}`, hint: "finish the ownit-todo markers there, then delete the folder" }));
+    else if (uses.wrapper.length)
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "lovable-integration-kept",
+          file: WRAPPER_DIR,
+          message: `${WRAPPER_DIR}/ is still imported by ${uses.wrapper.join(", ")}`,
+          hint: "finish the ownit-todo markers there, then delete the folder",
+        }),
+      );
     for (const file of uses.pkg.filter((f) => /(^|\/)vite\.config\.[cm]?[jt]s$/.test(f))) dropFromViteConfig(ctx, file);
     uses = remainingUses(ctx);
     const pkg = ctx.files.read("package.json");
@@ -218,7 +327,15 @@ const codemod: Codemod = {
       const without = removeDependency(pkg, PACKAGE);
       if (without !== pkg) ctx.files.write("package.json", without);
     } else if (uses.pkg.length) {
-      ctx.report(finding({ severity: "medium", code: "lovable-package-kept", file: "package.json", message: `${PACKAGE} stays: still used by ${uses.pkg.join(", ")}`, hint: "replace those uses (the stylesheet and logo belong to the Lovable sign-in button), then remove the package" }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "lovable-package-kept",
+          file: "package.json",
+          message: `${PACKAGE} stays: still used by ${uses.pkg.join(", ")}`,
+          hint: "replace those uses (the stylesheet and logo belong to the Lovable sign-in button), then remove the package",
+        }),
+      );
     }
     if (providers.length) {
       ctx.report(

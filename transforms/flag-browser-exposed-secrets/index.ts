@@ -60,11 +60,16 @@ function programOf(j: JSCodeshift, file: string, source: string): Program | unde
 }
 
 /** The top-level binding whose definition holds `offset` (a const, a function, a class), and whether the module exports it. */
-function bindingAt(program: Program, source: string, offset: number): { name: string; exported: boolean; line: number } | undefined {
+function bindingAt(
+  program: Program,
+  source: string,
+  offset: number,
+): { name: string; exported: boolean; line: number } | undefined {
   const inside = (n: AnyNode) => (n.start ?? -1) <= offset && offset < (n.end ?? -1);
   const exportedNames = new Set<string>();
   for (const stmt of program.body) {
-    if (stmt.type === "ExportNamedDeclaration" && !stmt.declaration) for (const s of (stmt.specifiers as AnyNode[]) ?? []) exportedNames.add((s.local as AnyNode).name as string);
+    if (stmt.type === "ExportNamedDeclaration" && !stmt.declaration)
+      for (const s of (stmt.specifiers as AnyNode[]) ?? []) exportedNames.add((s.local as AnyNode).name as string);
   }
   for (const stmt of program.body) {
     if (!inside(stmt)) continue;
@@ -76,7 +81,10 @@ function bindingAt(program: Program, source: string, offset: number): { name: st
       const declarator = (decl.declarations as AnyNode[]).find(inside);
       const id = declarator?.id as AnyNode | undefined;
       if (id?.type === "Identifier") name = id.name as string;
-    } else if ((decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") && (decl.id as AnyNode | null)?.type === "Identifier") {
+    } else if (
+      (decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") &&
+      (decl.id as AnyNode | null)?.type === "Identifier"
+    ) {
       name = (decl.id as AnyNode).name as string;
     }
     if (!name) return undefined;
@@ -100,7 +108,8 @@ function usesOf(ctx: StepContext, file: string, binding: string, definedAt: numb
   const sites: string[] = [];
   const own = ctx.files.read(file) ?? "";
   own.split("\n").forEach((line, i) => {
-    if (i + 1 > definedAt && word.test(line) && !/^\s*(?:export\s*\{|export\s+default\s+\w+\s*;?\s*$|\/\/)/.test(line)) sites.push(`${file}:${i + 1}`);
+    if (i + 1 > definedAt && word.test(line) && !/^\s*(?:export\s*\{|export\s+default\s+\w+\s*;?\s*$|\/\/)/.test(line))
+      sites.push(`${file}:${i + 1}`);
   });
   for (const other of ctx.files.list({ patterns: CODE })) {
     if (other === file) continue;
@@ -110,11 +119,16 @@ function usesOf(ctx: StepContext, file: string, binding: string, definedAt: numb
       (m) => importsFrom(other, m[2]!, file) && m[1]!.split(",").some((s) => s.trim().split(/\s+as\s+/)[0] === binding),
     );
     if (!imports.length) continue;
-    const local = imports[0]![1]!.split(",").map((s) => s.trim().split(/\s+as\s+/)).find(([imported]) => imported === binding)?.[1] ?? binding;
+    const local =
+      imports[0]![1]!
+        .split(",")
+        .map((s) => s.trim().split(/\s+as\s+/))
+        .find(([imported]) => imported === binding)?.[1] ?? binding;
     const localWord = new RegExp(`\\b${local}\\b`);
     // The import statement's own lines are not uses.
     const importLines = new Set<number>();
-    for (const m of imports) for (let l = lineAt(text, m.index!); l <= lineAt(text, m.index! + m[0].length); l++) importLines.add(l);
+    for (const m of imports)
+      for (let l = lineAt(text, m.index!); l <= lineAt(text, m.index! + m[0].length); l++) importLines.add(l);
     text.split("\n").forEach((line, i) => {
       if (localWord.test(line) && !importLines.has(i + 1)) sites.push(`${other}:${i + 1}`);
     });
@@ -133,7 +147,8 @@ const MAX_SITES = 12;
 
 const codemod: Codemod = {
   name: "flag-browser-exposed-secrets",
-  description: "mark every read of a secret through a browser-exposed env name (VITE_*SERVICE_ROLE*, …) and list the code using it",
+  description:
+    "mark every read of a secret through a browser-exposed env name (VITE_*SERVICE_ROLE*, …) and list the code using it",
   builders: ["any"],
   files: CODE,
   mentions: [MENTION],
@@ -145,13 +160,22 @@ const codemod: Codemod = {
     const edits = new Map<number, SpanEdit>();
     for (const r of reads) {
       const prefix = BROWSER_ENV_PREFIXES.find((p) => r.name.startsWith(p))!;
-      const edit = todoLineEdit(file.source, r.offset, `${r.name} is a secret, but the ${prefix} prefix ships it to every browser: rotate it and use it only in server code`);
+      const edit = todoLineEdit(
+        file.source,
+        r.offset,
+        `${r.name} is a secret, but the ${prefix} prefix ships it to every browser: rotate it and use it only in server code`,
+      );
       if (edit) edits.set(edit.start, edit);
     }
     const out = edits.size ? applySpanEdits(file.source, [...edits.values()]) : file.source;
     // Lines and bindings are those of the file as it will be written (markers included).
     const program = programOf(j, file.path, out);
-    const flagged: Flagged[] = secretReads(out).map((r) => ({ file: file.path, name: r.name, line: lineAt(out, r.offset), binding: program && bindingAt(program, out, r.offset) }));
+    const flagged: Flagged[] = secretReads(out).map((r) => ({
+      file: file.path,
+      name: r.name,
+      line: lineAt(out, r.offset),
+      binding: program && bindingAt(program, out, r.offset),
+    }));
     share(flagged);
     return out;
   },
@@ -159,7 +183,8 @@ const codemod: Codemod = {
     for (const { data } of shared) {
       for (const f of data as Flagged[]) {
         const sites = f.binding ? usesOf(ctx, f.file, f.binding.name, f.binding.line) : [];
-        const shown = sites.slice(0, MAX_SITES).join(", ") + (sites.length > MAX_SITES ? ` and ${sites.length - MAX_SITES} more` : "");
+        const shown =
+          sites.slice(0, MAX_SITES).join(", ") + (sites.length > MAX_SITES ? ` and ${sites.length - MAX_SITES} more` : "");
         const prefix = BROWSER_ENV_PREFIXES.find((p) => f.name.startsWith(p))!;
         ctx.report(
           finding({

@@ -12,7 +12,18 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { JSCodeshift } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
-import { addDependencies, addEnvExampleNames, testedVersions, applySpanEdits, parseJson, removeDependency, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addDependencies,
+  addEnvExampleNames,
+  testedVersions,
+  applySpanEdits,
+  parseJson,
+  removeDependency,
+  spanOfNode,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 import { EMAIL_MODULE, EMAIL_MODULE_MARK, WEBHOOKS_MODULE, WEBHOOKS_MODULE_MARK } from "./templates";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
@@ -24,11 +35,27 @@ const WEBHOOKS_PACKAGE = "@lovable.dev/webhooks-js";
 const OWNED: Record<string, { module: "email" | "webhooks"; names: Record<string, string> }> = {
   [EMAIL_PACKAGE]: {
     module: "email",
-    names: { sendLovableEmail: "sendEmail", EmailAPIError: "EmailSendError", formatEmailFrom: "formatEmailFrom", EmailSendRequest: "EmailMessage", EmailSendResponse: "EmailSendResult", EmailFrom: "EmailFrom", EmailFromParts: "EmailFromParts" },
+    names: {
+      sendLovableEmail: "sendEmail",
+      EmailAPIError: "EmailSendError",
+      formatEmailFrom: "formatEmailFrom",
+      EmailSendRequest: "EmailMessage",
+      EmailSendResponse: "EmailSendResult",
+      EmailFrom: "EmailFrom",
+      EmailFromParts: "EmailFromParts",
+    },
   },
   [WEBHOOKS_PACKAGE]: {
     module: "webhooks",
-    names: { verifyWebhookRequest: "verifyWebhookRequest", verifyWebhookSignature: "verifyWebhookSignature", WebhookError: "WebhookError", WebhookErrorCode: "WebhookErrorCode", VerifiedWebhook: "VerifiedWebhook", VerifyWebhookOptions: "VerifyWebhookOptions", VerifyWebhookRequestOptions: "VerifyWebhookRequestOptions" },
+    names: {
+      verifyWebhookRequest: "verifyWebhookRequest",
+      verifyWebhookSignature: "verifyWebhookSignature",
+      WebhookError: "WebhookError",
+      WebhookErrorCode: "WebhookErrorCode",
+      VerifiedWebhook: "VerifiedWebhook",
+      VerifyWebhookOptions: "VerifyWebhookOptions",
+      VerifyWebhookRequestOptions: "VerifyWebhookRequestOptions",
+    },
   },
 };
 
@@ -43,7 +70,10 @@ const ENV = {
     comment: "Email over SMTP (server only; used by lib/smtp-email.server.ts)",
     names: ["SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "EMAIL_FROM"],
   },
-  webhooks: { comment: "Secret that signs incoming webhooks (server only; see lib/signed-webhooks.server.ts)", names: ["WEBHOOK_SECRET"] },
+  webhooks: {
+    comment: "Secret that signs incoming webhooks (server only; see lib/signed-webhooks.server.ts)",
+    names: ["WEBHOOK_SECRET"],
+  },
 } as const;
 
 /** The owned code's own dependencies. */
@@ -57,7 +87,10 @@ const LOVABLE_KEY = "LOVABLE_API_KEY";
  */
 function keyReadPattern(source: string): RegExp {
   const names = source.includes("AI_GATEWAY_URL") ? "LOVABLE_API_KEY" : "(?:LOVABLE_API_KEY|AI_API_KEY)";
-  return new RegExp(`(?:process\\.env(?:\\.${names}\\b|\\[\\s*["'\`]${names}["'\`]\\s*\\])|Deno\\.env\\.get\\(\\s*["'\`]${names}["'\`]\\s*\\))`, "g");
+  return new RegExp(
+    `(?:process\\.env(?:\\.${names}\\b|\\[\\s*["'\`]${names}["'\`]\\s*\\])|Deno\\.env\\.get\\(\\s*["'\`]${names}["'\`]\\s*\\))`,
+    "g",
+  );
 }
 
 function packageOf(source: string): string | undefined {
@@ -92,15 +125,18 @@ interface FileContext {
   blocked: (m: "email" | "webhooks") => boolean;
 }
 
-const UNSUPPORTED_TODO = (name: string, pkg: string) => `${name} from ${pkg} calls Lovable's service, which stops working off Lovable: replace it with your own provider`;
-const DENO_TODO = (name: string, pkg: string) => `${name} from ${pkg} calls Lovable's service from this edge function, which stops working off Lovable: send through your SMTP provider instead`;
+const UNSUPPORTED_TODO = (name: string, pkg: string) =>
+  `${name} from ${pkg} calls Lovable's service, which stops working off Lovable: replace it with your own provider`;
+const DENO_TODO = (name: string, pkg: string) =>
+  `${name} from ${pkg} calls Lovable's service from this edge function, which stops working off Lovable: send through your SMTP provider instead`;
 const KEY_TODO = `this read ${LOVABLE_KEY}, the key for Lovable's email API, which this code no longer calls: email goes through SMTP_* now (smtp-email.server.ts); drop this check`;
 
 /** A second argument with no side effects (an identifier, or an object of plain values) can simply go. */
 function isPlainValue(node: AnyNode): boolean {
   if (node.type === "TemplateLiteral") return (node.expressions as unknown[]).length === 0;
   if (node.type === "Identifier" || node.type.endsWith("Literal") || node.type === "MemberExpression") return true;
-  if (node.type === "ObjectExpression") return (node.properties as AnyNode[]).every((p) => p.type === "ObjectProperty" && isPlainValue(p.value as AnyNode));
+  if (node.type === "ObjectExpression")
+    return (node.properties as AnyNode[]).every((p) => p.type === "ObjectProperty" && isPlainValue(p.value as AnyNode));
   if (node.type === "LogicalExpression") return isPlainValue(node.left as AnyNode) && isPlainValue(node.right as AnyNode);
   return false;
 }
@@ -123,7 +159,11 @@ function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
     if (!pkg) return;
     const owned = OWNED[pkg]!;
     const specifiers = (node.specifiers as AnyNode[]) ?? [];
-    const movable = !deno && !f.blocked(owned.module) && specifiers.length > 0 && specifiers.every((s) => s.type === "ImportSpecifier" && ((s.imported as AnyNode).name as string) in owned.names);
+    const movable =
+      !deno &&
+      !f.blocked(owned.module) &&
+      specifiers.length > 0 &&
+      specifiers.every((s) => s.type === "ImportSpecifier" && ((s.imported as AnyNode).name as string) in owned.names);
     if (!movable) {
       for (const s of specifiers) leftLocals.set((s.local as AnyNode).name as string, pkg);
       used.stillImports.push(pkg);
@@ -156,9 +196,21 @@ function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
     if (!to) return;
     const parent = p.parent?.node as AnyNode;
     if (parent.type === "ImportSpecifier" || parent.type === "ImportDefaultSpecifier") return;
-    if ((parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") && parent.property === p.node && !parent.computed) return;
-    if ((parent.type === "ObjectProperty" || parent.type === "ObjectMethod") && parent.key === p.node && !parent.computed && !parent.shorthand) return;
-    if (p.scope && p.scope.lookup(name) && !p.scope.lookup(name).isGlobal && p.scope.lookup(name).path.node.type !== "Program") return;
+    if (
+      (parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") &&
+      parent.property === p.node &&
+      !parent.computed
+    )
+      return;
+    if (
+      (parent.type === "ObjectProperty" || parent.type === "ObjectMethod") &&
+      parent.key === p.node &&
+      !parent.computed &&
+      !parent.shorthand
+    )
+      return;
+    if (p.scope && p.scope.lookup(name) && !p.scope.lookup(name).isGlobal && p.scope.lookup(name).path.node.type !== "Program")
+      return;
     edit({ ...spanOfNode(p.node), text: to });
   });
 
@@ -173,7 +225,10 @@ function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
       edit({ start: spanOfNode(args[0]).end, end: spanOfNode(args[1]).end, text: "" });
     }
     // verifyWebhookRequest({ req, secret: process.env.LOVABLE_API_KEY }): the owner's secret signs now.
-    if ((ownedOf.get(name) === "verifyWebhookRequest" || ownedOf.get(name) === "verifyWebhookSignature") && args[0]?.type === "ObjectExpression") {
+    if (
+      (ownedOf.get(name) === "verifyWebhookRequest" || ownedOf.get(name) === "verifyWebhookSignature") &&
+      args[0]?.type === "ObjectExpression"
+    ) {
       used.webhookEndpoint = true;
       for (const prop of args[0].properties as AnyNode[]) {
         if (prop.type !== "ObjectProperty" || ((prop.key as AnyNode).name as string) !== "secret") continue;
@@ -188,7 +243,8 @@ function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
       }
     }
     const leftPkg = leftLocals.get(name);
-    if (leftPkg) edit(todoLineEdit(f.source, spanOfNode(call).start, deno ? DENO_TODO(name, leftPkg) : UNSUPPORTED_TODO(name, leftPkg)));
+    if (leftPkg)
+      edit(todoLineEdit(f.source, spanOfNode(call).start, deno ? DENO_TODO(name, leftPkg) : UNSUPPORTED_TODO(name, leftPkg)));
   });
 
   // Whatever still reads LOVABLE_API_KEY in a file whose email moved is a check that no longer means anything.
@@ -223,30 +279,43 @@ function stillImported(ctx: StepContext, pkg: string): boolean {
 
 const codemod: Codemod = {
   name: "lovable-email-to-smtp",
-  description: "calls to @lovable.dev/email-js and webhooks-js → owned code (nodemailer over SMTP_* env, webhooks signed with WEBHOOK_SECRET)",
+  description:
+    "calls to @lovable.dev/email-js and webhooks-js → owned code (nodemailer over SMTP_* env, webhooks signed with WEBHOOK_SECRET)",
   builders: ["lovable-tanstack", "lovable-vite"],
   files: ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}"],
   mentions: [EMAIL_PACKAGE, WEBHOOKS_PACKAGE],
-  appliesTo: (project) => [EMAIL_PACKAGE, WEBHOOKS_PACKAGE].some((p) => project.packageJson?.dependencies?.[p] ?? project.packageJson?.devDependencies?.[p]) || project.builder.id === "lovable-tanstack",
+  appliesTo: (project) =>
+    [EMAIL_PACKAGE, WEBHOOKS_PACKAGE].some(
+      (p) => project.packageJson?.dependencies?.[p] ?? project.packageJson?.devDependencies?.[p],
+    ) || project.builder.id === "lovable-tanstack",
   transform(file, { j, read, share, report, project }) {
     const base = existsSync(path.join(project.root, "src")) ? "src/" : "";
     const tsconfig = parseJson<{ compilerOptions?: { paths?: Record<string, string[]> } }>(read("tsconfig.json") ?? "");
     const used: Used = { modules: [], stillImports: [], webhookEndpoint: false };
-    const out = rewrite(j, {
-      path: file.path,
-      source: file.source,
-      moduleFile: (m) => `${base}${MODULES[m].file}`,
-      atAlias: Boolean(tsconfig?.compilerOptions?.paths?.["@/*"]),
-      blocked: (m) => {
-        const existing = read(`${base}${MODULES[m].file}`);
-        return existing !== undefined && !existing.startsWith(MODULES[m].mark);
+    const out = rewrite(
+      j,
+      {
+        path: file.path,
+        source: file.source,
+        moduleFile: (m) => `${base}${MODULES[m].file}`,
+        atAlias: Boolean(tsconfig?.compilerOptions?.paths?.["@/*"]),
+        blocked: (m) => {
+          const existing = read(`${base}${MODULES[m].file}`);
+          return existing !== undefined && !existing.startsWith(MODULES[m].mark);
+        },
       },
-    }, used);
+      used,
+    );
     for (const m of ["email", "webhooks"] as const) {
       const pkg = m === "email" ? EMAIL_PACKAGE : WEBHOOKS_PACKAGE;
       const existing = read(`${base}${MODULES[m].file}`);
       if (used.stillImports.includes(pkg) && existing !== undefined && !existing.startsWith(MODULES[m].mark)) {
-        report({ severity: "medium", code: "owned-module-path-taken", message: `${base}${MODULES[m].file} already exists and is not the module ownit writes, so ${pkg} stays here`, hint: "rename your file, then run the transform again" });
+        report({
+          severity: "medium",
+          code: "owned-module-path-taken",
+          message: `${base}${MODULES[m].file} already exists and is not the module ownit writes, so ${pkg} stays here`,
+          hint: "rename your file, then run the transform again",
+        });
       }
     }
     if (used.modules.length || used.stillImports.length) share({ ...used, base, file: file.path });
@@ -261,19 +330,43 @@ const codemod: Codemod = {
 
     // Packages nothing imports any more leave package.json before npm resolves the new ones.
     let pkg = ctx.files.read("package.json");
-    for (const p of [EMAIL_PACKAGE, WEBHOOKS_PACKAGE]) if (pkg !== undefined && !stillImported(ctx, p)) pkg = removeDependency(pkg, p);
+    for (const p of [EMAIL_PACKAGE, WEBHOOKS_PACKAGE])
+      if (pkg !== undefined && !stillImported(ctx, p)) pkg = removeDependency(pkg, p);
     if (pkg !== undefined && pkg !== ctx.files.read("package.json")) ctx.files.write("package.json", pkg);
     if (modules.has("email")) await addDependencies(ctx, EMAIL_DEPENDENCIES);
 
     if (modules.has("email")) {
-      ctx.report(finding({ severity: "medium", code: "email-now-smtp", file: `${base}${MODULES.email.file}`, message: "email that went through Lovable's email API now goes through your SMTP server", hint: "set SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and EMAIL_FROM on the server (see .env.example)" }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "email-now-smtp",
+          file: `${base}${MODULES.email.file}`,
+          message: "email that went through Lovable's email API now goes through your SMTP server",
+          hint: "set SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and EMAIL_FROM on the server (see .env.example)",
+        }),
+      );
     }
     for (const u of uses.filter((x) => x.webhookEndpoint)) {
-      ctx.report(finding({ severity: "medium", code: "webhook-sender-needed", file: u.file, message: "this endpoint checked webhooks Lovable signed; off Lovable nothing sends them until you point a sender at it", hint: "have the sender sign with WEBHOOK_SECRET as described in signed-webhooks.server.ts, or delete the endpoint" }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "webhook-sender-needed",
+          file: u.file,
+          message: "this endpoint checked webhooks Lovable signed; off Lovable nothing sends them until you point a sender at it",
+          hint: "have the sender sign with WEBHOOK_SECRET as described in signed-webhooks.server.ts, or delete the endpoint",
+        }),
+      );
     }
     for (const p of new Set(uses.flatMap((u) => u.stillImports))) {
       const where = uses.filter((u) => u.stillImports.includes(p)).map((u) => u.file);
-      ctx.report(finding({ severity: "medium", code: "lovable-email-left", message: `${p} is still used in ${where.join(", ")}: calls without an owned equivalent are marked ownit-todo`, hint: "replace each marked call, then remove the package" }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "lovable-email-left",
+          message: `${p} is still used in ${where.join(", ")}: calls without an owned equivalent are marked ownit-todo`,
+          hint: "replace each marked call, then remove the package",
+        }),
+      );
     }
   },
 };

@@ -18,7 +18,9 @@ interface Received {
 }
 
 /** A minimal SMTP server: enough of RFC 5321 for one client to deliver messages, which it keeps. */
-function smtpStandIn(options: { rejectRecipient?: string } = {}): Promise<{ server: Server; port: number; received: Received[] }> {
+function smtpStandIn(
+  options: { rejectRecipient?: string } = {},
+): Promise<{ server: Server; port: number; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((socket: Socket) => {
     let buffer = "";
@@ -64,7 +66,9 @@ function smtpStandIn(options: { rejectRecipient?: string } = {}): Promise<{ serv
       }
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as { port: number }).port, received })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as { port: number }).port, received })),
+  );
 }
 
 const temp = mkdtempSync(path.join(os.tmpdir(), "ownit-owned-modules-"));
@@ -91,7 +95,11 @@ describe("the owned email module (src/lib/smtp-email.server.ts)", () => {
 
   beforeAll(async () => {
     smtp = await smtpStandIn({ rejectRecipient: "nobody@" });
-    Object.assign(process.env, { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtp.port), EMAIL_FROM: "Harbor Yoga <hello@harboryoga.studio>" });
+    Object.assign(process.env, {
+      SMTP_HOST: "127.0.0.1",
+      SMTP_PORT: String(smtp.port),
+      EMAIL_FROM: "Harbor Yoga <hello@harboryoga.studio>",
+    });
     email = (await import(path.join(temp, "smtp-email.server.ts"))) as EmailModule;
   });
   afterAll(() => {
@@ -101,7 +109,16 @@ describe("the owned email module (src/lib/smtp-email.server.ts)", () => {
 
   it("delivers a message shaped like Lovable's to the SMTP server the env names", async () => {
     const result = await email.sendEmail(
-      { to: "studio@example.com", from: { name: "Harbor Yoga: website", address: "noreply@harboryoga.studio" }, reply_to: "guest@example.com", subject: "New message from Ana", html: "<p>See you Monday</p>", text: "See you Monday", purpose: "transactional", sender_domain: "notify.harboryoga.studio" },
+      {
+        to: "studio@example.com",
+        from: { name: "Harbor Yoga: website", address: "noreply@harboryoga.studio" },
+        reply_to: "guest@example.com",
+        subject: "New message from Ana",
+        html: "<p>See you Monday</p>",
+        text: "See you Monday",
+        purpose: "transactional",
+        sender_domain: "notify.harboryoga.studio",
+      },
       { apiKey: "left over from Lovable" },
     );
     expect(result.success).toBe(true);
@@ -141,7 +158,9 @@ describe("the owned webhook module (src/lib/signed-webhooks.server.ts)", () => {
 
   function signed(body: string, options: { at?: number; key?: string; tamper?: boolean } = {}): Request {
     const timestamp = String(Math.floor((options.at ?? Date.now()) / 1000));
-    const signature = `sha256=${createHmac("sha256", options.key ?? secret).update(`${timestamp}.${body}`).digest("hex")}`;
+    const signature = `sha256=${createHmac("sha256", options.key ?? secret)
+      .update(`${timestamp}.${body}`)
+      .digest("hex")}`;
     return new Request("http://localhost/api/public/email-events", {
       method: "POST",
       headers: { "x-webhook-timestamp": timestamp, "x-webhook-signature": signature },
@@ -149,7 +168,10 @@ describe("the owned webhook module (src/lib/signed-webhooks.server.ts)", () => {
     });
   }
 
-  const body = JSON.stringify({ type: "email.bounced", data: { event: "email.bounced", recipient: "ana@example.com", message_id: "m-1" } });
+  const body = JSON.stringify({
+    type: "email.bounced",
+    data: { event: "email.bounced", recipient: "ana@example.com", message_id: "m-1" },
+  });
 
   it("accepts a request signed with the owner's secret and returns its payload", async () => {
     const { payload } = await webhooks.verifyWebhookRequest<{ type: string }>({ req: signed(body), secret });
@@ -157,10 +179,18 @@ describe("the owned webhook module (src/lib/signed-webhooks.server.ts)", () => {
   });
 
   it("refuses a tampered body, a wrong key and a stale timestamp, each with its code", async () => {
-    const code = (p: Promise<unknown>) => p.then(() => "accepted", (e: { code?: string }) => e.code);
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => "accepted",
+        (e: { code?: string }) => e.code,
+      );
     expect(await code(webhooks.verifyWebhookRequest({ req: signed(body, { tamper: true }), secret }))).toBe("invalid_signature");
-    expect(await code(webhooks.verifyWebhookRequest({ req: signed(body, { key: "someone-else" }), secret }))).toBe("invalid_signature");
-    expect(await code(webhooks.verifyWebhookRequest({ req: signed(body, { at: Date.now() - 10 * 60 * 1000 }), secret }))).toBe("stale_timestamp");
+    expect(await code(webhooks.verifyWebhookRequest({ req: signed(body, { key: "someone-else" }), secret }))).toBe(
+      "invalid_signature",
+    );
+    expect(await code(webhooks.verifyWebhookRequest({ req: signed(body, { at: Date.now() - 10 * 60 * 1000 }), secret }))).toBe(
+      "stale_timestamp",
+    );
     expect(await code(webhooks.verifyWebhookRequest({ req: signed(body), secret: undefined }))).toBe("missing_secret");
   });
 });

@@ -5,7 +5,16 @@
 // Playwright config: both move to `@playwright/test` (`createLovableConfig` → `defineConfig`).
 // Lovable's preset defaults are not public, so the owner is told which settings to check.
 import { finding } from "@ownit/core";
-import { addDependencies, applySpanEdits, removeDependency, spanOfNode, testedVersions, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addDependencies,
+  applySpanEdits,
+  removeDependency,
+  spanOfNode,
+  testedVersions,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 const STUB = "lovable-agent-playwright-config";
 const PLAYWRIGHT = "@playwright/test";
@@ -81,7 +90,12 @@ const codemod: Codemod = {
         const { start, end } = spanOfNode(p.node);
         edits.push({ start, end, text: PLAYWRIGHT_FACTORY });
       });
-      report({ severity: "low", code: "lovable-playwright-preset", message: `${CONFIG_FACTORY} (Lovable's preset, whose defaults are not public) is now Playwright's ${PLAYWRIGHT_FACTORY} with your overrides only`, hint: "set testDir, use.baseURL and webServer (e.g. `npm run dev`, port 8080) as your tests need" });
+      report({
+        severity: "low",
+        code: "lovable-playwright-preset",
+        message: `${CONFIG_FACTORY} (Lovable's preset, whose defaults are not public) is now Playwright's ${PLAYWRIGHT_FACTORY} with your overrides only`,
+        hint: "set testDir, use.baseURL and webServer (e.g. `npm run dev`, port 8080) as your tests need",
+      });
     }
     if (rewritten) share({ rewritten: file.path });
     return edits.length ? applySpanEdits(source, edits) : undefined;

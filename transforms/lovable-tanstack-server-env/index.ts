@@ -19,7 +19,8 @@ const OWNED_HINT = "Set them in the server environment (see .env.example).";
 
 const ENV_READ = /(import\.meta\.env|process\.env)(?:\.([A-Z_][A-Z0-9_]*)|\[\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\])/g;
 
-const SERVICE_KEY_TODO = "read SUPABASE_SERVICE_ROLE_KEY through process.env: import.meta.env values are inlined into the build, and from there into every bundle that imports this file";
+const SERVICE_KEY_TODO =
+  "read SUPABASE_SERVICE_ROLE_KEY through process.env: import.meta.env values are inlined into the build, and from there into every bundle that imports this file";
 
 interface Names {
   browser: string[];
@@ -29,7 +30,8 @@ interface Names {
 
 const codemod: Codemod = {
   name: "lovable-tanstack-server-env",
-  description: "Supabase integration of a Lovable TanStack app on owner-set env: names in .env.example (service role server-only), Lovable Cloud hints replaced",
+  description:
+    "Supabase integration of a Lovable TanStack app on owner-set env: names in .env.example (service role server-only), Lovable Cloud hints replaced",
   builders: ["lovable-tanstack"],
   files: [`${INTEGRATION}/**/*.{ts,tsx,js,jsx}`],
   mentions: ["SUPABASE"],
@@ -54,11 +56,22 @@ const codemod: Codemod = {
       }
     }
     share(names);
-    const out = edits.length ? applySpanEdits(file.source, edits.sort((a, b) => b.start - a.start || b.end - a.end)) : file.source;
+    const out = edits.length
+      ? applySpanEdits(
+          file.source,
+          edits.sort((a, b) => b.start - a.start || b.end - a.end),
+        )
+      : file.source;
     // Reported where the read sits once the marker is in.
     for (const m of out.matchAll(ENV_READ)) {
       if (!buildTimeKey(m)) continue;
-      report({ severity: "high", code: "service-role-key-build-time", line: lineAt(out, m.index!), message: `${m[2] ?? m[3]} is read through import.meta.env, so the build copies the key into its output`, hint: "read it with process.env on the server, rotate the key, and keep it out of VITE_ names" });
+      report({
+        severity: "high",
+        code: "service-role-key-build-time",
+        line: lineAt(out, m.index!),
+        message: `${m[2] ?? m[3]} is read through import.meta.env, so the build copies the key into its output`,
+        hint: "read it with process.env on the server, rotate the key, and keep it out of VITE_ names",
+      });
     }
     return out;
   },
@@ -66,8 +79,16 @@ const codemod: Codemod = {
     const browser = [...new Set(shared.flatMap((s) => (s.data as Names).browser))].sort();
     const server = [...new Set(shared.flatMap((s) => (s.data as Names).server))].sort();
     if (!browser.length && !server.length) return;
-    const listedBrowser = addEnvExampleNames(ctx.files, browser, "Supabase for the browser: public values, inlined into the bundle at build time");
-    const listedServer = addEnvExampleNames(ctx.files, server, "Supabase on the server only (never prefix these with VITE_): read at run time from the environment");
+    const listedBrowser = addEnvExampleNames(
+      ctx.files,
+      browser,
+      "Supabase for the browser: public values, inlined into the bundle at build time",
+    );
+    const listedServer = addEnvExampleNames(
+      ctx.files,
+      server,
+      "Supabase on the server only (never prefix these with VITE_): read at run time from the environment",
+    );
     if (!listedBrowser && !listedServer) return;
     if (server.some((n) => n.includes("SERVICE_ROLE"))) {
       ctx.report(
@@ -75,7 +96,8 @@ const codemod: Codemod = {
           severity: "info",
           code: "service-role-key-server-only",
           file: ".env.example",
-          message: "SUPABASE_SERVICE_ROLE_KEY is read only by the server, from its environment at run time; .env.example lists it with the server-only settings",
+          message:
+            "SUPABASE_SERVICE_ROLE_KEY is read only by the server, from its environment at run time; .env.example lists it with the server-only settings",
           hint: "set it on the server (never in a VITE_ variable), and rotate it if it was ever shared",
         }),
       );

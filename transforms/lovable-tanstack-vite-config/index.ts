@@ -14,14 +14,38 @@
 import type { Collection, JSCodeshift } from "jscodeshift";
 import { parse as parseToml } from "smol-toml";
 import { finding, LOVABLE, type StepContext } from "@ownit/core";
-import { addDependencies, applySpanEdits, editJson, hasDependency, parseJson, propertyKey, propertyNamed, removeDependency, spanOfNode, todoLineEdit, TESTED_VERSIONS, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addDependencies,
+  applySpanEdits,
+  editJson,
+  hasDependency,
+  parseJson,
+  propertyKey,
+  propertyNamed,
+  removeDependency,
+  spanOfNode,
+  todoLineEdit,
+  TESTED_VERSIONS,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
 
 const WRAPPER = LOVABLE.tanstackConfigPackage;
 
 /** Option keys that make the wrapper read its argument as options rather than as a Vite config. */
-const OPTION_KEYS = ["vite", "serverFnErrorLogger", "ssrErrorLogger", "nitro", "tanstackStart", "react", "envDefine", "hmrGate", "buildExitWatchdog"];
+const OPTION_KEYS = [
+  "vite",
+  "serverFnErrorLogger",
+  "ssrErrorLogger",
+  "nitro",
+  "tanstackStart",
+  "react",
+  "envDefine",
+  "hmrGate",
+  "buildExitWatchdog",
+];
 /** Options that only shaped Lovable's editor preview: nothing to carry over. */
 const EDITOR_ONLY_OPTIONS = ["serverFnErrorLogger", "ssrErrorLogger", "hmrGate", "buildExitWatchdog"];
 
@@ -30,7 +54,23 @@ export const NODE_PRESET = "node-server";
 export const START_SCRIPT = "node .output/server/index.mjs";
 
 /** wrangler settings that only describe the Worker itself: a config with nothing else can go. */
-const PLAIN_WRANGLER_KEYS = new Set(["$schema", "name", "main", "compatibility_date", "compatibility_flags", "assets", "observability", "no_bundle", "rules", "upload_source_maps", "build", "minify", "workers_dev", "preview_urls", "keep_vars"]);
+const PLAIN_WRANGLER_KEYS = new Set([
+  "$schema",
+  "name",
+  "main",
+  "compatibility_date",
+  "compatibility_flags",
+  "assets",
+  "observability",
+  "no_bundle",
+  "rules",
+  "upload_source_maps",
+  "build",
+  "minify",
+  "workers_dev",
+  "preview_urls",
+  "keep_vars",
+]);
 const WRANGLER_FILES = ["wrangler.jsonc", "wrangler.json", "wrangler.toml"];
 
 const TODO = `this config uses ${WRAPPER} in a way ownit cannot rewrite: replace it with a plain Vite config (tanstackStart, viteReact, tailwindcss, vite-tsconfig-paths, nitro node-server)`;
@@ -81,7 +121,8 @@ function readOptions(arg: AnyNode | undefined): WrapperOptions | undefined {
   }
   // v1's `cloudflare: false` turned the deploy build off; v2 reads it as `nitro: false`.
   const cloudflare = options.values.get("cloudflare");
-  if (cloudflare && cloudflare.type === "BooleanLiteral" && cloudflare.value === false && !options.values.has("nitro")) options.values.set("nitro", cloudflare);
+  if (cloudflare && cloudflare.type === "BooleanLiteral" && cloudflare.value === false && !options.values.has("nitro"))
+    options.values.set("nitro", cloudflare);
   options.values.delete("cloudflare");
   return options;
 }
@@ -104,10 +145,16 @@ function objectBody(source: string, node: AnyNode, indent: string): string | und
   const { start, end } = spanOfNode(node);
   const inner = source.slice(start + 1, end - 1);
   if (!inner.trim()) return "";
-  const lines = inner.replace(/^[ \t]*\n/, "").replace(/\s+$/, "").split("\n");
+  const lines = inner
+    .replace(/^[ \t]*\n/, "")
+    .replace(/\s+$/, "")
+    .split("\n");
   const base = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
   if (!inner.includes("\n")) return `${indent}${inner.trim().replace(/,$/, "")},`;
-  return lines.map((l) => (l.trim() ? indent + l.slice(base) : "")).join("\n").replace(/,?$/, ",");
+  return lines
+    .map((l) => (l.trim() ? indent + l.slice(base) : ""))
+    .join("\n")
+    .replace(/,?$/, ",");
 }
 
 interface Imports {
@@ -126,7 +173,8 @@ function importsFor(j: JSCodeshift, root: Collection): Imports {
     for (const s of p.node.specifiers ?? []) {
       const local = s.local?.name as string;
       taken.add(local);
-      const imported = s.type === "ImportDefaultSpecifier" ? "default" : s.type === "ImportSpecifier" ? (s.imported.name as string) : "*";
+      const imported =
+        s.type === "ImportDefaultSpecifier" ? "default" : s.type === "ImportSpecifier" ? (s.imported.name as string) : "*";
       if (p.node.importKind !== "type") existing.set(`${p.node.source.value}#${imported}`, local);
     }
   });
@@ -159,7 +207,14 @@ function importsFor(j: JSCodeshift, root: Collection): Imports {
   };
 }
 
-const DEDUPE = ["react", "react-dom", "react/jsx-runtime", "react/jsx-dev-runtime", "@tanstack/react-query", "@tanstack/query-core"];
+const DEDUPE = [
+  "react",
+  "react-dom",
+  "react/jsx-runtime",
+  "react/jsx-dev-runtime",
+  "@tanstack/react-query",
+  "@tanstack/query-core",
+];
 const IMPORT_PROTECTION = `importProtection: { behavior: "error", client: { files: ["**/server/**"], specifiers: ["server-only"] } }`;
 
 /** The comment that replaces Lovable's "already includes" header, saying what the file now is. */
@@ -200,9 +255,11 @@ function explicitConfig(source: string, options: WrapperOptions, imports: Import
   let startText = `${tanstackStart}({ ${IMPORT_PROTECTION} })`;
   if (startArg) {
     const body = objectBody(source, startArg, `${ind}  `);
-    const ownProtection = startArg.type === "ObjectExpression" && propertyNamed(startArg.properties as AnyNode[], "importProtection") !== undefined;
+    const ownProtection =
+      startArg.type === "ObjectExpression" && propertyNamed(startArg.properties as AnyNode[], "importProtection") !== undefined;
     if (ownProtection) startText = `${tanstackStart}(${sliceAt(source, startArg, ind)})`;
-    else if (body !== undefined) startText = `${tanstackStart}({\n${ind}  ${IMPORT_PROTECTION},${body ? `\n${body}` : ""}\n${ind}})`;
+    else if (body !== undefined)
+      startText = `${tanstackStart}({\n${ind}  ${IMPORT_PROTECTION},${body ? `\n${body}` : ""}\n${ind}})`;
     else startText = `${tanstackStart}({ ${IMPORT_PROTECTION}, ...${sliceAt(source, startArg, ind)} })`;
   }
 
@@ -212,18 +269,27 @@ function explicitConfig(source: string, options: WrapperOptions, imports: Import
   let preset: string | undefined = NODE_PRESET;
   if (nitroArg?.type === "BooleanLiteral" && nitroArg.value === false) {
     preset = undefined;
-    notes.push({ severity: "medium", message: "`nitro: false` kept: the build makes no server; set a nitro preset to serve the app with Node" });
+    notes.push({
+      severity: "medium",
+      message: "`nitro: false` kept: the build makes no server; set a nitro preset to serve the app with Node",
+    });
   } else if (!nitroArg || (nitroArg.type === "BooleanLiteral" && nitroArg.value === true)) {
     nitroText = `{ preset: "${NODE_PRESET}" }`;
   } else if (nitroArg.type === "ObjectExpression") {
     const presetProp = propertyNamed(nitroArg.properties as AnyNode[], "preset");
-    const presetValue = presetProp && (presetProp.value as AnyNode).type === "StringLiteral" ? ((presetProp.value as AnyNode).value as string) : undefined;
+    const presetValue =
+      presetProp && (presetProp.value as AnyNode).type === "StringLiteral"
+        ? ((presetProp.value as AnyNode).value as string)
+        : undefined;
     const kept = (nitroArg.properties as AnyNode[]).filter((p) => p !== presetProp && propertyKey(p) !== "cloudflare");
     if (presetProp && (presetValue === undefined || !presetValue.startsWith("cloudflare"))) {
       // The owner chose a target (vercel, netlify…): theirs, kept as written.
       preset = presetValue ?? "(computed)";
       nitroText = sliceAt(source, nitroArg, ind);
-      notes.push({ severity: "info", message: `nitro preset ${presetValue ? `"${presetValue}"` : "(computed)"} kept as the owner set it` });
+      notes.push({
+        severity: "info",
+        message: `nitro preset ${presetValue ? `"${presetValue}"` : "(computed)"} kept as the owner set it`,
+      });
     } else {
       const rest = kept.map((p) => `${ind}  ${sliceAt(source, p, `${ind}  `)},`).join("\n");
       nitroText = kept.length ? `{\n${ind}  preset: "${NODE_PRESET}",\n${rest}\n${ind}}` : `{ preset: "${NODE_PRESET}" }`;
@@ -243,7 +309,9 @@ function explicitConfig(source: string, options: WrapperOptions, imports: Import
   ];
   const ownPlugins = v.get("plugins");
   if (ownPlugins?.type === "ArrayExpression") {
-    const own = (ownPlugins.elements as Array<AnyNode | null>).filter((e): e is AnyNode => e !== null).map((e) => sliceAt(source, e, ind));
+    const own = (ownPlugins.elements as Array<AnyNode | null>)
+      .filter((e): e is AnyNode => e !== null)
+      .map((e) => sliceAt(source, e, ind));
     if (own.length) plugins.push(`// the app's own plugins\n${ind}${own[0]}`, ...own.slice(1));
   } else if (ownPlugins) {
     plugins.push(`...${sliceAt(source, ownPlugins, ind)}`);
@@ -275,8 +343,16 @@ function explicitConfig(source: string, options: WrapperOptions, imports: Import
   const params = [nitro ? "command" : "", withEnv ? "mode" : ""].filter(Boolean);
   const viteArg = options.vite ?? v.get("vite");
   const dropped = EDITOR_ONLY_OPTIONS.filter((k) => v.has(k));
-  if (dropped.length) notes.push({ severity: "info", message: `left out ${dropped.join(", ")}: options that only shaped Lovable's editor preview` });
-  if (options.ignored.length) notes.push({ severity: "medium", message: `the wrapper ignored ${options.ignored.join(", ")} beside its own options, so they stay out; move them under \`vite\` if you meant them` });
+  if (dropped.length)
+    notes.push({
+      severity: "info",
+      message: `left out ${dropped.join(", ")}: options that only shaped Lovable's editor preview`,
+    });
+  if (options.ignored.length)
+    notes.push({
+      severity: "medium",
+      message: `the wrapper ignored ${options.ignored.join(", ")} beside its own options, so they stay out; move them under \`vite\` if you meant them`,
+    });
 
   let text: string;
   if (!viteArg) {
@@ -307,16 +383,23 @@ function rewriteConfig(j: JSCodeshift, source: string, report: Note): { out: str
   if (!wrapperImports.size()) return { out: source };
   const importNode = wrapperImports.get().node as AnyNode;
   const specifiers = (importNode.specifiers as AnyNode[]) ?? [];
-  const defineLocal = specifiers.find((s) => s.type === "ImportSpecifier" && (s.imported as AnyNode).name === "defineConfig")?.local as AnyNode | undefined;
+  const defineLocal = specifiers.find((s) => s.type === "ImportSpecifier" && (s.imported as AnyNode).name === "defineConfig")
+    ?.local as AnyNode | undefined;
   const onlyDefine = wrapperImports.size() === 1 && specifiers.length === 1 && defineLocal;
 
   const exported = root.find(j.ExportDefaultDeclaration).paths()[0]?.node as unknown as AnyNode | undefined;
   const call = exported?.declaration as AnyNode | undefined;
-  const isWrapperCall = call?.type === "CallExpression" && (call.callee as AnyNode).type === "Identifier" && ((call.callee as AnyNode).name as string) === (defineLocal?.name as string);
+  const isWrapperCall =
+    call?.type === "CallExpression" &&
+    (call.callee as AnyNode).type === "Identifier" &&
+    ((call.callee as AnyNode).name as string) === (defineLocal?.name as string);
   const args = (call?.arguments as AnyNode[] | undefined) ?? [];
   const options = isWrapperCall && args.length <= 1 ? readOptions(args[0]) : undefined;
   // Any other use of the wrapper's binding (a second call, passing it around) is not ours to guess.
-  const otherUses = root.find(j.Identifier, { name: defineLocal?.name as string }).filter((p) => p.parent.node.type !== "ImportSpecifier" && p.node !== (call?.callee as unknown)).size();
+  const otherUses = root
+    .find(j.Identifier, { name: defineLocal?.name as string })
+    .filter((p) => p.parent.node.type !== "ImportSpecifier" && p.node !== (call?.callee as unknown))
+    .size();
   if (!onlyDefine || !options || otherUses) {
     const edit = todoLineEdit(source, spanOfNode(importNode).start, TODO);
     report("medium", `${WRAPPER} is used in a way ownit cannot rewrite; the config was left as it was`);
@@ -361,10 +444,27 @@ async function declareConfigPackages(ctx: StepContext, packages: string[]): Prom
   for (const name of packages.filter((n) => !hasDependency(pkg, n))) {
     const version = (TESTED_VERSIONS as Record<string, string>)[name] ?? lockedVersion(ctx, name);
     if (version) wanted[name] = version;
-    else ctx.report(finding({ severity: "medium", code: "config-package-undeclared", file: "package.json", message: `vite.config imports ${name}, which package.json does not declare and ownit has no tested version of`, hint: `run \`npm install -D ${name}\` before building` }));
+    else
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "config-package-undeclared",
+          file: "package.json",
+          message: `vite.config imports ${name}, which package.json does not declare and ownit has no tested version of`,
+          hint: `run \`npm install -D ${name}\` before building`,
+        }),
+      );
   }
   const added = await addDependencies(ctx, { devDependencies: wanted });
-  if (added.length) ctx.report(finding({ severity: "info", code: "config-packages-declared", file: "package.json", message: `added ${added.map((n) => `${n}@${wanted[n]}`).join(", ")} to devDependencies: the new vite.config loads ${added.length > 1 ? "them" : "it"}, and ${WRAPPER} used to bring ${added.length > 1 ? "them" : "it"} along` }));
+  if (added.length)
+    ctx.report(
+      finding({
+        severity: "info",
+        code: "config-packages-declared",
+        file: "package.json",
+        message: `added ${added.map((n) => `${n}@${wanted[n]}`).join(", ")} to devDependencies: the new vite.config loads ${added.length > 1 ? "them" : "it"}, and ${WRAPPER} used to bring ${added.length > 1 ? "them" : "it"} along`,
+      }),
+    );
 }
 
 /** Removes a wrangler config that only describes the Worker; one with bindings stays, with a finding. */
@@ -380,11 +480,26 @@ function retireWrangler(ctx: StepContext): void {
     }
     const extra = config ? Object.keys(config).filter((k) => !PLAIN_WRANGLER_KEYS.has(k)) : ["(unreadable)"];
     if (extra.length) {
-      ctx.report(finding({ severity: "medium", code: "wrangler-config-kept", file, message: `${file} configures Cloudflare-only resources (${extra.join(", ")}) that a build off Cloudflare cannot use, so the file stays for you to port`, hint: "move vars to .env and bindings (KV, D1, R2…) to services your server can reach, then delete the file" }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "wrangler-config-kept",
+          file,
+          message: `${file} configures Cloudflare-only resources (${extra.join(", ")}) that a build off Cloudflare cannot use, so the file stays for you to port`,
+          hint: "move vars to .env and bindings (KV, D1, R2…) to services your server can reach, then delete the file",
+        }),
+      );
       continue;
     }
     ctx.files.remove(file);
-    ctx.report(finding({ severity: "info", code: "wrangler-config-removed", file, message: `removed ${file}: the app now builds a Node server (${START_SCRIPT}), not a Cloudflare Worker` }));
+    ctx.report(
+      finding({
+        severity: "info",
+        code: "wrangler-config-removed",
+        file,
+        message: `removed ${file}: the app now builds a Node server (${START_SCRIPT}), not a Cloudflare Worker`,
+      }),
+    );
   }
 }
 
@@ -397,25 +512,46 @@ function updatePackageJson(ctx: StepContext, preset: string | undefined, usesClo
   const offCloudflare = preset === undefined || !preset.startsWith("cloudflare");
   if (offCloudflare && !usesCloudflarePlugin && hasDependency(pkg, CLOUDFLARE_PLUGIN)) {
     pkg = removeDependency(pkg, CLOUDFLARE_PLUGIN);
-    ctx.report(finding({ severity: "info", code: "cloudflare-plugin-removed", file: "package.json", message: `removed ${CLOUDFLARE_PLUGIN}: the app no longer builds a Cloudflare Worker` }));
+    ctx.report(
+      finding({
+        severity: "info",
+        code: "cloudflare-plugin-removed",
+        file: "package.json",
+        message: `removed ${CLOUDFLARE_PLUGIN}: the app no longer builds a Cloudflare Worker`,
+      }),
+    );
   }
   const scripts = parseJson<{ scripts?: Record<string, string> }>(pkg)?.scripts ?? {};
   if (preset === NODE_PRESET) {
     if (!scripts.start) pkg = editJson(pkg, ["scripts", "start"], START_SCRIPT);
-    else if (scripts.start !== START_SCRIPT) ctx.report(finding({ severity: "low", code: "start-script-kept", file: "package.json", message: `the "start" script (${scripts.start}) was kept; the Node server build starts with \`${START_SCRIPT}\``, hint: "point \"start\" at the server build if it should serve the app" }));
+    else if (scripts.start !== START_SCRIPT)
+      ctx.report(
+        finding({
+          severity: "low",
+          code: "start-script-kept",
+          file: "package.json",
+          message: `the "start" script (${scripts.start}) was kept; the Node server build starts with \`${START_SCRIPT}\``,
+          hint: 'point "start" at the server build if it should serve the app',
+        }),
+      );
   }
   if (pkg !== before) ctx.files.write("package.json", pkg);
 }
 
 const codemod: Codemod = {
   name: "lovable-tanstack-vite-config",
-  description: "replace @lovable.dev/vite-tanstack-config with the explicit Vite config it stands for, building a Node server instead of a Cloudflare Worker",
+  description:
+    "replace @lovable.dev/vite-tanstack-config with the explicit Vite config it stands for, building a Node server instead of a Cloudflare Worker",
   builders: ["lovable-tanstack"],
   files: ["vite.config.{ts,mts,cts,js,mjs,cjs}"],
   mentions: [WRAPPER],
-  appliesTo: (project) => Boolean(project.packageJson?.devDependencies?.[WRAPPER] ?? project.packageJson?.dependencies?.[WRAPPER]) || project.builder.id === "lovable-tanstack",
+  appliesTo: (project) =>
+    Boolean(project.packageJson?.devDependencies?.[WRAPPER] ?? project.packageJson?.dependencies?.[WRAPPER]) ||
+    project.builder.id === "lovable-tanstack",
   transform(file, { j, report, share }) {
-    const { out, result } = rewriteConfig(j, file.source, (severity, message) => report({ severity, code: severity === "medium" ? "vite-config-needs-you" : "vite-config-note", message }));
+    const { out, result } = rewriteConfig(j, file.source, (severity, message) =>
+      report({ severity, code: severity === "medium" ? "vite-config-needs-you" : "vite-config-note", message }),
+    );
     if (result) share(result);
     return out;
   },
@@ -423,7 +559,11 @@ const codemod: Codemod = {
     const rewritten = shared.map((s) => s.data as Rewritten);
     if (!rewritten.length) return;
     const preset = rewritten[0]!.preset;
-    updatePackageJson(ctx, preset, rewritten.some((r) => r.usesCloudflarePlugin));
+    updatePackageJson(
+      ctx,
+      preset,
+      rewritten.some((r) => r.usesCloudflarePlugin),
+    );
     await declareConfigPackages(ctx, [...new Set(rewritten.flatMap((r) => r.packages))]);
     // A Worker config means nothing to a Node (or other non-Cloudflare) build.
     if (preset !== undefined && !preset.startsWith("cloudflare")) retireWrangler(ctx);

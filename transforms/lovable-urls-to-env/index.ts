@@ -7,7 +7,15 @@
 // (a CORS allowlist) are a decision for the owner: those get a marker instead.
 import type { JSCodeshift } from "jscodeshift";
 import { finding, type ProjectFacts } from "@ownit/core";
-import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addEnvExampleNames,
+  addEnvLocalValues,
+  applySpanEdits,
+  lineAt,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 /** Any Lovable-hosted origin, and the published ones among them. */
 const LOVABLE_ORIGIN = /https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:lovable\.app|lovableproject\.com)(?![a-z0-9.-])/gi;
@@ -23,8 +31,10 @@ interface Moved {
 }
 
 function envRead(file: string, source: string, project: ProjectFacts): { name: string; read: string } | undefined {
-  if (file.startsWith("supabase/functions/") || source.includes("Deno.env")) return { name: SERVER_VAR, read: `Deno.env.get("${SERVER_VAR}")` };
-  if (file.startsWith("src/") && project.framework.id === "vite-react") return { name: BROWSER_VAR, read: `import.meta.env.${BROWSER_VAR}` };
+  if (file.startsWith("supabase/functions/") || source.includes("Deno.env"))
+    return { name: SERVER_VAR, read: `Deno.env.get("${SERVER_VAR}")` };
+  if (file.startsWith("src/") && project.framework.id === "vite-react")
+    return { name: BROWSER_VAR, read: `import.meta.env.${BROWSER_VAR}` };
   if (source.includes("process.env")) return { name: SERVER_VAR, read: `process.env.${SERVER_VAR}` };
   if (file.startsWith("src/")) return { name: BROWSER_VAR, read: `import.meta.env.${BROWSER_VAR}` };
   return undefined;
@@ -79,7 +89,10 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
     const swapped = swap(inner, node.start, parent?.type === "ArrayExpression", MARK);
     if (swapped === undefined) return;
     const wrap = (text: string) => (parent?.type === "JSXAttribute" ? `{${text}}` : text);
-    const text = swapped === MARK ? env!.read : `\`${swapped.replace(/`/g, "\\`").replace(/\$\{/g, "\\${").split(MARK).join(`\${${env!.read}}`)}\``;
+    const text =
+      swapped === MARK
+        ? env!.read
+        : `\`${swapped.replace(/`/g, "\\`").replace(/\$\{/g, "\\${").split(MARK).join(`\${${env!.read}}`)}\``;
     edits.set(node.start, { start: node.start, end: node.end, text: wrap(text) });
   });
   root.find(j.TemplateLiteral).forEach((path) => {
@@ -94,7 +107,8 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
 
 const codemod: Codemod = {
   name: "lovable-urls-to-env",
-  description: "hard-coded https://<app>.lovable.app addresses to VITE_SITE_URL / SITE_URL (value kept in .env.local); preview hosts marked",
+  description:
+    "hard-coded https://<app>.lovable.app addresses to VITE_SITE_URL / SITE_URL (value kept in .env.local); preview hosts marked",
   builders: ["lovable-vite", "lovable-tanstack"],
   files: ["src/**/*.{ts,tsx,js,jsx,mts,mjs}", "supabase/functions/**/*.{ts,js,mts,mjs}", "server/**/*.{ts,js,mts,mjs}"],
   mentions: [".lovable.app", ".lovableproject.com"],
@@ -104,7 +118,13 @@ const codemod: Codemod = {
     const out = rewrite(j, file, project, moved);
     if (moved.length) {
       share(moved);
-      report({ severity: "low", code: "lovable-url-to-env", line: lineAt(file.source, file.source.toLowerCase().indexOf(moved[0]!.origin)), message: `${moved[0]!.origin} (the app's Lovable address) is now read from ${moved[0]!.name}`, hint: `set ${moved[0]!.name} to your own domain when the app moves; until then .env.local keeps the Lovable address` });
+      report({
+        severity: "low",
+        code: "lovable-url-to-env",
+        line: lineAt(file.source, file.source.toLowerCase().indexOf(moved[0]!.origin)),
+        message: `${moved[0]!.origin} (the app's Lovable address) is now read from ${moved[0]!.name}`,
+        hint: `set ${moved[0]!.name} to your own domain when the app moves; until then .env.local keeps the Lovable address`,
+      });
     }
     return out;
   },
@@ -115,13 +135,34 @@ const codemod: Codemod = {
     for (const m of moved) {
       const first = values.get(m.name);
       if (first === undefined) values.set(m.name, m.origin);
-      else if (first !== m.origin) ctx.report(finding({ severity: "medium", code: "lovable-urls-disagree", message: `the code names two Lovable addresses (${first}, ${m.origin}); ${m.name} holds the first`, hint: "check each place now reading it, and point them at your own domain" }));
+      else if (first !== m.origin)
+        ctx.report(
+          finding({
+            severity: "medium",
+            code: "lovable-urls-disagree",
+            message: `the code names two Lovable addresses (${first}, ${m.origin}); ${m.name} holds the first`,
+            hint: "check each place now reading it, and point them at your own domain",
+          }),
+        );
     }
     // Vite reads VITE_SITE_URL from .env.local; SITE_URL is set where the functions run.
     const browser = values.get(BROWSER_VAR);
-    if (browser) addEnvLocalValues(ctx.files, [[BROWSER_VAR, browser]], "the address the app links to (was hard-coded; set your own domain)");
+    if (browser)
+      addEnvLocalValues(
+        ctx.files,
+        [[BROWSER_VAR, browser]],
+        "the address the app links to (was hard-coded; set your own domain)",
+      );
     addEnvExampleNames(ctx.files, values.keys(), "the app's public address, e.g. https://app.example.com");
-    if (values.has(SERVER_VAR)) ctx.report(finding({ severity: "low", code: "site-url-to-set", message: `edge functions and server code now read ${SERVER_VAR} (was ${values.get(SERVER_VAR)})`, hint: `set it where they run (edge functions: \`supabase secrets set ${SERVER_VAR}=https://your-domain\`)` }));
+    if (values.has(SERVER_VAR))
+      ctx.report(
+        finding({
+          severity: "low",
+          code: "site-url-to-set",
+          message: `edge functions and server code now read ${SERVER_VAR} (was ${values.get(SERVER_VAR)})`,
+          hint: `set it where they run (edge functions: \`supabase secrets set ${SERVER_VAR}=https://your-domain\`)`,
+        }),
+      );
   },
 };
 

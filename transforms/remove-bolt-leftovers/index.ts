@@ -89,7 +89,12 @@ const codemod: Codemod = {
     }
     // Project listings skip these files by design (they are never source), so look for them directly.
     // (Not inside dependencies, build output or ownit's own ledger, which keeps the originals of removed files.)
-    const leftovers = fg.sync(TIMESTAMP_FILES, { cwd: ctx.files.root, dot: true, onlyFiles: true, ignore: ALWAYS_SKIPPED_DIRS.map((d) => `**/${d}/**`) });
+    const leftovers = fg.sync(TIMESTAMP_FILES, {
+      cwd: ctx.files.root,
+      dot: true,
+      onlyFiles: true,
+      ignore: ALWAYS_SKIPPED_DIRS.map((d) => `**/${d}/**`),
+    });
     for (const file of leftovers.sort()) ctx.files.remove(file);
   },
 };

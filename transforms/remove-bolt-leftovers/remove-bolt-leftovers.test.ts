@@ -15,10 +15,15 @@ describe("remove-bolt-leftovers records what it deletes", () => {
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
   it("keeps the Bolt template in the plan's records before .bolt/ goes", async () => {
-    cpSync(path.join(import.meta.dirname, "__testfixtures__", "bolt-export", "input"), path.join(temp, "case"), { recursive: true });
+    cpSync(path.join(import.meta.dirname, "__testfixtures__", "bolt-export", "input"), path.join(temp, "case"), {
+      recursive: true,
+    });
     const dir = path.join(temp, "case");
     const plan = await applyCodemodOnce(await loadCodemod(import.meta.dirname), dir);
-    expect(plan.records.bolt).toMatchObject({ template: "bolt-vite-react-ts", removed: expect.arrayContaining([".bolt/config.json", ".bolt/prompt"]) });
+    expect(plan.records.bolt).toMatchObject({
+      template: "bolt-vite-react-ts",
+      removed: expect.arrayContaining([".bolt/config.json", ".bolt/prompt"]),
+    });
     expect(plan.changes.filter((c) => c.after === null).map((c) => c.path)).toEqual([
       ".bolt/config.json",
       ".bolt/ignore",

@@ -39,7 +39,14 @@ const codemod: Codemod = {
       const file = data as string;
       if ((ctx.files.read(file) ?? "").trim()) continue;
       ctx.files.remove(file);
-      ctx.report(finding({ severity: "info", code: "lovable-agents-file-removed", file, message: `removed ${file}: it only held Lovable's note that the repository syncs with Lovable` }));
+      ctx.report(
+        finding({
+          severity: "info",
+          code: "lovable-agents-file-removed",
+          file,
+          message: `removed ${file}: it only held Lovable's note that the repository syncs with Lovable`,
+        }),
+      );
     }
   },
 };

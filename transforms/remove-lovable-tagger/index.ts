@@ -41,7 +41,11 @@ function removeOnce(j: JSCodeshift, source: string): string {
   const isTaggerCall = (node: CallExpression) => {
     const callee = node.callee as AnyNode;
     if (callee.type === "Identifier") return callable.has(callee.name as string) || namespaces.has(callee.name as string);
-    return callee.type === "MemberExpression" && (callee.object as AnyNode).type === "Identifier" && namespaces.has((callee.object as AnyNode).name as string);
+    return (
+      callee.type === "MemberExpression" &&
+      (callee.object as AnyNode).type === "Identifier" &&
+      namespaces.has((callee.object as AnyNode).name as string)
+    );
   };
 
   const leftovers: number[] = [];
@@ -50,7 +54,8 @@ function removeOnce(j: JSCodeshift, source: string): string {
     if (removal || !isTaggerCall(path.node)) return;
     const entry = pluginEntry(path);
     const parent = entry.parent?.node as AnyNode | undefined;
-    if (parent?.type === "ArrayExpression") removal = removeListElementEdit(source, parent.elements as unknown[], (parent.elements as unknown[]).indexOf(entry.node));
+    if (parent?.type === "ArrayExpression")
+      removal = removeListElementEdit(source, parent.elements as unknown[], (parent.elements as unknown[]).indexOf(entry.node));
     else if (parent?.type === "ExpressionStatement") removal = removeStatementEdit(source, parent);
     else leftovers.push(spanOfNode(path.node).start);
   });
@@ -65,7 +70,11 @@ function removeOnce(j: JSCodeshift, source: string): string {
     if ((parent.type === "ObjectProperty" || parent.type === "Property") && parent.key === path.node && !parent.shorthand) return;
     leftovers.push(spanOfNode(path.node).start);
   });
-  if (!leftovers.length) return applySpanEdits(source, imports.paths().map((p) => removeStatementEdit(source, p.node)));
+  if (!leftovers.length)
+    return applySpanEdits(
+      source,
+      imports.paths().map((p) => removeStatementEdit(source, p.node)),
+    );
   const edits = new Map<number, SpanEdit>();
   for (const pos of leftovers) {
     const edit = todoLineEdit(source, pos, TODO);
@@ -80,7 +89,9 @@ const codemod: Codemod = {
   builders: ["lovable-vite"],
   files: ["vite.config.{ts,mts,cts,js,mjs,cjs}", "package.json"],
   mentions: [TAGGER_PACKAGE],
-  appliesTo: (project) => project.builder.id === "lovable-vite" || Boolean(project.packageJson?.devDependencies?.[TAGGER_PACKAGE] ?? project.packageJson?.dependencies?.[TAGGER_PACKAGE]),
+  appliesTo: (project) =>
+    project.builder.id === "lovable-vite" ||
+    Boolean(project.packageJson?.devDependencies?.[TAGGER_PACKAGE] ?? project.packageJson?.dependencies?.[TAGGER_PACKAGE]),
   transform(file, { j }) {
     if (file.path === "package.json") return removeDependency(file.source, TAGGER_PACKAGE);
     let source = file.source;

@@ -51,7 +51,8 @@ function commands(project: ProjectFacts, hasNpmLock: boolean): { install: string
 export function ownedReadme(ctx: StepContext): string {
   const { install, run } = commands(ctx.project, ctx.files.exists("package-lock.json"));
   const scripts = ctx.project.packageJson?.scripts ?? {};
-  const viteConfig = ["vite.config.ts", "vite.config.js", "vite.config.mts", "vite.config.mjs"].map((f) => ctx.files.read(f)).find(Boolean) ?? "";
+  const viteConfig =
+    ["vite.config.ts", "vite.config.js", "vite.config.mts", "vite.config.mjs"].map((f) => ctx.files.read(f)).find(Boolean) ?? "";
   const port = /\bport:\s*(\d{2,5})/.exec(viteConfig)?.[1] ?? "5173";
   const hasEnvExample = ctx.files.exists(".env.example");
   const functions = ctx.files.list({ patterns: ["supabase/functions/*/index.ts"] }).length > 0;
@@ -62,7 +63,10 @@ export function ownedReadme(ctx: StepContext): string {
   if (scripts.dev) lines.push(`${run("dev")}`.padEnd(29) + `# http://localhost:${port}`);
   lines.push("```", "");
   if (hasEnvExample) {
-    lines.push("Settings come from env variables: `.env.example` names them; their values go in `.env.local`, which stays out of git.", "");
+    lines.push(
+      "Settings come from env variables: `.env.example` names them; their values go in `.env.local`, which stays out of git.",
+      "",
+    );
   }
   if (scripts.build) {
     lines.push("## Build", "", "```sh", `${run("build")}`.padEnd(29) + "# static files in dist/");
@@ -76,7 +80,12 @@ export function ownedReadme(ctx: StepContext): string {
     "does not know to `index.html` so links into the app work, and set the same `VITE_*` variables where",
     "it is built (Vite writes them into the bundle).",
   );
-  if (functions) lines.push("", "The edge functions in `supabase/functions/` deploy with `supabase functions deploy`; set the", "variables they read with `supabase secrets set`.");
+  if (functions)
+    lines.push(
+      "",
+      "The edge functions in `supabase/functions/` deploy with `supabase functions deploy`; set the",
+      "variables they read with `supabase secrets set`.",
+    );
   if (migrations) lines.push("", "The database schema is in `supabase/migrations/`.");
   return `${lines.join("\n")}\n`;
 }
@@ -99,7 +108,17 @@ const codemod: Codemod = {
     }
     const lines = text.split("\n");
     lines.forEach((line, i) => {
-      if (LOVABLE_LINK.test(line)) ctx.report(finding({ severity: "low", code: "readme-links-lovable", file: FILE, line: i + 1, message: "the README still points at the Lovable project", hint: "say how to run and deploy the app instead" }));
+      if (LOVABLE_LINK.test(line))
+        ctx.report(
+          finding({
+            severity: "low",
+            code: "readme-links-lovable",
+            file: FILE,
+            line: i + 1,
+            message: "the README still points at the Lovable project",
+            hint: "say how to run and deploy the app instead",
+          }),
+        );
     });
   },
 };

@@ -8,7 +8,17 @@
 // is reported; the key itself never appears in a finding.
 import type { JSCodeshift } from "jscodeshift";
 import { decodeJwtPayload, finding, type StepContext } from "@ownit/core";
-import { addEnvExampleNames, addEnvLocalValues, applySpanEdits, envValue, lineAt, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  addEnvExampleNames,
+  addEnvLocalValues,
+  applySpanEdits,
+  envValue,
+  lineAt,
+  spanOfNode,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 /** What browser code reads, as Lovable's newer exports name it. */
 const BROWSER_ENV = { url: "VITE_SUPABASE_URL", anon: "VITE_SUPABASE_PUBLISHABLE_KEY" } as const;
@@ -50,7 +60,8 @@ function templateText(value: string): string {
 
 const codemod: Codemod = {
   name: "supabase-client-to-env",
-  description: "hard-coded Supabase URL and anon key to env (VITE_SUPABASE_URL/PUBLISHABLE_KEY in the browser, Supabase's own names in edge functions)",
+  description:
+    "hard-coded Supabase URL and anon key to env (VITE_SUPABASE_URL/PUBLISHABLE_KEY in the browser, Supabase's own names in edge functions)",
   builders: ["lovable-vite"],
   files: ["src/**/*.{ts,tsx,js,jsx,mts,mjs}", "supabase/functions/**/*.{ts,js,mts,mjs}"],
   mentions: [/\.supabase\.(?:co|in)/, /eyJ[A-Za-z0-9_-]{8,}\.eyJ/, "sb_publishable_", "sb_secret_"],
@@ -77,9 +88,18 @@ const codemod: Codemod = {
       const { kind, ref, role } = keyKind(value);
       const line = lineAt(source, at);
       if (kind === "service") {
-        report({ severity: "high", code: "service-role-key-in-source", line, message: `a service-role key${ref ? ` for project ${ref}` : ""} is hard-coded: it bypasses every RLS policy and is in the git history`, hint: "rotate it in the Supabase dashboard (Settings → API) now" });
+        report({
+          severity: "high",
+          code: "service-role-key-in-source",
+          line,
+          message: `a service-role key${ref ? ` for project ${ref}` : ""} is hard-coded: it bypasses every RLS policy and is in the git history`,
+          hint: "rotate it in the Supabase dashboard (Settings → API) now",
+        });
         if (edge) return `Deno.env.get("${EDGE_ENV.service}")${typescript ? "!" : ""}`;
-        todo(at, "this service-role key must not ship to the browser: rotate it and move the code that needs it to a server or edge function");
+        todo(
+          at,
+          "this service-role key must not ship to the browser: rotate it and move the code that needs it to a server or edge function",
+        );
         return undefined;
       }
       if (kind === "other") {
@@ -99,8 +119,14 @@ const codemod: Codemod = {
       const node = path.node as unknown as AnyNode & { value: string };
       const parent = path.parent?.node as AnyNode | undefined;
       // Import sources and object keys are not values the app sends anywhere.
-      if (parent?.type === "ImportDeclaration" || parent?.type === "ExportNamedDeclaration" || parent?.type === "ExportAllDeclaration") return;
-      if ((parent?.type === "ObjectProperty" || parent?.type === "TSPropertySignature") && parent.key === (path.node as unknown)) return;
+      if (
+        parent?.type === "ImportDeclaration" ||
+        parent?.type === "ExportNamedDeclaration" ||
+        parent?.type === "ExportAllDeclaration"
+      )
+        return;
+      if ((parent?.type === "ObjectProperty" || parent?.type === "TSPropertySignature") && parent.key === (path.node as unknown))
+        return;
       if (parent?.type === "TSLiteralType") return;
       // In JSX an attribute's value becomes an expression container: href={import.meta.env.…}.
       const wrap = (text: string) => (parent?.type === "JSXAttribute" ? `{${text}}` : text);
@@ -154,7 +180,11 @@ const codemod: Codemod = {
   project(ctx, shared) {
     const moved = shared.flatMap((s) => s.data as Moved[]);
     if (!moved.length) return;
-    writeEnvFiles(ctx, moved, shared.map((s) => s.path));
+    writeEnvFiles(
+      ctx,
+      moved,
+      shared.map((s) => s.path),
+    );
   },
 };
 
@@ -165,16 +195,35 @@ function writeEnvFiles(ctx: StepContext, moved: Moved[], files: string[]): void 
     const first = values.get(m.name);
     if (first === undefined) values.set(m.name, m.value);
     else if (first !== m.value) {
-      ctx.report(finding({ severity: "high", code: "supabase-values-disagree", message: `the code used two different values for ${m.name}; .env.local has the first one found`, hint: `check which Supabase project each of ${[...new Set(files)].join(", ")} should use` }));
+      ctx.report(
+        finding({
+          severity: "high",
+          code: "supabase-values-disagree",
+          message: `the code used two different values for ${m.name}; .env.local has the first one found`,
+          hint: `check which Supabase project each of ${[...new Set(files)].join(", ")} should use`,
+        }),
+      );
     }
   }
   const unset: Array<[string, string]> = [];
   for (const [name, value] of values) {
     const known = VITE_ENV_FILES.map((f) => envValue(ctx.files.read(f), name)).find((v) => v !== undefined);
     if (known === undefined) unset.push([name, value]);
-    else if (known !== value) ctx.report(finding({ severity: "medium", code: "supabase-env-differs", message: `${name} in your env files differs from the value the code had hard-coded; your env file wins`, hint: "make sure it names the project you mean" }));
+    else if (known !== value)
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "supabase-env-differs",
+          message: `${name} in your env files differs from the value the code had hard-coded; your env file wins`,
+          hint: "make sure it names the project you mean",
+        }),
+      );
   }
-  addEnvLocalValues(ctx.files, unset, "Supabase project the app talks to (moved out of the code by ownit; this file stays out of git)");
+  addEnvLocalValues(
+    ctx.files,
+    unset,
+    "Supabase project the app talks to (moved out of the code by ownit; this file stays out of git)",
+  );
   addEnvExampleNames(ctx.files, values.keys(), "Supabase project: its URL and anon (publishable) key; the browser receives both");
 
   const refs = [...new Set(moved.map((m) => m.ref).filter((r): r is string => Boolean(r)))];

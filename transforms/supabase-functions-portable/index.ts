@@ -47,7 +47,11 @@ type ImportPlan = { to: string } | { drop: true; why: string } | { todo: string 
 /** Import maps Supabase's CLI and Deno read for functions: the folder's deno.json / import_map.json, then each function's own. */
 const IMPORT_MAP_FILES = (file: string) => {
   const fn = /^supabase\/functions\/([^/]+)\//.exec(file)?.[1];
-  return [...(fn ? [`supabase/functions/${fn}/deno.json`, `supabase/functions/${fn}/import_map.json`] : []), "supabase/functions/deno.json", "supabase/functions/import_map.json"];
+  return [
+    ...(fn ? [`supabase/functions/${fn}/deno.json`, `supabase/functions/${fn}/import_map.json`] : []),
+    "supabase/functions/deno.json",
+    "supabase/functions/import_map.json",
+  ];
 };
 
 /** The `imports` of the first import map that exists (JSON; a deno.json with comments is read without them). */
@@ -69,15 +73,21 @@ function importMap(read: (path: string) => string | undefined, file: string): Re
 function resolveMapped(specifier: string, imports: Record<string, string>): string | undefined {
   if (/^(\.|\/|[a-z]+:)/i.test(specifier)) return undefined;
   if (imports[specifier]) return imports[specifier];
-  const prefix = Object.keys(imports).filter((k) => k.endsWith("/") && specifier.startsWith(k)).sort((a, b) => b.length - a.length)[0];
+  const prefix = Object.keys(imports)
+    .filter((k) => k.endsWith("/") && specifier.startsWith(k))
+    .sort((a, b) => b.length - a.length)[0];
   return prefix ? imports[prefix] + specifier.slice(prefix.length) : undefined;
 }
 
 /** What a CDN import becomes, or undefined for imports that load anywhere (npm:, jsr:, relative). */
 function planImport(source: string, fileText: string): ImportPlan | undefined {
-  if (EDGE_RUNTIME_TYPES.test(source)) return { drop: true, why: `${source}: type declarations only, which Deno would fetch from a registry on every start` };
+  if (EDGE_RUNTIME_TYPES.test(source))
+    return { drop: true, why: `${source}: type declarations only, which Deno would fetch from a registry on every start` };
   const jsr = JSR_SUPABASE_JS.exec(source);
-  if (jsr) return jsr[1] ? { to: `npm:@supabase/supabase-js@${npmVersion("@supabase/supabase-js", jsr[1])}${jsr[2] ?? ""}` } : { todo: `${source} names no version: import npm:@supabase/supabase-js@<the version you use> instead` };
+  if (jsr)
+    return jsr[1]
+      ? { to: `npm:@supabase/supabase-js@${npmVersion("@supabase/supabase-js", jsr[1])}${jsr[2] ?? ""}` }
+      : { todo: `${source} names no version: import npm:@supabase/supabase-js@<the version you use> instead` };
   const esm = ESM_SH.exec(source);
   if (esm) {
     const [, name, version, subpath] = esm as unknown as [string, string, string | undefined, string | undefined];
@@ -87,12 +97,15 @@ function planImport(source: string, fileText: string): ImportPlan | undefined {
   const std = DENO_STD.exec(source);
   if (std) {
     if (std[2] === "http/server.ts") return undefined; // handled with its `serve` calls
-    return { todo: `${source} loads from deno.land: use the matching jsr:@std package (its API was renamed in 1.0) or an npm package` };
+    return {
+      todo: `${source} loads from deno.land: use the matching jsr:@std package (its API was renamed in 1.0) or an npm package`,
+    };
   }
   const x = DENO_X.exec(source);
   if (x) {
     const [, mod, version, file] = x as unknown as [string, string, string | undefined, string];
-    if (mod === XHR_POLYFILL && !/XMLHttpRequest/.test(fileText)) return { drop: true, why: "the XMLHttpRequest polyfill (deno.land/x/xhr): nothing in the file uses XMLHttpRequest" };
+    if (mod === XHR_POLYFILL && !/XMLHttpRequest/.test(fileText))
+      return { drop: true, why: "the XMLHttpRequest polyfill (deno.land/x/xhr): nothing in the file uses XMLHttpRequest" };
     const npm = DENO_X_ON_NPM[mod];
     if (npm && version && /^mod\.ts$/.test(file)) return { to: `npm:${npm}@${npmVersion(npm, version)}` };
     return { todo: `${source} loads from deno.land/x: import the module's npm: or jsr: package instead` };
@@ -100,7 +113,12 @@ function planImport(source: string, fileText: string): ImportPlan | undefined {
   return undefined;
 }
 
-function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>, report: (line: number, message: string, code: string) => void): { out: string; envNames: string[] } {
+function rewrite(
+  j: JSCodeshift,
+  source: string,
+  imports: Record<string, string>,
+  report: (line: number, message: string, code: string) => void,
+): { out: string; envNames: string[] } {
   const root = j(source);
   const edits: SpanEdit[] = [];
   const envNames = new Set<string>();
@@ -112,7 +130,11 @@ function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>
   const quote = source.includes('from "') || !source.includes("from '") ? '"' : "'";
 
   // Static imports and re-exports.
-  const sources = [...root.find(j.ImportDeclaration).paths(), ...root.find(j.ExportNamedDeclaration).paths(), ...root.find(j.ExportAllDeclaration).paths()];
+  const sources = [
+    ...root.find(j.ImportDeclaration).paths(),
+    ...root.find(j.ExportNamedDeclaration).paths(),
+    ...root.find(j.ExportAllDeclaration).paths(),
+  ];
   const serveNames: string[] = [];
   for (const p of sources) {
     const decl = p.node as unknown as AnyNode & { source?: AnyNode & { value: string }; specifiers?: AnyNode[] };
@@ -124,7 +146,8 @@ function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>
     const std = DENO_STD.exec(from);
     if (std && std[2] === "http/server.ts" && decl.type === "ImportDeclaration") {
       const specs = decl.specifiers ?? [];
-      const onlyServe = specs.length > 0 && specs.every((s) => s.type === "ImportSpecifier" && (s.imported as { name: string }).name === "serve");
+      const onlyServe =
+        specs.length > 0 && specs.every((s) => s.type === "ImportSpecifier" && (s.imported as { name: string }).name === "serve");
       if (!onlyServe) {
         todo(spanOfNode(decl).start, `${from} imports more than serve: replace it with Deno.serve and the Web APIs`);
         continue;
@@ -145,7 +168,8 @@ function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>
       const { start, end } = spanOfNode(decl.source);
       edits.push({ start, end, text: `${quote}${plan.to}${quote}` });
     } else if ("drop" in plan) {
-      if (decl.specifiers?.length) todo(spanOfNode(decl).start, `${from} loads from deno.land: drop it or import an npm: package`);
+      if (decl.specifiers?.length)
+        todo(spanOfNode(decl).start, `${from} loads from deno.land: drop it or import an npm: package`);
       else {
         const { start, end } = spanOfNode(decl);
         edits.push({ start, end: source[end] === "\n" ? end + 1 : end, text: "" });
@@ -183,7 +207,13 @@ function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>
   root.find(j.StringLiteral).forEach((p) => {
     const value = p.node.value;
     const parent = p.parent?.node as AnyNode;
-    if (parent.type === "ImportDeclaration" || parent.type === "ExportNamedDeclaration" || parent.type === "ExportAllDeclaration" || parent.type === "TSLiteralType") return;
+    if (
+      parent.type === "ImportDeclaration" ||
+      parent.type === "ExportNamedDeclaration" ||
+      parent.type === "ExportAllDeclaration" ||
+      parent.type === "TSLiteralType"
+    )
+      return;
     const { start, end } = spanOfNode(p.node);
     for (const { pattern, name } of origins) {
       if (!matcher(pattern).test(value)) continue;
@@ -192,7 +222,10 @@ function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>
         return;
       }
       const parts = value.split(matcher(pattern));
-      const text = parts.every((s) => s === "") && parts.length === 2 ? envRead(name) : `\`${parts.map(templateText).join(`\${${envRead(name)}}`)}\``;
+      const text =
+        parts.every((s) => s === "") && parts.length === 2
+          ? envRead(name)
+          : `\`${parts.map(templateText).join(`\${${envRead(name)}}`)}\``;
       edits.push({ start, end, text });
       envNames.add(name);
       return;
@@ -213,17 +246,37 @@ function rewrite(j: JSCodeshift, source: string, imports: Record<string, string>
 
 const codemod: Codemod = {
   name: "supabase-functions-portable",
-  description: "edge functions load without a CDN: esm.sh/deno.land imports → npm: at their versions, serve → Deno.serve, old project and Bolt URLs → env",
+  description:
+    "edge functions load without a CDN: esm.sh/deno.land imports → npm: at their versions, serve → Deno.serve, old project and Bolt URLs → env",
   builders: ["lovable-vite", "lovable-tanstack", "bolt"],
   files: ["supabase/functions/**/*.{ts,js,mts,mjs,tsx,jsx}"],
-  mentions: ["https://esm.sh/", "https://deno.land/", ".supabase.co", ".supabase.in", ".bolt.host", "jsr:@supabase/", /from\s+["'][^."'/][^"':]*["']/],
+  mentions: [
+    "https://esm.sh/",
+    "https://deno.land/",
+    ".supabase.co",
+    ".supabase.in",
+    ".bolt.host",
+    "jsr:@supabase/",
+    /from\s+["'][^."'/][^"':]*["']/,
+  ],
   appliesTo: (project) => project.supabase.functions.length > 0,
   transform(file, { j, report, read }) {
     const { out, envNames } = rewrite(j, file.source, importMap(read, file.path), (line, message, code) =>
-      report({ severity: code === "edge-function-import-removed" ? "info" : "medium", code, line, message, hint: "edge functions on the owned stack load packages from the npm registry only" }),
+      report({
+        severity: code === "edge-function-import-removed" ? "info" : "medium",
+        code,
+        line,
+        message,
+        hint: "edge functions on the owned stack load packages from the npm registry only",
+      }),
     );
     if (envNames.length) {
-      report({ severity: "low", code: "edge-function-url-to-env", message: `hard-coded addresses now read ${envNames.join(", ")}`, hint: "the owned stack sets SUPABASE_URL; set SITE_URL to the app's address" });
+      report({
+        severity: "low",
+        code: "edge-function-url-to-env",
+        message: `hard-coded addresses now read ${envNames.join(", ")}`,
+        hint: "the owned stack sets SUPABASE_URL; set SITE_URL to the app's address",
+      });
     }
     return out === file.source ? undefined : out;
   },

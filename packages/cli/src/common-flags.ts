@@ -40,7 +40,11 @@ export function addCommonFlags(program: Command): void {
   program.hook("preAction", (_program, action) => {
     if (refusesDryRun.has(action) && action.opts().dryRun) {
       const name = commandPath(action);
-      throw new OwnitError("no-dry-run", `ownit ${name} has no --dry-run: it would change things, so nothing was done`, `run it without --dry-run when you mean it (see \`npx ownit ${name} --help\`)`);
+      throw new OwnitError(
+        "no-dry-run",
+        `ownit ${name} has no --dry-run: it would change things, so nothing was done`,
+        `run it without --dry-run when you mean it (see \`npx ownit ${name} --help\`)`,
+      );
     }
   });
 }

@@ -32,7 +32,12 @@ export async function confirmAndApply(ctx: CliContext, plan: Plan, choices: Appl
     return;
   }
   if (!choices.yes) {
-    if (!ctx.interactive) throw new OwnitError("needs-confirmation", `${label.command} needs confirmation, and no one is at the terminal to give it`, "pass --yes to apply the plan, or --dry-run to see the diff");
+    if (!ctx.interactive)
+      throw new OwnitError(
+        "needs-confirmation",
+        `${label.command} needs confirmation, and no one is at the terminal to give it`,
+        "pass --yes to apply the plan, or --dry-run to see the diff",
+      );
     if (!(await ctx.confirm(`Apply ${plan.changes.length} change(s) to ${plan.project.root}?`))) {
       ctx.out("nothing applied");
       return;

@@ -31,7 +31,11 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 /** Clean-ups registered by the work (a pg_dump password file, a partial export) run however the process ends. */
 function runCleanupsOnExit(): void {
   process.on("exit", runExitCleanups);
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     process.on(signal, () => {
       runExitCleanups();
       // A command that handles the signal itself (cutover gives the source its writes back) exits when done.
@@ -40,9 +44,9 @@ function runCleanupsOnExit(): void {
   }
 }
 
-
 /** The steps `migrate` plans, loaded with the codemods and emitters only when migrate runs. */
-const lazyMigrationSteps: CliContext["migrationSteps"] = async (project, options) => (await import("./pipeline")).defaultMigrationSteps(project, options);
+const lazyMigrationSteps: CliContext["migrationSteps"] = async (project, options) =>
+  (await import("./pipeline")).defaultMigrationSteps(project, options);
 
 export function processContext(migrationSteps: CliContext["migrationSteps"] = lazyMigrationSteps): CliContext {
   exitQuietlyOnClosedPipe(process.stdout);

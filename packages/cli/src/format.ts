@@ -1,6 +1,15 @@
 // Human-readable renderings of detection results, plans and runs.
 import path from "node:path";
-import { detectDataHost, formatFinding, type DataHost, type Finding, type ProjectFacts, type RunManifest, describeChange, type Plan } from "@ownit/core";
+import {
+  detectDataHost,
+  formatFinding,
+  type DataHost,
+  type Finding,
+  type ProjectFacts,
+  type RunManifest,
+  describeChange,
+  type Plan,
+} from "@ownit/core";
 import { HELPER_FUNCTION_NAME, HELPER_SECRET_ENV } from "@ownit/db";
 import { color } from "./context";
 
@@ -17,7 +26,9 @@ export function formatProject(p: ProjectFacts): string[] {
     );
   }
   if (p.base44.used) {
-    lines.push(`${color.bold("base44")}      layout ${p.base44.layout ?? "?"}, sdk ${p.base44.sdkVersion ?? "none"}, ${p.base44.entityNames.length} entit(ies): ${p.base44.entityNames.join(", ") || "none found"}`);
+    lines.push(
+      `${color.bold("base44")}      layout ${p.base44.layout ?? "?"}, sdk ${p.base44.sdkVersion ?? "none"}, ${p.base44.entityNames.length} entit(ies): ${p.base44.entityNames.join(", ") || "none found"}`,
+    );
   }
   if (p.envVars.length) lines.push(`${color.bold("env")}         ${p.envVars.map((v) => v.name).join(", ")}`);
   lines.push(...formatFindings(p.findings));
@@ -26,7 +37,8 @@ export function formatProject(p: ProjectFacts): string[] {
 
 export function formatFindings(findings: Finding[]): string[] {
   if (!findings.length) return [`${color.bold("findings")}    none`];
-  const paint = (f: Finding) => (f.severity === "high" ? color.red : f.severity === "medium" ? color.yellow : color.dim)(formatFinding(f));
+  const paint = (f: Finding) =>
+    (f.severity === "high" ? color.red : f.severity === "medium" ? color.yellow : color.dim)(formatFinding(f));
   return [`${color.bold("findings")}    ${findings.length}`, ...findings.map((f) => `  ${paint(f)}`)];
 }
 
@@ -67,7 +79,8 @@ export function formatDataNextSteps(p: ProjectFacts, cwd: string, host?: DataHos
   ];
   if (p.base44.used) {
     return [
-      color.bold("your data") + `  lives in Base44${p.base44.appId ? ` (app ${p.base44.appId})` : ""}; take every record with you:`,
+      color.bold("your data") +
+        `  lives in Base44${p.base44.appId ? ` (app ${p.base44.appId})` : ""}; take every record with you:`,
       `  1. BASE44_API_KEY=<your API key> npx ownit dump --from base44 --project ${dir} --out ${dir}/ownit-export --files`,
       ...restore,
       color.dim("  users keep their accounts but set a new password: Base44 cannot export password hashes"),
@@ -80,7 +93,10 @@ export function formatDataNextSteps(p: ProjectFacts, cwd: string, host?: DataHos
 /** Where a Supabase app's data lives, the evidence, and the steps that fit: never a dashboard the owner does not have. */
 export function formatDataHost(host: DataHost): string[] {
   const lines = [`${color.bold("data")}        ${DATA_HOST_LABEL[host.kind]} ${color.dim(`(${host.evidence.join("; ")})`)}`];
-  if (host.question) lines.push(color.yellow(`  ? ${host.question.text} (answer with --data-host ${host.question.yes} or --data-host ${host.question.no})`));
+  if (host.question)
+    lines.push(
+      color.yellow(`  ? ${host.question.text} (answer with --data-host ${host.question.yes} or --data-host ${host.question.no})`),
+    );
   return lines;
 }
 
@@ -97,7 +113,13 @@ function supabaseDataSteps(p: ProjectFacts, host: DataHost, dir: string, restore
   const where = ref ? `Supabase project ${p.supabase.projectRefs.join(", ")}` : "a hosted Supabase project";
   const direct = `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`;
   if (host.kind === "own-supabase" || host.kind === "bolt-database-claimed") {
-    return [color.bold("your data") + `  lives in ${where}${host.kind === "bolt-database-claimed" ? " (claimed from Bolt)" : ""}; take it with you (tables, auth users with their passwords, RLS):`, direct, ...restore, ...formatDataHost(host)];
+    return [
+      color.bold("your data") +
+        `  lives in ${where}${host.kind === "bolt-database-claimed" ? " (claimed from Bolt)" : ""}; take it with you (tables, auth users with their passwords, RLS):`,
+      direct,
+      ...restore,
+      ...formatDataHost(host),
+    ];
   }
   const url = `https://${ref ?? "<project-ref>"}.supabase.co/functions/v1/${HELPER_FUNCTION_NAME}`;
   const helper = [
@@ -108,18 +130,24 @@ function supabaseDataSteps(p: ProjectFacts, host: DataHost, dir: string, restore
   ];
   if (host.kind === "lovable-cloud") {
     return [
-      color.bold("your data") + `  lives in Lovable Cloud (${where} in Lovable's organisation): there is no database password or Supabase dashboard for you, so a helper function brings it out (tables, auth users with their passwords, Storage files, your functions' secrets):`,
+      color.bold("your data") +
+        `  lives in Lovable Cloud (${where} in Lovable's organisation): there is no database password or Supabase dashboard for you, so a helper function brings it out (tables, auth users with their passwords, Storage files, your functions' secrets):`,
       ...helper,
-      color.yellow(`  ! do not press "Remove Lovable Cloud" before verify passes: it deletes the instance and every export stored in it`),
+      color.yellow(
+        `  ! do not press "Remove Lovable Cloud" before verify passes: it deletes the instance and every export stored in it`,
+      ),
       color.dim("  Lovable's own Cloud export is capped at 5 GB, once every 24 h; the helper has no such cap"),
       ...formatDataHost(host),
     ];
   }
   if (host.kind === "bolt-database") {
     return [
-      color.bold("your data") + `  lives in Bolt Database (${where} in Bolt's organisation, not claimed): there is no database password for you, so a helper function brings it out:`,
+      color.bold("your data") +
+        `  lives in Bolt Database (${where} in Bolt's organisation, not claimed): there is no database password for you, so a helper function brings it out:`,
       ...helper,
-      color.dim("  or claim the database into your own Supabase account in Bolt's database settings, then dump it with a connection string"),
+      color.dim(
+        "  or claim the database into your own Supabase account in Bolt's database settings, then dump it with a connection string",
+      ),
       ...formatDataHost(host),
     ];
   }

@@ -19,21 +19,73 @@ interface CommandEntry {
 
 /** Every command: adding one is one entry here and one file under commands/. */
 const COMMANDS: CommandEntry[] = [
-  { name: "detect", summary: "what the exported project is: builder, framework, Supabase/Base44 usage, findings", load: () => import("./commands/detect").then((m) => m.registerDetect) },
-  { name: "migrate", summary: "plan and apply every codemod and generated file, as one run", load: () => import("./commands/migrate").then((m) => m.registerMigrate) },
+  {
+    name: "detect",
+    summary: "what the exported project is: builder, framework, Supabase/Base44 usage, findings",
+    load: () => import("./commands/detect").then((m) => m.registerDetect),
+  },
+  {
+    name: "migrate",
+    summary: "plan and apply every codemod and generated file, as one run",
+    load: () => import("./commands/migrate").then((m) => m.registerMigrate),
+  },
   { name: "runs", summary: "the runs applied to a project", load: () => import("./commands/runs").then((m) => m.registerRuns) },
   { name: "rollback", summary: "undo a run, byte for byte", load: () => import("./commands/runs").then((m) => m.registerRuns) },
-  { name: "transform", summary: "one codemod as a run (--list: the codemods there are)", load: () => import("./commands/transform").then((m) => m.registerTransform) },
-  { name: "deploy", summary: "Dockerfile, compose, host configs and .env.example from the project's facts", load: () => import("./commands/deploy").then((m) => m.registerDeploy) },
-  { name: "dump", summary: "a Supabase/PostgreSQL database or a Base44 app into a portable export folder", load: () => import("./commands/dump").then((m) => m.registerDump) },
-  { name: "restore", summary: "an export into a PostgreSQL database, in one transaction", load: () => import("./commands/restore").then((m) => m.registerRestore) },
-  { name: "verify", summary: "every row, sequence and schema object of an export, checked on a database", load: () => import("./commands/verify").then((m) => m.registerVerify) },
-  { name: "db", summary: "a PostgreSQL of the project's own, under .ownit/pg/", load: () => import("./commands/db").then((m) => m.registerDb) },
-  { name: "helper", summary: "a one-shot export edge function for Lovable Cloud / Bolt Database, as a run", load: () => import("./commands/helper").then((m) => m.registerHelper) },
-  { name: "follow", summary: "keep a restored target in step with the live source (logical replication)", load: () => import("./commands/follow").then((m) => m.registerFollow) },
-  { name: "cutover", summary: "stop writes on the source, catch up, verify, switch, as one run", load: () => import("./commands/cutover").then((m) => m.registerCutover) },
-  { name: "sync-builder", summary: "merge the builder's new commits onto the owned branch and migrate them, as one run", load: () => import("./commands/sync-builder").then((m) => m.registerSyncBuilder) },
-  { name: "status", summary: "the owned branch against the builder's: commits behind, files to migrate, schema changes", load: () => import("./commands/status").then((m) => m.registerStatus) },
+  {
+    name: "transform",
+    summary: "one codemod as a run (--list: the codemods there are)",
+    load: () => import("./commands/transform").then((m) => m.registerTransform),
+  },
+  {
+    name: "deploy",
+    summary: "Dockerfile, compose, host configs and .env.example from the project's facts",
+    load: () => import("./commands/deploy").then((m) => m.registerDeploy),
+  },
+  {
+    name: "dump",
+    summary: "a Supabase/PostgreSQL database or a Base44 app into a portable export folder",
+    load: () => import("./commands/dump").then((m) => m.registerDump),
+  },
+  {
+    name: "restore",
+    summary: "an export into a PostgreSQL database, in one transaction",
+    load: () => import("./commands/restore").then((m) => m.registerRestore),
+  },
+  {
+    name: "verify",
+    summary: "every row, sequence and schema object of an export, checked on a database",
+    load: () => import("./commands/verify").then((m) => m.registerVerify),
+  },
+  {
+    name: "db",
+    summary: "a PostgreSQL of the project's own, under .ownit/pg/",
+    load: () => import("./commands/db").then((m) => m.registerDb),
+  },
+  {
+    name: "helper",
+    summary: "a one-shot export edge function for Lovable Cloud / Bolt Database, as a run",
+    load: () => import("./commands/helper").then((m) => m.registerHelper),
+  },
+  {
+    name: "follow",
+    summary: "keep a restored target in step with the live source (logical replication)",
+    load: () => import("./commands/follow").then((m) => m.registerFollow),
+  },
+  {
+    name: "cutover",
+    summary: "stop writes on the source, catch up, verify, switch, as one run",
+    load: () => import("./commands/cutover").then((m) => m.registerCutover),
+  },
+  {
+    name: "sync-builder",
+    summary: "merge the builder's new commits onto the owned branch and migrate them, as one run",
+    load: () => import("./commands/sync-builder").then((m) => m.registerSyncBuilder),
+  },
+  {
+    name: "status",
+    summary: "the owned branch against the builder's: commits behind, files to migrate, schema changes",
+    load: () => import("./commands/status").then((m) => m.registerStatus),
+  },
 ];
 
 /** Options that take no value before the command name, so the command is the first other word. */
@@ -72,7 +124,12 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
 /** Runs the CLI and returns its exit code (0 ok, 1 user error, 2 bug). */
 export async function main(argv: string[], outerCtx: CliContext = processContext()): Promise<number> {
   // Every line any command prints passes redaction on its way out: no command can forget to.
-  const ctx: CliContext = { ...outerCtx, out: (line) => outerCtx.out(line === undefined ? line : redact(line)), err: (line) => outerCtx.err(line === undefined ? line : redact(line)), outSecret: (line) => outerCtx.out(line) };
+  const ctx: CliContext = {
+    ...outerCtx,
+    out: (line) => outerCtx.out(line === undefined ? line : redact(line)),
+    err: (line) => outerCtx.err(line === undefined ? line : redact(line)),
+    outSecret: (line) => outerCtx.out(line),
+  };
   try {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: "user" });

@@ -1,7 +1,14 @@
 // The first step of every command that works on a project: finish or undo a run a killed ownit
 // left in-progress (and a half-done rollback), say so, and name any run record that is damaged
 // without letting it stop the command.
-import { damagedRuns, recoverInterruptedRuns, type DatabaseAction, type DatabaseSettlement, type Recovery, type RunManifest } from "@ownit/core";
+import {
+  damagedRuns,
+  recoverInterruptedRuns,
+  type DatabaseAction,
+  type DatabaseSettlement,
+  type Recovery,
+  type RunManifest,
+} from "@ownit/core";
 import type { CliContext } from "./context";
 import { color } from "./context";
 
@@ -9,7 +16,10 @@ import { color } from "./context";
 export const databaseUndoers = new Map<string, (action: DatabaseAction, opts: Record<string, unknown>) => Promise<void>>();
 
 /** How to ask a target whether a killed run's restore committed, by action kind. */
-export const databaseSettlers = new Map<string, (action: DatabaseAction, manifest: RunManifest, opts: Record<string, unknown>) => Promise<DatabaseSettlement>>();
+export const databaseSettlers = new Map<
+  string,
+  (action: DatabaseAction, manifest: RunManifest, opts: Record<string, unknown>) => Promise<DatabaseSettlement>
+>();
 
 /** Commands load lazily, so the modules that register handlers load when one may be needed. */
 async function loadDatabaseHandlers(): Promise<void> {

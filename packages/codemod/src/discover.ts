@@ -28,12 +28,30 @@ export async function loadCodemod(folder: string): Promise<Codemod> {
   const mod = bundled ? await bundled() : ((await import(pathToFileURL(file).href)) as { default?: Partial<Codemod> });
   const c = mod.default;
   const where = path.relative(process.cwd(), file) || file;
-  if (!c || typeof c !== "object") throw new OwnitError("bad-codemod", `${where} has no default export`, "export default { name, description, builders, files, appliesTo, transform }");
-  if (typeof c.name !== "string" || typeof c.description !== "string" || !Array.isArray(c.files) || typeof c.appliesTo !== "function") {
-    throw new OwnitError("bad-codemod", `${where} does not export a Codemod (name, description, files, appliesTo)`, "see packages/codemod/src/types.ts");
+  if (!c || typeof c !== "object")
+    throw new OwnitError(
+      "bad-codemod",
+      `${where} has no default export`,
+      "export default { name, description, builders, files, appliesTo, transform }",
+    );
+  if (
+    typeof c.name !== "string" ||
+    typeof c.description !== "string" ||
+    !Array.isArray(c.files) ||
+    typeof c.appliesTo !== "function"
+  ) {
+    throw new OwnitError(
+      "bad-codemod",
+      `${where} does not export a Codemod (name, description, files, appliesTo)`,
+      "see packages/codemod/src/types.ts",
+    );
   }
   if (typeof c.transform !== "function" && typeof c.project !== "function") {
-    throw new OwnitError("bad-codemod", `${where} has neither transform nor project`, "a codemod rewrites files (transform) or the project (project), or both");
+    throw new OwnitError(
+      "bad-codemod",
+      `${where} has neither transform nor project`,
+      "a codemod rewrites files (transform) or the project (project), or both",
+    );
   }
   folders.set(c as Codemod, folder);
   return c as Codemod;
@@ -43,14 +61,15 @@ export async function loadCodemod(folder: string): Promise<Codemod> {
 export function loadCodemods(dir: string = TRANSFORMS_DIR): Promise<Codemod[]> {
   let loaded = cache.get(dir);
   if (!loaded) {
-    const names = BUNDLED_TRANSFORMS && dir === TRANSFORMS_DIR
-      ? Object.keys(BUNDLED_TRANSFORMS).sort()
-      : existsSync(dir)
-      ? readdirSync(dir, { withFileTypes: true })
-          .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.ts")))
-          .map((e) => e.name)
-          .sort()
-      : [];
+    const names =
+      BUNDLED_TRANSFORMS && dir === TRANSFORMS_DIR
+        ? Object.keys(BUNDLED_TRANSFORMS).sort()
+        : existsSync(dir)
+          ? readdirSync(dir, { withFileTypes: true })
+              .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.ts")))
+              .map((e) => e.name)
+              .sort()
+          : [];
     loaded = Promise.all(names.map((name) => loadCodemod(path.join(dir, name))));
     cache.set(dir, loaded);
     loaded.catch(() => cache.delete(dir));
@@ -66,7 +85,12 @@ export function runOrder(codemods: Codemod[]): Codemod[] {
   const out: Codemod[] = [];
   const place = (c: Codemod) => {
     if (placed.has(c.name)) return;
-    if (visiting.has(c.name)) throw new OwnitError("codemod-order-cycle", `codemods ${[...visiting].join(", ")} each wait for another`, "remove one of the `after` entries");
+    if (visiting.has(c.name))
+      throw new OwnitError(
+        "codemod-order-cycle",
+        `codemods ${[...visiting].join(", ")} each wait for another`,
+        "remove one of the `after` entries",
+      );
     visiting.add(c.name);
     for (const name of c.after ?? []) {
       const first = byName.get(name);
@@ -89,6 +113,11 @@ export async function codemodsFor(project: ProjectFacts, dir?: string): Promise<
 export async function findCodemod(name: string, dir?: string): Promise<Codemod> {
   const all = await loadCodemods(dir);
   const found = all.find((c) => c.name === name);
-  if (!found) throw new OwnitError("unknown-transform", `no transform named "${name}"`, `see \`npx ownit transform --list\` (${all.map((c) => c.name).join(", ") || "none installed"})`);
+  if (!found)
+    throw new OwnitError(
+      "unknown-transform",
+      `no transform named "${name}"`,
+      `see \`npx ownit transform --list\` (${all.map((c) => c.name).join(", ") || "none installed"})`,
+    );
   return found;
 }

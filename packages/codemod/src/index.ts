@@ -14,7 +14,17 @@ export { editJson, parseJson, removeDependency, hasDependency, DEPENDENCY_SECTIO
 export { syncPackageLock, type LockSyncResult } from "./edit/npm-lock";
 export { addDependencies, type NewDependencies } from "./edit/add-dependency";
 export { RESOLVED_BEFORE, TESTED_VERSIONS, testedVersions, type TestedPackage } from "./edit/tested-versions";
-export { parseHtml, walkHtml, htmlElements, htmlComments, attr, spanOf, attrValueSpan, type HtmlElement, type HtmlComment } from "./edit/html";
+export {
+  parseHtml,
+  walkHtml,
+  htmlElements,
+  htmlComments,
+  attr,
+  spanOf,
+  attrValueSpan,
+  type HtmlElement,
+  type HtmlComment,
+} from "./edit/html";
 export { addEnvVar, addGitignoreEntry, envValue, addEnvExampleNames, addEnvLocalValues } from "./edit/env";
 export { TODO_TAG, todoComment, collectTodos } from "./edit/todo";
 export { spanOfNode, removeStatementEdit, removeListElementEdit, todoLineEdit } from "./edit/script";

@@ -24,7 +24,15 @@ export function lockRefreshStep(): Step {
         if (text === undefined) continue;
         const synced = syncPackageLock(text, packageJson);
         if ("error" in synced) {
-          ctx.report(finding({ severity: "medium", code: LOCK_NOT_SYNCED, file: lock, message: `${lock} could not be checked against package.json: ${synced.error}`, hint: "run `npm install --package-lock-only` to refresh it before `npm ci`" }));
+          ctx.report(
+            finding({
+              severity: "medium",
+              code: LOCK_NOT_SYNCED,
+              file: lock,
+              message: `${lock} could not be checked against package.json: ${synced.error}`,
+              hint: "run `npm install --package-lock-only` to refresh it before `npm ci`",
+            }),
+          );
           continue;
         }
         if (synced.text !== text) ctx.files.write(lock, synced.text);
@@ -32,7 +40,15 @@ export function lockRefreshStep(): Step {
         const pkg = parseJson<Sections>(packageJson) ?? {};
         const missing = DEPENDENCY_SECTIONS.flatMap((s) => Object.keys(pkg[s] ?? {}).filter((name) => !root[s]?.[name]));
         if (missing.length) {
-          ctx.report(finding({ severity: "medium", code: LOCK_NOT_SYNCED, file: lock, message: `${lock} lacks ${missing.join(", ")}, which package.json lists`, hint: "run `npm install --package-lock-only` to resolve them before `npm ci`" }));
+          ctx.report(
+            finding({
+              severity: "medium",
+              code: LOCK_NOT_SYNCED,
+              file: lock,
+              message: `${lock} lacks ${missing.join(", ")}, which package.json lists`,
+              hint: "run `npm install --package-lock-only` to resolve them before `npm ci`",
+            }),
+          );
         }
       }
     },

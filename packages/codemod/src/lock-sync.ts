@@ -41,7 +41,15 @@ export function syncLockFiles(ctx: StepContext, packageJsonBefore: string | unde
         ctx.files.write(lock, synced.text);
         continue;
       }
-      ctx.report(finding({ severity: "medium", code: LOCK_NOT_SYNCED, file: lock, message: `${lock} still lists ${names}, which package.json no longer does: ${synced.error}`, hint: `run \`${refreshCommand(lock)}\` to refresh it before \`npm ci\`` }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: LOCK_NOT_SYNCED,
+          file: lock,
+          message: `${lock} still lists ${names}, which package.json no longer does: ${synced.error}`,
+          hint: `run \`${refreshCommand(lock)}\` to refresh it before \`npm ci\``,
+        }),
+      );
       continue;
     }
     const binary = lock === "bun.lockb";

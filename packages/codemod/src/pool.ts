@@ -37,7 +37,13 @@ export function threadsFor(files: number, requested?: number): number {
 
 function crashed(job: FileJob, error: unknown): FileJobResult {
   const message = error instanceof Error ? error.message : String(error);
-  return { path: job.path, status: "failed", reason: `transform error: the worker thread died (${message.split("\n")[0]})`, reports: [], shared: [] };
+  return {
+    path: job.path,
+    status: "failed",
+    reason: `transform error: the worker thread died (${message.split("\n")[0]})`,
+    reports: [],
+    shared: [],
+  };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -66,7 +72,12 @@ class JobQueue {
  * Runs every job, on the main thread through `local` and on `threads - 1` workers, and returns the
  * results in job order.
  */
-export async function runJobs(jobs: FileJob[], local: (job: FileJob) => Promise<FileJobResult>, threads = 1, init?: WorkerInit): Promise<FileJobResult[]> {
+export async function runJobs(
+  jobs: FileJob[],
+  local: (job: FileJob) => Promise<FileJobResult>,
+  threads = 1,
+  init?: WorkerInit,
+): Promise<FileJobResult[]> {
   const results: FileJobResult[] = new Array(jobs.length);
   const queue = new JobQueue(jobs.length);
 
@@ -95,7 +106,10 @@ function driveWorker(init: WorkerInit, jobs: FileJob[], queue: JobQueue, results
       done = true;
       worker.removeAllListeners();
       worker.on("error", () => undefined);
-      void worker.terminate().then(() => resolve(), () => resolve());
+      void worker.terminate().then(
+        () => resolve(),
+        () => resolve(),
+      );
     };
     const fill = () => {
       while (pending.length < WORKER_QUEUE_DEPTH) {

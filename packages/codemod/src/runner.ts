@@ -53,7 +53,11 @@ function prepare(codemod: Codemod, ctx: StepContext, path: string): FileJob | Fi
   if (bytes.length > MAX_FILE_BYTES) return { path, status: "skipped", reason: `larger than ${MAX_FILE_BYTES / 1024} KiB` };
   if (looksBinary(bytes)) return { path, status: "skipped", reason: "binary file" };
   // Plain-string mentions are searched in the bytes: most files never need decoding at all.
-  if (codemod.mentions?.length && codemod.mentions.every((m) => typeof m === "string") && !codemod.mentions.some((m) => bytes.includes(m as string))) {
+  if (
+    codemod.mentions?.length &&
+    codemod.mentions.every((m) => typeof m === "string") &&
+    !codemod.mentions.some((m) => bytes.includes(m as string))
+  ) {
     return { path, status: "unchanged" };
   }
   let source: string;
@@ -100,7 +104,10 @@ export async function runCodemod(codemod: Codemod, ctx: StepContext, options: Ru
     const folder = codemodFolder(codemod);
     threads = folder ? threadsFor(jobs.length, options.threads) : 1;
     transformed = jobs.length;
-    const init: WorkerInit | undefined = threads > 1 && folder ? { folder, root: ctx.files.root, project: ctx.project, options: ctx.options, overlay: overlayOf(ctx) } : undefined;
+    const init: WorkerInit | undefined =
+      threads > 1 && folder
+        ? { folder, root: ctx.files.root, project: ctx.project, options: ctx.options, overlay: overlayOf(ctx) }
+        : undefined;
     const results: FileJobResult[] = await runJobs(jobs, (job) => transformJob(codemod, job, env), threads, init);
 
     // Written only now, in path order, so every transform saw the same starting point.
@@ -108,15 +115,34 @@ export async function runCodemod(codemod: Codemod, ctx: StepContext, options: Ru
       for (const f of r.reports) ctx.report(f);
       for (const data of r.shared) shared.push({ path: r.path, data });
       if (r.status === "changed") ctx.files.write(r.path, bom.has(r.path) ? BOM + r.output! : r.output!);
-      outcomes.push(r.status === "failed" ? { path: r.path, status: "failed", reason: r.reason! } : { path: r.path, status: r.status });
+      outcomes.push(
+        r.status === "failed" ? { path: r.path, status: "failed", reason: r.reason! } : { path: r.path, status: r.status },
+      );
     }
     outcomes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
   await codemod.project?.(ctx, shared);
   syncLockFiles(ctx, packageJsonBefore);
   for (const o of outcomes) {
-    if (o.status === "failed") ctx.report(finding({ severity: "medium", code: FILE_FAILED, file: o.path, message: `${codemod.name} could not process this file: ${o.reason}`, hint: "fix the file (or finish this change by hand), then run the transform again" }));
-    if (o.status === "skipped") ctx.report(finding({ severity: "info", code: FILE_SKIPPED, file: o.path, message: `${codemod.name} skipped this file: ${o.reason}` }));
+    if (o.status === "failed")
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: FILE_FAILED,
+          file: o.path,
+          message: `${codemod.name} could not process this file: ${o.reason}`,
+          hint: "fix the file (or finish this change by hand), then run the transform again",
+        }),
+      );
+    if (o.status === "skipped")
+      ctx.report(
+        finding({
+          severity: "info",
+          code: FILE_SKIPPED,
+          file: o.path,
+          message: `${codemod.name} skipped this file: ${o.reason}`,
+        }),
+      );
   }
   return { codemod: codemod.name, files: outcomes, counts: countOutcomes(outcomes), transformed, threads };
 }

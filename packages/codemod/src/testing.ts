@@ -14,7 +14,19 @@
 // server) does not keep a second copy of it in every case that expects it.
 // Every case runs through the real plan (detectProject + buildPlan) on a temp copy, twice: the
 // second pass must change nothing. appliesTo is not consulted: the fixtures test the rewrite itself.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import fg from "fast-glob";
@@ -81,11 +93,21 @@ export function fixtureCases(fixturesDir: string): FixtureCase[] {
 
 /** Every file of a tree as path → text (binary files as their hash), skipping VCS and ledger folders. */
 export function readTree(dir: string, ignore: string[] = []): Record<string, string> {
-  const files = fg.sync("**/*", { cwd: dir, dot: true, onlyFiles: true, ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", ...ignore] }).sort();
+  const files = fg
+    .sync("**/*", {
+      cwd: dir,
+      dot: true,
+      onlyFiles: true,
+      ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", ...ignore],
+    })
+    .sort();
   return Object.fromEntries(
     files.map((f) => {
       const bytes = readFileSync(path.join(dir, f));
-      return [f.replace(STORED_GITIGNORE, "$1.gitignore"), looksBinary(bytes) ? `<binary sha256 ${sha256(bytes)}>` : bytes.toString("utf8")];
+      return [
+        f.replace(STORED_GITIGNORE, "$1.gitignore"),
+        looksBinary(bytes) ? `<binary sha256 ${sha256(bytes)}>` : bytes.toString("utf8"),
+      ];
     }),
   );
 }
@@ -135,7 +157,9 @@ function expectFindings(actual: Finding[], expected: FixtureCase["findings"]): v
   if (!expected) return;
   for (const want of expected) {
     const shape = typeof want === "string" ? { code: want } : want;
-    expect(actual, `expected a finding ${JSON.stringify(shape)}`).toEqual(expect.arrayContaining([expect.objectContaining(shape)]));
+    expect(actual, `expected a finding ${JSON.stringify(shape)}`).toEqual(
+      expect.arrayContaining([expect.objectContaining(shape)]),
+    );
   }
 }
 
@@ -149,7 +173,8 @@ export async function runFixtureCase(codemod: Codemod, c: FixtureCase, tempRoot:
     cpSync(c.input, at);
   } else {
     cpSync(c.input, dir, { recursive: true });
-    for (const stored of fg.sync("**/gitignore", { cwd: dir, dot: true, onlyFiles: true })) renameSync(path.join(dir, stored), path.join(dir, stored.replace(STORED_GITIGNORE, "$1.gitignore")));
+    for (const stored of fg.sync("**/gitignore", { cwd: dir, dot: true, onlyFiles: true }))
+      renameSync(path.join(dir, stored), path.join(dir, stored.replace(STORED_GITIGNORE, "$1.gitignore")));
   }
   expandIncludesIn(dir, c.baseDir);
   if (!existsSync(path.join(dir, "package.json"))) {
@@ -164,12 +189,17 @@ export async function runFixtureCase(codemod: Codemod, c: FixtureCase, tempRoot:
     expect(existsSync(at) ? readFileSync(at, "utf8") : "<deleted>", `${c.projectPath} after ${codemod.name}`).toBe(expected);
   } else {
     const ignore = synthetic ? ["package.json"] : [];
-    expect(readTree(dir, ignore), `project tree after ${codemod.name}`).toEqual(expandTree(readTree(c.output ?? c.input, ignore), c.baseDir));
+    expect(readTree(dir, ignore), `project tree after ${codemod.name}`).toEqual(
+      expandTree(readTree(c.output ?? c.input, ignore), c.baseDir),
+    );
   }
   expectFindings(first.findings, c.findings);
 
   const second = await applyCodemodOnce(codemod, dir, c.options);
-  expect(second.changes.map((ch) => ch.path), "a second run must change nothing (idempotency)").toEqual([]);
+  expect(
+    second.changes.map((ch) => ch.path),
+    "a second run must change nothing (idempotency)",
+  ).toEqual([]);
 }
 
 /** The whole fixture suite of one transform folder. */

@@ -33,7 +33,8 @@ export interface TransformEnv {
 export function failureReason(error: unknown): string {
   const e = error as { message?: string; loc?: { line: number; column: number }; reasonCode?: string };
   const message = (e?.message ?? String(error)).split("\n")[0]!;
-  if (e?.loc && typeof e.loc.line === "number") return `syntax error at line ${e.loc.line}: ${message.replace(/\s*\(\d+:\d+\)$/, "")}`;
+  if (e?.loc && typeof e.loc.line === "number")
+    return `syntax error at line ${e.loc.line}: ${message.replace(/\s*\(\d+:\d+\)$/, "")}`;
   return `transform error: ${message}`;
 }
 

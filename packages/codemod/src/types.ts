@@ -41,7 +41,10 @@ export interface SharedData {
  * (so the runner counts "unchanged" without diffing). It must be idempotent.
  * A syntax error thrown while parsing is reported as that file's failure; the run goes on.
  */
-export type FileTransform = (file: TransformFile, api: TransformApi) => string | undefined | null | Promise<string | undefined | null>;
+export type FileTransform = (
+  file: TransformFile,
+  api: TransformApi,
+) => string | undefined | null | Promise<string | undefined | null>;
 
 export interface Codemod {
   name: string;
@@ -76,8 +79,7 @@ export interface Codemod {
 
 /** What happened to one file in a codemod's per-file pass. */
 export type FileOutcome =
-  | { path: string; status: "changed" | "unchanged" }
-  | { path: string; status: "skipped" | "failed"; reason: string };
+  { path: string; status: "changed" | "unchanged" } | { path: string; status: "skipped" | "failed"; reason: string };
 
 export interface CodemodResult {
   codemod: string;

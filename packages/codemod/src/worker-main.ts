@@ -30,7 +30,10 @@ async function drain(): Promise<void> {
   busy = true;
   while (queue.length) {
     const { id, job } = queue.shift()!;
-    parentPort!.postMessage({ id, result: await transformJob(codemod, job, { project: init.project, options: init.options, read }) });
+    parentPort!.postMessage({
+      id,
+      result: await transformJob(codemod, job, { project: init.project, options: init.options, read }),
+    });
   }
   busy = false;
 }

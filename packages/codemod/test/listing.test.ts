@@ -33,7 +33,10 @@ describe("the files a codemod is given", () => {
       for (const includeIgnored of [false, true]) {
         const changeset = new Changeset(root);
         for (const pattern of PATTERNS) {
-          expect(changeset.list({ patterns: [pattern], includeIgnored }), `${pattern}${includeIgnored ? " (ignored too)" : ""}`).toEqual(listProjectFiles(root, { patterns: [pattern], includeIgnored }));
+          expect(
+            changeset.list({ patterns: [pattern], includeIgnored }),
+            `${pattern}${includeIgnored ? " (ignored too)" : ""}`,
+          ).toEqual(listProjectFiles(root, { patterns: [pattern], includeIgnored }));
         }
       }
     });

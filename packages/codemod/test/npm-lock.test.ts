@@ -18,11 +18,26 @@ async function npmsLock(fixture: string, packageJson: string): Promise<string> {
   const dir = mkdtempSync(path.join(temp, `${fixture}-`));
   writeFileSync(path.join(dir, "package.json"), packageJson);
   cpSync(path.join(FIXTURES, fixture, "package-lock.json"), path.join(dir, "package-lock.json"));
-  await promisify(execFile)("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", "--cache", path.join(temp, "empty-cache")], { cwd: dir, env: { ...process.env, npm_config_update_notifier: "false" } });
+  await promisify(execFile)(
+    "npm",
+    [
+      "install",
+      "--package-lock-only",
+      "--offline",
+      "--ignore-scripts",
+      "--no-audit",
+      "--no-fund",
+      "--cache",
+      path.join(temp, "empty-cache"),
+    ],
+    { cwd: dir, env: { ...process.env, npm_config_update_notifier: "false" } },
+  );
   return readFileSync(path.join(dir, "package-lock.json"), "utf8");
 }
 
-const withLocks = readdirSync(FIXTURES).filter((f) => existsSync(path.join(FIXTURES, f, "package-lock.json"))).sort();
+const withLocks = readdirSync(FIXTURES)
+  .filter((f) => existsSync(path.join(FIXTURES, f, "package-lock.json")))
+  .sort();
 
 describe("package-lock.json after a dependency is removed", () => {
   for (const fixture of withLocks) {
@@ -43,12 +58,17 @@ describe("package-lock.json after a dependency is removed", () => {
 
   it("changes nothing when package.json still lists everything", () => {
     const lock = readFileSync(path.join(FIXTURES, "lovable-vite/package-lock.json"), "utf8");
-    expect(syncPackageLock(lock, readFileSync(path.join(FIXTURES, "lovable-vite/package.json"), "utf8"))).toEqual({ text: lock, removed: [] });
+    expect(syncPackageLock(lock, readFileSync(path.join(FIXTURES, "lovable-vite/package.json"), "utf8"))).toEqual({
+      text: lock,
+      removed: [],
+    });
   });
 
   it("refuses a lockfileVersion 1 lock and one not laid out the way npm writes it, saying why", () => {
     const pkg = '{ "name": "a", "dependencies": {} }';
-    expect(syncPackageLock('{\n  "name": "a",\n  "lockfileVersion": 1,\n  "dependencies": {}\n}\n', pkg)).toEqual({ error: 'lockfileVersion 1 has no "packages" section' });
+    expect(syncPackageLock('{\n  "name": "a",\n  "lockfileVersion": 1,\n  "dependencies": {}\n}\n', pkg)).toEqual({
+      error: 'lockfileVersion 1 has no "packages" section',
+    });
     const handEdited = '{ "name": "a", "lockfileVersion": 3, "packages": { "": { "dependencies": { "x": "1" } } } }\n';
     expect(syncPackageLock(handEdited, pkg)).toEqual({ error: "it is not laid out the way npm writes it (edited by hand?)" });
   });

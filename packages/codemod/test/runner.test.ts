@@ -5,7 +5,17 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildPlan, detectProject } from "@ownit/core";
-import { codemodStep, findCodemod, formatCounts, loadCodemod, loadCodemods, MAX_FILE_BYTES, runCodemod, type Codemod, type CodemodResult } from "@ownit/codemod";
+import {
+  codemodStep,
+  findCodemod,
+  formatCounts,
+  loadCodemod,
+  loadCodemods,
+  MAX_FILE_BYTES,
+  runCodemod,
+  type Codemod,
+  type CodemodResult,
+} from "@ownit/codemod";
 
 const temp = mkdtempSync(path.join(os.tmpdir(), "ownit-runner-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -57,7 +67,10 @@ describe("codemod runner", () => {
     });
     const { planned, result } = await plan(dir, rename);
     expect(formatCounts(result.counts)).toBe("2 changed, 1 unchanged, 3 skipped, 1 failed");
-    expect(result.files.find((f) => f.path === "src/broken.ts")).toMatchObject({ status: "failed", reason: expect.stringMatching(/^syntax error at line 2: /) });
+    expect(result.files.find((f) => f.path === "src/broken.ts")).toMatchObject({
+      status: "failed",
+      reason: expect.stringMatching(/^syntax error at line 2: /),
+    });
     expect(result.files.filter((f) => f.status === "skipped").map((f) => [f.path, "reason" in f ? f.reason : ""])).toEqual([
       ["src/binary.ts", "binary file"],
       ["src/huge.js", "larger than 1024 KiB"],
@@ -67,11 +80,16 @@ describe("codemod runner", () => {
       ["src/a.ts", "export const newName = 1;\n"],
       ["src/b.tsx", "export const view = <div>{newName}</div>;\n"],
     ]);
-    expect(planned.findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "codemod-file-failed", file: "src/broken.ts" })]));
+    expect(planned.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: "codemod-file-failed", file: "src/broken.ts" })]),
+    );
   });
 
   it("parses .ts with the ts parser (angle-bracket casts) and .tsx with JSX", async () => {
-    const dir = project({ "src/cast.ts": "const n = <number>oldName;\n", "src/view.tsx": "const v = <b>{oldName as number}</b>;\n" });
+    const dir = project({
+      "src/cast.ts": "const n = <number>oldName;\n",
+      "src/view.tsx": "const v = <b>{oldName as number}</b>;\n",
+    });
     const { result } = await plan(dir, rename);
     expect(result.counts).toEqual({ changed: 2, unchanged: 0, skipped: 0, failed: 0 });
   });
@@ -100,7 +118,9 @@ describe("codemod runner", () => {
     const dir = project({ "src/a.ts": "const a = 1;\n// ownit-todo: replace oldName with your own API\noldName();\n" });
     const marker: Codemod = { ...rename, mentions: undefined, transform: () => undefined };
     const { planned } = await plan(dir, marker);
-    expect(planned.findings).toEqual([expect.objectContaining({ code: "ownit-todo", file: "src/a.ts", line: 2, message: "replace oldName with your own API" })]);
+    expect(planned.findings).toEqual([
+      expect.objectContaining({ code: "ownit-todo", file: "src/a.ts", line: 2, message: "replace oldName with your own API" }),
+    ]);
   });
 
   it("runs project-level edits after the per-file pass, on the same plan", async () => {
@@ -158,7 +178,9 @@ function threadedCodemodFolder(): string {
 
 function manyFiles(count: number, crashEvery = 0): Record<string, string> {
   const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) files[`src/f${String(i).padStart(4, "0")}.ts`] = crashEvery && i % crashEvery === crashEvery - 1 ? "// CRASH\n" : `export const oldName${i} = ${i};\n`;
+  for (let i = 0; i < count; i++)
+    files[`src/f${String(i).padStart(4, "0")}.ts`] =
+      crashEvery && i % crashEvery === crashEvery - 1 ? "// CRASH\n" : `export const oldName${i} = ${i};\n`;
   return files;
 }
 
@@ -169,7 +191,8 @@ describe("codemod runner on many files", () => {
     const serial = await plan(dir, codemod, { threads: 1 });
     const parallel = await plan(dir, codemod, { threads: 3 });
     expect(formatCounts(parallel.result.counts)).toBe("400 changed, 0 unchanged, 0 skipped, 0 failed");
-    const edits = (p: typeof serial.planned) => p.changes.filter((c) => c.path !== "threads.json").map((c) => [c.path, c.after!.toString()]);
+    const edits = (p: typeof serial.planned) =>
+      p.changes.filter((c) => c.path !== "threads.json").map((c) => [c.path, c.after!.toString()]);
     expect(edits(parallel.planned)).toEqual(edits(serial.planned));
     expect(JSON.parse(serial.planned.changes.find((c) => c.path === "threads.json")!.after!.toString())).toEqual([0]);
     const threads = JSON.parse(parallel.planned.changes.find((c) => c.path === "threads.json")!.after!.toString()) as number[];
@@ -182,7 +205,10 @@ describe("codemod runner on many files", () => {
     const { result } = await plan(dir, codemod, { threads: 3 });
     expect(formatCounts(result.counts)).toBe("390 changed, 0 unchanged, 0 skipped, 10 failed");
     const reasons = result.files.filter((f) => f.status === "failed").map((f) => ("reason" in f ? f.reason : ""));
-    expect(reasons.some((r) => r.includes("the worker thread died (exit code 3)")), reasons.join("\n")).toBe(true);
+    expect(
+      reasons.some((r) => r.includes("the worker thread died (exit code 3)")),
+      reasons.join("\n"),
+    ).toBe(true);
   });
 
   it("keeps a byte-order mark on the files it rewrites", async () => {

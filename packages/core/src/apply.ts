@@ -32,7 +32,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<RunM
   const lock = acquireProjectLock(plan.project.root, options.command);
   try {
     const moved = changedSincePlan(plan);
-    if (moved) throw new OwnitError("plan-stale", `${moved} changed after the plan was made (another run, or an edit, got there first)`, "run the command again to plan from the files as they are now");
+    if (moved)
+      throw new OwnitError(
+        "plan-stale",
+        `${moved} changed after the plan was made (another run, or an edit, got there first)`,
+        "run the command again to plan from the files as they are now",
+      );
     const run = Run.start(plan.project.root, { ...options, lock });
     try {
       run.writeChanges(plan.changes);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { injectedWriteFault } from "./test-hooks";
 
 function writeAll(fd: number, data: Buffer): void {
-  for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+  for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
 /** Replaces file with data so that readers (and a crash) see the old bytes or the new, nothing between. */

@@ -6,7 +6,12 @@ import { OwnitError } from "./errors";
 import { identityEnv } from "./git";
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 }).trimEnd();
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+  }).trimEnd();
 }
 
 function tryGit(cwd: string, args: string[]): string | undefined {
@@ -31,7 +36,12 @@ export function createAndSwitchBranch(dir: string, branch: string): void {
   try {
     git(dir, ["switch", "-q", "-c", branch]);
   } catch (error) {
-    throw new OwnitError("branch-create-failed", `could not create branch ${branch} in ${dir}`, "check the name with `git check-ref-format --branch <name>`", { cause: error });
+    throw new OwnitError(
+      "branch-create-failed",
+      `could not create branch ${branch} in ${dir}`,
+      "check the name with `git check-ref-format --branch <name>`",
+      { cause: error },
+    );
   }
 }
 
@@ -39,7 +49,12 @@ export function switchBranch(dir: string, branch: string): void {
   try {
     git(dir, ["switch", "-q", branch]);
   } catch (error) {
-    throw new OwnitError("branch-switch-failed", `could not switch to branch ${branch} in ${dir}`, "commit or stash your changes, then try again", { cause: error });
+    throw new OwnitError(
+      "branch-switch-failed",
+      `could not switch to branch ${branch} in ${dir}`,
+      "commit or stash your changes, then try again",
+      { cause: error },
+    );
   }
 }
 
@@ -108,7 +123,11 @@ export function mergeWithoutCommit(dir: string, commit: string): MergeOutcome {
   const result = spawnSync("git", ["merge", "--no-commit", "--no-ff", "-q", commit], { cwd: dir, encoding: "utf8" });
   const conflicts = unmergedPaths(dir);
   if (result.status !== 0 && !conflicts.length) {
-    throw new OwnitError("merge-failed", `git merge of ${commit.slice(0, 12)} failed in ${dir}: ${(result.stderr || result.stdout).trim().split("\n")[0]}`, "check `git status`; nothing was committed");
+    throw new OwnitError(
+      "merge-failed",
+      `git merge of ${commit.slice(0, 12)} failed in ${dir}: ${(result.stderr || result.stdout).trim().split("\n")[0]}`,
+      "check `git status`; nothing was committed",
+    );
   }
   return { conflicts };
 }
@@ -132,9 +151,19 @@ export function abortMerge(dir: string): void {
 /** Writes the tree of a commit into an empty folder (no checkout: refs and index stay as they are). */
 export function exportTree(dir: string, commit: string, dest: string): void {
   const archive = spawnSync("git", ["archive", "--format=tar", `${commit}:./`], { cwd: dir, maxBuffer: 1024 * 1024 * 1024 });
-  if (archive.status !== 0) throw new OwnitError("git-archive-failed", `could not read the tree of ${commit.slice(0, 12)} in ${dir}`, "check that the commit exists: `git cat-file -t <commit>`");
+  if (archive.status !== 0)
+    throw new OwnitError(
+      "git-archive-failed",
+      `could not read the tree of ${commit.slice(0, 12)} in ${dir}`,
+      "check that the commit exists: `git cat-file -t <commit>`",
+    );
   const untar = spawnSync("tar", ["-x", "-C", dest], { input: archive.stdout });
-  if (untar.status !== 0) throw new OwnitError("tar-failed", `could not unpack the tree of ${commit.slice(0, 12)} into ${dest}`, "check that `tar` is installed and the disk has room");
+  if (untar.status !== 0)
+    throw new OwnitError(
+      "tar-failed",
+      `could not unpack the tree of ${commit.slice(0, 12)} into ${dest}`,
+      "check that `tar` is installed and the disk has room",
+    );
 }
 
 /** Deletes a local branch (only ever one ownit created and committed nothing on). */
@@ -149,15 +178,28 @@ export function resolveAsDeleted(dir: string, rel: string): void {
 
 /** Commits a merge whose result equals HEAD's tree (the builder's commits cancel out): git needs it said. */
 export function commitEmptyMerge(dir: string, message: string): void {
-  execFileSync("git", ["commit", "-q", "--no-verify", "--allow-empty", "-m", message], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...identityEnv(dir) } });
+  execFileSync("git", ["commit", "-q", "--no-verify", "--allow-empty", "-m", message], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...identityEnv(dir) },
+  });
 }
 
 /** The bytes of many files at one commit, read by one `git cat-file --batch` (null: not there). */
 export function filesAtCommit(dir: string, commit: string, rels: string[]): Map<string, Buffer | null> {
   const out = new Map<string, Buffer | null>();
   if (!rels.length) return out;
-  const result = spawnSync("git", ["cat-file", "--batch"], { cwd: dir, input: rels.map((r) => `${commit}:./${r}\n`).join(""), maxBuffer: 1024 * 1024 * 1024 });
-  if (result.status !== 0) throw new OwnitError("git-read-failed", `could not read files of ${commit.slice(0, 12)} in ${dir}`, "check `git status`; nothing was written");
+  const result = spawnSync("git", ["cat-file", "--batch"], {
+    cwd: dir,
+    input: rels.map((r) => `${commit}:./${r}\n`).join(""),
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (result.status !== 0)
+    throw new OwnitError(
+      "git-read-failed",
+      `could not read files of ${commit.slice(0, 12)} in ${dir}`,
+      "check `git status`; nothing was written",
+    );
   const data = result.stdout;
   let at = 0;
   for (const rel of rels) {

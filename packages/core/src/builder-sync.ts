@@ -93,25 +93,45 @@ export function builderSyncRecord(manifest: RunManifest): BuilderSyncRecord | un
 }
 
 /** The newest applied run on this branch that recorded builder facts. */
-export function latestBuilderSync(root: string, ownedBranch: string | undefined): { manifest: RunManifest; record: BuilderSyncRecord } | undefined {
+export function latestBuilderSync(
+  root: string,
+  ownedBranch: string | undefined,
+): { manifest: RunManifest; record: BuilderSyncRecord } | undefined {
   for (const manifest of listRuns(root)) {
     const record = builderSyncRecord(manifest);
-    if (manifest.status === "applied" && record && (!ownedBranch || record.ownedBranch === ownedBranch)) return { manifest, record };
+    if (manifest.status === "applied" && record && (!ownedBranch || record.ownedBranch === ownedBranch))
+      return { manifest, record };
   }
   return undefined;
 }
 
 function requireGit(root: string): void {
-  if (!isGitRepo(root)) throw new OwnitError("not-a-git-repo", `${root} is not a git repository`, "keeping the builder needs the repository the builder syncs with: clone it, then run ownit there");
+  if (!isGitRepo(root))
+    throw new OwnitError(
+      "not-a-git-repo",
+      `${root} is not a git repository`,
+      "keeping the builder needs the repository the builder syncs with: clone it, then run ownit there",
+    );
 }
 
 /** The builder's branch: --from, else the one an earlier run recorded, else main or master. */
 export function resolveBuilderBranch(root: string, from?: string): string {
   requireGit(root);
   const owned = currentBranch(root);
-  const branch = from ?? latestBuilderSync(root, owned)?.record.branch ?? BUILDER_BRANCH_CANDIDATES.find((b) => branchExists(root, b));
-  if (!branch) throw new OwnitError("builder-branch-unknown", `no builder branch found in ${root} (looked for ${BUILDER_BRANCH_CANDIDATES.join(", ")})`, "name it with --from <branch>");
-  if (!resolveRef(root, branch)) throw new OwnitError("builder-branch-missing", `branch ${branch} does not exist in ${root}`, "fetch it (`git fetch origin`) or name another with --from <branch>");
+  const branch =
+    from ?? latestBuilderSync(root, owned)?.record.branch ?? BUILDER_BRANCH_CANDIDATES.find((b) => branchExists(root, b));
+  if (!branch)
+    throw new OwnitError(
+      "builder-branch-unknown",
+      `no builder branch found in ${root} (looked for ${BUILDER_BRANCH_CANDIDATES.join(", ")})`,
+      "name it with --from <branch>",
+    );
+  if (!resolveRef(root, branch))
+    throw new OwnitError(
+      "builder-branch-missing",
+      `branch ${branch} does not exist in ${root}`,
+      "fetch it (`git fetch origin`) or name another with --from <branch>",
+    );
   return branch;
 }
 
@@ -119,18 +139,41 @@ export function resolveBuilderBranch(root: string, from?: string): string {
 export function previewSync(root: string, from?: string): SyncPreview {
   const builderBranch = resolveBuilderBranch(root, from);
   const ownedBranch = currentBranch(root);
-  if (!ownedBranch) throw new OwnitError("detached-head", `HEAD is detached in ${root}`, `check out the owned branch first: git switch ${DEFAULT_OWNED_BRANCH}`);
+  if (!ownedBranch)
+    throw new OwnitError(
+      "detached-head",
+      `HEAD is detached in ${root}`,
+      `check out the owned branch first: git switch ${DEFAULT_OWNED_BRANCH}`,
+    );
   if (ownedBranch === builderBranch) {
-    throw new OwnitError("on-builder-branch", `${ownedBranch} is the builder's branch, and ownit never writes to it`, `switch to the owned branch (git switch ${DEFAULT_OWNED_BRANCH}), or create it with \`npx ownit migrate --branch ${DEFAULT_OWNED_BRANCH}\``);
+    throw new OwnitError(
+      "on-builder-branch",
+      `${ownedBranch} is the builder's branch, and ownit never writes to it`,
+      `switch to the owned branch (git switch ${DEFAULT_OWNED_BRANCH}), or create it with \`npx ownit migrate --branch ${DEFAULT_OWNED_BRANCH}\``,
+    );
   }
   const builderCommit = resolveRef(root, builderBranch)!;
   // Git's own record is exact: a sync's merge commit has the builder commit as its second parent,
   // so the merge base is the last builder commit taken in (and the fork point before any sync).
   const lastSynced = mergeBase(root, "HEAD", builderCommit);
-  if (!lastSynced) throw new OwnitError("unrelated-histories", `${ownedBranch} and ${builderBranch} share no history in ${root}`, `create the owned branch from the builder's: git switch -c ${DEFAULT_OWNED_BRANCH} ${builderBranch}`);
+  if (!lastSynced)
+    throw new OwnitError(
+      "unrelated-histories",
+      `${ownedBranch} and ${builderBranch} share no history in ${root}`,
+      `create the owned branch from the builder's: git switch -c ${DEFAULT_OWNED_BRANCH} ${builderBranch}`,
+    );
   const commits = commitsBetween(root, "HEAD", builderCommit);
   const changed = commits.length ? changedBetween(root, lastSynced, builderCommit) : [];
-  return { root, ownedBranch, builderBranch, builderCommit, lastSynced, commits, changed, schemaChanges: schemaChangesIn(changed) };
+  return {
+    root,
+    ownedBranch,
+    builderBranch,
+    builderCommit,
+    lastSynced,
+    commits,
+    changed,
+    schemaChanges: schemaChangesIn(changed),
+  };
 }
 
 /** The builder's changes that change the database: Supabase migrations and Base44 entity schemas. */
@@ -138,7 +181,8 @@ function schemaChangesIn(changed: PathChange[]): SchemaChange[] {
   const out: SchemaChange[] = [];
   for (const c of changed) {
     if (matchesGlob(SUPABASE_MIGRATIONS_GLOB, c.path)) out.push({ kind: "supabase-migration", status: c.status, path: c.path });
-    else if (BASE44.schemaGlobs.some((g) => matchesGlob(g, c.path))) out.push({ kind: "base44-entity", status: c.status, path: c.path });
+    else if (BASE44.schemaGlobs.some((g) => matchesGlob(g, c.path)))
+      out.push({ kind: "base44-entity", status: c.status, path: c.path });
   }
   return out;
 }
@@ -195,16 +239,35 @@ export async function syncBuilder(root: string, options: { from?: string }, hook
   }
 }
 
-async function mergeAndFinish(root: string, options: { from?: string }, hooks: SyncHooks, lock: ProjectLock): Promise<SyncResult> {
+async function mergeAndFinish(
+  root: string,
+  options: { from?: string },
+  hooks: SyncHooks,
+  lock: ProjectLock,
+): Promise<SyncResult> {
   if (mergeHead(root)) {
-    if (pendingSync(root)) throw new OwnitError("sync-pending", `a sync-builder merge in ${root} is waiting for its conflicts to be resolved`, "resolve them and `git add` the files, then run `npx ownit sync-builder --continue` (or `git merge --abort` to drop it)");
-    throw new OwnitError("merge-in-progress", `a git merge is in progress in ${root}`, "finish it (`git commit`) or drop it (`git merge --abort`), then sync again");
+    if (pendingSync(root))
+      throw new OwnitError(
+        "sync-pending",
+        `a sync-builder merge in ${root} is waiting for its conflicts to be resolved`,
+        "resolve them and `git add` the files, then run `npx ownit sync-builder --continue` (or `git merge --abort` to drop it)",
+      );
+    throw new OwnitError(
+      "merge-in-progress",
+      `a git merge is in progress in ${root}`,
+      "finish it (`git commit`) or drop it (`git merge --abort`), then sync again",
+    );
   }
   clearPending(root);
   const preview = previewSync(root, options.from);
   if (!preview.commits.length) return { status: "up-to-date", preview };
   const dirty = dirtyPaths(root);
-  if (dirty.length) throw new OwnitError("dirty-tree", `${dirty.length} uncommitted change(s) in ${root}: ${dirty.slice(0, 5).join(", ")}`, "commit or stash them first: a sync merges into the owned branch");
+  if (dirty.length)
+    throw new OwnitError(
+      "dirty-tree",
+      `${dirty.length} uncommitted change(s) in ${root}: ${dirty.slice(0, 5).join(", ")}`,
+      "commit or stash them first: a sync merges into the owned branch",
+    );
   const pending: PendingSync = {
     builderBranch: preview.builderBranch,
     builderCommit: preview.builderCommit,
@@ -248,21 +311,47 @@ export async function continueSync(root: string, hooks: SyncHooks): Promise<Sync
 
 async function continueLocked(root: string, hooks: SyncHooks, lock: ProjectLock): Promise<SyncResult> {
   const pending = pendingSync(root);
-  if (!pending) throw new OwnitError("no-sync-pending", `no sync-builder is waiting to continue in ${root}`, "start one with `npx ownit sync-builder`");
+  if (!pending)
+    throw new OwnitError(
+      "no-sync-pending",
+      `no sync-builder is waiting to continue in ${root}`,
+      "start one with `npx ownit sync-builder`",
+    );
   if (mergeHead(root) !== pending.builderCommit) {
     clearPending(root);
-    throw new OwnitError("sync-merge-gone", `the merge of ${pending.builderBranch} that sync-builder started is no longer in progress in ${root}`, "it was aborted or committed by hand; run `npx ownit sync-builder` again");
+    throw new OwnitError(
+      "sync-merge-gone",
+      `the merge of ${pending.builderBranch} that sync-builder started is no longer in progress in ${root}`,
+      "it was aborted or committed by hand; run `npx ownit sync-builder` again",
+    );
   }
   const left = unmergedPaths(root);
-  if (left.length) throw new OwnitError("conflicts-unresolved", `${left.length} file(s) still in conflict: ${left.join(", ")}`, "edit them, `git add` each one, then run `npx ownit sync-builder --continue`");
+  if (left.length)
+    throw new OwnitError(
+      "conflicts-unresolved",
+      `${left.length} file(s) still in conflict: ${left.join(", ")}`,
+      "edit them, `git add` each one, then run `npx ownit sync-builder --continue`",
+    );
   const preview = previewSync(root, pending.builderBranch);
   return finishSync(root, pending, preview, hooks, lock);
 }
 
-async function finishSync(root: string, pending: PendingSync, preview: SyncPreview, hooks: SyncHooks, lock: ProjectLock): Promise<SyncResult> {
+async function finishSync(
+  root: string,
+  pending: PendingSync,
+  preview: SyncPreview,
+  hooks: SyncHooks,
+  lock: ProjectLock,
+): Promise<SyncResult> {
   const builderTree = mkdtempSync(path.join(os.tmpdir(), "ownit-builder-"));
   // The merge waits uncommitted in the tree, so the run starts on a tree we know is ours alone.
-  const run = Run.start(root, { command: "sync-builder", summary: `sync ${pending.commits.length} builder commit(s) from ${pending.builderBranch}`, allowDirty: true, ownMerge: true, lock });
+  const run = Run.start(root, {
+    command: "sync-builder",
+    summary: `sync ${pending.commits.length} builder commit(s) from ${pending.builderBranch}`,
+    allowDirty: true,
+    ownMerge: true,
+    lock,
+  });
   try {
     exportTree(root, pending.builderCommit, builderTree);
     const plan = await hooks.plan(root, builderTree);
@@ -273,10 +362,17 @@ async function finishSync(root: string, pending: PendingSync, preview: SyncPrevi
     }
     const schemaChanges = preview.schemaChanges;
     if (hooks.applySchemaChanges && schemaChanges.length) await hooks.applySchemaChanges(run, schemaChanges);
-    const record: BuilderSyncRecord = { branch: pending.builderBranch, commit: pending.builderCommit, ownedBranch: pending.ownedBranch, commits: pending.commits, schemaChanges };
+    const record: BuilderSyncRecord = {
+      branch: pending.builderBranch,
+      commit: pending.builderCommit,
+      ownedBranch: pending.ownedBranch,
+      commits: pending.commits,
+      schemaChanges,
+    };
     // Builder commits that cancel out leave nothing to stage; the merge is still committed, so the
     // owned branch contains them and the next sync starts after them.
-    if (!run.manifest.files.some((f) => f.before !== f.after)) commitEmptyMerge(root, `ownit: ${run.manifest.summary} (${run.id})\n\nOwnit-Run: ${run.id}\n`);
+    if (!run.manifest.files.some((f) => f.before !== f.after))
+      commitEmptyMerge(root, `ownit: ${run.manifest.summary} (${run.id})\n\nOwnit-Run: ${run.id}\n`);
     const manifest = run.finish({ findings: plan.findings, records: { ...plan.records, [BUILDER_SYNC_RECORD]: record } });
     clearPending(root);
     return { status: "applied", preview, manifest, plan };
@@ -307,7 +403,13 @@ export function runChanges(root: string, beforeCommit: string, planned: FileChan
     const abs = path.join(root, rel);
     const after = plannedChange ? plannedChange.after : existsSync(abs) ? readFileSync(abs) : null;
     if (before === null && after === null) continue;
-    out.push({ path: rel, before, after, generated: plannedChange?.generated ?? false, steps: plannedChange?.steps ?? ["merge"] });
+    out.push({
+      path: rel,
+      before,
+      after,
+      generated: plannedChange?.generated ?? false,
+      steps: plannedChange?.steps ?? ["merge"],
+    });
   }
   return out;
 }
@@ -325,7 +427,8 @@ export function syncSteps(forBuilderTree: Step[], forMergedTree: Step[], afterCo
 
 /** The command that applies one schema change to the owned database by hand. */
 export function schemaApplyCommand(change: SchemaChange): string {
-  if (change.kind === "supabase-migration") return `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 --single-transaction -f ${change.path}`;
+  if (change.kind === "supabase-migration")
+    return `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 --single-transaction -f ${change.path}`;
   return `the owned server's schema now has this entity's table and rules: run its CREATE TABLE and policies from ${BASE44_SERVER_SCHEMA} against your database`;
 }
 

@@ -69,7 +69,11 @@ export class Changeset {
   remove(rel: string): void {
     const key = norm(rel);
     const entry = this.entries.get(key);
-    this.entries.set(key, { after: null, generated: entry?.generated ?? false, steps: new Set([...(entry?.steps ?? []), this.currentStep]) });
+    this.entries.set(key, {
+      after: null,
+      generated: entry?.generated ?? false,
+      steps: new Set([...(entry?.steps ?? []), this.currentStep]),
+    });
   }
 
   /** Removes every file under a folder (the folder itself goes when the change is written). */
@@ -143,7 +147,11 @@ function globSource(pattern: string): string {
     else if (c === "?") re += "[^/]";
     else if (c === "{" && pattern.indexOf("}", i) > i) {
       const close = pattern.indexOf("}", i);
-      re += `(?:${pattern.slice(i + 1, close).split(",").map(globSource).join("|")})`;
+      re += `(?:${pattern
+        .slice(i + 1, close)
+        .split(",")
+        .map(globSource)
+        .join("|")})`;
       i = close;
     } else re += c.replace(/[.+^$()|[\]{}\\]/g, "\\$&");
   }

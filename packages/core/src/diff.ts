@@ -6,14 +6,17 @@ import { redact, REDACTED } from "./redact";
 
 /** An env file holding values (not .env.example): the values of secret-looking names are masked. */
 const ENV_FILE = /(^|\/)\.env(\.(?!example$|sample$|template$)[^/]*)?$/;
-const SECRET_ENV_LINE = /^([+\- ]\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD|PRIVATE)[A-Za-z0-9_]*\s*=\s*)(\S.*)$/gm;
+const SECRET_ENV_LINE =
+  /^([+\- ]\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD|PRIVATE)[A-Za-z0-9_]*\s*=\s*)(\S.*)$/gm;
 
 /** The diff shown to the user: keys and passwords never appear in it (a new .env.local holds them). */
 export function unifiedDiff(changes: FileChange[]): string {
-  return changes.map((change) => {
-    const diff = redact(diffOne(change));
-    return ENV_FILE.test(change.path) ? diff.replace(SECRET_ENV_LINE, `$1${REDACTED}`) : diff;
-  }).join("");
+  return changes
+    .map((change) => {
+      const diff = redact(diffOne(change));
+      return ENV_FILE.test(change.path) ? diff.replace(SECRET_ENV_LINE, `$1${REDACTED}`) : diff;
+    })
+    .join("");
 }
 
 function diffOne(change: FileChange): string {
@@ -24,5 +27,7 @@ function diffOne(change: FileChange): string {
   }
   const oldName = before === null ? "/dev/null" : `a/${change.path}`;
   const newName = after === null ? "/dev/null" : `b/${change.path}`;
-  return createTwoFilesPatch(oldName, newName, before?.toString("utf8") ?? "", after?.toString("utf8") ?? "", "", "", { context: 3 }).replace(/^=+\n/, "");
+  return createTwoFilesPatch(oldName, newName, before?.toString("utf8") ?? "", after?.toString("utf8") ?? "", "", "", {
+    context: 3,
+  }).replace(/^=+\n/, "");
 }

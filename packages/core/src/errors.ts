@@ -24,9 +24,18 @@ export function isOwnitError(error: unknown): error is OwnitError {
 const ENVIRONMENT_ERRORS: Record<string, { what: string; hint: string }> = {
   ENOSPC: { what: "no space left on the device", hint: "free some disk space, then run again (nothing was left half-written)" },
   EDQUOT: { what: "the disk quota is used up", hint: "free some space in your quota, then run again" },
-  EROFS: { what: "the file system is read-only", hint: "make it writable (remount it, or copy the project somewhere writable), then run again" },
-  EPERM: { what: "the operation is not permitted", hint: "make the file writable (chmod u+w; chattr -i if it is immutable), then run again" },
-  EACCES: { what: "permission denied", hint: "make the file writable for your user (chmod u+w, or fix its owner), then run again" },
+  EROFS: {
+    what: "the file system is read-only",
+    hint: "make it writable (remount it, or copy the project somewhere writable), then run again",
+  },
+  EPERM: {
+    what: "the operation is not permitted",
+    hint: "make the file writable (chmod u+w; chattr -i if it is immutable), then run again",
+  },
+  EACCES: {
+    what: "permission denied",
+    hint: "make the file writable for your user (chmod u+w, or fix its owner), then run again",
+  },
   EBUSY: { what: "the file is busy", hint: "close the program using it, then run again" },
   EMFILE: { what: "too many open files", hint: "raise the open-file limit (ulimit -n), then run again" },
   ENFILE: { what: "too many open files on the system", hint: "close some programs, then run again" },
@@ -45,5 +54,10 @@ export function environmentError(error: unknown, fallbackPath?: string): OwnitEr
   const where = e?.path ?? fallbackPath;
   if (!code || !(code in ENVIRONMENT_ERRORS)) return undefined;
   const known = ENVIRONMENT_ERRORS[code]!;
-  return new OwnitError("environment", `cannot ${e?.syscall === "unlink" || e?.syscall === "rmdir" ? "remove" : "write"} ${where ?? "a file"}: ${known.what} (${code})`, known.hint, { cause: error });
+  return new OwnitError(
+    "environment",
+    `cannot ${e?.syscall === "unlink" || e?.syscall === "rmdir" ? "remove" : "write"} ${where ?? "a file"}: ${known.what} (${code})`,
+    known.hint,
+    { cause: error },
+  );
 }

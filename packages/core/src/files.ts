@@ -6,7 +6,21 @@ import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 
 /** Folders never worth reading: dependencies, build output, VCS and our own ledger. */
-export const ALWAYS_SKIPPED_DIRS = ["node_modules", ".git", "dist", "build", ".output", ".next", ".vercel", ".netlify", ".wrangler", ".ownit", ".turbo", ".cache", "coverage"];
+export const ALWAYS_SKIPPED_DIRS = [
+  "node_modules",
+  ".git",
+  "dist",
+  "build",
+  ".output",
+  ".next",
+  ".vercel",
+  ".netlify",
+  ".wrangler",
+  ".ownit",
+  ".turbo",
+  ".cache",
+  "coverage",
+];
 
 /** Vite writes these beside its config when it crashes; they are never source. */
 export const ALWAYS_SKIPPED_FILES = ["**/*.timestamp-*.mjs"];

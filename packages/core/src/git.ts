@@ -10,12 +10,23 @@ function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): string {
   try {
     // GIT_OPTIONAL_LOCKS=0: a read such as `git status` never takes index.lock, so a second ownit
     // (refused by the project lock a moment later) cannot make the first one's `git add` fail.
-    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", ...env } }).trimEnd();
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", ...env },
+    }).trimEnd();
   } catch (error) {
     // A lock git left behind is the user's to clear (or ours to recover), not a bug.
     const stderr = String((error as { stderr?: string }).stderr ?? "");
     const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr);
-    if (lock) throw new OwnitError("git-locked", `git is locked: ${lock[1]} exists`, `another git process is running in ${cwd}; if none is, delete ${lock[1]}`, { cause: error });
+    if (lock)
+      throw new OwnitError(
+        "git-locked",
+        `git is locked: ${lock[1]} exists`,
+        `another git process is running in ${cwd}; if none is, delete ${lock[1]}`,
+        { cause: error },
+      );
     throw error;
   }
 }
@@ -93,7 +104,9 @@ export function commitPaths(dir: string, paths: string[], message: string): stri
   try {
     git(dir, ["commit", "-q", "--no-verify", "-m", message], identityEnv(dir));
   } catch (error) {
-    throw new OwnitError("git-commit-failed", `git commit failed in ${dir}`, "check `git status`; the run was rolled back", { cause: error });
+    throw new OwnitError("git-commit-failed", `git commit failed in ${dir}`, "check `git status`; the run was rolled back", {
+      cause: error,
+    });
   }
   return headCommit(dir);
 }
@@ -102,7 +115,12 @@ export function commitPaths(dir: string, paths: string[], message: string): stri
 function ignoredPaths(dir: string, paths: string[]): string[] {
   if (!paths.length) return [];
   try {
-    const out = execFileSync("git", ["check-ignore", "-z", "--stdin"], { cwd: dir, input: paths.join("\0"), encoding: "utf8", stdio: ["pipe", "pipe", "ignore"] });
+    const out = execFileSync("git", ["check-ignore", "-z", "--stdin"], {
+      cwd: dir,
+      input: paths.join("\0"),
+      encoding: "utf8",
+      stdio: ["pipe", "pipe", "ignore"],
+    });
     return out.split("\0").filter(Boolean);
   } catch {
     // exit code 1: none of them is ignored
@@ -154,7 +172,8 @@ export function unsafeCommitState(dir: string, options: { allowMerge?: boolean }
     if (existsSync(gitPath(dir, name))) return `${why}: a commit would become part of it`;
   }
   // Checked after the operations: a rebase detaches HEAD too, and is the better reason to give.
-  if (headCommit(dir) && tryGit(dir, ["symbolic-ref", "-q", "HEAD"]) === undefined) return "HEAD is detached: a commit would sit on no branch";
+  if (headCommit(dir) && tryGit(dir, ["symbolic-ref", "-q", "HEAD"]) === undefined)
+    return "HEAD is detached: a commit would sit on no branch";
   return undefined;
 }
 

@@ -53,7 +53,11 @@ export function restoreRecordedFiles(root: string, manifest: RunManifest): void 
     const saved = path.join(originals, file.path);
     const bytes = existsSync(saved) ? readFileSync(saved) : undefined;
     if (!bytes || sha256(bytes) !== file.before) {
-      throw new OwnitError("ledger-corrupt", `the saved copy of ${file.path} in ${originals} does not match its recorded hash`, "restore it from git tag " + (manifest.git?.beforeTag ?? "(none)"));
+      throw new OwnitError(
+        "ledger-corrupt",
+        `the saved copy of ${file.path} in ${originals} does not match its recorded hash`,
+        "restore it from git tag " + (manifest.git?.beforeTag ?? "(none)"),
+      );
     }
     writeProjectFile(abs, bytes);
   }
@@ -65,8 +69,13 @@ export function undoRunChanges(root: string, manifest: RunManifest): void {
   restoreRecordedFiles(root, manifest);
   if (!manifest.git || !isGitRepo(root)) return;
   const reached = new Set((manifest.journal ?? []).map((e) => e.step));
-  if (reached.has("commit") && manifest.git.beforeCommit && runCommitIsHead(root, manifest)) resetSoft(root, manifest.git.beforeCommit);
-  if (reached.has("commit")) resetPaths(root, manifest.files.map((f) => f.path));
+  if (reached.has("commit") && manifest.git.beforeCommit && runCommitIsHead(root, manifest))
+    resetSoft(root, manifest.git.beforeCommit);
+  if (reached.has("commit"))
+    resetPaths(
+      root,
+      manifest.files.map((f) => f.path),
+    );
   deleteTag(root, `${TAG_PREFIX}${manifest.id}`);
   if (manifest.git.beforeTag) deleteTag(root, manifest.git.beforeTag);
 }

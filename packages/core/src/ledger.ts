@@ -126,13 +126,22 @@ export class Run {
     const useGit = isGitRepo(root);
     if (useGit) {
       const unsafe = unsafeCommitState(root, { allowMerge: options.ownMerge });
-      if (unsafe) throw new OwnitError("git-state-unsafe", `${root}: ${unsafe}`, "check out a branch (git switch <branch>) and finish or abort the operation (git rebase --abort, git merge --abort), then run again");
+      if (unsafe)
+        throw new OwnitError(
+          "git-state-unsafe",
+          `${root}: ${unsafe}`,
+          "check out a branch (git switch <branch>) and finish or abort the operation (git rebase --abort, git merge --abort), then run again",
+        );
     }
     if (useGit && !options.allowDirty) {
       const dirty = dirtyPaths(root);
       if (dirty.length) {
         const shown = dirty.slice(0, 5).join(", ") + (dirty.length > 5 ? ` and ${dirty.length - 5} more` : "");
-        throw new OwnitError("dirty-tree", `${dirty.length} uncommitted change(s) in ${root}: ${shown}`, "commit or stash them first, or pass --allow-dirty");
+        throw new OwnitError(
+          "dirty-tree",
+          `${dirty.length} uncommitted change(s) in ${root}: ${shown}`,
+          "commit or stash them first, or pass --allow-dirty",
+        );
       }
     }
     ensureLedgerDir(root);
@@ -275,14 +284,16 @@ function damagedRunError(root: string, id: string, file: string, reason: string)
 
 export function readManifest(root: string, id: string): RunManifest {
   const file = path.join(runDir(root, id), "manifest.json");
-  if (!existsSync(file)) throw new OwnitError("run-not-found", `no run ${id} in ${path.join(root, RUNS_DIR)}`, "list runs with `npx ownit runs`");
+  if (!existsSync(file))
+    throw new OwnitError("run-not-found", `no run ${id} in ${path.join(root, RUNS_DIR)}`, "list runs with `npx ownit runs`");
   let manifest: RunManifest;
   try {
     manifest = JSON.parse(readFileSync(file, "utf8")) as RunManifest;
   } catch (error) {
     throw damagedRunError(root, id, file, readFileSync(file).length ? `not valid JSON (${(error as Error).message})` : "empty");
   }
-  if (!manifest || typeof manifest !== "object" || manifest.id !== id || !Array.isArray(manifest.files)) throw damagedRunError(root, id, file, "not a run manifest");
+  if (!manifest || typeof manifest !== "object" || manifest.id !== id || !Array.isArray(manifest.files))
+    throw damagedRunError(root, id, file, "not a run manifest");
   manifest.database ??= [];
   return manifest;
 }
@@ -313,7 +324,8 @@ export function damagedRuns(root: string): (DamagedRun & { error: OwnitError })[
     try {
       readManifest(root, id);
     } catch (error) {
-      if (error instanceof OwnitError && error.code === "run-damaged") out.push({ id, file: path.join(runDir(root, id), "manifest.json"), reason: error.message, error });
+      if (error instanceof OwnitError && error.code === "run-damaged")
+        out.push({ id, file: path.join(runDir(root, id), "manifest.json"), reason: error.message, error });
       else throw error;
     }
   }

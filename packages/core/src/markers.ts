@@ -3,7 +3,13 @@
 
 /** Packages and files that only a Lovable export has. */
 export const LOVABLE = {
-  packages: ["lovable-tagger", "@lovable.dev/cloud-auth-js", "@lovable.dev/email-js", "@lovable.dev/webhooks-js", "lovable-agent-playwright-config"],
+  packages: [
+    "lovable-tagger",
+    "@lovable.dev/cloud-auth-js",
+    "@lovable.dev/email-js",
+    "@lovable.dev/webhooks-js",
+    "lovable-agent-playwright-config",
+  ],
   tanstackConfigPackage: "@lovable.dev/vite-tanstack-config",
   scriptHost: "cdn.gpteng.co",
   dirs: [".lovable"],
@@ -74,7 +80,15 @@ export const BUILTIN_ENV: ReadonlySet<string> = new Set(["MODE", "DEV", "PROD", 
 export const BROWSER_ENV_PREFIXES = ["VITE_", "EXPO_PUBLIC_", "NEXT_PUBLIC_", "PUBLIC_", "REACT_APP_"] as const;
 
 /** Parts of an env var name that mean "this must never reach a browser". */
-export const SECRET_NAME_PARTS = ["SERVICE_ROLE", "SECRET", "PRIVATE_KEY", "DB_PASSWORD", "DATABASE_URL", "OPENAI_API_KEY", "STRIPE_SECRET"] as const;
+export const SECRET_NAME_PARTS = [
+  "SERVICE_ROLE",
+  "SECRET",
+  "PRIVATE_KEY",
+  "DB_PASSWORD",
+  "DATABASE_URL",
+  "OPENAI_API_KEY",
+  "STRIPE_SECRET",
+] as const;
 
 /**
  * Well-known provider API key shapes. Each is a secret wherever it sits: in code or config the
@@ -92,7 +106,15 @@ export const PROVIDER_KEYS = [
 export const KEY_FILE_GLOBS = ["**/*.{ini,py,cfg,conf,example,sample}"];
 
 /** Where code runs on a server (or is never bundled): a key there is committed, not shipped to browsers. */
-export const SERVER_ONLY_PATHS: readonly RegExp[] = [/^supabase\//, /^server\//, /^functions\//, /^base44\/functions\//, /^(?:src\/)?(?:app|pages)\/api\//, /\.server\.[cm]?[jt]sx?$/, /^scripts\//];
+export const SERVER_ONLY_PATHS: readonly RegExp[] = [
+  /^supabase\//,
+  /^server\//,
+  /^functions\//,
+  /^base44\/functions\//,
+  /^(?:src\/)?(?:app|pages)\/api\//,
+  /\.server\.[cm]?[jt]sx?$/,
+  /^scripts\//,
+];
 
 /** A JWT: three base64url parts, the first being a JSON header. */
 export const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g;

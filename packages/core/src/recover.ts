@@ -38,13 +38,27 @@ async function settle(root: string, run: RunManifest, handlers: RecoveryHandlers
   const at = lastStep(run)?.step ?? "start";
   if (run.status === "rolling-back") {
     await rollbackRun(root, run.id, { undoDatabase: handlers.undoDatabase, lock: { file: "", release() {} } });
-    return { id: run.id, outcome: "rolled-back", message: `the rollback of run ${run.id} (${run.command}) was interrupted at ${at}; it is finished now` };
+    return {
+      id: run.id,
+      outcome: "rolled-back",
+      message: `the rollback of run ${run.id} (${run.command}) was interrupted at ${at}; it is finished now`,
+    };
   }
   const pending = run.database.filter((a) => a.pending === true);
-  if (pending.length && !handlers.settleDatabase) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted during a database restore; run ownit again through the CLI to settle it` };
+  if (pending.length && !handlers.settleDatabase)
+    return {
+      id: run.id,
+      outcome: "left",
+      message: `run ${run.id} (${run.command}) was interrupted during a database restore; run ownit again through the CLI to settle it`,
+    };
   for (const action of pending) {
     const answer = await handlers.settleDatabase!(action, run);
-    if ("unknown" in answer) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted at ${at} and its target cannot be asked: ${answer.unknown}` };
+    if ("unknown" in answer)
+      return {
+        id: run.id,
+        outcome: "left",
+        message: `run ${run.id} (${run.command}) was interrupted at ${at} and its target cannot be asked: ${answer.unknown}`,
+      };
     if (answer.committed) {
       action.objects = answer.objects;
       if (answer.databaseSettings) action.databaseSettings = answer.databaseSettings;
@@ -58,11 +72,20 @@ async function settle(root: string, run: RunManifest, handlers: RecoveryHandlers
     run.status = "applied";
     run.finishedAt = new Date().toISOString();
     saveManifest(root, run);
-    return { id: run.id, outcome: "finished", message: `run ${run.id} (${run.command}) was interrupted at ${at}, after its restore committed; recorded it as applied (\`ownit rollback ${run.id}\` undoes it)` };
+    return {
+      id: run.id,
+      outcome: "finished",
+      message: `run ${run.id} (${run.command}) was interrupted at ${at}, after its restore committed; recorded it as applied (\`ownit rollback ${run.id}\` undoes it)`,
+    };
   }
   if (run.database.length) {
     // Database work inside a run that also changes files: undone with the files.
-    if (!handlers.undoDatabase) return { id: run.id, outcome: "left", message: `run ${run.id} (${run.command}) was interrupted at ${at}; run ownit again through the CLI to undo its database work` };
+    if (!handlers.undoDatabase)
+      return {
+        id: run.id,
+        outcome: "left",
+        message: `run ${run.id} (${run.command}) was interrupted at ${at}; run ownit again through the CLI to undo its database work`,
+      };
     for (const action of [...run.database].reverse()) await handlers.undoDatabase(action);
   }
   undoRunChanges(root, run);
@@ -70,7 +93,11 @@ async function settle(root: string, run: RunManifest, handlers: RecoveryHandlers
   run.error = `interrupted at ${at}; undone`;
   run.finishedAt = new Date().toISOString();
   saveManifest(root, run);
-  return { id: run.id, outcome: "undone", message: `run ${run.id} (${run.command}) was interrupted at ${at}; undone: ${run.files.length ? `${run.files.length} file(s) put back` : "nothing had changed"}${run.git ? ", git as before the run" : ""}${pending.length ? ", the target was untouched" : ""}` };
+  return {
+    id: run.id,
+    outcome: "undone",
+    message: `run ${run.id} (${run.command}) was interrupted at ${at}; undone: ${run.files.length ? `${run.files.length} file(s) put back` : "nothing had changed"}${run.git ? ", git as before the run" : ""}${pending.length ? ", the target was untouched" : ""}`,
+  };
 }
 
 /** Finishes or undoes every interrupted run, under the project lock; [] when there was none. */
@@ -83,7 +110,10 @@ export async function recoverInterruptedRuns(root: string, handlers: RecoveryHan
       try {
         out.push(await settle(root, run, handlers));
       } catch (error) {
-        if (error instanceof OwnitError) throw new OwnitError(error.code, `recovering interrupted run ${run.id}: ${error.message}`, error.hint, { cause: error });
+        if (error instanceof OwnitError)
+          throw new OwnitError(error.code, `recovering interrupted run ${run.id}: ${error.message}`, error.hint, {
+            cause: error,
+          });
         throw error;
       }
     }

@@ -6,12 +6,23 @@ import { PROVIDER_KEYS } from "./markers";
 
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g;
 // Supabase's newer key formats and common provider keys.
-const PREFIXED_KEYS = /\b(sb_secret_|sb_publishable_|sk-[a-z]*-?|sk_live_|sk_test_|rk_live_|xox[bap]-|ghp_|github_pat_)[A-Za-z0-9_-]{10,}/g;
+const PREFIXED_KEYS =
+  /\b(sb_secret_|sb_publishable_|sk-[a-z]*-?|sk_live_|sk_test_|rk_live_|xox[bap]-|ghp_|github_pat_)[A-Za-z0-9_-]{10,}/g;
 
 export const REDACTED = "***";
 
 /** Connection parameters whose value is a secret, in URLs (`?password=`) and in conninfo strings. */
-export const SECRET_PARAMETERS = ["password", "sslpassword", "passfile", "apikey", "api_key", "key", "token", "secret", "access_token"] as const;
+export const SECRET_PARAMETERS = [
+  "password",
+  "sslpassword",
+  "passfile",
+  "apikey",
+  "api_key",
+  "key",
+  "token",
+  "secret",
+  "access_token",
+] as const;
 const SECRET_SET = new Set<string>(SECRET_PARAMETERS);
 
 /** Where a URL-shaped token starts: a scheme and `//`. It runs to whitespace or a quote. */
@@ -95,7 +106,10 @@ export function parseConninfo(text: string): Array<{ keyword: string; value: str
     const start = pair.lastIndex;
     const end = conninfoValueEnd(text, start);
     const raw = text.slice(start, end);
-    const value = (raw.startsWith("'") ? raw.slice(1, raw.endsWith("'") && raw.length > 1 ? -1 : undefined) : raw).replace(/\\(.)/g, "$1");
+    const value = (raw.startsWith("'") ? raw.slice(1, raw.endsWith("'") && raw.length > 1 ? -1 : undefined) : raw).replace(
+      /\\(.)/g,
+      "$1",
+    );
     out.push({ keyword: m[1]!, value });
     i = end;
   }
@@ -133,7 +147,11 @@ export function redact(text: string): string {
   return redactKeywordValues(text.replace(URL_TOKEN, redactUrlToken))
     .replace(JWT, "eyJ***")
     .replace(PREFIXED_KEYS, (_m, prefix: string) => `${prefix}${REDACTED}`)
-    .replace(PROVIDER_KEY_SHAPES, (m: string) => `${m.slice(0, PROVIDER_KEYS.find((k) => new RegExp(`^(?:${k.pattern.source})$`).test(m))?.prefix.length ?? 0)}${REDACTED}`);
+    .replace(
+      PROVIDER_KEY_SHAPES,
+      (m: string) =>
+        `${m.slice(0, PROVIDER_KEYS.find((k) => new RegExp(`^(?:${k.pattern.source})$`).test(m))?.prefix.length ?? 0)}${REDACTED}`,
+    );
 }
 
 /** Every provider key shape of markers.ts in one pattern, for redaction. */

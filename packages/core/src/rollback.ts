@@ -21,7 +21,8 @@ export interface RollbackOptions {
 /** The newest run that can be undone: applied, or interrupted mid-write. */
 export function latestAppliedRun(root: string): RunManifest {
   const run = listRuns(root).find((r) => r.status === "applied" || r.status === "in-progress" || r.status === "rolling-back");
-  if (!run) throw new OwnitError("no-runs", `no applied ownit run in ${root}`, "nothing to roll back; `npx ownit runs` lists past runs");
+  if (!run)
+    throw new OwnitError("no-runs", `no applied ownit run in ${root}`, "nothing to roll back; `npx ownit runs` lists past runs");
   return run;
 }
 
@@ -47,8 +48,14 @@ export async function rollbackRun(root: string, id: string | undefined, options:
 
 async function rollbackLocked(root: string, id: string | undefined, options: RollbackOptions): Promise<RunManifest> {
   const manifest = id ? readManifest(root, id) : latestAppliedRun(root);
-  if (manifest.status === "rolled-back") throw new OwnitError("already-rolled-back", `run ${manifest.id} was already rolled back at ${manifest.rolledBackAt}`, "`npx ownit runs` lists runs that can still be rolled back");
-  if (manifest.status === "failed") throw new OwnitError("run-not-applied", `run ${manifest.id} failed and already put its files back`, "nothing to roll back");
+  if (manifest.status === "rolled-back")
+    throw new OwnitError(
+      "already-rolled-back",
+      `run ${manifest.id} was already rolled back at ${manifest.rolledBackAt}`,
+      "`npx ownit runs` lists runs that can still be rolled back",
+    );
+  if (manifest.status === "failed")
+    throw new OwnitError("run-not-applied", `run ${manifest.id} failed and already put its files back`, "nothing to roll back");
   // An in-progress run was interrupted (killed mid-write): its files are in any state between
   // before and after, so every recorded file is put back regardless of its current bytes. A
   // rolling-back one was itself interrupted: its steps are taken again (each is idempotent).
@@ -58,9 +65,18 @@ async function rollbackLocked(root: string, id: string | undefined, options: Rol
   const edited = interrupted || resuming ? [] : editedSince(root, manifest);
   if (edited.length && !options.force) {
     const shown = edited.slice(0, 8).join(", ") + (edited.length > 8 ? ` and ${edited.length - 8} more` : "");
-    throw new OwnitError("edited-since-run", `${edited.length} file(s) changed since run ${manifest.id}: ${shown}`, "roll back later runs first, or pass --force to discard those edits");
+    throw new OwnitError(
+      "edited-since-run",
+      `${edited.length} file(s) changed since run ${manifest.id}: ${shown}`,
+      "roll back later runs first, or pass --force to discard those edits",
+    );
   }
-  if (manifest.database.length && !options.undoDatabase) throw new OwnitError("database-undo-unavailable", `run ${manifest.id} restored a database and no handler can undo it`, "run the rollback through the ownit CLI");
+  if (manifest.database.length && !options.undoDatabase)
+    throw new OwnitError(
+      "database-undo-unavailable",
+      `run ${manifest.id} restored a database and no handler can undo it`,
+      "run the rollback through the ownit CLI",
+    );
 
   // A git killed with the interrupted rollback left its lock: judged by the journal as it was left.
   if (resuming || interrupted) removeStaleIndexLock(root, manifest);
@@ -85,7 +101,11 @@ async function rollbackLocked(root: string, id: string | undefined, options: Rol
         // Nothing was committed on top: step HEAD back so history reads as if the run never happened.
         resetMixed(root, manifest.git.beforeCommit);
       } else if (head !== manifest.git.beforeCommit || !resuming) {
-        commitPaths(root, manifest.files.map((f) => f.path), `ownit: rollback ${manifest.id}\n\nOwnit-Run: ${manifest.id}\n`);
+        commitPaths(
+          root,
+          manifest.files.map((f) => f.path),
+          `ownit: rollback ${manifest.id}\n\nOwnit-Run: ${manifest.id}\n`,
+        );
       }
     }
   }

@@ -28,7 +28,11 @@ export function injectedWriteFault(file: string): NodeJS.ErrnoException | undefi
   if (!fault) return undefined;
   const [code, part] = fault.split(":");
   if (!code || !part || !file.includes(part)) return undefined;
-  const messages: Record<string, string> = { ENOSPC: "no space left on device", EROFS: "read-only file system", EPERM: "operation not permitted" };
+  const messages: Record<string, string> = {
+    ENOSPC: "no space left on device",
+    EROFS: "read-only file system",
+    EPERM: "operation not permitted",
+  };
   const error = new Error(`${code}: ${messages[code] ?? "injected fault"}, write '${file}'`) as NodeJS.ErrnoException;
   error.code = code;
   error.syscall = "write";

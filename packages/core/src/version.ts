@@ -1,4 +1,6 @@
 // The tool version written into every manifest.
 import { readFileSync } from "node:fs";
 
-export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export const TOOL_VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;

@@ -31,11 +31,16 @@ export async function appSchemas(client: pg.Client): Promise<string[]> {
 }
 
 export async function existingSchemas(client: pg.Client, names: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname = any($1::text[])", [names]);
+  const { rows } = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname = any($1::text[])", [
+    names,
+  ]);
   return rows.map((r) => r.nspname);
 }
 
-export async function existingTables(client: pg.Client, tables: { schema: string; name: string }[]): Promise<{ schema: string; name: string }[]> {
+export async function existingTables(
+  client: pg.Client,
+  tables: { schema: string; name: string }[],
+): Promise<{ schema: string; name: string }[]> {
   if (!tables.length) return [];
   const { rows } = await client.query<{ schema: string; name: string }>(
     `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -62,7 +67,14 @@ function scopeParams(scope: Scope): unknown[] {
  * Largest first, so parallel copies finish together.
  */
 export async function listTables(client: pg.Client, scope: Scope): Promise<CatalogTable[]> {
-  const { rows } = await client.query<{ schema: string; name: string; columns: string[]; pk: string[] | null; est: string; size: string }>(
+  const { rows } = await client.query<{
+    schema: string;
+    name: string;
+    columns: string[];
+    pk: string[] | null;
+    est: string;
+    size: string;
+  }>(
     `with ${SCOPE_TABLES}
      select st.nspname as schema, st.relname as name,
             array(select a.attname::text from pg_attribute a
@@ -77,7 +89,14 @@ export async function listTables(client: pg.Client, scope: Scope): Promise<Catal
       order by pg_relation_size(st.oid) desc, st.nspname, st.relname`,
     scopeParams(scope),
   );
-  return rows.map((r) => ({ schema: r.schema, name: r.name, columns: r.columns, primaryKey: r.pk ?? [], estimatedRows: Number(r.est), sizeBytes: Number(r.size) }));
+  return rows.map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    columns: r.columns,
+    primaryKey: r.pk ?? [],
+    estimatedRows: Number(r.est),
+    sizeBytes: Number(r.size),
+  }));
 }
 
 /** Sequences in the app schemas and those owned by columns of tables in scope, with their values. */
@@ -94,7 +113,9 @@ export async function listSequences(client: pg.Client, scope: Scope): Promise<Se
   );
   const result: SequenceEntry[] = [];
   for (const r of rows) {
-    const { rows: values } = await client.query<{ last_value: string; is_called: boolean }>(`select last_value::text, is_called from ${qualified(r.schema, r.name)}`);
+    const { rows: values } = await client.query<{ last_value: string; is_called: boolean }>(
+      `select last_value::text, is_called from ${qualified(r.schema, r.name)}`,
+    );
     result.push({ schema: r.schema, name: r.name, lastValue: values[0]!.last_value, isCalled: values[0]!.is_called });
   }
   return result;
@@ -108,7 +129,10 @@ export async function listExtensions(client: pg.Client): Promise<ExtensionEntry[
 }
 
 /** Enum types outside the app schemas that columns of tables in scope use (storage.buckettype). */
-export async function foreignEnums(client: pg.Client, scope: Scope): Promise<{ schema: string; name: string; labels: string[] }[]> {
+export async function foreignEnums(
+  client: pg.Client,
+  scope: Scope,
+): Promise<{ schema: string; name: string; labels: string[] }[]> {
   const { rows } = await client.query<{ schema: string; name: string; labels: string[] }>(
     `with ${SCOPE_TABLES}
      select distinct tn.nspname as schema, t.typname as name,

@@ -45,7 +45,10 @@ export interface CopyCounts {
 }
 
 /** Columns of a table that sort by collation (text-like): their order is pinned to bytewise "C". */
-export async function collatableColumns(client: pg.Client, tables: { schema: string; name: string }[]): Promise<Map<string, Set<string>>> {
+export async function collatableColumns(
+  client: pg.Client,
+  tables: { schema: string; name: string }[],
+): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
   if (!tables.length) return result;
   const { rows } = await client.query<{ schema: string; name: string; column: string }>(
@@ -66,7 +69,9 @@ export async function collatableColumns(client: pg.Client, tables: { schema: str
 /** The SELECT whose COPY output is a table's canonical text: its columns, in a stable row order. */
 export function orderedSelect(table: ChecksumTable, collatable: Set<string> = new Set()): string {
   const columns = table.columns.map(quoteIdent);
-  const selected = table.columns.map((c) => (table.columnExpressions?.[c] ? `${table.columnExpressions[c]} AS ${quoteIdent(c)}` : quoteIdent(c)));
+  const selected = table.columns.map((c) =>
+    table.columnExpressions?.[c] ? `${table.columnExpressions[c]} AS ${quoteIdent(c)}` : quoteIdent(c),
+  );
   const order = table.primaryKey.length
     ? table.primaryKey.map((c) => (collatable.has(c) ? `${quoteIdent(c)} COLLATE "C"` : quoteIdent(c)))
     : [`(ROW(${columns.join(", ")}))::text COLLATE "C"`];
@@ -110,7 +115,13 @@ function discard(): Writable {
  * Streams one table through COPY into sink (a file, or nowhere), hashing on the way. The client's
  * session must be pinned (pinSession) for the checksum to be comparable.
  */
-export async function copyTableOut(client: pg.Client, table: ChecksumTable, collatable: Set<string>, sink?: Writable, onChunk?: (rows: number, bytes: number) => void): Promise<CopyCounts> {
+export async function copyTableOut(
+  client: pg.Client,
+  table: ChecksumTable,
+  collatable: Set<string>,
+  sink?: Writable,
+  onChunk?: (rows: number, bytes: number) => void,
+): Promise<CopyCounts> {
   const source = client.query(copyTo(`COPY (${orderedSelect(table, collatable)}) TO STDOUT`));
   const hasher = new CopyHasher(onChunk);
   await pipeline(source, hasher, sink ?? discard());

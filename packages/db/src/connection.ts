@@ -22,10 +22,18 @@ export function parseConnectionUrl(url: string): ConnectionParts {
   try {
     parsed = new URL(url);
   } catch {
-    throw new OwnitError("bad-database-url", `"${redactUrl(url)}" is not a connection string`, "use the form postgres://user:password@host:5432/database");
+    throw new OwnitError(
+      "bad-database-url",
+      `"${redactUrl(url)}" is not a connection string`,
+      "use the form postgres://user:password@host:5432/database",
+    );
   }
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
-    throw new OwnitError("bad-database-url", `"${redactUrl(url)}" is not a postgres:// connection string`, "use the form postgres://user:password@host:5432/database");
+    throw new OwnitError(
+      "bad-database-url",
+      `"${redactUrl(url)}" is not a postgres:// connection string`,
+      "use the form postgres://user:password@host:5432/database",
+    );
   }
   return {
     host: decodeURIComponent(parsed.hostname || parsed.searchParams.get("host") || "localhost"),
@@ -66,33 +74,73 @@ export function connectionError(url: string, error: unknown, role: "source" | "t
   const message = String(e.message ?? error).split("\n")[0]!;
   switch (e.code) {
     case "28P01":
-      return new OwnitError("db-auth-failed", `password authentication failed for user "${p.user}" on ${where} (${role})`, "check the password in the connection string (Supabase: Project Settings → Database → reset the database password)");
+      return new OwnitError(
+        "db-auth-failed",
+        `password authentication failed for user "${p.user}" on ${where} (${role})`,
+        "check the password in the connection string (Supabase: Project Settings → Database → reset the database password)",
+      );
     case "28000":
-      return new OwnitError("db-auth-failed", `${where} refused user "${p.user}" (${role}): ${message}`, "check the user name and that the server allows this client (pg_hba.conf)");
+      return new OwnitError(
+        "db-auth-failed",
+        `${where} refused user "${p.user}" (${role}): ${message}`,
+        "check the user name and that the server allows this client (pg_hba.conf)",
+      );
     case "3D000":
-      return new OwnitError("db-not-found", `database "${p.database}" does not exist on ${where} (${role})`, role === "target" ? `create it first: createdb -h ${p.host} -p ${p.port} -U ${p.user} ${p.database}` : "check the database name in the connection string");
+      return new OwnitError(
+        "db-not-found",
+        `database "${p.database}" does not exist on ${where} (${role})`,
+        role === "target"
+          ? `create it first: createdb -h ${p.host} -p ${p.port} -U ${p.user} ${p.database}`
+          : "check the database name in the connection string",
+      );
     case "ECONNREFUSED":
-      return new OwnitError("db-unreachable", `nothing accepts connections on ${where} (${role}: connection refused)`, "check the host and port, and that the server is running");
+      return new OwnitError(
+        "db-unreachable",
+        `nothing accepts connections on ${where} (${role}: connection refused)`,
+        "check the host and port, and that the server is running",
+      );
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return new OwnitError("db-unreachable", `host ${p.host} not found (${role})`, "check the host name in the connection string");
+      return new OwnitError(
+        "db-unreachable",
+        `host ${p.host} not found (${role})`,
+        "check the host name in the connection string",
+      );
     case "ETIMEDOUT":
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return new OwnitError("db-unreachable", `${where} cannot be reached (${role}: ${e.code})`, "check the host, the port and any firewall between you and the server");
+      return new OwnitError(
+        "db-unreachable",
+        `${where} cannot be reached (${role}: ${e.code})`,
+        "check the host, the port and any firewall between you and the server",
+      );
   }
   if (/timeout/i.test(message)) {
-    return new OwnitError("db-unreachable", `${where} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s (${role})`, "check the host, the port and any firewall between you and the server");
+    return new OwnitError(
+      "db-unreachable",
+      `${where} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s (${role})`,
+      "check the host, the port and any firewall between you and the server",
+    );
   }
   if (/SSL|TLS|certificate/i.test(message)) {
-    return new OwnitError("db-ssl", `secure connection to ${where} failed (${role}): ${message}`, "add ?sslmode=require (or sslmode=disable for a local server) to the connection string");
+    return new OwnitError(
+      "db-ssl",
+      `secure connection to ${where} failed (${role}): ${message}`,
+      "add ?sslmode=require (or sslmode=disable for a local server) to the connection string",
+    );
   }
   return new OwnitError("db-connect-failed", `cannot connect to ${where} (${role}): ${message}`, "check the connection string");
 }
 
 /** A connected client, or a one-line OwnitError. */
 export async function connect(url: string, role: "source" | "target", extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: `ownit ${role}`, keepAlive: true, ...extra });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: `ownit ${role}`,
+    keepAlive: true,
+    ...extra,
+  });
   // A server that goes away later must not crash the process through an unhandled 'error' event;
   // the query in flight fails and reports it.
   client.on("error", () => {});
@@ -107,7 +155,9 @@ export async function connect(url: string, role: "source" | "target", extra: Par
 
 /** "15.18" and 150018 for the server behind a client. */
 export async function serverVersion(client: pg.Client): Promise<{ version: string; num: number; major: number }> {
-  const { rows } = await client.query<{ v: string; n: string }>("select current_setting('server_version') as v, current_setting('server_version_num') as n");
+  const { rows } = await client.query<{ v: string; n: string }>(
+    "select current_setting('server_version') as v, current_setting('server_version_num') as n",
+  );
   const num = Number(rows[0]!.n);
   return { version: rows[0]!.v.split(" ")[0]!, num, major: Math.floor(num / 10000) };
 }

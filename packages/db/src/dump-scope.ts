@@ -20,9 +20,15 @@ export async function dumpScope(client: pg.Client, url: string, wanted: string[]
   if (wanted) {
     const found = await existingSchemas(client, wanted);
     const absent = wanted.filter((s) => !found.includes(s));
-    if (absent.length) throw new OwnitError("schema-not-found", `schema ${absent.join(", ")} not found in ${describeServer(url)}`, "list the app's schemas with --schemas, e.g. --schemas public");
+    if (absent.length)
+      throw new OwnitError(
+        "schema-not-found",
+        `schema ${absent.join(", ")} not found in ${describeServer(url)}`,
+        "list the app's schemas with --schemas, e.g. --schemas public",
+      );
   }
-  if (!schemas.length) throw new OwnitError("no-app-schemas", `${describeServer(url)} has no app schema to dump`, "name them with --schemas");
+  if (!schemas.length)
+    throw new OwnitError("no-app-schemas", `${describeServer(url)} has no app schema to dump`, "name them with --schemas");
   const authTables = await existingTables(client, CARRIED_AUTH_TABLES);
   const kind: ExportManifest["source"]["kind"] = authTables.some((t) => t.name === "users") ? "supabase" : "postgres";
   let storageTables = await existingTables(client, CARRIED_STORAGE_TABLES);

@@ -76,7 +76,9 @@ export const DUMP_WORK_MEM = "64MB";
 
 /** Session settings for reading: no server-side timeout may cut a long COPY or an idle snapshot holder. */
 async function readerSession(client: pg.Client): Promise<void> {
-  await client.query(`SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET lock_timeout = 0; SET work_mem = '${DUMP_WORK_MEM}'`);
+  await client.query(
+    `SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET lock_timeout = 0; SET work_mem = '${DUMP_WORK_MEM}'`,
+  );
   await pinSession(client);
 }
 
@@ -95,7 +97,10 @@ function prepareOutput(outDir: string, force: boolean | undefined): ReturnType<t
 /** CREATE EXTENSION for a plain PostgreSQL source (no Supabase prelude). */
 function extensionStatements(extensions: ExtensionEntry[]): string {
   return extensions
-    .map((e) => `${e.schema === "public" ? "" : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)};\n`}CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.schema)};`)
+    .map(
+      (e) =>
+        `${e.schema === "public" ? "" : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)};\n`}CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.schema)};`,
+    )
     .join("\n");
 }
 
@@ -119,15 +124,28 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
     await readerSession(main);
     await main.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (slot) await main.query(`SET TRANSACTION SNAPSHOT '${slot.snapshot}'`);
-    const { rows: snap } = await main.query<{ id: string; at: Date }>(slot ? "select $1::text as id, now() as at" : "select pg_export_snapshot() as id, now() as at", slot ? [slot.snapshot] : []);
+    const { rows: snap } = await main.query<{ id: string; at: Date }>(
+      slot ? "select $1::text as id, now() as at" : "select pg_export_snapshot() as id, now() as at",
+      slot ? [slot.snapshot] : [],
+    );
     const snapshot = snap[0]!.id;
     const version = await serverVersion(main);
     const pgDump = options.pgDump ?? findClientBinary("pg_dump", version.major).path;
 
     const { schemas, kind, storageTables, scope } = await dumpScope(main, options.from, options.schemas);
     const tables = await listTables(main, scope);
-    if (published && tables.map((t) => `${t.schema}.${t.name}`).sort().join() !== published.tables.join()) {
-      throw new OwnitError("tables-changed", `tables of ${describeServer(options.from)} were created or dropped while the dump set up replication`, "run the dump again");
+    if (
+      published &&
+      tables
+        .map((t) => `${t.schema}.${t.name}`)
+        .sort()
+        .join() !== published.tables.join()
+    ) {
+      throw new OwnitError(
+        "tables-changed",
+        `tables of ${describeServer(options.from)} were created or dropped while the dump set up replication`,
+        "run the dump again",
+      );
     }
     const sequences = await listSequences(main, scope);
     const allExtensions = await listExtensions(main);
@@ -136,10 +154,16 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
     const objects = await schemaObjects(main, scope);
     const findings: Finding[] = kind === "supabase" ? await sourceFindings(main, schemas, allExtensions) : [];
     const storageObjects: StorageObject[] = storageTables.length
-      ? (await main.query<StorageObject>("select bucket_id as bucket, name from storage.objects where name is not null order by 1, 2")).rows
+      ? (
+          await main.query<StorageObject>(
+            "select bucket_id as bucket, name from storage.objects where name is not null order by 1, 2",
+          )
+        ).rows
       : [];
     const collatable = await collatableColumns(main, tables);
-    const realtime = await readRealtimePublication(main, (schema, name) => tables.some((t) => t.schema === schema && t.name === name));
+    const realtime = await readRealtimePublication(main, (schema, name) =>
+      tables.some((t) => t.schema === schema && t.name === name),
+    );
 
     // More connections on the same snapshot, for parallel COPY.
     const jobs = Math.max(1, Math.min(options.jobs ?? 2, tables.length || 1));
@@ -156,8 +180,15 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
     const appSelection = schemas.flatMap((s) => ["--schema", exactPattern(s)]);
     const tableSelection = scope.tables.flatMap((t) => ["--table", exactPattern(t.schema, t.name)]);
     const pgDumpRun = (section: string, selection: string[]) =>
-      selection.length ? runPgDump({ binary: pgDump, url: options.from, snapshot, args: [...dumpArgs, `--section=${section}`, ...selection] }) : Promise.resolve("");
-    const schemaDumps = Promise.all([pgDumpRun("pre-data", tableSelection), pgDumpRun("pre-data", appSelection), pgDumpRun("post-data", appSelection), pgDumpRun("post-data", tableSelection)]);
+      selection.length
+        ? runPgDump({ binary: pgDump, url: options.from, snapshot, args: [...dumpArgs, `--section=${section}`, ...selection] })
+        : Promise.resolve("");
+    const schemaDumps = Promise.all([
+      pgDumpRun("pre-data", tableSelection),
+      pgDumpRun("pre-data", appSelection),
+      pgDumpRun("post-data", appSelection),
+      pgDumpRun("post-data", tableSelection),
+    ]);
 
     // Rows: each table streamed to its file, hashed on the way, largest tables first.
     const entries = new Map<string, TableEntry>();
@@ -167,11 +198,29 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
         const key = `${table.schema}.${table.name}`;
         const file = dataFileName(table.schema, table.name);
         // Totals are estimates here: the table's size on disk (COPY text is of a similar size) and the planner's row count.
-        const progress = tableReporter(options.onProgress, { phase: "dump", table: key, totalRows: table.estimatedRows || undefined, totalBytes: table.sizeBytes || undefined });
+        const progress = tableReporter(options.onProgress, {
+          phase: "dump",
+          table: key,
+          totalRows: table.estimatedRows || undefined,
+          totalBytes: table.sizeBytes || undefined,
+        });
         try {
           killPoint("dump-table");
-          const counts = await copyTableOut(client, table, collatable.get(key) ?? new Set(), createWriteStream(path.join(work, file)), (r, b) => progress.add(r, b));
-          entries.set(key, { schema: table.schema, name: table.name, file, columns: table.columns, primaryKey: table.primaryKey, ...counts });
+          const counts = await copyTableOut(
+            client,
+            table,
+            collatable.get(key) ?? new Set(),
+            createWriteStream(path.join(work, file)),
+            (r, b) => progress.add(r, b),
+          );
+          entries.set(key, {
+            schema: table.schema,
+            name: table.name,
+            file,
+            columns: table.columns,
+            primaryKey: table.primaryKey,
+            ...counts,
+          });
         } catch (error) {
           queue.length = 0; // the other connections stop after their current table
           throw Object.assign(error as object, { table: key });
@@ -179,10 +228,18 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
         progress.done();
       }
     };
-    const storageDownload = options.storage && storageObjects.length ? downloadStorage(options, storageObjects, work) : Promise.resolve(undefined);
+    const storageDownload =
+      options.storage && storageObjects.length ? downloadStorage(options, storageObjects, work) : Promise.resolve(undefined);
     // Everything settles before the folder is kept or removed, so nothing writes into it afterwards.
-    const [dumpsDone, copiesDone, storageDone] = await Promise.allSettled([schemaDumps, Promise.allSettled(clients.map(copyWorker)), storageDownload]);
-    const copyErrors = copiesDone.status === "fulfilled" ? copiesDone.value.flatMap((r) => (r.status === "rejected" ? [r.reason as { table: string; code?: string }] : [])) : [];
+    const [dumpsDone, copiesDone, storageDone] = await Promise.allSettled([
+      schemaDumps,
+      Promise.allSettled(clients.map(copyWorker)),
+      storageDownload,
+    ]);
+    const copyErrors =
+      copiesDone.status === "fulfilled"
+        ? copiesDone.value.flatMap((r) => (r.status === "rejected" ? [r.reason as { table: string; code?: string }] : []))
+        : [];
     if (copyErrors.length) {
       // The server's own error (e.g. 57P01, backend terminated) explains more than the follow-on
       // "not queryable" of another connection that died with it.
@@ -195,11 +252,19 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
     const storage = (storageDone as PromiseFulfilledResult<Awaited<typeof storageDownload>>).value;
     for (const client of clients) await client.query("COMMIT");
 
-    const [authPre, appPre, appPost, authPost] = dumps.map((text) => portableSchema(text)) as [PortableSchema, PortableSchema, PortableSchema, PortableSchema];
+    const [authPre, appPre, appPost, authPost] = dumps.map((text) => portableSchema(text)) as [
+      PortableSchema,
+      PortableSchema,
+      PortableSchema,
+      PortableSchema,
+    ];
     const rewrites = [authPre, appPre, appPost, authPost];
     const source = options.sourceLabel ?? redactUrl(options.from);
     const snapshotTime = snap[0]!.at.toISOString();
-    const prelude = kind === "supabase" ? supabasePrelude({ extensions, storageFunctions: storageTables.length > 0, enums }) : extensionStatements(extensions);
+    const prelude =
+      kind === "supabase"
+        ? supabasePrelude({ extensions, storageFunctions: storageTables.length > 0, enums })
+        : extensionStatements(extensions);
     writeFileSync(
       path.join(work, SCHEMA_FILE),
       [
@@ -232,15 +297,43 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 
     if (storageObjects.length && !options.storage) {
       const buckets = [...new Set(storageObjects.map((o) => o.bucket))];
-      findings.push(finding({ severity: "medium", code: "storage-not-downloaded", message: `${storageObjects.length} file(s) in Storage bucket(s) ${buckets.join(", ")} were not downloaded`, hint: "dump again with --storage-key <service-role key> to take the files too" }));
+      findings.push(
+        finding({
+          severity: "medium",
+          code: "storage-not-downloaded",
+          message: `${storageObjects.length} file(s) in Storage bucket(s) ${buckets.join(", ")} were not downloaded`,
+          hint: "dump again with --storage-key <service-role key> to take the files too",
+        }),
+      );
     }
     if (storage) {
-      findings.push(finding({ severity: "info", code: "storage-downloaded", message: `${storage.entries.length} file(s) from Supabase Storage saved under storage/`, hint: "serve them from your own object store or disk; the storage.objects rows still name them" }));
-      for (const f of storage.failures) findings.push(finding({ severity: "medium", code: "storage-file-missing", message: `storage file ${f.bucket}/${f.name} could not be downloaded (${f.reason})`, hint: "its row is kept; fetch the file by hand if you still need it" }));
+      findings.push(
+        finding({
+          severity: "info",
+          code: "storage-downloaded",
+          message: `${storage.entries.length} file(s) from Supabase Storage saved under storage/`,
+          hint: "serve them from your own object store or disk; the storage.objects rows still name them",
+        }),
+      );
+      for (const f of storage.failures)
+        findings.push(
+          finding({
+            severity: "medium",
+            code: "storage-file-missing",
+            message: `storage file ${f.bucket}/${f.name} could not be downloaded (${f.reason})`,
+            hint: "its row is kept; fetch the file by hand if you still need it",
+          }),
+        );
     }
-    const allFindings = sortFindings([...findings, ...rewrites.flatMap((r) => r.findings), ...summarizeDropped(rewrites.flatMap((r) => r.dropped))]);
+    const allFindings = sortFindings([
+      ...findings,
+      ...rewrites.flatMap((r) => r.findings),
+      ...summarizeDropped(rewrites.flatMap((r) => r.dropped)),
+    ]);
 
-    const tableEntries = tables.map((t) => entries.get(`${t.schema}.${t.name}`)!).sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`));
+    const tableEntries = tables
+      .map((t) => entries.get(`${t.schema}.${t.name}`)!)
+      .sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`));
     const manifest: ExportManifest = {
       formatVersion: EXPORT_FORMAT_VERSION,
       toolVersion: TOOL_VERSION,
@@ -252,7 +345,17 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
       extensions,
       objects,
       ...(storage ? { storage: storage.entries } : {}),
-      ...(slot && published ? { replication: { slot: slot.name, lsn: slot.lsn, publications: published.publications, replicaIdentityFull: published.replicaIdentityFull, insertOnly: published.insertOnly } } : {}),
+      ...(slot && published
+        ? {
+            replication: {
+              slot: slot.name,
+              lsn: slot.lsn,
+              publications: published.publications,
+              replicaIdentityFull: published.replicaIdentityFull,
+              insertOnly: published.insertOnly,
+            },
+          }
+        : {}),
     };
     writeFindings(work, allFindings);
     killPoint("dump-manifest");
@@ -299,14 +402,26 @@ async function undoFollowSetup(url: string, published: FollowPublications, slot:
   await client.end().catch(() => {});
 }
 
-async function downloadStorage(options: DumpOptions, objects: StorageObject[], dir: string): Promise<{ entries: StorageEntry[]; failures: { bucket: string; name: string; reason: string }[] }> {
+async function downloadStorage(
+  options: DumpOptions,
+  objects: StorageObject[],
+  dir: string,
+): Promise<{ entries: StorageEntry[]; failures: { bucket: string; name: string; reason: string }[] }> {
   const baseUrl = options.storage!.url ?? storageUrlFor(options.from);
-  if (!baseUrl) throw new OwnitError("storage-url-unknown", "cannot tell the Storage API address from this connection string", "pass --storage-url https://<project-ref>.supabase.co/storage/v1");
+  if (!baseUrl)
+    throw new OwnitError(
+      "storage-url-unknown",
+      "cannot tell the Storage API address from this connection string",
+      "pass --storage-url https://<project-ref>.supabase.co/storage/v1",
+    );
   const result = await downloadStorageObjects({ baseUrl, key: options.storage!.key, objects, dir });
   const unreachable = result.failures.find((f) => ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT"].includes(f.reason));
   if (unreachable && result.failures.length === objects.length) {
-    throw new OwnitError("storage-unreachable", `the Storage API at ${baseUrl} cannot be reached (${unreachable.reason})`, "check --storage-url, or dump without --storage-key to skip the files");
+    throw new OwnitError(
+      "storage-unreachable",
+      `the Storage API at ${baseUrl} cannot be reached (${unreachable.reason})`,
+      "check --storage-url, or dump without --storage-key to skip the files",
+    );
   }
   return result;
 }
-

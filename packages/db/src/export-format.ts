@@ -121,8 +121,14 @@ export function dataFileName(schema: string, table: string): string {
  */
 export function checkExportDestination(outDir: string, force: boolean | undefined): void {
   if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory()) throw new OwnitError("export-exists", `${outDir} exists and is not a folder`, "pass another --out");
-  if (readdirSync(outDir).length && !force) throw new OwnitError("export-exists", `${outDir} already exists and is not empty`, "pass another --out, or --force to replace it");
+  if (!statSync(outDir).isDirectory())
+    throw new OwnitError("export-exists", `${outDir} exists and is not a folder`, "pass another --out");
+  if (readdirSync(outDir).length && !force)
+    throw new OwnitError(
+      "export-exists",
+      `${outDir} already exists and is not empty`,
+      "pass another --out, or --force to replace it",
+    );
 }
 
 /** A JSON file of an export, or a one-line error naming it. */
@@ -139,20 +145,36 @@ export function readExport(dir: string): ExportFolder {
   const abs = path.resolve(dir);
   const manifestFile = path.join(abs, MANIFEST_FILE);
   if (!existsSync(manifestFile)) {
-    throw new OwnitError("export-not-found", `${manifestFile} not found: ${dir} is not an ownit export`, "pass the folder `ownit dump` wrote (default ./ownit-export)");
+    throw new OwnitError(
+      "export-not-found",
+      `${manifestFile} not found: ${dir} is not an ownit export`,
+      "pass the folder `ownit dump` wrote (default ./ownit-export)",
+    );
   }
   const manifest = readJsonFile(manifestFile) as ExportManifest;
   if (manifest?.formatVersion !== EXPORT_FORMAT_VERSION) {
-    throw new OwnitError("export-version", `${manifestFile} has export format ${manifest?.formatVersion}; this ownit reads format ${EXPORT_FORMAT_VERSION}`, "use the ownit version that wrote it, or dump again");
+    throw new OwnitError(
+      "export-version",
+      `${manifestFile} has export format ${manifest?.formatVersion}; this ownit reads format ${EXPORT_FORMAT_VERSION}`,
+      "use the ownit version that wrote it, or dump again",
+    );
   }
   if (!Array.isArray(manifest.tables) || !Array.isArray(manifest.sequences) || !Array.isArray(manifest.schemas)) {
-    throw new OwnitError("export-invalid", `${manifestFile} lacks its schemas, tables or sequences list`, "dump the database again");
+    throw new OwnitError(
+      "export-invalid",
+      `${manifestFile} lacks its schemas, tables or sequences list`,
+      "dump the database again",
+    );
   }
   const schemaFile = path.join(abs, SCHEMA_FILE);
   if (!existsSync(schemaFile)) throw new OwnitError("export-invalid", `${schemaFile} is missing`, "dump the database again");
   for (const table of manifest.tables) {
     if (!existsSync(path.join(abs, table.file))) {
-      throw new OwnitError("export-invalid", `${path.join(abs, table.file)} (rows of ${table.schema}.${table.name}) is missing`, "dump the database again");
+      throw new OwnitError(
+        "export-invalid",
+        `${path.join(abs, table.file)} (rows of ${table.schema}.${table.name}) is missing`,
+        "dump the database again",
+      );
     }
   }
   const postDataFile = path.join(abs, POST_DATA_FILE);
@@ -184,7 +206,12 @@ export function writeFindings(dir: string, findings: Finding[]): void {
 }
 
 /** Session settings for loading COPY text exactly as it was written (see checksum.ts). */
-export const LOAD_SETTINGS = ["SET client_encoding = 'UTF8';", "SET DateStyle = 'ISO, YMD';", "SET IntervalStyle = 'postgres';", "SET TimeZone = 'UTC';"];
+export const LOAD_SETTINGS = [
+  "SET client_encoding = 'UTF8';",
+  "SET DateStyle = 'ISO, YMD';",
+  "SET IntervalStyle = 'postgres';",
+  "SET TimeZone = 'UTC';",
+];
 
 /** The psql script: schema, every table with \copy, post-data, sequences, in one transaction. */
 export function restoreScript(manifest: ExportManifest, hasPostData: boolean): string {
@@ -197,13 +224,17 @@ export function restoreScript(manifest: ExportManifest, hasPostData: boolean): s
     `BEGIN;`,
     `\\ir ${SCHEMA_FILE}`,
     ...LOAD_SETTINGS,
-    ...manifest.tables.map((t) => `\\copy ${qualified(t.schema, t.name)} (${t.columns.map(quoteIdent).join(", ")}) FROM '${t.file.replace(/'/g, "''")}'`),
+    ...manifest.tables.map(
+      (t) =>
+        `\\copy ${qualified(t.schema, t.name)} (${t.columns.map(quoteIdent).join(", ")}) FROM '${t.file.replace(/'/g, "''")}'`,
+    ),
   ];
   if (hasPostData) lines.push(`\\ir ${POST_DATA_FILE}`);
   if (manifest.sequences.length) {
     // In a DO block so psql prints no result per sequence.
     lines.push("DO $$", "BEGIN");
-    for (const s of manifest.sequences) lines.push(`  PERFORM pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${s.lastValue}, ${s.isCalled});`);
+    for (const s of manifest.sequences)
+      lines.push(`  PERFORM pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${s.lastValue}, ${s.isCalled});`);
     lines.push("END $$;");
   }
   lines.push(`COMMIT;`, ``);

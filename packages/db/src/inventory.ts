@@ -14,7 +14,21 @@ export interface InventoryItem {
 }
 
 /** The object kinds a restore can create, in the order undo drops them (dependents first). */
-export const DROP_ORDER = ["publication", "view", "materialized view", "foreign table", "table", "sequence", "function", "procedure", "aggregate", "type", "extension", "schema", "role"] as const;
+export const DROP_ORDER = [
+  "publication",
+  "view",
+  "materialized view",
+  "foreign table",
+  "table",
+  "sequence",
+  "function",
+  "procedure",
+  "aggregate",
+  "type",
+  "extension",
+  "schema",
+  "role",
+] as const;
 
 const NOT_SYSTEM = `not ${SYSTEM_SCHEMA}`;
 const NOT_EXTENSION_MEMBER = (classid: string, oid: string) => `not ${EXTENSION_MEMBER(classid, oid)}`;

@@ -65,6 +65,9 @@ export function partialExportDir(outDir: string, suffix: string): { dir: string;
   sweep(path.dirname(outDir), `${path.basename(outDir)}${PARTIAL_SUFFIX}`, true);
   const dir = `${outDir}${PARTIAL_SUFFIX}${process.pid}-${suffix}`;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(dir, ".gitignore"), "# ownit export being written: user data and password hashes, never committed\n*\n");
+  writeFileSync(
+    path.join(dir, ".gitignore"),
+    "# ownit export being written: user data and password hashes, never committed\n*\n",
+  );
   return { dir, ...removedOnExit(dir) };
 }

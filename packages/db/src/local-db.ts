@@ -55,7 +55,12 @@ export async function startLocalDatabase(root: string, options: { prefer?: "syst
   mkdirSync(dir, { recursive: true });
   let password = readPassword(dir);
   if (!password) {
-    if (clusterMajor(dir)) throw new OwnitError("local-db-password-lost", `${path.join(dir, PASSWORD_FILE)} is missing, so the local server's password is unknown`, `stop it, then delete ${dir} to start afresh (its data goes with it)`);
+    if (clusterMajor(dir))
+      throw new OwnitError(
+        "local-db-password-lost",
+        `${path.join(dir, PASSWORD_FILE)} is missing, so the local server's password is unknown`,
+        `stop it, then delete ${dir} to start afresh (its data goes with it)`,
+      );
     password = randomBytes(18).toString("base64url");
     writeFileSync(path.join(dir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
   }

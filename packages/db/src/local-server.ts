@@ -48,7 +48,11 @@ function runAs(): RunAs {
     const gid = Number(execFileSync("id", ["-g", UNPRIVILEGED_USER], { encoding: "utf8" }).trim());
     return { uid, gid };
   } catch {
-    throw new OwnitError("postgres-as-root", `PostgreSQL refuses to run as root and there is no "${UNPRIVILEGED_USER}" user to run it as`, `create one (\`useradd --system ${UNPRIVILEGED_USER}\`) or run ownit as a normal user`);
+    throw new OwnitError(
+      "postgres-as-root",
+      `PostgreSQL refuses to run as root and there is no "${UNPRIVILEGED_USER}" user to run it as`,
+      `create one (\`useradd --system ${UNPRIVILEGED_USER}\`) or run ownit as a normal user`,
+    );
   }
 }
 
@@ -71,11 +75,21 @@ function openParents(dir: string, who: RunAs): void {
 }
 
 function run(program: string, args: string[], who: RunAs, what: string, logFile?: string): void {
-  const result = spawnSync(program, args, { encoding: "utf8", uid: who.uid, gid: who.gid, env: { ...process.env, LC_ALL: "C" }, stdio: ["ignore", "pipe", "pipe"] });
+  const result = spawnSync(program, args, {
+    encoding: "utf8",
+    uid: who.uid,
+    gid: who.gid,
+    env: { ...process.env, LC_ALL: "C" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (result.status !== 0) {
     const log = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8").trim().split("\n").slice(-3).join(" | ") : "";
     const detail = (result.stderr || result.stdout || String(result.error ?? "")).trim().split("\n").slice(-2).join(" | ");
-    throw new OwnitError("local-postgres-failed", `${what} failed: ${detail || log || `exit ${result.status}`}`, log ? `see ${logFile}` : "check the folder's permissions and free disk space");
+    throw new OwnitError(
+      "local-postgres-failed",
+      `${what} failed: ${detail || log || `exit ${result.status}`}`,
+      log ? `see ${logFile}` : "check the folder's permissions and free disk space",
+    );
   }
 }
 
@@ -136,7 +150,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const serverArgs = Object.entries(settings)
     .map(([k, v]) => `-c ${k}=${String(v).includes(" ") ? `'${v}'` : v}`)
     .join(" ");
-  pgCtl(binaries, dataDir, ["-l", logFile, "-o", serverArgs, "-w", "-t", "60", "start"], who, `starting PostgreSQL ${binaries.version} on port ${port}`, logFile);
+  pgCtl(
+    binaries,
+    dataDir,
+    ["-l", logFile, "-o", serverArgs, "-w", "-t", "60", "start"],
+    who,
+    `starting PostgreSQL ${binaries.version} on port ${port}`,
+    logFile,
+  );
 
   const password = options.password;
   const auth = password !== undefined ? `${user}:${encodeURIComponent(password)}@` : `${user}@`;
@@ -150,7 +171,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     version: binaries.version,
     url: (database = "postgres") => `postgres://${auth}127.0.0.1:${port}/${database}`,
     async stop() {
-      if (existsSync(path.join(dataDir, "postmaster.pid"))) pgCtl(binaries, dataDir, ["-m", "fast", "-w", "stop"], who, "stopping PostgreSQL", logFile);
+      if (existsSync(path.join(dataDir, "postmaster.pid")))
+        pgCtl(binaries, dataDir, ["-m", "fast", "-w", "stop"], who, "stopping PostgreSQL", logFile);
     },
   };
 }
@@ -183,6 +205,13 @@ export function stopLocalServer(dir: string): boolean {
   const major = clusterMajor(dir);
   const binaries = findServerBinaries(major ? { major } : {});
   const dataDir = path.join(path.resolve(dir), "data");
-  pgCtl(binaries, dataDir, ["-m", "fast", "-w", "stop"], runAs(), "stopping PostgreSQL", path.join(path.resolve(dir), "postgres.log"));
+  pgCtl(
+    binaries,
+    dataDir,
+    ["-m", "fast", "-w", "stop"],
+    runAs(),
+    "stopping PostgreSQL",
+    path.join(path.resolve(dir), "postgres.log"),
+  );
   return true;
 }

@@ -121,7 +121,8 @@ export function findServerBinaries(options: { prefer?: "system" | "embedded"; ma
     const dir = path.dirname(c.path);
     const initdb = path.join(dir, "initdb");
     const pgCtl = path.join(dir, "pg_ctl");
-    if (existsSync(initdb) && existsSync(pgCtl)) return { dir, initdb, pgCtl, postgres: c.path, version: c.version, major: c.major, source: c.source };
+    if (existsSync(initdb) && existsSync(pgCtl))
+      return { dir, initdb, pgCtl, postgres: c.path, version: c.version, major: c.major, source: c.source };
   }
   throw new OwnitError(
     "postgres-not-found",

@@ -27,7 +27,15 @@ function passfileField(value: string): string {
 /** The environment pg_dump (or psql) needs to reach the database behind url, password in a passfile. */
 export function libpqEnvironment(url: string, dir: string): NodeJS.ProcessEnv {
   const p = parseConnectionUrl(url);
-  const env: NodeJS.ProcessEnv = { ...process.env, PGHOST: p.host, PGPORT: String(p.port), PGUSER: p.user, PGDATABASE: p.database, PGAPPNAME: "ownit dump", PGCONNECT_TIMEOUT: "10" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGHOST: p.host,
+    PGPORT: String(p.port),
+    PGUSER: p.user,
+    PGDATABASE: p.database,
+    PGAPPNAME: "ownit dump",
+    PGCONNECT_TIMEOUT: "10",
+  };
   delete env.PGPASSWORD;
   delete env.PGSERVICE;
   if (p.sslmode) env.PGSSLMODE = p.sslmode;
@@ -52,11 +60,25 @@ export async function runPgDump(run: PgDumpRun): Promise<string> {
       const err: Buffer[] = [];
       child.stdout.on("data", (b: Buffer) => out.push(b));
       child.stderr.on("data", (b: Buffer) => err.push(b));
-      child.on("error", (error) => reject(new OwnitError("pg-dump-failed", `cannot run ${run.binary}: ${error.message}`, "check the PostgreSQL client installation")));
+      child.on("error", (error) =>
+        reject(
+          new OwnitError(
+            "pg-dump-failed",
+            `cannot run ${run.binary}: ${error.message}`,
+            "check the PostgreSQL client installation",
+          ),
+        ),
+      );
       child.on("close", (code) => {
         if (code === 0) return resolve(Buffer.concat(out).toString("utf8"));
         const detail = Buffer.concat(err).toString("utf8").trim().split("\n").filter(Boolean).slice(-2).join(" | ");
-        reject(new OwnitError("pg-dump-failed", `pg_dump failed (exit ${code}): ${detail}`, "the schema could not be read; rerun with --debug and check the message above"));
+        reject(
+          new OwnitError(
+            "pg-dump-failed",
+            `pg_dump failed (exit ${code}): ${detail}`,
+            "the schema could not be read; rerun with --debug and check the message above",
+          ),
+        );
       });
     });
   } finally {

@@ -71,7 +71,8 @@ export function parseDump(text: string): ParsedDump {
 }
 
 const ABOUT_OBJECT = ["COMMENT", "ACL", "SECURITY LABEL"];
-const OBJECT_REFERENCE = /^(EVENT TRIGGER|MATERIALIZED VIEW|FOREIGN TABLE|FOREIGN DATA WRAPPER|TEXT SEARCH \w+|LARGE OBJECT|ACCESS METHOD|[A-Z]+) (.*)$/;
+const OBJECT_REFERENCE =
+  /^(EVENT TRIGGER|MATERIALIZED VIEW|FOREIGN TABLE|FOREIGN DATA WRAPPER|TEXT SEARCH \w+|LARGE OBJECT|ACCESS METHOD|[A-Z]+) (.*)$/;
 
 const ident = String.raw`(?:"(?:[^"]|"")+"|[^\s.("]+)`;
 const TRIGGER_FUNCTION = new RegExp(String.raw`EXECUTE (?:FUNCTION|PROCEDURE) (${ident})\.(${ident})\(`);
@@ -84,7 +85,10 @@ const GRANTEE = new RegExp(String.raw`\b(?:TO|FROM) ${ROLE}(?: WITH GRANT OPTION
 
 /** The roles a GRANT, REVOKE, ALTER DEFAULT PRIVILEGES or OWNER TO line names. */
 function rolesIn(line: string): string[] {
-  return [FOR_ROLE, OWNER_TO, GRANTEE].map((re) => re.exec(line)?.[1]).filter((r): r is string => r !== undefined).map(unquote);
+  return [FOR_ROLE, OWNER_TO, GRANTEE]
+    .map((re) => re.exec(line)?.[1])
+    .filter((r): r is string => r !== undefined)
+    .map(unquote);
 }
 
 /** Removes grants and owners naming platform roles; `FOR ROLE postgres` becomes the restoring role. */
@@ -146,13 +150,28 @@ export function portableSchema(dumpText: string): PortableSchema {
     if (targetKind === "EXTENSION" && !isCarriedExtension(target)) {
       drop(entry, SUPABASE_ONLY_EXTENSIONS[target] ?? "installed by the platform for itself");
       if (type === "EXTENSION" && SUPABASE_ONLY_EXTENSIONS[target]) {
-        findings.push(finding({ severity: "low", code: "supabase-extension-dropped", message: `extension ${target} exists only on Supabase and was left out`, hint: SUPABASE_ONLY_EXTENSIONS[target] }));
+        findings.push(
+          finding({
+            severity: "low",
+            code: "supabase-extension-dropped",
+            message: `extension ${target} exists only on Supabase and was left out`,
+            hint: SUPABASE_ONLY_EXTENSIONS[target],
+          }),
+        );
       }
       continue;
     }
     if (targetKind === "EVENT TRIGGER") {
       drop(entry, "event triggers belong to the platform (PostgREST's schema reload, extension grants)");
-      if (type === "EVENT TRIGGER") findings.push(finding({ severity: "info", code: "event-trigger-dropped", message: `event trigger ${name} was left out: Supabase's platform uses it`, hint: "nothing to do unless you wrote it yourself" }));
+      if (type === "EVENT TRIGGER")
+        findings.push(
+          finding({
+            severity: "info",
+            code: "event-trigger-dropped",
+            message: `event trigger ${name} was left out: Supabase's platform uses it`,
+            hint: "nothing to do unless you wrote it yourself",
+          }),
+        );
       continue;
     }
     if (type.startsWith("PUBLICATION") && (REALTIME_PUBLICATIONS as readonly string[]).includes(name.split(" ")[0]!)) {
@@ -160,9 +179,21 @@ export function portableSchema(dumpText: string): PortableSchema {
       // The app's publication is recreated from the source's catalog after the data (realtime-publication.ts:
       // pg_dump leaves it out of schema dumps, and a Supabase target already has one). Realtime's own
       // broadcast publication lists tables in its realtime schema, which the Realtime service creates itself.
-      drop(entry, publication === REALTIME_APP_PUBLICATION ? "recreated after the data from the source's catalog" : "Supabase Realtime's own broadcast publication (the Realtime service creates it)");
+      drop(
+        entry,
+        publication === REALTIME_APP_PUBLICATION
+          ? "recreated after the data from the source's catalog"
+          : "Supabase Realtime's own broadcast publication (the Realtime service creates it)",
+      );
       if (type === "PUBLICATION TABLE" && publication === REALTIME_APP_PUBLICATION) {
-        findings.push(finding({ severity: "info", code: "realtime-table", message: `${schema}.${name.split(" ").slice(1).join(" ")} stays published to ${publication}: Realtime's postgres_changes keep working where a Realtime server reads the target (docker-compose runs one)`, hint: "the target needs wal_level = logical and the wal2json plugin for Realtime (the compose db image has both)" }));
+        findings.push(
+          finding({
+            severity: "info",
+            code: "realtime-table",
+            message: `${schema}.${name.split(" ").slice(1).join(" ")} stays published to ${publication}: Realtime's postgres_changes keep working where a Realtime server reads the target (docker-compose runs one)`,
+            hint: "the target needs wal_level = logical and the wal2json plugin for Realtime (the compose db image has both)",
+          }),
+        );
       }
       continue;
     }
@@ -190,7 +221,14 @@ export function portableSchema(dumpText: string): PortableSchema {
           );
         } else {
           drop(entry, `runs ${fn}, part of Supabase's ${fnSchema} schema`);
-          findings.push(finding({ severity: "info", code: "platform-trigger-dropped", message: `trigger ${trigger} on ${schema}.${table} runs ${fn} from Supabase's platform and was left out`, hint: "nothing to do: it maintains Supabase's own bookkeeping" }));
+          findings.push(
+            finding({
+              severity: "info",
+              code: "platform-trigger-dropped",
+              message: `trigger ${trigger} on ${schema}.${table} runs ${fn} from Supabase's platform and was left out`,
+              hint: "nothing to do: it maintains Supabase's own bookkeeping",
+            }),
+          );
         }
         continue;
       }
@@ -214,7 +252,8 @@ export function portableSchema(dumpText: string): PortableSchema {
       });
     }
     const stripped = stripPlatformRoles(sql);
-    for (const line of stripped.removed) dropped.push({ type: "GRANT", schema, name: line, reason: "names a Supabase platform role" });
+    for (const line of stripped.removed)
+      dropped.push({ type: "GRANT", schema, name: line, reason: "names a Supabase platform role" });
     // An ACL entry whose every grant named a platform role has nothing left to say.
     if (!stripped.sql.trim()) continue;
     kept.push(`--\n-- Name: ${name}; Type: ${type}; Schema: ${schema}; Owner: -\n--\n${stripped.sql}`);
@@ -233,12 +272,28 @@ export function summarizeDropped(dropped: DroppedObject[]): Finding[] {
   const findings: Finding[] = [];
   const grants = dropped.filter((d) => d.type === "GRANT").length;
   if (grants) {
-    findings.push(finding({ severity: "info", code: "platform-grants-dropped", message: `${grants} grant(s) and owner(s) naming Supabase's platform roles (supabase_*, dashboard_user, postgres, ...) were left out`, hint: "the role that restores the export owns everything; grants to anon, authenticated and service_role are kept" }));
+    findings.push(
+      finding({
+        severity: "info",
+        code: "platform-grants-dropped",
+        message: `${grants} grant(s) and owner(s) naming Supabase's platform roles (supabase_*, dashboard_user, postgres, ...) were left out`,
+        hint: "the role that restores the export owns everything; grants to anon, authenticated and service_role are kept",
+      }),
+    );
   }
   const onlySupabase = new Set<string>(SUPABASE_ONLY_SCHEMAS);
-  const schemas = [...new Set(dropped.map((d) => (d.type === "SCHEMA" ? d.name : d.schema)).filter((s) => onlySupabase.has(s)))].sort();
+  const schemas = [
+    ...new Set(dropped.map((d) => (d.type === "SCHEMA" ? d.name : d.schema)).filter((s) => onlySupabase.has(s))),
+  ].sort();
   if (schemas.length) {
-    findings.push(finding({ severity: "info", code: "supabase-schema-dropped", message: `objects in Supabase-only schemas were left out: ${schemas.join(", ")}`, hint: "they belong to Supabase's services (GraphQL, Vault, pg_net, pg_cron, Realtime)" }));
+    findings.push(
+      finding({
+        severity: "info",
+        code: "supabase-schema-dropped",
+        message: `objects in Supabase-only schemas were left out: ${schemas.join(", ")}`,
+        hint: "they belong to Supabase's services (GraphQL, Vault, pg_net, pg_cron, Realtime)",
+      }),
+    );
   }
   return findings;
 }

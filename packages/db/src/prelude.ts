@@ -26,7 +26,8 @@ export interface PreludeOptions {
 function roles(): string {
   const body = API_ROLES.map((role) => {
     const create = `CREATE ROLE ${role} NOLOGIN NOINHERIT${role === "service_role" ? " BYPASSRLS" : ""}`;
-    if (role !== "service_role") return `  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '${role}') THEN ${create}; END IF;`;
+    if (role !== "service_role")
+      return `  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '${role}') THEN ${create}; END IF;`;
     // BYPASSRLS needs a superuser (or, from PostgreSQL 16, a role that has it): without, the role
     // is created plainly and a warning says service_role will be subject to RLS.
     return [
@@ -39,7 +40,13 @@ function roles(): string {
       `  END IF;`,
     ].join("\n");
   });
-  return ["-- The roles PostgREST switches to per request; policies and grants name them.", "DO $$", "BEGIN", ...body, "END $$;"].join("\n");
+  return [
+    "-- The roles PostgREST switches to per request; policies and grants name them.",
+    "DO $$",
+    "BEGIN",
+    ...body,
+    "END $$;",
+  ].join("\n");
 }
 
 function extensions(entries: ExtensionEntry[]): string {

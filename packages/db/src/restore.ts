@@ -83,14 +83,29 @@ async function runScript(client: pg.Client, sql: string, file: string): Promise<
   }
 }
 
-async function checkTarget(client: pg.Client, folder: ExportFolder, url: string, allowNonEmpty: boolean): Promise<{ version: string; before: InventoryItem[] }> {
+async function checkTarget(
+  client: pg.Client,
+  folder: ExportFolder,
+  url: string,
+  allowNonEmpty: boolean,
+): Promise<{ version: string; before: InventoryItem[] }> {
   const version = await serverVersion(client);
   if (version.major < MIN_TARGET_MAJOR) {
-    throw new OwnitError("target-too-old", `${describeServer(url)} runs PostgreSQL ${version.version}; the export needs ${MIN_TARGET_MAJOR} or newer`, "restore into a newer server (`ownit db start` runs one locally)");
+    throw new OwnitError(
+      "target-too-old",
+      `${describeServer(url)} runs PostgreSQL ${version.version}; the export needs ${MIN_TARGET_MAJOR} or newer`,
+      "restore into a newer server (`ownit db start` runs one locally)",
+    );
   }
   const wanted = (folder.manifest.extensions ?? []).map((e) => e.name);
   if (wanted.length) {
-    const { rows } = await client.query<{ name: string; available: boolean; trusted: boolean; installed: boolean; superuser: boolean }>(
+    const { rows } = await client.query<{
+      name: string;
+      available: boolean;
+      trusted: boolean;
+      installed: boolean;
+      superuser: boolean;
+    }>(
       `select w.name, count(v.name) > 0 as available, coalesce(bool_or(v.trusted), false) as trusted,
               exists (select 1 from pg_extension x where x.extname = w.name) as installed,
               (select rolsuper from pg_roles where rolname = current_user) as superuser
@@ -100,7 +115,11 @@ async function checkTarget(client: pg.Client, folder: ExportFolder, url: string,
     );
     const unavailable = rows.filter((r) => !r.available && !r.installed).map((r) => r.name);
     if (unavailable.length) {
-      throw new OwnitError("extension-unavailable", `${describeServer(url)} cannot create extension(s) ${unavailable.join(", ")}, which the export needs`, "install them on that server first (their packages for its PostgreSQL version), or restore into a server that has them");
+      throw new OwnitError(
+        "extension-unavailable",
+        `${describeServer(url)} cannot create extension(s) ${unavailable.join(", ")}, which the export needs`,
+        "install them on that server first (their packages for its PostgreSQL version), or restore into a server that has them",
+      );
     }
     // Untrusted extensions need a superuser; an admin can create them first and the restore uses them.
     const needAdmin = rows.filter((r) => !r.installed && !r.trusted && !r.superuser).map((r) => r.name);
@@ -117,7 +136,11 @@ async function checkTarget(client: pg.Client, folder: ExportFolder, url: string,
   const existing = userObjects(before);
   if (existing.length && !allowNonEmpty) {
     const shown = existing.slice(0, 4).map(itemKey).join(", ");
-    throw new OwnitError("target-not-empty", `${describeServer(url)} is not empty: ${existing.length} object(s) already there (${shown}${existing.length > 4 ? ", …" : ""})`, "restore into an empty database (e.g. `createdb app_restored`), or pass --allow-nonempty to add to it");
+    throw new OwnitError(
+      "target-not-empty",
+      `${describeServer(url)} is not empty: ${existing.length} object(s) already there (${shown}${existing.length > 4 ? ", …" : ""})`,
+      "restore into an empty database (e.g. `createdb app_restored`), or pass --allow-nonempty to add to it",
+    );
   }
   return { version: version.version, before };
 }
@@ -129,13 +152,23 @@ function failure(url: string, error: unknown): OwnitError {
   const e = cause as { code?: string; message?: string };
   const message = String(e.message ?? cause).split("\n")[0]!;
   const where = `restore into ${describeServer(url)} failed${step ? ` at ${step}` : ""}`;
-  const cut = CONNECTION_LOST.includes(e.code ?? "") || /Connection terminated|connection.*(closed|ended)|not queryable|EPIPE/i.test(message);
+  const cut =
+    CONNECTION_LOST.includes(e.code ?? "") ||
+    /Connection terminated|connection.*(closed|ended)|not queryable|EPIPE/i.test(message);
   const hint =
-    e.code === "42501" ? "restore as the database's owner (or a superuser): creating roles and extensions needs those rights"
-    : e.code === "42P07" || e.code === "42710" || e.code === "42723" ? "the target already has that object: restore into an empty database"
-    : cut ? "the connection was cut mid-restore; start it again"
-    : "fix the cause above and restore again";
-  return new OwnitError("restore-failed", `${where}: ${cut ? `the connection was cut (${message})` : message}; nothing was restored, the target is as it was`, hint, { cause });
+    e.code === "42501"
+      ? "restore as the database's owner (or a superuser): creating roles and extensions needs those rights"
+      : e.code === "42P07" || e.code === "42710" || e.code === "42723"
+        ? "the target already has that object: restore into an empty database"
+        : cut
+          ? "the connection was cut mid-restore; start it again"
+          : "fix the cause above and restore again";
+  return new OwnitError(
+    "restore-failed",
+    `${where}: ${cut ? `the connection was cut (${message})` : message}; nothing was restored, the target is as it was`,
+    hint,
+    { cause },
+  );
 }
 
 /**
@@ -147,7 +180,9 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
   const folder = readExport(exportDir);
   const client = await connect(targetUrl, "target");
   try {
-    await client.query("SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_min_messages = warning");
+    await client.query(
+      "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_min_messages = warning",
+    );
     // A Supabase project of the owner's own: load into Supabase's auth/storage instead of creating them.
     const supabase = (await isSupabaseShaped(client)) ? await supabaseTargetLoad(client, folder) : undefined;
     const { version, before } = await checkTarget(client, folder, targetUrl, options.allowNonEmpty ?? supabase !== undefined);
@@ -170,17 +205,28 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
         await client.query("RELEASE SAVEPOINT replication_role");
       }
       // Memory for building indexes and checking foreign keys after the load (this session only).
-      await client.query(`SET LOCAL maintenance_work_mem = '${RESTORE_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${RESTORE_WORK_MEM}'`);
+      await client.query(
+        `SET LOCAL maintenance_work_mem = '${RESTORE_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${RESTORE_WORK_MEM}'`,
+      );
       await runScript(client, supabase?.schemaSql ?? folder.schemaSql, "schema.sql");
       await client.query(LOAD_SETTINGS.join("\n"));
       const existed = new Set(before.filter((i) => i.kind === "table").map((i) => `${i.schema}.${i.name}`));
       for (const table of folder.manifest.tables) {
         const key = `${table.schema}.${table.name}`;
-        const progress = tableReporter(options.onProgress, { phase: "restore", table: key, totalRows: table.rowCount, totalBytes: table.bytes });
+        const progress = tableReporter(options.onProgress, {
+          phase: "restore",
+          table: key,
+          totalRows: table.rowCount,
+          totalBytes: table.bytes,
+        });
         // Rows of a table created in this transaction can be written frozen: nobody else can
         // see them before the commit, and readers later need not set hint bits on every page.
         const freeze = existed.has(key) ? "" : " WITH (FREEZE)";
-        const copy = client.query(copyFrom(`COPY ${qualified(table.schema, table.name)} (${table.columns.map(quoteIdent).join(", ")}) FROM STDIN${freeze}`));
+        const copy = client.query(
+          copyFrom(
+            `COPY ${qualified(table.schema, table.name)} (${table.columns.map(quoteIdent).join(", ")}) FROM STDIN${freeze}`,
+          ),
+        );
         // Rows and md5 of what is loaded, taken on the way: a cut or damaged file fails here, named.
         const loaded = new CopyHasher((r, b) => progress.add(r, b));
         killPoint("restore-table");
@@ -197,11 +243,14 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       const postData = supabase?.postDataSql ?? folder.postDataSql;
       if (postData) await runScript(client, postData, "post-data.sql");
       for (const s of folder.manifest.sequences) {
-        await client.query(`SELECT pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`);
+        await client.query(
+          `SELECT pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`,
+        );
       }
       createdItems = created(before, await inventory(client));
       settingsAdded = (await databaseSettings(client)).filter((s) => !settingsBefore.includes(s));
-      if (options.runId) await writeRestoreMarker(client, options.runId, { created: undoList(createdItems), databaseSettings: settingsAdded });
+      if (options.runId)
+        await writeRestoreMarker(client, options.runId, { created: undoList(createdItems), databaseSettings: settingsAdded });
       killPoint("restore-commit");
       await client.query("COMMIT");
       killPoint("restore-committed");
@@ -210,7 +259,8 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       throw failure(targetUrl, error);
     }
     // Planner statistics for the new tables (outside the transaction: it changes no data).
-    for (const table of folder.manifest.tables) await client.query(`ANALYZE ${qualified(table.schema, table.name)}`).catch(() => {});
+    for (const table of folder.manifest.tables)
+      await client.query(`ANALYZE ${qualified(table.schema, table.name)}`).catch(() => {});
     return {
       target: redactUrl(targetUrl),
       serverVersion: version,
@@ -221,7 +271,14 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       created: undoList(createdItems),
       databaseSettings: settingsAdded,
       replicationRole,
-      ...(supabase ? { leftToSupabase: supabase.leftToSupabase, filledSupabaseTables: folder.manifest.tables.map((t) => `${t.schema}.${t.name}`).filter((k) => before.some((i) => i.kind === "table" && `${i.schema}.${i.name}` === k)) } : {}),
+      ...(supabase
+        ? {
+            leftToSupabase: supabase.leftToSupabase,
+            filledSupabaseTables: folder.manifest.tables
+              .map((t) => `${t.schema}.${t.name}`)
+              .filter((k) => before.some((i) => i.kind === "table" && `${i.schema}.${i.name}` === k)),
+          }
+        : {}),
     };
   } finally {
     await client.end().catch(() => {});
@@ -229,17 +286,30 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
 }
 
 /** Refuses a table whose file did not hold the rows the manifest promises (cut short, or edited). */
-function checkLoaded(folder: ExportFolder, table: ExportFolder["manifest"]["tables"][number], loaded: { rowCount: number; checksum: string }, url: string): void {
+function checkLoaded(
+  folder: ExportFolder,
+  table: ExportFolder["manifest"]["tables"][number],
+  loaded: { rowCount: number; checksum: string },
+  url: string,
+): void {
   const key = `${table.schema}.${table.name}`;
   const file = path.join(folder.dir, table.file);
   const base = `restore into ${describeServer(url)} refused at ${key}`;
   const hint = "the export is truncated or damaged: dump the database again (nothing was restored, the target is as it was)";
   if (loaded.rowCount !== table.rowCount) {
-    throw new OwnitError("export-incomplete", `${base}: ${file} holds ${loaded.rowCount} row(s), the manifest says ${table.rowCount}`, hint);
+    throw new OwnitError(
+      "export-incomplete",
+      `${base}: ${file} holds ${loaded.rowCount} row(s), the manifest says ${table.rowCount}`,
+      hint,
+    );
   }
   // Exports whose checksum is taken later (a Base44 dump's check load) carry none yet.
   if (table.checksum && loaded.checksum !== table.checksum) {
-    throw new OwnitError("export-damaged", `${base}: ${file} does not match its checksum in the manifest (${loaded.checksum} ≠ ${table.checksum})`, hint);
+    throw new OwnitError(
+      "export-damaged",
+      `${base}: ${file} does not match its checksum in the manifest (${loaded.checksum} ≠ ${table.checksum})`,
+      hint,
+    );
   }
 }
 
@@ -248,7 +318,10 @@ export function undoList(items: InventoryItem[]): string[] {
   const newSchemas = new Set(items.filter((i) => i.kind === "schema").map((i) => i.schema));
   return items
     .filter((i) => i.kind === "schema" || i.schema === null || !newSchemas.has(i.schema))
-    .sort((a, b) => DROP_ORDER.indexOf(b.kind as (typeof DROP_ORDER)[number]) - DROP_ORDER.indexOf(a.kind as (typeof DROP_ORDER)[number]))
+    .sort(
+      (a, b) =>
+        DROP_ORDER.indexOf(b.kind as (typeof DROP_ORDER)[number]) - DROP_ORDER.indexOf(a.kind as (typeof DROP_ORDER)[number]),
+    )
     .map(itemKey);
 }
 
@@ -268,7 +341,10 @@ export interface UndoResult {
  * Drops what a restore created (the list restoreExport returned), in one transaction; then the
  * roles it created, each on its own (a role other databases use stays, and is reported).
  */
-export async function undoRestore(targetUrl: string, record: { created: string[]; databaseSettings?: string[]; runId?: string }): Promise<UndoResult> {
+export async function undoRestore(
+  targetUrl: string,
+  record: { created: string[]; databaseSettings?: string[]; runId?: string },
+): Promise<UndoResult> {
   const items = record.created.map(parseItem);
   const order = (k: string) => DROP_ORDER.indexOf(k as (typeof DROP_ORDER)[number]);
   const objects = items.filter((i) => i.kind !== "role").sort((a, b) => order(a.kind) - order(b.kind));
@@ -284,13 +360,19 @@ export async function undoRestore(targetUrl: string, record: { created: string[]
         dropped.push(`${item.kind} ${item.id}`);
       }
       for (const setting of record.databaseSettings ?? []) {
-        await client.query(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET ${setting.replace(/[^a-z_]/gi, "")}', current_database()); END $$`);
+        await client.query(
+          `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET ${setting.replace(/[^a-z_]/gi, "")}', current_database()); END $$`,
+        );
       }
       if (record.runId) await dropRestoreMarker(client, record.runId);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
-      throw new OwnitError("undo-failed", `dropping what the restore created in ${describeServer(targetUrl)} failed: ${(error as Error).message.split("\n")[0]}; nothing was dropped`, "check the connection and that you connect as the role that restored");
+      throw new OwnitError(
+        "undo-failed",
+        `dropping what the restore created in ${describeServer(targetUrl)} failed: ${(error as Error).message.split("\n")[0]}; nothing was dropped`,
+        "check the connection and that you connect as the role that restored",
+      );
     }
     for (const role of roles) {
       try {

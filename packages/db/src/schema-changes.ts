@@ -31,7 +31,10 @@ export interface SchemaStatement {
  * Supabase CLI does). A changed or deleted migration or schema is not replayable: it is returned
  * in `skipped` for the owner to look at.
  */
-export function schemaChangeStatements(root: string, changes: SchemaChangeInput[]): { statements: SchemaStatement[]; skipped: SchemaChangeInput[] } {
+export function schemaChangeStatements(
+  root: string,
+  changes: SchemaChangeInput[],
+): { statements: SchemaStatement[]; skipped: SchemaChangeInput[] } {
   const statements: SchemaStatement[] = [];
   const skipped = changes.filter((c) => c.status !== "A");
   const added = changes.filter((c) => c.status === "A");
@@ -43,9 +46,17 @@ export function schemaChangeStatements(root: string, changes: SchemaChangeInput[
     const tableNames = entityTableNames([...discoverEntities(root).entities.keys()]);
     for (const c of entities) {
       const { schema, error } = readSchemaFile(root, c.path);
-      if (!schema) throw new OwnitError("base44-schema-unreadable", `${c.path}: ${error ?? "not an entity schema"}`, "fix the file on the builder's side, then sync again");
+      if (!schema)
+        throw new OwnitError(
+          "base44-schema-unreadable",
+          `${c.path}: ${error ?? "not an entity schema"}`,
+          "fix the file on the builder's side, then sync again",
+        );
       const name = typeof schema.name === "string" ? schema.name : path.basename(c.path).replace(/\.jsonc?$/, "");
-      statements.push({ path: c.path, sql: tableDefinitionSql(entitySchemaToTable(schema, { name, tableName: tableNames.get(name) })) });
+      statements.push({
+        path: c.path,
+        sql: tableDefinitionSql(entitySchemaToTable(schema, { name, tableName: tableNames.get(name) })),
+      });
     }
   }
   return { statements, skipped };
@@ -78,7 +89,11 @@ export async function applySchemaStatements(url: string, statements: SchemaState
       return { target: redactUrl(url), files: statements.map((s) => s.path), created: undoList(created(before, after)) };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
-      throw new OwnitError("schema-change-failed", `${current} failed on ${describeServer(url)}: ${(error as Error).message.split("\n")[0]}; no schema change was applied`, "fix the migration on the builder's side (or apply it by hand), then sync again");
+      throw new OwnitError(
+        "schema-change-failed",
+        `${current} failed on ${describeServer(url)}: ${(error as Error).message.split("\n")[0]}; no schema change was applied`,
+        "fix the migration on the builder's side (or apply it by hand), then sync again",
+      );
     }
   } finally {
     await client.end().catch(() => {});

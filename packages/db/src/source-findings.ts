@@ -35,7 +35,9 @@ function callout(sql: string): string {
 /** pg_cron jobs, each with the cron.schedule call that recreates it (the key redacted). */
 async function cronJobs(client: pg.Client): Promise<Finding[]> {
   if (!(await existingTables(client, [{ schema: "cron", name: "job" }])).length) return [];
-  const { rows } = await client.query<{ jobname: string | null; schedule: string; command: string; active: boolean }>("select jobname, schedule, command, active from cron.job order by jobid");
+  const { rows } = await client.query<{ jobname: string | null; schedule: string; command: string; active: boolean }>(
+    "select jobname, schedule, command, active from cron.job order by jobid",
+  );
   return rows.map((job) => {
     const name = job.jobname ?? "(unnamed)";
     const calls = PG_NET_CALL.test(job.command);
@@ -72,7 +74,10 @@ async function pgNetCallers(client: pg.Client, schemas: string[]): Promise<Findi
 }
 
 async function realtimeTables(client: pg.Client): Promise<Finding[]> {
-  const { rows } = await client.query<{ t: string }>("select format('%s.%s', schemaname, tablename) as t from pg_publication_tables where pubname = any($1::text[]) order by 1", [REALTIME_PUBLICATIONS]);
+  const { rows } = await client.query<{ t: string }>(
+    "select format('%s.%s', schemaname, tablename) as t from pg_publication_tables where pubname = any($1::text[]) order by 1",
+    [REALTIME_PUBLICATIONS],
+  );
   if (!rows.length) return [];
   return [
     finding({
@@ -87,14 +92,26 @@ async function realtimeTables(client: pg.Client): Promise<Finding[]> {
 async function eventTriggers(client: pg.Client): Promise<Finding[]> {
   const { rows } = await client.query<{ evtname: string }>("select evtname from pg_event_trigger order by 1");
   if (!rows.length) return [];
-  return [finding({ severity: "info", code: "event-trigger-dropped", message: `event trigger(s) ${rows.map((r) => r.evtname).join(", ")} were not carried: Supabase's platform uses them`, hint: "nothing to do unless you wrote one yourself" })];
+  return [
+    finding({
+      severity: "info",
+      code: "event-trigger-dropped",
+      message: `event trigger(s) ${rows.map((r) => r.evtname).join(", ")} were not carried: Supabase's platform uses them`,
+      hint: "nothing to do unless you wrote one yourself",
+    }),
+  ];
 }
 
 /** auth rows that stay behind: sessions and refresh tokens (on purpose), and any other auth table with rows. */
 async function authLeftBehind(client: pg.Client): Promise<Finding[]> {
-  const { rows } = await client.query<{ name: string }>("select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'auth' and c.relkind = 'r' order by 1");
+  const { rows } = await client.query<{ name: string }>(
+    "select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'auth' and c.relkind = 'r' order by 1",
+  );
   const carried = new Set(CARRIED_AUTH_TABLES.map((t) => t.name));
-  const counts = await rowCounts(client, rows.filter((r) => !carried.has(r.name) && r.name !== "schema_migrations").map((r) => ({ schema: "auth", name: r.name })));
+  const counts = await rowCounts(
+    client,
+    rows.filter((r) => !carried.has(r.name) && r.name !== "schema_migrations").map((r) => ({ schema: "auth", name: r.name })),
+  );
   const findings: Finding[] = [];
   const dropped = Object.keys(DROPPED_AUTH_TABLES).filter((t) => (counts.get(`auth.${t}`) ?? 0) > 0);
   if (dropped.length) {
@@ -127,9 +144,26 @@ export function extensionFindings(extensions: ExtensionEntry[]): Finding[] {
   const contrib = new Set<string>(CONTRIB_EXTENSIONS);
   for (const e of extensions) {
     if (SUPABASE_ONLY_EXTENSIONS[e.name]) {
-      findings.push(finding({ severity: "low", code: "supabase-extension-dropped", message: `extension ${e.name} exists only on Supabase and was left out`, hint: SUPABASE_ONLY_EXTENSIONS[e.name] }));
+      findings.push(
+        finding({
+          severity: "low",
+          code: "supabase-extension-dropped",
+          message: `extension ${e.name} exists only on Supabase and was left out`,
+          hint: SUPABASE_ONLY_EXTENSIONS[e.name],
+        }),
+      );
     } else if (isCarriedExtension(e.name) && !contrib.has(e.name)) {
-      findings.push(finding({ severity: "medium", code: "extension-needed", message: `the schema uses extension ${e.name} ${e.version ?? ""}, which stock PostgreSQL does not ship`.replace("  ", " "), hint: `install it on the target server before restoring (e.g. the ${e.name} package for your PostgreSQL version)` }));
+      findings.push(
+        finding({
+          severity: "medium",
+          code: "extension-needed",
+          message: `the schema uses extension ${e.name} ${e.version ?? ""}, which stock PostgreSQL does not ship`.replace(
+            "  ",
+            " ",
+          ),
+          hint: `install it on the target server before restoring (e.g. the ${e.name} package for your PostgreSQL version)`,
+        }),
+      );
     }
   }
   return findings;

@@ -21,4 +21,5 @@ export function quoteLiteral(value: string): string {
 export const SYSTEM_SCHEMA = `(n.nspname in ('pg_catalog', 'information_schema') or n.nspname like 'pg\\_toast%' or n.nspname like 'pg\\_temp%')`;
 
 /** True when the object (classid catalog, oid expression) belongs to an extension. */
-export const EXTENSION_MEMBER = (classid: string, oid: string) => `exists (select 1 from pg_depend d where d.classid = '${classid}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
+export const EXTENSION_MEMBER = (classid: string, oid: string) =>
+  `exists (select 1 from pg_depend d where d.classid = '${classid}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;

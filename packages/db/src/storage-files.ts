@@ -31,7 +31,9 @@ export function storageFilePath(root: string, object: StoredObject): string | un
 
 /** Each object's version as the target's storage.objects holds it ("bucket/name" → version). */
 async function objectVersions(client: pg.Client): Promise<Map<string, string | null>> {
-  const { rows } = await client.query<StoredObject>("select bucket_id as bucket, name, version from storage.objects where name is not null");
+  const { rows } = await client.query<StoredObject>(
+    "select bucket_id as bucket, name, version from storage.objects where name is not null",
+  );
   return new Map(rows.map((r) => [`${r.bucket}/${r.name}`, r.version]));
 }
 
@@ -74,10 +76,19 @@ export async function restoreStorageFiles(exportDir: string, targetUrl: string, 
         continue;
       }
       const dest = storageFilePath(root, { ...entry, version: versions.get(key)! });
-      if (!dest) throw new OwnitError("storage-bad-name", `storage object ${key} has a name that would leave ${root}`, "rename the object in the source project, then dump again");
+      if (!dest)
+        throw new OwnitError(
+          "storage-bad-name",
+          `storage object ${key} has a name that would leave ${root}`,
+          "rename the object in the source project, then dump again",
+        );
       if (existsSync(dest)) {
         if ((await sha256File(dest)) === entry.sha256) continue;
-        throw new OwnitError("storage-file-exists", `${dest} already holds other bytes than ${key} in the export`, "restore into an empty storage folder (or remove that file if it is stale)");
+        throw new OwnitError(
+          "storage-file-exists",
+          `${dest} already holds other bytes than ${key} in the export`,
+          "restore into an empty storage folder (or remove that file if it is stale)",
+        );
       }
       mkdirSync(path.dirname(dest), { recursive: true });
       const partial = `${dest}.ownit-partial`;
@@ -86,7 +97,11 @@ export async function restoreStorageFiles(exportDir: string, targetUrl: string, 
       const { bytes, sha256 } = copied();
       if (sha256 !== entry.sha256) {
         rmSync(partial, { force: true });
-        throw new OwnitError("storage-export-corrupt", `${entry.file} in the export does not match the sha256 the manifest recorded for it`, "dump again: the export folder was changed or damaged");
+        throw new OwnitError(
+          "storage-export-corrupt",
+          `${entry.file} in the export does not match the sha256 the manifest recorded for it`,
+          "dump again: the export folder was changed or damaged",
+        );
       }
       renameSync(partial, dest);
       result.files.push(dest);
@@ -114,11 +129,22 @@ export async function verifyStorageFiles(client: pg.Client, manifest: ExportMani
     const key = `${entry.bucket}/${entry.name}`;
     const file = versions.has(key) ? storageFilePath(root, { ...entry, version: versions.get(key)! }) : undefined;
     if (!file || !existsSync(file)) {
-      differences.push({ kind: "storage", name: key, expected: `sha256 ${entry.sha256.slice(0, 12)}…`, actual: versions.has(key) ? "file missing" : "no storage.objects row" });
+      differences.push({
+        kind: "storage",
+        name: key,
+        expected: `sha256 ${entry.sha256.slice(0, 12)}…`,
+        actual: versions.has(key) ? "file missing" : "no storage.objects row",
+      });
       continue;
     }
     const actual = await sha256File(file);
-    if (actual !== entry.sha256) differences.push({ kind: "storage", name: key, expected: `sha256 ${entry.sha256.slice(0, 12)}…`, actual: `sha256 ${actual.slice(0, 12)}…` });
+    if (actual !== entry.sha256)
+      differences.push({
+        kind: "storage",
+        name: key,
+        expected: `sha256 ${entry.sha256.slice(0, 12)}…`,
+        actual: `sha256 ${actual.slice(0, 12)}…`,
+      });
   }
   return differences;
 }

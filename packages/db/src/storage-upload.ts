@@ -59,12 +59,22 @@ async function uploadOne(options: StorageUpload, entry: StorageEntry, contentTyp
   const file = path.join(options.exportDir, entry.file);
   const response = await fetch(objectUrl(options.baseUrl, entry), {
     method: "POST",
-    headers: { Authorization: `Bearer ${options.key}`, apikey: options.key, "x-upsert": "true", "content-type": contentType, "content-length": String(statSync(file).size) },
+    headers: {
+      Authorization: `Bearer ${options.key}`,
+      apikey: options.key,
+      "x-upsert": "true",
+      "content-type": contentType,
+      "content-length": String(statSync(file).size),
+    },
     body: Readable.toWeb(createReadStream(file)) as ReadableStream,
     duplex: "half",
   } as RequestInit);
   if (response.status === 401 || response.status === 403) {
-    throw new OwnitError("storage-unauthorized", `the target's Storage API refused the key (HTTP ${response.status})`, "pass the target project's service-role key (Project Settings → API keys)");
+    throw new OwnitError(
+      "storage-unauthorized",
+      `the target's Storage API refused the key (HTTP ${response.status})`,
+      "pass the target project's service-role key (Project Settings → API keys)",
+    );
   }
   if (!response.ok) throw new Error(`HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
 }
@@ -99,7 +109,11 @@ export async function uploadStorageObjects(options: StorageUpload): Promise<Stor
             queue.length = 0;
             throw error;
           }
-          failures.push({ bucket: entry.bucket, name: entry.name, reason: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message });
+          failures.push({
+            bucket: entry.bucket,
+            name: entry.name,
+            reason: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message,
+          });
         }
       }
     };
@@ -117,7 +131,11 @@ export async function uploadStorageObjects(options: StorageUpload): Promise<Stor
       try {
         await keepTimestamps(client);
         for (const row of before.values()) {
-          await client.query(`update storage.objects set ${sets} where bucket_id = $1 and name = $2`, [row.bucket_id, row.name, ...restored.map((c) => row[c] ?? null)]);
+          await client.query(`update storage.objects set ${sets} where bucket_id = $1 and name = $2`, [
+            row.bucket_id,
+            row.name,
+            ...restored.map((c) => row[c] ?? null),
+          ]);
         }
         await client.query("COMMIT");
       } catch (error) {

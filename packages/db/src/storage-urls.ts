@@ -47,14 +47,28 @@ function replaced(column: string, type: string, from: string, to: string): strin
 }
 
 /** `oldProjectUrl` (https://<ref>.supabase.co) when the export's connection string does not name the project (a pooler alias, a copy). */
-export async function rewriteStorageUrls(exportDir: string, targetUrl: string, newBase: string, oldProjectUrl?: string): Promise<StorageUrlRewrite> {
+export async function rewriteStorageUrls(
+  exportDir: string,
+  targetUrl: string,
+  newBase: string,
+  oldProjectUrl?: string,
+): Promise<StorageUrlRewrite> {
   const from = oldProjectUrl ? `${oldProjectUrl.replace(/\/+$/, "")}/storage/v1/` : exportedStorageBase(exportDir);
-  if (!from) throw new OwnitError("rewrite-no-source", `${path.join(exportDir, "manifest.json")} does not name a Supabase project, so ownit cannot tell the old Storage URL`, "pass the old project's URL: --old-project-url https://<ref>.supabase.co");
+  if (!from)
+    throw new OwnitError(
+      "rewrite-no-source",
+      `${path.join(exportDir, "manifest.json")} does not name a Supabase project, so ownit cannot tell the old Storage URL`,
+      "pass the old project's URL: --old-project-url https://<ref>.supabase.co",
+    );
   let base: URL;
   try {
     base = new URL(newBase);
   } catch {
-    throw new OwnitError("rewrite-bad-url", `--rewrite-storage-urls ${newBase} is not a URL`, "pass the new project's public address, e.g. https://app.example.com");
+    throw new OwnitError(
+      "rewrite-bad-url",
+      `--rewrite-storage-urls ${newBase} is not a URL`,
+      "pass the new project's public address, e.g. https://app.example.com",
+    );
   }
   const to = `${base.origin}${base.pathname.replace(/\/+$/, "")}/storage/v1/`;
   const { manifest } = readExport(exportDir);
@@ -71,14 +85,21 @@ export async function rewriteStorageUrls(exportDir: string, targetUrl: string, n
     // Triggers (updated_at stampers, audit logs) must not turn a URL change into other changes.
     await quietTriggers(client);
     for (const col of rows) {
-      const res = await client.query(`UPDATE ${qualified(col.schema, col.table)} SET ${quoteIdent(col.column)} = ${replaced(col.column, col.type, from, to)} WHERE strpos(${quoteIdent(col.column)}::text, $1) > 0`, [from]);
+      const res = await client.query(
+        `UPDATE ${qualified(col.schema, col.table)} SET ${quoteIdent(col.column)} = ${replaced(col.column, col.type, from, to)} WHERE strpos(${quoteIdent(col.column)}::text, $1) > 0`,
+        [from],
+      );
       if (res.rowCount) record.columns.push({ ...col, rows: res.rowCount });
     }
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     if (error instanceof OwnitError) throw error;
-    throw new OwnitError("rewrite-failed", `rewriting Storage URLs failed: ${(error as Error).message.split("\n")[0]}; nothing was changed`, "check that the restore finished and the connection may write the app's tables");
+    throw new OwnitError(
+      "rewrite-failed",
+      `rewriting Storage URLs failed: ${(error as Error).message.split("\n")[0]}; nothing was changed`,
+      "check that the restore finished and the connection may write the app's tables",
+    );
   } finally {
     await client.end().catch(() => {});
   }
@@ -104,9 +125,15 @@ export function readStorageUrlRewrite(exportDir: string): StorageUrlRewrite | un
 }
 
 /** Column SQL that reads a rewritten column as it was exported (verify's checksums). */
-export function exportedColumnExpressions(record: StorageUrlRewrite | undefined, schema: string, table: string): Record<string, string> | undefined {
+export function exportedColumnExpressions(
+  record: StorageUrlRewrite | undefined,
+  schema: string,
+  table: string,
+): Record<string, string> | undefined {
   const cols = record?.columns.filter((c) => c.schema === schema && c.table === table) ?? [];
-  return cols.length ? Object.fromEntries(cols.map((c) => [c.column, replaced(c.column, c.type, record!.to, record!.from)])) : undefined;
+  return cols.length
+    ? Object.fromEntries(cols.map((c) => [c.column, replaced(c.column, c.type, record!.to, record!.from)]))
+    : undefined;
 }
 
 /** Rollback: the new base back to the old one in the columns the rewrite changed. */
@@ -116,9 +143,15 @@ export async function undoStorageUrlRewrite(targetUrl: string, exportDir: string
     await client.query("BEGIN");
     await quietTriggers(client);
     for (const col of record.columns) {
-      const exists = await client.query("select 1 from information_schema.columns where table_schema = $1 and table_name = $2 and column_name = $3", [col.schema, col.table, col.column]);
+      const exists = await client.query(
+        "select 1 from information_schema.columns where table_schema = $1 and table_name = $2 and column_name = $3",
+        [col.schema, col.table, col.column],
+      );
       if (!exists.rowCount) continue; // dropped with the restore
-      await client.query(`UPDATE ${qualified(col.schema, col.table)} SET ${quoteIdent(col.column)} = ${replaced(col.column, col.type, record.to, record.from)} WHERE strpos(${quoteIdent(col.column)}::text, $1) > 0`, [record.to]);
+      await client.query(
+        `UPDATE ${qualified(col.schema, col.table)} SET ${quoteIdent(col.column)} = ${replaced(col.column, col.type, record.to, record.from)} WHERE strpos(${quoteIdent(col.column)}::text, $1) > 0`,
+        [record.to],
+      );
     }
     await client.query("COMMIT");
   } catch (error) {

@@ -80,9 +80,15 @@ export async function saveResponseBody(response: Response, abs: string): Promise
 async function downloadOne(options: StorageDownload, object: StorageObject): Promise<StorageEntry> {
   const file = storagePath(object);
   if (!file) throw new Error("its name would leave the export folder");
-  const response = await fetch(objectUrl(options.baseUrl, object), { headers: { Authorization: `Bearer ${options.key}`, apikey: options.key } });
+  const response = await fetch(objectUrl(options.baseUrl, object), {
+    headers: { Authorization: `Bearer ${options.key}`, apikey: options.key },
+  });
   if (response.status === 401 || response.status === 403) {
-    throw new OwnitError("storage-unauthorized", `the Storage API refused the key (HTTP ${response.status})`, "pass the project's service-role key (Project Settings → API) with --storage-key");
+    throw new OwnitError(
+      "storage-unauthorized",
+      `the Storage API refused the key (HTTP ${response.status})`,
+      "pass the project's service-role key (Project Settings → API) with --storage-key",
+    );
   }
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
   const saved = await saveResponseBody(response, path.join(options.dir, file));
@@ -94,7 +100,9 @@ async function downloadOne(options: StorageDownload, object: StorageObject): Pro
  * Downloads every object, a few at a time. A refused key stops everything (once every download
  * under way has ended, so nothing writes into the folder after this returns); other failures are listed.
  */
-export async function downloadStorageObjects(options: StorageDownload): Promise<{ entries: StorageEntry[]; failures: StorageFailure[] }> {
+export async function downloadStorageObjects(
+  options: StorageDownload,
+): Promise<{ entries: StorageEntry[]; failures: StorageFailure[] }> {
   const entries: StorageEntry[] = [];
   const failures: StorageFailure[] = [];
   const queue = [...options.objects];

@@ -46,7 +46,12 @@ interface Entry {
 function entries(sql: string): { preamble: string; entries: Entry[] } {
   const heads = [...sql.matchAll(ENTRY_HEADER)];
   if (!heads.length) return { preamble: sql, entries: [] };
-  const out: Entry[] = heads.map((m, i) => ({ name: m[1]!, type: m[2]!, schema: m[3]!, text: sql.slice(m.index!, heads[i + 1]?.index ?? sql.length) }));
+  const out: Entry[] = heads.map((m, i) => ({
+    name: m[1]!,
+    type: m[2]!,
+    schema: m[3]!,
+    text: sql.slice(m.index!, heads[i + 1]?.index ?? sql.length),
+  }));
   return { preamble: sql.slice(0, heads[0]!.index), entries: out };
 }
 
@@ -91,7 +96,10 @@ async function checkColumns(client: pg.Client, tables: TableEntry[]): Promise<vo
 
 function extensionStatements(folder: ExportFolder): string {
   return (folder.manifest.extensions ?? [])
-    .map((e) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)};\nCREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.schema)};`)
+    .map(
+      (e) =>
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)};\nCREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.schema)};`,
+    )
     .join("\n");
 }
 
@@ -100,7 +108,11 @@ export async function supabaseTargetLoad(client: pg.Client, folder: ExportFolder
   const begin = folder.schemaSql.indexOf(PRELUDE_BEGIN);
   const end = folder.schemaSql.indexOf(PRELUDE_END);
   if (begin === -1 || end === -1) {
-    throw new OwnitError("export-too-old", `${folder.dir}/schema.sql does not mark its prelude, so it cannot load into a Supabase project`, "dump the source again with this version of ownit");
+    throw new OwnitError(
+      "export-too-old",
+      `${folder.dir}/schema.sql does not mark its prelude, so it cannot load into a Supabase project`,
+      "dump the source again with this version of ownit",
+    );
   }
   const carriedTables = folder.manifest.tables.filter((t) => !folder.manifest.schemas.includes(t.schema));
   const carriedSchemas = [...new Set(carriedTables.map((t) => t.schema))];
@@ -126,10 +138,19 @@ export async function supabaseTargetLoad(client: pg.Client, folder: ExportFolder
 const SUPABASE_OWNED_KINDS = ["columns", "constraints", "indexes", "row security"];
 
 /** Drops, from a verify object listing, what Supabase owns on the carried auth/storage tables. */
-export function withoutSupabaseOwned(manifest: { schemas: string[]; tables: { schema: string }[] }): (objects: Record<string, string[]>) => Record<string, string[]> {
+export function withoutSupabaseOwned(manifest: {
+  schemas: string[];
+  tables: { schema: string }[];
+}): (objects: Record<string, string[]>) => Record<string, string[]> {
   const carried = [...new Set(manifest.tables.map((t) => t.schema).filter((s) => !manifest.schemas.includes(s)))];
   const owned = (item: string) => carried.some((schema) => item.startsWith(`${schema}.`));
-  return (objects) => Object.fromEntries(Object.entries(objects).map(([kind, items]) => [kind, SUPABASE_OWNED_KINDS.includes(kind) ? items.filter((i) => !owned(i)) : items]));
+  return (objects) =>
+    Object.fromEntries(
+      Object.entries(objects).map(([kind, items]) => [
+        kind,
+        SUPABASE_OWNED_KINDS.includes(kind) ? items.filter((i) => !owned(i)) : items,
+      ]),
+    );
 }
 
 /**
@@ -137,7 +158,12 @@ export function withoutSupabaseOwned(manifest: { schemas: string[]; tables: { sc
  * whether the rows equal the export's on every column but those Storage rewrote when it stored
  * the bytes (STORAGE_REWRITTEN_COLUMNS). Both sides hashed the same way as the checksum.
  */
-export async function sameButStorageRewrites(client: pg.Client, exportDir: string, manifest: ExportManifest, table: string): Promise<boolean> {
+export async function sameButStorageRewrites(
+  client: pg.Client,
+  exportDir: string,
+  manifest: ExportManifest,
+  table: string,
+): Promise<boolean> {
   const entry = manifest.tables.find((t) => `${t.schema}.${t.name}` === table);
   if (table !== "storage.objects" || !entry || !manifest.storage?.length) return false;
   const keep = entry.columns.map((c, i) => (STORAGE_REWRITTEN_COLUMNS.includes(c) ? -1 : i)).filter((i) => i >= 0);
@@ -155,7 +181,10 @@ export async function sameButStorageRewrites(client: pg.Client, exportDir: strin
 /** The value of one field of a COPY text line (\N is NULL; backslash escapes decoded). */
 function copyField(field: string): string | null {
   if (field === "\\N") return null;
-  return field.replace(/\\(.)/g, (_m, c: string) => ({ t: "\t", n: "\n", r: "\r", b: "\b", f: "\f", v: "\v", "\\": "\\" })[c] ?? c);
+  return field.replace(
+    /\\(.)/g,
+    (_m, c: string) => ({ t: "\t", n: "\n", r: "\r", b: "\b", f: "\f", v: "\v", "\\": "\\" })[c] ?? c,
+  );
 }
 
 /**
@@ -183,13 +212,20 @@ export async function removeLoadedRows(targetUrl: string, exportDir: string, tab
       }
       const unnest = table.primaryKey.map((_k, i) => `$${i + 1}::text[]`).join(", ");
       const casts = table.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(", ");
-      const { rowCount } = await client.query(`DELETE FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)} WHERE (${casts}) IN (SELECT * FROM unnest(${unnest}))`, keys);
+      const { rowCount } = await client.query(
+        `DELETE FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)} WHERE (${casts}) IN (SELECT * FROM unnest(${unnest}))`,
+        keys,
+      );
       removed += rowCount ?? 0;
     }
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
-    throw new OwnitError("undo-failed", `removing the rows the restore loaded into Supabase's tables failed: ${(error as Error).message.split("\n")[0]}; nothing was removed`, "check the connection and that you connect as the role that restored");
+    throw new OwnitError(
+      "undo-failed",
+      `removing the rows the restore loaded into Supabase's tables failed: ${(error as Error).message.split("\n")[0]}; nothing was removed`,
+      "check the connection and that you connect as the role that restored",
+    );
   } finally {
     await client.end().catch(() => {});
   }

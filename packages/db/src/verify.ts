@@ -57,10 +57,20 @@ export interface VerifyOptions {
 /** The scope the manifest covers: its schemas, plus tables it carried from outside them. */
 export function manifestScope(manifest: ExportManifest): Scope {
   const schemas = new Set(manifest.schemas);
-  return { schemas: manifest.schemas, tables: manifest.tables.filter((t) => !schemas.has(t.schema)).map((t) => ({ schema: t.schema, name: t.name })) };
+  return {
+    schemas: manifest.schemas,
+    tables: manifest.tables.filter((t) => !schemas.has(t.schema)).map((t) => ({ schema: t.schema, name: t.name })),
+  };
 }
 
-async function checkTables(url: string, tables: TableEntry[], collatable: Map<string, Set<string>>, jobs: number, onProgress?: ProgressListener, snapshot?: string): Promise<VerifiedTable[]> {
+async function checkTables(
+  url: string,
+  tables: TableEntry[],
+  collatable: Map<string, Set<string>>,
+  jobs: number,
+  onProgress?: ProgressListener,
+  snapshot?: string,
+): Promise<VerifiedTable[]> {
   const queue = [...tables];
   const results: VerifiedTable[] = [];
   const worker = async () => {
@@ -74,12 +84,34 @@ async function checkTables(url: string, tables: TableEntry[], collatable: Map<st
       }
       for (let table = queue.shift(); table; table = queue.shift()) {
         const name = `${table.schema}.${table.name}`;
-        const progress = tableReporter(onProgress, { phase: "verify", table: name, totalRows: table.rowCount, totalBytes: table.bytes });
+        const progress = tableReporter(onProgress, {
+          phase: "verify",
+          table: name,
+          totalRows: table.rowCount,
+          totalBytes: table.bytes,
+        });
         try {
-          const counts = await copyTableOut(client, table, collatable.get(name) ?? new Set(), undefined, (r, b) => progress.add(r, b));
-          results.push({ name, expectedRows: table.rowCount, rows: counts.rowCount, expectedChecksum: table.checksum, checksum: counts.checksum, ok: counts.rowCount === table.rowCount && counts.checksum === table.checksum });
+          const counts = await copyTableOut(client, table, collatable.get(name) ?? new Set(), undefined, (r, b) =>
+            progress.add(r, b),
+          );
+          results.push({
+            name,
+            expectedRows: table.rowCount,
+            rows: counts.rowCount,
+            expectedChecksum: table.checksum,
+            checksum: counts.checksum,
+            ok: counts.rowCount === table.rowCount && counts.checksum === table.checksum,
+          });
         } catch (error) {
-          results.push({ name, expectedRows: table.rowCount, rows: 0, expectedChecksum: table.checksum, checksum: "", ok: false, error: (error as Error).message.split("\n")[0] });
+          results.push({
+            name,
+            expectedRows: table.rowCount,
+            rows: 0,
+            expectedChecksum: table.checksum,
+            checksum: "",
+            ok: false,
+            error: (error as Error).message.split("\n")[0],
+          });
         }
         progress.done();
       }
@@ -97,7 +129,9 @@ async function checkSequences(client: pg.Client, manifest: ExportManifest): Prom
     const name = `${s.schema}.${s.name}`;
     const expected = `${s.lastValue}${s.isCalled ? "" : " (not called)"}`;
     try {
-      const { rows } = await client.query<{ v: string; c: boolean }>(`select last_value::text as v, is_called as c from ${qualified(s.schema, s.name)}`);
+      const { rows } = await client.query<{ v: string; c: boolean }>(
+        `select last_value::text as v, is_called as c from ${qualified(s.schema, s.name)}`,
+      );
       const actual = `${rows[0]!.v}${rows[0]!.c ? "" : " (not called)"}`;
       if (actual !== expected) differences.push({ kind: "sequence", name, expected, actual });
     } catch (error) {
@@ -112,8 +146,10 @@ function compareObjects(expected: Record<string, string[]>, actual: Record<strin
   for (const kind of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort()) {
     const want = new Set(expected[kind] ?? []);
     const have = new Set(actual[kind] ?? []);
-    for (const item of want) if (!have.has(item)) differences.push({ kind: "object", name: `${kind} ${item}`, expected: "present", actual: "missing" });
-    for (const item of have) if (!want.has(item)) differences.push({ kind: "object", name: `${kind} ${item}`, expected: "absent", actual: "present" });
+    for (const item of want)
+      if (!have.has(item)) differences.push({ kind: "object", name: `${kind} ${item}`, expected: "present", actual: "missing" });
+    for (const item of have)
+      if (!want.has(item)) differences.push({ kind: "object", name: `${kind} ${item}`, expected: "absent", actual: "present" });
   }
   return differences;
 }
@@ -124,21 +160,41 @@ export async function verifyExport(exportDir: string, targetUrl: string, options
 }
 
 /** Compares the database at targetUrl with a manifest (an export's, or one taken live, as cutover does). */
-export async function verifyManifest(manifest: ExportManifest, targetUrl: string, options: VerifyOptions = {}, exportDir?: string): Promise<VerifyReport> {
+export async function verifyManifest(
+  manifest: ExportManifest,
+  targetUrl: string,
+  options: VerifyOptions = {},
+  exportDir?: string,
+): Promise<VerifyReport> {
   const started = Date.now();
   const client = await connect(targetUrl, "target");
   try {
     // Columns the URL-rewrite step changed are read back as they were exported; every other byte is compared as it is.
     const rewrite = exportDir === undefined ? undefined : readStorageUrlRewrite(exportDir);
-    const checked = manifest.tables.map((t) => ({ ...t, columnExpressions: exportedColumnExpressions(rewrite, t.schema, t.name) }));
-    const tables = await checkTables(targetUrl, checked, await collatableColumns(client, manifest.tables), options.jobs ?? 2, options.onProgress, options.snapshot);
+    const checked = manifest.tables.map((t) => ({
+      ...t,
+      columnExpressions: exportedColumnExpressions(rewrite, t.schema, t.name),
+    }));
+    const tables = await checkTables(
+      targetUrl,
+      checked,
+      await collatableColumns(client, manifest.tables),
+      options.jobs ?? 2,
+      options.onProgress,
+      options.snapshot,
+    );
     const differences: VerifyDifference[] = [];
     const supabaseTarget = await isSupabaseShaped(client);
     for (const t of tables) {
       if (t.error) differences.push({ kind: "table", name: t.name, expected: `${t.expectedRows} rows`, actual: t.error });
       else {
-        if (t.rows !== t.expectedRows) differences.push({ kind: "rows", name: t.name, expected: String(t.expectedRows), actual: String(t.rows) });
-        if (t.checksum !== t.expectedChecksum && !(supabaseTarget && exportDir !== undefined && (await sameButStorageRewrites(client, exportDir, manifest, t.name)))) differences.push({ kind: "checksum", name: t.name, expected: t.expectedChecksum, actual: t.checksum });
+        if (t.rows !== t.expectedRows)
+          differences.push({ kind: "rows", name: t.name, expected: String(t.expectedRows), actual: String(t.rows) });
+        if (
+          t.checksum !== t.expectedChecksum &&
+          !(supabaseTarget && exportDir !== undefined && (await sameButStorageRewrites(client, exportDir, manifest, t.name)))
+        )
+          differences.push({ kind: "checksum", name: t.name, expected: t.expectedChecksum, actual: t.checksum });
       }
     }
     differences.push(...(await checkSequences(client, manifest)));
@@ -149,7 +205,15 @@ export async function verifyManifest(manifest: ExportManifest, targetUrl: string
       differences.push(...compareObjects(mine(manifest.objects), mine(await schemaObjects(client, manifestScope(manifest)))));
     }
     if (options.storageRoot) differences.push(...(await verifyStorageFiles(client, manifest, options.storageRoot)));
-    return { ok: differences.length === 0, target: redactUrl(targetUrl), tables, sequences: manifest.sequences.length, objectKinds, differences, durationMs: Date.now() - started };
+    return {
+      ok: differences.length === 0,
+      target: redactUrl(targetUrl),
+      tables,
+      sequences: manifest.sequences.length,
+      objectKinds,
+      differences,
+      durationMs: Date.now() - started,
+    };
   } finally {
     await client.end().catch(() => {});
   }

@@ -176,6 +176,11 @@ export const ROUTER_DIR_CONTAINER = "/ownit/router";
  * The names Supabase's platform sets for every edge function; compose points them at the owned stack.
  * (SUPABASE_DB_URL logs in as its own role, granted service_role like the platform's.)
  */
-export const FUNCTION_PLATFORM_ENV = ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_DB_URL"] as const;
+export const FUNCTION_PLATFORM_ENV = [
+  "SUPABASE_URL",
+  "SUPABASE_ANON_KEY",
+  "SUPABASE_SERVICE_ROLE_KEY",
+  "SUPABASE_DB_URL",
+] as const;
 /** A request body larger than this never reaches a function, a storage upload or the app. */
 export const GATEWAY_MAX_BODY = "50m";

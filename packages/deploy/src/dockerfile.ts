@@ -1,7 +1,18 @@
 // The Dockerfile: a build stage with the project's package manager and lock, Vite/Next public
 // variables as required build arguments, and a small non-root runtime stage with a HEALTHCHECK
 // (nginx for a static SPA, Node for a server).
-import { BUILD_WORKDIR, HEALTHCHECK, NITRO_NODE_PRESET, NGINX_IMAGE, NGINX_UID, NODE_IMAGE, NODE_USER, NPMRC, STATIC_ROOT, SUPPORT_DIR } from "./defaults";
+import {
+  BUILD_WORKDIR,
+  HEALTHCHECK,
+  NITRO_NODE_PRESET,
+  NGINX_IMAGE,
+  NGINX_UID,
+  NODE_IMAGE,
+  NODE_USER,
+  NPMRC,
+  STATIC_ROOT,
+  SUPPORT_DIR,
+} from "./defaults";
 import type { DeployProject } from "./project";
 
 export const NGINX_CONF_PATH = `${SUPPORT_DIR}/nginx.conf`;
@@ -36,7 +47,10 @@ export function dockerfile(p: DeployProject): string {
     );
   }
   if (p.framework === "tanstack-start") {
-    lines.push("# nitro builds a Node server (the CMD below runs it), whatever preset the Vite config defaults to.", `ENV NITRO_PRESET=${NITRO_NODE_PRESET}`);
+    lines.push(
+      "# nitro builds a Node server (the CMD below runs it), whatever preset the Vite config defaults to.",
+      `ENV NITRO_PRESET=${NITRO_NODE_PRESET}`,
+    );
   }
   lines.push(`RUN ${p.buildCommand}`);
   // The registry config (and any token in it) served the install; the runtime stage copies from here without it.
@@ -71,7 +85,10 @@ function nodeRuntime(p: DeployProject): string[] {
     `FROM ${image} AS runtime`,
     `WORKDIR ${BUILD_WORKDIR}`,
     `ENV NODE_ENV=production HOST=0.0.0.0 PORT=${p.port}`,
-    ...node.copy.map(([from, to]) => `COPY --from=build --chown=${user}:${user} ${from === "." ? BUILD_WORKDIR : `${BUILD_WORKDIR}/${from}`} ${to === "." ? "./" : `./${to}`}`),
+    ...node.copy.map(
+      ([from, to]) =>
+        `COPY --from=build --chown=${user}:${user} ${from === "." ? BUILD_WORKDIR : `${BUILD_WORKDIR}/${from}`} ${to === "." ? "./" : `./${to}`}`,
+    ),
     `USER ${user}`,
     `EXPOSE ${p.port}`,
     `HEALTHCHECK --interval=${HEALTHCHECK.interval} --timeout=${HEALTHCHECK.timeout} --start-period=${HEALTHCHECK.startPeriod} --retries=${HEALTHCHECK.retries} \\`,

@@ -19,7 +19,9 @@ export function dockerignore(p: DeployProject): string {
     "!.env.example",
     // npm installs with the project's .npmrc (the Dockerfile copies it for that step, then deletes it);
     // any other manager never reads it, so it stays out of the context.
-    ...(p.packageManager.manifestFiles.includes(NPMRC) ? [] : ["# Registry credentials (an auth token in .npmrc would sit in a layer for good):", NPMRC]),
+    ...(p.packageManager.manifestFiles.includes(NPMRC)
+      ? []
+      : ["# Registry credentials (an auth token in .npmrc would sit in a layer for good):", NPMRC]),
     "# Files users uploaded to a local run: their data, not the app's source:",
     UPLOADS_DIR,
     "# History, ownit's run ledger, database exports and files ownit wrote beside yours:",

@@ -35,20 +35,37 @@ export function edgeFunctions(files: Changeset, names: string[]): EdgeFunction[]
   let config: Record<string, FunctionConfig> = {};
   if (text !== undefined) {
     try {
-      config = ((parse(text) as { functions?: Record<string, FunctionConfig> }).functions ?? {}) as Record<string, FunctionConfig>;
+      config = ((parse(text) as { functions?: Record<string, FunctionConfig> }).functions ?? {}) as Record<
+        string,
+        FunctionConfig
+      >;
     } catch (error) {
       const line = (error as { line?: number }).line;
-      throw new OwnitError("bad-supabase-config", `${SUPABASE_CONFIG}${line ? `:${line}` : ""} is not valid TOML`, "fix the syntax error (the Supabase CLI would refuse it too), then run again");
+      throw new OwnitError(
+        "bad-supabase-config",
+        `${SUPABASE_CONFIG}${line ? `:${line}` : ""} is not valid TOML`,
+        "fix the syntax error (the Supabase CLI would refuse it too), then run again",
+      );
     }
   }
   return names.map((name) => {
     const settings = config[name] ?? {};
     if (settings.verify_jwt !== undefined && typeof settings.verify_jwt !== "boolean") {
-      throw new OwnitError("bad-supabase-config", `${SUPABASE_CONFIG}: [functions.${name}] verify_jwt must be true or false`, "write verify_jwt = true (or false for a public function)");
+      throw new OwnitError(
+        "bad-supabase-config",
+        `${SUPABASE_CONFIG}: [functions.${name}] verify_jwt must be true or false`,
+        "write verify_jwt = true (or false for a public function)",
+      );
     }
     // The CLI's entrypoint is relative to supabase/ (e.g. "./functions/x/index.ts").
-    const declared = typeof settings.entrypoint === "string" ? path.posix.normalize(path.posix.join("supabase", settings.entrypoint)) : undefined;
-    const entry = declared?.startsWith(`${FUNCTIONS_SOURCE_DIR}/`) ? declared.slice(FUNCTIONS_SOURCE_DIR.length + 1) : ["index.ts", "index.js"].map((f) => `${name}/${f}`).find((f) => files.exists(`${FUNCTIONS_SOURCE_DIR}/${f}`)) ?? `${name}/index.ts`;
+    const declared =
+      typeof settings.entrypoint === "string"
+        ? path.posix.normalize(path.posix.join("supabase", settings.entrypoint))
+        : undefined;
+    const entry = declared?.startsWith(`${FUNCTIONS_SOURCE_DIR}/`)
+      ? declared.slice(FUNCTIONS_SOURCE_DIR.length + 1)
+      : (["index.ts", "index.js"].map((f) => `${name}/${f}`).find((f) => files.exists(`${FUNCTIONS_SOURCE_DIR}/${f}`)) ??
+        `${name}/index.ts`);
     return { name, verifyJwt: settings.verify_jwt !== false, entrypoint: entry };
   });
 }
@@ -56,7 +73,10 @@ export function edgeFunctions(files: Changeset, names: string[]): EdgeFunction[]
 /** The secrets functions read that the platform does not set (the owner's own: API keys, webhooks). */
 export function functionSecrets(reads: EnvRead[]): string[] {
   const platform = new Set<string>(FUNCTION_PLATFORM_ENV);
-  return reads.filter((v) => v.files.some((f) => f.startsWith(`${FUNCTIONS_SOURCE_DIR}/`)) && !platform.has(v.name)).map((v) => v.name).sort();
+  return reads
+    .filter((v) => v.files.some((f) => f.startsWith(`${FUNCTIONS_SOURCE_DIR}/`)) && !platform.has(v.name))
+    .map((v) => v.name)
+    .sort();
 }
 
 export function functionsRouter(): string {
@@ -70,7 +90,11 @@ export function functionsManifest(functions: EdgeFunction[]): string {
 /** For owners who host the functions on a Supabase project of their own: what to run there. */
 export function supabaseDeployCommands(functions: EdgeFunction[], secrets: string[]): string[] {
   return [
-    ...functions.map((f) => `supabase functions deploy ${f.name} --project-ref <your-project-ref>${f.verifyJwt ? "" : " --no-verify-jwt"}`),
-    ...(secrets.length ? [`supabase secrets set --project-ref <your-project-ref> ${secrets.map((s) => `${s}=<value>`).join(" ")}`] : []),
+    ...functions.map(
+      (f) => `supabase functions deploy ${f.name} --project-ref <your-project-ref>${f.verifyJwt ? "" : " --no-verify-jwt"}`,
+    ),
+    ...(secrets.length
+      ? [`supabase secrets set --project-ref <your-project-ref> ${secrets.map((s) => `${s}=<value>`).join(" ")}`]
+      : []),
   ];
 }

@@ -11,7 +11,18 @@ import { renderYaml } from "./hosts/render";
 import { vercelJson } from "./hosts/vercel";
 import { nginxConf } from "./nginx";
 import { FUNCTIONS_MANIFEST_PATH, FUNCTIONS_ROUTER_PATH, functionsManifest, functionsRouter } from "./edge-functions";
-import { GATEWAY_CONF_PATH, KEYS_SCRIPT_PATH, POSTGRES_DOCKERFILE_PATH, postgresDockerfile, RESTORE_SCRIPT_PATH, restoreExportScript, ROLES_SCRIPT_PATH, supabaseGatewayConf, supabaseKeysScript, supabaseRolesScript } from "./postgres-init";
+import {
+  GATEWAY_CONF_PATH,
+  KEYS_SCRIPT_PATH,
+  POSTGRES_DOCKERFILE_PATH,
+  postgresDockerfile,
+  RESTORE_SCRIPT_PATH,
+  restoreExportScript,
+  ROLES_SCRIPT_PATH,
+  supabaseGatewayConf,
+  supabaseKeysScript,
+  supabaseRolesScript,
+} from "./postgres-init";
 import { servedRoutes, serviceLogins } from "./supabase-services";
 import type { DeployProject } from "./project";
 
@@ -36,7 +47,12 @@ export function parseTargets(values: string[] | string | undefined): DeployTarge
   const raw = (Array.isArray(values) ? values : [values ?? "all"]).flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
   if (!raw.length || raw.includes("all")) return [...DEPLOY_TARGETS];
   for (const t of raw) {
-    if (!(DEPLOY_TARGETS as readonly string[]).includes(t)) throw new OwnitError("deploy-unknown-target", `unknown deploy target "${t}"`, `use one of: ${DEPLOY_TARGETS.join(", ")}, all`);
+    if (!(DEPLOY_TARGETS as readonly string[]).includes(t))
+      throw new OwnitError(
+        "deploy-unknown-target",
+        `unknown deploy target "${t}"`,
+        `use one of: ${DEPLOY_TARGETS.join(", ")}, all`,
+      );
   }
   return [...new Set(raw)] as DeployTarget[];
 }
@@ -46,28 +62,63 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
   const add = (path: string, content: string, purpose: string) => files.set(path, { path, content, purpose });
   const skipped: Emission["skipped"] = [];
   const image = () => {
-    add("Dockerfile", dockerfile(p), `multi-stage image: ${p.packageManager.name} build, ${p.runtime === "static" ? "nginx" : "Node"} runtime on port ${p.port}`);
+    add(
+      "Dockerfile",
+      dockerfile(p),
+      `multi-stage image: ${p.packageManager.name} build, ${p.runtime === "static" ? "nginx" : "Node"} runtime on port ${p.port}`,
+    );
     add(".dockerignore", dockerignore(p), "keeps node_modules, .env files, .git and exports out of the image");
-    if (p.runtime === "static") add(NGINX_CONF_PATH, nginxConf(p), "nginx: deep links fall back to index.html, hashed assets cached for a year");
+    if (p.runtime === "static")
+      add(NGINX_CONF_PATH, nginxConf(p), "nginx: deep links fall back to index.html, hashed assets cached for a year");
   };
   for (const target of targets) {
     switch (target) {
       case "docker":
         image();
-        add("docker-compose.yml", dockerCompose(p), `the app${p.database ? ", PostgreSQL loading ./ownit-export on first start" : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`);
+        add(
+          "docker-compose.yml",
+          dockerCompose(p),
+          `the app${p.database ? ", PostgreSQL loading ./ownit-export on first start" : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`,
+        );
         if (p.database) {
           add(RESTORE_SCRIPT_PATH, restoreExportScript(), "loads ./ownit-export/restore.sql into a fresh database");
-          if (composeRunsSupabase(p)) add(ROLES_SCRIPT_PATH, supabaseRolesScript(serviceLogins(p)), `creates one least-privilege login role per service (${serviceLogins(p).join(", ")})`);
+          if (composeRunsSupabase(p))
+            add(
+              ROLES_SCRIPT_PATH,
+              supabaseRolesScript(serviceLogins(p)),
+              `creates one least-privilege login role per service (${serviceLogins(p).join(", ")})`,
+            );
         }
         if (composeRunsSupabase(p)) {
           const served = servedRoutes(p);
-          add(GATEWAY_CONF_PATH, supabaseGatewayConf(served), `gateway: ${served.map((r) => `${r.path} → ${r.service}`).join(", ")}, / → the app`);
-          add(KEYS_SCRIPT_PATH, supabaseKeysScript(), "prints a JWT secret, the anon/service keys signed with it and one password per service");
+          add(
+            GATEWAY_CONF_PATH,
+            supabaseGatewayConf(served),
+            `gateway: ${served.map((r) => `${r.path} → ${r.service}`).join(", ")}, / → the app`,
+          );
+          add(
+            KEYS_SCRIPT_PATH,
+            supabaseKeysScript(),
+            "prints a JWT secret, the anon/service keys signed with it and one password per service",
+          );
           if (served.some((r) => r.service === "functions")) {
-            add(FUNCTIONS_ROUTER_PATH, functionsRouter(), "serves supabase/functions under Deno, checking each function's verify_jwt");
-            add(FUNCTIONS_MANIFEST_PATH, functionsManifest(p.edgeFunctions), `the edge functions and their verify_jwt settings (${p.edgeFunctions.map((f) => `${f.name}: ${f.verifyJwt}`).join(", ")})`);
+            add(
+              FUNCTIONS_ROUTER_PATH,
+              functionsRouter(),
+              "serves supabase/functions under Deno, checking each function's verify_jwt",
+            );
+            add(
+              FUNCTIONS_MANIFEST_PATH,
+              functionsManifest(p.edgeFunctions),
+              `the edge functions and their verify_jwt settings (${p.edgeFunctions.map((f) => `${f.name}: ${f.verifyJwt}`).join(", ")})`,
+            );
           }
-          if (served.some((r) => r.service === "realtime") && p.database) add(POSTGRES_DOCKERFILE_PATH, postgresDockerfile(), "the db image with wal2json, which Realtime reads changes through");
+          if (served.some((r) => r.service === "realtime") && p.database)
+            add(
+              POSTGRES_DOCKERFILE_PATH,
+              postgresDockerfile(),
+              "the db image with wal2json, which Realtime reads changes through",
+            );
         }
         break;
       case "fly":
@@ -76,7 +127,11 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
         break;
       case "render":
         if (p.runtime === "node") image();
-        add("render.yaml", renderYaml(p), p.runtime === "static" ? "Render static site with the /* → /index.html rewrite" : "Render Docker web service");
+        add(
+          "render.yaml",
+          renderYaml(p),
+          p.runtime === "static" ? "Render static site with the /* → /index.html rewrite" : "Render Docker web service",
+        );
         break;
       case "railway":
         image();
@@ -85,7 +140,10 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
       case "vercel":
       case "netlify":
         if (p.runtime !== "static") {
-          skipped.push({ target, reason: `${target} config here serves static files, and this ${p.framework} app runs a Node server: use docker, fly, render or railway` });
+          skipped.push({
+            target,
+            reason: `${target} config here serves static files, and this ${p.framework} app runs a Node server: use docker, fly, render or railway`,
+          });
           break;
         }
         if (target === "vercel") add("vercel.json", vercelJson(p), "Vercel: SPA rewrite /(.*) → /index.html");

@@ -19,7 +19,10 @@ interface EnvSection {
   entries: EnvEntry[];
 }
 
-const usedIn = (v: EnvRead) => (v.files.length === 1 && v.files[0] === ".env.example" ? "listed by the server's own .env.example" : `read by ${v.files.join(", ")}`);
+const usedIn = (v: EnvRead) =>
+  v.files.length === 1 && v.files[0] === ".env.example"
+    ? "listed by the server's own .env.example"
+    : `read by ${v.files.join(", ")}`;
 
 function envSections(p: DeployProject): EnvSection[] {
   const sections: EnvSection[] = [];
@@ -27,7 +30,10 @@ function envSections(p: DeployProject): EnvSection[] {
   if (p.buildEnv.length) {
     sections.push({
       title: `Build time: baked into the browser bundle (public values only; the Docker build stops when one is empty)`,
-      entries: p.buildEnv.map((v) => ({ name: v.name, comment: `${isSecretName(v.name) ? "A SECRET THE BUILD SHIPS TO EVERY BROWSER: rotate it and move the code that needs it to a server; " : ""}${usedIn(v)}${supabase && v.name === p.supabase.urlVar ? `; docker-compose sets it to PUBLIC_URL` : ""}${supabase && v.name === p.supabase.keyVar ? "; docker-compose sets it to SUPABASE_ANON_KEY" : ""}` })),
+      entries: p.buildEnv.map((v) => ({
+        name: v.name,
+        comment: `${isSecretName(v.name) ? "A SECRET THE BUILD SHIPS TO EVERY BROWSER: rotate it and move the code that needs it to a server; " : ""}${usedIn(v)}${supabase && v.name === p.supabase.urlVar ? `; docker-compose sets it to PUBLIC_URL` : ""}${supabase && v.name === p.supabase.keyVar ? "; docker-compose sets it to SUPABASE_ANON_KEY" : ""}`,
+      })),
     });
   }
   if (p.runtimeEnv.length || p.runtime === "node") {
@@ -36,44 +42,96 @@ function envSections(p: DeployProject): EnvSection[] {
       comment: `${usedIn(v)}${v.name === "DATABASE_URL" ? "; docker-compose points it at its db service" : ""}`,
       ...(v.name === "PORT" ? { value: String(p.port) } : {}),
     }));
-    if (p.runtime === "node" && !entries.some((e) => e.name === "PORT")) entries.push({ name: "PORT", comment: "the port the server listens on (the Dockerfile sets it)", value: String(p.port) });
+    if (p.runtime === "node" && !entries.some((e) => e.name === "PORT"))
+      entries.push({ name: "PORT", comment: "the port the server listens on (the Dockerfile sets it)", value: String(p.port) });
     sections.push({ title: "Run time: read by the server", entries });
   }
-  if (p.buildConfigEnv.length) sections.push({ title: "Build configuration (optional)", entries: p.buildConfigEnv.map((v) => ({ name: v.name, comment: usedIn(v) })) });
+  if (p.buildConfigEnv.length)
+    sections.push({
+      title: "Build configuration (optional)",
+      entries: p.buildConfigEnv.map((v) => ({ name: v.name, comment: usedIn(v) })),
+    });
   if (p.database) {
     const entries: EnvEntry[] = [
-      { name: "POSTGRES_PASSWORD", comment: "docker-compose.yml: the db service's password (letters and digits: it goes into connection URLs)" },
+      {
+        name: "POSTGRES_PASSWORD",
+        comment: "docker-compose.yml: the db service's password (letters and digits: it goes into connection URLs)",
+      },
       { name: "POSTGRES_DB", comment: "docker-compose.yml: the database name", value: POSTGRES_DEFAULT_DB },
     ];
     if (supabase) {
-      for (const login of serviceLogins(p)) entries.push({ name: SERVICE_LOGINS[login].passwordVar, comment: `docker-compose.yml: the ${SERVICE_LOGINS[login].role} role's password (${login} logs in with it; letters and digits)` });
+      for (const login of serviceLogins(p))
+        entries.push({
+          name: SERVICE_LOGINS[login].passwordVar,
+          comment: `docker-compose.yml: the ${SERVICE_LOGINS[login].role} role's password (${login} logs in with it; letters and digits)`,
+        });
       entries.push(
-        { name: "JWT_SECRET", comment: "docker-compose.yml: PostgREST and GoTrue verify and sign tokens with it (node docker/supabase-keys.mjs prints all four secrets)" },
-        { name: "SUPABASE_ANON_KEY", comment: `docker-compose.yml: a JWT with role anon signed with JWT_SECRET; becomes ${p.supabase.keyVar} in the app's build` },
-        { name: "SUPABASE_SERVICE_ROLE_KEY", comment: "a JWT with role service_role signed with JWT_SECRET: bypasses row level security, server-side only" },
-        { name: "PUBLIC_URL", comment: `docker-compose.yml: where the browser reaches the gateway (app + /rest/v1 + /auth/v1); becomes ${p.supabase.urlVar} in the app's build`, value: COMPOSE_PUBLIC_URL },
+        {
+          name: "JWT_SECRET",
+          comment:
+            "docker-compose.yml: PostgREST and GoTrue verify and sign tokens with it (node docker/supabase-keys.mjs prints all four secrets)",
+        },
+        {
+          name: "SUPABASE_ANON_KEY",
+          comment: `docker-compose.yml: a JWT with role anon signed with JWT_SECRET; becomes ${p.supabase.keyVar} in the app's build`,
+        },
+        {
+          name: "SUPABASE_SERVICE_ROLE_KEY",
+          comment: "a JWT with role service_role signed with JWT_SECRET: bypasses row level security, server-side only",
+        },
+        {
+          name: "PUBLIC_URL",
+          comment: `docker-compose.yml: where the browser reaches the gateway (app + /rest/v1 + /auth/v1); becomes ${p.supabase.urlVar} in the app's build`,
+          value: COMPOSE_PUBLIC_URL,
+        },
         { name: "GATEWAY_PORT", comment: "docker-compose.yml: the host port of the gateway", value: String(GATEWAY_PORT) },
-        { name: "SMTP_HOST", comment: "docker-compose.yml: GoTrue's mail server for sign-up confirmations and password resets (also SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_ADMIN_EMAIL)" },
-        { name: "ENABLE_EMAIL_AUTOCONFIRM", comment: "docker-compose.yml: true skips email confirmation (only without SMTP, for trying things out)", value: "false" },
+        {
+          name: "SMTP_HOST",
+          comment:
+            "docker-compose.yml: GoTrue's mail server for sign-up confirmations and password resets (also SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_ADMIN_EMAIL)",
+        },
+        {
+          name: "ENABLE_EMAIL_AUTOCONFIRM",
+          comment: "docker-compose.yml: true skips email confirmation (only without SMTP, for trying things out)",
+          value: "false",
+        },
       );
       for (const provider of p.uses.oauthProviders) {
         const P = provider.toUpperCase();
         entries.push(
-          { name: `${P}_ENABLED`, comment: `docker-compose.yml: true turns on sign-in with ${provider} (the code calls signInWithOAuth with it); register the redirect URL PUBLIC_URL/auth/v1/callback with ${provider}`, value: "false" },
+          {
+            name: `${P}_ENABLED`,
+            comment: `docker-compose.yml: true turns on sign-in with ${provider} (the code calls signInWithOAuth with it); register the redirect URL PUBLIC_URL/auth/v1/callback with ${provider}`,
+            value: "false",
+          },
           { name: `${P}_CLIENT_ID`, comment: `docker-compose.yml: the OAuth client id ${provider} gave you` },
           { name: `${P}_SECRET`, comment: `docker-compose.yml: the OAuth client secret ${provider} gave you` },
         );
       }
       if (p.uses.realtime) {
         entries.push(
-          { name: "REALTIME_DB_ENC_KEY", comment: "docker-compose.yml: Realtime encrypts its tenant settings with it (16 characters)" },
-          { name: "REALTIME_SECRET_KEY_BASE", comment: "docker-compose.yml: Realtime signs its sessions with it (64 characters or more)" },
+          {
+            name: "REALTIME_DB_ENC_KEY",
+            comment: "docker-compose.yml: Realtime encrypts its tenant settings with it (16 characters)",
+          },
+          {
+            name: "REALTIME_SECRET_KEY_BASE",
+            comment: "docker-compose.yml: Realtime signs its sessions with it (64 characters or more)",
+          },
         );
       }
       if (p.uses.storage) {
         entries.push(
-          { name: "STORAGE_BACKEND", comment: "docker-compose.yml: file keeps objects on the storage-data volume; s3 puts them in STORAGE_S3_BUCKET", value: "file" },
-          { name: "STORAGE_S3_BUCKET", comment: "docker-compose.yml (STORAGE_BACKEND=s3): the bucket (also STORAGE_S3_ENDPOINT, STORAGE_S3_REGION, STORAGE_S3_ACCESS_KEY_ID, STORAGE_S3_SECRET_ACCESS_KEY)" },
+          {
+            name: "STORAGE_BACKEND",
+            comment: "docker-compose.yml: file keeps objects on the storage-data volume; s3 puts them in STORAGE_S3_BUCKET",
+            value: "file",
+          },
+          {
+            name: "STORAGE_S3_BUCKET",
+            comment:
+              "docker-compose.yml (STORAGE_BACKEND=s3): the bucket (also STORAGE_S3_ENDPOINT, STORAGE_S3_REGION, STORAGE_S3_ACCESS_KEY_ID, STORAGE_S3_SECRET_ACCESS_KEY)",
+          },
         );
       }
     }
@@ -82,12 +140,20 @@ function envSections(p: DeployProject): EnvSection[] {
   if (p.edgeFunctions.length || p.edgeFunctionEnv.length) {
     const runs = supabase && p.database;
     const reads = new Map(p.edgeFunctionEnv.map((v) => [v.name, v]));
-    const platform = FUNCTION_PLATFORM_ENV.map((name) => ({ name, comment: `set for every function by ${runs ? "docker-compose.yml, pointing at the owned stack" : "the platform"}${reads.has(name) ? `; ${usedIn(reads.get(name)!)}` : ""}` }));
+    const platform = FUNCTION_PLATFORM_ENV.map((name) => ({
+      name,
+      comment: `set for every function by ${runs ? "docker-compose.yml, pointing at the owned stack" : "the platform"}${reads.has(name) ? `; ${usedIn(reads.get(name)!)}` : ""}`,
+    }));
     sections.push({
-      title: runs ? "Supabase edge functions (docker-compose.yml runs supabase/functions; the platform names are set there)" : "Supabase edge functions (supabase/functions: not run by these deploy files; set them where you host the functions)",
+      title: runs
+        ? "Supabase edge functions (docker-compose.yml runs supabase/functions; the platform names are set there)"
+        : "Supabase edge functions (supabase/functions: not run by these deploy files; set them where you host the functions)",
       entries: [
         ...platform,
-        ...p.functionSecrets.map((name) => ({ name, comment: reads.has(name) ? usedIn(reads.get(name)!) : "read by supabase/functions" })),
+        ...p.functionSecrets.map((name) => ({
+          name,
+          comment: reads.has(name) ? usedIn(reads.get(name)!) : "read by supabase/functions",
+        })),
       ],
     });
   }
@@ -100,7 +166,11 @@ function envSections(p: DeployProject): EnvSection[] {
 }
 
 export function envExample(p: DeployProject): string {
-  const lines = ["# Generated by ownit deploy: every variable the app and its deploy files read.", "# Copy to .env and fill in; never commit .env.", ""];
+  const lines = [
+    "# Generated by ownit deploy: every variable the app and its deploy files read.",
+    "# Copy to .env and fill in; never commit .env.",
+    "",
+  ];
   const sections = envSections(p);
   if (!sections.length) lines.push("# The app reads no environment variables.");
   for (const section of sections) {

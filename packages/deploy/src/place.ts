@@ -22,7 +22,12 @@ export interface Placement {
   purpose: string;
 }
 
-export function placeFiles(ctx: StepContext, project: DeployProject, files: EmittedFile[], options: { force?: boolean }): Placement[] {
+export function placeFiles(
+  ctx: StepContext,
+  project: DeployProject,
+  files: EmittedFile[],
+  options: { force?: boolean },
+): Placement[] {
   const ours = ownitWrittenHashes(ctx.project.root);
   const placements: Placement[] = [];
   for (const file of files) {

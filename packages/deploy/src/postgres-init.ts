@@ -85,10 +85,23 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r};`,
 };
 
 export function supabaseRolesScript(logins: ServiceLogin[] = ["rest", "auth"]): string {
-  const roles = SUPABASE_REQUEST_ROLES.map((r) => `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${r}') THEN CREATE ROLE ${r} NOLOGIN${r === "service_role" ? " BYPASSRLS" : ""}; END IF;`).join("\n");
-  const create = logins.map((l) => `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${SERVICE_LOGINS[l].role}') THEN CREATE ROLE ${SERVICE_LOGINS[l].role} LOGIN; END IF;`).join("\n");
+  const roles = SUPABASE_REQUEST_ROLES.map(
+    (r) =>
+      `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${r}') THEN CREATE ROLE ${r} NOLOGIN${r === "service_role" ? " BYPASSRLS" : ""}; END IF;`,
+  ).join("\n");
+  const create = logins
+    .map(
+      (l) =>
+        `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${SERVICE_LOGINS[l].role}') THEN CREATE ROLE ${SERVICE_LOGINS[l].role} LOGIN; END IF;`,
+    )
+    .join("\n");
   const vars = logins.map((l) => `-v ${l}_password="$${SERVICE_LOGINS[l].passwordVar}"`).join(" ");
-  const checks = logins.map((l) => `[ -n "$${SERVICE_LOGINS[l].passwordVar}" ] || { echo "ownit: ${SERVICE_LOGINS[l].passwordVar} is empty; refusing to create ${SERVICE_LOGINS[l].role} without a password" >&2; false; }`).join("\n");
+  const checks = logins
+    .map(
+      (l) =>
+        `[ -n "$${SERVICE_LOGINS[l].passwordVar}" ] || { echo "ownit: ${SERVICE_LOGINS[l].passwordVar} is empty; refusing to create ${SERVICE_LOGINS[l].role} without a password" >&2; false; }`,
+    )
+    .join("\n");
   const passwords = logins.map((l) => `ALTER ROLE ${SERVICE_LOGINS[l].role} WITH LOGIN PASSWORD :'${l}_password';`).join("\n");
   const grants = logins.map((l) => `-- ${l}\n${LOGIN_GRANTS[l](SERVICE_LOGINS[l].role)}`).join("\n\n");
   return `#!/bin/sh
@@ -171,7 +184,9 @@ ${PROXY_HEADERS}
 }
 
 /** The gateway for the services compose runs; a Supabase path whose service it does not run answers 501 with the reason. */
-export function supabaseGatewayConf(served: Array<(typeof SUPABASE_GATEWAY_ROUTES)[number]> = SUPABASE_GATEWAY_ROUTES.slice(0, 2)): string {
+export function supabaseGatewayConf(
+  served: Array<(typeof SUPABASE_GATEWAY_ROUTES)[number]> = SUPABASE_GATEWAY_ROUTES.slice(0, 2),
+): string {
   const routes = served.map(gatewayLocation).join("\n\n");
   const unserved = SUPABASE_GATEWAY_ROUTES.filter((r) => !served.includes(r))
     .map(

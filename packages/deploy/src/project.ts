@@ -1,8 +1,25 @@
 // The deploy view of a project: what to install, build, copy and run, read from the files as the
 // plan sees them (codemods may have removed lovable-tagger or added a server) plus detection's facts.
 import path from "node:path";
-import { LOCK_FILES, OwnitError, type Changeset, type FrameworkId, type PackageJson, type PackageManagerName, type ProjectFacts } from "@ownit/core";
-import { BUN_IMAGE_REPO, BUN_VERSION, NODE_IMAGE, NODE_PORT, NPMRC, PNPM_VERSION, STATIC_HEALTH_PATH, STATIC_PORT } from "./defaults";
+import {
+  LOCK_FILES,
+  OwnitError,
+  type Changeset,
+  type FrameworkId,
+  type PackageJson,
+  type PackageManagerName,
+  type ProjectFacts,
+} from "@ownit/core";
+import {
+  BUN_IMAGE_REPO,
+  BUN_VERSION,
+  NODE_IMAGE,
+  NODE_PORT,
+  NPMRC,
+  PNPM_VERSION,
+  STATIC_HEALTH_PATH,
+  STATIC_PORT,
+} from "./defaults";
 import { edgeFunctions, functionSecrets, type EdgeFunction } from "./edge-functions";
 import { declaredAppNames, scanEnvReads, type EnvRead } from "./env-reads";
 import { supabaseUsage, type SupabaseUsage } from "./supabase-usage";
@@ -73,7 +90,11 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
   const deps = { ...(pkg.dependencies ?? {}), ...(pkg.devDependencies ?? {}) };
   const framework = facts.framework.id;
   if (framework === "unknown") {
-    throw new OwnitError("deploy-unknown-framework", `${path.join(facts.root, "package.json")} names no framework ownit can deploy (Vite + React, TanStack Start, Next, Remix, Expo)`, "add the framework to package.json, or write the Dockerfile by hand");
+    throw new OwnitError(
+      "deploy-unknown-framework",
+      `${path.join(facts.root, "package.json")} names no framework ownit can deploy (Vite + React, TanStack Start, Next, Remix, Expo)`,
+      "add the framework to package.json, or write the Dockerfile by hand",
+    );
   }
   const scripts = pkg.scripts ?? {};
   const reads = scanEnvReads(files, framework);
@@ -85,7 +106,8 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
   const byReader = (r: EnvRead["reader"]) => reads.filter((v) => v.reader === r);
   const runtimeEnv = [...byReader("server")];
   for (const name of runtimeFromExample) {
-    if (!runtimeEnv.some((v) => v.name === name) && !reads.some((v) => v.name === name && v.reader === "browser")) runtimeEnv.push({ name, reader: "server", files: [".env.example"] });
+    if (!runtimeEnv.some((v) => v.name === name) && !reads.some((v) => v.name === name && v.reader === "browser"))
+      runtimeEnv.push({ name, reader: "server", files: [".env.example"] });
   }
   runtimeEnv.sort((a, b) => a.name.localeCompare(b.name));
   const buildEnv = byReader("browser");
@@ -123,7 +145,12 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
 
 function readPackageJson(files: Changeset): PackageJson {
   const text = files.read("package.json");
-  if (text === undefined) throw new OwnitError("no-package-json", "package.json not found", "run ownit in the exported project's folder (the one with package.json)");
+  if (text === undefined)
+    throw new OwnitError(
+      "no-package-json",
+      "package.json not found",
+      "run ownit in the exported project's folder (the one with package.json)",
+    );
   try {
     return JSON.parse(text) as PackageJson;
   } catch {
@@ -134,7 +161,11 @@ function readPackageJson(files: Changeset): PackageJson {
 /** npm, Fly and Render accept lowercase letters, digits and dashes in names. */
 function hostName(pkgName: string | undefined, root: string): string {
   const raw = (pkgName ?? path.basename(root)).replace(/^@[^/]+\//, "");
-  const slug = raw.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  const slug = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
   return slug || "app";
 }
 
@@ -145,7 +176,8 @@ function planPackageManager(facts: ProjectFacts, files: Changeset, pkg: PackageJ
   const [declaredName, declaredVersion] = (pkg.packageManager ?? "").split("@");
   let name: PackageManagerPlan["name"];
   if (declaredName && ["npm", "pnpm", "yarn", "bun"].includes(declaredName)) name = declaredName as PackageManagerPlan["name"];
-  else if (facts.packageManager.authoritative && files.exists(facts.packageManager.authoritative)) name = managerOf(facts.packageManager.authoritative);
+  else if (facts.packageManager.authoritative && files.exists(facts.packageManager.authoritative))
+    name = managerOf(facts.packageManager.authoritative);
   else name = locks[0] ? managerOf(locks[0]) : "npm";
   const lock = locks.filter((l) => managerOf(l) === name);
   const manifestFiles = ["package.json", ...lock];
@@ -153,13 +185,22 @@ function planPackageManager(facts: ProjectFacts, files: Changeset, pkg: PackageJ
   const bunVersion = name === "bun" && /^\d+\.\d+\.\d+$/.test(declaredVersion ?? "") ? declaredVersion! : BUN_VERSION;
   switch (name) {
     case "bun":
-      return { name, manifestFiles, buildImage: `${BUN_IMAGE_REPO}:${bunVersion}`, setup: [], install: lock.length ? "bun install --frozen-lockfile" : "bun install", run: (s) => `bun run ${s}` };
+      return {
+        name,
+        manifestFiles,
+        buildImage: `${BUN_IMAGE_REPO}:${bunVersion}`,
+        setup: [],
+        install: lock.length ? "bun install --frozen-lockfile" : "bun install",
+        run: (s) => `bun run ${s}`,
+      };
     case "pnpm":
       return {
         name,
         manifestFiles,
         buildImage: NODE_IMAGE,
-        setup: [declaredName === "pnpm" ? "corepack enable" : `corepack enable && corepack prepare pnpm@${PNPM_VERSION} --activate`],
+        setup: [
+          declaredName === "pnpm" ? "corepack enable" : `corepack enable && corepack prepare pnpm@${PNPM_VERSION} --activate`,
+        ],
         install: lock.length ? "pnpm install --frozen-lockfile" : "pnpm install",
         run: (s) => `pnpm run ${s}`,
       };
@@ -178,7 +219,14 @@ function planPackageManager(facts: ProjectFacts, files: Changeset, pkg: PackageJ
     }
     default: {
       if (files.exists(NPMRC)) manifestFiles.push(NPMRC);
-      return { name: "npm", manifestFiles, buildImage: NODE_IMAGE, setup: [], install: lock.length ? "npm ci" : "npm install", run: (s) => `npm run ${s}` };
+      return {
+        name: "npm",
+        manifestFiles,
+        buildImage: NODE_IMAGE,
+        setup: [],
+        install: lock.length ? "npm ci" : "npm install",
+        run: (s) => `npm run ${s}`,
+      };
     }
   }
 }
@@ -186,7 +234,11 @@ function planPackageManager(facts: ProjectFacts, files: Changeset, pkg: PackageJ
 function buildCommandFor(framework: FrameworkId, scripts: Record<string, string>, pm: PackageManagerPlan): string {
   if (scripts.build) return pm.run("build");
   if (framework === "expo") return "npx expo export --platform web";
-  throw new OwnitError("deploy-no-build-script", 'package.json has no "build" script', 'add one (e.g. "build": "vite build"), then run ownit deploy again');
+  throw new OwnitError(
+    "deploy-no-build-script",
+    'package.json has no "build" script',
+    'add one (e.g. "build": "vite build"), then run ownit deploy again',
+  );
 }
 
 /** Vite's build.outDir when vite.config sets it as a plain string, else dist. */
@@ -204,7 +256,9 @@ function nodeRuntime(framework: FrameworkId, files: Changeset, pm: PackageManage
     return { copy: [[".output", ".output"]], command: ["node", ".output/server/index.mjs"] };
   }
   if (framework === "next") {
-    const config = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"].map((f) => files.read(f) ?? "").join("\n");
+    const config = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"]
+      .map((f) => files.read(f) ?? "")
+      .join("\n");
     if (/output\s*:\s*["'`]standalone["'`]/.test(config)) {
       return {
         copy: [
@@ -219,5 +273,10 @@ function nodeRuntime(framework: FrameworkId, files: Changeset, pm: PackageManage
   // The app's own start script (Base44 replacement server, Remix, Next without standalone):
   // the whole built app with its dependencies, since the start script may use any of them.
   // npm runs any package.json script whichever manager installed node_modules; bun apps run in bun's image.
-  return { copy: [[".", "."]], command: pm.name === "bun" ? ["bun", "run", "start"] : ["npm", "start"], image: pm.name === "bun" ? pm.buildImage : undefined, user: pm.name === "bun" ? "bun" : undefined };
+  return {
+    copy: [[".", "."]],
+    command: pm.name === "bun" ? ["bun", "run", "start"] : ["npm", "start"],
+    image: pm.name === "bun" ? pm.buildImage : undefined,
+    user: pm.name === "bun" ? "bun" : undefined,
+  };
 }

@@ -32,12 +32,20 @@ export function deployStep(options: DeployStepOptions = {}): Step {
         project = readDeployProject(ctx.project, ctx.files);
       } catch (error) {
         if (options.strict || !isOwnitError(error)) throw error;
-        ctx.report(finding({ severity: "low", code: "deploy-not-emitted", message: `no deploy files: ${error.message}`, hint: error.hint }));
+        ctx.report(
+          finding({
+            severity: "low",
+            code: "deploy-not-emitted",
+            message: `no deploy files: ${error.message}`,
+            hint: error.hint,
+          }),
+        );
         return;
       }
       const emission = emitDeployFiles(project, targets);
       const placements = placeFiles(ctx, project, emission.files, { force: Boolean(ctx.options.force) });
-      for (const s of emission.skipped) ctx.report(finding({ severity: "info", code: "deploy-target-skipped", message: `${s.target}: ${s.reason}` }));
+      for (const s of emission.skipped)
+        ctx.report(finding({ severity: "info", code: "deploy-target-skipped", message: `${s.target}: ${s.reason}` }));
       for (const v of project.buildEnv.filter((e) => isSecretName(e.name))) {
         ctx.report(
           finding({
@@ -54,7 +62,8 @@ export function deployStep(options: DeployStepOptions = {}): Step {
           finding({
             severity: "medium",
             code: "deploy-supabase-client-hardcoded",
-            message: "the Supabase client does not read its URL and key from VITE_* variables, so the deploy files cannot point it at your own services",
+            message:
+              "the Supabase client does not read its URL and key from VITE_* variables, so the deploy files cannot point it at your own services",
             hint: "read them with import.meta.env (e.g. VITE_SUPABASE_URL, VITE_SUPABASE_PUBLISHABLE_KEY), then run ownit deploy again",
           }),
         );
@@ -80,7 +89,13 @@ export function deployStep(options: DeployStepOptions = {}): Step {
           }),
         );
       }
-      ctx.record("deploy", { framework: project.framework, runtime: project.runtime, port: project.port, targets, files: placements.map((p) => ({ path: p.path, writtenTo: p.writtenTo, status: p.status })) });
+      ctx.record("deploy", {
+        framework: project.framework,
+        runtime: project.runtime,
+        port: project.port,
+        targets,
+        files: placements.map((p) => ({ path: p.path, writtenTo: p.writtenTo, status: p.status })),
+      });
       options.onPlaced?.({ project, placements, skipped: emission.skipped });
     },
   };

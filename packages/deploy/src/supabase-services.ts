@@ -44,7 +44,14 @@ export function serviceDbUrl(service: ServiceLogin): string {
 
 /** The routes whose services compose runs for this app. */
 export function servedRoutes(p: DeployProject): Array<(typeof SUPABASE_GATEWAY_ROUTES)[number]> {
-  return SUPABASE_GATEWAY_ROUTES.filter((r) => r.service === "rest" || r.service === "auth" || (r.service === "storage" && p.uses.storage) || (r.service === "realtime" && p.uses.realtime) || (r.service === "functions" && p.edgeFunctions.length > 0));
+  return SUPABASE_GATEWAY_ROUTES.filter(
+    (r) =>
+      r.service === "rest" ||
+      r.service === "auth" ||
+      (r.service === "storage" && p.uses.storage) ||
+      (r.service === "realtime" && p.uses.realtime) ||
+      (r.service === "functions" && p.edgeFunctions.length > 0),
+  );
 }
 
 /** The login roles compose's services use for this app (the init script creates each one). */
@@ -88,7 +95,12 @@ export function supabaseServices(p: DeployProject): Record<string, unknown> {
     image: GOTRUE_IMAGE,
     restart: "unless-stopped",
     depends_on: dependsOnDb(),
-    healthcheck: { test: ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", `http://localhost:${GOTRUE_PORT}/health`], interval: "5s", timeout: "5s", retries: 10 },
+    healthcheck: {
+      test: ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", `http://localhost:${GOTRUE_PORT}/health`],
+      interval: "5s",
+      timeout: "5s",
+      retries: 10,
+    },
     environment: {
       GOTRUE_API_HOST: "0.0.0.0",
       GOTRUE_API_PORT: String(GOTRUE_PORT),
@@ -174,9 +186,22 @@ export function supabaseServices(p: DeployProject): Record<string, unknown> {
       image: DENO_IMAGE,
       restart: "unless-stopped",
       user: "deno",
-      command: ["run", "--node-modules-dir=none", "--allow-net", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", `${ROUTER_DIR_CONTAINER}/${FUNCTIONS_ROUTER_PATH.slice(FUNCTIONS_ROUTER_DIR.length + 1)}`],
+      command: [
+        "run",
+        "--node-modules-dir=none",
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--allow-run",
+        "--allow-sys",
+        `${ROUTER_DIR_CONTAINER}/${FUNCTIONS_ROUTER_PATH.slice(FUNCTIONS_ROUTER_DIR.length + 1)}`,
+      ],
       depends_on: dependsOnDb(),
-      volumes: [`./${FUNCTIONS_SOURCE_DIR}:${FUNCTIONS_DIR_CONTAINER}:ro`, `./${FUNCTIONS_ROUTER_DIR}:${ROUTER_DIR_CONTAINER}:ro`, "deno-cache:/deno-dir"],
+      volumes: [
+        `./${FUNCTIONS_SOURCE_DIR}:${FUNCTIONS_DIR_CONTAINER}:ro`,
+        `./${FUNCTIONS_ROUTER_DIR}:${ROUTER_DIR_CONTAINER}:ro`,
+        "deno-cache:/deno-dir",
+      ],
       environment: {
         OWNIT_FUNCTIONS_DIR: FUNCTIONS_DIR_CONTAINER,
         OWNIT_FUNCTIONS_PORT: String(FUNCTIONS_PORT),

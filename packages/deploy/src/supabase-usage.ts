@@ -3,7 +3,12 @@
 // uses Storage. Compose runs a service only when the code needs it.
 import type { Changeset } from "@ownit/core";
 
-const APP_CODE = ["src/**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}", "app/**/*.{ts,tsx,js,jsx}", "lib/**/*.{ts,tsx,js,jsx}", "components/**/*.{ts,tsx,js,jsx}"];
+const APP_CODE = [
+  "src/**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}",
+  "app/**/*.{ts,tsx,js,jsx}",
+  "lib/**/*.{ts,tsx,js,jsx}",
+  "components/**/*.{ts,tsx,js,jsx}",
+];
 const MIGRATIONS = ["supabase/migrations/**/*.sql"];
 /** `signInWithOAuth({ provider: "google", … })` and `linkIdentity({ provider: … })`. */
 const OAUTH_CALL = /\b(?:signInWithOAuth|linkIdentity)\s*\(\s*\{[^}]*?\bprovider\s*:\s*["'`]([a-z_]+)["'`]/g;
@@ -13,7 +18,27 @@ const STORAGE_CALL = /\.storage\s*\.from\s*\(/;
 const STORAGE_SQL = /\bstorage\.(?:buckets|objects)\b/i;
 
 /** GoTrue's providers (GOTRUE_EXTERNAL_<NAME>_*), by the name supabase-js passes. */
-export const GOTRUE_PROVIDERS = ["apple", "azure", "bitbucket", "discord", "facebook", "figma", "github", "gitlab", "google", "kakao", "keycloak", "linkedin_oidc", "notion", "slack_oidc", "spotify", "twitch", "twitter", "workos", "zoom"] as const;
+export const GOTRUE_PROVIDERS = [
+  "apple",
+  "azure",
+  "bitbucket",
+  "discord",
+  "facebook",
+  "figma",
+  "github",
+  "gitlab",
+  "google",
+  "kakao",
+  "keycloak",
+  "linkedin_oidc",
+  "notion",
+  "slack_oidc",
+  "spotify",
+  "twitch",
+  "twitter",
+  "workos",
+  "zoom",
+] as const;
 
 export interface SupabaseUsage {
   oauthProviders: string[];

@@ -6,7 +6,16 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, redactUrl, resolveProjectRoot, Run } from "@ownit/core";
-import { connect, cutover as runCutover, parseConnectionUrl, refuseTransactionPooler, restoreWrites, VERIFY_AFTER_SWITCH_FAILED, type CutoverStep, type WriteStop } from "@ownit/db";
+import {
+  connect,
+  cutover as runCutover,
+  parseConnectionUrl,
+  refuseTransactionPooler,
+  restoreWrites,
+  VERIFY_AFTER_SWITCH_FAILED,
+  type CutoverStep,
+  type WriteStop,
+} from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
@@ -54,8 +63,10 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
   const { root } = resolveProjectRoot(path.resolve(ctx.cwd, opts.project));
   const source = redactUrl(opts.from);
   if (!opts.yes) {
-    if (!ctx.interactive) throw new OwnitError("confirm-needed", `cutover stops the app's writes on ${source}`, "pass --yes to go ahead");
-    if (!(await ctx.confirm(`Stop the app's writes on ${source} and switch to ${redactUrl(opts.to)}?`))) throw new OwnitError("cancelled", "cutover cancelled: nothing was changed", "run it again when ready");
+    if (!ctx.interactive)
+      throw new OwnitError("confirm-needed", `cutover stops the app's writes on ${source}`, "pass --yes to go ahead");
+    if (!(await ctx.confirm(`Stop the app's writes on ${source} and switch to ${redactUrl(opts.to)}?`)))
+      throw new OwnitError("cancelled", "cutover cancelled: nothing was changed", "run it again when ready");
   }
   const emit = (event: Record<string, unknown>, text: string) => ctx.out(opts.json ? JSON.stringify(event) : text);
   // A cutover changes no file of the project, so uncommitted work does not stand in its way.
@@ -69,7 +80,11 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
     void (async () => {
       if (run && targetLive) {
         run.finish({ records: { cutover: { interrupted: true, verified: false } } });
-        ctx.err(color.yellow(`interrupted after the switch: the target has every write, verification did not finish; undo with npx ownit rollback ${run.id}`));
+        ctx.err(
+          color.yellow(
+            `interrupted after the switch: the target has every write, verification did not finish; undo with npx ownit rollback ${run.id}`,
+          ),
+        );
       } else if (run && plan) {
         try {
           const client = await connect(opts.from, "source");
@@ -96,10 +111,17 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
       exportDir,
       jobs: Math.max(1, Number(opts.jobs) || 2),
       recordIntent: (stop: WriteStop) => {
-        run = Run.start(root, { command: "cutover", summary: `cutover from ${source} to ${redactUrl(opts.to)}`, allowDirty: true });
+        run = Run.start(root, {
+          command: "cutover",
+          summary: `cutover from ${source} to ${redactUrl(opts.to)}`,
+          allowDirty: true,
+        });
         run.recordDatabase({ kind: CUTOVER_ACTION, target: source, objects: [], stop });
         plan = stop;
-        emit({ event: "intent-recorded", run: run.id, grants: stop.grants.length }, `run ${run.id}: ${stop.grants.length} write grant(s) to revoke, database ${stop.database} to read-only`);
+        emit(
+          { event: "intent-recorded", run: run.id, grants: stop.grants.length },
+          `run ${run.id}: ${stop.grants.length} write grant(s) to revoke, database ${stop.database} to read-only`,
+        );
       },
       verifyAfterSwitch: opts.verifyAfterSwitch,
       onStep: (step, ms) => {
@@ -107,20 +129,60 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
         if (interrupted) throw new OwnitError("interrupted", "cutover interrupted", "run it again when ready");
         if (step === "replication-removed") targetLive = true;
         emit({ event: "step", step, ms }, `  ${(ms / 1000).toFixed(2).padStart(6)} s  ${STEP_TEXT[step]}`);
-        if (opts.verifyAfterSwitch && step === "replication-removed") emit({ event: "switch-now", windowMs: ms }, color.green(`  switch now: the target holds every write (writes were unavailable for ${(ms / 1000).toFixed(2)} s); verifying the data as it was at the switch …`));
+        if (opts.verifyAfterSwitch && step === "replication-removed")
+          emit(
+            { event: "switch-now", windowMs: ms },
+            color.green(
+              `  switch now: the target holds every write (writes were unavailable for ${(ms / 1000).toFixed(2)} s); verifying the data as it was at the switch …`,
+            ),
+          );
       },
     });
-    run!.finish({ records: { cutover: { windowMs: result.windowMs, verifyMs: result.verifyMs, verifyAfterSwitch: opts.verifyAfterSwitch === true, steps: result.steps, stopLsn: result.stopLsn, sessionsEnded: result.sessionsEnded, sequences: result.sequences.length, tables: result.report.tables.length } } });
+    run!.finish({
+      records: {
+        cutover: {
+          windowMs: result.windowMs,
+          verifyMs: result.verifyMs,
+          verifyAfterSwitch: opts.verifyAfterSwitch === true,
+          steps: result.steps,
+          stopLsn: result.stopLsn,
+          sessionsEnded: result.sessionsEnded,
+          sequences: result.sequences.length,
+          tables: result.report.tables.length,
+        },
+      },
+    });
     const rows = result.report.tables.reduce((n, t) => n + t.rows, 0);
     const host = parseConnectionUrl(opts.from).host;
     const vars = existsSync(root) ? envVarsNaming(root, host) : [];
     if (opts.json) {
-      ctx.out(JSON.stringify({ event: "done", run: run!.id, windowMs: result.windowMs, verifyMs: result.verifyMs, steps: result.steps, stopLsn: result.stopLsn, tables: result.report.tables.length, rows, sequences: result.sequences.length, envVars: vars }));
+      ctx.out(
+        JSON.stringify({
+          event: "done",
+          run: run!.id,
+          windowMs: result.windowMs,
+          verifyMs: result.verifyMs,
+          steps: result.steps,
+          stopLsn: result.stopLsn,
+          tables: result.report.tables.length,
+          rows,
+          sequences: result.sequences.length,
+          envVars: vars,
+        }),
+      );
       return;
     }
-    ctx.out(color.green(`cut over: ${result.report.tables.length} table(s), ${formatCount(rows)} row(s) and ${result.sequences.length} sequence(s) on ${redactUrl(opts.to)} match the stopped source`));
-    ctx.out(`  writes were unavailable for ${(result.windowMs / 1000).toFixed(2)} s (checksums ${(result.verifyMs / 1000).toFixed(2)} s${opts.verifyAfterSwitch ? ", after the switch" : ""}); ${result.sessionsEnded} app session(s) ended; the source stays read-only`);
-    ctx.out(`  switch now: point the app's database connection at ${redactUrl(opts.to)}${vars.length ? ` (${vars.join(", ")} in ${displayPath(ctx.cwd, root)}/.env*)` : " (DATABASE_URL / SUPABASE_DB_URL, or the DNS name it uses)"}`);
+    ctx.out(
+      color.green(
+        `cut over: ${result.report.tables.length} table(s), ${formatCount(rows)} row(s) and ${result.sequences.length} sequence(s) on ${redactUrl(opts.to)} match the stopped source`,
+      ),
+    );
+    ctx.out(
+      `  writes were unavailable for ${(result.windowMs / 1000).toFixed(2)} s (checksums ${(result.verifyMs / 1000).toFixed(2)} s${opts.verifyAfterSwitch ? ", after the switch" : ""}); ${result.sessionsEnded} app session(s) ended; the source stays read-only`,
+    );
+    ctx.out(
+      `  switch now: point the app's database connection at ${redactUrl(opts.to)}${vars.length ? ` (${vars.join(", ")} in ${displayPath(ctx.cwd, root)}/.env*)` : " (DATABASE_URL / SUPABASE_DB_URL, or the DNS name it uses)"}`,
+    );
     ctx.out(`  and move the DNS name or env of ${host} in your host's settings if the app reaches the database through it`);
     ctx.out(color.dim(`undo it (the source takes writes again):   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run!.id}`));
   } catch (error) {
@@ -150,7 +212,9 @@ databaseUndoers.set(CUTOVER_ACTION, async (action, opts) => {
 export function registerCutover(program: Command, ctx: CliContext): void {
   program
     .command("cutover")
-    .description("switch a followed source to its target: stop the app's writes, wait for lag 0, move sequences, verify, drop replication (a run: `ownit rollback` gives the source its writes back)")
+    .description(
+      "switch a followed source to its target: stop the app's writes, wait for lag 0, move sequences, verify, drop replication (a run: `ownit rollback` gives the source its writes back)",
+    )
     .requiredOption("--from <url>", "the source `ownit follow` streams from")
     .requiredOption("--to <url>", "the target it streams into")
     .option("--export <dir>", "the follow-ready export", "./ownit-export")
@@ -158,6 +222,9 @@ export function registerCutover(program: Command, ctx: CliContext): void {
     .option("--yes", "go ahead without asking")
     .option("--json", "print JSON lines (each step, then the summary)")
     .option("--jobs <n>", "parallel connections per server for the checksums", "2")
-    .option("--verify-after-switch", "open the target as soon as its data is final and verify a snapshot of it afterwards (a short window for a large database)")
+    .option(
+      "--verify-after-switch",
+      "open the target as soon as its data is final and verify a snapshot of it afterwards (a short window for a large database)",
+    )
     .action((opts: CutoverCliOptions) => cutoverCommand(ctx, opts));
 }

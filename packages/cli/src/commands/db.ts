@@ -74,16 +74,25 @@ function projectRoot(ctx: CliContext, project: string | undefined): string {
 }
 
 export function registerDb(program: Command, ctx: CliContext): void {
-  const db = program.command("db").description("a PostgreSQL of the project's own, under .ownit/pg/ (for owners without a server)");
+  const db = program
+    .command("db")
+    .description("a PostgreSQL of the project's own, under .ownit/pg/ (for owners without a server)");
 
   db.command("start")
     .description("start the project's local PostgreSQL (created on first use) and print its connection string")
     .option("--project <dir>", "project folder", ".")
     .option("--prefer <kind>", "which PostgreSQL binaries: system (installed) or embedded (the npm package)")
     .action(async (opts: { project?: string; prefer?: "system" | "embedded" }) => {
-      if (opts.prefer && !["system", "embedded"].includes(opts.prefer)) throw new OwnitError("bad-option", `--prefer ${opts.prefer} is not system or embedded`, "pass --prefer system or --prefer embedded");
+      if (opts.prefer && !["system", "embedded"].includes(opts.prefer))
+        throw new OwnitError(
+          "bad-option",
+          `--prefer ${opts.prefer} is not system or embedded`,
+          "pass --prefer system or --prefer embedded",
+        );
       const local = await startLocalDatabase(projectRoot(ctx, opts.project), { prefer: opts.prefer });
-      ctx.out(`${local.started ? color.green("started") : "already running:"} PostgreSQL ${local.version} on 127.0.0.1:${local.port}, data in ${displayPath(ctx.cwd, local.dir)}`);
+      ctx.out(
+        `${local.started ? color.green("started") : "already running:"} PostgreSQL ${local.version} on 127.0.0.1:${local.port}, data in ${displayPath(ctx.cwd, local.dir)}`,
+      );
       ctx.out(local.url);
     });
 
@@ -100,7 +109,8 @@ export function registerDb(program: Command, ctx: CliContext): void {
     .option("--project <dir>", "project folder", ".")
     .action((opts: { project?: string }) => {
       const local = localDatabaseUrl(projectRoot(ctx, opts.project));
-      if (!local) throw new OwnitError("no-local-db", "this project has no local database yet", "start one with `npx ownit db start`");
+      if (!local)
+        throw new OwnitError("no-local-db", "this project has no local database yet", "start one with `npx ownit db start`");
       // The one line ownit prints with a password in it: the owner asked for exactly this (`$(npx ownit db url)`).
       (ctx.outSecret ?? ctx.out)(local.url);
       if (!local.running) ctx.err(color.yellow("not running: start it with `npx ownit db start`"));

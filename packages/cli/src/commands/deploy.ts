@@ -36,22 +36,32 @@ export async function deploy(ctx: CliContext, dir: string, opts: DeployOptions):
   const plan = await buildPlan(project, [step], { force: opts.force });
   const placed = result!;
 
-  ctx.out(`${color.bold("deploy")}      ${placed.project.framework} (${placed.project.runtime === "static" ? `static files behind nginx on ${placed.project.port}` : `Node server on ${placed.project.port}`}), ${placed.project.packageManager.name}, targets: ${targets.join(", ")}`);
+  ctx.out(
+    `${color.bold("deploy")}      ${placed.project.framework} (${placed.project.runtime === "static" ? `static files behind nginx on ${placed.project.port}` : `Node server on ${placed.project.port}`}), ${placed.project.packageManager.name}, targets: ${targets.join(", ")}`,
+  );
   for (const p of placed.placements) {
     const where = p.writtenTo === p.path ? p.path : `${p.path} → ${p.writtenTo}`;
-    ctx.out(`  ${(p.status === "unchanged" ? color.dim : p.status === "beside" ? color.yellow : color.green)(where.padEnd(40))} ${color.dim(STATUS_LABEL[p.status])}  ${p.purpose}`);
+    ctx.out(
+      `  ${(p.status === "unchanged" ? color.dim : p.status === "beside" ? color.yellow : color.green)(where.padEnd(40))} ${color.dim(STATUS_LABEL[p.status])}  ${p.purpose}`,
+    );
   }
   for (const s of placed.skipped) ctx.out(color.dim(`  skipped ${s.target}: ${s.reason}`));
   const findings = plan.findings.filter((f) => f.code !== "deploy-target-skipped");
   if (findings.length) for (const line of formatFindings(findings)) ctx.out(line);
 
-  await confirmAndApply(ctx, plan, opts, { command: "deploy", summary: `deploy files for ${targets.join(", ")}`, nothingToChange: "nothing to change: the deploy files are up to date" });
+  await confirmAndApply(ctx, plan, opts, {
+    command: "deploy",
+    summary: `deploy files for ${targets.join(", ")}`,
+    nothingToChange: "nothing to change: the deploy files are up to date",
+  });
 }
 
 export function registerDeploy(program: Command, ctx: CliContext): void {
   program
     .command("deploy")
-    .description("write a Dockerfile, docker-compose.yml, host configs and .env.example from the project's facts, as a run that can be rolled back")
+    .description(
+      "write a Dockerfile, docker-compose.yml, host configs and .env.example from the project's facts, as a run that can be rolled back",
+    )
     .argument("[dir]", "project folder", ".")
     .option("-t, --target <target...>", `where to deploy: ${DEPLOY_TARGETS.join(", ")} or all (default: all)`)
     .option("-y, --yes", "write without asking")

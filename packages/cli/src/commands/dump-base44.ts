@@ -29,15 +29,25 @@ export interface Base44DumpCliOptions {
 export const DEFAULT_BASE44_TOKEN_ENV = "BASE44_API_KEY";
 
 /** The token from --token, --token-env VAR or BASE44_API_KEY; errors name the variable, never a value. */
-export function resolveBase44Token(opts: Pick<Base44DumpCliOptions, "token" | "tokenEnv">, env: NodeJS.ProcessEnv = process.env): { token: string; from: string } {
-  if (opts.token && opts.tokenEnv) throw new OwnitError("base44-token-twice", "give the Base44 token once: --token or --token-env, not both", "prefer --token-env VAR: a token on the command line shows in the process list and shell history");
+export function resolveBase44Token(
+  opts: Pick<Base44DumpCliOptions, "token" | "tokenEnv">,
+  env: NodeJS.ProcessEnv = process.env,
+): { token: string; from: string } {
+  if (opts.token && opts.tokenEnv)
+    throw new OwnitError(
+      "base44-token-twice",
+      "give the Base44 token once: --token or --token-env, not both",
+      "prefer --token-env VAR: a token on the command line shows in the process list and shell history",
+    );
   if (opts.token) return { token: opts.token, from: "--token" };
   const name = opts.tokenEnv ?? DEFAULT_BASE44_TOKEN_ENV;
   const value = env[name]?.trim();
   if (!value) {
     throw new OwnitError(
       "base44-no-token",
-      opts.tokenEnv ? `environment variable ${name} is empty or not set` : `no Base44 token: pass --token-env VAR (or set ${DEFAULT_BASE44_TOKEN_ENV})`,
+      opts.tokenEnv
+        ? `environment variable ${name} is empty or not set`
+        : `no Base44 token: pass --token-env VAR (or set ${DEFAULT_BASE44_TOKEN_ENV})`,
       `put the app owner's API key in it (Base44: profile → Account settings → API Key), e.g. export ${name}=…`,
     );
   }
@@ -46,10 +56,22 @@ export function resolveBase44Token(opts: Pick<Base44DumpCliOptions, "token" | "t
 
 export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions): Promise<void> {
   const { token, from } = resolveBase44Token(opts);
-  if (opts.dataEnv && opts.dataEnv !== "prod" && opts.dataEnv !== "dev") throw new OwnitError("base44-bad-data-env", `--data-env must be prod or dev, not "${opts.dataEnv}"`, "dev dumps the app's test data");
-  const projectDir = opts.project ? path.resolve(ctx.cwd, opts.project) : existsSync(path.join(ctx.cwd, "package.json")) ? ctx.cwd : undefined;
+  if (opts.dataEnv && opts.dataEnv !== "prod" && opts.dataEnv !== "dev")
+    throw new OwnitError(
+      "base44-bad-data-env",
+      `--data-env must be prod or dev, not "${opts.dataEnv}"`,
+      "dev dumps the app's test data",
+    );
+  const projectDir = opts.project
+    ? path.resolve(ctx.cwd, opts.project)
+    : existsSync(path.join(ctx.cwd, "package.json"))
+      ? ctx.cwd
+      : undefined;
   const out = path.resolve(ctx.cwd, opts.out ?? "ownit-export");
-  const entities = opts.entities?.split(",").map((e) => e.trim()).filter(Boolean);
+  const entities = opts.entities
+    ?.split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
 
   const bars = tableBars(ctx);
   const retries = { rateLimited: 0, failed: 0 };
@@ -57,7 +79,9 @@ export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions)
     bars.listener?.(p);
     if (!bars.listener && p.done) ctx.out(`  ${p.table.padEnd(24)} ${p.rows} record(s)`);
   };
-  ctx.out(`${color.bold("dump")}        Base44 app ${opts.appId ?? "(from the project)"}${opts.dataEnv === "dev" ? " (test data)" : ""}, token from ${from}`);
+  ctx.out(
+    `${color.bold("dump")}        Base44 app ${opts.appId ?? "(from the project)"}${opts.dataEnv === "dev" ? " (test data)" : ""}, token from ${from}`,
+  );
   let result;
   try {
     result = await dumpBase44({
@@ -83,8 +107,11 @@ export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions)
     bars.stop();
   }
   const records = result.manifest.tables.filter((t) => t.schema === "public").reduce((n, t) => n + t.rowCount, 0);
-  ctx.out(`${color.green("exported")}    ${records} record(s) of ${Object.keys(result.entities.entities).length} entit(ies) to ${result.dir}`);
-  if (retries.rateLimited || retries.failed) ctx.out(color.dim(`  waited out ${retries.rateLimited} rate limit(s) and retried ${retries.failed} failed request(s)`));
+  ctx.out(
+    `${color.green("exported")}    ${records} record(s) of ${Object.keys(result.entities.entities).length} entit(ies) to ${result.dir}`,
+  );
+  if (retries.rateLimited || retries.failed)
+    ctx.out(color.dim(`  waited out ${retries.rateLimited} rate limit(s) and retried ${retries.failed} failed request(s)`));
   for (const line of formatFindings(result.findings)) ctx.out(line);
   ctx.out(color.dim(`next: ownit restore ${displayPath(ctx.cwd, result.dir)} --to postgres://…  then  ownit verify`));
 }

@@ -19,9 +19,14 @@ const EDGE_FUNCTIONS_DIR = "supabase/functions/";
 async function helperSecret(ctx: CliContext): Promise<string> {
   const fromEnv = process.env[HELPER_SECRET_ENV];
   if (fromEnv) return fromEnv;
-  const asked = ctx.interactive && ctx.askSecret ? await ctx.askSecret("the helper's secret (shown by `ownit helper`)") : undefined;
+  const asked =
+    ctx.interactive && ctx.askSecret ? await ctx.askSecret("the helper's secret (shown by `ownit helper`)") : undefined;
   if (asked) return asked;
-  throw new OwnitError("helper-secret-missing", `no secret for the helper: ${HELPER_SECRET_ENV} is not set`, `run it as ${HELPER_SECRET_ENV}=<the secret \`npx ownit helper\` showed> npx ownit dump --via …`);
+  throw new OwnitError(
+    "helper-secret-missing",
+    `no secret for the helper: ${HELPER_SECRET_ENV} is not set`,
+    `run it as ${HELPER_SECRET_ENV}=<the secret \`npx ownit helper\` showed> npx ownit dump --via …`,
+  );
 }
 
 /** Names the project's edge functions read from env (those the helper can fetch values for). */
@@ -32,18 +37,38 @@ function functionSecretNames(projectDir: string): string[] {
     .map((r) => r.name);
 }
 
-export async function dumpThroughHelper(ctx: CliContext, opts: DumpCliOptions & { via: string; project?: string }): Promise<void> {
+export async function dumpThroughHelper(
+  ctx: CliContext,
+  opts: DumpCliOptions & { via: string; project?: string },
+): Promise<void> {
   checkHelperUrl(opts.via);
   const jobs = Number(opts.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new OwnitError("bad-option", `--jobs ${opts.jobs} is not a positive whole number`, "pass e.g. --jobs 2");
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new OwnitError("bad-option", `--jobs ${opts.jobs} is not a positive whole number`, "pass e.g. --jobs 2");
   const route = (opts.route ?? "auto") as HelperRoute;
-  if (!ROUTES.includes(route)) throw new OwnitError("bad-option", `--route ${opts.route} is not one of ${ROUTES.join(", ")}`, "pass --route auto, direct or tunnel");
-  const projectDir = opts.project ? path.resolve(ctx.cwd, opts.project) : existsSync(path.join(ctx.cwd, "package.json")) ? ctx.cwd : undefined;
-  if (opts.withSecrets && !projectDir) throw new OwnitError("no-project", "--with-secrets needs the project, to know which secrets its functions read", "run it in the project's folder, or pass --project <dir>");
+  if (!ROUTES.includes(route))
+    throw new OwnitError(
+      "bad-option",
+      `--route ${opts.route} is not one of ${ROUTES.join(", ")}`,
+      "pass --route auto, direct or tunnel",
+    );
+  const projectDir = opts.project
+    ? path.resolve(ctx.cwd, opts.project)
+    : existsSync(path.join(ctx.cwd, "package.json"))
+      ? ctx.cwd
+      : undefined;
+  if (opts.withSecrets && !projectDir)
+    throw new OwnitError(
+      "no-project",
+      "--with-secrets needs the project, to know which secrets its functions read",
+      "run it in the project's folder, or pass --project <dir>",
+    );
   const names = opts.withSecrets ? functionSecretNames(projectDir!) : [];
   const secret = await helperSecret(ctx);
   const out = path.resolve(ctx.cwd, opts.out);
-  ctx.out(`dumping through the helper at ${new URL(opts.via).origin}${new URL(opts.via).pathname} into ${displayPath(ctx.cwd, out)}`);
+  ctx.out(
+    `dumping through the helper at ${new URL(opts.via).origin}${new URL(opts.via).pathname} into ${displayPath(ctx.cwd, out)}`,
+  );
   const bars = tableBars(ctx);
   let result;
   try {
@@ -52,7 +77,10 @@ export async function dumpThroughHelper(ctx: CliContext, opts: DumpCliOptions & 
       secret,
       route,
       out,
-      schemas: opts.schemas?.split(",").map((s) => s.trim()).filter(Boolean),
+      schemas: opts.schemas
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
       jobs,
       force: opts.force,
       onProgress: bars.listener,
@@ -60,18 +88,32 @@ export async function dumpThroughHelper(ctx: CliContext, opts: DumpCliOptions & 
   } finally {
     bars.stop();
   }
-  ctx.out(color.dim(`  route       ${result.route === "direct" ? "direct: the database the helper named answers from here" : "tunnel: through the helper (the database is not reachable from here)"}`));
+  ctx.out(
+    color.dim(
+      `  route       ${result.route === "direct" ? "direct: the database the helper named answers from here" : "tunnel: through the helper (the database is not reachable from here)"}`,
+    ),
+  );
   printDumpSummary(ctx, result);
   if (opts.withSecrets) {
     const secrets = await bringSecrets({ via: opts.via, secret, names, exportDir: out });
-    ctx.out(`${color.bold("secrets")}     ${displayPath(ctx.cwd, secrets.file)} (mode 0600${secrets.ignoredBy ? `, git-ignored: ${secrets.ignoredBy}` : ""})`);
+    ctx.out(
+      `${color.bold("secrets")}     ${displayPath(ctx.cwd, secrets.file)} (mode 0600${secrets.ignoredBy ? `, git-ignored: ${secrets.ignoredBy}` : ""})`,
+    );
     ctx.out(`  found       ${secrets.found.join(", ") || "none"}`);
-    if (secrets.missing.length) ctx.out(color.yellow(`  missing     ${secrets.missing.join(", ")} (read by the functions, not set in the builder's project)`));
-    if (secrets.platform.length) ctx.out(color.dim(`  not copied  ${secrets.platform.join(", ")} (Supabase gives every project its own)`));
+    if (secrets.missing.length)
+      ctx.out(
+        color.yellow(`  missing     ${secrets.missing.join(", ")} (read by the functions, not set in the builder's project)`),
+      );
+    if (secrets.platform.length)
+      ctx.out(color.dim(`  not copied  ${secrets.platform.join(", ")} (Supabase gives every project its own)`));
   }
   const name = new URL(opts.via).pathname.split("/").filter(Boolean).pop() ?? "the helper";
   ctx.out();
   ctx.out(color.bold("now delete the helper") + ` (it stops answering at its expiry anyway):`);
-  ctx.out(`  - from the builder's project: Lovable → Cloud → Edge Functions → ${name} → delete (or ask the builder's chat: "delete the edge function ${name}"); Bolt: ask Bolt to delete it`);
-  ctx.out(`  - from the repository: npx ownit rollback${projectDir ? ` ${displayPath(ctx.cwd, projectDir)}` : ""} <the helper's run id> (npx ownit runs lists it), then push`);
+  ctx.out(
+    `  - from the builder's project: Lovable → Cloud → Edge Functions → ${name} → delete (or ask the builder's chat: "delete the edge function ${name}"); Bolt: ask Bolt to delete it`,
+  );
+  ctx.out(
+    `  - from the repository: npx ownit rollback${projectDir ? ` ${displayPath(ctx.cwd, projectDir)}` : ""} <the helper's run id> (npx ownit runs lists it), then push`,
+  );
 }

@@ -6,7 +6,15 @@ import path from "node:path";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { OwnitError } from "@ownit/core";
-import { connect, followStatus, POLL_INTERVAL_MS, readFollowState, startFollow, stopFollowing, type FollowStatus } from "@ownit/db";
+import {
+  connect,
+  followStatus,
+  POLL_INTERVAL_MS,
+  readFollowState,
+  startFollow,
+  stopFollowing,
+  type FollowStatus,
+} from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
@@ -27,28 +35,67 @@ function lagText(s: FollowStatus): string {
 }
 
 export function formatStatus(s: FollowStatus): string[] {
-  const lines = [`${s.streaming ? color.green("streaming") : color.red("not streaming")}  ${lagText(s)}, ${formatCount(s.appliedRows)} row change(s) applied`];
+  const lines = [
+    `${s.streaming ? color.green("streaming") : color.red("not streaming")}  ${lagText(s)}, ${formatCount(s.appliedRows)} row change(s) applied`,
+  ];
   const width = Math.min(40, Math.max(5, ...s.tables.map((t) => t.name.length)));
-  for (const t of s.tables) if (t.inserted || t.updated || t.deleted) lines.push(`  ${t.name.padEnd(width)}  +${formatCount(t.inserted)} ~${formatCount(t.updated)} -${formatCount(t.deleted)}`);
+  for (const t of s.tables)
+    if (t.inserted || t.updated || t.deleted)
+      lines.push(`  ${t.name.padEnd(width)}  +${formatCount(t.inserted)} ~${formatCount(t.updated)} -${formatCount(t.deleted)}`);
   return lines;
 }
 
 export async function follow(ctx: CliContext, opts: FollowCliOptions): Promise<void> {
   const exportDir = path.resolve(ctx.cwd, opts.export);
   const interval = Number(opts.interval);
-  if (!Number.isFinite(interval) || interval < 50) throw new OwnitError("bad-option", `--interval ${opts.interval} is not a number of milliseconds of at least 50`, "pass e.g. --interval 1000");
+  if (!Number.isFinite(interval) || interval < 50)
+    throw new OwnitError(
+      "bad-option",
+      `--interval ${opts.interval} is not a number of milliseconds of at least 50`,
+      "pass e.g. --interval 1000",
+    );
   if (opts.stop) {
     const { name } = await stopFollowing({ from: opts.from, to: opts.to, exportDir });
-    ctx.out(opts.json ? JSON.stringify({ event: "stopped", name }) : color.green(`stopped following: subscription, slot ${name} and its publications removed; the source keeps no WAL for it`));
+    ctx.out(
+      opts.json
+        ? JSON.stringify({ event: "stopped", name })
+        : color.green(
+            `stopped following: subscription, slot ${name} and its publications removed; the source keeps no WAL for it`,
+          ),
+    );
     return;
   }
   const setup = await startFollow({ from: opts.from, to: opts.to, exportDir });
-  if (opts.json) ctx.out(JSON.stringify({ event: "following", name: setup.state.name, created: setup.created, tables: setup.tables, replicaIdentityFull: setup.state.replicaIdentityFull, insertOnly: setup.state.insertOnly }));
+  if (opts.json)
+    ctx.out(
+      JSON.stringify({
+        event: "following",
+        name: setup.state.name,
+        created: setup.created,
+        tables: setup.tables,
+        replicaIdentityFull: setup.state.replicaIdentityFull,
+        insertOnly: setup.state.insertOnly,
+      }),
+    );
   else if (setup.created) {
-    ctx.out(color.green(`following ${setup.state.source} into ${setup.state.target}: ${setup.tables} table(s) from the export's snapshot on, through slot ${setup.state.name}`));
-    if (setup.state.replicaIdentityFull.length) ctx.out(`  REPLICA IDENTITY FULL on ${setup.state.replicaIdentityFull.join(", ")} (no primary key; cutover puts it back)`);
-    if (setup.state.insertOnly.length) ctx.out(color.yellow(`  only inserts stream for ${setup.state.insertOnly.join(", ")}: no primary key and a column type without equality (json, …); cutover's verify refuses if their rows were updated or deleted. Add a primary key to stream everything.`));
-    ctx.out(color.dim(`  the target's subscription holds the source's connection string (readable by its superusers only); state in ${displayPath(ctx.cwd, exportDir)}`));
+    ctx.out(
+      color.green(
+        `following ${setup.state.source} into ${setup.state.target}: ${setup.tables} table(s) from the export's snapshot on, through slot ${setup.state.name}`,
+      ),
+    );
+    if (setup.state.replicaIdentityFull.length)
+      ctx.out(`  REPLICA IDENTITY FULL on ${setup.state.replicaIdentityFull.join(", ")} (no primary key; cutover puts it back)`);
+    if (setup.state.insertOnly.length)
+      ctx.out(
+        color.yellow(
+          `  only inserts stream for ${setup.state.insertOnly.join(", ")}: no primary key and a column type without equality (json, …); cutover's verify refuses if their rows were updated or deleted. Add a primary key to stream everything.`,
+        ),
+      );
+    ctx.out(
+      color.dim(
+        `  the target's subscription holds the source's connection string (readable by its superusers only); state in ${displayPath(ctx.cwd, exportDir)}`,
+      ),
+    );
   } else ctx.out(`already following (slot ${setup.state.name})`);
 
   const state = readFollowState(exportDir);
@@ -62,7 +109,12 @@ export async function follow(ctx: CliContext, opts: FollowCliOptions): Promise<v
       const s = await followStatus(source, target, state);
       if (opts.json) ctx.out(JSON.stringify({ event: "status", ...s }));
       else for (const line of formatStatus(s)) ctx.out(line);
-      if (!opts.json) ctx.out(color.dim(`next: npx ownit cutover --from <source> --to <target> --export ${displayPath(ctx.cwd, exportDir)}   (watch it: --watch)`));
+      if (!opts.json)
+        ctx.out(
+          color.dim(
+            `next: npx ownit cutover --from <source> --to <target> --export ${displayPath(ctx.cwd, exportDir)}   (watch it: --watch)`,
+          ),
+        );
       return;
     }
     await watch(ctx, opts, () => followStatus(source, target, state), interval);
@@ -73,18 +125,36 @@ export async function follow(ctx: CliContext, opts: FollowCliOptions): Promise<v
 }
 
 /** Polls until SIGINT/SIGTERM: one live line on a terminal, a JSON line per poll otherwise. */
-async function watch(ctx: CliContext, opts: FollowCliOptions, poll: () => Promise<FollowStatus>, interval: number): Promise<void> {
+async function watch(
+  ctx: CliContext,
+  opts: FollowCliOptions,
+  poll: () => Promise<FollowStatus>,
+  interval: number,
+): Promise<void> {
   let stopped = false;
   const stop = () => (stopped = true);
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  const live = ctx.interactive && !opts.json ? new cliProgress.SingleBar({ format: "{state} {lag} | {applied} row change(s) applied | {busiest}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const live =
+    ctx.interactive && !opts.json
+      ? new cliProgress.SingleBar(
+          { format: "{state} {lag} | {applied} row change(s) applied | {busiest}", hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
   try {
     while (!stopped) {
       const s = await poll();
       if (live) {
-        const busiest = [...s.tables].sort((a, b) => b.inserted + b.updated + b.deleted - (a.inserted + a.updated + a.deleted))[0];
-        const payload = { state: s.streaming ? "streaming" : "NOT STREAMING", lag: lagText(s), applied: formatCount(s.appliedRows), busiest: busiest ? `${busiest.name} +${busiest.inserted} ~${busiest.updated} -${busiest.deleted}` : "" };
+        const busiest = [...s.tables].sort(
+          (a, b) => b.inserted + b.updated + b.deleted - (a.inserted + a.updated + a.deleted),
+        )[0];
+        const payload = {
+          state: s.streaming ? "streaming" : "NOT STREAMING",
+          lag: lagText(s),
+          applied: formatCount(s.appliedRows),
+          busiest: busiest ? `${busiest.name} +${busiest.inserted} ~${busiest.updated} -${busiest.deleted}` : "",
+        };
         if (!live.isActive) live.start(1, 0, payload);
         else live.update(0, payload);
       } else if (opts.json) ctx.out(JSON.stringify({ event: "status", ...s }));
@@ -101,8 +171,13 @@ async function watch(ctx: CliContext, opts: FollowCliOptions, poll: () => Promis
 export function registerFollow(program: Command, ctx: CliContext): void {
   program
     .command("follow")
-    .description("after `dump --follow-ready` and `restore`: keep the target in step with the live source (logical replication), and show the lag")
-    .requiredOption("--from <url>", "the source: its direct connection or session pooler, as a role with REPLICATION that owns the tables")
+    .description(
+      "after `dump --follow-ready` and `restore`: keep the target in step with the live source (logical replication), and show the lag",
+    )
+    .requiredOption(
+      "--from <url>",
+      "the source: its direct connection or session pooler, as a role with REPLICATION that owns the tables",
+    )
     .requiredOption("--to <url>", "the restored target (a superuser: it creates the subscription)")
     .option("--export <dir>", "the follow-ready export the target was restored from", "./ownit-export")
     .option("--watch", "stay and show the state until interrupted")

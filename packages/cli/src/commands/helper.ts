@@ -37,7 +37,11 @@ function helperStep(made: ExportHelper): Step {
     kind: "emit",
     plan(ctx) {
       if (ctx.files.exists(made.path)) {
-        throw new OwnitError("helper-exists", `${made.path} already exists`, "roll back the run that wrote it (`npx ownit runs` lists it), or pass --name");
+        throw new OwnitError(
+          "helper-exists",
+          `${made.path} already exists`,
+          "roll back the run that wrote it (`npx ownit runs` lists it), or pass --name",
+        );
       }
       ctx.files.write(made.path, made.source, { generated: true });
       const config = withoutJwtCheck(ctx.files.read(CONFIG_FILE), made.name);
@@ -53,34 +57,64 @@ export function deploySteps(project: ProjectFacts, name: string): { url: string;
   const url = `https://${ref ?? "<project-ref>"}.supabase.co/functions/v1/${name}`;
   const host = detectDataHost(project);
   if (project.builder.id === "bolt") {
-    return { url, steps: ["commit and push this change to the repository Bolt works from (or import it into the Bolt project)", `ask Bolt: "deploy the Supabase edge function ${name}" (Bolt deploys supabase/functions/* through its Supabase integration)`] };
+    return {
+      url,
+      steps: [
+        "commit and push this change to the repository Bolt works from (or import it into the Bolt project)",
+        `ask Bolt: "deploy the Supabase edge function ${name}" (Bolt deploys supabase/functions/* through its Supabase integration)`,
+      ],
+    };
   }
   if (project.builder.id === "lovable-vite" || project.builder.id === "lovable-tanstack") {
-    return { url, steps: ["push this commit to the GitHub repository Lovable syncs with", `Lovable deploys supabase/functions/* from it; if ${name} does not appear in Cloud → Edge Functions, ask Lovable: "deploy the edge function ${name}"`] };
+    return {
+      url,
+      steps: [
+        "push this commit to the GitHub repository Lovable syncs with",
+        `Lovable deploys supabase/functions/* from it; if ${name} does not appear in Cloud → Edge Functions, ask Lovable: "deploy the edge function ${name}"`,
+      ],
+    };
   }
   return {
     url,
-    steps: [host.kind === "own-supabase" ? `npx supabase functions deploy ${name} --no-verify-jwt${ref ? ` --project-ref ${ref}` : ""}` : "deploy it the way this project's edge functions are deployed"],
+    steps: [
+      host.kind === "own-supabase"
+        ? `npx supabase functions deploy ${name} --no-verify-jwt${ref ? ` --project-ref ${ref}` : ""}`
+        : "deploy it the way this project's edge functions are deployed",
+    ],
   };
 }
 
 export async function helper(ctx: CliContext, dir: string, opts: HelperOptions): Promise<void> {
   const name = opts.name ?? HELPER_FUNCTION_NAME;
-  if (!FUNCTION_NAME.test(name)) throw new OwnitError("bad-option", `--name ${name} is not a function name`, "use letters, digits, - and _, starting with a letter");
+  if (!FUNCTION_NAME.test(name))
+    throw new OwnitError(
+      "bad-option",
+      `--name ${name} is not a function name`,
+      "use letters, digits, - and _, starting with a letter",
+    );
   const project = detectProject(path.resolve(ctx.cwd, dir));
   if (!project.supabase.used) {
-    throw new OwnitError("no-supabase", `${project.root} uses no Supabase project, so there is no edge function runtime to put a helper in`, project.base44.used ? "a Base44 app's data comes out through its API: npx ownit dump --from base44" : "the helper is for Lovable Cloud and Bolt Database projects");
+    throw new OwnitError(
+      "no-supabase",
+      `${project.root} uses no Supabase project, so there is no edge function runtime to put a helper in`,
+      project.base44.used
+        ? "a Base44 app's data comes out through its API: npx ownit dump --from base44"
+        : "the helper is for Lovable Cloud and Bolt Database projects",
+    );
   }
   const made = exportHelper({ name });
   const plan = await buildPlan(project, [helperStep(made)]);
   const { url, steps } = deploySteps(project, name);
   if (opts.json) {
-    if (!opts.yes) throw new OwnitError("needs-confirmation", "--json writes the helper without asking", "pass --yes with --json");
+    if (!opts.yes)
+      throw new OwnitError("needs-confirmation", "--json writes the helper without asking", "pass --yes with --json");
     await applyPlan(plan, { command: "helper", summary: `export helper ${name}`, allowDirty: opts.allowDirty });
     ctx.out(JSON.stringify({ function: name, path: made.path, secret: made.secret, expiresAt: made.expiresAt, url }));
     return;
   }
-  ctx.out(`${color.bold("helper")}      ${made.path}: answers POST with its one-time secret until ${made.expiresAt}, then nothing`);
+  ctx.out(
+    `${color.bold("helper")}      ${made.path}: answers POST with its one-time secret until ${made.expiresAt}, then nothing`,
+  );
   let applied = false;
   await confirmAndApply(
     ctx,
@@ -103,7 +137,9 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
 export function registerHelper(program: Command, ctx: CliContext): void {
   program
     .command("helper")
-    .description("write a one-shot export helper (an edge function) for a database you have no password for (Lovable Cloud, Bolt Database), as a run")
+    .description(
+      "write a one-shot export helper (an edge function) for a database you have no password for (Lovable Cloud, Bolt Database), as a run",
+    )
     .argument("[dir]", "project folder", ".")
     .option("-y, --yes", "write without asking")
     .option("--json", "print { function, path, secret, expiresAt } and nothing else (needs --yes)")

@@ -42,7 +42,11 @@ export async function migrate(ctx: CliContext, dir: string, opts: MigrateOptions
   } finally {
     if (owned && startedAt && git.headCommit(project.root) === startedAt) leaveOwnedBranchIfUnused(ctx, project.root, owned);
   }
-  const data = formatDataNextSteps(project, ctx.cwd, project.supabase.used ? await resolveDataHost(ctx, project, opts.dataHost) : undefined);
+  const data = formatDataNextSteps(
+    project,
+    ctx.cwd,
+    project.supabase.used ? await resolveDataHost(ctx, project, opts.dataHost) : undefined,
+  );
   if (data.length) ctx.out();
   for (const line of data) ctx.out(line);
 }
@@ -58,6 +62,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option("--prune-locks", "delete lock files that are not authoritative")
     .option("--force", "overwrite existing files the deploy step would otherwise write beside")
     .option("--branch <name>", "migrate on a new branch (e.g. owned) and leave the builder's branch as the builder wrote it")
-    .option("--data-host <kind>", "where the database lives, when ownit cannot tell: own-supabase, lovable-cloud, bolt-database, bolt-database-claimed")
+    .option(
+      "--data-host <kind>",
+      "where the database lives, when ownit cannot tell: own-supabase, lovable-cloud, bolt-database, bolt-database-claimed",
+    )
     .action((dir: string, opts: MigrateOptions) => migrate(ctx, dir, opts));
 }

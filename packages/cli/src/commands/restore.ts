@@ -5,8 +5,32 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { acquireProjectLock, environmentError, OwnitError, REDACTED, redactUrl, resolveProjectRoot, Run, type DatabaseAction } from "@ownit/core";
-import { localDatabaseUrl, localDbDir, readExport, readRestoreMarker, removeLoadedRows, removeStorageFiles, restoreExport, restoreStorageFiles, rewriteStorageUrls, startLocalDatabase, undoRestore, undoStorageUrlRewrite, uploadStorageObjects, type StorageUrlRewrite } from "@ownit/db";
+import {
+  acquireProjectLock,
+  environmentError,
+  OwnitError,
+  REDACTED,
+  redactUrl,
+  resolveProjectRoot,
+  Run,
+  type DatabaseAction,
+} from "@ownit/core";
+import {
+  localDatabaseUrl,
+  localDbDir,
+  readExport,
+  readRestoreMarker,
+  removeLoadedRows,
+  removeStorageFiles,
+  restoreExport,
+  restoreStorageFiles,
+  rewriteStorageUrls,
+  startLocalDatabase,
+  undoRestore,
+  undoStorageUrlRewrite,
+  uploadStorageObjects,
+  type StorageUrlRewrite,
+} from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
@@ -39,12 +63,26 @@ async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions)
   if (opts.to) return { url: opts.to, local: false };
   let useLocal = opts.local === true || opts.yes === true;
   if (!useLocal) {
-    if (!ctx.interactive) throw new OwnitError("no-target", "restore needs a database to restore into", "pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (.ownit/pg/)");
-    useLocal = await ctx.confirm(`No --to given. Start a PostgreSQL of this project's own (data in ${localDbDir(root)}) and restore into it?`);
-    if (!useLocal) throw new OwnitError("no-target", "nothing restored: no database to restore into", "pass --to postgres://user:password@host:5432/dbname");
+    if (!ctx.interactive)
+      throw new OwnitError(
+        "no-target",
+        "restore needs a database to restore into",
+        "pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (.ownit/pg/)",
+      );
+    useLocal = await ctx.confirm(
+      `No --to given. Start a PostgreSQL of this project's own (data in ${localDbDir(root)}) and restore into it?`,
+    );
+    if (!useLocal)
+      throw new OwnitError(
+        "no-target",
+        "nothing restored: no database to restore into",
+        "pass --to postgres://user:password@host:5432/dbname",
+      );
   }
   const local = await startLocalDatabase(root, { prefer: opts.prefer });
-  ctx.out(`${local.started ? "started" : "using"} the project's PostgreSQL ${local.version} on 127.0.0.1:${local.port} (data in ${displayPath(ctx.cwd, local.dir)})`);
+  ctx.out(
+    `${local.started ? "started" : "using"} the project's PostgreSQL ${local.version} on 127.0.0.1:${local.port} (data in ${displayPath(ctx.cwd, local.dir)})`,
+  );
   return { url: local.url, local: true };
 }
 
@@ -70,9 +108,22 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
   }
 }
 
-async function restoreAsRun(ctx: CliContext, root: string, dir: string, folder: ReturnType<typeof readExport>, target: { url: string; local: boolean }, opts: RestoreCliOptions, lock: ReturnType<typeof acquireProjectLock>): Promise<void> {
+async function restoreAsRun(
+  ctx: CliContext,
+  root: string,
+  dir: string,
+  folder: ReturnType<typeof readExport>,
+  target: { url: string; local: boolean },
+  opts: RestoreCliOptions,
+  lock: ReturnType<typeof acquireProjectLock>,
+): Promise<void> {
   // A restore changes no file of the project, so uncommitted work does not stand in its way.
-  const run = Run.start(root, { command: "restore", summary: `restore ${path.basename(dir)} into ${redactUrl(target.url)}`, allowDirty: true, lock });
+  const run = Run.start(root, {
+    command: "restore",
+    summary: `restore ${path.basename(dir)} into ${redactUrl(target.url)}`,
+    allowDirty: true,
+    lock,
+  });
   const bars = tableBars(ctx);
   // What the restore means to create, recorded before the load; the target's own marker (written
   // in the same transaction as the rows) tells a later command whether it committed.
@@ -80,7 +131,10 @@ async function restoreAsRun(ctx: CliContext, root: string, dir: string, folder: 
     kind: RESTORE_ACTION,
     target: redactUrl(target.url),
     objects: [],
-    intended: [...folder.manifest.schemas.map((s) => `schema ${s}`), ...folder.manifest.tables.map((t) => `table ${t.schema}.${t.name}`)],
+    intended: [
+      ...folder.manifest.schemas.map((s) => `schema ${s}`),
+      ...folder.manifest.tables.map((t) => `table ${t.schema}.${t.name}`),
+    ],
     pending: true,
     runId: run.id,
     exportDir: dir,
@@ -89,26 +143,60 @@ async function restoreAsRun(ctx: CliContext, root: string, dir: string, folder: 
   run.recordDatabase(action);
   try {
     run.journal("restore-load");
-    const result = await restoreExport(dir, target.url, { allowNonEmpty: opts.allowNonempty, onProgress: bars.listener, runId: run.id });
+    const result = await restoreExport(dir, target.url, {
+      allowNonEmpty: opts.allowNonempty,
+      onProgress: bars.listener,
+      runId: run.id,
+    });
     bars.stop();
-    Object.assign(action, { target: result.target, objects: result.created, databaseSettings: result.databaseSettings, ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}) });
+    Object.assign(action, {
+      target: result.target,
+      objects: result.created,
+      databaseSettings: result.databaseSettings,
+      ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}),
+    });
     delete action.pending;
     if (opts.storageDir) {
       const root = path.resolve(ctx.cwd, opts.storageDir);
       const files = await restoreStorageFiles(dir, target.url, root);
       run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
-      ctx.out(`  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`);
+      ctx.out(
+        `  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`,
+      );
     }
     if (opts.rewriteStorageUrls) {
       const rewrite = await rewriteStorageUrls(dir, target.url, opts.rewriteStorageUrls, opts.oldProjectUrl);
-      run.recordDatabase({ kind: STORAGE_URLS_ACTION, target: result.target, objects: rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column}`), rewrite, exportDir: dir, local: target.local });
-      ctx.out(`  urls        ${rewrite.from} → ${rewrite.to}: ${rewrite.columns.length ? rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column} ${formatCount(c.rows)}`).join(", ") : "no row holds one"}`);
+      run.recordDatabase({
+        kind: STORAGE_URLS_ACTION,
+        target: result.target,
+        objects: rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column}`),
+        rewrite,
+        exportDir: dir,
+        local: target.local,
+      });
+      ctx.out(
+        `  urls        ${rewrite.from} → ${rewrite.to}: ${rewrite.columns.length ? rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column} ${formatCount(c.rows)}`).join(", ") : "no row holds one"}`,
+      );
     }
-    run.finish({ findings: folder.findings, records: { restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion } } });
-    ctx.out(color.green(`restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`));
-    ctx.out(`  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`);
+    run.finish({
+      findings: folder.findings,
+      records: {
+        restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion },
+      },
+    });
+    ctx.out(
+      color.green(
+        `restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`,
+      ),
+    );
+    ctx.out(
+      `  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`,
+    );
     ctx.out(`  run         ${run.id}`);
-    if (result.leftToSupabase) ctx.out(`  supabase    the target is a Supabase project: its own auth/storage tables took the rows (${result.leftToSupabase.length} piece(s) of theirs left to Supabase)`);
+    if (result.leftToSupabase)
+      ctx.out(
+        `  supabase    the target is a Supabase project: its own auth/storage tables took the rows (${result.leftToSupabase.length} piece(s) of theirs left to Supabase)`,
+      );
     const shown = target.local ? "$(npx ownit db url)" : result.target;
     ctx.out(color.dim(`check it:  npx ownit verify ${displayPath(ctx.cwd, dir)} --against ${shown}`));
     ctx.out(color.dim(`undo it:   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run.id}`));
@@ -130,17 +218,40 @@ async function restoreAsRun(ctx: CliContext, root: string, dir: string, folder: 
 }
 
 /** With --storage-url: the export's Storage files into the target's Storage API (a Supabase project of the owner's own). */
-async function uploadStorage(ctx: CliContext, dir: string, folder: ReturnType<typeof readExport>, targetUrl: string, opts: RestoreCliOptions): Promise<void> {
+async function uploadStorage(
+  ctx: CliContext,
+  dir: string,
+  folder: ReturnType<typeof readExport>,
+  targetUrl: string,
+  opts: RestoreCliOptions,
+): Promise<void> {
   const files = folder.manifest.storage ?? [];
   if (!files.length) return;
   if (!opts.storageUrl) {
-    ctx.out(color.dim(`  storage     ${files.length} file(s) in the export were not uploaded: pass --storage-url <target>/storage/v1 --storage-key-env <var> to upload them through the target's Storage API`));
+    ctx.out(
+      color.dim(
+        `  storage     ${files.length} file(s) in the export were not uploaded: pass --storage-url <target>/storage/v1 --storage-key-env <var> to upload them through the target's Storage API`,
+      ),
+    );
     return;
   }
   const key = opts.storageKeyEnv ? process.env[opts.storageKeyEnv] : undefined;
-  if (!key) throw new OwnitError("storage-key-missing", `--storage-url needs the target's service-role key${opts.storageKeyEnv ? `: ${opts.storageKeyEnv} is not set` : ""}`, "pass --storage-key-env VAR with VAR holding the target project's service-role key");
-  const result = await uploadStorageObjects({ baseUrl: opts.storageUrl, key, exportDir: dir, manifest: folder.manifest, targetUrl });
-  ctx.out(`  storage     ${result.uploaded} file(s), ${formatBytes(result.bytes)} uploaded through ${new URL(opts.storageUrl).origin}`);
+  if (!key)
+    throw new OwnitError(
+      "storage-key-missing",
+      `--storage-url needs the target's service-role key${opts.storageKeyEnv ? `: ${opts.storageKeyEnv} is not set` : ""}`,
+      "pass --storage-key-env VAR with VAR holding the target project's service-role key",
+    );
+  const result = await uploadStorageObjects({
+    baseUrl: opts.storageUrl,
+    key,
+    exportDir: dir,
+    manifest: folder.manifest,
+    targetUrl,
+  });
+  ctx.out(
+    `  storage     ${result.uploaded} file(s), ${formatBytes(result.bytes)} uploaded through ${new URL(opts.storageUrl).origin}`,
+  );
   for (const f of result.failures) ctx.out(color.yellow(`  storage file ${f.bucket}/${f.name} was not uploaded (${f.reason})`));
 }
 
@@ -152,7 +263,11 @@ export function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): 
     if (local) return local.url;
   }
   if (!action.target.includes(`:${REDACTED}@`)) return action.target;
-  throw new OwnitError("undo-needs-url", `the restore into ${action.target} is recorded without its password`, "pass the connection string: npx ownit rollback --db-url postgres://user:password@host:5432/dbname");
+  throw new OwnitError(
+    "undo-needs-url",
+    `the restore into ${action.target} is recorded without its password`,
+    "pass the connection string: npx ownit rollback --db-url postgres://user:password@host:5432/dbname",
+  );
 }
 
 databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
@@ -164,7 +279,8 @@ databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
   if (action.pending && runId) record = (await readRestoreMarker(url, runId)) ?? { created: [], databaseSettings: [] };
   await undoRestore(url, { ...record, runId });
   // Into a Supabase project: the rows loaded into its own auth/storage tables go too.
-  if (Array.isArray(action.supabaseRows) && action.supabaseRows.length) await removeLoadedRows(url, String(action.exportDir), action.supabaseRows as string[]);
+  if (Array.isArray(action.supabaseRows) && action.supabaseRows.length)
+    await removeLoadedRows(url, String(action.exportDir), action.supabaseRows as string[]);
 });
 
 databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
@@ -177,9 +293,13 @@ databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
   }
   try {
     const marker = await readRestoreMarker(url, manifest.id);
-    return marker ? { committed: true, objects: marker.created, databaseSettings: marker.databaseSettings } : { committed: false };
+    return marker
+      ? { committed: true, objects: marker.created, databaseSettings: marker.databaseSettings }
+      : { committed: false };
   } catch (error) {
-    return { unknown: `${action.target} cannot be reached (${(error as Error).message.split("\n")[0]}); run again when it can, or pass --db-url` };
+    return {
+      unknown: `${action.target} cannot be reached (${(error as Error).message.split("\n")[0]}); run again when it can, or pass --db-url`,
+    };
   }
 });
 
@@ -197,13 +317,28 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .option("--to <url>", "connection string of an empty database to restore into")
     .option("--local", "restore into the project's own PostgreSQL (.ownit/pg/), started if needed")
     .option("--allow-nonempty", "restore into a database that already holds objects")
-    .option("--project <dir>", "project folder whose run ledger records the restore (default: the project the export folder sits in)")
+    .option(
+      "--project <dir>",
+      "project folder whose run ledger records the restore (default: the project the export folder sits in)",
+    )
     .option("--prefer <kind>", "with --local: system or embedded PostgreSQL binaries")
-    .option("--storage-url <url>", "a Supabase target's Storage API (https://<ref>.supabase.co/storage/v1): upload the export's files through it")
+    .option(
+      "--storage-url <url>",
+      "a Supabase target's Storage API (https://<ref>.supabase.co/storage/v1): upload the export's files through it",
+    )
     .option("--storage-key-env <var>", "with --storage-url: variable holding the target's service-role key")
     .option("-y, --yes", "without --to: restore into the project's own PostgreSQL without asking")
-    .option("--storage-dir <dir>", "also put the export's Storage files into this folder, laid out as Supabase's storage service reads its file backend (the storage-data volume)")
-    .option("--rewrite-storage-urls <new-base>", "after the restore, replace the old project's Storage URLs stored in text, varchar and jsonb columns with <new-base>/storage/v1/ (reported per column; rollback puts them back)")
-    .option("--old-project-url <url>", "with --rewrite-storage-urls: the old project's https://<ref>.supabase.co when the export's connection string does not name it")
+    .option(
+      "--storage-dir <dir>",
+      "also put the export's Storage files into this folder, laid out as Supabase's storage service reads its file backend (the storage-data volume)",
+    )
+    .option(
+      "--rewrite-storage-urls <new-base>",
+      "after the restore, replace the old project's Storage URLs stored in text, varchar and jsonb columns with <new-base>/storage/v1/ (reported per column; rollback puts them back)",
+    )
+    .option(
+      "--old-project-url <url>",
+      "with --rewrite-storage-urls: the old project's https://<ref>.supabase.co when the export's connection string does not name it",
+    )
     .action((exportDir: string, opts: RestoreCliOptions) => restore(ctx, exportDir, opts));
 }

@@ -7,7 +7,6 @@ import { color } from "../context";
 import { formatRun } from "../format";
 import { recoverFirst, undoDatabaseAction } from "../recover-first";
 
-
 export function registerRuns(program: Command, ctx: CliContext): void {
   program
     .command("runs")
@@ -41,6 +40,10 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         force: opts.force,
         undoDatabase: (action) => undoDatabaseAction(action, { dbUrl: opts.dbUrl, root }),
       });
-      ctx.out(color.green(`rolled back ${run.id}: ${run.files.length} file(s) restored${run.database.length ? `, ${run.database.length} database action(s) undone` : ""}`));
+      ctx.out(
+        color.green(
+          `rolled back ${run.id}: ${run.files.length} file(s) restored${run.database.length ? `, ${run.database.length} database action(s) undone` : ""}`,
+        ),
+      );
     });
 }

@@ -3,7 +3,18 @@
 // schema changes waiting for the owned database. Reads git and files only; writes nothing.
 import path from "node:path";
 import type { Command } from "commander";
-import { buildPlan, detectProject, exportTree, mergeHead, pendingSync, previewSync, resolveProjectRoot, schemaApplyCommand, syncSteps, unmergedPaths } from "@ownit/core";
+import {
+  buildPlan,
+  detectProject,
+  exportTree,
+  mergeHead,
+  pendingSync,
+  previewSync,
+  resolveProjectRoot,
+  schemaApplyCommand,
+  syncSteps,
+  unmergedPaths,
+} from "@ownit/core";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import type { CliContext } from "../context";
@@ -53,7 +64,10 @@ export async function branchStatus(ctx: CliContext, root: string, from?: string)
     changedFiles,
     needMigrating: await filesNeedingMigration(ctx, root, preview.builderCommit, changedFiles),
     schemaChanges: preview.schemaChanges.map((c) => ({ ...c, apply: schemaApplyCommand(c) })),
-    waitingSync: waiting && mergeHead(root) === waiting.builderCommit ? { builderCommit: waiting.builderCommit, conflicts: unmergedPaths(root) } : null,
+    waitingSync:
+      waiting && mergeHead(root) === waiting.builderCommit
+        ? { builderCommit: waiting.builderCommit, conflicts: unmergedPaths(root) }
+        : null,
   };
 }
 
@@ -69,15 +83,24 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const s = await branchStatus(ctx, root, opts.from);
       if (opts.json) return ctx.out(JSON.stringify(s, null, 2));
       ctx.out(`${color.bold("owned")}       ${s.ownedBranch}, builder commit ${s.lastSynced.slice(0, 12)} last taken in`);
-      ctx.out(`${color.bold("builder")}     ${s.builderBranch} at ${s.builderCommit.slice(0, 12)}: ${s.behind ? `${s.behind} commit(s) behind` : "up to date"}`);
+      ctx.out(
+        `${color.bold("builder")}     ${s.builderBranch} at ${s.builderCommit.slice(0, 12)}: ${s.behind ? `${s.behind} commit(s) behind` : "up to date"}`,
+      );
       for (const c of s.commits.slice(-10)) ctx.out(color.dim(`  ${c.commit.slice(0, 12)} ${c.subject}`));
-      if (s.changedFiles.length) ctx.out(`${color.bold("changed")}     ${s.changedFiles.length} file(s), ${s.needMigrating.length} with builder code to migrate`);
+      if (s.changedFiles.length)
+        ctx.out(
+          `${color.bold("changed")}     ${s.changedFiles.length} file(s), ${s.needMigrating.length} with builder code to migrate`,
+        );
       for (const f of s.needMigrating) ctx.out(`  ~ ${f}`);
       if (s.schemaChanges.length) ctx.out(color.yellow(`${s.schemaChanges.length} schema change(s) pending:`));
       for (const c of s.schemaChanges) ctx.out(`  ${c.path}\n${color.dim(`      ${c.apply}`)}`);
       if (s.waitingSync) {
         const left = s.waitingSync.conflicts;
-        ctx.out(color.yellow(`a sync is waiting: ${left.length ? `${left.length} file(s) still in conflict: ${left.join(", ")}` : "every conflict is resolved"}; finish it with npx ownit sync-builder --continue`));
+        ctx.out(
+          color.yellow(
+            `a sync is waiting: ${left.length ? `${left.length} file(s) still in conflict: ${left.join(", ")}` : "every conflict is resolved"}; finish it with npx ownit sync-builder --continue`,
+          ),
+        );
       } else if (s.behind) ctx.out(color.dim("bring them in with: npx ownit sync-builder"));
     });
 }

@@ -39,7 +39,12 @@ export interface SyncBuilderOptions {
 /** The owned database the builder's schema changes go to: --db-url, else $DATABASE_URL. */
 function ownedDatabaseUrl(opts: SyncBuilderOptions): string {
   const url = opts.dbUrl ?? process.env.DATABASE_URL;
-  if (!url) throw new OwnitError("no-database-url", "--apply-migrations needs the owned database's connection string", "pass --db-url postgres://user:password@host:5432/dbname, or set DATABASE_URL");
+  if (!url)
+    throw new OwnitError(
+      "no-database-url",
+      "--apply-migrations needs the owned database's connection string",
+      "pass --db-url postgres://user:password@host:5432/dbname, or set DATABASE_URL",
+    );
   return url;
 }
 
@@ -54,7 +59,9 @@ function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
       const options = { pruneLocks: opts.pruneLocks } as Record<string, unknown>;
       const merged = detectProject(root);
       const builder = detectProject(builderTree);
-      const steps = syncSteps(await ctx.migrationSteps(builder, options), await ctx.migrationSteps(merged, options), [lockRefreshStep()]);
+      const steps = syncSteps(await ctx.migrationSteps(builder, options), await ctx.migrationSteps(merged, options), [
+        lockRefreshStep(),
+      ]);
       return buildPlan(merged, steps, options);
     },
     ...(opts.applyMigrations
@@ -62,10 +69,20 @@ function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
           async applySchemaChanges(run, changes) {
             const url = ownedDatabaseUrl(opts);
             const { statements, skipped } = schemaChangeStatements(run.root, changes);
-            for (const c of skipped) ctx.out(color.yellow(`not applied: ${c.path} was ${c.status === "D" ? "deleted" : "changed"} by the builder after it was applied; look at it by hand`));
+            for (const c of skipped)
+              ctx.out(
+                color.yellow(
+                  `not applied: ${c.path} was ${c.status === "D" ? "deleted" : "changed"} by the builder after it was applied; look at it by hand`,
+                ),
+              );
             if (!statements.length) return;
             const applied = await applySchemaStatements(url, statements);
-            run.recordDatabase({ kind: SCHEMA_CHANGES_ACTION, target: applied.target, objects: applied.created, files: applied.files });
+            run.recordDatabase({
+              kind: SCHEMA_CHANGES_ACTION,
+              target: applied.target,
+              objects: applied.created,
+              files: applied.files,
+            });
           },
           undoDatabase: (action) => undoSchemaChanges(ownedDatabaseUrl(opts), action.objects),
         }
@@ -75,7 +92,9 @@ function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
 
 function formatPreview(ctx: CliContext, preview: SyncPreview): void {
   ctx.out(`${color.bold("owned")}       ${preview.ownedBranch}, builder commit ${preview.lastSynced.slice(0, 12)} last taken in`);
-  ctx.out(`${color.bold("builder")}     ${preview.builderBranch} at ${preview.builderCommit.slice(0, 12)}: ${preview.commits.length} new commit(s), ${preview.changed.length} file(s) changed`);
+  ctx.out(
+    `${color.bold("builder")}     ${preview.builderBranch} at ${preview.builderCommit.slice(0, 12)}: ${preview.commits.length} new commit(s), ${preview.changed.length} file(s) changed`,
+  );
   for (const c of preview.commits.slice(-10)) ctx.out(color.dim(`  ${c.commit.slice(0, 12)} ${c.subject}`));
   if (preview.commits.length > 10) ctx.out(color.dim(`  … and ${preview.commits.length - 10} earlier`));
 }
@@ -111,7 +130,11 @@ function report(ctx: CliContext, root: string, result: SyncResult): void {
   }
   const run = result.manifest;
   ctx.out();
-  ctx.out(color.green(`run ${run.id}: ${result.preview.commits.length} builder commit(s) merged, ${result.plan.changes.length} file(s) migrated${run.git?.tag ? `, tagged ${run.git.tag}` : ""}`));
+  ctx.out(
+    color.green(
+      `run ${run.id}: ${result.preview.commits.length} builder commit(s) merged, ${result.plan.changes.length} file(s) migrated${run.git?.tag ? `, tagged ${run.git.tag}` : ""}`,
+    ),
+  );
   for (const c of result.plan.changes) ctx.out(color.dim(`  ~ ${c.path}`));
   const todos = run.findings.filter((f) => f.code === "ownit-todo");
   if (todos.length) {
@@ -131,8 +154,17 @@ export async function syncBuilderCommand(ctx: CliContext, dir: string, opts: Syn
   const preview = previewSync(root, opts.from);
   formatPreview(ctx, preview);
   if (preview.commits.length && !opts.yes) {
-    if (!ctx.interactive) throw new OwnitError("needs-confirmation", "sync-builder needs confirmation, and no one is at the terminal to give it", "pass --yes to merge and migrate the builder's commits");
-    if (!(await ctx.confirm(`Merge ${preview.commits.length} commit(s) from ${preview.builderBranch} into ${preview.ownedBranch} and migrate them?`))) {
+    if (!ctx.interactive)
+      throw new OwnitError(
+        "needs-confirmation",
+        "sync-builder needs confirmation, and no one is at the terminal to give it",
+        "pass --yes to merge and migrate the builder's commits",
+      );
+    if (
+      !(await ctx.confirm(
+        `Merge ${preview.commits.length} commit(s) from ${preview.builderBranch} into ${preview.ownedBranch} and migrate them?`,
+      ))
+    ) {
       ctx.out("nothing applied");
       return;
     }
@@ -149,7 +181,10 @@ export function registerSyncBuilder(program: Command, ctx: CliContext): void {
     .option("-y, --yes", "apply without asking")
     .option("--continue", "finish a sync stopped by conflicts, once they are resolved and added")
     .option("--prune-locks", "delete lock files that are not authoritative")
-    .option("--apply-migrations", "apply the builder's new migrations and entity tables to the owned database, as part of the run (give it again with --continue)")
+    .option(
+      "--apply-migrations",
+      "apply the builder's new migrations and entity tables to the owned database, as part of the run (give it again with --continue)",
+    )
     .option("--db-url <url>", "with --apply-migrations: the owned database (default: $DATABASE_URL)")
     .action((dir: string, opts: SyncBuilderOptions) => syncBuilderCommand(ctx, dir, opts));
 }

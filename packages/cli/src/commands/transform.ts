@@ -31,20 +31,41 @@ function relativePaths(ctx: CliContext, root: string, paths: string[]): string[]
   return paths.map((p) => {
     const abs = path.resolve(ctx.cwd, p);
     const rel = path.relative(root, abs).split(path.sep).join("/");
-    if (rel.startsWith("..") || path.isAbsolute(rel)) throw new OwnitError("path-outside-project", `${p} is outside the project ${root}`, "pass paths inside the project, or point --dir at the project that holds them");
+    if (rel.startsWith("..") || path.isAbsolute(rel))
+      throw new OwnitError(
+        "path-outside-project",
+        `${p} is outside the project ${root}`,
+        "pass paths inside the project, or point --dir at the project that holds them",
+      );
     // A mistyped path would otherwise match no file and the transform would quietly do nothing.
-    if (!existsSync(abs)) throw new OwnitError("path-not-found", `${p} does not exist (looked for ${abs})`, "pass files or folders that exist in the project, relative to the folder you run ownit in");
+    if (!existsSync(abs))
+      throw new OwnitError(
+        "path-not-found",
+        `${p} does not exist (looked for ${abs})`,
+        "pass files or folders that exist in the project, relative to the folder you run ownit in",
+      );
     return rel;
   });
 }
 
-export async function transform(ctx: CliContext, name: string | undefined, paths: string[], opts: TransformOptions): Promise<void> {
+export async function transform(
+  ctx: CliContext,
+  name: string | undefined,
+  paths: string[],
+  opts: TransformOptions,
+): Promise<void> {
   if (opts.list) return listTransforms(ctx);
-  if (!name) throw new OwnitError("missing-transform-name", "which transform? none was named", "see `npx ownit transform --list`, then `npx ownit transform <name>`");
+  if (!name)
+    throw new OwnitError(
+      "missing-transform-name",
+      "which transform? none was named",
+      "see `npx ownit transform --list`, then `npx ownit transform <name>`",
+    );
   const codemod = await findCodemod(name);
   await recoverFirst(ctx, resolveProjectRoot(path.resolve(ctx.cwd, opts.dir ?? ".")).root);
   const project = detectProject(path.resolve(ctx.cwd, opts.dir ?? "."));
-  if (!codemod.appliesTo(project)) ctx.out(color.dim(`${name} is not meant for a ${project.builder.id} project; running it because you asked`));
+  if (!codemod.appliesTo(project))
+    ctx.out(color.dim(`${name} is not meant for a ${project.builder.id} project; running it because you asked`));
 
   let result: CodemodResult | undefined;
   const options = { pruneLocks: opts.pruneLocks } as Record<string, unknown>;
@@ -59,9 +80,18 @@ export async function transform(ctx: CliContext, name: string | undefined, paths
   if (findings.length) for (const line of formatFindings(findings)) ctx.out(line);
   const counts = result?.counts ?? { changed: 0, unchanged: 0, skipped: 0, failed: 0 };
   ctx.out(`${name}: ${formatCounts(counts)}${plan.changes.length ? `, ${plan.changes.length} file(s) in the plan` : ""}`);
-  await confirmAndApply(ctx, plan, opts, { command: "transform", summary: `transform ${name}`, nothingToChange: "nothing to change" });
+  await confirmAndApply(ctx, plan, opts, {
+    command: "transform",
+    summary: `transform ${name}`,
+    nothingToChange: "nothing to change",
+  });
   // The files that did go through are applied (or shown); a script must still learn that some did not.
-  if (counts.failed) throw new OwnitError("transform-files-failed", `${counts.failed} file(s) could not be transformed (listed above)`, "fix them or finish those changes by hand, then run the transform again");
+  if (counts.failed)
+    throw new OwnitError(
+      "transform-files-failed",
+      `${counts.failed} file(s) could not be transformed (listed above)`,
+      "fix them or finish those changes by hand, then run the transform again",
+    );
 }
 
 export function registerTransform(program: Command, ctx: CliContext): void {

@@ -20,7 +20,9 @@ export function formatReport(report: VerifyReport): string[] {
     const mark = t.ok ? color.green("ok") : color.red(t.error ? "unreadable" : "DIFFERS");
     lines.push(`${short(t.name, width)}  ${formatCount(t.rows).padStart(10)}  ${mark}`);
   }
-  lines.push(`sequences: ${report.sequences} compared; schema objects: ${report.objectKinds.length ? report.objectKinds.join(", ") : "not listed in the manifest"}`);
+  lines.push(
+    `sequences: ${report.sequences} compared; schema objects: ${report.objectKinds.length ? report.objectKinds.join(", ") : "not listed in the manifest"}`,
+  );
   if (!report.differences.length) {
     lines.push(color.green(`verified: every row, sequence and schema object of the export is in ${report.target}`));
     return lines;
@@ -28,14 +30,17 @@ export function formatReport(report: VerifyReport): string[] {
   const nameWidth = Math.min(60, Math.max(...report.differences.map((d) => d.name.length)));
   lines.push(color.red(`${report.differences.length} difference(s):`));
   lines.push(color.bold(`  ${"kind".padEnd(9)} ${"what".padEnd(nameWidth)}  ${"expected".padEnd(20)}  actual`));
-  for (const d of report.differences) lines.push(`  ${d.kind.padEnd(9)} ${short(d.name, nameWidth)}  ${short(d.expected, 20)}  ${d.actual}`);
+  for (const d of report.differences)
+    lines.push(`  ${d.kind.padEnd(9)} ${short(d.name, nameWidth)}  ${short(d.expected, 20)}  ${d.actual}`);
   return lines;
 }
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   program
     .command("verify")
-    .description("recompute every table's rows and checksum, the sequences and the schema objects on a database, and compare them with an export")
+    .description(
+      "recompute every table's rows and checksum, the sequences and the schema objects on a database, and compare them with an export",
+    )
     .argument("<export-dir>", "the folder `ownit dump` wrote")
     .requiredOption("--against <url>", "connection string of the database to check")
     .option("--jobs <n>", "parallel connections", parseJobs, 2)
@@ -45,12 +50,21 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       const bars = opts.json ? { listener: undefined, stop() {} } : tableBars(ctx);
       let report: VerifyReport;
       try {
-        report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, { jobs: opts.jobs, onProgress: bars.listener, storageRoot: opts.storageDir ? path.resolve(ctx.cwd, opts.storageDir) : undefined });
+        report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, {
+          jobs: opts.jobs,
+          onProgress: bars.listener,
+          storageRoot: opts.storageDir ? path.resolve(ctx.cwd, opts.storageDir) : undefined,
+        });
       } finally {
         bars.stop();
       }
       if (opts.json) ctx.out(JSON.stringify(report, null, 2));
       else for (const line of formatReport(report)) ctx.out(line);
-      if (!report.ok) throw new OwnitError("verify-failed", `${report.differences.length} difference(s) between the export and ${report.target}`, "see the table above: restore again into an empty database, or investigate the rows that differ");
+      if (!report.ok)
+        throw new OwnitError(
+          "verify-failed",
+          `${report.differences.length} difference(s) between the export and ${report.target}`,
+          "see the table above: restore again into an empty database, or investigate the rows that differ",
+        );
     });
 }

@@ -21,7 +21,15 @@ const NPM_LOCK = "package-lock.json";
 const NPM_TIMEOUT_MS = 180_000;
 
 // `--before` makes the lock independent of what the registry publishes after this release.
-const NPM_ARGS = ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", `--before=${RESOLVED_BEFORE}`];
+const NPM_ARGS = [
+  "install",
+  "--package-lock-only",
+  "--ignore-scripts",
+  "--no-audit",
+  "--no-fund",
+  "--prefer-offline",
+  `--before=${RESOLVED_BEFORE}`,
+];
 
 export interface NewDependencies {
   dependencies?: Record<string, string>;
@@ -29,7 +37,10 @@ export interface NewDependencies {
 }
 
 function npmErrorLine(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^npm error (?!A complete log)/.test(l))?.replace(/^npm error\s*/, "") ?? lines.at(-1) ?? "npm failed";
 }
 
@@ -46,7 +57,12 @@ async function resolveNpmLock(ctx: StepContext, packageJson: string, why: string
     } catch (error) {
       const e = error as { stderr?: string; message?: string; killed?: boolean };
       const reason = e.killed ? `no answer within ${NPM_TIMEOUT_MS / 1000} s` : npmErrorLine(e.stderr ?? e.message ?? "");
-      throw new OwnitError("lock-update-failed", `npm could not add ${why} to ${NPM_LOCK}: ${reason}`, "check that the npm registry is reachable (new packages need their versions from it), then run ownit again", { cause: error });
+      throw new OwnitError(
+        "lock-update-failed",
+        `npm could not add ${why} to ${NPM_LOCK}: ${reason}`,
+        "check that the npm registry is reachable (new packages need their versions from it), then run ownit again",
+        { cause: error },
+      );
     }
     return readFileSync(path.join(scratch, NPM_LOCK), "utf8");
   } finally {
@@ -80,7 +96,15 @@ export async function addDependencies(ctx: StepContext, wanted: NewDependencies)
   if (ctx.files.exists(NPM_LOCK)) {
     const pkg = parseJson<{ workspaces?: unknown }>(packageJson);
     if (pkg?.workspaces) {
-      ctx.report(finding({ severity: "medium", code: "lock-file-not-updated", file: NPM_LOCK, message: `package.json gained ${why} but ${NPM_LOCK} (npm workspaces) was not updated`, hint: "run `npm install` at the workspace root and commit package-lock.json" }));
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "lock-file-not-updated",
+          file: NPM_LOCK,
+          message: `package.json gained ${why} but ${NPM_LOCK} (npm workspaces) was not updated`,
+          hint: "run `npm install` at the workspace root and commit package-lock.json",
+        }),
+      );
     } else {
       try {
         ctx.files.write(NPM_LOCK, await resolveNpmLock(ctx, packageJson, why));
@@ -88,15 +112,33 @@ export async function addDependencies(ctx: StepContext, wanted: NewDependencies)
         // Offline (or a registry that will not answer): the code and package.json still move on;
         // the owner learns which packages the lock lacks and the one command that adds them.
         if (!(error instanceof OwnitError) || error.code !== "lock-update-failed") throw error;
-        const wantedVersions = added.map((name) => `${name}@${wanted.dependencies?.[name] ?? wanted.devDependencies?.[name]}`).join(", ");
-        ctx.report(finding({ severity: "medium", code: "lock-file-not-updated", file: NPM_LOCK, message: `${NPM_LOCK} could not be updated with ${wantedVersions}: ${error.message.replace(/^npm could not add [^:]+: /, "")}`, hint: "run `npm install` once the npm registry is reachable, and commit package-lock.json (package.json already lists them)" }));
+        const wantedVersions = added
+          .map((name) => `${name}@${wanted.dependencies?.[name] ?? wanted.devDependencies?.[name]}`)
+          .join(", ");
+        ctx.report(
+          finding({
+            severity: "medium",
+            code: "lock-file-not-updated",
+            file: NPM_LOCK,
+            message: `${NPM_LOCK} could not be updated with ${wantedVersions}: ${error.message.replace(/^npm could not add [^:]+: /, "")}`,
+            hint: "run `npm install` once the npm registry is reachable, and commit package-lock.json (package.json already lists them)",
+          }),
+        );
       }
     }
   }
   // Other package managers' locks: each refreshed by `<manager> install`.
   for (const [lock, manager] of Object.entries(LOCK_FILES)) {
     if (manager === "npm" || !ctx.files.exists(lock)) continue;
-    ctx.report(finding({ severity: "medium", code: "lock-file-not-updated", file: lock, message: `package.json gained ${why} but ${lock} was not updated`, hint: `run \`${manager} install\` and commit ${lock}` }));
+    ctx.report(
+      finding({
+        severity: "medium",
+        code: "lock-file-not-updated",
+        file: lock,
+        message: `package.json gained ${why} but ${lock} was not updated`,
+        hint: `run \`${manager} install\` and commit ${lock}`,
+      }),
+    );
   }
   ctx.files.write("package.json", packageJson);
   return added;

@@ -65,5 +65,10 @@ export function addEnvLocalValues(files: Changeset, values: Iterable<readonly [s
   if (local === undefined || local === before) return;
   files.write(ENV_LOCAL, local);
   const gitignore = files.read(".gitignore");
-  if (!ignore().add(gitignore ?? "").ignores(ENV_LOCAL)) files.write(".gitignore", addGitignoreEntry(gitignore, ENV_LOCAL));
+  if (
+    !ignore()
+      .add(gitignore ?? "")
+      .ignores(ENV_LOCAL)
+  )
+    files.write(".gitignore", addGitignoreEntry(gitignore, ENV_LOCAL));
 }

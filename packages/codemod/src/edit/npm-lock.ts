@@ -129,7 +129,8 @@ function edgesOut(packages: Record<string, LockEntry>, location: string, isRoot:
   add(pkg.peerDependencies, "peer");
   if (isRoot) add(pkg.devDependencies, "dev");
   // A link's own entry leads to its target folder.
-  if (entry.link && entry.resolved !== undefined && packages[entry.resolved]) edges.push({ to: entry.resolved, dev: false, optional: false, peer: false });
+  if (entry.link && entry.resolved !== undefined && packages[entry.resolved])
+    edges.push({ to: entry.resolved, dev: false, optional: false, peer: false });
   return edges;
 }
 
@@ -166,7 +167,13 @@ function computeFlags(packages: Record<string, LockEntry>): Map<string, Flags> {
   while (walk.length) for (const edge of edgesOf(walk.pop()!)) if (installs(edge)) need(edge.to);
 
   const flags = new Map<string, Flags>();
-  for (const loc of needed) flags.set(loc, roots.includes(loc) ? { dev: false, optional: false, devOptional: false, peer: false } : { dev: true, optional: true, devOptional: true, peer: true });
+  for (const loc of needed)
+    flags.set(
+      loc,
+      roots.includes(loc)
+        ? { dev: false, optional: false, devOptional: false, peer: false }
+        : { dev: true, optional: true, devOptional: true, peer: true },
+    );
   const queue = [...roots];
   const clear = (loc: string, unset: Partial<Record<FlagKey, boolean>>): void => {
     const f = flags.get(loc);
@@ -252,7 +259,8 @@ export function syncPackageLock(lockText: string, packageJsonText: string): Lock
   } catch {
     return { error: "it is not valid JSON" };
   }
-  if (!lock.packages || (lock.lockfileVersion ?? 1) < 2) return { error: `lockfileVersion ${lock.lockfileVersion ?? 1} has no "packages" section` };
+  if (!lock.packages || (lock.lockfileVersion ?? 1) < 2)
+    return { error: `lockfileVersion ${lock.lockfileVersion ?? 1} has no "packages" section` };
   const layout = layoutOf(lockText);
   if (serialize(lock, layout) !== lockText) return { error: "it is not laid out the way npm writes it (edited by hand?)" };
   const packages = lock.packages;

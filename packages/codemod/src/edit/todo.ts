@@ -17,8 +17,20 @@ export function collectTodos(file: string, text: string): Finding[] {
   lines.forEach((line, i) => {
     const at = line.indexOf(TODO_TAG);
     if (at < 0) return;
-    const what = line.slice(at + TODO_TAG.length).replace(/\*\/.*$|-->.*$/, "").trim();
-    out.push(finding({ severity: "medium", code: "ownit-todo", file, line: i + 1, message: what || "left for you to finish", hint: "finish this by hand, then delete the marker" }));
+    const what = line
+      .slice(at + TODO_TAG.length)
+      .replace(/\*\/.*$|-->.*$/, "")
+      .trim();
+    out.push(
+      finding({
+        severity: "medium",
+        code: "ownit-todo",
+        file,
+        line: i + 1,
+        message: what || "left for you to finish",
+        hint: "finish this by hand, then delete the marker",
+      }),
+    );
   });
   return out;
 }

@@ -26,10 +26,26 @@ export function pluginEntry(call: ASTPath): ASTPath {
     if (!parent || !p) return entry;
     const node = entry.node as unknown;
     if (p.type === "LogicalExpression" && p.operator === "&&" && p.right === node) entry = parent;
-    else if (p.type === "ConditionalExpression" && ((p.consequent === node && isEmptyBranch(p.alternate as AnyNode)) || (p.alternate === node && isEmptyBranch(p.consequent as AnyNode)))) entry = parent;
-    else if (p.type === "ArrayExpression" && (p.elements as unknown[]).length === 1 && (parent.parent?.node as AnyNode | undefined)?.type === "ConditionalExpression") entry = parent;
+    else if (
+      p.type === "ConditionalExpression" &&
+      ((p.consequent === node && isEmptyBranch(p.alternate as AnyNode)) ||
+        (p.alternate === node && isEmptyBranch(p.consequent as AnyNode)))
+    )
+      entry = parent;
+    else if (
+      p.type === "ArrayExpression" &&
+      (p.elements as unknown[]).length === 1 &&
+      (parent.parent?.node as AnyNode | undefined)?.type === "ConditionalExpression"
+    )
+      entry = parent;
     else if (p.type === "SpreadElement") entry = parent;
-    else if (p.type === "CallExpression" && (p.arguments as unknown[]).length === 1 && (p.callee as AnyNode).type === "MemberExpression" && ((p.callee as AnyNode).property as AnyNode).name === "push") entry = parent;
+    else if (
+      p.type === "CallExpression" &&
+      (p.arguments as unknown[]).length === 1 &&
+      (p.callee as AnyNode).type === "MemberExpression" &&
+      ((p.callee as AnyNode).property as AnyNode).name === "push"
+    )
+      entry = parent;
     else return entry;
   }
 }

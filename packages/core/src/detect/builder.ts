@@ -22,7 +22,8 @@ export function detectBuilder(root: string, pkg: PackageJson | undefined): { id:
   if (LOVABLE.tanstackConfigPackage in deps) add("lovable-vite", 5, `dependency ${LOVABLE.tanstackConfigPackage}`);
   const index = readText(root, "index.html") ?? "";
   if (index.includes(LOVABLE.scriptHost)) add("lovable-vite", 5, `index.html loads ${LOVABLE.scriptHost}`);
-  if (/<meta[^>]+name=["']author["'][^>]+content=["']Lovable["']/i.test(index)) add("lovable-vite", 2, `index.html author meta "Lovable"`);
+  if (/<meta[^>]+name=["']author["'][^>]+content=["']Lovable["']/i.test(index))
+    add("lovable-vite", 2, `index.html author meta "Lovable"`);
   for (const d of LOVABLE.dirs) if (has(d)) add("lovable-vite", 4, `${d}/ folder`);
   if (has(LOVABLE.supabaseClientFile)) add("lovable-vite", 2, LOVABLE.supabaseClientFile);
   if (has("src/integrations/lovable")) add("lovable-vite", 3, "src/integrations/lovable/");
@@ -33,8 +34,11 @@ export function detectBuilder(root: string, pkg: PackageJson | undefined): { id:
   if (has(BOLT.configFile)) add("bolt", 6, BOLT.configFile);
   else if (has(".bolt")) add("bolt", 5, ".bolt/ folder");
   if (BOLT.readmeMarkers.some((m) => readme.toLowerCase().includes(m))) add("bolt", 2, "README mentions StackBlitz/Bolt");
-  if (pkg?.name && (BOLT.starterPackageNames as readonly string[]).includes(pkg.name)) add("bolt", 3, `package name ${pkg.name} (Bolt starter)`);
-  for (const f of BOLT.supabaseClientFiles) if (has(f) && /VITE_SUPABASE_ANON_KEY|EXPO_PUBLIC_SUPABASE/.test(readText(root, f) ?? "")) add("bolt", 2, `${f} reads the anon key from env`);
+  if (pkg?.name && (BOLT.starterPackageNames as readonly string[]).includes(pkg.name))
+    add("bolt", 3, `package name ${pkg.name} (Bolt starter)`);
+  for (const f of BOLT.supabaseClientFiles)
+    if (has(f) && /VITE_SUPABASE_ANON_KEY|EXPO_PUBLIC_SUPABASE/.test(readText(root, f) ?? ""))
+      add("bolt", 2, `${f} reads the anon key from env`);
   const migrations = listProjectFiles(root, { patterns: ["supabase/migrations/*.sql"] });
   const boltHeaders = migrations.filter((m) => BOLT.migrationHeader.test(readText(root, m) ?? "")).length;
   if (boltHeaders) add("bolt", 2, `${boltHeaders} migration(s) with Bolt's /* # Title */ header`);
@@ -49,7 +53,8 @@ export function detectBuilder(root: string, pkg: PackageJson | undefined): { id:
   const hook = BOLT.frameworkReadyHooks.find((f) => (readText(root, f) ?? "").includes(BOLT.frameworkReadyCall));
   if (hook) add("bolt", 3, `${hook} (Bolt's preview hook)`);
   // File listings skip these leftovers (they are never source), so look at the folder itself.
-  if (readdirSync(root).some((f) => /^vite\.config\.[cm]?[jt]s\.timestamp-/.test(f))) add("bolt", 1, "vite.config timestamp leftovers");
+  if (readdirSync(root).some((f) => /^vite\.config\.[cm]?[jt]s\.timestamp-/.test(f)))
+    add("bolt", 1, "vite.config timestamp leftovers");
 
   // Base44
   for (const p of BASE44.packages) if (p in deps) add("base44", 6, `dependency ${p}`);

@@ -9,7 +9,13 @@ import type { ProjectFacts } from "./types";
 
 export type DataHostKind = "own-supabase" | "lovable-cloud" | "bolt-database" | "bolt-database-claimed" | "unknown";
 
-export const DATA_HOST_KINDS: readonly DataHostKind[] = ["own-supabase", "lovable-cloud", "bolt-database", "bolt-database-claimed", "unknown"];
+export const DATA_HOST_KINDS: readonly DataHostKind[] = [
+  "own-supabase",
+  "lovable-cloud",
+  "bolt-database",
+  "bolt-database-claimed",
+  "unknown",
+];
 
 /** Lovable Cloud became the default backend of new Lovable projects on this day; Supabase projects older than it are the owner's own. */
 export const LOVABLE_CLOUD_SINCE = "2025-09-29";
@@ -45,7 +51,9 @@ function firstMigrationDay(project: ProjectFacts): string | undefined {
 }
 
 function functionsRead(project: ProjectFacts, name: string): boolean {
-  return listProjectFiles(project.root, { patterns: ["supabase/functions/**/*.{ts,js}"] }).some((f) => readText(project.root, f)?.includes(name));
+  return listProjectFiles(project.root, { patterns: ["supabase/functions/**/*.{ts,js}"] }).some((f) =>
+    readText(project.root, f)?.includes(name),
+  );
 }
 
 /** Whether the generated Supabase client names a project URL in code (the pre-Cloud integration, or a switch by hand) rather than only reading env. */
@@ -77,20 +85,56 @@ export function detectDataHost(project: ProjectFacts, answer?: DataHostKind): Da
   if (builder === "lovable-vite" || builder === "lovable-tanstack") {
     const cloud: string[] = [];
     const own: string[] = [];
-    if (functionsRead(project, LOVABLE_CLOUD_SECRET)) cloud.push(`an edge function reads ${LOVABLE_CLOUD_SECRET}, which Lovable Cloud provisions`);
-    if (deps[LOVABLE_CLOUD_AUTH_PACKAGE]) cloud.push(`${LOVABLE_CLOUD_AUTH_PACKAGE} (Lovable Cloud's sign-in broker) is a dependency`);
-    if (day && day >= LOVABLE_CLOUD_SINCE) cloud.push(`the first migration (${day}) is from after Lovable Cloud became the default (${LOVABLE_CLOUD_SINCE})`);
-    if (day && day < LOVABLE_CLOUD_SINCE) own.push(`the first migration (${day}) predates Lovable Cloud (${LOVABLE_CLOUD_SINCE}), when projects connected the owner's own Supabase`);
+    if (functionsRead(project, LOVABLE_CLOUD_SECRET))
+      cloud.push(`an edge function reads ${LOVABLE_CLOUD_SECRET}, which Lovable Cloud provisions`);
+    if (deps[LOVABLE_CLOUD_AUTH_PACKAGE])
+      cloud.push(`${LOVABLE_CLOUD_AUTH_PACKAGE} (Lovable Cloud's sign-in broker) is a dependency`);
+    if (day && day >= LOVABLE_CLOUD_SINCE)
+      cloud.push(`the first migration (${day}) is from after Lovable Cloud became the default (${LOVABLE_CLOUD_SINCE})`);
+    if (day && day < LOVABLE_CLOUD_SINCE)
+      own.push(
+        `the first migration (${day}) predates Lovable Cloud (${LOVABLE_CLOUD_SINCE}), when projects connected the owner's own Supabase`,
+      );
     const hardCoded = clientHardCodesUrl(project);
-    if (hardCoded === true) own.push(`${LOVABLE.supabaseClientFile} names a project URL in code, as Lovable's connect-your-own-Supabase integration (or a hand switch to your own project) wrote it`);
-    if (hardCoded === false && builder === "lovable-vite") cloud.push(`${LOVABLE.supabaseClientFile} reads the project from env, as Lovable Cloud projects do`);
+    if (hardCoded === true)
+      own.push(
+        `${LOVABLE.supabaseClientFile} names a project URL in code, as Lovable's connect-your-own-Supabase integration (or a hand switch to your own project) wrote it`,
+      );
+    if (hardCoded === false && builder === "lovable-vite")
+      cloud.push(`${LOVABLE.supabaseClientFile} reads the project from env, as Lovable Cloud projects do`);
     if (cloud.length && !own.length) return { kind: "lovable-cloud", evidence: cloud };
     if (own.length && !cloud.length) return { kind: "own-supabase", evidence: own };
-    return { kind: cloud.length >= own.length ? "lovable-cloud" : "own-supabase", evidence: [...cloud, ...own], question: OWN_QUESTION_LOVABLE };
+    return {
+      kind: cloud.length >= own.length ? "lovable-cloud" : "own-supabase",
+      evidence: [...cloud, ...own],
+      question: OWN_QUESTION_LOVABLE,
+    };
   }
   if (builder === "bolt") {
-    if (day && day < BOLT_DATABASE_SINCE) return { kind: "own-supabase", evidence: [`the first migration (${day}) predates Bolt Database (${BOLT_DATABASE_SINCE}), when Bolt projects used the owner's own Supabase`] };
-    return { kind: "bolt-database", evidence: [day ? `the first migration (${day}) is from after Bolt Database became the default (${BOLT_DATABASE_SINCE})` : "no dated migration says when the database was made"], question: CLAIMED_QUESTION_BOLT };
+    if (day && day < BOLT_DATABASE_SINCE)
+      return {
+        kind: "own-supabase",
+        evidence: [
+          `the first migration (${day}) predates Bolt Database (${BOLT_DATABASE_SINCE}), when Bolt projects used the owner's own Supabase`,
+        ],
+      };
+    return {
+      kind: "bolt-database",
+      evidence: [
+        day
+          ? `the first migration (${day}) is from after Bolt Database became the default (${BOLT_DATABASE_SINCE})`
+          : "no dated migration says when the database was made",
+      ],
+      question: CLAIMED_QUESTION_BOLT,
+    };
   }
-  return { kind: "own-supabase", evidence: ["a Supabase project not made by Lovable or Bolt"], question: { text: "Is this Supabase project in your own account at supabase.com/dashboard?", yes: "own-supabase", no: "unknown" } };
+  return {
+    kind: "own-supabase",
+    evidence: ["a Supabase project not made by Lovable or Bolt"],
+    question: {
+      text: "Is this Supabase project in your own account at supabase.com/dashboard?",
+      yes: "own-supabase",
+      no: "unknown",
+    },
+  };
 }

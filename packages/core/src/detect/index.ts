@@ -20,20 +20,35 @@ export * from "./data-host";
 export function resolveProjectRoot(dir: string): { root: string; nestedIn?: string } {
   const abs = path.resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-    throw new OwnitError("project-not-found", `${dir} is not a folder`, "pass the folder of the exported project, e.g. `npx ownit detect ./my-app`");
+    throw new OwnitError(
+      "project-not-found",
+      `${dir} is not a folder`,
+      "pass the folder of the exported project, e.g. `npx ownit detect ./my-app`",
+    );
   }
   if (existsSync(path.join(abs, "package.json"))) return { root: abs };
-  const children = readdirSync(abs, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules");
+  const children = readdirSync(abs, { withFileTypes: true }).filter(
+    (e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules",
+  );
   const withPackage = children.filter((c) => existsSync(path.join(abs, c.name, "package.json")));
   const preferred = withPackage.find((c) => c.name === "project") ?? (withPackage.length === 1 ? withPackage[0] : undefined);
   if (preferred) return { root: path.join(abs, preferred.name), nestedIn: preferred.name };
-  throw new OwnitError("no-package-json", `${path.join(dir, "package.json")} not found`, "run ownit in the exported project's folder (the one with package.json)");
+  throw new OwnitError(
+    "no-package-json",
+    `${path.join(dir, "package.json")} not found`,
+    "run ownit in the exported project's folder (the one with package.json)",
+  );
 }
 
 export function detectProject(dir: string): ProjectFacts {
   const { root, nestedIn } = resolveProjectRoot(dir);
   const pkg = readJson<PackageJson>(root, "package.json");
-  if (!pkg) throw new OwnitError("bad-package-json", `${path.join(root, "package.json")} is not valid JSON`, "fix the syntax error, then run again");
+  if (!pkg)
+    throw new OwnitError(
+      "bad-package-json",
+      `${path.join(root, "package.json")} is not valid JSON`,
+      "fix the syntax error, then run again",
+    );
   const scan = scanProject(root);
   const packageManager = detectPackageManager(root, pkg);
   const findings = [...scan.findings];
@@ -48,7 +63,15 @@ export function detectProject(dir: string): ProjectFacts {
     );
   }
   for (const lock of packageManager.stale) {
-    findings.push(finding({ severity: "low", code: "stale-lock-file", file: lock, message: `${lock} does not list every dependency in package.json`, hint: "reinstall with the project's package manager to refresh it" }));
+    findings.push(
+      finding({
+        severity: "low",
+        code: "stale-lock-file",
+        file: lock,
+        message: `${lock} does not list every dependency in package.json`,
+        hint: "reinstall with the project's package manager to refresh it",
+      }),
+    );
   }
   return {
     root,

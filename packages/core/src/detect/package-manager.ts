@@ -14,7 +14,10 @@ export function detectPackageManager(root: string, pkg: PackageJson | undefined)
   const stale = lockFiles.filter((lock) => {
     const missing = missingFromLock(root, lock, deps);
     if (missing === undefined) return false; // binary lock: cannot tell
-    if (missing.length) evidence.push(`${lock} lacks ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`);
+    if (missing.length)
+      evidence.push(
+        `${lock} lacks ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`,
+      );
     return missing.length > 0;
   });
 

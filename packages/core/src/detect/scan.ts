@@ -2,7 +2,20 @@
 // (hard-coded builder/Supabase URLs, JWTs, secrets exposed to the browser, committed .env files).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { BOLT, BROWSER_ENV_PREFIXES, BUILTIN_ENV, ENV_READS, JWT_PATTERN, KEY_FILE_GLOBS, LOVABLE, PROVIDER_KEYS, SECRET_NAME_PARTS, SERVER_ONLY_PATHS, SOURCE_GLOBS, SUPABASE_PROJECT_URL } from "../markers";
+import {
+  BOLT,
+  BROWSER_ENV_PREFIXES,
+  BUILTIN_ENV,
+  ENV_READS,
+  JWT_PATTERN,
+  KEY_FILE_GLOBS,
+  LOVABLE,
+  PROVIDER_KEYS,
+  SECRET_NAME_PARTS,
+  SERVER_ONLY_PATHS,
+  SOURCE_GLOBS,
+  SUPABASE_PROJECT_URL,
+} from "../markers";
 import { finding, type Finding } from "../findings";
 import { gitignoreMatcher, listProjectFiles } from "../files";
 import { decodeJwtPayload } from "../redact";
@@ -58,7 +71,8 @@ export function scanProject(root: string): ScanResult {
   // Files that hold keys without being app code (Python helpers, .ini settings, *.example templates).
   for (const file of listProjectFiles(root, { patterns: KEY_FILE_GLOBS })) {
     if (isEnvFile(file) || statSync(path.join(root, file)).size > MAX_SCAN_BYTES) continue;
-    for (const key of providerKeys(readFileSync(path.join(root, file), "utf8"))) findings.push(providerKeyFinding(file, key, "committed"));
+    for (const key of providerKeys(readFileSync(path.join(root, file), "utf8")))
+      findings.push(providerKeyFinding(file, key, "committed"));
   }
 
   // .env files: names they declare, and whether they are committed.
@@ -69,7 +83,13 @@ export function scanProject(root: string): ScanResult {
     for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=/gm)) if (!isExample) note(m[1]!, file);
     if (!isExample && !ig.ignores(file)) {
       findings.push(
-        finding({ severity: "medium", code: "env-file-committed", file, message: `${file} is not gitignored, so its values are committed`, hint: "add it to .gitignore and rotate the keys it holds" }),
+        finding({
+          severity: "medium",
+          code: "env-file-committed",
+          file,
+          message: `${file} is not gitignored, so its values are committed`,
+          hint: "add it to .gitignore and rotate the keys it holds",
+        }),
       );
     }
     if (!isExample) scanText(file, text, findings, refs, { envFile: true });
@@ -84,7 +104,11 @@ export function scanProject(root: string): ScanResult {
 
   const envVars: EnvVarUse[] = [...envFiles.entries()]
     // Code that reads a variable first, then the .env files that declare it.
-    .map(([name, set]) => ({ name, files: [...set].sort((a, b) => Number(isEnvFile(a)) - Number(isEnvFile(b)) || a.localeCompare(b)), browserExposed: isBrowserExposed(name) }))
+    .map(([name, set]) => ({
+      name,
+      files: [...set].sort((a, b) => Number(isEnvFile(a)) - Number(isEnvFile(b)) || a.localeCompare(b)),
+      browserExposed: isBrowserExposed(name),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const v of envVars) {
     if (v.browserExposed && isSecretName(v.name)) {
@@ -126,8 +150,22 @@ function providerKeys(text: string): ProviderKeyHit[] {
 function providerKeyFinding(file: string, key: ProviderKeyHit, where: "client" | "committed", variable?: string): Finding {
   const what = `a ${key.provider} API key (${key.prefix}…)${variable ? ` in ${variable}` : ""}`;
   return where === "client"
-    ? finding({ severity: "high", code: "provider-key-in-client", file, line: key.line, message: `${what} sits where the client build reaches it, so it ships to every user`, hint: "move the calls that need it to server code that reads it from the server's environment, then rotate the key: it is public already" })
-    : finding({ severity: "high", code: "provider-key-committed", file, line: key.line, message: `${what} is committed to the repository`, hint: "rotate the key (it stays in the git history), then read it from the environment of the server that uses it" });
+    ? finding({
+        severity: "high",
+        code: "provider-key-in-client",
+        file,
+        line: key.line,
+        message: `${what} sits where the client build reaches it, so it ships to every user`,
+        hint: "move the calls that need it to server code that reads it from the server's environment, then rotate the key: it is public already",
+      })
+    : finding({
+        severity: "high",
+        code: "provider-key-committed",
+        file,
+        line: key.line,
+        message: `${what} is committed to the repository`,
+        hint: "rotate the key (it stays in the git history), then read it from the environment of the server that uses it",
+      });
 }
 
 function lineOf(text: string, index: number): number {
@@ -147,17 +185,37 @@ const BUILDER_HOSTS = [
 /** In .env files URLs and anon keys are where they belong; only secret keys there are findings. */
 function scanText(file: string, text: string, findings: Finding[], refs: Set<string>, options: { envFile?: boolean } = {}): void {
   const isHistory = file.startsWith("supabase/migrations/") || file.startsWith("dist/");
-  const hint = isHistory ? "history is not rewritten: rotate the key or move the value to configuration" : "read it from an env var";
+  const hint = isHistory
+    ? "history is not rewritten: rotate the key or move the value to configuration"
+    : "read it from an env var";
   for (const m of text.matchAll(SUPABASE_PROJECT_URL)) {
     refs.add(m[1]!.toLowerCase());
     if (options.envFile) continue;
-    findings.push(finding({ severity: "low", code: "hardcoded-supabase-url", file, line: lineOf(text, m.index!), message: `hard-coded Supabase project URL (ref ${m[1]})`, hint }));
+    findings.push(
+      finding({
+        severity: "low",
+        code: "hardcoded-supabase-url",
+        file,
+        line: lineOf(text, m.index!),
+        message: `hard-coded Supabase project URL (ref ${m[1]})`,
+        hint,
+      }),
+    );
   }
   const lower = options.envFile ? "" : text.toLowerCase();
   // In .env files builder URLs are configuration; a file without the domain skips the (slow, look-behind) regex.
   for (const { pattern, builder } of BUILDER_HOSTS.filter((h) => lower.includes(h.domain))) {
     for (const m of text.matchAll(pattern)) {
-      findings.push(finding({ severity: "low", code: "hardcoded-builder-url", file, line: lineOf(text, m.index!), message: `hard-coded ${builder} URL ${m[0]}`, hint: isHistory ? hint : "point it at your own domain through an env var" }));
+      findings.push(
+        finding({
+          severity: "low",
+          code: "hardcoded-builder-url",
+          file,
+          line: lineOf(text, m.index!),
+          message: `hard-coded ${builder} URL ${m[0]}`,
+          hint: isHistory ? hint : "point it at your own domain through an env var",
+        }),
+      );
     }
   }
   for (const m of text.matchAll(JWT_PATTERN)) {

@@ -69,7 +69,11 @@ export class Base44Api {
     try {
       server = new URL(options.serverUrl);
     } catch {
-      throw new OwnitError("base44-bad-server-url", `"${options.serverUrl}" is not a URL`, "pass the server like https://app.base44.com (without /api)");
+      throw new OwnitError(
+        "base44-bad-server-url",
+        `"${options.serverUrl}" is not a URL`,
+        "pass the server like https://app.base44.com (without /api)",
+      );
     }
     this.origin = server.origin;
     this.appUrl = `${server.origin}${server.pathname.replace(/\/+$/, "").replace(/\/api$/, "")}/api/apps/${encodeURIComponent(options.appId)}`;
@@ -106,12 +110,20 @@ export class Base44Api {
     for (;;) {
       let response: Response;
       try {
-        response = await fetch(url, { headers: init.headers, signal: AbortSignal.timeout(this.retry.timeoutMs), redirect: "follow" });
+        response = await fetch(url, {
+          headers: init.headers,
+          signal: AbortSignal.timeout(this.retry.timeoutMs),
+          redirect: "follow",
+        });
       } catch (error) {
         attempt++;
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
         if (attempt >= this.retry.attempts) {
-          throw new OwnitError("base44-unreachable", `${new URL(url).host} did not answer ${init.what} after ${attempt} tries (${cause})`, "check the network and --server-url, then run the dump again");
+          throw new OwnitError(
+            "base44-unreachable",
+            `${new URL(url).host} did not answer ${init.what} after ${attempt} tries (${cause})`,
+            "check the network and --server-url, then run the dump again",
+          );
         }
         const waitMs = this.backoff(attempt);
         this.options.onRetry?.({ reason: "network", what: init.what, waitMs, attempt });
@@ -122,7 +134,11 @@ export class Base44Api {
         rateWaits++;
         await response.body?.cancel();
         if (rateWaits > this.retry.rateLimitWaits) {
-          throw new OwnitError("base44-rate-limited", `Base44 kept answering 429 (too many requests) to ${init.what}, ${rateWaits} times`, "wait a few minutes (Base44 allows about 100 requests a minute per app) and run the dump again");
+          throw new OwnitError(
+            "base44-rate-limited",
+            `Base44 kept answering 429 (too many requests) to ${init.what}, ${rateWaits} times`,
+            "wait a few minutes (Base44 allows about 100 requests a minute per app) and run the dump again",
+          );
         }
         const waitMs = retryAfterMs(response.headers.get("retry-after")) ?? this.retry.rateLimitDefaultMs;
         this.options.onRetry?.({ reason: "rate-limited", what: init.what, waitMs, attempt: rateWaits, status: 429 });
@@ -154,7 +170,10 @@ export class Base44Api {
   }
 
   authError(status: 401 | 403): OwnitError {
-    const kind = tokenKind(this.options.token) === "bearer" ? "token (sent as Authorization: Bearer)" : "API key (sent as the api_key header)";
+    const kind =
+      tokenKind(this.options.token) === "bearer"
+        ? "token (sent as Authorization: Bearer)"
+        : "API key (sent as the api_key header)";
     return new OwnitError(
       "base44-auth",
       `Base44 refused the ${kind} for app ${this.options.appId} on ${new URL(this.appUrl).host} (HTTP ${status})`,
@@ -190,7 +209,10 @@ export class Base44Api {
    * until an empty page (a server that caps the page size lower than asked must not end the walk).
    * An entity the API does not know throws Base44HttpError 404.
    */
-  async *pages(entity: string, pageSize: number = BASE44_PAGE.dump): AsyncGenerator<{ records: Base44Record[]; mode: "cursor" | "skip" }> {
+  async *pages(
+    entity: string,
+    pageSize: number = BASE44_PAGE.dump,
+  ): AsyncGenerator<{ records: Base44Record[]; mode: "cursor" | "skip" }> {
     const base = `/entities/${encodeURIComponent(entity)}`;
     const limit = Math.min(pageSize, BASE44_PAGE.max);
     let page: { items?: unknown; next_cursor?: unknown; has_more?: unknown } | undefined;
@@ -206,15 +228,19 @@ export class Base44Api {
       const cursors = new Set<string>();
       while (page.has_more === true && typeof page.next_cursor === "string" && page.next_cursor) {
         // A cursor seen before would walk the same pages forever.
-        if (cursors.has(page.next_cursor)) throw new Base44HttpError(200, `reading ${entity}`, "the API returned a cursor it had returned before");
+        if (cursors.has(page.next_cursor))
+          throw new Base44HttpError(200, `reading ${entity}`, "the API returned a cursor it had returned before");
         cursors.add(page.next_cursor);
-        page = await this.get(`${base}/v2/list?limit=${limit}&cursor=${encodeURIComponent(page.next_cursor)}`, `reading ${entity}`);
+        page = await this.get(
+          `${base}/v2/list?limit=${limit}&cursor=${encodeURIComponent(page.next_cursor)}`,
+          `reading ${entity}`,
+        );
         if (!Array.isArray(page?.items)) throw new Base44HttpError(200, `reading ${entity}`, "a cursor page without items");
         yield { records: page.items as Base44Record[], mode: "cursor" };
       }
       return;
     }
-    for (let skip = 0; ; ) {
+    for (let skip = 0; ;) {
       const records = await this.get<unknown>(`${base}?sort=created_date&limit=${limit}&skip=${skip}`, `reading ${entity}`);
       if (!Array.isArray(records)) throw new Base44HttpError(200, `reading ${entity}`, "the answer is not a list of records");
       if (records.length === 0) return;
@@ -253,16 +279,20 @@ async function errorDetail(response: Response): Promise<string> {
 export function schemasFromResponse(body: unknown): Map<string, Base44EntitySchema> {
   const out = new Map<string, Base44EntitySchema>();
   const add = (name: unknown, schema: unknown) => {
-    if (typeof name === "string" && name && schema && typeof schema === "object" && !Array.isArray(schema)) out.set(name, schema as Base44EntitySchema);
+    if (typeof name === "string" && name && schema && typeof schema === "object" && !Array.isArray(schema))
+      out.set(name, schema as Base44EntitySchema);
   };
   if (Array.isArray(body)) {
     for (const entry of body as Array<Record<string, unknown>>) {
       if (!entry || typeof entry !== "object") continue;
-      if (entry.schema && typeof entry.schema === "object") add(entry.entity_name ?? entry.name ?? (entry.schema as Record<string, unknown>).name, entry.schema);
+      if (entry.schema && typeof entry.schema === "object")
+        add(entry.entity_name ?? entry.name ?? (entry.schema as Record<string, unknown>).name, entry.schema);
       else add(entry.name, entry);
     }
   } else if (body && typeof body === "object") {
-    const map = ((body as Record<string, unknown>).entityNameToSchema ?? (body as Record<string, unknown>).entities ?? body) as Record<string, unknown>;
+    const map = ((body as Record<string, unknown>).entityNameToSchema ??
+      (body as Record<string, unknown>).entities ??
+      body) as Record<string, unknown>;
     for (const [name, schema] of Object.entries(map)) add(name, schema);
   }
   return out;

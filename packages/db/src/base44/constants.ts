@@ -39,7 +39,16 @@ export const BASE44_BUILT_IN_FIELDS = ["id", "created_date", "updated_date", "cr
 export const BASE44_INTERNAL_FIELDS = ["is_deleted", "deleted_date", "entity_name", "app_id", "environment"] as const;
 
 /** The built-in User entity's own fields (custom fields come from User.jsonc / the entity-schemas API). */
-export const BASE44_USER_FIELDS = ["id", "email", "full_name", "role", "disabled", "is_verified", "created_date", "updated_date"] as const;
+export const BASE44_USER_FIELDS = [
+  "id",
+  "email",
+  "full_name",
+  "role",
+  "disabled",
+  "is_verified",
+  "created_date",
+  "updated_date",
+] as const;
 export const BASE44_USER_ENTITY = "User";
 export const BASE44_USER_ROLES = ["admin", "user"] as const;
 
@@ -57,7 +66,10 @@ export const BASE44_RLS_OPERATIONS = ["create", "read", "update", "delete", "wri
  * (`https://<ref>.supabase.co/storage/v1/object/public/base44-prod/public/<appId>/<9hex>_<name>`,
  * older uploads without the app id) or, since 2026, on `https://media.base44.com/{images|videos|files}/public/<appId>/…`.
  */
-export const BASE44_FILE_URL_PATHS = [/^\/storage\/v1\/object\/public\/base44-[a-z]+\//, /^\/(?:images|videos|files)\/public\//] as const;
+export const BASE44_FILE_URL_PATHS = [
+  /^\/storage\/v1\/object\/public\/base44-[a-z]+\//,
+  /^\/(?:images|videos|files)\/public\//,
+] as const;
 export const BASE44_FILE_HOSTS = [/\.supabase\.co$/i, /^media\.base44\.com$/i, /^base44\.app$/i, /^app\.base44\.com$/i] as const;
 
 /** Retry policy for transient failures (5xx, network errors) and rate limits (429 + Retry-After). */

@@ -43,7 +43,16 @@ function walk(node: unknown, visit: (n: Node) => void): void {
   const n = node as Node;
   if (typeof n.type === "string") visit(n);
   for (const [key, value] of Object.entries(n)) {
-    if (key === "loc" || key === "start" || key === "end" || key === "leadingComments" || key === "trailingComments" || key === "innerComments" || key === "extra") continue;
+    if (
+      key === "loc" ||
+      key === "start" ||
+      key === "end" ||
+      key === "leadingComments" ||
+      key === "trailingComments" ||
+      key === "innerComments" ||
+      key === "extra"
+    )
+      continue;
     if (value && typeof value === "object") walk(value, visit);
   }
 }
@@ -75,7 +84,10 @@ export function entityNamesInCode(code: string, file = "file.jsx"): string[] {
   walk(ast, (node) => {
     if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
       const object = node.object as Node;
-      const isEntities = object.type === "MemberExpression" || object.type === "OptionalMemberExpression" ? propertyName(object) === "entities" : object.type === "Identifier" && object.name === "entities";
+      const isEntities =
+        object.type === "MemberExpression" || object.type === "OptionalMemberExpression"
+          ? propertyName(object) === "entities"
+          : object.type === "Identifier" && object.name === "entities";
       if (isEntities) {
         const name = propertyName(node);
         if (name && BASE44_ENTITY_NAME.test(name)) names.add(name);
@@ -142,17 +154,41 @@ export function discoverEntities(projectDir: string): EntityDiscovery {
   for (const rel of listProjectFiles(root, { patterns: [...BASE44.schemaGlobs] })) {
     const { schema, error } = readSchemaFile(root, rel);
     if (!schema) {
-      findings.push(finding({ severity: "high", code: "base44-schema-unreadable", file: rel, message: `entity schema ${rel} ${error}`, hint: "fix the file; until then its table's column types are inferred from the records" }));
+      findings.push(
+        finding({
+          severity: "high",
+          code: "base44-schema-unreadable",
+          file: rel,
+          message: `entity schema ${rel} ${error}`,
+          hint: "fix the file; until then its table's column types are inferred from the records",
+        }),
+      );
       continue;
     }
     const name = typeof schema.name === "string" && schema.name ? schema.name : path.posix.basename(rel).replace(/\.jsonc?$/, "");
     if (!BASE44_ENTITY_NAME.test(name)) {
-      findings.push(finding({ severity: "medium", code: "base44-schema-unreadable", file: rel, message: `entity schema ${rel} names entity "${name}", which is not a Base44 entity name (letters, digits, _)`, hint: "fix the name in the file" }));
+      findings.push(
+        finding({
+          severity: "medium",
+          code: "base44-schema-unreadable",
+          file: rel,
+          message: `entity schema ${rel} names entity "${name}", which is not a Base44 entity name (letters, digits, _)`,
+          hint: "fix the name in the file",
+        }),
+      );
       continue;
     }
     const e = entry(name);
     if (e.schemaFile) {
-      findings.push(finding({ severity: "medium", code: "base44-schema-duplicate", file: rel, message: `${rel} and ${e.schemaFile} both define entity ${name}; ${e.schemaFile} is used`, hint: "delete the stale copy" }));
+      findings.push(
+        finding({
+          severity: "medium",
+          code: "base44-schema-duplicate",
+          file: rel,
+          message: `${rel} and ${e.schemaFile} both define entity ${name}; ${e.schemaFile} is used`,
+          hint: "delete the stale copy",
+        }),
+      );
       continue;
     }
     e.schema = schema;

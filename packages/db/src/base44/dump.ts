@@ -10,7 +10,19 @@
 // nothing behind; before that it is loaded into a scratch PostgreSQL, which proves it loads and
 // gives the row counts and checksums verify compares against.
 import { randomBytes } from "node:crypto";
-import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import {
+  chmodSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  type WriteStream,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { partialExportDir } from "../leftovers";
@@ -35,9 +47,30 @@ import {
 import { Base44Api, Base44HttpError, tokenKind, type RetryEvent, type RetryPolicy } from "./client";
 import { BASE44_DEFAULT_SERVER_URL, BASE44_ID_PATTERN, BASE44_PAGE, BASE44_USER_ENTITY, type Base44DataEnv } from "./constants";
 import { discoverEntities, type EntityDiscovery } from "./discover";
-import { BASE44_FILES_COLUMNS, BASE44_FILES_DIR, BASE44_FILES_SCHEMA, BASE44_FILES_TABLE, BASE44_REWRITE_FUNCTION, fileUrlsIn, filesSchemaSql, saveDownload, storagePathFor, type DownloadedFile, type FileLocation } from "./files";
+import {
+  BASE44_FILES_COLUMNS,
+  BASE44_FILES_DIR,
+  BASE44_FILES_SCHEMA,
+  BASE44_FILES_TABLE,
+  BASE44_REWRITE_FUNCTION,
+  fileUrlsIn,
+  filesSchemaSql,
+  saveDownload,
+  storagePathFor,
+  type DownloadedFile,
+  type FileLocation,
+} from "./files";
 import { addRecordStats, copyEscape, emptyTableStats, recordToCopyLine, type Base44Record } from "./records";
-import { entitySchemaToTable, entityTableNames, inferEntitySchema, tableDefinitionSql, valueFitsColumn, type Base44EntitySchema, type EntityTable, type TableDataStats } from "./schema";
+import {
+  entitySchemaToTable,
+  entityTableNames,
+  inferEntitySchema,
+  tableDefinitionSql,
+  valueFitsColumn,
+  type Base44EntitySchema,
+  type EntityTable,
+  type TableDataStats,
+} from "./schema";
 import { BASE44_ENTITIES_FILE, type Base44EntitiesFile, type Base44EntityEntry } from "./entities-file";
 import { loadIntoScratch } from "./scratch";
 import { findServerBinaries } from "../pg-binaries";
@@ -111,19 +144,43 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
   if (discovery) findings.push(...discovery.findings);
   const appId = options.appId ?? discovery?.appId;
   if (!appId) {
-    throw new OwnitError("base44-no-app-id", "no Base44 app id: the project does not name one and --app-id was not given", "pass --app-id <id> (the id in the editor's URL: app.base44.com/apps/<id>/editor, or base44/.app.jsonc)");
+    throw new OwnitError(
+      "base44-no-app-id",
+      "no Base44 app id: the project does not name one and --app-id was not given",
+      "pass --app-id <id> (the id in the editor's URL: app.base44.com/apps/<id>/editor, or base44/.app.jsonc)",
+    );
   }
-  if (!options.token) throw new OwnitError("base44-no-token", "no Base44 token was given", "pass --token-env BASE44_API_KEY with the app owner's API key in that variable");
+  if (!options.token)
+    throw new OwnitError(
+      "base44-no-token",
+      "no Base44 token was given",
+      "pass --token-env BASE44_API_KEY with the app owner's API key in that variable",
+    );
   const outDir = path.resolve(options.outDir);
   checkExportDestination(outDir, options.force);
   // The finished export is proved by loading it into a scratch PostgreSQL: find one before
   // spending the API budget, not after.
   const binaries = findServerBinaries();
   const serverUrl = options.serverUrl ?? BASE44_DEFAULT_SERVER_URL;
-  const api = new Base44Api({ serverUrl, appId, token: options.token, dataEnv: options.dataEnv, retry: options.retry, onRetry: (event) => notify({ kind: "retry", event }) });
+  const api = new Base44Api({
+    serverUrl,
+    appId,
+    token: options.token,
+    dataEnv: options.dataEnv,
+    retry: options.retry,
+    onRetry: (event) => notify({ kind: "retry", event }),
+  });
   const snapshotTime = new Date().toISOString();
   if (tokenKind(options.token) === "bearer") {
-    findings.push(finding({ severity: "high", code: "base44-user-token", message: "the dump ran with a user's token (a JWT), so Base44 applied that user's access rules: records other users own may be missing", hint: "dump again with a personal API key of the app's owner (sent as api_key), which reads every record" }));
+    findings.push(
+      finding({
+        severity: "high",
+        code: "base44-user-token",
+        message:
+          "the dump ran with a user's token (a JWT), so Base44 applied that user's access rules: records other users own may be missing",
+        hint: "dump again with a personal API key of the app's owner (sent as api_key), which reads every record",
+      }),
+    );
   }
 
   // Work in a sibling folder; rename into place only when everything is written and checked.
@@ -137,9 +194,21 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
 
     const data: EntityData[] = [];
     // Spools are named by position: entity names may differ only in case, which some file systems fold.
-    for (const plan of plans) data.push(await readEntity(api, plan, path.join(spoolDir, `${data.length}.ndjson`), options.pageSize ?? BASE44_PAGE.dump, options.onProgress, findings));
+    for (const plan of plans)
+      data.push(
+        await readEntity(
+          api,
+          plan,
+          path.join(spoolDir, `${data.length}.ndjson`),
+          options.pageSize ?? BASE44_PAGE.dump,
+          options.onProgress,
+          findings,
+        ),
+      );
 
-    const tableNames = entityTableNames(data.filter((d) => d.found || d.plan.schema || d.plan.name === BASE44_USER_ENTITY).map((d) => d.plan.name));
+    const tableNames = entityTableNames(
+      data.filter((d) => d.found || d.plan.schema || d.plan.name === BASE44_USER_ENTITY).map((d) => d.plan.name),
+    );
     const tables: Array<{ data: EntityData; table: EntityTable }> = [];
     for (const d of data) {
       const tableName = tableNames.get(d.plan.name);
@@ -149,7 +218,15 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
         schema = inferEntitySchema(d.plan.name, d.stats);
         d.plan.schemaSource = "inferred";
         // User's own fields are known; only custom ones were guessed.
-        if (d.plan.name !== BASE44_USER_ENTITY || Object.keys(schema.properties ?? {}).length) findings.push(finding({ severity: "medium", code: "base44-schema-inferred", message: `entity ${d.plan.name} has no schema in the export or from the API: the column types of table ${tableName} were inferred from its ${d.stats.rowCount} records`, hint: `add base44/entities/${d.plan.name}.jsonc to the project (or check the types in schema.sql) before relying on them` }));
+        if (d.plan.name !== BASE44_USER_ENTITY || Object.keys(schema.properties ?? {}).length)
+          findings.push(
+            finding({
+              severity: "medium",
+              code: "base44-schema-inferred",
+              message: `entity ${d.plan.name} has no schema in the export or from the API: the column types of table ${tableName} were inferred from its ${d.stats.rowCount} records`,
+              hint: `add base44/entities/${d.plan.name}.jsonc to the project (or check the types in schema.sql) before relying on them`,
+            }),
+          );
       }
       const table = entitySchemaToTable(schema, { name: d.plan.name, data: d.stats, tableName });
       for (const note of table.notes) findings.push(finding({ severity: "low", code: "base44-column-adjusted", message: note }));
@@ -160,13 +237,21 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
     mkdirSync(path.join(work, DATA_DIR), { recursive: true });
     const urlLocations = new Map<string, FileLocation[]>();
     const entries: TableEntry[] = [];
-    for (const { data: d, table } of tables) entries.push(await writeCopyFile(work, d, table, api.origin, urlLocations, findings));
+    for (const { data: d, table } of tables)
+      entries.push(await writeCopyFile(work, d, table, api.origin, urlLocations, findings));
 
     // Files: downloaded with --files, otherwise named as a risk (Base44 deletes them with the app).
     const downloads: DownloadedFile[] = [];
     if (urlLocations.size && options.files) downloads.push(...(await downloadFiles(api, work, urlLocations, notify, findings)));
     else if (urlLocations.size) {
-      findings.push(finding({ severity: "medium", code: "base44-files-not-downloaded", message: `${urlLocations.size} record value(s) point at files on Base44's storage, which goes away with the app`, hint: "run the dump again with --files to copy them into the export" }));
+      findings.push(
+        finding({
+          severity: "medium",
+          code: "base44-files-not-downloaded",
+          message: `${urlLocations.size} record value(s) point at files on Base44's storage, which goes away with the app`,
+          hint: "run the dump again with --files to copy them into the export",
+        }),
+      );
     }
 
     // schema.sql, post-data.sql, entities.json, the files table, findings, manifest.
@@ -178,7 +263,10 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
       ...(downloads.length ? [filesSchemaSql()] : []),
     ].join("\n");
     writeFileSync(path.join(work, SCHEMA_FILE), `${schemaSql}\n`);
-    writeFileSync(path.join(work, POST_DATA_FILE), `${tables.map(({ table }) => tableDefinitionSql(table, { tables: false })).join("")}`);
+    writeFileSync(
+      path.join(work, POST_DATA_FILE),
+      `${tables.map(({ table }) => tableDefinitionSql(table, { tables: false })).join("")}`,
+    );
     if (downloads.length) entries.push(writeFilesTable(work, downloads));
 
     const entitiesFile = entitiesFileFor(appId, api.appUrl, options.dataEnv ?? "prod", tables, downloads.length);
@@ -194,7 +282,17 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
       schemas: downloads.length ? ["public", BASE44_FILES_SCHEMA] : ["public"],
       tables: entries,
       sequences: [],
-      ...(downloads.length ? { storage: downloads.map((f): StorageEntry => ({ bucket: "base44", name: decodeURIComponent(f.path), file: f.file, bytes: f.bytes, sha256: f.sha256 })) } : {}),
+      ...(downloads.length
+        ? {
+            storage: downloads.map((f): StorageEntry => ({
+              bucket: "base44",
+              name: decodeURIComponent(f.path),
+              file: f.file,
+              bytes: f.bytes,
+              sha256: f.sha256,
+            })),
+          }
+        : {}),
     };
     const sorted = sortFindings(findings);
     writeFindings(work, sorted);
@@ -204,7 +302,14 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
     notify({ kind: "checking", what: "loading the export into a scratch PostgreSQL" });
     const loaded = await loadIntoScratch(work, manifest, binaries);
     writeManifest(work, loaded);
-    assertNoToken(work, options.token, [SCHEMA_FILE, POST_DATA_FILE, BASE44_ENTITIES_FILE, MANIFEST_FILE, FINDINGS_FILE, RESTORE_SCRIPT]);
+    assertNoToken(work, options.token, [
+      SCHEMA_FILE,
+      POST_DATA_FILE,
+      BASE44_ENTITIES_FILE,
+      MANIFEST_FILE,
+      FINDINGS_FILE,
+      RESTORE_SCRIPT,
+    ]);
 
     rmSync(outDir, { recursive: true, force: true });
     renameSync(work, outDir);
@@ -213,7 +318,12 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
     return { dir: outDir, manifest: loaded, findings: sorted, entities: entitiesFile };
   } catch (error) {
     partial.remove();
-    if (error instanceof Base44HttpError) throw new OwnitError("base44-api-error", api.scrub(error.message), "run the dump again; if it keeps failing, check Base44's status page");
+    if (error instanceof Base44HttpError)
+      throw new OwnitError(
+        "base44-api-error",
+        api.scrub(error.message),
+        "run the dump again; if it keeps failing, check Base44's status page",
+      );
     throw error;
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
@@ -221,7 +331,13 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
 }
 
 /** entities.json: each entity's table, columns, schema and rules, and where the files went. */
-function entitiesFileFor(appId: string, source: string, dataEnv: Base44DataEnv, tables: Array<{ data: EntityData; table: EntityTable }>, files: number): Base44EntitiesFile {
+function entitiesFileFor(
+  appId: string,
+  source: string,
+  dataEnv: Base44DataEnv,
+  tables: Array<{ data: EntityData; table: EntityTable }>,
+  files: number,
+): Base44EntitiesFile {
   return {
     formatVersion: 1,
     appId,
@@ -236,36 +352,76 @@ function entitiesFileFor(appId: string, source: string, dataEnv: Base44DataEnv, 
           ...(d.plan.schemaFile ? { schemaFile: d.plan.schemaFile } : {}),
           records: d.stats.rowCount,
           extraColumn: table.extraColumn,
-          columns: table.columns.map((c) => ({ name: c.name, ...(c.field ? { field: c.field } : {}), type: c.sqlType, kind: c.kind, ...(c.json ? { json: c.json } : {}), notNull: c.notNull, builtIn: c.builtIn })),
+          columns: table.columns.map((c) => ({
+            name: c.name,
+            ...(c.field ? { field: c.field } : {}),
+            type: c.sqlType,
+            kind: c.kind,
+            ...(c.json ? { json: c.json } : {}),
+            notNull: c.notNull,
+            builtIn: c.builtIn,
+          })),
           rls: d.plan.schema?.rls ?? null,
-          fieldRls: Object.fromEntries(Object.entries(d.plan.schema?.properties ?? {}).filter(([, p]) => p?.rls).map(([f, p]) => [f, p.rls!])),
+          fieldRls: Object.fromEntries(
+            Object.entries(d.plan.schema?.properties ?? {})
+              .filter(([, p]) => p?.rls)
+              .map(([f, p]) => [f, p.rls!]),
+          ),
           schema: d.plan.schema ?? inferEntitySchema(d.plan.name, d.stats),
         } satisfies Base44EntityEntry,
       ]),
     ),
     files: files
-      ? { table: `${BASE44_FILES_SCHEMA}.${BASE44_FILES_TABLE}`, dir: BASE44_FILES_DIR, count: files, rewrite: `SELECT ${BASE44_FILES_SCHEMA}.${BASE44_REWRITE_FUNCTION}('https://<where you serve ${BASE44_FILES_DIR}>/');` }
+      ? {
+          table: `${BASE44_FILES_SCHEMA}.${BASE44_FILES_TABLE}`,
+          dir: BASE44_FILES_DIR,
+          count: files,
+          rewrite: `SELECT ${BASE44_FILES_SCHEMA}.${BASE44_REWRITE_FUNCTION}('https://<where you serve ${BASE44_FILES_DIR}>/');`,
+        }
       : null,
   };
 }
 
 /** What the owner must know about the app as a whole: logins, and entities no rule protects. */
-function ownerFindings(data: EntityData[], tables: Array<{ data: EntityData; table: EntityTable }>, tableNames: Map<string, string>): Finding[] {
+function ownerFindings(
+  data: EntityData[],
+  tables: Array<{ data: EntityData; table: EntityTable }>,
+  tableNames: Map<string, string>,
+): Finding[] {
   const out: Finding[] = [];
   const users = tables.find(({ table }) => table.users);
   if (users && users.data.stats.rowCount > 0) {
-    out.push(finding({ severity: "high", code: "base44-users-reset-password", message: `${users.data.stats.rowCount} users were exported without passwords: Base44 never hands out password hashes (nor Google/SSO links)`, hint: "after the move every user signs in again through a password-reset or magic link: send them one from the new app" }));
+    out.push(
+      finding({
+        severity: "high",
+        code: "base44-users-reset-password",
+        message: `${users.data.stats.rowCount} users were exported without passwords: Base44 never hands out password hashes (nor Google/SSO links)`,
+        hint: "after the move every user signs in again through a password-reset or magic link: send them one from the new app",
+      }),
+    );
   }
   for (const d of data) {
     if (!d.plan.schema?.rls && d.plan.name !== BASE44_USER_ENTITY && tableNames.has(d.plan.name)) {
-      out.push(finding({ severity: "medium", code: "base44-no-rules", message: `entity ${d.plan.name} has no access rules in its schema (every signed-in user may read and change every record, as on Base44)`, hint: "add an rls block to its schema if that is not intended" }));
+      out.push(
+        finding({
+          severity: "medium",
+          code: "base44-no-rules",
+          message: `entity ${d.plan.name} has no access rules in its schema (every signed-in user may read and change every record, as on Base44)`,
+          hint: "add an rls block to its schema if that is not intended",
+        }),
+      );
     }
   }
   return out;
 }
 
 /** The entities to dump: schema files and code, the API's schema list, --entities, and always User. */
-async function planEntities(api: Base44Api, discovery: EntityDiscovery | undefined, explicit: string[], findings: Finding[]): Promise<EntityPlan[]> {
+async function planEntities(
+  api: Base44Api,
+  discovery: EntityDiscovery | undefined,
+  explicit: string[],
+  findings: Finding[],
+): Promise<EntityPlan[]> {
   const plans = new Map<string, EntityPlan>();
   const plan = (name: string) => {
     let p = plans.get(name);
@@ -285,7 +441,15 @@ async function planEntities(api: Base44Api, discovery: EntityDiscovery | undefin
     const p = plan(name);
     // The live schema is what Base44 enforces now; a schema file that says otherwise is stale.
     if (p.schemaFile && JSON.stringify(p.schema?.properties ?? {}) !== JSON.stringify(schema.properties ?? {})) {
-      findings.push(finding({ severity: "low", code: "base44-schema-file-differs", file: p.schemaFile, message: `${p.schemaFile} differs from the schema Base44 serves for ${name}; the live one was used`, hint: "pull the app's current code before migrating it" }));
+      findings.push(
+        finding({
+          severity: "low",
+          code: "base44-schema-file-differs",
+          file: p.schemaFile,
+          message: `${p.schemaFile} differs from the schema Base44 serves for ${name}; the live one was used`,
+          hint: "pull the app's current code before migrating it",
+        }),
+      );
     }
     if (name === BASE44_USER_ENTITY && p.schema && !schema.rls) schema.rls = p.schema.rls;
     Object.assign(p, { schema, schemaSource: "api" });
@@ -299,15 +463,25 @@ async function planEntities(api: Base44Api, discovery: EntityDiscovery | undefin
     );
   }
   plan(BASE44_USER_ENTITY);
-  return [...plans.values()].sort((a, b) => Number(b.name === BASE44_USER_ENTITY) - Number(a.name === BASE44_USER_ENTITY) || a.name.localeCompare(b.name));
+  return [...plans.values()].sort(
+    (a, b) => Number(b.name === BASE44_USER_ENTITY) - Number(a.name === BASE44_USER_ENTITY) || a.name.localeCompare(b.name),
+  );
 }
 
 /** First pass: every record into a spool file (NDJSON), counting what each field holds. */
-async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageSize: number, onProgress: ProgressListener | undefined, findings: Finding[]): Promise<EntityData> {
+async function readEntity(
+  api: Base44Api,
+  plan: EntityPlan,
+  spool: string,
+  pageSize: number,
+  onProgress: ProgressListener | undefined,
+  findings: Finding[],
+): Promise<EntityData> {
   const out = createWriteStream(spool);
   const stats = emptyTableStats();
   const enums = new Map<string, Set<unknown>>();
-  for (const [field, prop] of Object.entries(plan.schema?.properties ?? {})) if (Array.isArray(prop?.enum)) enums.set(field, new Set(prop.enum));
+  for (const [field, prop] of Object.entries(plan.schema?.properties ?? {}))
+    if (Array.isArray(prop?.enum)) enums.set(field, new Set(prop.enum));
   const seen = new Set<string>();
   const emails = new Map<string, number>();
   let duplicateIds = 0;
@@ -321,7 +495,11 @@ async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageS
       const before = seen.size;
       for (const record of page.records) {
         if (!record || typeof record !== "object" || typeof record.id !== "string" || !record.id) {
-          throw new OwnitError("base44-record-without-id", `a ${plan.name} record from the API has no id`, "this should not happen with Base44's API: check --server-url points at Base44");
+          throw new OwnitError(
+            "base44-record-without-id",
+            `a ${plan.name} record from the API has no id`,
+            "this should not happen with Base44's API: check --server-url points at Base44",
+          );
         }
         // Skip/limit pages can repeat a record when others are added meanwhile; the id decides.
         if (seen.has(record.id)) {
@@ -330,12 +508,17 @@ async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageS
         }
         seen.add(record.id);
         addRecordStats(stats, record, enums);
-        if (plan.name === BASE44_USER_ENTITY && typeof record.email === "string") emails.set(record.email.toLowerCase(), (emails.get(record.email.toLowerCase()) ?? 0) + 1);
+        if (plan.name === BASE44_USER_ENTITY && typeof record.email === "string")
+          emails.set(record.email.toLowerCase(), (emails.get(record.email.toLowerCase()) ?? 0) + 1);
         chunk += `${JSON.stringify(record)}\n`;
       }
       // A skip/limit server that ignores skip would hand back the same page forever.
       if (page.mode === "skip" && page.records.length > 0 && seen.size === before) {
-        throw new OwnitError("base44-paging-stuck", `the Base44 API answered the same ${plan.name} records for every page (skip is ignored)`, "run the dump again later; if it persists, report it to Base44 support");
+        throw new OwnitError(
+          "base44-paging-stuck",
+          `the Base44 API answered the same ${plan.name} records for every page (skip is ignored)`,
+          "run the dump again later; if it persists, report it to Base44 support",
+        );
       }
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
       const chunkBytes = Buffer.byteLength(chunk);
@@ -348,7 +531,14 @@ async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageS
       // Users are the one entity every app has: an empty users table beats none.
       await new Promise<void>((resolve) => out.end(() => resolve()));
       report.done();
-      findings.push(finding({ severity: "high", code: "base44-users-unreadable", message: `the API refused to list the app's users (HTTP ${status}): the users table is created empty`, hint: "dump with a personal API key of the app's owner, or export the users from Base44's dashboard and add them" }));
+      findings.push(
+        finding({
+          severity: "high",
+          code: "base44-users-unreadable",
+          message: `the API refused to list the app's users (HTTP ${status}): the users table is created empty`,
+          hint: "dump with a personal API key of the app's owner, or export the users from Base44's dashboard and add them",
+        }),
+      );
       return { plan, spool, stats, found: false, duplicateIds, bytes };
     }
     if (status !== 404) {
@@ -358,7 +548,11 @@ async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageS
     found = false;
     if (plan.explicit) {
       out.destroy();
-      throw new OwnitError("base44-unknown-entity", `the Base44 API does not know entity "${plan.name}" (app ${api.appUrl.split("/").pop()})`, "check the name's spelling and case in --entities (entity names are case-sensitive)");
+      throw new OwnitError(
+        "base44-unknown-entity",
+        `the Base44 API does not know entity "${plan.name}" (app ${api.appUrl.split("/").pop()})`,
+        "check the name's spelling and case in --entities (entity names are case-sensitive)",
+      );
     }
     const where = plan.schemaFile ?? plan.usedIn[0];
     findings.push(
@@ -372,7 +566,14 @@ async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageS
     );
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  if (duplicateIds) findings.push(finding({ severity: "info", code: "base44-duplicate-pages", message: `${duplicateIds} ${plan.name} record(s) came twice while paging (records were added during the dump); each was kept once` }));
+  if (duplicateIds)
+    findings.push(
+      finding({
+        severity: "info",
+        code: "base44-duplicate-pages",
+        message: `${duplicateIds} ${plan.name} record(s) came twice while paging (records were added during the dump); each was kept once`,
+      }),
+    );
   const duplicates = [...emails.values()].filter((n) => n > 1).length;
   if (duplicates) stats.duplicateEmails = duplicates;
   report.done();
@@ -380,7 +581,14 @@ async function readEntity(api: Base44Api, plan: EntityPlan, spool: string, pageS
 }
 
 /** Second pass: the spool as a COPY file, collecting file URLs with the column they sit in. */
-async function writeCopyFile(work: string, d: EntityData, table: EntityTable, apiOrigin: string, urls: Map<string, FileLocation[]>, findings: Finding[]): Promise<TableEntry> {
+async function writeCopyFile(
+  work: string,
+  d: EntityData,
+  table: EntityTable,
+  apiOrigin: string,
+  urls: Map<string, FileLocation[]>,
+  findings: Finding[],
+): Promise<TableEntry> {
   const file = dataFileName(table.schema, table.name);
   const out: WriteStream = createWriteStream(path.join(work, file));
   let rows = 0;
@@ -392,7 +600,13 @@ async function writeCopyFile(work: string, d: EntityData, table: EntityTable, ap
       if (!line) continue;
       const record = JSON.parse(line) as Base44Record;
       if (!BASE44_ID_PATTERN.test(String(record.id)) && rows === 0) {
-        findings.push(finding({ severity: "info", code: "base44-unusual-ids", message: `${d.plan.name} ids are not Base44's usual 24-hex ObjectIds (e.g. "${String(record.id).slice(0, 40)}"); they are kept as text` }));
+        findings.push(
+          finding({
+            severity: "info",
+            code: "base44-unusual-ids",
+            message: `${d.plan.name} ids are not Base44's usual 24-hex ObjectIds (e.g. "${String(record.id).slice(0, 40)}"); they are kept as text`,
+          }),
+        );
       }
       const row = recordToCopyLine(table, record);
       if (row.nul) nulIds.push(String(record.id));
@@ -401,8 +615,11 @@ async function writeCopyFile(work: string, d: EntityData, table: EntityTable, ap
       for (const [field, value] of Object.entries(record)) {
         for (const url of fileUrlsIn(value, apiOrigin)) {
           const column = byField.get(field);
-          const inColumn = column && value !== null && valueFitsColumn(column, value) && (column.kind === "text" || column.kind === "jsonb");
-          const location: FileLocation = inColumn ? { table: table.name, column: column!.name, type: column!.kind === "jsonb" ? "jsonb" : "text" } : { table: table.name, column: table.extraColumn, type: "jsonb" };
+          const inColumn =
+            column && value !== null && valueFitsColumn(column, value) && (column.kind === "text" || column.kind === "jsonb");
+          const location: FileLocation = inColumn
+            ? { table: table.name, column: column!.name, type: column!.kind === "jsonb" ? "jsonb" : "text" }
+            : { table: table.name, column: table.extraColumn, type: "jsonb" };
           const list = urls.get(url) ?? [];
           if (!list.some((l) => l.table === location.table && l.column === location.column)) list.push(location);
           urls.set(url, list);
@@ -412,13 +629,35 @@ async function writeCopyFile(work: string, d: EntityData, table: EntityTable, ap
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   if (nulIds.length) {
-    findings.push(finding({ severity: "high", code: "base44-nul-characters", message: `${nulIds.length} ${d.plan.name} record(s) hold NUL characters, which PostgreSQL text cannot store; they were replaced with U+FFFD (e.g. record ${nulIds[0]})`, hint: "check those records in the new app" }));
+    findings.push(
+      finding({
+        severity: "high",
+        code: "base44-nul-characters",
+        message: `${nulIds.length} ${d.plan.name} record(s) hold NUL characters, which PostgreSQL text cannot store; they were replaced with U+FFFD (e.g. record ${nulIds[0]})`,
+        hint: "check those records in the new app",
+      }),
+    );
   }
-  return { schema: table.schema, name: table.name, file, columns: table.columns.map((c) => c.name), primaryKey: table.primaryKey, rowCount: rows, checksum: "", bytes: 0 };
+  return {
+    schema: table.schema,
+    name: table.name,
+    file,
+    columns: table.columns.map((c) => c.name),
+    primaryKey: table.primaryKey,
+    rowCount: rows,
+    checksum: "",
+    bytes: 0,
+  };
 }
 
 /** Downloads every file (a few at a time), keeping the ones that fail as findings with their URL untouched. */
-async function downloadFiles(api: Base44Api, work: string, urls: Map<string, FileLocation[]>, progress: (e: Base44DumpEvent) => void, findings: Finding[]): Promise<DownloadedFile[]> {
+async function downloadFiles(
+  api: Base44Api,
+  work: string,
+  urls: Map<string, FileLocation[]>,
+  progress: (e: Base44DumpEvent) => void,
+  findings: Finding[],
+): Promise<DownloadedFile[]> {
   const list = [...urls.entries()].sort(([a], [b]) => a.localeCompare(b));
   const taken = new Set<string>();
   const targets = list.map(([url, locations]) => ({ url, locations, ...storagePathFor(url, taken) }));
@@ -442,7 +681,14 @@ async function downloadFiles(api: Base44Api, work: string, urls: Map<string, Fil
   };
   await Promise.all(Array.from({ length: Math.min(4, targets.length) }, worker));
   for (const f of failed) {
-    findings.push(finding({ severity: "high", code: "base44-file-download-failed", message: `could not download ${f}; records keep pointing at Base44`, hint: "download it by hand before the Base44 app is deleted" }));
+    findings.push(
+      finding({
+        severity: "high",
+        code: "base44-file-download-failed",
+        message: `could not download ${f}; records keep pointing at Base44`,
+        hint: "download it by hand before the Base44 app is deleted",
+      }),
+    );
   }
   return done.sort((a, b) => a.url.localeCompare(b.url));
 }
@@ -450,9 +696,20 @@ async function downloadFiles(api: Base44Api, work: string, urls: Map<string, Fil
 /** data/ownit.base44_files.copy: the URL → file mapping the rewrite function reads. */
 function writeFilesTable(work: string, files: DownloadedFile[]): TableEntry {
   const file = dataFileName(BASE44_FILES_SCHEMA, BASE44_FILES_TABLE);
-  const lines = files.map((f) => [f.url, f.path, String(f.bytes), f.sha256, f.contentType ?? null, JSON.stringify(f.locations)].map(copyEscape).join("\t"));
+  const lines = files.map((f) =>
+    [f.url, f.path, String(f.bytes), f.sha256, f.contentType ?? null, JSON.stringify(f.locations)].map(copyEscape).join("\t"),
+  );
   writeFileSync(path.join(work, file), lines.length ? `${lines.join("\n")}\n` : "");
-  return { schema: BASE44_FILES_SCHEMA, name: BASE44_FILES_TABLE, file, columns: [...BASE44_FILES_COLUMNS], primaryKey: ["url"], rowCount: files.length, checksum: "", bytes: 0 };
+  return {
+    schema: BASE44_FILES_SCHEMA,
+    name: BASE44_FILES_TABLE,
+    file,
+    columns: [...BASE44_FILES_COLUMNS],
+    primaryKey: ["url"],
+    rowCount: files.length,
+    checksum: "",
+    bytes: 0,
+  };
 }
 
 /** A last check that the token reached none of the files ownit wrote itself. */
@@ -460,7 +717,11 @@ function assertNoToken(dir: string, token: string, files: string[]): void {
   for (const f of files) {
     const abs = path.join(dir, f);
     if (existsSync(abs) && readFileSync(abs, "utf8").includes(token)) {
-      throw new OwnitError("secret-leak", `the Base44 token would have been written to ${f}; the export was not kept`, "this is a bug in ownit: report it (without the token)");
+      throw new OwnitError(
+        "secret-leak",
+        `the Base44 token would have been written to ${f}; the export was not kept`,
+        "this is a bug in ownit: report it (without the token)",
+      );
     }
   }
 }

@@ -18,7 +18,15 @@ export interface Base44EntityEntry {
   records: number;
   /** The jsonb column keeping undeclared fields and misfit values (merge its keys over the columns when reading). */
   extraColumn: string;
-  columns: Array<{ name: string; field?: string; type: string; kind: ColumnKind; json?: EntityColumn["json"]; notNull: boolean; builtIn: boolean }>;
+  columns: Array<{
+    name: string;
+    field?: string;
+    type: string;
+    kind: ColumnKind;
+    json?: EntityColumn["json"];
+    notNull: boolean;
+    builtIn: boolean;
+  }>;
   /** The entity's `rls` block as Base44 had it; null when it had none (no restriction). */
   rls: Base44Rls | null;
   /** Field-level rules: field → its `rls` block. */
@@ -41,10 +49,19 @@ export interface Base44EntitiesFile {
 /** Reads entities.json of a Base44 export. */
 export function readBase44Entities(exportDir: string): Base44EntitiesFile {
   const file = path.join(path.resolve(exportDir), BASE44_ENTITIES_FILE);
-  if (!existsSync(file)) throw new OwnitError("export-not-base44", `${file} not found: ${exportDir} is not a Base44 export`, "dump the app with `ownit dump --from base44`");
+  if (!existsSync(file))
+    throw new OwnitError(
+      "export-not-base44",
+      `${file} not found: ${exportDir} is not a Base44 export`,
+      "dump the app with `ownit dump --from base44`",
+    );
   try {
     return JSON.parse(readFileSync(file, "utf8")) as Base44EntitiesFile;
   } catch (error) {
-    throw new OwnitError("export-invalid", `${file} is not valid JSON: ${(error as Error).message}`, "dump the app again with `ownit dump --from base44`");
+    throw new OwnitError(
+      "export-invalid",
+      `${file} is not valid JSON: ${(error as Error).message}`,
+      "dump the app again with `ownit dump --from base44`",
+    );
   }
 }

@@ -51,7 +51,8 @@ export function isBase44FileUrl(url: string, serverOrigin?: string): boolean {
     return false;
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return false;
-  const hostOk = BASE44_FILE_HOSTS.some((re) => re.test(parsed.hostname)) || (serverOrigin !== undefined && parsed.origin === serverOrigin);
+  const hostOk =
+    BASE44_FILE_HOSTS.some((re) => re.test(parsed.hostname)) || (serverOrigin !== undefined && parsed.origin === serverOrigin);
   return hostOk && BASE44_FILE_URL_PATHS.some((re) => re.test(parsed.pathname));
 }
 
@@ -95,7 +96,11 @@ export function storagePathFor(url: string, taken: Set<string>): { path: string;
 }
 
 /** Streams a download to disk, hashing it on the way. */
-export async function saveDownload(response: Response, exportDir: string, segments: string[]): Promise<{ file: string; bytes: number; sha256: string }> {
+export async function saveDownload(
+  response: Response,
+  exportDir: string,
+  segments: string[],
+): Promise<{ file: string; bytes: number; sha256: string }> {
   const file = path.posix.join(BASE44_FILES_DIR, ...segments);
   return { file, ...(await saveResponseBody(response, path.join(exportDir, ...file.split("/")))) };
 }
@@ -161,7 +166,10 @@ COMMENT ON FUNCTION ${schema}.${quoteIdent(BASE44_REWRITE_FUNCTION)}(text) IS ${
 export async function rewriteBase44FileUrls(targetUrl: string, baseUrl: string): Promise<number> {
   const client = await connect(targetUrl, "target");
   try {
-    const { rows } = await client.query<{ changed: string }>(`SELECT ${quoteIdent(BASE44_FILES_SCHEMA)}.${quoteIdent(BASE44_REWRITE_FUNCTION)}($1) AS changed`, [baseUrl]);
+    const { rows } = await client.query<{ changed: string }>(
+      `SELECT ${quoteIdent(BASE44_FILES_SCHEMA)}.${quoteIdent(BASE44_REWRITE_FUNCTION)}($1) AS changed`,
+      [baseUrl],
+    );
     return Number(rows[0]!.changed);
   } finally {
     await client.end().catch(() => {});

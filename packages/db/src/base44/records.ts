@@ -2,7 +2,16 @@
 // it fits the column's type, otherwise kept in the extra column under its field name); a row read
 // back becomes the record again (columns, then the extra column's keys over them). Also the
 // per-field statistics the dump gathers to decide types and constraints.
-import { isCalendarDate, isPlainObject, isStorableDateTime, valueFitsColumn, emptyFieldStats, type EntityColumn, type EntityTable, type TableDataStats } from "./schema";
+import {
+  isCalendarDate,
+  isPlainObject,
+  isStorableDateTime,
+  valueFitsColumn,
+  emptyFieldStats,
+  type EntityColumn,
+  type EntityTable,
+  type TableDataStats,
+} from "./schema";
 
 export type Base44Record = Record<string, unknown>;
 
@@ -125,12 +134,14 @@ export function formatBase44Timestamp(value: Date | string): string {
   if (value instanceof Date) return `${value.toISOString().slice(0, 23)}000`;
   // PostgreSQL text output (`2025-06-18 09:43:16.284+00` with TimeZone UTC) keeps microseconds exactly.
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(value);
-  if (!m || (m[4] && !/^(Z|[+-]00(:?00)?)$/i.test(m[4]))) return formatBase44Timestamp(new Date(/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value) ? value : `${value}Z`));
+  if (!m || (m[4] && !/^(Z|[+-]00(:?00)?)$/i.test(m[4])))
+    return formatBase44Timestamp(new Date(/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value) ? value : `${value}Z`));
   return `${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(6, "0")}`;
 }
 
 function formatDate(value: Date | string): string {
-  if (value instanceof Date) return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
+  if (value instanceof Date)
+    return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
   return value.slice(0, 10);
 }
 
@@ -145,7 +156,8 @@ export function rowToRecord(table: EntityTable, row: Record<string, unknown>): B
   for (const column of table.columns) {
     const value = row[column.name];
     if (!column.field) {
-      extra = typeof value === "string" ? (JSON.parse(value) as Record<string, unknown>) : ((value as Record<string, unknown>) ?? {});
+      extra =
+        typeof value === "string" ? (JSON.parse(value) as Record<string, unknown>) : ((value as Record<string, unknown>) ?? {});
       continue;
     }
     if (value === null || value === undefined) record[column.field] = null;

@@ -162,7 +162,9 @@ export function entityTableNames(names: string[]): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
   // User first: it owns `users` whatever else is called that; then code-point order (not locale: the same everywhere).
-  for (const name of [...names].sort((a, b) => Number(b === BASE44_USER_ENTITY) - Number(a === BASE44_USER_ENTITY) || (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const name of [...names].sort(
+    (a, b) => Number(b === BASE44_USER_ENTITY) - Number(a === BASE44_USER_ENTITY) || (a < b ? -1 : a > b ? 1 : 0),
+  )) {
     const base = entityTableName(name);
     let table = base;
     for (let n = 2; used.has(table); n++) table = truncateIdentifier(`${base.slice(0, PG_MAX_IDENTIFIER_BYTES - 4)}_${n}`);
@@ -173,7 +175,12 @@ export function entityTableNames(names: string[]): Map<string, string> {
 }
 
 function truncateIdentifier(name: string): string {
-  return Buffer.byteLength(name) <= PG_MAX_IDENTIFIER_BYTES ? name : Buffer.from(name).subarray(0, PG_MAX_IDENTIFIER_BYTES).toString("utf8").replace(/\uFFFD+$/, "");
+  return Buffer.byteLength(name) <= PG_MAX_IDENTIFIER_BYTES
+    ? name
+    : Buffer.from(name)
+        .subarray(0, PG_MAX_IDENTIFIER_BYTES)
+        .toString("utf8")
+        .replace(/\uFFFD+$/, "");
 }
 
 /** The column kind a schema property asks for. */
@@ -334,17 +341,29 @@ export function entitySchemaToTable(schema: Base44EntitySchema, options: EntityT
       continue;
     }
     if (field === extraColumn || Buffer.byteLength(field) > PG_MAX_IDENTIFIER_BYTES) {
-      notes.push(`field "${field}" of ${entity} cannot be a column (its name is longer than PostgreSQL's ${PG_MAX_IDENTIFIER_BYTES}-byte limit); its values are kept in ${extraColumn}`);
+      notes.push(
+        `field "${field}" of ${entity} cannot be a column (its name is longer than PostgreSQL's ${PG_MAX_IDENTIFIER_BYTES}-byte limit); its values are kept in ${extraColumn}`,
+      );
       continue;
     }
     const { kind, json } = propertyColumnKind(property);
-    const column: EntityColumn = { name: field, field, kind, sqlType: COLUMN_SQL_TYPES[kind], notNull: required.has(field), builtIn: false };
+    const column: EntityColumn = {
+      name: field,
+      field,
+      kind,
+      sqlType: COLUMN_SQL_TYPES[kind],
+      notNull: required.has(field),
+      builtIn: false,
+    };
     if (json) column.json = json;
     if (property?.format) column.format = property.format;
     if (property?.description) column.description = property.description;
     if (property && "default" in property) {
       if (defaultFits(kind, json, property.default)) column.default = property.default;
-      else notes.push(`default ${JSON.stringify(property.default)} of ${entity}.${field} does not fit its ${column.sqlType} column and was left out`);
+      else
+        notes.push(
+          `default ${JSON.stringify(property.default)} of ${entity}.${field} does not fit its ${column.sqlType} column and was left out`,
+        );
     }
     if (Array.isArray(property?.enum) && kind !== "jsonb") {
       const values = property.enum.filter((v): v is string | number | boolean => v !== null && defaultFits(kind, json, v));
@@ -354,39 +373,80 @@ export function entitySchemaToTable(schema: Base44EntitySchema, options: EntityT
   }
 
   const columns = [...builtIns.slice(0, users ? 6 : 1), ...declared, ...builtIns.slice(users ? 6 : 1)];
-  columns.push({ name: extraColumn, kind: "jsonb", sqlType: "jsonb", json: "object", notNull: true, builtIn: true, default: {}, description: "fields the entity schema does not declare, and values that do not fit their column's type" });
+  columns.push({
+    name: extraColumn,
+    kind: "jsonb",
+    sqlType: "jsonb",
+    json: "object",
+    notNull: true,
+    builtIn: true,
+    default: {},
+    description: "fields the entity schema does not declare, and values that do not fit their column's type",
+  });
 
   if (options.data) applyDataLimits(entity, columns, options.data, notes, extraColumn);
-  return { entity, schema: "public", name: options.tableName ?? entityTableName(entity), columns, primaryKey: ["id"], extraColumn, users, notes };
+  return {
+    entity,
+    schema: "public",
+    name: options.tableName ?? entityTableName(entity),
+    columns,
+    primaryKey: ["id"],
+    extraColumn,
+    users,
+    notes,
+  };
 }
 
 /** Drops NOT NULL, CHECK and UNIQUE where some record would break them, and says why. */
-function applyDataLimits(entity: string, columns: EntityColumn[], data: TableDataStats, notes: string[], extraColumn: string): void {
+function applyDataLimits(
+  entity: string,
+  columns: EntityColumn[],
+  data: TableDataStats,
+  notes: string[],
+  extraColumn: string,
+): void {
   for (const column of columns) {
     if (!column.field || column.primaryKey) continue;
     const stats = data.fields[column.field] ?? emptyFieldStats();
     const fits = conformingCount(stats, column);
     const misfits = nonNullCount(stats) - fits;
-    if (misfits > 0) notes.push(`${misfits} value(s) of ${entity}.${column.field} are not ${describeKind(column)}; they are kept in ${extraColumn} under "${column.field}"`);
+    if (misfits > 0)
+      notes.push(
+        `${misfits} value(s) of ${entity}.${column.field} are not ${describeKind(column)}; they are kept in ${extraColumn} under "${column.field}"`,
+      );
     if (column.notNull && fits < data.rowCount) {
       column.notNull = false;
-      if (!column.builtIn) notes.push(`${entity}.${column.field} is required by the schema but ${data.rowCount - fits} record(s) lack it (or hold another type): the column allows NULL`);
+      if (!column.builtIn)
+        notes.push(
+          `${entity}.${column.field} is required by the schema but ${data.rowCount - fits} record(s) lack it (or hold another type): the column allows NULL`,
+        );
     }
     if (column.enum && stats.enumMisses > 0) {
-      notes.push(`${stats.enumMisses} value(s) of ${entity}.${column.field} are outside its enum (${column.enum.join(", ")}): no CHECK constraint`);
+      notes.push(
+        `${stats.enumMisses} value(s) of ${entity}.${column.field} are outside its enum (${column.enum.join(", ")}): no CHECK constraint`,
+      );
       delete column.enum;
     }
   }
   const email = columns.find((c) => c.unique && c.name === "email");
   if (email && (data.duplicateEmails ?? 0) > 0) {
     email.unique = false;
-    notes.push(`${data.duplicateEmails} email address(es) occur on more than one ${entity} record: users.email is not UNIQUE; merge the duplicates before users sign in`);
+    notes.push(
+      `${data.duplicateEmails} email address(es) occur on more than one ${entity} record: users.email is not UNIQUE; merge the duplicates before users sign in`,
+    );
   }
 }
 
 function describeKind(column: Pick<EntityColumn, "kind" | "json">): string {
   if (column.kind === "jsonb") return column.json === "array" ? "arrays" : column.json === "object" ? "objects" : "JSON values";
-  return { text: "strings", date: "dates (YYYY-MM-DD)", timestamptz: "date-times", double: "numbers", bigint: "integers", boolean: "booleans" }[column.kind];
+  return {
+    text: "strings",
+    date: "dates (YYYY-MM-DD)",
+    timestamptz: "date-times",
+    double: "numbers",
+    bigint: "integers",
+    boolean: "booleans",
+  }[column.kind];
 }
 
 export function emptyFieldStats(): FieldStats {
@@ -404,7 +464,13 @@ export function inferEntitySchema(name: string, data: TableDataStats): Base44Ent
     if (reserved.has(field)) continue;
     const total = nonNullCount(s);
     if (total === 0) properties[field] = {};
-    else if (s.string === total) properties[field] = s.dateTime === total ? { type: "string", format: "date-time" } : s.date === total ? { type: "string", format: "date" } : { type: "string" };
+    else if (s.string === total)
+      properties[field] =
+        s.dateTime === total
+          ? { type: "string", format: "date-time" }
+          : s.date === total
+            ? { type: "string", format: "date" }
+            : { type: "string" };
     else if (s.integer === total) properties[field] = { type: "integer" };
     else if (s.integer + s.number === total) properties[field] = { type: "number" };
     else if (s.boolean === total) properties[field] = { type: "boolean" };
@@ -462,8 +528,14 @@ export function tableDefinitionSql(table: EntityTable, parts: { tables?: boolean
   if (wantIndexes) {
     const has = (name: string) => table.columns.some((c) => c.name === name);
     // Base44 lists newest first by default; rules filter on created_by.
-    if (has("created_date")) out.push(`CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_date_idx`))} ON ${tableName} (${quoteIdent("created_date")} DESC);`);
-    if (!table.users && has("created_by")) out.push(`CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_by_idx`))} ON ${tableName} (${quoteIdent("created_by")});`);
+    if (has("created_date"))
+      out.push(
+        `CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_date_idx`))} ON ${tableName} (${quoteIdent("created_date")} DESC);`,
+      );
+    if (!table.users && has("created_by"))
+      out.push(
+        `CREATE INDEX ${quoteIdent(truncateIdentifier(`${table.name}_created_by_idx`))} ON ${tableName} (${quoteIdent("created_by")});`,
+      );
   }
   return out.length ? `${out.join("\n")}\n` : "";
 }

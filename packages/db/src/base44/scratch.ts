@@ -15,7 +15,11 @@ import type { ServerBinaries } from "../pg-binaries";
 import { restoreExport } from "../restore";
 import { manifestScope } from "../verify";
 
-export async function loadIntoScratch(exportDir: string, manifest: ExportManifest, binaries?: ServerBinaries): Promise<ExportManifest> {
+export async function loadIntoScratch(
+  exportDir: string,
+  manifest: ExportManifest,
+  binaries?: ServerBinaries,
+): Promise<ExportManifest> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ownit-base44-check-"));
   const server = await startLocalServer({ dir, binaries });
   try {

@@ -47,11 +47,24 @@ export function checkHelperUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new OwnitError("bad-helper-url", `"${url}" is not a URL`, "pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/ownit-export");
+    throw new OwnitError(
+      "bad-helper-url",
+      `"${url}" is not a URL`,
+      "pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/ownit-export",
+    );
   }
-  if (!/^https?:$/.test(parsed.protocol)) throw new OwnitError("bad-helper-url", `"${shown(url)}" is not an http(s) address`, "pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/ownit-export");
+  if (!/^https?:$/.test(parsed.protocol))
+    throw new OwnitError(
+      "bad-helper-url",
+      `"${shown(url)}" is not an http(s) address`,
+      "pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/ownit-export",
+    );
   if (parsed.protocol === "http:" && !["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) {
-    throw new OwnitError("insecure-helper-url", `${shown(url)} is plain http: the secret and the database password would cross the network in the clear`, "use the https:// address of the function");
+    throw new OwnitError(
+      "insecure-helper-url",
+      `${shown(url)} is plain http: the secret and the database password would cross the network in the clear`,
+      "use the https:// address of the function",
+    );
   }
   return url;
 }
@@ -61,10 +74,19 @@ export async function callHelper<T>(url: string, secret: string, body: Record<st
   const where = shown(url);
   let response: Response;
   try {
-    response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, secret }), redirect: "error" });
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...body, secret }),
+      redirect: "error",
+    });
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new OwnitError("helper-unreachable", `the helper at ${where} cannot be reached (${code})`, "check the address, and that the builder has deployed the function (see `npx ownit helper`)");
+    throw new OwnitError(
+      "helper-unreachable",
+      `the helper at ${where} cannot be reached (${code})`,
+      "check the address, and that the builder has deployed the function (see `npx ownit helper`)",
+    );
   }
   const text = (await response.text()).slice(0, MAX_ANSWER_BYTES);
   let answer: Record<string, unknown> = {};
@@ -75,13 +97,30 @@ export async function callHelper<T>(url: string, secret: string, body: Record<st
   }
   if (response.ok && answer && typeof answer === "object" && !answer.error) return answer as T;
   if (response.status === 401 && answer.error === "expired") {
-    throw new OwnitError("helper-expired", `the helper at ${where} has expired and answers nothing`, "write a fresh one with `npx ownit helper`, let the builder deploy it, and dump again");
+    throw new OwnitError(
+      "helper-expired",
+      `the helper at ${where} has expired and answers nothing`,
+      "write a fresh one with `npx ownit helper`, let the builder deploy it, and dump again",
+    );
   }
   if (response.status === 401) {
-    throw new OwnitError("helper-refused", `the helper at ${where} refused the secret`, "set OWNIT_HELPER_SECRET to the secret `npx ownit helper` showed when it wrote this helper (or write a fresh one)");
+    throw new OwnitError(
+      "helper-refused",
+      `the helper at ${where} refused the secret`,
+      "set OWNIT_HELPER_SECRET to the secret `npx ownit helper` showed when it wrote this helper (or write a fresh one)",
+    );
   }
-  if (response.status === 404) throw new OwnitError("helper-not-found", `nothing answers at ${where} (HTTP 404)`, "check the function's name in the address, and that the builder has deployed it");
-  throw new OwnitError("helper-failed", `the helper at ${where} answered HTTP ${response.status}${typeof answer.message === "string" ? `: ${answer.message}` : ""}`, "check that the address is the ownit export helper and that it is deployed");
+  if (response.status === 404)
+    throw new OwnitError(
+      "helper-not-found",
+      `nothing answers at ${where} (HTTP 404)`,
+      "check the function's name in the address, and that the builder has deployed it",
+    );
+  throw new OwnitError(
+    "helper-failed",
+    `the helper at ${where} answered HTTP ${response.status}${typeof answer.message === "string" ? `: ${answer.message}` : ""}`,
+    "check that the address is the ownit export helper and that it is deployed",
+  );
 }
 
 async function reachable(url: string): Promise<boolean> {
@@ -119,16 +158,35 @@ function sessionModeUrl(databaseUrl: string): string {
   return url.toString();
 }
 
-export async function openHelperConnection(helperUrl: string, secret: string, options: { route?: HelperRoute } = {}): Promise<HelperConnection> {
+export async function openHelperConnection(
+  helperUrl: string,
+  secret: string,
+  options: { route?: HelperRoute } = {},
+): Promise<HelperConnection> {
   checkHelperUrl(helperUrl);
   const details = await callHelper<HelperDetails>(helperUrl, secret, { action: "connect" });
-  if (typeof details.databaseUrl !== "string") throw new OwnitError("helper-failed", `the helper at ${shown(helperUrl)} gave no database address`, "check that the address is the ownit export helper");
+  if (typeof details.databaseUrl !== "string")
+    throw new OwnitError(
+      "helper-failed",
+      `the helper at ${shown(helperUrl)} gave no database address`,
+      "check that the address is the ownit export helper",
+    );
   details.databaseUrl = sessionModeUrl(details.databaseUrl);
-  const storage = details.supabaseUrl && details.serviceRoleKey ? { url: `${details.supabaseUrl.replace(/\/+$/, "")}/storage/v1`, key: details.serviceRoleKey } : undefined;
+  const storage =
+    details.supabaseUrl && details.serviceRoleKey
+      ? { url: `${details.supabaseUrl.replace(/\/+$/, "")}/storage/v1`, key: details.serviceRoleKey }
+      : undefined;
   const database = describeServer(details.databaseUrl);
   const route = options.route ?? "auto";
   if (route === "direct" || (route === "auto" && (await reachable(details.databaseUrl)))) {
-    return { databaseUrl: details.databaseUrl, route: "direct", storage, label: `helper ${shown(helperUrl)} → ${database}`, tunnelError: () => undefined, close: async () => {} };
+    return {
+      databaseUrl: details.databaseUrl,
+      route: "direct",
+      storage,
+      label: `helper ${shown(helperUrl)} → ${database}`,
+      tunnelError: () => undefined,
+      close: async () => {},
+    };
   }
   const tunnel = await openHelperTunnel(helperUrl, secret);
   return {
@@ -142,7 +200,11 @@ export async function openHelperConnection(helperUrl: string, secret: string, op
 }
 
 /** The values of the named secrets the helper's project holds, and the names it does not have. */
-export async function fetchHelperSecrets(helperUrl: string, secret: string, names: string[]): Promise<{ values: Record<string, string>; missing: string[] }> {
+export async function fetchHelperSecrets(
+  helperUrl: string,
+  secret: string,
+  names: string[],
+): Promise<{ values: Record<string, string>; missing: string[] }> {
   checkHelperUrl(helperUrl);
   return callHelper(helperUrl, secret, { action: "secrets", names });
 }

@@ -35,7 +35,12 @@ export async function dumpViaHelper(options: DumpViaHelperOptions): Promise<Dump
     // The dump names the loopback end of the tunnel; say what happened at the helper instead.
     const cut = connection.tunnelError();
     if (error instanceof OwnitError && error.code === "dump-failed" && cut) {
-      throw new OwnitError("dump-failed", `dump through the helper at ${new URL(via).origin}${new URL(via).pathname} failed: ${cut}; nothing was written`, "keep the helper deployed and run the dump again", { cause: error });
+      throw new OwnitError(
+        "dump-failed",
+        `dump through the helper at ${new URL(via).origin}${new URL(via).pathname} failed: ${cut}; nothing was written`,
+        "keep the helper deployed and run the dump again",
+        { cause: error },
+      );
     }
     throw error;
   } finally {

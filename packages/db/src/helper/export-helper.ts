@@ -35,7 +35,11 @@ export function exportHelper(options: { name?: string; now?: Date; ttlHours?: nu
   const name = options.name ?? HELPER_FUNCTION_NAME;
   const secret = randomBytes(32).toString("base64url");
   const secretSha256 = helperSecretHash(secret);
-  const expiresAt = new Date((options.now ?? new Date()).getTime() + (options.ttlHours ?? HELPER_TTL_HOURS) * 3_600_000).toISOString();
-  const source = readFileSync(TEMPLATE, "utf8").replace("__OWNIT_SECRET_SHA256__", secretSha256).replace("__OWNIT_EXPIRES_AT__", expiresAt);
+  const expiresAt = new Date(
+    (options.now ?? new Date()).getTime() + (options.ttlHours ?? HELPER_TTL_HOURS) * 3_600_000,
+  ).toISOString();
+  const source = readFileSync(TEMPLATE, "utf8")
+    .replace("__OWNIT_SECRET_SHA256__", secretSha256)
+    .replace("__OWNIT_EXPIRES_AT__", expiresAt);
   return { name, path: `supabase/functions/${name}/index.ts`, source, secret, secretSha256, expiresAt };
 }

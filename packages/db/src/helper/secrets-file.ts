@@ -32,7 +32,8 @@ function envLine(name: string, value: string): string {
 /** Makes git ignore file: already ignored, or listed in the repository's own .git/info/exclude (no tracked file changes). */
 function ignoreInGit(file: string): string {
   const dir = path.dirname(file);
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   let top: string;
   try {
     top = git("rev-parse", "--show-toplevel");
@@ -53,7 +54,12 @@ function ignoreInGit(file: string): string {
   return ".git/info/exclude";
 }
 
-export async function bringSecrets(options: { via: string; secret: string; names: string[]; exportDir: string }): Promise<SecretsFileResult> {
+export async function bringSecrets(options: {
+  via: string;
+  secret: string;
+  names: string[];
+  exportDir: string;
+}): Promise<SecretsFileResult> {
   const platform = options.names.filter((n) => SUPABASE_FUNCTION_DEFAULT_SECRETS.includes(n));
   const wanted = [...new Set(options.names.filter((n) => !platform.includes(n)))].sort();
   const file = secretsFileFor(options.exportDir);

@@ -59,9 +59,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitForTarget(source: pg.Client, state: FollowState, lsn: string): Promise<void> {
   const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
   for (;;) {
-    const { rows } = await source.query<{ done: boolean | null }>("select confirmed_flush_lsn >= $2::pg_lsn as done from pg_replication_slots where slot_name = $1", [state.name, lsn]);
+    const { rows } = await source.query<{ done: boolean | null }>(
+      "select confirmed_flush_lsn >= $2::pg_lsn as done from pg_replication_slots where slot_name = $1",
+      [state.name, lsn],
+    );
     if (rows[0]?.done) return;
-    if (Date.now() > deadline) throw new OwnitError("catch-up-timeout", `the target did not catch up with ${state.source} within ${CATCH_UP_TIMEOUT_MS / 1000} s`, "check `ownit follow --watch` and the target's log, then run cutover again");
+    if (Date.now() > deadline)
+      throw new OwnitError(
+        "catch-up-timeout",
+        `the target did not catch up with ${state.source} within ${CATCH_UP_TIMEOUT_MS / 1000} s`,
+        "check `ownit follow --watch` and the target's log, then run cutover again",
+      );
     await sleep(POLL_INTERVAL_MS / 4);
   }
 }
@@ -69,7 +77,8 @@ async function waitForTarget(source: pg.Client, state: FollowState, lsn: string)
 /** Every sequence of the source's scope set on the target to the source's value, so the next id is past every existing one. */
 async function moveSequences(source: pg.Client, target: pg.Client, manifest: ExportManifest): Promise<SequenceEntry[]> {
   const sequences = await listSequences(source, manifestScope(manifest));
-  for (const s of sequences) await target.query("select pg_catalog.setval($1, $2::bigint, $3)", [qualified(s.schema, s.name), s.lastValue, s.isCalled]);
+  for (const s of sequences)
+    await target.query("select pg_catalog.setval($1, $2::bigint, $3)", [qualified(s.schema, s.name), s.lastValue, s.isCalled]);
   return sequences;
 }
 
@@ -108,7 +117,12 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
   let stop: WriteStop | undefined;
   try {
     const status = await followStatus(source, target, state);
-    if (!status.streaming) throw new OwnitError("not-streaming", `the subscription ${state.name} on ${describeServer(options.to)} is not running, so the target would never catch up`, "check `ownit follow --watch` and the target's log; nothing was changed");
+    if (!status.streaming)
+      throw new OwnitError(
+        "not-streaming",
+        `the subscription ${state.name} on ${describeServer(options.to)} is not running, so the target would never catch up`,
+        "check `ownit follow --watch` and the target's log; nothing was changed",
+      );
     const planned = await planWriteStop(source, manifest.tables);
     await options.recordIntent(planned);
     stop = planned;
@@ -144,7 +158,12 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
     };
     if (!options.verifyAfterSwitch) {
       const { report, ms } = await verify();
-      if (!report.ok) throw new OwnitError("cutover-verify-failed", differs(report), "the source takes writes again; find the cause with `ownit follow --watch` and `ownit verify`, then cut over again");
+      if (!report.ok)
+        throw new OwnitError(
+          "cutover-verify-failed",
+          differs(report),
+          "the source takes writes again; find the cause with `ownit follow --watch` and `ownit verify`, then cut over again",
+        );
       step("verified");
       await removeFollow(source, target, state);
       step("replication-removed");
@@ -160,7 +179,12 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
       step("replication-removed");
       stop = undefined; // from here on the target is live: a failure no longer gives the source its writes back
       const { report, ms } = await verify(snap[0]!.id);
-      if (!report.ok) throw new OwnitError(VERIFY_AFTER_SWITCH_FAILED, differs(report), "do not switch, or switch back: `ownit rollback` gives the source its writes back");
+      if (!report.ok)
+        throw new OwnitError(
+          VERIFY_AFTER_SWITCH_FAILED,
+          differs(report),
+          "do not switch, or switch back: `ownit rollback` gives the source its writes back",
+        );
       step("verified");
       return { stop: planned, sessionsEnded, stopLsn, sequences, report, windowMs, verifyMs: ms, steps };
     } finally {
@@ -187,7 +211,12 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
       if (!(error instanceof OwnitError)) {
         const message = (error as Error).message.split("\n")[0]!;
         const cut = /terminat|ECONNRESET|not queryable|connection error/i.test(message);
-        throw new OwnitError("cutover-failed", `cutover failed: ${cut ? `the connection to a server was cut (${message})` : message}; the source takes writes again`, "check both servers, then run cutover again", { cause: error });
+        throw new OwnitError(
+          "cutover-failed",
+          `cutover failed: ${cut ? `the connection to a server was cut (${message})` : message}; the source takes writes again`,
+          "check both servers, then run cutover again",
+          { cause: error },
+        );
       }
     }
     throw error;

@@ -59,14 +59,23 @@ export function followStateFile(exportDir: string): string {
 
 export function readFollowState(exportDir: string): FollowState {
   const file = followStateFile(exportDir);
-  if (!existsSync(file)) throw new OwnitError("not-following", `${file} not found: the target is not following its source yet`, "run `ownit follow --from <source> --to <target>` first");
+  if (!existsSync(file))
+    throw new OwnitError(
+      "not-following",
+      `${file} not found: the target is not following its source yet`,
+      "run `ownit follow --from <source> --to <target>` first",
+    );
   return JSON.parse(readFileSync(file, "utf8")) as FollowState;
 }
 
 /** The export's slot, or the one-line reason follow cannot use it. */
 export function followSlotOf(manifest: ExportManifest, dir: string): { slot: string; lsn: string } {
   if (manifest.replication) return manifest.replication;
-  throw new OwnitError("not-follow-ready", `${dir} was dumped without a replication slot, so nothing records where the snapshot ended`, "dump again with `ownit dump --follow-ready`, restore that export, then follow");
+  throw new OwnitError(
+    "not-follow-ready",
+    `${dir} was dumped without a replication slot, so nothing records where the snapshot ended`,
+    "dump again with `ownit dump --follow-ready`, restore that export, then follow",
+  );
 }
 
 /** PostgreSQL 15 lets only superusers subscribe; 16 adds the pg_create_subscription role. */
@@ -76,10 +85,17 @@ async function requireSubscribePrivilege(target: pg.Client, url: string): Promis
        from pg_roles where rolname = current_user`,
   );
   if (rows[0]!.ok) return;
-  throw new OwnitError("no-subscription-privilege", `role "${rows[0]!.name}" on ${describeServer(url)} may not create a subscription`, "connect to the target as a superuser (PostgreSQL 16+: a member of pg_create_subscription)");
+  throw new OwnitError(
+    "no-subscription-privilege",
+    `role "${rows[0]!.name}" on ${describeServer(url)} may not create a subscription`,
+    "connect to the target as a superuser (PostgreSQL 16+: a member of pg_create_subscription)",
+  );
 }
 
-async function tableCounters(target: pg.Client, tables: { schema: string; name: string }[]): Promise<Record<string, TableCounters>> {
+async function tableCounters(
+  target: pg.Client,
+  tables: { schema: string; name: string }[],
+): Promise<Record<string, TableCounters>> {
   const { rows } = await target.query<{ t: string; i: string; u: string; d: string }>(
     `select schemaname || '.' || relname as t, n_tup_ins as i, n_tup_upd as u, n_tup_del as d from pg_stat_user_tables
       where (schemaname::text, relname::text) in (select * from unnest($1::text[], $2::text[]))`,
@@ -107,16 +123,35 @@ export async function startFollow(options: FollowOptions): Promise<FollowSetup> 
     requireReplicationRole(role, options.from);
     target = await connect(options.to, "target");
     await requireSubscribePrivilege(target, options.to);
-    if (await subscriptionExists(target, slot)) return { state: readFollowState(folder.dir), created: false, tables: tables.length };
+    if (await subscriptionExists(target, slot))
+      return { state: readFollowState(folder.dir), created: false, tables: tables.length };
 
     const { rows: slots } = await source.query<{ active: boolean; flushed: string | null; behind: boolean }>(
       "select active, confirmed_flush_lsn::text as flushed, confirmed_flush_lsn > $2::pg_lsn as behind from pg_replication_slots where slot_name = $1 and database = current_database()",
       [slot, lsn],
     );
-    if (!slots.length) throw new OwnitError("slot-missing", `replication slot ${slot} of this export no longer exists on ${describeServer(options.from)}`, "dump again with --follow-ready, restore that export into an empty database, then follow");
-    if (slots[0]!.active || slots[0]!.behind) throw new OwnitError("slot-used", `replication slot ${slot} on ${describeServer(options.from)} is already being read by someone else`, "stop the other reader, or dump again with --follow-ready");
-    const { rows: pubs } = await source.query<{ n: number }>("select count(*)::int as n from pg_publication where pubname = any($1::text[])", [manifest.replication!.publications]);
-    if (pubs[0]!.n !== manifest.replication!.publications.length) throw new OwnitError("publication-missing", `the publication(s) ${manifest.replication!.publications.join(", ")} of this export are gone from ${describeServer(options.from)}`, "dump again with --follow-ready, restore that export, then follow");
+    if (!slots.length)
+      throw new OwnitError(
+        "slot-missing",
+        `replication slot ${slot} of this export no longer exists on ${describeServer(options.from)}`,
+        "dump again with --follow-ready, restore that export into an empty database, then follow",
+      );
+    if (slots[0]!.active || slots[0]!.behind)
+      throw new OwnitError(
+        "slot-used",
+        `replication slot ${slot} on ${describeServer(options.from)} is already being read by someone else`,
+        "stop the other reader, or dump again with --follow-ready",
+      );
+    const { rows: pubs } = await source.query<{ n: number }>(
+      "select count(*)::int as n from pg_publication where pubname = any($1::text[])",
+      [manifest.replication!.publications],
+    );
+    if (pubs[0]!.n !== manifest.replication!.publications.length)
+      throw new OwnitError(
+        "publication-missing",
+        `the publication(s) ${manifest.replication!.publications.join(", ")} of this export are gone from ${describeServer(options.from)}`,
+        "dump again with --follow-ready, restore that export, then follow",
+      );
 
     // The target must hold exactly the snapshot the slot starts after: every row, sequence and object.
     const report = await verifyManifest(manifest, options.to);
@@ -145,7 +180,11 @@ export async function startFollow(options: FollowOptions): Promise<FollowSetup> 
         `CREATE SUBSCRIPTION ${quoteIdent(slot)} CONNECTION ${quoteLiteral(options.from)} PUBLICATION ${state.publications.map(quoteIdent).join(", ")} WITH (create_slot = false, slot_name = ${quoteLiteral(slot)}, copy_data = false)`,
       );
     } catch (error) {
-      throw new OwnitError("follow-failed", `the target refused the subscription: ${(error as Error).message.split("\n")[0]}; nothing was created`, "fix the cause and run follow again");
+      throw new OwnitError(
+        "follow-failed",
+        `the target refused the subscription: ${(error as Error).message.split("\n")[0]}; nothing was created`,
+        "fix the cause and run follow again",
+      );
     }
     return { state, created: true, tables: tables.length };
   } finally {
@@ -178,7 +217,10 @@ export async function stopFollowing(options: FollowOptions): Promise<{ name: str
   refuseTransactionPooler(options.from);
   const { manifest, dir } = readExport(options.exportDir);
   const replication = followSlotOf(manifest, dir);
-  const state: Pick<FollowState, "name" | "replicaIdentityFull"> = { name: replication.slot, replicaIdentityFull: manifest.replication!.replicaIdentityFull };
+  const state: Pick<FollowState, "name" | "replicaIdentityFull"> = {
+    name: replication.slot,
+    replicaIdentityFull: manifest.replication!.replicaIdentityFull,
+  };
   const source = await connect(options.from, "source");
   try {
     const target = await connect(options.to, "target");
@@ -208,15 +250,28 @@ export interface FollowStatus {
 }
 
 export async function followStatus(source: pg.Client, target: pg.Client, state: FollowState): Promise<FollowStatus> {
-  const { rows: slot } = await source.query<{ current: string; confirmed: string | null; lag: string | null; seconds: number | null }>(
+  const { rows: slot } = await source.query<{
+    current: string;
+    confirmed: string | null;
+    lag: string | null;
+    seconds: number | null;
+  }>(
     `select pg_current_wal_lsn()::text as current, s.confirmed_flush_lsn::text as confirmed,
             pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::text as lag,
             (select extract(epoch from r.replay_lag)::float8 from pg_stat_replication r where r.application_name = s.slot_name limit 1) as seconds
        from pg_replication_slots s where s.slot_name = $1`,
     [state.name],
   );
-  if (!slot.length) throw new OwnitError("slot-missing", `replication slot ${state.name} no longer exists on ${state.source}`, "dump again with --follow-ready, restore, then follow");
-  const { rows: sub } = await target.query<{ pid: number | null }>("select pid from pg_stat_subscription where subname = $1 and relid is null", [state.name]);
+  if (!slot.length)
+    throw new OwnitError(
+      "slot-missing",
+      `replication slot ${state.name} no longer exists on ${state.source}`,
+      "dump again with --follow-ready, restore, then follow",
+    );
+  const { rows: sub } = await target.query<{ pid: number | null }>(
+    "select pid from pg_stat_subscription where subname = $1 and relid is null",
+    [state.name],
+  );
   const keys = Object.keys(state.baseline).map((k) => {
     const i = k.indexOf(".");
     return { schema: k.slice(0, i), name: k.slice(i + 1) };
@@ -227,7 +282,12 @@ export async function followStatus(source: pg.Client, target: pg.Client, state: 
     .map((name) => {
       const before = state.baseline[name]!;
       const after = now[name] ?? before;
-      return { name, inserted: after.inserted - before.inserted, updated: after.updated - before.updated, deleted: after.deleted - before.deleted };
+      return {
+        name,
+        inserted: after.inserted - before.inserted,
+        updated: after.updated - before.updated,
+        deleted: after.deleted - before.deleted,
+      };
     });
   const lagBytes = Math.max(0, Number(slot[0]!.lag ?? 0));
   return {

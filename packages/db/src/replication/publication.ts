@@ -36,7 +36,10 @@ export function qualifiedName(dotted: string): string {
 }
 
 /** Keyless tables in scope, and whether each can be found by its whole row (every column's type has a btree equality). */
-async function keylessTables(client: pg.Client, tables: { schema: string; name: string }[]): Promise<{ t: string; comparable: boolean }[]> {
+async function keylessTables(
+  client: pg.Client,
+  tables: { schema: string; name: string }[],
+): Promise<{ t: string; comparable: boolean }[]> {
   const { rows } = await client.query<{ t: string; comparable: boolean }>(
     `select n.nspname || '.' || c.relname as t,
             not exists (select 1 from pg_attribute a join pg_type ty on ty.oid = a.atttypid
@@ -81,11 +84,18 @@ export async function publishForFollow(url: string, schemas: string[] | undefine
       for (const t of result.replicaIdentityFull) await client.query(`ALTER TABLE ${qualifiedName(t)} REPLICA IDENTITY FULL`);
       const all = result.tables.filter((t) => !result.insertOnly.includes(t));
       await client.query(`CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${all.map(qualifiedName).join(", ")}`);
-      if (result.insertOnly.length) await client.query(`CREATE PUBLICATION ${quoteIdent(insertsPublication(name))} FOR TABLE ${result.insertOnly.map(qualifiedName).join(", ")} WITH (publish = 'insert')`);
+      if (result.insertOnly.length)
+        await client.query(
+          `CREATE PUBLICATION ${quoteIdent(insertsPublication(name))} FOR TABLE ${result.insertOnly.map(qualifiedName).join(", ")} WITH (publish = 'insert')`,
+        );
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
-      throw new OwnitError("publication-failed", `publishing the tables on the source failed: ${(error as Error).message.split("\n")[0]}; nothing was changed`, "connect as the tables' owner or a superuser");
+      throw new OwnitError(
+        "publication-failed",
+        `publishing the tables on the source failed: ${(error as Error).message.split("\n")[0]}; nothing was changed`,
+        "connect as the tables' owner or a superuser",
+      );
     }
     return result;
   } finally {
@@ -96,5 +106,6 @@ export async function publishForFollow(url: string, schemas: string[] | undefine
 /** The source's side undone: publications dropped, replica identities put back. */
 export async function unpublish(client: pg.Client, p: Pick<FollowPublications, "name" | "replicaIdentityFull">): Promise<void> {
   await client.query(`DROP PUBLICATION IF EXISTS ${quoteIdent(p.name)}, ${quoteIdent(insertsPublication(p.name))}`);
-  for (const t of p.replicaIdentityFull) await client.query(`ALTER TABLE ${qualifiedName(t)} REPLICA IDENTITY DEFAULT`).catch(() => {});
+  for (const t of p.replicaIdentityFull)
+    await client.query(`ALTER TABLE ${qualifiedName(t)} REPLICA IDENTITY DEFAULT`).catch(() => {});
 }

@@ -28,7 +28,9 @@ export function newFollowName(): string {
 export async function createFollowSlot(url: string, name: string): Promise<FollowSlot> {
   const replication = await connect(url, "source", { replication: "database" } as Partial<pg.ClientConfig>);
   try {
-    const { rows } = await replication.query<{ consistent_point: string; snapshot_name: string }>(`CREATE_REPLICATION_SLOT ${name} LOGICAL ${OUTPUT_PLUGIN} (SNAPSHOT 'export')`);
+    const { rows } = await replication.query<{ consistent_point: string; snapshot_name: string }>(
+      `CREATE_REPLICATION_SLOT ${name} LOGICAL ${OUTPUT_PLUGIN} (SNAPSHOT 'export')`,
+    );
     let released: Promise<void> | undefined;
     return {
       name,
@@ -39,14 +41,21 @@ export async function createFollowSlot(url: string, name: string): Promise<Follo
   } catch (error) {
     await replication.end().catch(() => {});
     const message = (error as Error).message.split("\n")[0];
-    throw new OwnitError("slot-failed", `${describeServer(url)} refused a replication slot: ${message}`, "free a slot (max_replication_slots) or check the role's REPLICATION privilege");
+    throw new OwnitError(
+      "slot-failed",
+      `${describeServer(url)} refused a replication slot: ${message}`,
+      "free a slot (max_replication_slots) or check the role's REPLICATION privilege",
+    );
   }
 }
 
 /** Drops a slot ownit created (waiting briefly for a subscriber that is still letting go of it). */
 export async function dropFollowSlot(client: pg.Client, name: string): Promise<boolean> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const { rows } = await client.query<{ active_pid: number | null }>("select active_pid from pg_replication_slots where slot_name = $1", [name]);
+    const { rows } = await client.query<{ active_pid: number | null }>(
+      "select active_pid from pg_replication_slots where slot_name = $1",
+      [name],
+    );
     if (!rows.length) return false;
     if (rows[0]!.active_pid === null) {
       await client.query("select pg_drop_replication_slot($1)", [name]);
@@ -55,5 +64,9 @@ export async function dropFollowSlot(client: pg.Client, name: string): Promise<b
     if (attempt > 10) await client.query("select pg_terminate_backend($1)", [rows[0]!.active_pid]);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new OwnitError("slot-busy", `replication slot ${name} is still in use`, "stop the subscription that reads it, then run the command again");
+  throw new OwnitError(
+    "slot-busy",
+    `replication slot ${name} is still in use`,
+    "stop the subscription that reads it, then run the command again",
+  );
 }

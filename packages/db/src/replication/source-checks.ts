@@ -52,7 +52,12 @@ export function requireReplicationRole(role: SourceRole, url: string): void {
  * A publication may only name tables its creator owns (PostgreSQL 15), and a table without a
  * primary key needs REPLICA IDENTITY FULL, which only its owner may set.
  */
-export async function requireTableOwnership(client: pg.Client, url: string, role: SourceRole, tables: { schema: string; name: string }[]): Promise<void> {
+export async function requireTableOwnership(
+  client: pg.Client,
+  url: string,
+  role: SourceRole,
+  tables: { schema: string; name: string }[],
+): Promise<void> {
   if (role.superuser) return;
   const { rows } = await client.query<{ schema: string; name: string; owner: string }>(
     `select n.nspname as schema, c.relname as name, pg_get_userbyid(c.relowner) as owner
@@ -63,7 +68,10 @@ export async function requireTableOwnership(client: pg.Client, url: string, role
     [tables.map((t) => t.schema), tables.map((t) => t.name)],
   );
   if (!rows.length) return;
-  const shown = rows.slice(0, 3).map((r) => `${qualified(r.schema, r.name)} (owner ${r.owner})`).join(", ");
+  const shown = rows
+    .slice(0, 3)
+    .map((r) => `${qualified(r.schema, r.name)} (owner ${r.owner})`)
+    .join(", ");
   throw new OwnitError(
     "no-publication-privilege",
     `role "${role.name}" on ${describeServer(url)} does not own ${rows.length} table(s) it must publish: ${shown}${rows.length > 3 ? ", …" : ""}`,

@@ -58,15 +58,21 @@ function grantee(name: string): string {
 export async function stopWrites(client: pg.Client, url: string, stop: WriteStop): Promise<{ sessionsEnded: number }> {
   await client.query("BEGIN");
   try {
-    for (const g of stop.grants) await client.query(`REVOKE ${g.privilege} ON ${qualified(g.schema, g.table)} FROM ${grantee(g.grantee)} CASCADE`);
+    for (const g of stop.grants)
+      await client.query(`REVOKE ${g.privilege} ON ${qualified(g.schema, g.table)} FROM ${grantee(g.grantee)} CASCADE`);
     await client.query(`ALTER DATABASE ${quoteIdent(stop.database)} SET default_transaction_read_only = on`);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
-    throw new OwnitError("stop-writes-failed", `could not stop writes on ${describeServer(url)}: ${(error as Error).message.split("\n")[0]}; nothing was changed`, "connect as the database's owner or a superuser");
+    throw new OwnitError(
+      "stop-writes-failed",
+      `could not stop writes on ${describeServer(url)}: ${(error as Error).message.split("\n")[0]}; nothing was changed`,
+      "connect as the database's owner or a superuser",
+    );
   }
   // Sessions that start from now on are read-only by default; only older ones may still write.
-  const others = "datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' and backend_start < $1";
+  const others =
+    "datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' and backend_start < $1";
   const { rows: at } = await client.query<{ now: Date }>("select clock_timestamp() as now");
   const stoppedAt = at[0]!.now;
   // Materialized first: in a plain WHERE the planner may call pg_terminate_backend before the filter that spares this session.
@@ -74,9 +80,16 @@ export async function stopWrites(client: pg.Client, url: string, stop: WriteStop
   const { rows } = await client.query<{ n: number }>(terminate, [stoppedAt]);
   const deadline = Date.now() + SESSION_END_TIMEOUT_MS;
   for (;;) {
-    const { rows: left } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where ${others}`, [stoppedAt]);
+    const { rows: left } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where ${others}`, [
+      stoppedAt,
+    ]);
     if (!left[0]!.n) break;
-    if (Date.now() > deadline) throw new OwnitError("sessions-still-open", `${left[0]!.n} session(s) on ${describeServer(url)} could not be ended, so they might still write`, "connect as a superuser (or a member of pg_signal_backend), or stop the app's servers, then run cutover again");
+    if (Date.now() > deadline)
+      throw new OwnitError(
+        "sessions-still-open",
+        `${left[0]!.n} session(s) on ${describeServer(url)} could not be ended, so they might still write`,
+        "connect as a superuser (or a member of pg_signal_backend), or stop the app's servers, then run cutover again",
+      );
     await client.query(terminate, [stoppedAt]);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -89,9 +102,16 @@ export async function restoreWrites(client: pg.Client, stop: WriteStop): Promise
   await client.query("SET default_transaction_read_only = off");
   await client.query("BEGIN");
   try {
-    for (const g of stop.grants) await client.query(`GRANT ${g.privilege} ON ${qualified(g.schema, g.table)} TO ${grantee(g.grantee)}${g.grantable ? " WITH GRANT OPTION" : ""}`);
-    if (stop.previousReadOnly === null) await client.query(`ALTER DATABASE ${quoteIdent(stop.database)} RESET default_transaction_read_only`);
-    else await client.query(`ALTER DATABASE ${quoteIdent(stop.database)} SET default_transaction_read_only = ${quoteLiteral(stop.previousReadOnly)}`);
+    for (const g of stop.grants)
+      await client.query(
+        `GRANT ${g.privilege} ON ${qualified(g.schema, g.table)} TO ${grantee(g.grantee)}${g.grantable ? " WITH GRANT OPTION" : ""}`,
+      );
+    if (stop.previousReadOnly === null)
+      await client.query(`ALTER DATABASE ${quoteIdent(stop.database)} RESET default_transaction_read_only`);
+    else
+      await client.query(
+        `ALTER DATABASE ${quoteIdent(stop.database)} SET default_transaction_read_only = ${quoteLiteral(stop.previousReadOnly)}`,
+      );
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});

@@ -7,7 +7,12 @@ export function railwayJson(p: DeployProject): string {
   const config = {
     $schema: RAILWAY_SCHEMA,
     build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" },
-    deploy: { healthcheckPath: p.healthPath, healthcheckTimeout: RAILWAY_HEALTHCHECK_TIMEOUT_SECONDS, restartPolicyType: RAILWAY_RESTART.type, restartPolicyMaxRetries: RAILWAY_RESTART.maxRetries },
+    deploy: {
+      healthcheckPath: p.healthPath,
+      healthcheckTimeout: RAILWAY_HEALTHCHECK_TIMEOUT_SECONDS,
+      restartPolicyType: RAILWAY_RESTART.type,
+      restartPolicyMaxRetries: RAILWAY_RESTART.maxRetries,
+    },
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
