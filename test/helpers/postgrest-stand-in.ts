@@ -68,9 +68,7 @@ export async function startPostgrestStandIn(databaseUrl: string, jwtSecret: stri
 }
 
 /** An OpenAI-compatible chat API on loopback (Lovable's AI gateway speaks this protocol): records each call. */
-export async function startChatCompletionsStandIn(
-  answer: string,
-): Promise<{
+export async function startChatCompletionsStandIn(answer: string): Promise<{
   url: string;
   calls: Array<{ authorization?: string; body: { model?: string; messages?: Array<{ content: string }> } }>;
   close(): Promise<void>;
