@@ -14,6 +14,9 @@ import { LOGICAL_WAL_SETTINGS, startTestServer, type TestServer } from "../helpe
 import { sql, startSourceDatabase, type SourceDatabase } from "./source";
 import { startWriters, type Writer } from "./writer";
 
+/** The CLI as its own process prints plain text even under CI=true (picocolors colours output when CI is set). */
+const PLAIN_OUTPUT = { ...process.env, NO_COLOR: "1" };
+
 const OWNIT_BIN = path.join(REPO_ROOT, "packages", "cli", "bin", "ownit.mjs");
 
 let source: SourceDatabase;
@@ -93,7 +96,7 @@ async function cutoverKilledAt(point: string): Promise<string[]> {
       "--yes",
       "--json",
     ],
-    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
   );
   const lines: string[] = [];
   let buffer = "";
@@ -218,7 +221,7 @@ describe("moving a live app: follow, then cut over in seconds", () => {
         "--interval",
         "100",
       ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
     );
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -274,7 +277,7 @@ describe("moving a live app: follow, then cut over in seconds", () => {
         "--yes",
         "--json",
       ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
     );
     let out = "";
     let err = "";
@@ -309,7 +312,7 @@ describe("moving a live app: follow, then cut over in seconds", () => {
         "--yes",
         "--json",
       ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
     );
     let out = "";
     let err = "";
@@ -438,7 +441,7 @@ describe("moving a live app: follow, then cut over in seconds", () => {
         "--json",
         "--verify-after-switch",
       ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
     );
     const events: { event: string; step?: string; windowMs?: number }[] = [];
     let buffer = "";
