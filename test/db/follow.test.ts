@@ -4,7 +4,7 @@
 // twice (full-table hashes), nothing is accepted after the stop, sequences end ahead of every id,
 // a kill at several points of cutover leaves `ownit rollback` what it needs, and every refusal
 // changes nothing.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -260,7 +260,10 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     }, 60_000);
   }
 
-  it("an interrupted cutover (Ctrl-C) gives the source its writes back before it exits", async () => {
+  /** `ownit cutover --yes --json` as its own process; onStdout sees the output so far after each chunk. */
+  async function cutoverProcess(
+    onStdout: (out: string, child: ChildProcess) => void,
+  ): Promise<{ code: number | null; out: string; err: string }> {
     const child = spawn(
       process.execPath,
       [
@@ -283,10 +286,17 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     let err = "";
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
-      if (out.includes('"writes-stopped"')) child.kill("SIGINT");
+      onStdout(out, child);
     });
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    return { code, out, err };
+  }
+
+  it("an interrupted cutover (Ctrl-C) gives the source its writes back before it exits", async () => {
+    const { code, out, err } = await cutoverProcess((out, child) => {
+      if (out.includes('"writes-stopped"')) child.kill("SIGINT");
+    });
     expect(code, out + err).toBe(130);
     expect(err).toMatch(/interrupted: the source takes writes again, replication goes on/);
     expect(await writeGrants(source.url)).toEqual(grantsBefore);
@@ -296,34 +306,11 @@ describe("moving a live app: follow, then cut over in seconds", () => {
   }, 60_000);
 
   it("a cutover whose connection to the source drops gives the source its writes back itself", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        OWNIT_BIN,
-        "cutover",
-        "--from",
-        source.url,
-        "--to",
-        targetUrl,
-        "--export",
-        exportDir,
-        "--project",
-        project,
-        "--yes",
-        "--json",
-      ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
-    );
-    let out = "";
-    let err = "";
     let cut: Promise<unknown> | undefined;
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
+    const { code, out, err } = await cutoverProcess((out) => {
       if (!cut && out.includes('"writes-stopped"'))
         cut = sql(source.url, "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ownit source'");
     });
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     await cut;
     expect(code, out + err).toBe(1);
     expect(err).toMatch(/^error cutover failed: the connection to a server was cut \(.+\); the source takes writes again\n/);
