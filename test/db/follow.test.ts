@@ -78,26 +78,18 @@ async function sourceTakesWrites(): Promise<boolean> {
   }
 }
 
-/** Runs `ownit cutover --json` as its own process and SIGKILLs it right after it reports `event`/`step`. */
-async function cutoverKilledAt(point: string): Promise<string[]> {
-  const child = spawn(
+/** `ownit cutover --yes --json` from the source into a target, as its own process with plain output. */
+function spawnCutover(to = targetUrl, dir = exportDir, extra: string[] = []) {
+  return spawn(
     process.execPath,
-    [
-      OWNIT_BIN,
-      "cutover",
-      "--from",
-      source.url,
-      "--to",
-      targetUrl,
-      "--export",
-      exportDir,
-      "--project",
-      project,
-      "--yes",
-      "--json",
-    ],
+    [OWNIT_BIN, "cutover", "--from", source.url, "--to", to, "--export", dir, "--project", project, "--yes", "--json", ...extra],
     { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
   );
+}
+
+/** Runs `ownit cutover --json` as its own process and SIGKILLs it right after it reports `event`/`step`. */
+async function cutoverKilledAt(point: string): Promise<string[]> {
+  const child = spawnCutover();
   const lines: string[] = [];
   let buffer = "";
   let errors = "";
@@ -264,24 +256,7 @@ describe("moving a live app: follow, then cut over in seconds", () => {
   async function cutoverProcess(
     onStdout: (out: string, child: ChildProcess) => void,
   ): Promise<{ code: number | null; out: string; err: string }> {
-    const child = spawn(
-      process.execPath,
-      [
-        OWNIT_BIN,
-        "cutover",
-        "--from",
-        source.url,
-        "--to",
-        targetUrl,
-        "--export",
-        exportDir,
-        "--project",
-        project,
-        "--yes",
-        "--json",
-      ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
-    );
+    const child = spawnCutover();
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -411,25 +386,7 @@ describe("moving a live app: follow, then cut over in seconds", () => {
     expect(await capturedCli().run("restore", dir, "--to", url, "--project", project)).toBe(0);
     expect(await capturedCli().run("follow", "--from", source.url, "--to", url, "--export", dir)).toBe(0);
     await sleep(1000);
-    const child = spawn(
-      process.execPath,
-      [
-        OWNIT_BIN,
-        "cutover",
-        "--from",
-        source.url,
-        "--to",
-        url,
-        "--export",
-        dir,
-        "--project",
-        project,
-        "--yes",
-        "--json",
-        "--verify-after-switch",
-      ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: PLAIN_OUTPUT },
-    );
+    const child = spawnCutover(url, dir, ["--verify-after-switch"]);
     const events: { event: string; step?: string; windowMs?: number }[] = [];
     let buffer = "";
     let appWrote: Promise<unknown> | undefined;
