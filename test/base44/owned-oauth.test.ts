@@ -4,12 +4,11 @@
 // account they already had.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOidcStandin, type OidcStandin, type ProviderAccount } from "../helpers/oidc-standin";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { cleanupTemp } from "../helpers/project";
-import { fixtureAppId, migratedFixture, startOwnedServer, type OwnedServer } from "./owned-app";
+import { fixtureAppId, migratedFixture, startOwnedServer, type OwnedServer, runSql } from "./owned-app";
 
 const appId = fixtureAppId();
 const ANA = { id: "65a0000000000000000000a1", email: "Ana@Example.com" };
@@ -19,15 +18,7 @@ let owned: OwnedServer;
 let provider: OidcStandin;
 let dir: string;
 
-async function sql(text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (text: string, values: unknown[] = []) => runSql(databaseUrl, text, values);
 
 /** A browser: follows nothing by itself, keeps cookies per host. */
 function browser() {

@@ -3,12 +3,19 @@
 // and field rules applied to every event for each subscriber.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { capturedCli, cleanupTemp, copyFixture } from "../helpers/project";
-import { fixtureAppId, ownedClientModule, startOwnedServer, type OwnedClient, type OwnedServer } from "./owned-app";
+import {
+  fixtureAppId,
+  ownedClientModule,
+  startOwnedServer,
+  type OwnedClient,
+  type OwnedServer,
+  runSql,
+  signedInUser,
+} from "./owned-app";
 
 /** An entity whose amount only admins read, as Base44 writes field rules. */
 const INVOICE = {
@@ -38,29 +45,13 @@ let ben: OwnedClient;
 let boss: OwnedClient;
 const tokens: Record<string, string> = {};
 
-async function sql(text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (text: string, values: unknown[] = []) => runSql(databaseUrl, text, values);
 
 /** A user in the users table who sets a password through a reset token and signs in (the token stays in the client). */
 async function signedIn(id: string, email: string, role: "admin" | "user"): Promise<OwnedClient> {
-  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [
-    id,
-    email,
-    role,
-  ]);
-  const token = await (
-    owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }
-  ).createResetToken(id, 1);
-  const client = createOwnedClient({ appId, serverUrl: owned.url, WebSocket });
-  await client.auth.resetPassword({ resetToken: token, newPassword: "a-password-1" });
-  tokens[email] = (await client.auth.loginViaEmailPassword(email, "a-password-1")).access_token;
+  const withSocket = (config: Record<string, unknown>) => createOwnedClient({ ...config, WebSocket });
+  const { client, token } = await signedInUser(owned, databaseUrl, withSocket, { id, email, role, password: "a-password-1" });
+  tokens[email] = token;
   return client;
 }
 

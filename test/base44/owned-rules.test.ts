@@ -3,11 +3,18 @@
 // backend function (admins only), and uploaded pages that must not run as the app.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { capturedCli, cleanupTemp, copyFixture } from "../helpers/project";
-import { fixtureAppId, ownedClientModule, startOwnedServer, type OwnedClient, type OwnedServer } from "./owned-app";
+import {
+  fixtureAppId,
+  ownedClientModule,
+  startOwnedServer,
+  type OwnedClient,
+  type OwnedServer,
+  runSql,
+  signedInUser,
+} from "./owned-app";
 
 /** An entity whose amount only admins read and whose status only admins set, as Base44 writes field rules. */
 const INVOICE = {
@@ -45,15 +52,7 @@ let createOwnedClient: (config: Record<string, unknown>) => OwnedClient;
 let admin: OwnedClient;
 let member: OwnedClient;
 
-async function sql(text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (text: string, values: unknown[] = []) => runSql(databaseUrl, text, values);
 
 async function failure(promise: Promise<unknown>): Promise<{ status?: number; message: string }> {
   try {
@@ -66,18 +65,7 @@ async function failure(promise: Promise<unknown>): Promise<{ status?: number; me
 
 /** A user in the users table who sets a password through a reset token and signs in. */
 async function signedIn(id: string, email: string, role: "admin" | "user"): Promise<OwnedClient> {
-  await sql(`INSERT INTO users (id, email, full_name, role, created_date, updated_date) VALUES ($1, $2, $2, $3, now(), now())`, [
-    id,
-    email,
-    role,
-  ]);
-  const token = await (
-    owned.services.auth as unknown as { createResetToken(id: string, hours: number): Promise<string> }
-  ).createResetToken(id, 1);
-  const client = createOwnedClient({ appId, serverUrl: owned.url });
-  await client.auth.resetPassword({ resetToken: token, newPassword: `${role}-password-1` });
-  await client.auth.loginViaEmailPassword(email, `${role}-password-1`);
-  return client;
+  return (await signedInUser(owned, databaseUrl, createOwnedClient, { id, email, role, password: `${role}-password-1` })).client;
 }
 
 beforeAll(async () => {

@@ -4,7 +4,6 @@
 // functions.invoke, and what is not configured fails naming what to configure.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signS3Put, sigV4SigningKey } from "../../transforms/base44-owned-backend/template/server/storage";
 import { startTestServer, type TestServer } from "../helpers/postgres";
@@ -16,6 +15,7 @@ import {
   startOwnedServer,
   type OwnedClient,
   type OwnedServer,
+  runSql,
 } from "./owned-app";
 import { startLlmStandin, startSmtpStandin } from "./owned-standins";
 
@@ -35,15 +35,7 @@ async function failure(promise: Promise<unknown>): Promise<{ status?: number; me
   throw new Error("expected the call to fail");
 }
 
-async function sql(text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (text: string, values: unknown[] = []) => runSql(databaseUrl, text, values);
 
 beforeAll(async () => {
   ({ dir } = await migratedFixture());
