@@ -114,6 +114,20 @@ describe("signing in after the move", () => {
   });
 });
 
+describe("when the database drops the server's connections", () => {
+  it("keeps serving: the pool reconnects instead of the process crashing on an idle connection's error", async () => {
+    const client = createOwnedClient({ appId, serverUrl: owned.url });
+    // An unknown address still reads the users table: a query through the pool.
+    expect((await failure(client.auth.loginViaEmailPassword("nobody-1@example.com", "wrong"))).code).toBe("invalid_credentials");
+    const dropped = await sql(
+      "SELECT pg_terminate_backend(pid) AS dropped FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    expect(dropped.length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await failure(client.auth.loginViaEmailPassword("nobody-2@example.com", "wrong"))).code).toBe("invalid_credentials");
+  });
+});
+
 describe("the rest of the surface", () => {
   let me: OwnedClient;
   beforeAll(async () => {

@@ -45,7 +45,7 @@ const parsers: Record<number, (value: string) => unknown> = {
 };
 
 export function createPool(databaseUrl: string): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
     // Every session in UTC: timestamps without a zone mean UTC in Base44's records.
@@ -54,6 +54,10 @@ export function createPool(databaseUrl: string): pg.Pool {
       getTypeParser: ((oid: number, format?: "text" | "binary") => parsers[oid] ?? types.getTypeParser(oid, format)) as typeof types.getTypeParser,
     },
   });
+  // An idle connection the database drops (a restart, a failover, an admin's terminate) must not
+  // crash the server: pg emits it on the pool, which discards that client and opens a new one later.
+  pool.on("error", (error) => console.error(`database connection lost (${error.message}); the next query reconnects`));
+  return pool;
 }
 
 function kindOf(udt: string): ColumnKind {
