@@ -1,4 +1,4 @@
-// `npx ownit dump --from base44` at the terminal: the token comes from the environment and never
+// `npx ownit dump base44` at the terminal: the token comes from the environment and never
 // shows, progress is a line per entity, a refused token is one line and a hint.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-describe("ownit dump --from base44", () => {
+describe("ownit dump base44", () => {
   it("exports the app found in the project folder, with the key from --token-env, and prints no secret", async () => {
     process.env[VAR] = api.apiKey;
     const project = copyFixture("base44");
@@ -26,7 +26,6 @@ describe("ownit dump --from base44", () => {
     const cli = capturedCli();
     const code = await cli.run(
       "dump",
-      "--from",
       "base44",
       "--token-env",
       VAR,
@@ -58,7 +57,6 @@ describe("ownit dump --from base44", () => {
     const cli = capturedCli();
     const code = await cli.run(
       "dump",
-      "--from",
       "base44",
       "--app-id",
       api.appId,
@@ -81,13 +79,13 @@ describe("ownit dump --from base44", () => {
   it("an empty --token-env variable is an error naming the variable", async () => {
     delete process.env[VAR];
     const cli = capturedCli();
-    expect(await cli.run("dump", "--from", "base44", "--app-id", api.appId, "--token-env", VAR, "--server-url", api.url)).toBe(1);
+    expect(await cli.run("dump", "base44", "--app-id", api.appId, "--token-env", VAR, "--server-url", api.url)).toBe(1);
     expect(cli.stderr[0]).toBe(`error environment variable ${VAR} is empty or not set`);
   });
 
   it("--token and --token-env together are refused", async () => {
     const cli = capturedCli();
-    expect(await cli.run("dump", "--from", "base44", "--token", "x", "--token-env", VAR)).toBe(1);
+    expect(await cli.run("dump", "base44", "--token", "x", "--token-env", VAR)).toBe(1);
     expect(cli.stderr[0]).toBe("error give the Base44 token once: --token or --token-env, not both");
   });
 
@@ -97,7 +95,6 @@ describe("ownit dump --from base44", () => {
     expect(
       await cli.run(
         "dump",
-        "--from",
         "base44",
         "--token-env",
         VAR,
@@ -109,5 +106,24 @@ describe("ownit dump --from base44", () => {
     ).toBe(1);
     expect(cli.stderr[0]).toBe("error no Base44 app id: the project does not name one and --app-id was not given");
     expect(cli.stderr[1]).toContain("app.base44.com/apps/<id>/editor");
+  });
+
+  it("the old spelling `dump --from base44` still runs the Base44 dump, with its options, and names the new one", async () => {
+    delete process.env[VAR];
+    const cli = capturedCli();
+    expect(await cli.run("dump", "--from", "base44", "--app-id", api.appId, "--token-env", VAR, "--out", tempDir())).toBe(1);
+    expect(cli.stderr[0]).toBe("note: `ownit dump --from base44` is now `ownit dump base44`");
+    expect(cli.stderr[1]).toBe(`error environment variable ${VAR} is empty or not set`);
+  });
+
+  it("`dump --help` keeps the Base44 options to `dump base44 --help`", async () => {
+    const dump = capturedCli();
+    await dump.run("dump", "--help");
+    expect(dump.stdout.join("\n")).not.toContain("--token-env");
+    expect(dump.stdout.join("\n")).toMatch(/base44 \[options\]/);
+    const base44 = capturedCli();
+    await base44.run("dump", "base44", "--help");
+    expect(base44.stdout.join("\n")).toContain("--token-env <var>");
+    expect(base44.stdout.join("\n")).toContain("--out <dir>");
   });
 });

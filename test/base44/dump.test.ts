@@ -1,4 +1,4 @@
-// `ownit dump --from base44` as an owner leaving Base44 meets it: every record of the app comes out
+// `ownit dump base44` as an owner leaving Base44 meets it: every record of the app comes out
 // of Base44's API (rate limited and flaky as it may be), lands in a real PostgreSQL through the
 // same restore and verify as a Supabase dump, and reads back exactly as Base44 served it.
 import { execFileSync } from "node:child_process";

@@ -22,7 +22,7 @@ export async function migratedFixture(): Promise<{ dir: string; stdout: string[]
 }
 
 /**
- * Moves the stand-in's records into `databaseUrl` the way a user does: `ownit dump --from base44`
+ * Moves the stand-in's records into `databaseUrl` the way a user does: `ownit dump base44`
  * (dumpBase44, with the owner's API key) into an export folder, then `ownit restore` (restoreExport).
  */
 export async function dumpAndRestore(standin: Base44Standin, projectDir: string, databaseUrl: string): Promise<void> {

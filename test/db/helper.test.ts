@@ -137,7 +137,7 @@ describe("ownit helper: a one-shot export function written as a run", () => {
     const dir = copyFixture("base44");
     const run = await cli("helper", dir, "--yes");
     expect(run.code).toBe(1);
-    expect(run.stderr.split("\n")[1]).toBe("hint  a Base44 app's data comes out through its API: npx ownit dump --from base44");
+    expect(run.stderr.split("\n")[1]).toBe("hint  a Base44 app's data comes out through its API: npx ownit dump base44");
     expect(existsSync(path.join(dir, "supabase"))).toBe(false);
   });
 

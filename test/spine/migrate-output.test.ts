@@ -30,7 +30,7 @@ describe("migrate answers 'where does my data live?'", () => {
     const out = cli.stdout.join("\n");
     expect(out).toContain("nothing to change");
     expect(out).toContain("your data  lives in Base44 (app 68a1b2c3d4e5f60718293a4b)");
-    expect(out).toContain(`BASE44_API_KEY=<your API key> npx ownit dump --from base44 --project ${dir}`);
+    expect(out).toContain(`BASE44_API_KEY=<your API key> npx ownit dump base44 --project ${dir}`);
     expect(out).toContain("set a new password");
   });
 

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildPlan, detectProject, listRuns, OwnitError, Run, type Step } from "@ownit/core";
+import { buildPlan, detectProject, listRuns, Run, type Step } from "@ownit/core";
 import { capturedCli, cleanupTemp, git, gitInit, tempDir, treeFingerprint } from "../helpers/project";
 
 afterAll(cleanupTemp);
@@ -50,22 +50,14 @@ const sampleSteps = async (): Promise<Step[]> => [
   },
 ];
 
-function failingAfterWrite(): Promise<Step[]> {
-  return sampleSteps().then((steps) => [
-    ...steps,
-    {
-      id: "database",
-      title: "a step that fails after files are written",
-      kind: "database",
-      apply: () => {
-        throw new OwnitError(
-          "restore-failed",
-          "restore into postgres://u:***@h/db failed at table public.todos",
-          "check the target",
-        );
-      },
-    },
-  ]);
+/** Runs fn while the disk "fills up" at the project's src/app.ts, the last file a sample run writes. */
+async function withDiskFullAt<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  process.env.OWNIT_TEST_WRITE_FAULT = `ENOSPC:${path.join(dir, "src/app.ts")}`;
+  try {
+    return await fn();
+  } finally {
+    delete process.env.OWNIT_TEST_WRITE_FAULT;
+  }
 }
 
 describe("migrate and rollback in a git repository", () => {
@@ -126,9 +118,9 @@ describe("migrate and rollback in a git repository", () => {
     gitInit(dir);
     const before = treeFingerprint(dir);
     const head = git(dir, "rev-parse", "HEAD");
-    const cli = capturedCli({ steps: failingAfterWrite });
-    expect(await cli.run("migrate", dir, "--yes")).toBe(1);
-    expect(cli.stderr[0]).toBe("error restore into postgres://u:***@h/db failed at table public.todos");
+    const cli = capturedCli({ steps: sampleSteps });
+    expect(await withDiskFullAt(dir, () => cli.run("migrate", dir, "--yes"))).toBe(1);
+    expect(cli.stderr[0]).toBe(`error cannot write ${path.join(dir, "src/app.ts")}: no space left on the device (ENOSPC)`);
     expect(cli.stderr.join("\n")).not.toMatch(/\n\s+at /);
     expect(treeFingerprint(dir)).toEqual(before);
     expect(git(dir, "rev-parse", "HEAD")).toBe(head);
@@ -173,8 +165,8 @@ describe("migrate and rollback without git", () => {
   it("a failing run leaves a project without git exactly as it was", async () => {
     const dir = sampleProject();
     const before = treeFingerprint(dir);
-    const cli = capturedCli({ steps: failingAfterWrite });
-    expect(await cli.run("migrate", dir, "--yes")).toBe(1);
+    const cli = capturedCli({ steps: sampleSteps });
+    expect(await withDiskFullAt(dir, () => cli.run("migrate", dir, "--yes"))).toBe(1);
     expect(treeFingerprint(dir)).toEqual(before);
   });
 });

@@ -12,6 +12,8 @@ const READ_ONLY_COMMANDS = new Set(["detect", "runs", "verify", "db url", "help"
 
 /** The flags every command accepts, as commander options (hidden where the command lacks its own). */
 const COMMON_FLAGS = [
+  // The program reads --debug itself (context.ts); a command accepts it after its name too.
+  { flags: "--debug", long: "--debug", description: "show stack traces" },
   { flags: "-y, --yes", long: "--yes", description: "answer yes to every question" },
   { flags: "--json", long: "--json", description: "print JSON where the command has JSON output" },
   { flags: "--dry-run", long: "--dry-run", description: "show what would change and write nothing" },
@@ -23,14 +25,15 @@ function commandPath(command: Command): string {
   return names.join(" ");
 }
 
-function leaves(command: Command): Command[] {
-  return command.commands.flatMap((c) => (c.commands.length ? leaves(c) : [c]));
+/** Every command under this one (`dump` and `dump base44`, `db` and `db start`). */
+function descendants(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...descendants(c)]);
 }
 
 /** Adds the missing common flags to every command of the program and the hook that refuses a dry run that would write. */
 export function addCommonFlags(program: Command): void {
   const refusesDryRun = new WeakSet<Command>();
-  for (const command of leaves(program)) {
+  for (const command of descendants(program)) {
     for (const flag of COMMON_FLAGS) {
       if (command.options.some((o) => o.long === flag.long)) continue;
       command.addOption(new Option(flag.flags, flag.description).hideHelp());

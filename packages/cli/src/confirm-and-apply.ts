@@ -1,6 +1,6 @@
 // The end every planning command shares (migrate, transform, deploy): a dry run prints the diff,
 // a plan with nothing to do says so, anything else is confirmed (or --yes) and applied as one run.
-import { applyPlan, formatFinding, OwnitError, unifiedDiff, type Plan } from "@ownit/core";
+import { applyPlan, formatFinding, OwnitError, unifiedDiff, type Plan, type RunManifest } from "@ownit/core";
 import type { CliContext } from "./context";
 import { color } from "./context";
 import { displayPath } from "./format";
@@ -19,15 +19,20 @@ export interface RunLabel {
   nothingToChange: string;
 }
 
-export async function confirmAndApply(ctx: CliContext, plan: Plan, choices: ApplyChoices, label: RunLabel): Promise<void> {
+/** Returns the run when the plan was applied; undefined for a dry run, nothing to do, or a no. */
+export async function confirmAndApply(
+  ctx: CliContext,
+  plan: Plan,
+  choices: ApplyChoices,
+  label: RunLabel,
+): Promise<RunManifest | undefined> {
   if (choices.dryRun) {
     ctx.out();
     ctx.out(unifiedDiff(plan.changes) || color.dim("(no changes)"));
     ctx.out(color.dim(`dry run: ${plan.changes.length} file(s) would change; nothing was written`));
     return;
   }
-  // A step with side effects (a database restore) has work to do even without file changes.
-  if (!plan.changes.length && !plan.steps.some((s) => s.step.apply)) {
+  if (!plan.changes.length) {
     ctx.out(label.nothingToChange);
     return;
   }
@@ -52,4 +57,5 @@ export async function confirmAndApply(ctx: CliContext, plan: Plan, choices: Appl
     for (const t of todos) ctx.out(`  ${formatFinding(t)}`);
   }
   ctx.out(color.dim(`undo with: npx ownit rollback ${displayPath(ctx.cwd, plan.project.root)} ${run.id}`));
+  return run;
 }

@@ -8,9 +8,10 @@ import {
   type ProjectFacts,
   type RunManifest,
   describeChange,
+  EXPORT_DIR,
   type Plan,
 } from "@ownit/core";
-import { HELPER_FUNCTION_NAME, HELPER_SECRET_ENV } from "@ownit/db";
+import { BASE44_TOKEN_ENV, HELPER_FUNCTION_NAME, HELPER_SECRET_ENV } from "@ownit/db";
 import { color } from "./context";
 
 export function formatProject(p: ProjectFacts): string[] {
@@ -60,6 +61,23 @@ export function formatRun(run: RunManifest): string {
   return `${run.id}  ${run.status.padEnd(11)} ${run.command.padEnd(9)} ${String(changed).padStart(4)} file(s)${tag}  ${run.summary}`;
 }
 
+/** A size in bytes as people read it: 1.4 GB (powers of 1000, as disks are sold). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
+}
+
+/** A count with thousands separators: 1,234,567. */
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
 /** How to name a project folder in a command the user can paste: relative when inside cwd, absolute otherwise. */
 export function displayPath(cwd: string, target: string): string {
   const rel = path.relative(cwd, target);
@@ -74,14 +92,14 @@ export function displayPath(cwd: string, target: string): string {
 export function formatDataNextSteps(p: ProjectFacts, cwd: string, host?: DataHost): string[] {
   const dir = displayPath(cwd, p.root);
   const restore = [
-    `  2. npx ownit restore ${dir}/ownit-export --to <your postgres url>   (or --local: a PostgreSQL of the project's own)`,
-    `  3. npx ownit verify ${dir}/ownit-export --against <that url>`,
+    `  2. npx ownit restore ${dir}/${EXPORT_DIR} --to <your postgres url>   (or --local: a PostgreSQL of the project's own)`,
+    `  3. npx ownit verify ${dir}/${EXPORT_DIR} --against <that url>`,
   ];
   if (p.base44.used) {
     return [
       color.bold("your data") +
         `  lives in Base44${p.base44.appId ? ` (app ${p.base44.appId})` : ""}; take every record with you:`,
-      `  1. BASE44_API_KEY=<your API key> npx ownit dump --from base44 --project ${dir} --out ${dir}/ownit-export --files`,
+      `  1. ${BASE44_TOKEN_ENV}=<your API key> npx ownit dump base44 --project ${dir} --out ${dir}/${EXPORT_DIR} --files`,
       ...restore,
       color.dim("  users keep their accounts but set a new password: Base44 cannot export password hashes"),
     ];
@@ -111,7 +129,7 @@ const DATA_HOST_LABEL: Record<DataHost["kind"], string> = {
 function supabaseDataSteps(p: ProjectFacts, host: DataHost, dir: string, restore: string[]): string[] {
   const ref = p.supabase.projectRefs[0];
   const where = ref ? `Supabase project ${p.supabase.projectRefs.join(", ")}` : "a hosted Supabase project";
-  const direct = `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`;
+  const direct = `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/${EXPORT_DIR}`;
   if (host.kind === "own-supabase" || host.kind === "bolt-database-claimed") {
     return [
       color.bold("your data") +
@@ -125,7 +143,7 @@ function supabaseDataSteps(p: ProjectFacts, host: DataHost, dir: string, restore
   const helper = [
     `  1. npx ownit helper ${dir}   (writes a one-shot export function as a run; shows its secret once)`,
     `     ${host.kind === "bolt-database" ? "let Bolt deploy it (push the commit, ask Bolt to deploy the function)" : "push it to the repository Lovable syncs, so Lovable deploys it"}, then:`,
-    `     ${HELPER_SECRET_ENV}=<that secret> npx ownit dump --via ${url} --out ${dir}/ownit-export --with-secrets`,
+    `     ${HELPER_SECRET_ENV}=<that secret> npx ownit dump --via ${url} --out ${dir}/${EXPORT_DIR} --with-secrets`,
     ...restore,
   ];
   if (host.kind === "lovable-cloud") {

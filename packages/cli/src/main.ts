@@ -100,6 +100,8 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
     .description("own the app you built with Lovable, Bolt.new or Base44: code, data and deploy")
     .version(TOOL_VERSION)
     .option("--debug", "show stack traces")
+    // Options after a command's name are that command's, so `dump` and `dump base44` can both have --out.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
   // Without argv (tests, embedding) every command is loaded; otherwise only the one invoked.

@@ -1,11 +1,11 @@
-// Applying a plan as one run: write every change, run the steps' side effects, commit and tag.
+// Applying a plan as one run: write every change, commit and tag.
 // Any failure puts the project back exactly as it was before the error is passed on; the project
 // lock is held throughout, and a plan the project moved away from (another run got there first)
 // is refused before anything is recorded.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { environmentError, OwnitError } from "./errors";
-import type { DatabaseAction, RunManifest } from "./ledger";
+import type { RunManifest } from "./ledger";
 import { Run } from "./ledger";
 import { acquireProjectLock } from "./lock";
 import type { Plan } from "./plan";
@@ -14,8 +14,6 @@ export interface ApplyOptions {
   command: string;
   summary: string;
   allowDirty?: boolean;
-  /** Called to undo database actions recorded before a failure. */
-  undoDatabase?: (action: DatabaseAction) => Promise<void>;
 }
 
 /** The first planned file whose bytes on disk are no longer what the plan was made from. */
@@ -41,15 +39,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<RunM
     const run = Run.start(plan.project.root, { ...options, lock });
     try {
       run.writeChanges(plan.changes);
-      for (const { step } of plan.steps) {
-        plan.context.files.currentStep = step.id;
-        await step.apply?.(plan.context, run);
-      }
       return run.finish({ findings: plan.findings, records: plan.records });
     } catch (error) {
-      for (const action of [...run.manifest.database].reverse()) {
-        await options.undoDatabase?.(action).catch(() => undefined);
-      }
       run.abort(error);
       // A full disk or a read-only file is the machine's state, not a bug: one line naming the path.
       throw environmentError(error) ?? error;

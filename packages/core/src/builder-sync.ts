@@ -356,10 +356,6 @@ async function finishSync(
     exportTree(root, pending.builderCommit, builderTree);
     const plan = await hooks.plan(root, builderTree);
     run.writeChanges(runChanges(root, pending.beforeCommit, plan.changes));
-    for (const { step } of plan.steps) {
-      plan.context.files.currentStep = step.id;
-      await step.apply?.(plan.context, run);
-    }
     const schemaChanges = preview.schemaChanges;
     if (hooks.applySchemaChanges && schemaChanges.length) await hooks.applySchemaChanges(run, schemaChanges);
     const record: BuilderSyncRecord = {
@@ -421,7 +417,7 @@ export function runChanges(root: string, beforeCommit: string, planned: FileChan
  */
 export function syncSteps(forBuilderTree: Step[], forMergedTree: Step[], afterCodemods: Step[] = []): Step[] {
   const all = [...forBuilderTree, ...forMergedTree.filter((s) => !forBuilderTree.some((b) => b.id === s.id))];
-  const emitsLast = (s: Step) => s.kind === "emit" || s.kind === "database";
+  const emitsLast = (s: Step) => s.kind === "emit";
   return [...all.filter((s) => !emitsLast(s)), ...afterCodemods, ...all.filter(emitsLast)];
 }
 

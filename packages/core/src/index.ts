@@ -23,3 +23,4 @@ export { TOOL_VERSION } from "./version";
 export * from "./branch";
 export * from "./builder-sync";
 export * from "./ownit-written";
+export * from "./project-paths";

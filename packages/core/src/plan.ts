@@ -3,9 +3,8 @@
 import { Changeset, type FileChange } from "./changeset";
 import type { ProjectFacts } from "./detect/types";
 import { sortFindings, type Finding } from "./findings";
-import type { Run } from "./ledger";
 
-export type StepKind = "codemod" | "cleanup" | "emit" | "database";
+export type StepKind = "codemod" | "cleanup" | "emit";
 
 export interface StepContext {
   project: ProjectFacts;
@@ -21,10 +20,12 @@ export interface Step {
   id: string;
   title: string;
   kind: StepKind;
-  /** Plans file edits in memory. Must not touch the disk. */
+  /**
+   * Plans file edits in memory. Must not touch the disk: a step is files only. Work on a database
+   * is a run of its own command (restore, cutover, sync-builder --apply-migrations), recorded in
+   * the run's ledger and undone through the CLI's table of database actions.
+   */
   plan?(ctx: StepContext): void | Promise<void>;
-  /** Side effects beyond the file tree (database, installs), run after files are written. */
-  apply?(ctx: StepContext, run: Run): void | Promise<void>;
 }
 
 export interface PlannedStep {

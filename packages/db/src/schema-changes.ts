@@ -12,9 +12,6 @@ import { undoList, undoRestore } from "./restore";
 import { discoverEntities, readSchemaFile } from "./base44/discover";
 import { entitySchemaToTable, entityTableNames, tableDefinitionSql } from "./base44/schema";
 
-/** The ledger's kind for applied schema changes; rollback finds its undo by it. */
-export const SCHEMA_CHANGES_ACTION = "schema-changes";
-
 export interface SchemaChangeInput {
   kind: "supabase-migration" | "base44-entity";
   status: "A" | "M" | "D";

@@ -10,6 +10,7 @@ import { railwayJson } from "./hosts/railway";
 import { renderYaml } from "./hosts/render";
 import { vercelJson } from "./hosts/vercel";
 import { nginxConf } from "./nginx";
+import { EXPORT_DIR_HOST } from "./defaults";
 import { FUNCTIONS_MANIFEST_PATH, FUNCTIONS_ROUTER_PATH, functionsManifest, functionsRouter } from "./edge-functions";
 import {
   GATEWAY_CONF_PATH,
@@ -78,10 +79,10 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
         add(
           "docker-compose.yml",
           dockerCompose(p),
-          `the app${p.database ? ", PostgreSQL loading ./ownit-export on first start" : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`,
+          `the app${p.database ? `, PostgreSQL loading ${EXPORT_DIR_HOST} on first start` : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`,
         );
         if (p.database) {
-          add(RESTORE_SCRIPT_PATH, restoreExportScript(), "loads ./ownit-export/restore.sql into a fresh database");
+          add(RESTORE_SCRIPT_PATH, restoreExportScript(), `loads ${EXPORT_DIR_HOST}/restore.sql into a fresh database`);
           if (composeRunsSupabase(p))
             add(
               ROLES_SCRIPT_PATH,

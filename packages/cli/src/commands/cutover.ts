@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { OwnitError, redactUrl, resolveProjectRoot, Run } from "@ownit/core";
+import { EXPORT_DIR, OwnitError, redactUrl, resolveProjectRoot, Run } from "@ownit/core";
 import {
   connect,
   cutover as runCutover,
@@ -18,13 +18,8 @@ import {
 } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { displayPath } from "../format";
-import { formatCount } from "./db";
-import { undoUrl } from "./restore";
-import { databaseUndoers } from "../recover-first";
-
-/** The ledger's kind for a cutover's write stop; rollback gives the writes back by it. */
-export const CUTOVER_ACTION = "postgres-cutover";
+import { displayPath, formatCount } from "../format";
+import { CUTOVER_ACTION } from "../database-actions";
 
 export interface CutoverCliOptions {
   from: string;
@@ -200,15 +195,6 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
   }
 }
 
-databaseUndoers.set(CUTOVER_ACTION, async (action, opts) => {
-  const client = await connect(undoUrl(action, opts), "source");
-  try {
-    await restoreWrites(client, action.stop as WriteStop);
-  } finally {
-    await client.end().catch(() => {});
-  }
-});
-
 export function registerCutover(program: Command, ctx: CliContext): void {
   program
     .command("cutover")
@@ -217,7 +203,7 @@ export function registerCutover(program: Command, ctx: CliContext): void {
     )
     .requiredOption("--from <url>", "the source `ownit follow` streams from")
     .requiredOption("--to <url>", "the target it streams into")
-    .option("--export <dir>", "the follow-ready export", "./ownit-export")
+    .option("--export <dir>", "the follow-ready export", `./${EXPORT_DIR}`)
     .option("--project <dir>", "project folder whose run ledger records the cutover", ".")
     .option("--yes", "go ahead without asking")
     .option("--json", "print JSON lines (each step, then the summary)")

@@ -1,72 +1,12 @@
 // `ownit db start|stop|url`: the project's own PostgreSQL (data under .ownit/pg/, loopback only,
-// generated password in a 0600 file), for owners without a server. Also the progress bars and
-// size formatting the database commands (dump, restore, verify) share.
+// generated password in a 0600 file), for owners without a server.
 import path from "node:path";
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
 import { OwnitError, resolveProjectRoot } from "@ownit/core";
-import { localDatabaseUrl, startLocalDatabase, stopLocalDatabase, type ProgressListener, type TableProgress } from "@ownit/db";
+import { localDatabaseUrl, startLocalDatabase, stopLocalDatabase } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-export interface TableBars {
-  listener: ProgressListener | undefined;
-  stop(): void;
-}
-
-/**
- * One progress bar per table (rows and bytes), drawn on stderr when someone watches the terminal;
- * nothing otherwise (pipes, CI and tests get the summary lines only).
- */
-export function tableBars(ctx: CliContext): TableBars {
-  if (!ctx.interactive) return { listener: undefined, stop() {} };
-  const multi = new cliProgress.MultiBar(
-    {
-      format: `{table} ${color.cyan("{bar}")} {percentage}% | {rowsText} rows | {bytesText}`,
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: false,
-      autopadding: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const bars = new Map<string, cliProgress.SingleBar>();
-  const width = 32;
-  const payload = (e: TableProgress) => ({
-    table: e.table.length > width ? `${e.table.slice(0, width - 1)}…` : e.table.padEnd(width),
-    rowsText: formatCount(e.rows),
-    bytesText: formatBytes(e.bytes),
-  });
-  const listener: ProgressListener = (e) => {
-    const byBytes = e.totalBytes !== undefined;
-    const total = Math.max((byBytes ? e.totalBytes : e.totalRows) ?? 0, 1);
-    const value = byBytes ? e.bytes : e.rows;
-    let bar = bars.get(e.table);
-    if (!bar) {
-      bar = multi.create(total, 0, payload(e));
-      bars.set(e.table, bar);
-    }
-    if (e.done) bar.setTotal(Math.max(value, 1));
-    bar.update(e.done ? Math.max(value, 1) : Math.min(value, total), payload(e));
-  };
-  return { listener, stop: () => multi.stop() };
-}
 
 /** The exported project's folder (as `ownit runs` finds it: nested ZIP exports included). */
 function projectRoot(ctx: CliContext, project: string | undefined): string {

@@ -1,11 +1,12 @@
-// `ownit dump --from base44`: the Base44 branch of the dump command. Resolves the token (never
+// `ownit dump base44`: every record of a Base44 app over its API. Resolves the token (never
 // printed), runs dumpBase44 from @ownit/db and shows a bar per entity, the retries it waited
-// out, and what the owner must know (findings) and do next.
+// out, and what the owner must know (findings) and do next. `dump --from base44` is its old name.
 import path from "node:path";
 import { existsSync } from "node:fs";
-import { OwnitError } from "@ownit/core";
-import { dumpBase44, type Base44DataEnv, type TableProgress } from "@ownit/db";
-import { tableBars } from "./db";
+import { Option, type Command } from "commander";
+import { EXPORT_DIR, OwnitError } from "@ownit/core";
+import { BASE44_DEFAULT_SERVER_URL, BASE44_TOKEN_ENV, dumpBase44, type Base44DataEnv, type TableProgress } from "@ownit/db";
+import { tableBars } from "../progress";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings, displayPath } from "../format";
@@ -25,10 +26,24 @@ export interface Base44DumpCliOptions {
   force?: boolean;
 }
 
-/** The variable read when neither --token nor --token-env is given. */
-export const DEFAULT_BASE44_TOKEN_ENV = "BASE44_API_KEY";
+/** The subcommand's name: `ownit dump base44`. */
+export const BASE44_SOURCE = "base44";
 
-/** The token from --token, --token-env VAR or BASE44_API_KEY; errors name the variable, never a value. */
+/** The options only a Base44 dump has (--out and --force it shares with every dump). */
+export function base44Options(): Option[] {
+  return [
+    new Option("--app-id <id>", "the app's id (default: the one the project names)"),
+    new Option("--token-env <var>", `variable holding the app owner's API key (default ${BASE44_TOKEN_ENV})`),
+    new Option("--token <key>", "the API key itself (visible in the process list: prefer --token-env)"),
+    new Option("--server-url <url>", `API server (default ${BASE44_DEFAULT_SERVER_URL})`),
+    new Option("--entities <list>", "entity names the code does not show, comma-separated"),
+    new Option("--files", "also download the files records point at"),
+    new Option("--data-env <env>", "prod (default) or dev (the app's test data)"),
+    new Option("--project <dir>", "the exported project, for entity names and schemas (default: this folder)"),
+  ];
+}
+
+/** The token from --token, --token-env VAR or $BASE44_API_KEY (BASE44_TOKEN_ENV); errors name the variable, never a value. */
 export function resolveBase44Token(
   opts: Pick<Base44DumpCliOptions, "token" | "tokenEnv">,
   env: NodeJS.ProcessEnv = process.env,
@@ -40,14 +55,14 @@ export function resolveBase44Token(
       "prefer --token-env VAR: a token on the command line shows in the process list and shell history",
     );
   if (opts.token) return { token: opts.token, from: "--token" };
-  const name = opts.tokenEnv ?? DEFAULT_BASE44_TOKEN_ENV;
+  const name = opts.tokenEnv ?? BASE44_TOKEN_ENV;
   const value = env[name]?.trim();
   if (!value) {
     throw new OwnitError(
       "base44-no-token",
       opts.tokenEnv
         ? `environment variable ${name} is empty or not set`
-        : `no Base44 token: pass --token-env VAR (or set ${DEFAULT_BASE44_TOKEN_ENV})`,
+        : `no Base44 token: pass --token-env VAR (or set ${BASE44_TOKEN_ENV})`,
       `put the app owner's API key in it (Base44: profile → Account settings → API Key), e.g. export ${name}=…`,
     );
   }
@@ -67,7 +82,7 @@ export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions)
     : existsSync(path.join(ctx.cwd, "package.json"))
       ? ctx.cwd
       : undefined;
-  const out = path.resolve(ctx.cwd, opts.out ?? "ownit-export");
+  const out = path.resolve(ctx.cwd, opts.out ?? EXPORT_DIR);
   const entities = opts.entities
     ?.split(",")
     .map((e) => e.trim())
@@ -114,4 +129,16 @@ export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions)
     ctx.out(color.dim(`  waited out ${retries.rateLimited} rate limit(s) and retried ${retries.failed} failed request(s)`));
   for (const line of formatFindings(result.findings)) ctx.out(line);
   ctx.out(color.dim(`next: ownit restore ${displayPath(ctx.cwd, result.dir)} --to postgres://…  then  ownit verify`));
+}
+
+export function registerDumpBase44(dump: Command, ctx: CliContext): void {
+  const command = dump
+    .command(BASE44_SOURCE)
+    .description(
+      "copy every record of a Base44 app over its API (the owner's API key) into the same portable export a database dump makes; run it in the exported project's folder",
+    )
+    .option("--out <dir>", "export folder to write", `./${EXPORT_DIR}`)
+    .option("--force", "replace the export folder if it exists");
+  for (const option of base44Options()) command.addOption(option);
+  command.action((opts: Base44DumpCliOptions) => runBase44Dump(ctx, opts));
 }

@@ -7,10 +7,10 @@ import path from "node:path";
 import { Changeset, detectProject, OwnitError } from "@ownit/core";
 import { bringSecrets, checkHelperUrl, dumpViaHelper, HELPER_SECRET_ENV, type HelperRoute } from "@ownit/db";
 import { scanEnvReads } from "@ownit/deploy";
+import { tableBars } from "../progress";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
-import { tableBars } from "./db";
 import { printDumpSummary, type DumpCliOptions } from "./dump";
 
 const ROUTES: HelperRoute[] = ["auto", "direct", "tunnel"];

@@ -1,14 +1,14 @@
 // `ownit dump --from <postgres-url>`: the builder's database into a portable export folder.
 import path from "node:path";
 import type { Command } from "commander";
-import { OwnitError, redactUrl } from "@ownit/core";
+import { EXPORT_DIR, OwnitError, redactUrl } from "@ownit/core";
 import { dumpDatabase, type DumpResult } from "@ownit/db";
+import { tableBars } from "../progress";
 import type { CliContext } from "../context";
 import { color } from "../context";
-import { formatFindings, displayPath } from "../format";
-import { formatBytes, formatCount, tableBars } from "./db";
+import { formatFindings, displayPath, formatBytes, formatCount } from "../format";
 import { parseJobs } from "../common-flags";
-import { runBase44Dump, type Base44DumpCliOptions } from "./dump-base44";
+import { BASE44_SOURCE, base44Options, registerDumpBase44, runBase44Dump, type Base44DumpCliOptions } from "./dump-base44";
 import { dumpThroughHelper } from "./dump-via";
 
 export interface DumpCliOptions {
@@ -35,10 +35,18 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
     );
   if (opts.via) return dumpThroughHelper(ctx, { ...opts, via: opts.via });
   if (!opts.from)
-    throw new OwnitError("bad-option", "dump needs a source", "pass --from <postgres-url>, --from base44, or --via <helper-url>");
+    throw new OwnitError(
+      "bad-option",
+      "dump needs a source",
+      `pass --from <postgres-url> or --via <helper-url>, or run \`ownit dump ${BASE44_SOURCE}\` for a Base44 app`,
+    );
   if (opts.withSecrets)
     throw new OwnitError("bad-option", "--with-secrets reads the secrets through a helper", "use it with --via <helper-url>");
-  if (opts.from === "base44") return runBase44Dump(ctx, opts);
+  if (opts.from === BASE44_SOURCE) {
+    // The Base44 dump's old spelling, kept working.
+    ctx.err(color.dim(`note: \`ownit dump --from ${BASE44_SOURCE}\` is now \`ownit dump ${BASE44_SOURCE}\``));
+    return runBase44Dump(ctx, opts);
+  }
   const jobs = opts.jobs;
   let storageKey = opts.storageKey;
   if (opts.storageKeyEnv) {
@@ -100,14 +108,16 @@ export function printDumpSummary(ctx: CliContext, result: DumpResult): void {
 }
 
 export function registerDump(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command("dump")
+    // `dump base44 --out x`: options after the subcommand's name are its own.
+    .enablePositionalOptions()
     .description(
       "copy a Supabase (Lovable/Bolt) or PostgreSQL database into a portable export folder, in one consistent snapshot",
     )
     .option(
       "--from <url>",
-      "source connection string: the direct connection or session pooler (not the transaction pooler on port 6543); or `base44` for a Base44 app over its API",
+      "source connection string: the direct connection or session pooler (not the transaction pooler on port 6543)",
     )
     .option(
       "--via <helper-url>",
@@ -118,7 +128,7 @@ export function registerDump(program: Command, ctx: CliContext): void {
       "--via: also copy the values of the secrets the edge functions read into <out>.secrets.env (0600, git-ignored)",
     )
     .option("--route <route>", "--via: auto (default), direct (the database the helper names) or tunnel (through the helper)")
-    .option("--out <dir>", "export folder to write", "./ownit-export")
+    .option("--out <dir>", "export folder to write", `./${EXPORT_DIR}`)
     .option("--schemas <list>", "app schemas, comma-separated (default: every schema that is not Supabase's)")
     .option(
       "--storage-key <key>",
@@ -132,13 +142,8 @@ export function registerDump(program: Command, ctx: CliContext): void {
       "--follow-ready",
       "read through a new logical replication slot, so `ownit follow` can stream every later write (needs wal_level=logical and REPLICATION)",
     )
-    .option("--app-id <id>", "--from base44: the app's id (default: the one the project names)")
-    .option("--token-env <var>", "--from base44: variable holding the app owner's API key (default BASE44_API_KEY)")
-    .option("--token <key>", "--from base44: the API key itself (visible in the process list: prefer --token-env)")
-    .option("--server-url <url>", "--from base44: API server (default https://app.base44.com)")
-    .option("--entities <list>", "--from base44: entity names the code does not show, comma-separated")
-    .option("--files", "--from base44: also download the files records point at")
-    .option("--data-env <env>", "--from base44: prod (default) or dev (the app's test data)")
-    .option("--project <dir>", "--from base44: the exported project, for entity names and schemas (default: this folder)")
     .action((opts: DumpCliOptions & Base44DumpCliOptions) => dump(ctx, opts));
+  // `--from base44` with the Base44 options still parses; the help shows them under `dump base44` only.
+  for (const option of base44Options()) command.addOption(option.hideHelp());
+  registerDumpBase44(command, ctx);
 }

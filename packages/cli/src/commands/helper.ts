@@ -3,7 +3,16 @@
 // deploys it. `--json` prints { function, path, secret, expiresAt } for scripts, and nothing else.
 import path from "node:path";
 import type { Command } from "commander";
-import { applyPlan, buildPlan, detectDataHost, detectProject, OwnitError, type ProjectFacts, type Step } from "@ownit/core";
+import {
+  applyPlan,
+  buildPlan,
+  detectDataHost,
+  detectProject,
+  EXPORT_DIR,
+  OwnitError,
+  type ProjectFacts,
+  type Step,
+} from "@ownit/core";
 import { exportHelper, FUNCTION_NAME, HELPER_FUNCTION_NAME, HELPER_SECRET_ENV, type ExportHelper } from "@ownit/db";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
@@ -98,7 +107,7 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
       "no-supabase",
       `${project.root} uses no Supabase project, so there is no edge function runtime to put a helper in`,
       project.base44.used
-        ? "a Base44 app's data comes out through its API: npx ownit dump --from base44"
+        ? "a Base44 app's data comes out through its API: npx ownit dump base44"
         : "the helper is for Lovable Cloud and Bolt Database projects",
     );
   }
@@ -115,14 +124,13 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
   ctx.out(
     `${color.bold("helper")}      ${made.path}: answers POST with its one-time secret until ${made.expiresAt}, then nothing`,
   );
-  let applied = false;
-  await confirmAndApply(
+  const run = await confirmAndApply(
     ctx,
-    { ...plan, steps: plan.steps.map((s) => ({ ...s, step: { ...s.step, apply: () => void (applied = true) } })) },
+    plan,
     { yes: opts.yes, allowDirty: opts.allowDirty },
     { command: "helper", summary: `export helper ${name}`, nothingToChange: "nothing to change" },
   );
-  if (!applied) return;
+  if (!run) return;
   const rel = displayPath(ctx.cwd, project.root);
   ctx.out();
   ctx.out(color.bold("secret (shown once, stored nowhere; only its hash is in the code):"));
@@ -131,7 +139,7 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
   ctx.out(color.bold("deploy it:"));
   steps.forEach((s, i) => ctx.out(`  ${i + 1}. ${s}`));
   ctx.out(color.bold("then take the data:"));
-  ctx.out(`  ${HELPER_SECRET_ENV}=<the secret> npx ownit dump --via ${url} --out ${rel}/ownit-export --with-secrets`);
+  ctx.out(`  ${HELPER_SECRET_ENV}=<the secret> npx ownit dump --via ${url} --out ${rel}/${EXPORT_DIR} --with-secrets`);
 }
 
 export function registerHelper(program: Command, ctx: CliContext): void {

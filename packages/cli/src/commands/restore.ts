@@ -9,40 +9,26 @@ import {
   acquireProjectLock,
   environmentError,
   OwnitError,
-  REDACTED,
   redactUrl,
   resolveProjectRoot,
   Run,
   type DatabaseAction,
 } from "@ownit/core";
 import {
-  localDatabaseUrl,
   localDbDir,
   readExport,
-  readRestoreMarker,
-  removeLoadedRows,
-  removeStorageFiles,
   restoreExport,
   restoreStorageFiles,
   rewriteStorageUrls,
   startLocalDatabase,
-  undoRestore,
-  undoStorageUrlRewrite,
   uploadStorageObjects,
-  type StorageUrlRewrite,
 } from "@ownit/db";
+import { tableBars } from "../progress";
 import type { CliContext } from "../context";
-import { displayPath } from "../format";
+import { displayPath, formatBytes, formatCount } from "../format";
 import { color } from "../context";
-import { databaseSettlers, databaseUndoers, recoverFirst, undoDatabaseAction } from "../recover-first";
-import { formatBytes, formatCount, tableBars } from "./db";
-
-/** The ledger's kind for a restore; rollback finds its undo by it. */
-export const RESTORE_ACTION = "postgres-restore";
-/** The ledger's kind for the Storage files a restore wrote into the file backend's folder. */
-export const STORAGE_FILES_ACTION = "storage-files";
-/** The ledger's kind for the URL-rewrite step (old Storage URLs in the app's rows → the new base). */
-export const STORAGE_URLS_ACTION = "storage-url-rewrite";
+import { recoverFirst, undoDatabaseAction } from "../recover-first";
+import { RESTORE_ACTION, STORAGE_FILES_ACTION, STORAGE_URLS_ACTION } from "../database-actions";
 
 export interface RestoreCliOptions {
   to?: string;
@@ -254,60 +240,6 @@ async function uploadStorage(
   );
   for (const f of result.failures) ctx.out(color.yellow(`  storage file ${f.bucket}/${f.name} was not uploaded (${f.reason})`));
 }
-
-/** The connection string to undo a restore with: --db-url, the local server's, or the recorded one if it needs no password. */
-export function undoUrl(action: DatabaseAction, opts: Record<string, unknown>): string {
-  if (typeof opts.dbUrl === "string") return opts.dbUrl;
-  if (action.local && typeof opts.root === "string") {
-    const local = localDatabaseUrl(opts.root);
-    if (local) return local.url;
-  }
-  if (!action.target.includes(`:${REDACTED}@`)) return action.target;
-  throw new OwnitError(
-    "undo-needs-url",
-    `the restore into ${action.target} is recorded without its password`,
-    "pass the connection string: npx ownit rollback --db-url postgres://user:password@host:5432/dbname",
-  );
-}
-
-databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
-  if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
-  const url = undoUrl(action, opts);
-  const runId = typeof action.runId === "string" ? action.runId : undefined;
-  let record = { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] };
-  // Killed before the ledger learnt what was created: the target's marker knows.
-  if (action.pending && runId) record = (await readRestoreMarker(url, runId)) ?? { created: [], databaseSettings: [] };
-  await undoRestore(url, { ...record, runId });
-  // Into a Supabase project: the rows loaded into its own auth/storage tables go too.
-  if (Array.isArray(action.supabaseRows) && action.supabaseRows.length)
-    await removeLoadedRows(url, String(action.exportDir), action.supabaseRows as string[]);
-});
-
-databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
-  let url: string;
-  try {
-    if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
-    url = undoUrl(action, opts);
-  } catch (error) {
-    return { unknown: error instanceof OwnitError ? `${error.message} (${error.hint})` : String(error) };
-  }
-  try {
-    const marker = await readRestoreMarker(url, manifest.id);
-    return marker
-      ? { committed: true, objects: marker.created, databaseSettings: marker.databaseSettings }
-      : { committed: false };
-  } catch (error) {
-    return {
-      unknown: `${action.target} cannot be reached (${(error as Error).message.split("\n")[0]}); run again when it can, or pass --db-url`,
-    };
-  }
-});
-
-databaseUndoers.set(STORAGE_FILES_ACTION, async (action) => removeStorageFiles(action.objects));
-databaseUndoers.set(STORAGE_URLS_ACTION, async (action, opts) => {
-  if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
-  await undoStorageUrlRewrite(undoUrl(action, opts), action.exportDir as string, action.rewrite as StorageUrlRewrite);
-});
 
 export function registerRestore(program: Command, ctx: CliContext): void {
   program

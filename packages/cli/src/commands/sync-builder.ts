@@ -19,13 +19,13 @@ import {
   type SyncResult,
   type RunManifest,
 } from "@ownit/core";
-import { applySchemaStatements, SCHEMA_CHANGES_ACTION, schemaChangeStatements, undoSchemaChanges } from "@ownit/db";
+import { applySchemaStatements, schemaChangeStatements } from "@ownit/db";
 import { lockRefreshStep } from "@ownit/codemod";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
-import { undoUrl } from "./restore";
-import { databaseUndoers, recoverFirst } from "../recover-first";
+import { recoverFirst, undoDatabaseAction } from "../recover-first";
+import { SCHEMA_CHANGES_ACTION } from "../database-actions";
 
 export interface SyncBuilderOptions {
   from?: string;
@@ -47,10 +47,6 @@ function ownedDatabaseUrl(opts: SyncBuilderOptions): string {
     );
   return url;
 }
-
-databaseUndoers.set(SCHEMA_CHANGES_ACTION, async (action, opts) => {
-  await undoSchemaChanges(undoUrl(action, opts), action.objects);
-});
 
 /** Plans the codemods and deploy files over the merged tree, chosen by what the builder's code needs. */
 function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
@@ -84,7 +80,7 @@ function syncHooks(ctx: CliContext, opts: SyncBuilderOptions): SyncHooks {
               files: applied.files,
             });
           },
-          undoDatabase: (action) => undoSchemaChanges(ownedDatabaseUrl(opts), action.objects),
+          undoDatabase: (action) => undoDatabaseAction(action, { dbUrl: ownedDatabaseUrl(opts) }),
         }
       : {}),
   };

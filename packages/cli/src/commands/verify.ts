@@ -3,10 +3,11 @@
 import type { Command } from "commander";
 import { OwnitError } from "@ownit/core";
 import { verifyExport, type VerifyReport } from "@ownit/db";
+import { tableBars } from "../progress";
+import { formatCount } from "../format";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import path from "node:path";
-import { formatCount, tableBars } from "./db";
 import { parseJobs } from "../common-flags";
 
 function short(text: string, width: number): string {

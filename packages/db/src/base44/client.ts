@@ -3,7 +3,7 @@
 // paging every record of an entity (cursor pages, falling back to skip/limit). The token travels
 // only to the API server (never to file hosts) and never appears in an error message.
 import { OwnitError, redact } from "@ownit/core";
-import { BASE44_HEADERS, BASE44_PAGE, BASE44_RETRY, type Base44DataEnv } from "./constants";
+import { BASE44_HEADERS, BASE44_PAGE, BASE44_RETRY, BASE44_TOKEN_ENV, type Base44DataEnv } from "./constants";
 import type { Base44EntitySchema } from "./schema";
 import type { Base44Record } from "./records";
 
@@ -177,7 +177,7 @@ export class Base44Api {
     return new OwnitError(
       "base44-auth",
       `Base44 refused the ${kind} for app ${this.options.appId} on ${new URL(this.appUrl).host} (HTTP ${status})`,
-      "use a personal API key of the app's owner (Base44: profile → Account settings → API Key) and pass it with --token-env BASE44_API_KEY",
+      `use a personal API key of the app's owner (Base44: profile → Account settings → API Key) and pass it with --token-env ${BASE44_TOKEN_ENV}`,
     );
   }
 

@@ -9,6 +9,9 @@
  */
 export const BASE44_DEFAULT_SERVER_URL = "https://app.base44.com";
 
+/** The environment variable `ownit dump base44` reads the owner's API key from unless told another. */
+export const BASE44_TOKEN_ENV = "BASE44_API_KEY";
+
 /** Request headers. `api_key` carries a personal API key, `Authorization: Bearer` a user or service JWT. */
 export const BASE44_HEADERS = {
   apiKey: "api_key",

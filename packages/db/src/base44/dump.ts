@@ -1,4 +1,4 @@
-// `ownit dump --from base44`: every record of a Base44 app, read over its HTTP API, written as the
+// `ownit dump base44`: every record of a Base44 app, read over its HTTP API, written as the
 // portable export (manifest.json, schema.sql, post-data.sql, data/public.<table>.copy,
 // findings.json, restore.sql) plus entities.json (entity → table, columns, access rules) and,
 // with --files, the uploaded files. `ownit restore` and `ownit verify` read it like a Supabase dump.
@@ -45,7 +45,14 @@ import {
   type TableEntry,
 } from "../export-format";
 import { Base44Api, Base44HttpError, tokenKind, type RetryEvent, type RetryPolicy } from "./client";
-import { BASE44_DEFAULT_SERVER_URL, BASE44_ID_PATTERN, BASE44_PAGE, BASE44_USER_ENTITY, type Base44DataEnv } from "./constants";
+import {
+  BASE44_DEFAULT_SERVER_URL,
+  BASE44_ID_PATTERN,
+  BASE44_PAGE,
+  BASE44_TOKEN_ENV,
+  BASE44_USER_ENTITY,
+  type Base44DataEnv,
+} from "./constants";
 import { discoverEntities, type EntityDiscovery } from "./discover";
 import {
   BASE44_FILES_COLUMNS,
@@ -154,7 +161,7 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
     throw new OwnitError(
       "base44-no-token",
       "no Base44 token was given",
-      "pass --token-env BASE44_API_KEY with the app owner's API key in that variable",
+      `pass --token-env ${BASE44_TOKEN_ENV} with the app owner's API key in that variable`,
     );
   const outDir = path.resolve(options.outDir);
   checkExportDestination(outDir, options.force);

@@ -53,7 +53,7 @@ export function readBase44Entities(exportDir: string): Base44EntitiesFile {
     throw new OwnitError(
       "export-not-base44",
       `${file} not found: ${exportDir} is not a Base44 export`,
-      "dump the app with `ownit dump --from base44`",
+      "dump the app with `ownit dump base44`",
     );
   try {
     return JSON.parse(readFileSync(file, "utf8")) as Base44EntitiesFile;
@@ -61,7 +61,7 @@ export function readBase44Entities(exportDir: string): Base44EntitiesFile {
     throw new OwnitError(
       "export-invalid",
       `${file} is not valid JSON: ${(error as Error).message}`,
-      "dump the app again with `ownit dump --from base44`",
+      "dump the app again with `ownit dump base44`",
     );
   }
 }

@@ -1,5 +1,5 @@
 // Base44 → portable PostgreSQL: entity schemas as tables, records as rows, entity discovery in an
-// exported project, the HTTP client, file URLs, and `ownit dump --from base44` (dump.ts).
+// exported project, the HTTP client, file URLs, and `ownit dump base44` (dump.ts).
 export * from "./constants";
 export * from "./schema";
 export * from "./records";
