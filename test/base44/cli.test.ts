@@ -24,18 +24,7 @@ describe("ownit dump base44", () => {
     const project = copyFixture("base44");
     const out = path.join(tempDir(), "export");
     const cli = capturedCli();
-    const code = await cli.run(
-      "dump",
-      "base44",
-      "--token-env",
-      VAR,
-      "--server-url",
-      api.url,
-      "--project",
-      project,
-      "--out",
-      out,
-    );
+    const code = await cli.run("dump", "base44", "--token-env", VAR, "--server-url", api.url, "--project", project, "--out", out);
     const all = [...cli.stdout, ...cli.stderr].join("\n");
     expect(code, all).toBe(0);
     expect(cli.stdout[0]).toBe(`dump        Base44 app (from the project), token from $${VAR}`);
@@ -93,16 +82,7 @@ describe("ownit dump base44", () => {
     process.env[VAR] = api.apiKey;
     const cli = capturedCli();
     expect(
-      await cli.run(
-        "dump",
-        "base44",
-        "--token-env",
-        VAR,
-        "--server-url",
-        api.url,
-        "--out",
-        path.join(tempDir(), "no-id"),
-      ),
+      await cli.run("dump", "base44", "--token-env", VAR, "--server-url", api.url, "--out", path.join(tempDir(), "no-id")),
     ).toBe(1);
     expect(cli.stderr[0]).toBe("error no Base44 app id: the project does not name one and --app-id was not given");
     expect(cli.stderr[1]).toContain("app.base44.com/apps/<id>/editor");
