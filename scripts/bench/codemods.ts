@@ -18,6 +18,7 @@ import { parse, type ParserOptions, type ParserPlugin } from "@babel/parser";
 import { build, type Plugin } from "esbuild";
 import { buildPlan, detectProject } from "@ownit/core";
 import { codemodsFor, codemodStep, loadCodemod, type CodemodResult } from "@ownit/codemod";
+import { TRANSFORMS_DIR } from "ownit";
 import { writeLovableApp } from "./lovable-app";
 import { syncBenchmark } from "./sync-builder";
 import { buildPackage } from "../package/build";
@@ -112,7 +113,7 @@ function migrateDryRun(dir: string): number {
 async function passCounts(dir: string): Promise<{ codemods: number; listed: number; parsed: number }> {
   const project = detectProject(dir);
   const results: CodemodResult[] = [];
-  const codemods = await codemodsFor(project);
+  const codemods = await codemodsFor(project, TRANSFORMS_DIR);
   await buildPlan(
     project,
     codemods.map((c) => codemodStep(c, { onResult: (r) => results.push(r) })),
@@ -288,7 +289,7 @@ async function main(): Promise<void> {
     "files parsed (the rest never passed their codemod's text filter)",
   );
 
-  const codemods = (await codemodsFor(detectProject(dir))).filter((c) => c.transform).map((c) => c.name);
+  const codemods = (await codemodsFor(detectProject(dir), TRANSFORMS_DIR)).filter((c) => c.transform).map((c) => c.name);
   const adapters = await jscodeshiftAdapters(work, codemods);
   const jscs = jscodeshiftRuns(dir, adapters);
   row(

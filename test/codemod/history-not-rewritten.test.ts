@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPlan, detectProject, listRuns, sha256 } from "@ownit/core";
 import { codemodStep, loadCodemods } from "@ownit/codemod";
+import { TRANSFORMS_DIR } from "ownit";
 import fg from "fast-glob";
 import { capturedCli, cleanupTemp, copyFixture, gitInit } from "../helpers/project";
 
@@ -134,7 +135,7 @@ for (const c of CASES) {
       if (c.extraMigration) writeFileSync(path.join(fresh, c.migration), CRON_MIGRATION);
       commitBuildOutput(fresh, c.builderUrl);
       const project = detectProject(fresh);
-      for (const codemod of await loadCodemods()) {
+      for (const codemod of await loadCodemods(TRANSFORMS_DIR)) {
         const plan = await buildPlan(project, [codemodStep(codemod)]);
         expect(plan.changes.map((ch) => ch.path).filter(isHistory), codemod.name).toEqual([]);
       }

@@ -2,3 +2,4 @@
 export { main, buildProgram } from "./main";
 export type { CliContext } from "./context";
 export { defaultMigrationSteps } from "./pipeline";
+export { TRANSFORMS_DIR } from "./transforms-dir";

@@ -3,12 +3,13 @@
 import type { ProjectFacts, Step } from "@ownit/core";
 import { codemodSteps } from "@ownit/codemod";
 import { deploySteps } from "@ownit/deploy";
+import { TRANSFORMS_DIR } from "./transforms-dir";
 
 type StepProvider = (project: ProjectFacts, options: Record<string, unknown>) => Promise<Step[]> | Step[];
 
 /** Codemods first (they edit the owner's code), then generated files, then the database. */
 // deploySteps stays after every step that edits or adds project files: it emits from what they leave.
-const providers: StepProvider[] = [codemodSteps, deploySteps];
+const providers: StepProvider[] = [(project) => codemodSteps(project, TRANSFORMS_DIR), deploySteps];
 
 export async function defaultMigrationSteps(project: ProjectFacts, options: Record<string, unknown>): Promise<Step[]> {
   const steps: Step[] = [];

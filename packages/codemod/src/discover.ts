@@ -1,15 +1,13 @@
-// Finding the codemods: every folder under transforms/ with an index.ts that default-exports a
-// Codemod is one. Adding a codemod means adding a folder; nothing is registered by hand. (The
-// packaged ownit carries the same folders' transforms compiled in: see bundled-transforms.ts.)
+// Finding the codemods: every folder with an index.ts that default-exports a Codemod, under the
+// folder the caller names (the CLI passes the repository's transforms/). Adding a codemod means
+// adding a folder; nothing is registered by hand. (The packaged ownit carries the same folders'
+// transforms compiled in: see bundled-transforms.ts.)
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { OwnitError, type ProjectFacts } from "@ownit/core";
 import type { Codemod } from "./types";
 import { BUNDLED_TRANSFORMS } from "./bundled-transforms";
-
-/** The repository's transforms/ folder. */
-export const TRANSFORMS_DIR = path.resolve(import.meta.dirname, "..", "..", "..", "transforms");
 
 const cache = new Map<string, Promise<Codemod[]>>();
 
@@ -24,7 +22,8 @@ export function codemodFolder(codemod: Codemod): string | undefined {
 /** Loads one transform folder's index.ts and checks it is a Codemod. */
 export async function loadCodemod(folder: string): Promise<Codemod> {
   const file = path.join(folder, "index.ts");
-  const bundled = path.resolve(folder, "..") === TRANSFORMS_DIR ? BUNDLED_TRANSFORMS?.[path.basename(folder)] : undefined;
+  // In the package a transform's folder holds its template only: its code is in the bundle.
+  const bundled = BUNDLED_TRANSFORMS && !existsSync(file) ? BUNDLED_TRANSFORMS[path.basename(folder)] : undefined;
   const mod = bundled ? await bundled() : ((await import(pathToFileURL(file).href)) as { default?: Partial<Codemod> });
   const c = mod.default;
   const where = path.relative(process.cwd(), file) || file;
@@ -57,19 +56,18 @@ export async function loadCodemod(folder: string): Promise<Codemod> {
   return c as Codemod;
 }
 
-/** Every codemod under dir (default: transforms/), sorted by name. */
-export function loadCodemods(dir: string = TRANSFORMS_DIR): Promise<Codemod[]> {
+/** Every codemod under dir, sorted by name; in the packaged ownit, every codemod its bundle carries. */
+export function loadCodemods(dir: string): Promise<Codemod[]> {
   let loaded = cache.get(dir);
   if (!loaded) {
-    const names =
-      BUNDLED_TRANSFORMS && dir === TRANSFORMS_DIR
-        ? Object.keys(BUNDLED_TRANSFORMS).sort()
-        : existsSync(dir)
-          ? readdirSync(dir, { withFileTypes: true })
-              .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.ts")))
-              .map((e) => e.name)
-              .sort()
-          : [];
+    const names = BUNDLED_TRANSFORMS
+      ? Object.keys(BUNDLED_TRANSFORMS).sort()
+      : existsSync(dir)
+        ? readdirSync(dir, { withFileTypes: true })
+            .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.ts")))
+            .map((e) => e.name)
+            .sort()
+        : [];
     loaded = Promise.all(names.map((name) => loadCodemod(path.join(dir, name))));
     cache.set(dir, loaded);
     loaded.catch(() => cache.delete(dir));
@@ -105,12 +103,12 @@ export function runOrder(codemods: Codemod[]): Codemod[] {
 }
 
 /** The codemods whose appliesTo accepts this project, in run order. */
-export async function codemodsFor(project: ProjectFacts, dir?: string): Promise<Codemod[]> {
+export async function codemodsFor(project: ProjectFacts, dir: string): Promise<Codemod[]> {
   return runOrder((await loadCodemods(dir)).filter((c) => c.appliesTo(project)));
 }
 
 /** One codemod by name, or a clear error listing the names there are. */
-export async function findCodemod(name: string, dir?: string): Promise<Codemod> {
+export async function findCodemod(name: string, dir: string): Promise<Codemod> {
   const all = await loadCodemods(dir);
   const found = all.find((c) => c.name === name);
   if (!found)

@@ -1,7 +1,7 @@
 // @ownit/codemod: the transform runner (discovery, parse, apply, print, per-file errors), plan steps
 // for migrate/transform, and the edit helpers transforms share. Fixture tests: "@ownit/codemod/testing".
 export type * from "./types";
-export { TRANSFORMS_DIR, loadCodemod, loadCodemods, codemodsFor, findCodemod, codemodFolder, runOrder } from "./discover";
+export { loadCodemod, loadCodemods, codemodsFor, findCodemod, codemodFolder, runOrder } from "./discover";
 export { runCodemod, formatCounts, countOutcomes, failureReason, type RunCodemodOptions } from "./runner";
 export { PARALLEL_MIN_FILES, threadsFor } from "./pool";
 export { syncLockFiles, LOCK_NOT_SYNCED } from "./lock-sync";

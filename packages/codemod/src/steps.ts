@@ -22,7 +22,7 @@ export function codemodStep(codemod: Codemod, options: CodemodStepOptions = {}):
   };
 }
 
-/** One step per codemod that applies to the project (the migrate pipeline's codemod provider). */
-export async function codemodSteps(project: ProjectFacts, _options: Record<string, unknown> = {}): Promise<Step[]> {
-  return (await codemodsFor(project)).map((c) => codemodStep(c));
+/** One step per codemod under transformsDir that applies to the project (the migrate pipeline's codemod provider). */
+export async function codemodSteps(project: ProjectFacts, transformsDir: string): Promise<Step[]> {
+  return (await codemodsFor(project, transformsDir)).map((c) => codemodStep(c));
 }

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildPlan, detectProject } from "@ownit/core";
+import { TRANSFORMS_DIR } from "ownit";
 import {
   codemodStep,
   findCodemod,
@@ -133,9 +134,9 @@ describe("codemod runner", () => {
   });
 
   it("discovers every folder under transforms/ as a codemod, and names the unknown ones clearly", async () => {
-    const all = await loadCodemods();
+    const all = await loadCodemods(TRANSFORMS_DIR);
     expect(all.map((c) => c.name)).toContain("remove-lovable-tagger");
-    await expect(findCodemod("no-such-transform")).rejects.toThrow(/no transform named "no-such-transform"/);
+    await expect(findCodemod("no-such-transform", TRANSFORMS_DIR)).rejects.toThrow(/no transform named "no-such-transform"/);
   });
 });
 

@@ -10,6 +10,7 @@ import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings } from "../format";
 import { recoverFirst } from "../recover-first";
+import { TRANSFORMS_DIR } from "../transforms-dir";
 
 export interface TransformOptions {
   list?: boolean;
@@ -21,7 +22,7 @@ export interface TransformOptions {
 }
 
 export async function listTransforms(ctx: CliContext): Promise<void> {
-  const all = await loadCodemods();
+  const all = await loadCodemods(TRANSFORMS_DIR);
   const width = Math.max(0, ...all.map((c) => c.name.length));
   for (const c of all) ctx.out(`${c.name.padEnd(width)}  ${color.dim(`[${c.builders.join(", ")}]`)} ${c.description}`);
 }
@@ -61,7 +62,7 @@ export async function transform(
       "which transform? none was named",
       "see `npx ownit transform --list`, then `npx ownit transform <name>`",
     );
-  const codemod = await findCodemod(name);
+  const codemod = await findCodemod(name, TRANSFORMS_DIR);
   await recoverFirst(ctx, resolveProjectRoot(path.resolve(ctx.cwd, opts.dir ?? ".")).root);
   const project = detectProject(path.resolve(ctx.cwd, opts.dir ?? "."));
   if (!codemod.appliesTo(project))
