@@ -115,143 +115,164 @@ function oneLine(sql: string): string {
   return sql.replace(/\s+/g, " ").trim();
 }
 
+/** A dump entry with the object it is about (a COMMENT, ACL or SECURITY LABEL names another object). */
+interface ClassifiedEntry extends DumpEntry {
+  target: string;
+  targetKind: string;
+}
+
+/**
+ * Why an entry is left out of the portable schema, or undefined to keep it. Each rule names one
+ * thing stock PostgreSQL lacks; the first that matches decides, and may add a finding for the owner.
+ */
+type DropRule = (entry: ClassifiedEntry, findings: Finding[]) => string | undefined;
+
+const SUPABASE_ONLY_SCHEMA_SET = new Set<string>(SUPABASE_ONLY_SCHEMAS);
+const PLATFORM_FUNCTION_SCHEMA_SET = new Set<string>(PLATFORM_FUNCTION_SCHEMAS);
+const PRELUDE_FUNCTION_SET = new Set<string>(PRELUDE_FUNCTIONS);
+
+const inSupabaseOnlySchema: DropRule = ({ schema, target, targetKind }) => {
+  if (SUPABASE_ONLY_SCHEMA_SET.has(schema)) return `in schema ${schema}, which exists only on Supabase`;
+  if (targetKind === "SCHEMA" && SUPABASE_ONLY_SCHEMA_SET.has(target)) return `schema ${target} exists only on Supabase`;
+  if ((PRELUDE_OWNED_SCHEMAS as readonly string[]).includes(schema))
+    return `Supabase's platform object in schema ${schema} (the prelude recreates the schema with its extensions)`;
+  return undefined;
+};
+
+const platformExtension: DropRule = ({ type, target, targetKind }, findings) => {
+  if (targetKind !== "EXTENSION" || isCarriedExtension(target)) return undefined;
+  if (type === "EXTENSION" && SUPABASE_ONLY_EXTENSIONS[target]) {
+    findings.push(
+      finding({
+        severity: "low",
+        code: "supabase-extension-dropped",
+        message: `extension ${target} exists only on Supabase and was left out`,
+        hint: SUPABASE_ONLY_EXTENSIONS[target],
+      }),
+    );
+  }
+  return SUPABASE_ONLY_EXTENSIONS[target] ?? "installed by the platform for itself";
+};
+
+const eventTrigger: DropRule = ({ type, name, targetKind }, findings) => {
+  if (targetKind !== "EVENT TRIGGER") return undefined;
+  if (type === "EVENT TRIGGER")
+    findings.push(
+      finding({
+        severity: "info",
+        code: "event-trigger-dropped",
+        message: `event trigger ${name} was left out: Supabase's platform uses it`,
+        hint: "nothing to do unless you wrote it yourself",
+      }),
+    );
+  return "event triggers belong to the platform (PostgREST's schema reload, extension grants)";
+};
+
+const realtimePublication: DropRule = ({ type, schema, name }, findings) => {
+  const publication = name.split(" ")[0]!;
+  if (!type.startsWith("PUBLICATION") || !(REALTIME_PUBLICATIONS as readonly string[]).includes(publication)) return undefined;
+  if (type === "PUBLICATION TABLE" && publication === REALTIME_APP_PUBLICATION) {
+    findings.push(
+      finding({
+        severity: "info",
+        code: "realtime-table",
+        message: `${schema}.${name.split(" ").slice(1).join(" ")} stays published to ${publication}: Realtime's postgres_changes keep working where a Realtime server reads the target (docker-compose runs one)`,
+        hint: "the target needs wal_level = logical and the wal2json plugin for Realtime (the compose db image has both)",
+      }),
+    );
+  }
+  // The app's publication is recreated from the source's catalog after the data (realtime-publication.ts:
+  // pg_dump leaves it out of schema dumps, and a Supabase target already has one). Realtime's own
+  // broadcast publication lists tables in its realtime schema, which the Realtime service creates itself.
+  return publication === REALTIME_APP_PUBLICATION
+    ? "recreated after the data from the source's catalog"
+    : "Supabase Realtime's own broadcast publication (the Realtime service creates it)";
+};
+
+const pgsodiumLabel: DropRule = ({ type, sql }) =>
+  type === "SECURITY LABEL" && /SECURITY LABEL FOR pgsodium\b/.test(sql) ? "pgsodium's column encryption label" : undefined;
+
+/** A trigger that runs a function of Supabase's platform schemas: a database webhook (pg_net) or platform bookkeeping. */
+const platformTrigger: DropRule = ({ type, schema, name, sql }, findings) => {
+  if (type !== "TRIGGER") return undefined;
+  const m = TRIGGER_FUNCTION.exec(sql);
+  const fnSchema = m ? unquote(m[1]!) : schema;
+  if (!m || !PLATFORM_FUNCTION_SCHEMA_SET.has(fnSchema)) return undefined;
+  const fn = `${fnSchema}.${unquote(m[2]!)}`;
+  const [table, ...rest] = name.split(" ");
+  const trigger = rest.join(" ");
+  if (fn === WEBHOOK_FUNCTION) {
+    const url = firstUrl(sql) ?? "an HTTP endpoint";
+    findings.push(
+      finding({
+        severity: "high",
+        code: "database-webhook-dropped",
+        message: `database webhook ${trigger} on ${schema}.${table} (calls ${url}) was left out: it runs on Supabase's pg_net`,
+        hint: `call the endpoint from your app after the write, or recreate the trigger where pg_net runs: ${oneLine(sql)}`,
+      }),
+    );
+    return "a database webhook: Supabase's supabase_functions.http_request calls pg_net";
+  }
+  findings.push(
+    finding({
+      severity: "info",
+      code: "platform-trigger-dropped",
+      message: `trigger ${trigger} on ${schema}.${table} runs ${fn} from Supabase's platform and was left out`,
+      hint: "nothing to do: it maintains Supabase's own bookkeeping",
+    }),
+  );
+  return `runs ${fn}, part of Supabase's ${fnSchema} schema`;
+};
+
+/** The stock comment on schema public: setting it needs ownership of schema public. */
+const publicSchemaComment: DropRule = ({ type, name }) =>
+  type === "COMMENT" && name === "SCHEMA public" ? "the stock comment on schema public" : undefined;
+
+const DROP_RULES: DropRule[] = [
+  inSupabaseOnlySchema,
+  platformExtension,
+  eventTrigger,
+  realtimePublication,
+  pgsodiumLabel,
+  platformTrigger,
+  publicSchemaComment,
+];
+
+/** A kept entry's SQL as it loads on stock PostgreSQL over the prelude; forced RLS goes to `deferred`. */
+function portableEntrySql({ type, schema, name, sql }: DumpEntry, deferred: string[]): string {
+  if (type === "SCHEMA") sql = sql.replace(/^CREATE SCHEMA (?!IF NOT EXISTS)/m, "CREATE SCHEMA IF NOT EXISTS ");
+  if (type === "FUNCTION" && PRELUDE_FUNCTION_SET.has(`${schema}.${name.replace(/\(.*$/, "")}`))
+    sql = sql.replace(/^CREATE FUNCTION /m, "CREATE OR REPLACE FUNCTION ");
+  if (type === "TABLE") {
+    sql = sql.replace(/^ALTER TABLE ONLY (.+) FORCE ROW LEVEL SECURITY;\n/gm, (line) => {
+      // Forced RLS would stop the owner's COPY: applied once the rows are in.
+      deferred.push(line.trim());
+      return "";
+    });
+  }
+  return sql;
+}
+
 /** Makes a pg_dump script portable. Run it once per pg_dump output (each section). */
 export function portableSchema(dumpText: string): PortableSchema {
   const { header, entries } = parseDump(dumpText);
-  const platformFunctionSchemas = new Set(PLATFORM_FUNCTION_SCHEMAS);
   const dropped: DroppedObject[] = [];
   const findings: Finding[] = [];
   const deferred: string[] = [];
   const kept: string[] = [];
-  const droppedSchemas = new Set<string>(SUPABASE_ONLY_SCHEMAS);
-  const preludeFunctions = new Set<string>(PRELUDE_FUNCTIONS);
-
-  const drop = (e: DumpEntry, reason: string) => dropped.push({ type: e.type, schema: e.schema, name: e.name, reason });
 
   for (const entry of entries) {
     const { type, schema, name } = entry;
     // COMMENT, ACL and SECURITY LABEL entries are named after the object they are about.
     const about = ABOUT_OBJECT.includes(type) ? OBJECT_REFERENCE.exec(name) : null;
-    const target = about ? about[2]! : name;
-    const targetKind = about ? about[1]! : type;
-
-    if (droppedSchemas.has(schema)) {
-      drop(entry, `in schema ${schema}, which exists only on Supabase`);
+    const classified: ClassifiedEntry = { ...entry, target: about ? about[2]! : name, targetKind: about ? about[1]! : type };
+    let reason: string | undefined;
+    for (const rule of DROP_RULES) if ((reason = rule(classified, findings)) !== undefined) break;
+    if (reason !== undefined) {
+      dropped.push({ type, schema, name, reason });
       continue;
     }
-    if (targetKind === "SCHEMA" && droppedSchemas.has(target)) {
-      drop(entry, `schema ${target} exists only on Supabase`);
-      continue;
-    }
-    if ((PRELUDE_OWNED_SCHEMAS as readonly string[]).includes(schema)) {
-      drop(entry, `Supabase's platform object in schema ${schema} (the prelude recreates the schema with its extensions)`);
-      continue;
-    }
-    if (targetKind === "EXTENSION" && !isCarriedExtension(target)) {
-      drop(entry, SUPABASE_ONLY_EXTENSIONS[target] ?? "installed by the platform for itself");
-      if (type === "EXTENSION" && SUPABASE_ONLY_EXTENSIONS[target]) {
-        findings.push(
-          finding({
-            severity: "low",
-            code: "supabase-extension-dropped",
-            message: `extension ${target} exists only on Supabase and was left out`,
-            hint: SUPABASE_ONLY_EXTENSIONS[target],
-          }),
-        );
-      }
-      continue;
-    }
-    if (targetKind === "EVENT TRIGGER") {
-      drop(entry, "event triggers belong to the platform (PostgREST's schema reload, extension grants)");
-      if (type === "EVENT TRIGGER")
-        findings.push(
-          finding({
-            severity: "info",
-            code: "event-trigger-dropped",
-            message: `event trigger ${name} was left out: Supabase's platform uses it`,
-            hint: "nothing to do unless you wrote it yourself",
-          }),
-        );
-      continue;
-    }
-    if (type.startsWith("PUBLICATION") && (REALTIME_PUBLICATIONS as readonly string[]).includes(name.split(" ")[0]!)) {
-      const publication = name.split(" ")[0]!;
-      // The app's publication is recreated from the source's catalog after the data (realtime-publication.ts:
-      // pg_dump leaves it out of schema dumps, and a Supabase target already has one). Realtime's own
-      // broadcast publication lists tables in its realtime schema, which the Realtime service creates itself.
-      drop(
-        entry,
-        publication === REALTIME_APP_PUBLICATION
-          ? "recreated after the data from the source's catalog"
-          : "Supabase Realtime's own broadcast publication (the Realtime service creates it)",
-      );
-      if (type === "PUBLICATION TABLE" && publication === REALTIME_APP_PUBLICATION) {
-        findings.push(
-          finding({
-            severity: "info",
-            code: "realtime-table",
-            message: `${schema}.${name.split(" ").slice(1).join(" ")} stays published to ${publication}: Realtime's postgres_changes keep working where a Realtime server reads the target (docker-compose runs one)`,
-            hint: "the target needs wal_level = logical and the wal2json plugin for Realtime (the compose db image has both)",
-          }),
-        );
-      }
-      continue;
-    }
-    if (type === "SECURITY LABEL" && /SECURITY LABEL FOR pgsodium\b/.test(entry.sql)) {
-      drop(entry, "pgsodium's column encryption label");
-      continue;
-    }
-    if (type === "TRIGGER") {
-      const m = TRIGGER_FUNCTION.exec(entry.sql);
-      const fnSchema = m ? unquote(m[1]!) : schema;
-      const fn = m ? `${fnSchema}.${unquote(m[2]!)}` : "";
-      if (m && platformFunctionSchemas.has(fnSchema)) {
-        const [table, ...rest] = name.split(" ");
-        const trigger = rest.join(" ");
-        if (fn === WEBHOOK_FUNCTION) {
-          const url = firstUrl(entry.sql) ?? "an HTTP endpoint";
-          drop(entry, "a database webhook: Supabase's supabase_functions.http_request calls pg_net");
-          findings.push(
-            finding({
-              severity: "high",
-              code: "database-webhook-dropped",
-              message: `database webhook ${trigger} on ${schema}.${table} (calls ${url}) was left out: it runs on Supabase's pg_net`,
-              hint: `call the endpoint from your app after the write, or recreate the trigger where pg_net runs: ${oneLine(entry.sql)}`,
-            }),
-          );
-        } else {
-          drop(entry, `runs ${fn}, part of Supabase's ${fnSchema} schema`);
-          findings.push(
-            finding({
-              severity: "info",
-              code: "platform-trigger-dropped",
-              message: `trigger ${trigger} on ${schema}.${table} runs ${fn} from Supabase's platform and was left out`,
-              hint: "nothing to do: it maintains Supabase's own bookkeeping",
-            }),
-          );
-        }
-        continue;
-      }
-    }
-
-    let sql = entry.sql;
-    if (type === "SCHEMA") sql = sql.replace(/^CREATE SCHEMA (?!IF NOT EXISTS)/m, "CREATE SCHEMA IF NOT EXISTS ");
-    if (type === "COMMENT" && name === "SCHEMA public") {
-      // The stock comment; setting it needs ownership of schema public.
-      drop(entry, "the stock comment on schema public");
-      continue;
-    }
-    if (type === "FUNCTION" && preludeFunctions.has(`${schema}.${name.replace(/\(.*$/, "")}`)) {
-      sql = sql.replace(/^CREATE FUNCTION /m, "CREATE OR REPLACE FUNCTION ");
-    }
-    if (type === "TABLE") {
-      sql = sql.replace(/^ALTER TABLE ONLY (.+) FORCE ROW LEVEL SECURITY;\n/gm, (line) => {
-        // Forced RLS would stop the owner's COPY: applied once the rows are in.
-        deferred.push(line.trim());
-        return "";
-      });
-    }
-    const stripped = stripPlatformRoles(sql);
+    const stripped = stripPlatformRoles(portableEntrySql(entry, deferred));
     for (const line of stripped.removed)
       dropped.push({ type: "GRANT", schema, name: line, reason: "names a Supabase platform role" });
     // An ACL entry whose every grant named a platform role has nothing left to say.

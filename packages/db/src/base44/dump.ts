@@ -79,7 +79,7 @@ import {
   type TableDataStats,
 } from "./schema";
 import { BASE44_ENTITIES_FILE, type Base44EntitiesFile, type Base44EntityEntry } from "./entities-file";
-import { loadIntoScratch } from "./scratch";
+import { proveExportLoads } from "./prove-load";
 import { findServerBinaries } from "../pg-binaries";
 import { tableReporter, type ProgressListener } from "../progress";
 
@@ -144,11 +144,65 @@ interface EntityData {
   bytes: number;
 }
 
+/** What the checks before the first request settle: the app, where the export goes, the API client. */
+interface DumpStart {
+  appId: string;
+  outDir: string;
+  binaries: ReturnType<typeof findServerBinaries>;
+  api: Base44Api;
+  snapshotTime: string;
+}
+
 export async function dumpBase44(options: Base44DumpOptions): Promise<Base44DumpResult> {
   const findings: Finding[] = [];
   const notify = options.onEvent ?? (() => {});
   const discovery: EntityDiscovery | undefined = options.projectDir ? discoverEntities(options.projectDir) : undefined;
   if (discovery) findings.push(...discovery.findings);
+  const start = startDump(options, discovery, notify, findings);
+  const { api, outDir } = start;
+
+  // Work in a sibling folder; rename into place only when everything is written and checked.
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  const partial = partialExportDir(outDir, randomBytes(3).toString("hex"));
+  const work = partial.dir;
+  const spoolDir = mkdtempSync(path.join(os.tmpdir(), "ownit-base44-"));
+  try {
+    const plans = await planEntities(api, discovery, options.entities ?? [], findings);
+    notify({ kind: "entities", names: plans.map((p) => p.name) });
+    const data = await readEntities(api, plans, spoolDir, options, findings);
+    const { tables, tableNames } = entityTables(data, findings);
+    const { entries, downloads } = await writeEntityData(work, tables, api, options, notify, findings);
+    const entitiesFile = writeSchemaFiles(work, start, options, tables, downloads);
+    if (downloads.length) entries.push(writeFilesTable(work, downloads));
+    findings.push(...ownerFindings(data, tables, tableNames));
+    const manifest = exportManifest(start, entries, downloads);
+    const sorted = sortFindings(findings);
+    writeFindings(work, sorted);
+    writeManifest(work, manifest);
+    const loaded = await proveAndPlace(work, outDir, manifest, start, options, notify);
+    partial.keep();
+    return { dir: outDir, manifest: loaded, findings: sorted, entities: entitiesFile };
+  } catch (error) {
+    partial.remove();
+    if (error instanceof Base44HttpError)
+      throw new OwnitError(
+        "base44-api-error",
+        api.scrub(error.message),
+        "run the dump again; if it keeps failing, check Base44's status page",
+      );
+    throw error;
+  } finally {
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
+}
+
+/** The checks that need no request (an app id, a token, a free destination, a PostgreSQL to prove the export with) and the client. */
+function startDump(
+  options: Base44DumpOptions,
+  discovery: EntityDiscovery | undefined,
+  notify: (event: Base44DumpEvent) => void,
+  findings: Finding[],
+): DumpStart {
   const appId = options.appId ?? discovery?.appId;
   if (!appId) {
     throw new OwnitError(
@@ -168,16 +222,14 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
   // The finished export is proved by loading it into a scratch PostgreSQL: find one before
   // spending the API budget, not after.
   const binaries = findServerBinaries();
-  const serverUrl = options.serverUrl ?? BASE44_DEFAULT_SERVER_URL;
   const api = new Base44Api({
-    serverUrl,
+    serverUrl: options.serverUrl ?? BASE44_DEFAULT_SERVER_URL,
     appId,
     token: options.token,
     dataEnv: options.dataEnv,
     retry: options.retry,
     onRetry: (event) => notify({ kind: "retry", event }),
   });
-  const snapshotTime = new Date().toISOString();
   if (tokenKind(options.token) === "bearer") {
     findings.push(
       finding({
@@ -189,152 +241,171 @@ export async function dumpBase44(options: Base44DumpOptions): Promise<Base44Dump
       }),
     );
   }
+  return { appId, outDir, binaries, api, snapshotTime: new Date().toISOString() };
+}
 
-  // Work in a sibling folder; rename into place only when everything is written and checked.
-  mkdirSync(path.dirname(outDir), { recursive: true });
-  const partial = partialExportDir(outDir, randomBytes(3).toString("hex"));
-  const work = partial.dir;
-  const spoolDir = mkdtempSync(path.join(os.tmpdir(), "ownit-base44-"));
-  try {
-    const plans = await planEntities(api, discovery, options.entities ?? [], findings);
-    notify({ kind: "entities", names: plans.map((p) => p.name) });
-
-    const data: EntityData[] = [];
-    // Spools are named by position: entity names may differ only in case, which some file systems fold.
-    for (const plan of plans)
-      data.push(
-        await readEntity(
-          api,
-          plan,
-          path.join(spoolDir, `${data.length}.ndjson`),
-          options.pageSize ?? BASE44_PAGE.dump,
-          options.onProgress,
-          findings,
-        ),
-      );
-
-    const tableNames = entityTableNames(
-      data.filter((d) => d.found || d.plan.schema || d.plan.name === BASE44_USER_ENTITY).map((d) => d.plan.name),
+/** Every record of every entity, spooled to disk one entity after another (the API budget is per app). */
+async function readEntities(
+  api: Base44Api,
+  plans: EntityPlan[],
+  spoolDir: string,
+  options: Base44DumpOptions,
+  findings: Finding[],
+): Promise<EntityData[]> {
+  const data: EntityData[] = [];
+  // Spools are named by position: entity names may differ only in case, which some file systems fold.
+  for (const plan of plans)
+    data.push(
+      await readEntity(
+        api,
+        plan,
+        path.join(spoolDir, `${data.length}.ndjson`),
+        options.pageSize ?? BASE44_PAGE.dump,
+        options.onProgress,
+        findings,
+      ),
     );
-    const tables: Array<{ data: EntityData; table: EntityTable }> = [];
-    for (const d of data) {
-      const tableName = tableNames.get(d.plan.name);
-      if (!tableName) continue;
-      let schema = d.plan.schema;
-      if (!schema) {
-        schema = inferEntitySchema(d.plan.name, d.stats);
-        d.plan.schemaSource = "inferred";
-        // User's own fields are known; only custom ones were guessed.
-        if (d.plan.name !== BASE44_USER_ENTITY || Object.keys(schema.properties ?? {}).length)
-          findings.push(
-            finding({
-              severity: "medium",
-              code: "base44-schema-inferred",
-              message: `entity ${d.plan.name} has no schema in the export or from the API: the column types of table ${tableName} were inferred from its ${d.stats.rowCount} records`,
-              hint: `add base44/entities/${d.plan.name}.jsonc to the project (or check the types in schema.sql) before relying on them`,
-            }),
-          );
-      }
-      const table = entitySchemaToTable(schema, { name: d.plan.name, data: d.stats, tableName });
-      for (const note of table.notes) findings.push(finding({ severity: "low", code: "base44-column-adjusted", message: note }));
-      tables.push({ data: d, table });
+  return data;
+}
+
+/** The table each entity becomes: from its schema, or typed from its records when there is none (a finding says so). */
+function entityTables(
+  data: EntityData[],
+  findings: Finding[],
+): { tables: Array<{ data: EntityData; table: EntityTable }>; tableNames: Map<string, string> } {
+  const tableNames = entityTableNames(
+    data.filter((d) => d.found || d.plan.schema || d.plan.name === BASE44_USER_ENTITY).map((d) => d.plan.name),
+  );
+  const tables: Array<{ data: EntityData; table: EntityTable }> = [];
+  for (const d of data) {
+    const tableName = tableNames.get(d.plan.name);
+    if (!tableName) continue;
+    let schema = d.plan.schema;
+    if (!schema) {
+      schema = inferEntitySchema(d.plan.name, d.stats);
+      d.plan.schemaSource = "inferred";
+      // User's own fields are known; only custom ones were guessed.
+      if (d.plan.name !== BASE44_USER_ENTITY || Object.keys(schema.properties ?? {}).length)
+        findings.push(
+          finding({
+            severity: "medium",
+            code: "base44-schema-inferred",
+            message: `entity ${d.plan.name} has no schema in the export or from the API: the column types of table ${tableName} were inferred from its ${d.stats.rowCount} records`,
+            hint: `add base44/entities/${d.plan.name}.jsonc to the project (or check the types in schema.sql) before relying on them`,
+          }),
+        );
     }
-
-    // Second pass: COPY files, file URLs and where they sit.
-    mkdirSync(path.join(work, DATA_DIR), { recursive: true });
-    const urlLocations = new Map<string, FileLocation[]>();
-    const entries: TableEntry[] = [];
-    for (const { data: d, table } of tables)
-      entries.push(await writeCopyFile(work, d, table, api.origin, urlLocations, findings));
-
-    // Files: downloaded with --files, otherwise named as a risk (Base44 deletes them with the app).
-    const downloads: DownloadedFile[] = [];
-    if (urlLocations.size && options.files) downloads.push(...(await downloadFiles(api, work, urlLocations, notify, findings)));
-    else if (urlLocations.size) {
-      findings.push(
-        finding({
-          severity: "medium",
-          code: "base44-files-not-downloaded",
-          message: `${urlLocations.size} record value(s) point at files on Base44's storage, which goes away with the app`,
-          hint: "run the dump again with --files to copy them into the export",
-        }),
-      );
-    }
-
-    // schema.sql, post-data.sql, entities.json, the files table, findings, manifest.
-    const schemaSql = [
-      `-- Base44 app ${appId}: one table per entity (see entities.json for entity → table, columns and access rules).`,
-      `-- Written by ownit ${TOOL_VERSION}. Timestamps without a zone in Base44 were read as UTC.`,
-      "SET client_encoding = 'UTF8';",
-      ...tables.map(({ table }) => tableDefinitionSql(table, { indexes: false })),
-      ...(downloads.length ? [filesSchemaSql()] : []),
-    ].join("\n");
-    writeFileSync(path.join(work, SCHEMA_FILE), `${schemaSql}\n`);
-    writeFileSync(
-      path.join(work, POST_DATA_FILE),
-      `${tables.map(({ table }) => tableDefinitionSql(table, { tables: false })).join("")}`,
-    );
-    if (downloads.length) entries.push(writeFilesTable(work, downloads));
-
-    const entitiesFile = entitiesFileFor(appId, api.appUrl, options.dataEnv ?? "prod", tables, downloads.length);
-    writeFileSync(path.join(work, BASE44_ENTITIES_FILE), `${JSON.stringify(entitiesFile, null, 2)}\n`);
-
-    findings.push(...ownerFindings(data, tables, tableNames));
-
-    const manifest: ExportManifest = {
-      formatVersion: EXPORT_FORMAT_VERSION,
-      toolVersion: TOOL_VERSION,
-      source: { kind: "base44", location: redactUrl(api.appUrl), appId },
-      snapshotTime,
-      schemas: downloads.length ? ["public", BASE44_FILES_SCHEMA] : ["public"],
-      tables: entries,
-      sequences: [],
-      ...(downloads.length
-        ? {
-            storage: downloads.map((f): StorageEntry => ({
-              bucket: "base44",
-              name: decodeURIComponent(f.path),
-              file: f.file,
-              bytes: f.bytes,
-              sha256: f.sha256,
-            })),
-          }
-        : {}),
-    };
-    const sorted = sortFindings(findings);
-    writeFindings(work, sorted);
-    writeManifest(work, manifest);
-
-    // Prove it loads, and take counts and checksums from the loaded tables.
-    notify({ kind: "checking", what: "loading the export into a scratch PostgreSQL" });
-    const loaded = await loadIntoScratch(work, manifest, binaries);
-    writeManifest(work, loaded);
-    assertNoToken(work, options.token, [
-      SCHEMA_FILE,
-      POST_DATA_FILE,
-      BASE44_ENTITIES_FILE,
-      MANIFEST_FILE,
-      FINDINGS_FILE,
-      RESTORE_SCRIPT,
-    ]);
-
-    rmSync(outDir, { recursive: true, force: true });
-    renameSync(work, outDir);
-    partial.keep();
-    chmodSync(outDir, 0o755);
-    return { dir: outDir, manifest: loaded, findings: sorted, entities: entitiesFile };
-  } catch (error) {
-    partial.remove();
-    if (error instanceof Base44HttpError)
-      throw new OwnitError(
-        "base44-api-error",
-        api.scrub(error.message),
-        "run the dump again; if it keeps failing, check Base44's status page",
-      );
-    throw error;
-  } finally {
-    rmSync(spoolDir, { recursive: true, force: true });
+    const table = entitySchemaToTable(schema, { name: d.plan.name, data: d.stats, tableName });
+    for (const note of table.notes) findings.push(finding({ severity: "low", code: "base44-column-adjusted", message: note }));
+    tables.push({ data: d, table });
   }
+  return { tables, tableNames };
+}
+
+/** The COPY file of each table and, with --files, the files its records point at (else a finding: they go with the app). */
+async function writeEntityData(
+  work: string,
+  tables: Array<{ data: EntityData; table: EntityTable }>,
+  api: Base44Api,
+  options: Base44DumpOptions,
+  notify: (event: Base44DumpEvent) => void,
+  findings: Finding[],
+): Promise<{ entries: TableEntry[]; downloads: DownloadedFile[] }> {
+  mkdirSync(path.join(work, DATA_DIR), { recursive: true });
+  const urlLocations = new Map<string, FileLocation[]>();
+  const entries: TableEntry[] = [];
+  for (const { data: d, table } of tables) entries.push(await writeCopyFile(work, d, table, api.origin, urlLocations, findings));
+  const downloads: DownloadedFile[] = [];
+  if (urlLocations.size && options.files) downloads.push(...(await downloadFiles(api, work, urlLocations, notify, findings)));
+  else if (urlLocations.size) {
+    findings.push(
+      finding({
+        severity: "medium",
+        code: "base44-files-not-downloaded",
+        message: `${urlLocations.size} record value(s) point at files on Base44's storage, which goes away with the app`,
+        hint: "run the dump again with --files to copy them into the export",
+      }),
+    );
+  }
+  return { entries, downloads };
+}
+
+/** schema.sql, post-data.sql and entities.json; returns what entities.json says. */
+function writeSchemaFiles(
+  work: string,
+  start: DumpStart,
+  options: Base44DumpOptions,
+  tables: Array<{ data: EntityData; table: EntityTable }>,
+  downloads: DownloadedFile[],
+): Base44EntitiesFile {
+  const schemaSql = [
+    `-- Base44 app ${start.appId}: one table per entity (see entities.json for entity → table, columns and access rules).`,
+    `-- Written by ownit ${TOOL_VERSION}. Timestamps without a zone in Base44 were read as UTC.`,
+    "SET client_encoding = 'UTF8';",
+    ...tables.map(({ table }) => tableDefinitionSql(table, { indexes: false })),
+    ...(downloads.length ? [filesSchemaSql()] : []),
+  ].join("\n");
+  writeFileSync(path.join(work, SCHEMA_FILE), `${schemaSql}\n`);
+  writeFileSync(
+    path.join(work, POST_DATA_FILE),
+    `${tables.map(({ table }) => tableDefinitionSql(table, { tables: false })).join("")}`,
+  );
+  const entitiesFile = entitiesFileFor(start.appId, start.api.appUrl, options.dataEnv ?? "prod", tables, downloads.length);
+  writeFileSync(path.join(work, BASE44_ENTITIES_FILE), `${JSON.stringify(entitiesFile, null, 2)}\n`);
+  return entitiesFile;
+}
+
+/** The manifest before the load check fills in counts and checksums. */
+function exportManifest(start: DumpStart, entries: TableEntry[], downloads: DownloadedFile[]): ExportManifest {
+  return {
+    formatVersion: EXPORT_FORMAT_VERSION,
+    toolVersion: TOOL_VERSION,
+    source: { kind: "base44", location: redactUrl(start.api.appUrl), appId: start.appId },
+    snapshotTime: start.snapshotTime,
+    schemas: downloads.length ? ["public", BASE44_FILES_SCHEMA] : ["public"],
+    tables: entries,
+    sequences: [],
+    ...(downloads.length
+      ? {
+          storage: downloads.map((f): StorageEntry => ({
+            bucket: "base44",
+            name: decodeURIComponent(f.path),
+            file: f.file,
+            bytes: f.bytes,
+            sha256: f.sha256,
+          })),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Proves the export loads (a scratch PostgreSQL; counts and checksums come from the loaded tables),
+ * that no file holds the token, and only then moves it into place. Returns the final manifest.
+ */
+async function proveAndPlace(
+  work: string,
+  outDir: string,
+  manifest: ExportManifest,
+  start: DumpStart,
+  options: Base44DumpOptions,
+  notify: (event: Base44DumpEvent) => void,
+): Promise<ExportManifest> {
+  notify({ kind: "checking", what: "loading the export into a scratch PostgreSQL" });
+  const loaded = await proveExportLoads(work, manifest, start.binaries);
+  writeManifest(work, loaded);
+  assertNoToken(work, options.token, [
+    SCHEMA_FILE,
+    POST_DATA_FILE,
+    BASE44_ENTITIES_FILE,
+    MANIFEST_FILE,
+    FINDINGS_FILE,
+    RESTORE_SCRIPT,
+  ]);
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(work, outDir);
+  chmodSync(outDir, 0o755);
+  return loaded;
 }
 
 /** entities.json: each entity's table, columns, schema and rules, and where the files went. */
@@ -533,44 +604,9 @@ async function readEntity(
       report.add(page.records.length, chunkBytes);
     }
   } catch (error) {
-    const status = error instanceof Base44HttpError ? error.status : undefined;
-    if (plan.name === BASE44_USER_ENTITY && (status === 403 || status === 404)) {
-      // Users are the one entity every app has: an empty users table beats none.
-      await new Promise<void>((resolve) => out.end(() => resolve()));
-      report.done();
-      findings.push(
-        finding({
-          severity: "high",
-          code: "base44-users-unreadable",
-          message: `the API refused to list the app's users (HTTP ${status}): the users table is created empty`,
-          hint: "dump with a personal API key of the app's owner, or export the users from Base44's dashboard and add them",
-        }),
-      );
+    if ((await unreadableEntity(error, plan, api, out, report, findings)) === "users-empty")
       return { plan, spool, stats, found: false, duplicateIds, bytes };
-    }
-    if (status !== 404) {
-      out.destroy();
-      throw error;
-    }
     found = false;
-    if (plan.explicit) {
-      out.destroy();
-      throw new OwnitError(
-        "base44-unknown-entity",
-        `the Base44 API does not know entity "${plan.name}" (app ${api.appUrl.split("/").pop()})`,
-        "check the name's spelling and case in --entities (entity names are case-sensitive)",
-      );
-    }
-    const where = plan.schemaFile ?? plan.usedIn[0];
-    findings.push(
-      finding({
-        severity: "medium",
-        code: "base44-unknown-entity",
-        file: where,
-        message: `the code names entity ${plan.name} but the Base44 API does not know it: no records were exported${plan.schema ? " (its table is created empty from the schema file)" : ""}`,
-        hint: "if the entity was renamed or deleted, update the code that uses it",
-      }),
-    );
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   if (duplicateIds)
@@ -585,6 +621,59 @@ async function readEntity(
   if (duplicates) stats.duplicateEmails = duplicates;
   report.done();
   return { plan, spool, stats, found, duplicateIds, bytes };
+}
+
+/**
+ * What a failed read of an entity means: users the API will not list become an empty table (every
+ * app has them); an entity the code names but the API does not know is a finding (an error when
+ * named on the command line); anything else is thrown.
+ */
+async function unreadableEntity(
+  error: unknown,
+  plan: EntityPlan,
+  api: Base44Api,
+  out: ReturnType<typeof createWriteStream>,
+  report: ReturnType<typeof tableReporter>,
+  findings: Finding[],
+): Promise<"users-empty" | "not-found"> {
+  const status = error instanceof Base44HttpError ? error.status : undefined;
+  if (plan.name === BASE44_USER_ENTITY && (status === 403 || status === 404)) {
+    // Users are the one entity every app has: an empty users table beats none.
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+    report.done();
+    findings.push(
+      finding({
+        severity: "high",
+        code: "base44-users-unreadable",
+        message: `the API refused to list the app's users (HTTP ${status}): the users table is created empty`,
+        hint: "dump with a personal API key of the app's owner, or export the users from Base44's dashboard and add them",
+      }),
+    );
+    return "users-empty";
+  }
+  if (status !== 404) {
+    out.destroy();
+    throw error;
+  }
+  if (plan.explicit) {
+    out.destroy();
+    throw new OwnitError(
+      "base44-unknown-entity",
+      `the Base44 API does not know entity "${plan.name}" (app ${api.appUrl.split("/").pop()})`,
+      "check the name's spelling and case in --entities (entity names are case-sensitive)",
+    );
+  }
+  const where = plan.schemaFile ?? plan.usedIn[0];
+  findings.push(
+    finding({
+      severity: "medium",
+      code: "base44-unknown-entity",
+      file: where,
+      message: `the code names entity ${plan.name} but the Base44 API does not know it: no records were exported${plan.schema ? " (its table is created empty from the schema file)" : ""}`,
+      hint: "if the entity was renamed or deleted, update the code that uses it",
+    }),
+  );
+  return "not-found";
 }
 
 /** Second pass: the spool as a COPY file, collecting file URLs with the column they sit in. */

@@ -15,7 +15,7 @@ import type { ServerBinaries } from "../pg-binaries";
 import { restoreExport } from "../restore";
 import { manifestScope } from "../verify";
 
-export async function loadIntoScratch(
+export async function proveExportLoads(
   exportDir: string,
   manifest: ExportManifest,
   binaries?: ServerBinaries,
