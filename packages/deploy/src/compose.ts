@@ -29,77 +29,8 @@ export function composeRunsSupabase(p: DeployProject): boolean {
 
 export function dockerCompose(p: DeployProject): string {
   const supabase = composeRunsSupabase(p);
-  const services: Record<string, unknown> = {};
-  const dbUrl = (user: string) => `postgres://${user}:\${POSTGRES_PASSWORD}@db:5432/${DB}`;
-
-  const args: Record<string, string> = {};
-  for (const v of p.buildEnv) {
-    if (supabase && v.name === p.supabase.urlVar) args[v.name] = `\${PUBLIC_URL:-${COMPOSE_PUBLIC_URL}}`;
-    else if (supabase && v.name === p.supabase.keyVar)
-      args[v.name] = required("SUPABASE_ANON_KEY", "node docker/supabase-keys.mjs prints one");
-    else args[v.name] = `\${${v.name}}`;
-  }
-  // Compose wires what points at its own services; every other setting comes from .env as it is
-  // (unset stays unset, so the server's own defaults apply; the image's PORT is never overridden).
-  const environment: Record<string, string> = {};
-  for (const v of p.runtimeEnv) {
-    if (v.name === "DATABASE_URL") environment[v.name] = dbUrl(POSTGRES_SUPERUSER);
-    else if (supabase && /SUPABASE_URL$/.test(v.name)) environment[v.name] = `http://gateway:${GATEWAY_PORT}`;
-    else if (supabase && /SUPABASE_(ANON|PUBLISHABLE)_KEY$/.test(v.name))
-      environment[v.name] = required("SUPABASE_ANON_KEY", "node docker/supabase-keys.mjs prints one");
-    else if (supabase && /SERVICE_ROLE_KEY$/.test(v.name))
-      environment[v.name] = required("SUPABASE_SERVICE_ROLE_KEY", "node docker/supabase-keys.mjs prints one");
-  }
-
-  const app: Record<string, unknown> = {
-    build: Object.keys(args).length ? { context: ".", args } : { context: "." },
-    restart: "unless-stopped",
-  };
-  // The short form: the long one ({ path, required }) is compose v2.24+ only, and Debian's docker-compose rejects it.
-  if (p.runtime === "node" && p.runtimeEnv.length) app.env_file = [".env"];
-  if (Object.keys(environment).length) app.environment = environment;
-  // With the gateway in front, the browser reaches the app and supabase-js's paths on one origin.
-  if (!supabase) app.ports = [`\${APP_PORT:-${p.port}}:${p.port}`];
-  // A server that connects to the database waits for it (a static bundle or a supabase-js client never does).
-  if (p.database && p.runtimeEnv.some((v) => v.name === "DATABASE_URL"))
-    app.depends_on = { db: { condition: "service_healthy" } };
-  services.app = app;
-
-  if (p.database) {
-    services.db = {
-      image: POSTGRES_IMAGE,
-      restart: "unless-stopped",
-      environment: { POSTGRES_USER: POSTGRES_SUPERUSER, POSTGRES_PASSWORD: PASSWORD, POSTGRES_DB: DB },
-      volumes: [
-        `db-data:${postgresDataMount()}`,
-        `./${INIT_DIR}:/docker-entrypoint-initdb.d:ro`,
-        `${EXPORT_DIR_HOST}:${EXPORT_DIR_CONTAINER}:ro`,
-      ],
-      healthcheck: {
-        test: ["CMD-SHELL", `pg_isready -U ${POSTGRES_SUPERUSER} -d "$$POSTGRES_DB"`],
-        interval: "5s",
-        timeout: "5s",
-        retries: 20,
-      },
-    };
-    if (supabase) {
-      // The init script gives each service's login role the password that service connects with.
-      const db = services.db as { environment: Record<string, string> };
-      for (const login of serviceLogins(p))
-        db.environment[SERVICE_LOGINS[login].passwordVar] = required(
-          SERVICE_LOGINS[login].passwordVar,
-          "node docker/supabase-keys.mjs prints one",
-        );
-    }
-    if (supabase && p.uses.realtime) {
-      // Realtime decodes the WAL with wal2json: the image gains the plugin and the server logical decoding.
-      Object.assign(services.db as object, {
-        image: `${p.name}-db:${POSTGRES_IMAGE.split(":")[1]}-wal2json`,
-        build: { context: `./${POSTGRES_BUILD_DIR}` },
-        command: ["postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=10", "-c", "max_wal_senders=10"],
-      });
-    }
-  }
+  const services: Record<string, unknown> = { app: appService(p, supabase) };
+  if (p.database) services.db = dbService(p, supabase);
   if (supabase) Object.assign(services, supabaseServices(p));
   const volumes: Record<string, object> = {};
   if (p.database) volumes["db-data"] = {};
@@ -135,4 +66,80 @@ export function dockerCompose(p: DeployProject): string {
     gateway.commentBefore = ` One origin for the browser: ${served}, everything else → the app.${unserved.length ? `\n The app's code never calls ${unserved.join(", ")}: the gateway answers 501 there.` : ""}`;
   }
   return doc.toString({ lineWidth: 0 });
+}
+
+const dbUrl = (user: string) => `postgres://${user}:\${POSTGRES_PASSWORD}@db:5432/${DB}`;
+
+/** The app itself: built with its public env as build args, run with the env that points at compose's own services. */
+function appService(p: DeployProject, supabase: boolean): Record<string, unknown> {
+  const args: Record<string, string> = {};
+  for (const v of p.buildEnv) {
+    if (supabase && v.name === p.supabase.urlVar) args[v.name] = `\${PUBLIC_URL:-${COMPOSE_PUBLIC_URL}}`;
+    else if (supabase && v.name === p.supabase.keyVar)
+      args[v.name] = required("SUPABASE_ANON_KEY", "node docker/supabase-keys.mjs prints one");
+    else args[v.name] = `\${${v.name}}`;
+  }
+  // Compose wires what points at its own services; every other setting comes from .env as it is
+  // (unset stays unset, so the server's own defaults apply; the image's PORT is never overridden).
+  const environment: Record<string, string> = {};
+  for (const v of p.runtimeEnv) {
+    if (v.name === "DATABASE_URL") environment[v.name] = dbUrl(POSTGRES_SUPERUSER);
+    else if (supabase && /SUPABASE_URL$/.test(v.name)) environment[v.name] = `http://gateway:${GATEWAY_PORT}`;
+    else if (supabase && /SUPABASE_(ANON|PUBLISHABLE)_KEY$/.test(v.name))
+      environment[v.name] = required("SUPABASE_ANON_KEY", "node docker/supabase-keys.mjs prints one");
+    else if (supabase && /SERVICE_ROLE_KEY$/.test(v.name))
+      environment[v.name] = required("SUPABASE_SERVICE_ROLE_KEY", "node docker/supabase-keys.mjs prints one");
+  }
+
+  const app: Record<string, unknown> = {
+    build: Object.keys(args).length ? { context: ".", args } : { context: "." },
+    restart: "unless-stopped",
+  };
+  // The short form: the long one ({ path, required }) is compose v2.24+ only, and Debian's docker-compose rejects it.
+  if (p.runtime === "node" && p.runtimeEnv.length) app.env_file = [".env"];
+  if (Object.keys(environment).length) app.environment = environment;
+  // With the gateway in front, the browser reaches the app and supabase-js's paths on one origin.
+  if (!supabase) app.ports = [`\${APP_PORT:-${p.port}}:${p.port}`];
+  // A server that connects to the database waits for it (a static bundle or a supabase-js client never does).
+  if (p.database && p.runtimeEnv.some((v) => v.name === "DATABASE_URL"))
+    app.depends_on = { db: { condition: "service_healthy" } };
+  return app;
+}
+
+/** PostgreSQL loading the export on first start (and, for Realtime, built with wal2json and logical decoding). */
+function dbService(p: DeployProject, supabase: boolean): Record<string, unknown> {
+  const db: Record<string, unknown> = {
+    image: POSTGRES_IMAGE,
+    restart: "unless-stopped",
+    environment: { POSTGRES_USER: POSTGRES_SUPERUSER, POSTGRES_PASSWORD: PASSWORD, POSTGRES_DB: DB },
+    volumes: [
+      `db-data:${postgresDataMount()}`,
+      `./${INIT_DIR}:/docker-entrypoint-initdb.d:ro`,
+      `${EXPORT_DIR_HOST}:${EXPORT_DIR_CONTAINER}:ro`,
+    ],
+    healthcheck: {
+      test: ["CMD-SHELL", `pg_isready -U ${POSTGRES_SUPERUSER} -d "$$POSTGRES_DB"`],
+      interval: "5s",
+      timeout: "5s",
+      retries: 20,
+    },
+  };
+  if (supabase) {
+    // The init script gives each service's login role the password that service connects with.
+    const environment = db.environment as Record<string, string>;
+    for (const login of serviceLogins(p))
+      environment[SERVICE_LOGINS[login].passwordVar] = required(
+        SERVICE_LOGINS[login].passwordVar,
+        "node docker/supabase-keys.mjs prints one",
+      );
+  }
+  if (supabase && p.uses.realtime) {
+    // Realtime decodes the WAL with wal2json: the image gains the plugin and the server logical decoding.
+    Object.assign(db, {
+      image: `${p.name}-db:${POSTGRES_IMAGE.split(":")[1]}-wal2json`,
+      build: { context: `./${POSTGRES_BUILD_DIR}` },
+      command: ["postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=10", "-c", "max_wal_senders=10"],
+    });
+  }
+  return db;
 }

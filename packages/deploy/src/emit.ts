@@ -60,7 +60,7 @@ export function parseTargets(values: string[] | string | undefined): DeployTarge
 
 export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emission {
   const files = new Map<string, EmittedFile>();
-  const add = (path: string, content: string, purpose: string) => files.set(path, { path, content, purpose });
+  const add: AddFile = (path, content, purpose) => files.set(path, { path, content, purpose });
   const skipped: Emission["skipped"] = [];
   const image = () => {
     add(
@@ -76,51 +76,7 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
     switch (target) {
       case "docker":
         image();
-        add(
-          "docker-compose.yml",
-          dockerCompose(p),
-          `the app${p.database ? `, PostgreSQL loading ${EXPORT_DIR_HOST} on first start` : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`,
-        );
-        if (p.database) {
-          add(RESTORE_SCRIPT_PATH, restoreExportScript(), `loads ${EXPORT_DIR_HOST}/restore.sql into a fresh database`);
-          if (composeRunsSupabase(p))
-            add(
-              ROLES_SCRIPT_PATH,
-              supabaseRolesScript(serviceLogins(p)),
-              `creates one least-privilege login role per service (${serviceLogins(p).join(", ")})`,
-            );
-        }
-        if (composeRunsSupabase(p)) {
-          const served = servedRoutes(p);
-          add(
-            GATEWAY_CONF_PATH,
-            supabaseGatewayConf(served),
-            `gateway: ${served.map((r) => `${r.path} → ${r.service}`).join(", ")}, / → the app`,
-          );
-          add(
-            KEYS_SCRIPT_PATH,
-            supabaseKeysScript(),
-            "prints a JWT secret, the anon/service keys signed with it and one password per service",
-          );
-          if (served.some((r) => r.service === "functions")) {
-            add(
-              FUNCTIONS_ROUTER_PATH,
-              functionsRouter(),
-              "serves supabase/functions under Deno, checking each function's verify_jwt",
-            );
-            add(
-              FUNCTIONS_MANIFEST_PATH,
-              functionsManifest(p.edgeFunctions),
-              `the edge functions and their verify_jwt settings (${p.edgeFunctions.map((f) => `${f.name}: ${f.verifyJwt}`).join(", ")})`,
-            );
-          }
-          if (served.some((r) => r.service === "realtime") && p.database)
-            add(
-              POSTGRES_DOCKERFILE_PATH,
-              postgresDockerfile(),
-              "the db image with wal2json, which Realtime reads changes through",
-            );
-        }
+        composeFiles(p, add);
         break;
       case "fly":
         image();
@@ -154,4 +110,47 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
   }
   add(".env.example", envExample(p), "every variable the app and these files read, and where");
   return { files: [...files.values()], skipped };
+}
+
+type AddFile = (path: string, content: string, purpose: string) => void;
+
+/** The docker target's compose stack: the app, its PostgreSQL and, for supabase-js apps, Supabase's services behind a gateway. */
+function composeFiles(p: DeployProject, add: AddFile): void {
+  add(
+    "docker-compose.yml",
+    dockerCompose(p),
+    `the app${p.database ? `, PostgreSQL loading ${EXPORT_DIR_HOST} on first start` : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`,
+  );
+  if (p.database) {
+    add(RESTORE_SCRIPT_PATH, restoreExportScript(), `loads ${EXPORT_DIR_HOST}/restore.sql into a fresh database`);
+    if (composeRunsSupabase(p))
+      add(
+        ROLES_SCRIPT_PATH,
+        supabaseRolesScript(serviceLogins(p)),
+        `creates one least-privilege login role per service (${serviceLogins(p).join(", ")})`,
+      );
+  }
+  if (composeRunsSupabase(p)) {
+    const served = servedRoutes(p);
+    add(
+      GATEWAY_CONF_PATH,
+      supabaseGatewayConf(served),
+      `gateway: ${served.map((r) => `${r.path} → ${r.service}`).join(", ")}, / → the app`,
+    );
+    add(
+      KEYS_SCRIPT_PATH,
+      supabaseKeysScript(),
+      "prints a JWT secret, the anon/service keys signed with it and one password per service",
+    );
+    if (served.some((r) => r.service === "functions")) {
+      add(FUNCTIONS_ROUTER_PATH, functionsRouter(), "serves supabase/functions under Deno, checking each function's verify_jwt");
+      add(
+        FUNCTIONS_MANIFEST_PATH,
+        functionsManifest(p.edgeFunctions),
+        `the edge functions and their verify_jwt settings (${p.edgeFunctions.map((f) => `${f.name}: ${f.verifyJwt}`).join(", ")})`,
+      );
+    }
+    if (served.some((r) => r.service === "realtime") && p.database)
+      add(POSTGRES_DOCKERFILE_PATH, postgresDockerfile(), "the db image with wal2json, which Realtime reads changes through");
+  }
 }

@@ -73,13 +73,24 @@ export function oauthProviderEnv(p: DeployProject): Record<string, string> {
   return env;
 }
 
+// A fresh object per service: a shared one would print as a YAML anchor.
+const dependsOnDb = () => ({ db: { condition: "service_healthy" } });
+const jwtSecret = () => required("JWT_SECRET", KEYS_HINT);
+
+/** The compose services that serve Supabase's paths for this app, each its own function, then the gateway in front. */
 export function supabaseServices(p: DeployProject): Record<string, unknown> {
-  // A fresh object per service: a shared one would print as a YAML anchor.
-  const dependsOnDb = () => ({ db: { condition: "service_healthy" } });
-  const jwtSecret = () => required("JWT_SECRET", KEYS_HINT);
-  const services: Record<string, unknown> = {};
   const served = new Set(servedRoutes(p).map((r) => r.service));
-  services.rest = {
+  const services: Record<string, unknown> = { rest: restService(), auth: authService(p) };
+  if (served.has("storage")) services.storage = storageService();
+  if (served.has("realtime")) services.realtime = realtimeService();
+  if (served.has("functions")) services.functions = functionsService(p);
+  services.gateway = gatewayService(served);
+  return services;
+}
+
+/** PostgREST: /rest/v1, as the anon role until a JWT says otherwise. */
+function restService(): Record<string, unknown> {
+  return {
     image: POSTGREST_IMAGE,
     restart: "unless-stopped",
     depends_on: dependsOnDb(),
@@ -91,7 +102,11 @@ export function supabaseServices(p: DeployProject): Record<string, unknown> {
       PGRST_DB_USE_LEGACY_GUCS: "false",
     },
   };
-  services.auth = {
+}
+
+/** GoTrue: /auth/v1, with the OAuth providers the code signs in with. */
+function authService(p: DeployProject): Record<string, unknown> {
+  return {
     image: GOTRUE_IMAGE,
     restart: "unless-stopped",
     depends_on: dependsOnDb(),
@@ -126,103 +141,112 @@ export function supabaseServices(p: DeployProject): Record<string, unknown> {
       ...oauthProviderEnv(p),
     },
   };
-  if (served.has("storage")) {
-    services.storage = {
-      image: STORAGE_IMAGE,
-      restart: "unless-stopped",
-      depends_on: { db: { condition: "service_healthy" }, rest: { condition: "service_started" } },
-      volumes: [`storage-data:${STORAGE_VOLUME_PATH}`],
-      environment: {
-        ANON_KEY: required("SUPABASE_ANON_KEY", KEYS_HINT),
-        SERVICE_KEY: required("SUPABASE_SERVICE_ROLE_KEY", KEYS_HINT),
-        AUTH_JWT_SECRET: jwtSecret(),
-        POSTGREST_URL: `http://rest:${POSTGREST_PORT}`,
-        DATABASE_URL: serviceDbUrl("storage"),
-        // The export's storage schema is loaded by restore.sql; the service must not re-create it.
-        DB_INSTALL_ROLES: "false",
-        FILE_SIZE_LIMIT: "${STORAGE_FILE_SIZE_LIMIT:-52428800}",
-        STORAGE_BACKEND: "${STORAGE_BACKEND:-file}",
-        FILE_STORAGE_BACKEND_PATH: STORAGE_VOLUME_PATH,
-        TENANT_ID: STORAGE_TENANT_ID,
-        REGION: "${STORAGE_S3_REGION:-stub}",
-        // The file backend's top folder; with STORAGE_BACKEND=s3 the bucket objects go to.
-        GLOBAL_S3_BUCKET: `\${STORAGE_S3_BUCKET:-${STORAGE_GLOBAL_BUCKET}}`,
-        GLOBAL_S3_ENDPOINT: "${STORAGE_S3_ENDPOINT:-}",
-        GLOBAL_S3_FORCE_PATH_STYLE: "true",
-        AWS_ACCESS_KEY_ID: "${STORAGE_S3_ACCESS_KEY_ID:-}",
-        AWS_SECRET_ACCESS_KEY: "${STORAGE_S3_SECRET_ACCESS_KEY:-}",
-        ENABLE_IMAGE_TRANSFORMATION: "false",
-      },
-    };
-  }
-  if (served.has("realtime")) {
-    services.realtime = {
-      image: REALTIME_IMAGE,
-      restart: "unless-stopped",
-      depends_on: dependsOnDb(),
-      environment: {
-        PORT: String(REALTIME_PORT),
-        DB_HOST: "db",
-        DB_PORT: "5432",
-        DB_USER: SERVICE_LOGINS.realtime.role,
-        DB_PASSWORD: required(SERVICE_LOGINS.realtime.passwordVar, KEYS_HINT),
-        DB_NAME: DB,
-        DB_AFTER_CONNECT_QUERY: "SET search_path TO _realtime",
-        DB_ENC_KEY: required("REALTIME_DB_ENC_KEY", "16 characters; node docker/supabase-keys.mjs prints one"),
-        API_JWT_SECRET: jwtSecret(),
-        SECRET_KEY_BASE: required("REALTIME_SECRET_KEY_BASE", KEYS_HINT),
-        ERL_AFLAGS: "-proto_dist inet_tcp",
-        DNS_NODES: "''",
-        RLIMIT_NOFILE: "10000",
-        APP_NAME: "realtime",
-        SEED_SELF_HOST: "true",
-        RUN_JANITOR: "true",
-      },
-    };
-  }
-  if (served.has("functions")) {
-    const secrets = Object.fromEntries(p.functionSecrets.map((name) => [name, `\${${name}:-}`]));
-    services.functions = {
-      image: DENO_IMAGE,
-      restart: "unless-stopped",
-      user: "deno",
-      command: [
-        "run",
-        "--node-modules-dir=none",
-        "--allow-net",
-        "--allow-env",
-        "--allow-read",
-        "--allow-run",
-        "--allow-sys",
-        `${ROUTER_DIR_CONTAINER}/${FUNCTIONS_ROUTER_PATH.slice(FUNCTIONS_ROUTER_DIR.length + 1)}`,
-      ],
-      depends_on: dependsOnDb(),
-      volumes: [
-        `./${FUNCTIONS_SOURCE_DIR}:${FUNCTIONS_DIR_CONTAINER}:ro`,
-        `./${FUNCTIONS_ROUTER_DIR}:${ROUTER_DIR_CONTAINER}:ro`,
-        "deno-cache:/deno-dir",
-      ],
-      environment: {
-        OWNIT_FUNCTIONS_DIR: FUNCTIONS_DIR_CONTAINER,
-        OWNIT_FUNCTIONS_PORT: String(FUNCTIONS_PORT),
-        JWT_SECRET: jwtSecret(),
-        // What the platform sets for every function, pointing at the owned stack.
-        SUPABASE_URL: INTERNAL_URL,
-        SUPABASE_ANON_KEY: required("SUPABASE_ANON_KEY", KEYS_HINT),
-        SUPABASE_SERVICE_ROLE_KEY: required("SUPABASE_SERVICE_ROLE_KEY", KEYS_HINT),
-        SUPABASE_DB_URL: serviceDbUrl("functions"),
-        ...secrets,
-      },
-    };
-  }
+}
+
+/** Supabase's storage API: /storage/v1, files on a volume (or S3). */
+function storageService(): Record<string, unknown> {
+  return {
+    image: STORAGE_IMAGE,
+    restart: "unless-stopped",
+    depends_on: { db: { condition: "service_healthy" }, rest: { condition: "service_started" } },
+    volumes: [`storage-data:${STORAGE_VOLUME_PATH}`],
+    environment: {
+      ANON_KEY: required("SUPABASE_ANON_KEY", KEYS_HINT),
+      SERVICE_KEY: required("SUPABASE_SERVICE_ROLE_KEY", KEYS_HINT),
+      AUTH_JWT_SECRET: jwtSecret(),
+      POSTGREST_URL: `http://rest:${POSTGREST_PORT}`,
+      DATABASE_URL: serviceDbUrl("storage"),
+      // The export's storage schema is loaded by restore.sql; the service must not re-create it.
+      DB_INSTALL_ROLES: "false",
+      FILE_SIZE_LIMIT: "${STORAGE_FILE_SIZE_LIMIT:-52428800}",
+      STORAGE_BACKEND: "${STORAGE_BACKEND:-file}",
+      FILE_STORAGE_BACKEND_PATH: STORAGE_VOLUME_PATH,
+      TENANT_ID: STORAGE_TENANT_ID,
+      REGION: "${STORAGE_S3_REGION:-stub}",
+      // The file backend's top folder; with STORAGE_BACKEND=s3 the bucket objects go to.
+      GLOBAL_S3_BUCKET: `\${STORAGE_S3_BUCKET:-${STORAGE_GLOBAL_BUCKET}}`,
+      GLOBAL_S3_ENDPOINT: "${STORAGE_S3_ENDPOINT:-}",
+      GLOBAL_S3_FORCE_PATH_STYLE: "true",
+      AWS_ACCESS_KEY_ID: "${STORAGE_S3_ACCESS_KEY_ID:-}",
+      AWS_SECRET_ACCESS_KEY: "${STORAGE_S3_SECRET_ACCESS_KEY:-}",
+      ENABLE_IMAGE_TRANSFORMATION: "false",
+    },
+  };
+}
+
+/** Supabase's realtime: /realtime/v1, reading changes through the restored publication. */
+function realtimeService(): Record<string, unknown> {
+  return {
+    image: REALTIME_IMAGE,
+    restart: "unless-stopped",
+    depends_on: dependsOnDb(),
+    environment: {
+      PORT: String(REALTIME_PORT),
+      DB_HOST: "db",
+      DB_PORT: "5432",
+      DB_USER: SERVICE_LOGINS.realtime.role,
+      DB_PASSWORD: required(SERVICE_LOGINS.realtime.passwordVar, KEYS_HINT),
+      DB_NAME: DB,
+      DB_AFTER_CONNECT_QUERY: "SET search_path TO _realtime",
+      DB_ENC_KEY: required("REALTIME_DB_ENC_KEY", "16 characters; node docker/supabase-keys.mjs prints one"),
+      API_JWT_SECRET: jwtSecret(),
+      SECRET_KEY_BASE: required("REALTIME_SECRET_KEY_BASE", KEYS_HINT),
+      ERL_AFLAGS: "-proto_dist inet_tcp",
+      DNS_NODES: "''",
+      RLIMIT_NOFILE: "10000",
+      APP_NAME: "realtime",
+      SEED_SELF_HOST: "true",
+      RUN_JANITOR: "true",
+    },
+  };
+}
+
+/** The edge functions under Deno, with the secrets they read from env. */
+function functionsService(p: DeployProject): Record<string, unknown> {
+  const secrets = Object.fromEntries(p.functionSecrets.map((name) => [name, `\${${name}:-}`]));
+  return {
+    image: DENO_IMAGE,
+    restart: "unless-stopped",
+    user: "deno",
+    command: [
+      "run",
+      "--node-modules-dir=none",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-run",
+      "--allow-sys",
+      `${ROUTER_DIR_CONTAINER}/${FUNCTIONS_ROUTER_PATH.slice(FUNCTIONS_ROUTER_DIR.length + 1)}`,
+    ],
+    depends_on: dependsOnDb(),
+    volumes: [
+      `./${FUNCTIONS_SOURCE_DIR}:${FUNCTIONS_DIR_CONTAINER}:ro`,
+      `./${FUNCTIONS_ROUTER_DIR}:${ROUTER_DIR_CONTAINER}:ro`,
+      "deno-cache:/deno-dir",
+    ],
+    environment: {
+      OWNIT_FUNCTIONS_DIR: FUNCTIONS_DIR_CONTAINER,
+      OWNIT_FUNCTIONS_PORT: String(FUNCTIONS_PORT),
+      JWT_SECRET: jwtSecret(),
+      // What the platform sets for every function, pointing at the owned stack.
+      SUPABASE_URL: INTERNAL_URL,
+      SUPABASE_ANON_KEY: required("SUPABASE_ANON_KEY", KEYS_HINT),
+      SUPABASE_SERVICE_ROLE_KEY: required("SUPABASE_SERVICE_ROLE_KEY", KEYS_HINT),
+      SUPABASE_DB_URL: serviceDbUrl("functions"),
+      ...secrets,
+    },
+  };
+}
+
+/** nginx in front of every service and the app: the one port the stack publishes. */
+function gatewayService(served: Set<string>): Record<string, unknown> {
   const gatewayDeps: Record<string, { condition: string }> = { app: { condition: "service_started" } };
   for (const s of served) gatewayDeps[s] = { condition: s === "auth" ? "service_healthy" : "service_started" };
-  services.gateway = {
+  return {
     image: NGINX_IMAGE,
     restart: "unless-stopped",
     ports: [`\${GATEWAY_PORT:-${GATEWAY_PORT}}:${GATEWAY_PORT}`],
     volumes: [`./${GATEWAY_CONF_PATH}:/etc/nginx/conf.d/default.conf:ro`],
     depends_on: gatewayDeps,
   };
-  return services;
 }

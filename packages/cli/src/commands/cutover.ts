@@ -52,28 +52,31 @@ function envVarsNaming(root: string, host: string): string[] {
   return [...names].sort();
 }
 
-export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): Promise<void> {
-  refuseTransactionPooler(opts.from);
-  const exportDir = path.resolve(ctx.cwd, opts.export);
-  const { root } = resolveProjectRoot(path.resolve(ctx.cwd, opts.project));
-  const source = redactUrl(opts.from);
-  if (!opts.yes) {
-    if (!ctx.interactive)
-      throw new OwnitError("confirm-needed", `cutover stops the app's writes on ${source}`, "pass --yes to go ahead");
-    if (!(await ctx.confirm(`Stop the app's writes on ${source} and switch to ${redactUrl(opts.to)}?`)))
-      throw new OwnitError("cancelled", "cutover cancelled: nothing was changed", "run it again when ready");
-  }
-  const emit = (event: Record<string, unknown>, text: string) => ctx.out(opts.json ? JSON.stringify(event) : text);
-  // A cutover changes no file of the project, so uncommitted work does not stand in its way.
-  let run: Run | undefined;
-  let plan: WriteStop | undefined;
-  let targetLive = false;
-  let interrupted = false;
-  // Ctrl-C or a polite kill: give the source its writes back before going (SIGKILL leaves that to `ownit rollback`).
-  const onSignal = () => {
-    interrupted = true;
+/** What the signal handler and the run share while a cutover is under way. */
+interface CutoverState {
+  run?: Run;
+  /** The write stop, once recorded: what giving the writes back undoes. */
+  plan?: WriteStop;
+  /** The replication is gone and the target holds every write: an interrupt no longer gives writes back. */
+  targetLive: boolean;
+  interrupted: boolean;
+}
+
+async function confirmCutover(ctx: CliContext, opts: CutoverCliOptions, source: string): Promise<void> {
+  if (opts.yes) return;
+  if (!ctx.interactive)
+    throw new OwnitError("confirm-needed", `cutover stops the app's writes on ${source}`, "pass --yes to go ahead");
+  if (!(await ctx.confirm(`Stop the app's writes on ${source} and switch to ${redactUrl(opts.to)}?`)))
+    throw new OwnitError("cancelled", "cutover cancelled: nothing was changed", "run it again when ready");
+}
+
+/** Ctrl-C or a polite kill: give the source its writes back before going (SIGKILL leaves that to `ownit rollback`). */
+function onInterrupt(ctx: CliContext, opts: CutoverCliOptions, state: CutoverState): () => void {
+  return () => {
+    state.interrupted = true;
     void (async () => {
-      if (run && targetLive) {
+      const { run, plan } = state;
+      if (run && state.targetLive) {
         run.finish({ records: { cutover: { interrupted: true, verified: false } } });
         ctx.err(
           color.yellow(
@@ -97,6 +100,56 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
       process.exit(130);
     })();
   };
+}
+
+type CutoverResult = Awaited<ReturnType<typeof runCutover>>;
+
+/** The finished cutover: the window, what matched, and what to switch (env names only, never values). */
+function printCutover(ctx: CliContext, opts: CutoverCliOptions, root: string, runId: string, result: CutoverResult): void {
+  const rows = result.report.tables.reduce((n, t) => n + t.rows, 0);
+  const host = parseConnectionUrl(opts.from).host;
+  const vars = existsSync(root) ? envVarsNaming(root, host) : [];
+  if (opts.json) {
+    ctx.out(
+      JSON.stringify({
+        event: "done",
+        run: runId,
+        windowMs: result.windowMs,
+        verifyMs: result.verifyMs,
+        steps: result.steps,
+        stopLsn: result.stopLsn,
+        tables: result.report.tables.length,
+        rows,
+        sequences: result.sequences.length,
+        envVars: vars,
+      }),
+    );
+    return;
+  }
+  ctx.out(
+    color.green(
+      `cut over: ${result.report.tables.length} table(s), ${formatCount(rows)} row(s) and ${result.sequences.length} sequence(s) on ${redactUrl(opts.to)} match the stopped source`,
+    ),
+  );
+  ctx.out(
+    `  writes were unavailable for ${(result.windowMs / 1000).toFixed(2)} s (checksums ${(result.verifyMs / 1000).toFixed(2)} s${opts.verifyAfterSwitch ? ", after the switch" : ""}); ${result.sessionsEnded} app session(s) ended; the source stays read-only`,
+  );
+  ctx.out(
+    `  switch now: point the app's database connection at ${redactUrl(opts.to)}${vars.length ? ` (${vars.join(", ")} in ${displayPath(ctx.cwd, root)}/.env*)` : " (DATABASE_URL / SUPABASE_DB_URL, or the DNS name it uses)"}`,
+  );
+  ctx.out(`  and move the DNS name or env of ${host} in your host's settings if the app reaches the database through it`);
+  ctx.out(color.dim(`undo it (the source takes writes again):   npx ownit rollback ${displayPath(ctx.cwd, root)} ${runId}`));
+}
+
+export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): Promise<void> {
+  refuseTransactionPooler(opts.from);
+  const exportDir = path.resolve(ctx.cwd, opts.export);
+  const { root } = resolveProjectRoot(path.resolve(ctx.cwd, opts.project));
+  const source = redactUrl(opts.from);
+  await confirmCutover(ctx, opts, source);
+  const emit = (event: Record<string, unknown>, text: string) => ctx.out(opts.json ? JSON.stringify(event) : text);
+  const state: CutoverState = { targetLive: false, interrupted: false };
+  const onSignal = onInterrupt(ctx, opts, state);
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
@@ -106,13 +159,15 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
       exportDir,
       jobs: Math.max(1, Number(opts.jobs) || 2),
       recordIntent: (stop: WriteStop) => {
-        run = Run.start(root, {
+        // A cutover changes no file of the project, so uncommitted work does not stand in its way.
+        const run = Run.start(root, {
           command: "cutover",
           summary: `cutover from ${source} to ${redactUrl(opts.to)}`,
           allowDirty: true,
         });
         run.recordDatabase({ kind: CUTOVER_ACTION, target: source, objects: [], stop });
-        plan = stop;
+        state.run = run;
+        state.plan = stop;
         emit(
           { event: "intent-recorded", run: run.id, grants: stop.grants.length },
           `run ${run.id}: ${stop.grants.length} write grant(s) to revoke, database ${stop.database} to read-only`,
@@ -121,8 +176,8 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
       verifyAfterSwitch: opts.verifyAfterSwitch,
       onStep: (step, ms) => {
         // Interrupted: go no further (the signal handler is giving the writes back).
-        if (interrupted) throw new OwnitError("interrupted", "cutover interrupted", "run it again when ready");
-        if (step === "replication-removed") targetLive = true;
+        if (state.interrupted) throw new OwnitError("interrupted", "cutover interrupted", "run it again when ready");
+        if (step === "replication-removed") state.targetLive = true;
         emit({ event: "step", step, ms }, `  ${(ms / 1000).toFixed(2).padStart(6)} s  ${STEP_TEXT[step]}`);
         if (opts.verifyAfterSwitch && step === "replication-removed")
           emit(
@@ -133,7 +188,7 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
           );
       },
     });
-    run!.finish({
+    state.run!.finish({
       records: {
         cutover: {
           windowMs: result.windowMs,
@@ -147,47 +202,17 @@ export async function cutoverCommand(ctx: CliContext, opts: CutoverCliOptions): 
         },
       },
     });
-    const rows = result.report.tables.reduce((n, t) => n + t.rows, 0);
-    const host = parseConnectionUrl(opts.from).host;
-    const vars = existsSync(root) ? envVarsNaming(root, host) : [];
-    if (opts.json) {
-      ctx.out(
-        JSON.stringify({
-          event: "done",
-          run: run!.id,
-          windowMs: result.windowMs,
-          verifyMs: result.verifyMs,
-          steps: result.steps,
-          stopLsn: result.stopLsn,
-          tables: result.report.tables.length,
-          rows,
-          sequences: result.sequences.length,
-          envVars: vars,
-        }),
-      );
-      return;
-    }
-    ctx.out(
-      color.green(
-        `cut over: ${result.report.tables.length} table(s), ${formatCount(rows)} row(s) and ${result.sequences.length} sequence(s) on ${redactUrl(opts.to)} match the stopped source`,
-      ),
-    );
-    ctx.out(
-      `  writes were unavailable for ${(result.windowMs / 1000).toFixed(2)} s (checksums ${(result.verifyMs / 1000).toFixed(2)} s${opts.verifyAfterSwitch ? ", after the switch" : ""}); ${result.sessionsEnded} app session(s) ended; the source stays read-only`,
-    );
-    ctx.out(
-      `  switch now: point the app's database connection at ${redactUrl(opts.to)}${vars.length ? ` (${vars.join(", ")} in ${displayPath(ctx.cwd, root)}/.env*)` : " (DATABASE_URL / SUPABASE_DB_URL, or the DNS name it uses)"}`,
-    );
-    ctx.out(`  and move the DNS name or env of ${host} in your host's settings if the app reaches the database through it`);
-    ctx.out(color.dim(`undo it (the source takes writes again):   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run!.id}`));
+    printCutover(ctx, opts, root, state.run!.id, result);
   } catch (error) {
+    const { run } = state;
     // Writes were given back (or nothing was stopped): the run is over. When they could not be,
     // the run stays in progress so `ownit rollback` can finish the job.
     if (run && error instanceof OwnitError && error.code === VERIFY_AFTER_SWITCH_FAILED) {
       // The target already took over: the run stands, so `ownit rollback` can give the source its writes back.
       run.finish({ records: { cutover: { verifyAfterSwitch: true, verified: false, error: error.message } } });
-    } else if (run && !interrupted && !(error instanceof OwnitError && error.code === "writes-not-restored")) run.abort(error);
-    if (interrupted) await new Promise(() => {}); // the signal handler ends the process
+    } else if (run && !state.interrupted && !(error instanceof OwnitError && error.code === "writes-not-restored"))
+      run.abort(error);
+    if (state.interrupted) await new Promise(() => {}); // the signal handler ends the process
     throw error;
   } finally {
     process.off("SIGINT", onSignal);

@@ -94,11 +94,14 @@ export async function restore(ctx: CliContext, exportDir: string, opts: RestoreC
   }
 }
 
+type ExportFolder = ReturnType<typeof readExport>;
+type RestoreResult = Awaited<ReturnType<typeof restoreExport>>;
+
 async function restoreAsRun(
   ctx: CliContext,
   root: string,
   dir: string,
-  folder: ReturnType<typeof readExport>,
+  folder: ExportFolder,
   target: { url: string; local: boolean },
   opts: RestoreCliOptions,
   lock: ReturnType<typeof acquireProjectLock>,
@@ -142,50 +145,14 @@ async function restoreAsRun(
       ...(result.filledSupabaseTables ? { supabaseRows: result.filledSupabaseTables } : {}),
     });
     delete action.pending;
-    if (opts.storageDir) {
-      const root = path.resolve(ctx.cwd, opts.storageDir);
-      const files = await restoreStorageFiles(dir, target.url, root);
-      run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
-      ctx.out(
-        `  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`,
-      );
-    }
-    if (opts.rewriteStorageUrls) {
-      const rewrite = await rewriteStorageUrls(dir, target.url, opts.rewriteStorageUrls, opts.oldProjectUrl);
-      run.recordDatabase({
-        kind: STORAGE_URLS_ACTION,
-        target: result.target,
-        objects: rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column}`),
-        rewrite,
-        exportDir: dir,
-        local: target.local,
-      });
-      ctx.out(
-        `  urls        ${rewrite.from} → ${rewrite.to}: ${rewrite.columns.length ? rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column} ${formatCount(c.rows)}`).join(", ") : "no row holds one"}`,
-      );
-    }
+    await restoreStorageExtras(ctx, run, dir, target, result, opts);
     run.finish({
       findings: folder.findings,
       records: {
         restore: { tables: result.tables, rows: result.rows, bytes: result.bytes, serverVersion: result.serverVersion },
       },
     });
-    ctx.out(
-      color.green(
-        `restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`,
-      ),
-    );
-    ctx.out(
-      `  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`,
-    );
-    ctx.out(`  run         ${run.id}`);
-    if (result.leftToSupabase)
-      ctx.out(
-        `  supabase    the target is a Supabase project: its own auth/storage tables took the rows (${result.leftToSupabase.length} piece(s) of theirs left to Supabase)`,
-      );
-    const shown = target.local ? "$(npx ownit db url)" : result.target;
-    ctx.out(color.dim(`check it:  npx ownit verify ${displayPath(ctx.cwd, dir)} --against ${shown}`));
-    ctx.out(color.dim(`undo it:   npx ownit rollback ${displayPath(ctx.cwd, root)} ${run.id}`));
+    printRestore(ctx, root, dir, run.id, target, result);
   } catch (error) {
     bars.stop();
     if (action.pending) {
@@ -203,11 +170,70 @@ async function restoreAsRun(
   await uploadStorage(ctx, dir, folder, target.url, opts);
 }
 
+/** --storage-dir and --rewrite-storage-urls: steps of the same run after the rows are in, each recorded for rollback. */
+async function restoreStorageExtras(
+  ctx: CliContext,
+  run: Run,
+  dir: string,
+  target: { url: string; local: boolean },
+  result: RestoreResult,
+  opts: RestoreCliOptions,
+): Promise<void> {
+  if (opts.storageDir) {
+    const root = path.resolve(ctx.cwd, opts.storageDir);
+    const files = await restoreStorageFiles(dir, target.url, root);
+    run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
+    ctx.out(
+      `  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`,
+    );
+  }
+  if (opts.rewriteStorageUrls) {
+    const rewrite = await rewriteStorageUrls(dir, target.url, opts.rewriteStorageUrls, opts.oldProjectUrl);
+    run.recordDatabase({
+      kind: STORAGE_URLS_ACTION,
+      target: result.target,
+      objects: rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column}`),
+      rewrite,
+      exportDir: dir,
+      local: target.local,
+    });
+    ctx.out(
+      `  urls        ${rewrite.from} → ${rewrite.to}: ${rewrite.columns.length ? rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column} ${formatCount(c.rows)}`).join(", ") : "no row holds one"}`,
+    );
+  }
+}
+
+function printRestore(
+  ctx: CliContext,
+  root: string,
+  dir: string,
+  runId: string,
+  target: { url: string; local: boolean },
+  result: RestoreResult,
+): void {
+  ctx.out(
+    color.green(
+      `restored ${result.tables} table(s), ${formatCount(result.rows)} row(s), ${formatBytes(result.bytes)} into ${result.target} (PostgreSQL ${result.serverVersion}) in ${(result.durationMs / 1000).toFixed(1)} s`,
+    ),
+  );
+  ctx.out(
+    `  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`,
+  );
+  ctx.out(`  run         ${runId}`);
+  if (result.leftToSupabase)
+    ctx.out(
+      `  supabase    the target is a Supabase project: its own auth/storage tables took the rows (${result.leftToSupabase.length} piece(s) of theirs left to Supabase)`,
+    );
+  const shown = target.local ? "$(npx ownit db url)" : result.target;
+  ctx.out(color.dim(`check it:  npx ownit verify ${displayPath(ctx.cwd, dir)} --against ${shown}`));
+  ctx.out(color.dim(`undo it:   npx ownit rollback ${displayPath(ctx.cwd, root)} ${runId}`));
+}
+
 /** With --storage-url: the export's Storage files into the target's Storage API (a Supabase project of the owner's own). */
 async function uploadStorage(
   ctx: CliContext,
   dir: string,
-  folder: ReturnType<typeof readExport>,
+  folder: ExportFolder,
   targetUrl: string,
   opts: RestoreCliOptions,
 ): Promise<void> {
