@@ -3,7 +3,7 @@
 // its rules, paging, rate limiting and errors behave as Base44 documents them.
 import { createClient, type Base44Client } from "@base44/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startBase44Standin, type Base44Standin } from "../helpers/base44-api";
+import { startBase44Standin, type Base44Standin } from "./base44-api";
 
 let api: Base44Standin;
 const clients: Base44Client[] = [];

@@ -2,7 +2,7 @@
 // programs off PATH too), a missing one fails the test that needs it with the package to install.
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { installMissingTools, requireTool, SYSTEM_TOOLS } from "../helpers/system-tools";
+import { installMissingTools, requireTool, SYSTEM_TOOLS } from "./system-tools";
 
 const savedPath = process.env.PATH;
 afterEach(() => {
