@@ -4,12 +4,21 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireProjectLock, builderSyncRecord, listRuns } from "@ownit/core";
 import { supabasePrelude } from "@ownit/db";
 import { startTestServer, type TestServer } from "../helpers/postgres";
-import { capturedCli, cleanupTemp, copyFixture, FIXTURES, git, gitInit, treeFingerprint } from "../helpers/project";
+import {
+  capturedCli,
+  cleanupTemp,
+  copyFixture,
+  FIXTURES,
+  git,
+  gitInit,
+  leftovers,
+  LOVABLE_ANON_KEY,
+  treeFingerprint,
+} from "../helpers/project";
 
 let db: TestServer | undefined;
 afterAll(async () => {
@@ -17,8 +26,7 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-const client = readFileSync(path.join(FIXTURES, "lovable-vite/src/integrations/supabase/client.ts"), "utf8");
-const ANON_KEY = /"(eyJ[^"]+)"/.exec(client)![1]!;
+const ANON_KEY = LOVABLE_ANON_KEY;
 
 /** What must not survive on the owned branch anywhere in its tree. */
 const LEFTOVERS = [
@@ -31,24 +39,6 @@ const LEFTOVERS = [
   "lovable.auth",
   ANON_KEY,
 ];
-
-/** file → the leftovers it contains (binary files too), .git, the ledger, installs and builds aside. */
-function leftovers(dir: string): Record<string, string[]> {
-  const hits: Record<string, string[]> = {};
-  for (const file of fg.sync("**/*", {
-    cwd: dir,
-    dot: true,
-    onlyFiles: true,
-    ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"],
-  })) {
-    const text = readFileSync(path.join(dir, file)).toString("latin1");
-    const found = LEFTOVERS.filter((needle) => text.includes(needle)).map((needle) =>
-      needle === ANON_KEY ? "<the anon key>" : needle,
-    );
-    if (found.length) hits[file] = found;
-  }
-  return hits;
-}
 
 /** The working tree as the owner sees it, without installs and build output. */
 function sourceFingerprint(dir: string): Record<string, string> {
@@ -238,7 +228,7 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
     const fn = readFileSync(path.join(dir, "supabase/functions/summarize/index.ts"), "utf8");
     expect(fn).not.toContain("ai.gateway.lovable.dev");
     // Only the gitignored .env.local holds the values the code used to hard-code (the key, the old site URL).
-    expect(leftovers(dir)).toEqual({ ".env.local": ["lovable.app", "<the anon key>"] });
+    expect(leftovers(dir, LEFTOVERS)).toEqual({ ".env.local": ["lovable.app", "<the anon key>"] });
     expect(git(dir, "ls-files")).not.toContain(".env.local");
     // The migration is listed with the command that applies it.
     expect(out).toContain(NEW_MIGRATION_PATH);

@@ -4,38 +4,19 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRuns } from "@ownit/core";
-import { capturedCli, cleanupTemp, copyFixture, FIXTURES, git, gitInit } from "../helpers/project";
+import { capturedCli, cleanupTemp, copyFixture, FIXTURES, git, gitInit, leftovers, LOVABLE_ANON_KEY } from "../helpers/project";
 
 afterAll(cleanupTemp);
 
 /** The anon key and project URL the export had hard-coded. */
 const client = readFileSync(path.join(FIXTURES, "lovable-vite/src/integrations/supabase/client.ts"), "utf8");
-const ANON_KEY = /"(eyJ[^"]+)"/.exec(client)![1]!;
+const ANON_KEY = LOVABLE_ANON_KEY;
 const PROJECT_URL = /"(https:\/\/[a-z0-9]{20}\.supabase\.co)"/.exec(client)![1]!;
 
 /** What must not survive the migration anywhere in the tree. */
 const LEFTOVERS = ["lovable-tagger", "gpteng.co", "ai.gateway.lovable.dev", "@lovable.dev/", ANON_KEY];
-
-/** file → the leftovers it contains, over every file (binary ones too), .git and the ledger aside. */
-function search(dir: string): Record<string, string[]> {
-  const hits: Record<string, string[]> = {};
-  for (const file of fg.sync("**/*", {
-    cwd: dir,
-    dot: true,
-    onlyFiles: true,
-    ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"],
-  })) {
-    const text = readFileSync(path.join(dir, file)).toString("latin1");
-    const found = LEFTOVERS.filter((needle) => text.includes(needle)).map((needle) =>
-      needle === ANON_KEY ? "<the anon key>" : needle,
-    );
-    if (found.length) hits[file] = found;
-  }
-  return hits;
-}
 
 async function migrated(...flags: string[]): Promise<{ dir: string; output: string }> {
   const dir = copyFixture("lovable-vite");
@@ -55,7 +36,7 @@ describe("a migrated Lovable export (migrate --yes --prune-locks)", () => {
   });
 
   it("has no lovable-tagger, gpteng.co, AI gateway, @lovable.dev/ package or Supabase key left, except the key in the gitignored .env.local", () => {
-    expect(search(dir)).toEqual({ ".env.local": ["<the anon key>"] });
+    expect(leftovers(dir, LEFTOVERS)).toEqual({ ".env.local": ["<the anon key>"] });
     expect(git(dir, "check-ignore", ".env.local")).toBe(".env.local");
     expect(git(dir, "ls-files")).not.toContain(".env.local");
   });
@@ -89,7 +70,10 @@ describe("a migrated Lovable export (migrate --yes --prune-locks)", () => {
 describe("a migrated Lovable export without --prune-locks", () => {
   it("keeps bun.lockb, the only file still naming the removed packages, and says so", async () => {
     const { dir } = await migrated();
-    expect(search(dir)).toEqual({ ".env.local": ["<the anon key>"], "bun.lockb": ["lovable-tagger", "@lovable.dev/"] });
+    expect(leftovers(dir, LEFTOVERS)).toEqual({
+      ".env.local": ["<the anon key>"],
+      "bun.lockb": ["lovable-tagger", "@lovable.dev/"],
+    });
     const findings = listRuns(dir)[0]!.findings;
     expect(findings).toEqual(
       expect.arrayContaining([

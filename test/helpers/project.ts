@@ -38,6 +38,32 @@ export function treeFingerprint(dir: string): Record<string, string> {
   return Object.fromEntries(files.map((f) => [f, sha256(readFileSync(path.join(dir, f)))]));
 }
 
+/** The anon key the bundled Lovable export hard-codes in its Supabase client. */
+export const LOVABLE_ANON_KEY = /"(eyJ[^"]+)"/.exec(
+  readFileSync(path.join(FIXTURES, "lovable-vite/src/integrations/supabase/client.ts"), "utf8"),
+)![1]!;
+
+/**
+ * file → the needles it still contains, over every file (binary ones too); .git, the ledger,
+ * installs and builds aside. The Lovable anon key is named "<the anon key>", never printed.
+ */
+export function leftovers(dir: string, needles: string[]): Record<string, string[]> {
+  const hits: Record<string, string[]> = {};
+  for (const file of fg.sync("**/*", {
+    cwd: dir,
+    dot: true,
+    onlyFiles: true,
+    ignore: ["**/.git/**", "**/.ownit/**", "**/node_modules/**", "dist/**"],
+  })) {
+    const text = readFileSync(path.join(dir, file)).toString("latin1");
+    const found = needles
+      .filter((needle) => text.includes(needle))
+      .map((needle) => (needle === LOVABLE_ANON_KEY ? "<the anon key>" : needle));
+    if (found.length) hits[file] = found;
+  }
+  return hits;
+}
+
 const GIT_ENV = {
   GIT_AUTHOR_NAME: "test",
   GIT_AUTHOR_EMAIL: "test@localhost",

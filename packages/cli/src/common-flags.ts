@@ -1,6 +1,8 @@
 // One flag vocabulary for every command: --yes, --json, --dry-run and --debug mean the same
-// everywhere, and --jobs is read by one parser. A command keeps its own version of a flag; one
+// everywhere, and --jobs, comma lists and --project are read by one parser each. A command keeps its own version of a flag; one
 // that lacks it accepts it where it changes nothing, and refuses --dry-run where it would write.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { Command, Option } from "commander";
 import { OwnitError } from "@ownit/core/errors";
 
@@ -59,4 +61,18 @@ export function parseJobs(value: string): number {
     throw new OwnitError("bad-option", `--jobs ${value} is not a positive whole number`, "pass e.g. --jobs 2");
   }
   return jobs;
+}
+
+/** A comma-separated option (`--schemas a,b`, `--entities A,B`): its items, trimmed, empties dropped. */
+export function commaList(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** `--project <dir>` when given, else the folder the command runs in when it is a project (has a package.json). */
+export function projectOption(cwd: string, project: string | undefined): string | undefined {
+  if (project) return path.resolve(cwd, project);
+  return existsSync(path.join(cwd, "package.json")) ? cwd : undefined;
 }

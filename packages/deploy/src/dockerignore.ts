@@ -1,6 +1,7 @@
 // .dockerignore: keep dependencies, build output, secrets, history, database exports and users'
 // uploads out of the build context (smaller, faster builds; no .env, registry token or customer
 // file baked into an image layer).
+import { LEDGER_DIR } from "@ownit/core";
 import { EXPORT_DIR_HOST, NPMRC, UPLOADS_DIR } from "./defaults";
 import type { DeployProject } from "./project";
 
@@ -26,7 +27,7 @@ export function dockerignore(p: DeployProject): string {
     UPLOADS_DIR,
     "# History, ownit's run ledger, database exports and files ownit wrote beside yours:",
     ".git",
-    ".ownit",
+    LEDGER_DIR,
     EXPORT_DIR_HOST.replace(/^\.\//, ""),
     "*.ownit",
     "# Builder and editor leftovers:",

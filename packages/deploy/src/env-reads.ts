@@ -3,11 +3,12 @@
 // or Supabase edge functions.
 import { BUILTIN_ENV, ENV_READS, type Changeset } from "@ownit/core";
 import { ADDED_BY_DEPLOY, SUPPORT_DIR } from "./defaults";
+import { FUNCTIONS_SOURCE_DIR } from "./edge-functions";
 
 const CODE_GLOBS = ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}"];
 /** Build tool configs: what they read is build configuration, not app settings. */
 const CONFIG_FILE = /(^|\/)(vite|next|nuxt|astro|tailwind|postcss|app|metro)\.config\.[cm]?[jt]s$/;
-const EDGE_FUNCTIONS_DIR = "supabase/functions/";
+const EDGE_FUNCTIONS_DIR = `${FUNCTIONS_SOURCE_DIR}/`;
 const TEST_FILE = /(^|\/)(__tests__|test|tests|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 export type EnvReader = "browser" | "build-config" | "server" | "edge-function";

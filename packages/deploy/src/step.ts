@@ -2,7 +2,7 @@
 // codemods, so it reads the project as they leave it.
 import { finding, isOwnitError, isSecretName, type Step } from "@ownit/core";
 import { COMPOSE_PUBLIC_URL } from "./defaults";
-import { supabaseDeployCommands } from "./edge-functions";
+import { FUNCTIONS_SOURCE_DIR, supabaseDeployCommands } from "./edge-functions";
 import { emitDeployFiles, parseTargets, type DeployTarget } from "./emit";
 import { placeFiles, type Placement } from "./place";
 import { readDeployProject, type DeployProject } from "./project";
@@ -73,7 +73,7 @@ export function deployStep(options: DeployStepOptions = {}): Step {
           finding({
             severity: "info",
             code: "deploy-functions-on-supabase",
-            file: "supabase/functions",
+            file: FUNCTIONS_SOURCE_DIR,
             message: `docker-compose.yml runs ${project.edgeFunctions.length} edge function(s) itself; to host them on a Supabase project of your own instead: ${supabaseDeployCommands(project.edgeFunctions, project.functionSecrets).join(" && ")}`,
           }),
         );

@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, resolveProjectRoot } from "@ownit/core";
-import { localDatabaseUrl, startLocalDatabase, stopLocalDatabase } from "@ownit/db";
+import { LOCAL_DB_DIR, localDatabaseUrl, startLocalDatabase, stopLocalDatabase } from "@ownit/db";
 import type { CliContext } from "../context";
 import { displayPath } from "../format";
 import { color } from "../context";
@@ -16,7 +16,7 @@ function projectRoot(ctx: CliContext, project: string | undefined): string {
 export function registerDb(program: Command, ctx: CliContext): void {
   const db = program
     .command("db")
-    .description("a PostgreSQL of the project's own, under .ownit/pg/ (for owners without a server)");
+    .description(`a PostgreSQL of the project's own, under ${LOCAL_DB_DIR}/ (for owners without a server)`);
 
   db.command("start")
     .description("start the project's local PostgreSQL (created on first use) and print its connection string")

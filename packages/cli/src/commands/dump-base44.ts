@@ -2,11 +2,11 @@
 // printed), runs dumpBase44 from @ownit/db and shows a bar per entity, the retries it waited
 // out, and what the owner must know (findings) and do next. `dump --from base44` is its old name.
 import path from "node:path";
-import { existsSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { EXPORT_DIR, OwnitError } from "@ownit/core";
 import { BASE44_DEFAULT_SERVER_URL, BASE44_TOKEN_ENV, dumpBase44, type Base44DataEnv, type TableProgress } from "@ownit/db";
 import { tableBars } from "../progress";
+import { commaList, projectOption } from "../common-flags";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings, displayPath } from "../format";
@@ -77,16 +77,9 @@ export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions)
       `--data-env must be prod or dev, not "${opts.dataEnv}"`,
       "dev dumps the app's test data",
     );
-  const projectDir = opts.project
-    ? path.resolve(ctx.cwd, opts.project)
-    : existsSync(path.join(ctx.cwd, "package.json"))
-      ? ctx.cwd
-      : undefined;
+  const projectDir = projectOption(ctx.cwd, opts.project);
   const out = path.resolve(ctx.cwd, opts.out ?? EXPORT_DIR);
-  const entities = opts.entities
-    ?.split(",")
-    .map((e) => e.trim())
-    .filter(Boolean);
+  const entities = commaList(opts.entities);
 
   const bars = tableBars(ctx);
   const retries = { rateLimited: 0, failed: 0 };

@@ -2,19 +2,19 @@
 // the same export a direct dump makes; with --with-secrets the values of the secrets the edge
 // functions read go to a 0600 env file beside it. The helper's secret comes from
 // OWNIT_HELPER_SECRET or a hidden prompt, never from a flag (flags land in shell history).
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { Changeset, detectProject, OwnitError } from "@ownit/core";
 import { bringSecrets, checkHelperUrl, dumpViaHelper, HELPER_SECRET_ENV, type HelperRoute } from "@ownit/db";
-import { scanEnvReads } from "@ownit/deploy";
+import { FUNCTIONS_SOURCE_DIR, scanEnvReads } from "@ownit/deploy";
 import { tableBars } from "../progress";
+import { commaList, projectOption } from "../common-flags";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
 import { printDumpSummary, type DumpCliOptions } from "./dump";
 
 const ROUTES: HelperRoute[] = ["auto", "direct", "tunnel"];
-const EDGE_FUNCTIONS_DIR = "supabase/functions/";
+const EDGE_FUNCTIONS_DIR = `${FUNCTIONS_SOURCE_DIR}/`;
 
 async function helperSecret(ctx: CliContext): Promise<string> {
   const fromEnv = process.env[HELPER_SECRET_ENV];
@@ -52,11 +52,7 @@ export async function dumpThroughHelper(
       `--route ${opts.route} is not one of ${ROUTES.join(", ")}`,
       "pass --route auto, direct or tunnel",
     );
-  const projectDir = opts.project
-    ? path.resolve(ctx.cwd, opts.project)
-    : existsSync(path.join(ctx.cwd, "package.json"))
-      ? ctx.cwd
-      : undefined;
+  const projectDir = projectOption(ctx.cwd, opts.project);
   if (opts.withSecrets && !projectDir)
     throw new OwnitError(
       "no-project",
@@ -77,10 +73,7 @@ export async function dumpThroughHelper(
       secret,
       route,
       out,
-      schemas: opts.schemas
-        ?.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
+      schemas: commaList(opts.schemas),
       jobs,
       force: opts.force,
       onProgress: bars.listener,

@@ -2,12 +2,12 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { EXPORT_DIR, OwnitError, redactUrl } from "@ownit/core";
-import { dumpDatabase, type DumpResult } from "@ownit/db";
+import { dumpDatabase, HELPER_SECRET_ENV, type DumpResult } from "@ownit/db";
 import { tableBars } from "../progress";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings, displayPath, formatBytes, formatCount } from "../format";
-import { parseJobs } from "../common-flags";
+import { commaList, parseJobs } from "../common-flags";
 import { BASE44_SOURCE, base44Options, registerDumpBase44, runBase44Dump, type Base44DumpCliOptions } from "./dump-base44";
 import { dumpThroughHelper } from "./dump-via";
 
@@ -66,10 +66,7 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
     result = await dumpDatabase({
       from: opts.from!,
       out,
-      schemas: opts.schemas
-        ?.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
+      schemas: commaList(opts.schemas),
       jobs,
       storage: storageKey ? { key: storageKey, url: opts.storageUrl } : undefined,
       force: opts.force,
@@ -121,7 +118,7 @@ export function registerDump(program: Command, ctx: CliContext): void {
     )
     .option(
       "--via <helper-url>",
-      "read the database through a deployed `ownit helper` function (secret from OWNIT_HELPER_SECRET or a prompt)",
+      `read the database through a deployed \`ownit helper\` function (secret from ${HELPER_SECRET_ENV} or a prompt)`,
     )
     .option(
       "--with-secrets",

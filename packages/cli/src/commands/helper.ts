@@ -14,6 +14,7 @@ import {
   type Step,
 } from "@ownit/core";
 import { exportHelper, FUNCTION_NAME, HELPER_FUNCTION_NAME, HELPER_SECRET_ENV, type ExportHelper } from "@ownit/db";
+import { SUPABASE_CONFIG } from "@ownit/deploy";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
 import { color } from "../context";
@@ -25,8 +26,6 @@ export interface HelperOptions {
   name?: string;
   allowDirty?: boolean;
 }
-
-const CONFIG_FILE = "supabase/config.toml";
 
 /**
  * The helper proves its caller with its own secret, so Supabase's JWT check is turned off for it
@@ -53,8 +52,8 @@ function helperStep(made: ExportHelper): Step {
         );
       }
       ctx.files.write(made.path, made.source, { generated: true });
-      const config = withoutJwtCheck(ctx.files.read(CONFIG_FILE), made.name);
-      if (config !== undefined) ctx.files.write(CONFIG_FILE, config);
+      const config = withoutJwtCheck(ctx.files.read(SUPABASE_CONFIG), made.name);
+      if (config !== undefined) ctx.files.write(SUPABASE_CONFIG, config);
       ctx.record("exportHelper", { function: made.name, path: made.path, expiresAt: made.expiresAt });
     },
   };

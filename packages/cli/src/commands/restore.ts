@@ -15,6 +15,7 @@ import {
   type DatabaseAction,
 } from "@ownit/core";
 import {
+  LOCAL_DB_DIR,
   localDbDir,
   readExport,
   restoreExport,
@@ -53,7 +54,7 @@ async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions)
       throw new OwnitError(
         "no-target",
         "restore needs a database to restore into",
-        "pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (.ownit/pg/)",
+        `pass --to postgres://user:password@host:5432/dbname, or --local for a PostgreSQL of the project's own (${LOCAL_DB_DIR}/)`,
       );
     useLocal = await ctx.confirm(
       `No --to given. Start a PostgreSQL of this project's own (data in ${localDbDir(root)}) and restore into it?`,
@@ -273,7 +274,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .description("load an export into a PostgreSQL database in one transaction (a run: `ownit rollback` drops what it created)")
     .argument("<export-dir>", "the folder `ownit dump` wrote")
     .option("--to <url>", "connection string of an empty database to restore into")
-    .option("--local", "restore into the project's own PostgreSQL (.ownit/pg/), started if needed")
+    .option("--local", `restore into the project's own PostgreSQL (${LOCAL_DB_DIR}/), started if needed`)
     .option("--allow-nonempty", "restore into a database that already holds objects")
     .option(
       "--project <dir>",
