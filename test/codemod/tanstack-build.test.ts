@@ -2,7 +2,7 @@
 // copy), must install from its lock file, build, and run as a plain Node server: `npm ci`,
 // `npm run build`, `node .output/server/index.mjs` on a free port, real HTTP requests. Supabase is
 // stood in for by a local server that speaks the PostgREST insert its code makes.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capturedCli, cleanupTemp, copyFixture, gitInit } from "../helpers/project";
-import { freePort, NODE_22_FEATURES, userEnv, waitForServer } from "../helpers/node-server";
+import { startNitroServer, userEnv, type RunningServer } from "../helpers/node-server";
 
 const run = promisify(execFile);
 
@@ -63,8 +63,7 @@ function signedEvent(url: string, body: string, secret: string): Request {
 describe("a migrated Lovable TanStack Start app builds and serves as a Node server", () => {
   let dir: string;
   let migrateOutput: string;
-  let server: ChildProcess | undefined;
-  let serverLog = "";
+  let server: RunningServer | undefined;
   let supabase: Awaited<ReturnType<typeof supabaseStandIn>>;
   let base: string;
 
@@ -78,10 +77,7 @@ describe("a migrated Lovable TanStack Start app builds and serves as a Node serv
   }, SLOW);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
-    }
+    await server?.stop();
     supabase?.server.close();
     cleanupTemp();
   });
@@ -128,26 +124,16 @@ describe("a migrated Lovable TanStack Start app builds and serves as a Node serv
     "`node .output/server/index.mjs` renders the app's pages over HTTP",
     async () => {
       supabase = await supabaseStandIn();
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      server = spawn(process.execPath, [...NODE_22_FEATURES, ".output/server/index.mjs"], {
-        cwd: dir,
-        env: userEnv({
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          SUPABASE_URL: supabase.url,
-          SUPABASE_PUBLISHABLE_KEY: "sb_publishable_test",
-          SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
-          WEBHOOK_SECRET,
-        }),
-        stdio: ["ignore", "pipe", "pipe"],
+      server = await startNitroServer(dir, {
+        SUPABASE_URL: supabase.url,
+        SUPABASE_PUBLISHABLE_KEY: "sb_publishable_test",
+        SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+        WEBHOOK_SECRET,
       });
-      server.stdout!.on("data", (c) => (serverLog += c));
-      server.stderr!.on("data", (c) => (serverLog += c));
-      await waitForServer(base, server, () => serverLog);
+      base = server.base;
 
       const home = await fetch(`${base}/`);
-      expect(home.status, serverLog).toBe(200);
+      expect(home.status, server.log()).toBe(200);
       expect(home.headers.get("content-type")).toContain("text/html");
       const html = await home.text();
       expect(html).toContain("This week at Harbor Yoga");
@@ -173,7 +159,7 @@ describe("a migrated Lovable TanStack Start app builds and serves as a Node serv
       data: { event: "email.bounced", recipient: "ana@example.com", message_id: "msg-42" },
     });
     const accepted = await fetch(signedEvent(`${base}/api/public/email-events`, body, WEBHOOK_SECRET));
-    expect(accepted.status, serverLog).toBe(200);
+    expect(accepted.status, server?.log()).toBe(200);
     expect(await accepted.json()).toEqual({ ok: true });
     const insert = supabase.requests.find((r) => r.method === "POST" && r.url.startsWith("/rest/v1/email_events"));
     expect(insert, JSON.stringify(supabase.requests)).toBeDefined();

@@ -2,22 +2,21 @@
 // vite.config, once written out, imports nitro/vite, yet the export never declared nitro (the
 // wrapper brought it) and still lists the Cloudflare Vite plugin. After `ownit migrate --yes` it
 // must install from its lock, build, and serve with `node .output/server/index.mjs`.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TESTED_VERSIONS } from "@ownit/codemod";
 import { capturedCli, cleanupTemp, copyFixture, gitInit } from "../helpers/project";
-import { freePort, NODE_22_FEATURES, userEnv, waitForServer } from "../helpers/node-server";
+import { startNitroServer, userEnv, type RunningServer } from "../helpers/node-server";
 
 const run = promisify(execFile);
 const SLOW = 10 * 60 * 1000;
 
 describe("a migrated 1.x-wrapper Lovable TanStack Start app builds and serves", () => {
   let dir: string;
-  let server: ChildProcess | undefined;
-  let serverLog = "";
+  let server: RunningServer | undefined;
 
   beforeAll(async () => {
     dir = copyFixture("lovable-tanstack-v1");
@@ -28,10 +27,7 @@ describe("a migrated 1.x-wrapper Lovable TanStack Start app builds and serves", 
   }, SLOW);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
-    }
+    await server?.stop();
     cleanupTemp();
   });
 
@@ -73,18 +69,10 @@ describe("a migrated 1.x-wrapper Lovable TanStack Start app builds and serves", 
   it(
     "`node .output/server/index.mjs` renders the page with its server function's data",
     async () => {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      server = spawn(process.execPath, [...NODE_22_FEATURES, ".output/server/index.mjs"], {
-        cwd: dir,
-        env: userEnv({ PORT: String(port), HOST: "127.0.0.1" }),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      server.stdout!.on("data", (c) => (serverLog += c));
-      server.stderr!.on("data", (c) => (serverLog += c));
-      await waitForServer(base, server, () => serverLog);
+      server = await startNitroServer(dir);
+      const { base } = server;
       const home = await fetch(`${base}/`);
-      expect(home.status, serverLog).toBe(200);
+      expect(home.status, server.log()).toBe(200);
       const html = await home.text();
       expect(html).toContain("<title>Crumb &amp; Co — today&#x27;s bakes</title>");
       expect(html).toContain("Sourdough loaf");

@@ -1,7 +1,8 @@
 // Running a built app the way its owner would: a user's environment (not the test runner's), a
 // free port, and waiting for the server to answer.
-import type { ChildProcess } from "node:child_process";
-export { freePort } from "@ownit/db";
+import { spawn, type ChildProcess } from "node:child_process";
+import { freePort } from "@ownit/db";
+export { freePort };
 
 /**
  * The environment a user's shell would give npm and node: the test runner's own variables out
@@ -31,4 +32,37 @@ export async function waitForServer(url: string, child: ChildProcess, log: () =>
     }
   }
   throw new Error(`the server did not answer within 60 s:\n${log()}`);
+}
+
+export interface RunningServer {
+  base: string;
+  /** What the server printed so far (stdout and stderr), for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** A built Nitro app (`node .output/server/index.mjs`) on a free loopback port, as its owner starts it; resolves once it answers. */
+export async function startNitroServer(dir: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...NODE_22_FEATURES, ".output/server/index.mjs"], {
+    cwd: dir,
+    env: userEnv({ PORT: String(port), HOST: "127.0.0.1", ...env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (c) => (output += c));
+  child.stderr!.on("data", (c) => (output += c));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  };
+  try {
+    await waitForServer(base, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { base, log: () => output, stop };
 }
