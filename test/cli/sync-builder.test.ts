@@ -15,6 +15,7 @@ import {
   FIXTURES,
   git,
   gitInit,
+  installAndBuild,
   leftovers,
   LOVABLE_ANON_KEY,
   treeFingerprint,
@@ -273,16 +274,7 @@ describe("keeping the builder: a Lovable app synced onto its owned branch", () =
   });
 
   it("the synced owned branch installs from its lock file and builds", () => {
-    const run = (args: string[]) =>
-      execFileSync("npm", args, {
-        cwd: dir,
-        encoding: "utf8",
-        stdio: "pipe",
-        timeout: 300_000,
-        env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" },
-      });
-    run(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
-    run(["run", "build"]);
+    installAndBuild(dir);
     expect(readdirSync(path.join(dir, "dist/assets")).some((f) => f.endsWith(".js"))).toBe(true);
     expect(readFileSync(path.join(dir, "dist/index.html"), "utf8")).not.toContain("gpteng");
   }, 600_000);

@@ -1,12 +1,21 @@
 // The classic Lovable export after `ownit migrate`: nothing of Lovable is left in it, the Supabase key
 // lives only in the gitignored .env.local (and never in what ownit prints), and the app still
 // installs from its lock file and builds, talking to the same Supabase project.
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRuns } from "@ownit/core";
-import { capturedCli, cleanupTemp, copyFixture, FIXTURES, git, gitInit, leftovers, LOVABLE_ANON_KEY } from "../helpers/project";
+import {
+  capturedCli,
+  cleanupTemp,
+  copyFixture,
+  FIXTURES,
+  git,
+  gitInit,
+  installAndBuild,
+  leftovers,
+  LOVABLE_ANON_KEY,
+} from "../helpers/project";
 
 afterAll(cleanupTemp);
 
@@ -48,16 +57,7 @@ describe("a migrated Lovable export (migrate --yes --prune-locks)", () => {
   });
 
   it("installs from its lock file and builds, and the bundle talks to the same Supabase project", () => {
-    const run = (args: string[]) =>
-      execFileSync("npm", args, {
-        cwd: dir,
-        encoding: "utf8",
-        stdio: "pipe",
-        timeout: 300_000,
-        env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" },
-      });
-    run(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
-    run(["run", "build"]);
+    installAndBuild(dir);
     const assets = readdirSync(path.join(dir, "dist/assets")).filter((f) => f.endsWith(".js"));
     const bundle = assets.map((f) => readFileSync(path.join(dir, "dist/assets", f), "utf8")).join("\n");
     expect(bundle).toContain(PROJECT_URL);

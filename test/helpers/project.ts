@@ -64,6 +64,20 @@ export function leftovers(dir: string, needles: string[]): Record<string, string
   return hits;
 }
 
+/** `npm ci` (no install scripts) and `npm run build` in a migrated Vite app, as CI would run them. */
+export function installAndBuild(dir: string): void {
+  const run = (args: string[]) =>
+    execFileSync("npm", args, {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: "pipe",
+      timeout: 300_000,
+      env: { ...process.env, CI: "1", npm_config_audit: "false", npm_config_fund: "false" },
+    });
+  run(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
+  run(["run", "build"]);
+}
+
 const GIT_ENV = {
   GIT_AUTHOR_NAME: "test",
   GIT_AUTHOR_EMAIL: "test@localhost",
