@@ -3,6 +3,7 @@
 // supabase-js's paths. Every secret comes from .env; compose refuses to start when one is missing.
 import YAML from "yaml";
 import {
+  DATABASE_URL_ENV,
   COMPOSE_PUBLIC_URL,
   EXPORT_DIR_CONTAINER,
   EXPORT_DIR_HOST,
@@ -83,7 +84,7 @@ function appService(p: DeployProject, supabase: boolean): Record<string, unknown
   // (unset stays unset, so the server's own defaults apply; the image's PORT is never overridden).
   const environment: Record<string, string> = {};
   for (const v of p.runtimeEnv) {
-    if (v.name === "DATABASE_URL") environment[v.name] = dbUrl(POSTGRES_SUPERUSER);
+    if (v.name === DATABASE_URL_ENV) environment[v.name] = dbUrl(POSTGRES_SUPERUSER);
     else if (supabase && /SUPABASE_URL$/.test(v.name)) environment[v.name] = `http://gateway:${GATEWAY_PORT}`;
     else if (supabase && /SUPABASE_(ANON|PUBLISHABLE)_KEY$/.test(v.name))
       environment[v.name] = required("SUPABASE_ANON_KEY", "node docker/supabase-keys.mjs prints one");
@@ -101,7 +102,7 @@ function appService(p: DeployProject, supabase: boolean): Record<string, unknown
   // With the gateway in front, the browser reaches the app and supabase-js's paths on one origin.
   if (!supabase) app.ports = [`\${APP_PORT:-${p.port}}:${p.port}`];
   // A server that connects to the database waits for it (a static bundle or a supabase-js client never does).
-  if (p.database && p.runtimeEnv.some((v) => v.name === "DATABASE_URL"))
+  if (p.database && p.runtimeEnv.some((v) => v.name === DATABASE_URL_ENV))
     app.depends_on = { db: { condition: "service_healthy" } };
   return app;
 }

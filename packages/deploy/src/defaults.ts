@@ -46,6 +46,9 @@ export const BUILD_WORKDIR = "/app";
 export const POSTGRES_IMAGE = "postgres:18.1";
 export const POSTGRES_DEFAULT_DB = "app";
 
+/** The variable a server reads its database connection string from: compose and Render wire it to their database. */
+export const DATABASE_URL_ENV = "DATABASE_URL";
+
 /** Where compose mounts the folder `ownit dump` writes (default ./ownit-export), and that folder on the host. */
 export const EXPORT_DIR_HOST = `./${EXPORT_DIR}`;
 export const EXPORT_DIR_CONTAINER = `/${EXPORT_DIR}`;

@@ -1,7 +1,7 @@
 // .env.example: every variable the code and the emitted files read, with where each is used.
 // Values are never written here, except harmless defaults the deploy files already assume.
 import { isSecretName } from "@ownit/core";
-import { ADDED_BY_DEPLOY, COMPOSE_PUBLIC_URL, GATEWAY_PORT, POSTGRES_DEFAULT_DB } from "./defaults";
+import { ADDED_BY_DEPLOY, COMPOSE_PUBLIC_URL, DATABASE_URL_ENV, GATEWAY_PORT, POSTGRES_DEFAULT_DB } from "./defaults";
 import { composeRunsSupabase } from "./compose";
 import { FUNCTION_PLATFORM_ENV, SERVICE_LOGINS } from "./defaults";
 import { serviceLogins } from "./supabase-services";
@@ -39,7 +39,7 @@ function envSections(p: DeployProject): EnvSection[] {
   if (p.runtimeEnv.length || p.runtime === "node") {
     const entries: EnvEntry[] = p.runtimeEnv.map((v) => ({
       name: v.name,
-      comment: `${usedIn(v)}${v.name === "DATABASE_URL" ? "; docker-compose points it at its db service" : ""}`,
+      comment: `${usedIn(v)}${v.name === DATABASE_URL_ENV ? "; docker-compose points it at its db service" : ""}`,
       ...(v.name === "PORT" ? { value: String(p.port) } : {}),
     }));
     if (p.runtime === "node" && !entries.some((e) => e.name === "PORT"))

@@ -11,6 +11,7 @@ import {
   type ProjectFacts,
 } from "@ownit/core";
 import {
+  DATABASE_URL_ENV,
   BUN_IMAGE_REPO,
   BUN_VERSION,
   NODE_IMAGE,
@@ -136,7 +137,7 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
     edgeFunctions: edgeFunctions(files, facts.supabase.functions),
     functionSecrets: functionSecrets(reads),
     uses: supabaseUsage(files),
-    database: supabaseUsed || base44Server || runtimeEnv.some((v) => v.name === "DATABASE_URL"),
+    database: supabaseUsed || base44Server || runtimeEnv.some((v) => v.name === DATABASE_URL_ENV),
     base44Server,
   };
   if (runtime === "node") project.node = nodeRuntime(framework, files, packageManager);
