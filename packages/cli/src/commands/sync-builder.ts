@@ -21,6 +21,7 @@ import {
 } from "@ownit/core";
 import { applySchemaStatements, schemaChangeStatements } from "@ownit/db";
 import { lockRefreshStep } from "@ownit/codemod";
+import { DATABASE_URL_ENV } from "@ownit/deploy";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { displayPath } from "../format";
@@ -38,12 +39,12 @@ export interface SyncBuilderOptions {
 
 /** The owned database the builder's schema changes go to: --db-url, else $DATABASE_URL. */
 function ownedDatabaseUrl(opts: SyncBuilderOptions): string {
-  const url = opts.dbUrl ?? process.env.DATABASE_URL;
+  const url = opts.dbUrl ?? process.env[DATABASE_URL_ENV];
   if (!url)
     throw new OwnitError(
       "no-database-url",
       "--apply-migrations needs the owned database's connection string",
-      "pass --db-url postgres://user:password@host:5432/dbname, or set DATABASE_URL",
+      `pass --db-url postgres://user:password@host:5432/dbname, or set ${DATABASE_URL_ENV}`,
     );
   return url;
 }
@@ -181,6 +182,6 @@ export function registerSyncBuilder(program: Command, ctx: CliContext): void {
       "--apply-migrations",
       "apply the builder's new migrations and entity tables to the owned database, as part of the run (give it again with --continue)",
     )
-    .option("--db-url <url>", "with --apply-migrations: the owned database (default: $DATABASE_URL)")
+    .option("--db-url <url>", `with --apply-migrations: the owned database (default: $${DATABASE_URL_ENV})`)
     .action((dir: string, opts: SyncBuilderOptions) => syncBuilderCommand(ctx, dir, opts));
 }
