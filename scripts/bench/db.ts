@@ -9,7 +9,6 @@
 // makes lives in one temp folder, deleted at the end.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -18,6 +17,7 @@ import {
   exportHelper,
   findClientBinary,
   findServerBinaries,
+  freePort,
   followStatus,
   readFollowState,
   startLocalServer,
@@ -124,12 +124,7 @@ async function query<T>(url: string, text: string): Promise<T[]> {
 
 /** Serves an edge function with real Deno (the npm `deno` package) on a free port, as Supabase would. */
 async function serveEdgeFunction(file: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "--no-prompt", file], {
     env: { ...process.env, ...env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { OwnitError, redactUrl } from "@ownit/core";
-import { dumpDatabase, type DumpResult } from "@ownit/db";
+import { defaultJobs, dumpDatabase, type DumpResult } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
 import { formatFindings, displayPath } from "../format";
@@ -126,7 +126,7 @@ export function registerDump(program: Command, ctx: CliContext): void {
     )
     .option("--storage-key-env <var>", "environment variable holding the service-role key")
     .option("--storage-url <url>", "Storage API address (default: https://<project-ref>.supabase.co/storage/v1)")
-    .option("--jobs <n>", "parallel connections reading the snapshot", parseJobs, 2)
+    .option("--jobs <n>", "parallel connections reading the snapshot (default: the core count)", parseJobs, defaultJobs())
     .option("--force", "replace the export folder if it exists")
     .option(
       "--follow-ready",
