@@ -26,3 +26,6 @@ export * from "./realtime-publication";
 export * from "./storage-files";
 export * from "./storage-urls";
 export * from "./parallel";
+export * from "./sql-script";
+export * from "./restore-staging";
+export { planPostData } from "./staged-restore";

@@ -1,7 +1,8 @@
-// `ownit restore <export-dir> --to <postgres-url>`: an export into a database, in one
-// transaction, as a run of the project so `ownit rollback` can drop what it created. Without --to
-// it offers the project's own local PostgreSQL (`ownit db`). The ledger goes to the project the
-// export belongs to (or --project), never to whatever folder the command runs in.
+// `ownit restore <export-dir> --to <postgres-url>`: an export into a database, all or nothing
+// (staged on --jobs connections, or in one transaction), as a run of the project so `ownit rollback`
+// can drop what it created. Without --to it offers the project's own local PostgreSQL (`ownit db`).
+// The ledger goes to the project the export belongs to (or --project), never to whatever folder
+// the command runs in.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
@@ -16,6 +17,8 @@ import {
   type DatabaseAction,
 } from "@ownit/core";
 import {
+  defaultJobs,
+  dropStagedRestore,
   localDatabaseUrl,
   localDbDir,
   readExport,
@@ -36,6 +39,7 @@ import { displayPath } from "../format";
 import { color } from "../context";
 import { databaseSettlers, databaseUndoers, recoverFirst, undoDatabaseAction } from "../recover-first";
 import { formatBytes, formatCount, tableBars } from "./db";
+import { parseJobs } from "../common-flags";
 
 /** The ledger's kind for a restore; rollback finds its undo by it. */
 export const RESTORE_ACTION = "postgres-restore";
@@ -57,6 +61,7 @@ export interface RestoreCliOptions {
   storageDir?: string;
   rewriteStorageUrls?: string;
   oldProjectUrl?: string;
+  jobs?: number;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
@@ -147,8 +152,13 @@ async function restoreAsRun(
       allowNonEmpty: opts.allowNonempty,
       onProgress: bars.listener,
       runId: run.id,
+      jobs: opts.jobs,
     });
     bars.stop();
+    if (result.leftoversDropped.length)
+      ctx.out(
+        color.yellow(`dropped what an interrupted restore had left in the target first: ${result.leftoversDropped.join(", ")}`),
+      );
     Object.assign(action, {
       target: result.target,
       objects: result.created,
@@ -192,6 +202,9 @@ async function restoreAsRun(
     ctx.out(
       `  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`,
     );
+    ctx.out(
+      `  loaded      ${result.mode === "staged" ? "on parallel connections into staging schemas, made visible in one swap" : "in one transaction"}`,
+    );
     ctx.out(`  run         ${run.id}`);
     if (result.leftToSupabase)
       ctx.out(
@@ -203,7 +216,7 @@ async function restoreAsRun(
   } catch (error) {
     bars.stop();
     if (action.pending) {
-      // The transaction rolled back: nothing of this run is in the target.
+      // Rolled back, staging schemas dropped: nothing of this run is in the target.
       run.manifest.database = run.manifest.database.filter((a) => a !== action);
     } else {
       // The rows committed but a later step (Storage files, URL rewrite) failed: the run undoes itself, newest first.
@@ -275,8 +288,11 @@ databaseUndoers.set(RESTORE_ACTION, async (action, opts) => {
   const url = undoUrl(action, opts);
   const runId = typeof action.runId === "string" ? action.runId : undefined;
   let record = { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] };
-  // Killed before the ledger learnt what was created: the target's marker knows.
-  if (action.pending && runId) record = (await readRestoreMarker(url, runId)) ?? { created: [], databaseSettings: [] };
+  // Killed before the ledger learnt what was created: the target's marker knows; a load killed before its swap left staging schemas.
+  if (action.pending && runId) {
+    await dropStagedRestore(url, runId);
+    record = (await readRestoreMarker(url, runId)) ?? { created: [], databaseSettings: [] };
+  }
   await undoRestore(url, { ...record, runId });
   // Into a Supabase project: the rows loaded into its own auth/storage tables go too.
   if (Array.isArray(action.supabaseRows) && action.supabaseRows.length)
@@ -292,6 +308,8 @@ databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
     return { unknown: error instanceof OwnitError ? `${error.message} (${error.hint})` : String(error) };
   }
   try {
+    // A staged load killed before its swap: its staging schemas (and roles it created) go; the target is as it was.
+    await dropStagedRestore(url, manifest.id);
     const marker = await readRestoreMarker(url, manifest.id);
     return marker
       ? { committed: true, objects: marker.created, databaseSettings: marker.databaseSettings }
@@ -312,11 +330,12 @@ databaseUndoers.set(STORAGE_URLS_ACTION, async (action, opts) => {
 export function registerRestore(program: Command, ctx: CliContext): void {
   program
     .command("restore")
-    .description("load an export into a PostgreSQL database in one transaction (a run: `ownit rollback` drops what it created)")
+    .description("load an export into a PostgreSQL database, all or nothing (a run: `ownit rollback` drops what it created)")
     .argument("<export-dir>", "the folder `ownit dump` wrote")
     .option("--to <url>", "connection string of an empty database to restore into")
     .option("--local", "restore into the project's own PostgreSQL (.ownit/pg/), started if needed")
-    .option("--allow-nonempty", "restore into a database that already holds objects")
+    .option("--allow-nonempty", "restore into a database that already holds objects (in one transaction)")
+    .option("--jobs <n>", "loading connections into an empty database (default: the core count)", parseJobs, defaultJobs())
     .option(
       "--project <dir>",
       "project folder whose run ledger records the restore (default: the project the export folder sits in)",

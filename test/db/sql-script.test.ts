@@ -1,0 +1,57 @@
+// The post-data lexer: statements cut at the semicolons that end them, and schema qualifiers
+// renamed only where they are identifiers, never inside strings, bodies or comments.
+import { describe, expect, it } from "vitest";
+import { renameSchemas, splitStatements } from "@ownit/db";
+
+const STAGED = new Map([
+  ["public", "ownit_stage_public"],
+  ["auth", "ownit_stage_auth"],
+]);
+
+describe("splitStatements", () => {
+  it("cuts at semicolons outside strings, quoted names, dollar bodies and comments", () => {
+    const script = [
+      "-- header; with a semicolon",
+      "SET check_function_bodies = false;",
+      `CREATE POLICY "a;b" ON "public"."t" USING (("x" = 'it''s; fine'));`,
+      "/* block /* nested; */ still; */ DO $body$ BEGIN PERFORM 1; END $body$;",
+      "SELECT E'it\\'s; one string', $1;",
+      "COMMENT ON TABLE t IS 'last'",
+    ].join("\n");
+    expect(splitStatements(script)).toEqual([
+      "SET check_function_bodies = false",
+      `CREATE POLICY "a;b" ON "public"."t" USING (("x" = 'it''s; fine'))`,
+      "DO $body$ BEGIN PERFORM 1; END $body$",
+      "SELECT E'it\\'s; one string', $1",
+      "COMMENT ON TABLE t IS 'last'",
+    ]);
+  });
+});
+
+describe("renameSchemas", () => {
+  it("renames quoted and bare schema qualifiers, bound by what follows them", () => {
+    expect(
+      renameSchemas(
+        `CREATE POLICY "p" ON "public"."tasks" USING (("auth"."uid"() = "user_id") AND public.is_admin(auth.uid()))`,
+        STAGED,
+      ),
+    ).toBe(
+      `CREATE POLICY "p" ON "ownit_stage_public"."tasks" USING (("ownit_stage_auth"."uid"() = "user_id") AND "ownit_stage_public".is_admin("ownit_stage_auth".uid()))`,
+    );
+  });
+
+  it("leaves strings, dollar bodies, comments, column names and third parts alone", () => {
+    const untouched = [
+      `SELECT 'public.tasks', E'auth.\\'users', $$ public.x $$, $f$auth.uid()$f$ -- public.t`,
+      `SELECT "t"."public" FROM x /* auth.users */`,
+      `SELECT "db"."public"."t", "public" FROM "Public"."t"`,
+      `SELECT U&'public.t', publicity.x, authx.y`,
+    ];
+    for (const sql of untouched) expect(renameSchemas(sql, STAGED)).toBe(sql);
+  });
+
+  it("keeps a DO block's body as written", () => {
+    const sql = `DO $$ BEGIN ALTER PUBLICATION "p" ADD TABLE ONLY "public"."messages"; END $$`;
+    expect(renameSchemas(sql, STAGED)).toBe(sql);
+  });
+});
