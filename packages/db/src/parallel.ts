@@ -20,16 +20,25 @@ export class QueueJobError<T> extends Error {
 }
 
 /**
+ * How telling an error is: the server's own (with a SQLSTATE code) explains more than a plain one,
+ * which explains more than the follow-on "not queryable" of a connection that died with another.
+ */
+function telling(error: unknown): number {
+  const e = error as { code?: string; message?: string };
+  if (e?.code) return 2;
+  return /not queryable/i.test(String(e?.message ?? error)) ? 0 : 1;
+}
+
+/**
  * Runs job(item, worker) for every item, with workers.length jobs at a time (worker i runs on
  * workers[i], e.g. its own connection). Resolves when all are done; on a failure the remaining
- * items are dropped, running jobs finish, and the first failure (the server's own error preferred
- * over a follow-on one, see `preferred`) is thrown as a QueueJobError.
+ * items are dropped, running jobs finish, and the most telling failure (the earliest among equals)
+ * is thrown as a QueueJobError.
  */
 export async function drainQueue<T, W>(
   items: readonly T[],
   workers: readonly W[],
   job: (item: T, worker: W) => Promise<void>,
-  preferred: (error: unknown) => boolean = (e) => Boolean((e as { code?: string })?.code),
 ): Promise<void> {
   const queue = [...items];
   const failures: QueueJobError<T>[] = [];
@@ -44,5 +53,5 @@ export async function drainQueue<T, W>(
     }
   };
   await Promise.all(workers.slice(0, Math.max(1, Math.min(workers.length, items.length))).map(run));
-  if (failures.length) throw failures.find((f) => preferred(f.cause)) ?? failures[0]!;
+  if (failures.length) throw failures.reduce((best, f) => (telling(f.cause) > telling(best.cause) ? f : best));
 }

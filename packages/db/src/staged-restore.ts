@@ -27,6 +27,7 @@ import { writeRestoreMarker } from "./restore-marker";
 import {
   deleteStagingRecord,
   dropStaged,
+  dropStagedRestore,
   HELD_PUBLIC,
   LOADER_APPLICATION,
   stagedName,
@@ -352,8 +353,9 @@ export async function stagedRestore(ctx: StagedRestoreContext): Promise<StagedRe
     return { ...totals, created: made, settingsAdded, replicationRole: opened.replicationRole };
   } catch (error) {
     await closeAll(loaders);
+    // On the coordinating session (it holds the lock), or on a new one if that session was cut (its lock went with it).
     // Best effort: when the target cannot be reached now, the next ownit command's recovery drops it.
-    await dropStaged(ctx.client, ctx.stagingId).catch(() => {});
+    await dropStaged(ctx.client, ctx.stagingId).catch(() => dropStagedRestore(ctx.url, ctx.stagingId).catch(() => {}));
     throw error;
   }
 }
