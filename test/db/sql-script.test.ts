@@ -1,7 +1,7 @@
 // The post-data lexer: statements cut at the semicolons that end them, and schema qualifiers
 // renamed only where they are identifiers, never inside strings, bodies or comments.
 import { describe, expect, it } from "vitest";
-import { renameSchemas, splitStatements } from "@ownit/db";
+import { planPostData, renameSchemas, splitStatements } from "@ownit/db";
 
 const STAGED = new Map([
   ["public", "ownit_stage_public"],
@@ -53,5 +53,34 @@ describe("renameSchemas", () => {
   it("keeps a DO block's body as written", () => {
     const sql = `DO $$ BEGIN ALTER PUBLICATION "p" ADD TABLE ONLY "public"."messages"; END $$`;
     expect(renameSchemas(sql, STAGED)).toBe(sql);
+  });
+});
+
+describe("planPostData", () => {
+  it("builds keys and indexes first, then foreign keys, then the rest in order; the publication waits for the swap", () => {
+    const script = [
+      "SELECT pg_catalog.set_config('search_path', '', false);",
+      `ALTER TABLE ONLY "public"."notes" ADD CONSTRAINT "notes_pkey" PRIMARY KEY ("id");`,
+      `ALTER TABLE ONLY "public"."notes" ADD CONSTRAINT "notes_user_fkey" FOREIGN KEY ("user_id") REFERENCES "auth"."users"("id");`,
+      `CREATE UNIQUE INDEX "notes_title" ON "public"."notes" USING "btree" ("title");`,
+      `CREATE TRIGGER "t" AFTER INSERT ON "auth"."users" FOR EACH ROW EXECUTE FUNCTION "public"."handle_new_user"();`,
+      `ALTER INDEX "public"."p_idx" ATTACH PARTITION "public"."p1_idx";`,
+      `ALTER TABLE "public"."notes" ENABLE ROW LEVEL SECURITY;`,
+      `DO $$ BEGIN CREATE PUBLICATION "supabase_realtime"; ALTER PUBLICATION "supabase_realtime" ADD TABLE ONLY "public"."notes"; END $$;`,
+    ].join("\n");
+    const plan = planPostData(script, STAGED);
+    expect(plan.session).toEqual(["SELECT pg_catalog.set_config('search_path', '', false)"]);
+    expect(plan.indexes.map((s) => s.staged)).toEqual([
+      `ALTER TABLE ONLY "ownit_stage_public"."notes" ADD CONSTRAINT "notes_pkey" PRIMARY KEY ("id")`,
+      `CREATE UNIQUE INDEX "notes_title" ON "ownit_stage_public"."notes" USING "btree" ("title")`,
+    ]);
+    expect(plan.attachments).toHaveLength(1);
+    expect(plan.foreignKeys.map((s) => s.staged)).toEqual([
+      `ALTER TABLE ONLY "ownit_stage_public"."notes" ADD CONSTRAINT "notes_user_fkey" FOREIGN KEY ("user_id") REFERENCES "ownit_stage_auth"."users"("id")`,
+    ]);
+    expect(plan.rest.map((s) => s.original.split(" ")[0])).toEqual(["CREATE", "ALTER"]);
+    expect(plan.rest[0]!.staged).toContain(`EXECUTE FUNCTION "ownit_stage_public"."handle_new_user"()`);
+    expect(plan.atSwap).toHaveLength(1);
+    expect(plan.atSwap[0]).toContain(`ADD TABLE ONLY "public"."notes"`);
   });
 });
