@@ -50,6 +50,18 @@ describe("renameSchemas", () => {
     for (const sql of untouched) expect(renameSchemas(sql, STAGED)).toBe(sql);
   });
 
+  it("renames the schemas a SCHEMA keyword names, lists included", () => {
+    expect(renameSchemas(`ALTER DEFAULT PRIVILEGES IN SCHEMA "public" GRANT ALL ON TABLES TO "anon"`, STAGED)).toBe(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA "ownit_stage_public" GRANT ALL ON TABLES TO "anon"`,
+    );
+    expect(renameSchemas(`GRANT USAGE ON SCHEMA public, /* c */ "auth", other TO anon`, STAGED)).toBe(
+      `GRANT USAGE ON SCHEMA "ownit_stage_public", /* c */ "ownit_stage_auth", other TO anon`,
+    );
+    expect(renameSchemas(`COMMENT ON SCHEMA "public" IS 'public schema'`, STAGED)).toBe(
+      `COMMENT ON SCHEMA "ownit_stage_public" IS 'public schema'`,
+    );
+  });
+
   it("keeps a DO block's body as written", () => {
     const sql = `DO $$ BEGIN ALTER PUBLICATION "p" ADD TABLE ONLY "public"."messages"; END $$`;
     expect(renameSchemas(sql, STAGED)).toBe(sql);
@@ -57,7 +69,7 @@ describe("renameSchemas", () => {
 });
 
 describe("planPostData", () => {
-  it("builds keys and indexes first, then foreign keys, then the rest in order; the publication waits for the swap", () => {
+  it("builds keys and indexes first, then foreign keys, then the rest in order; what is in no schema waits for the swap", () => {
     const script = [
       "SELECT pg_catalog.set_config('search_path', '', false);",
       `ALTER TABLE ONLY "public"."notes" ADD CONSTRAINT "notes_pkey" PRIMARY KEY ("id");`,
@@ -67,6 +79,8 @@ describe("planPostData", () => {
       `ALTER INDEX "public"."p_idx" ATTACH PARTITION "public"."p1_idx";`,
       `ALTER TABLE "public"."notes" ENABLE ROW LEVEL SECURITY;`,
       `DO $$ BEGIN CREATE PUBLICATION "supabase_realtime"; ALTER PUBLICATION "supabase_realtime" ADD TABLE ONLY "public"."notes"; END $$;`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA "public" GRANT ALL ON TABLES TO "anon";`,
+      `ALTER DEFAULT PRIVILEGES FOR ROLE "postgres" GRANT ALL ON FUNCTIONS TO "anon";`,
     ].join("\n");
     const plan = planPostData(script, STAGED);
     expect(plan.session).toEqual(["SELECT pg_catalog.set_config('search_path', '', false)"]);
@@ -78,9 +92,11 @@ describe("planPostData", () => {
     expect(plan.foreignKeys.map((s) => s.staged)).toEqual([
       `ALTER TABLE ONLY "ownit_stage_public"."notes" ADD CONSTRAINT "notes_user_fkey" FOREIGN KEY ("user_id") REFERENCES "ownit_stage_auth"."users"("id")`,
     ]);
-    expect(plan.rest.map((s) => s.original.split(" ")[0])).toEqual(["CREATE", "ALTER"]);
+    expect(plan.rest.map((s) => s.original.split(" ")[0])).toEqual(["CREATE", "ALTER", "ALTER"]);
+    expect(plan.rest[2]!.staged).toContain(`IN SCHEMA "ownit_stage_public"`);
     expect(plan.rest[0]!.staged).toContain(`EXECUTE FUNCTION "ownit_stage_public"."handle_new_user"()`);
-    expect(plan.atSwap).toHaveLength(1);
+    expect(plan.atSwap).toHaveLength(2);
     expect(plan.atSwap[0]).toContain(`ADD TABLE ONLY "public"."notes"`);
+    expect(plan.atSwap[1]).toContain(`FOR ROLE "postgres"`);
   });
 });

@@ -1,8 +1,8 @@
 // A small lexer for the SQL scripts pg_dump writes: it knows where strings ('…', E'…' with
 // backslash escapes, U&'…'), quoted identifiers ("…"), dollar-quoted bodies ($tag$…$tag$) and
 // comments (--, nested /* */) begin and end, so it can cut a script into statements at the
-// semicolons that end them, and rename a schema where an identifier token names it as a
-// qualifier (`"public".` / `public.`), never inside a string, a body or a comment. The staged
+// semicolons that end them, and rename a schema where an identifier token names it (as a
+// qualifier, `"public".`, or after SCHEMA), never inside a string, a body or a comment. The staged
 // restore uses both on post-data.sql (staged-restore.ts). post-data holds no function definitions,
 // so the semicolons inside a BEGIN ATOMIC body (which do not end its statement) are not handled.
 import { quoteIdent } from "./sql";
@@ -117,18 +117,42 @@ function identifierName(token: Token): string | undefined {
   return undefined;
 }
 
+/** The next token index at or after i that is not whitespace or a comment. */
+function significant(tokens: Token[], i: number): number {
+  while (i < tokens.length && (tokens[i]!.kind === "space" || tokens[i]!.kind === "comment")) i++;
+  return i;
+}
+
+/** Indexes of the identifiers that name a schema after a SCHEMA keyword (`IN SCHEMA a`, `ON SCHEMA a, b`). */
+function schemaKeywordTargets(tokens: Token[]): Set<number> {
+  const targets = new Set<number>();
+  tokens.forEach((token, i) => {
+    if (token.kind !== "word" || !/^schemas?$/i.test(token.text)) return;
+    for (let j = significant(tokens, i + 1); identifierName(tokens[j] ?? { kind: "other", text: "" }) !== undefined;) {
+      targets.add(j);
+      const comma = significant(tokens, j + 1);
+      if (tokens[comma]?.text !== ",") break;
+      j = significant(tokens, comma + 1);
+    }
+  });
+  return targets;
+}
+
 /**
- * The script with every schema qualifier in `renames` (an identifier directly followed by `.`,
- * and not itself preceded by `.`) replaced by its new name; strings, bodies and comments untouched.
+ * The script with every schema in `renames` renamed where an identifier names it: as a qualifier
+ * (directly followed by `.`, and not itself preceded by `.`) or after a SCHEMA keyword
+ * (`ALTER DEFAULT PRIVILEGES IN SCHEMA public`, `GRANT USAGE ON SCHEMA auth`, `COMMENT ON SCHEMA
+ * public`); strings, bodies and comments untouched.
  */
 export function renameSchemas(sql: string, renames: ReadonlyMap<string, string>): string {
   const tokens = tokenize(sql);
+  const afterKeyword = schemaKeywordTargets(tokens);
   return tokens
     .map((token, i) => {
       const name = identifierName(token);
       if (name === undefined || !renames.has(name)) return token.text;
-      if (tokens[i + 1]?.text !== "." || tokens[i - 1]?.text === ".") return token.text;
-      return quoteIdent(renames.get(name)!);
+      const qualifier = tokens[i + 1]?.text === "." && tokens[i - 1]?.text !== ".";
+      return qualifier || afterKeyword.has(i) ? quoteIdent(renames.get(name)!) : token.text;
     })
     .join("");
 }

@@ -89,12 +89,14 @@ interface PostDataPlan {
   foreignKeys: PostDataStatement[];
   /** Triggers, row security, policies, comments, grants, the rest: in file order. */
   rest: PostDataStatement[];
-  /** The Realtime publication: at the swap, by real names (a publication is not in a schema). */
+  /** The Realtime publication and database-wide default privileges: at the swap, by real names (they are in no schema). */
   atSwap: string[];
 }
 
 const SESSION_STATEMENT = /^(SET\s|SELECT\s+pg_catalog\.set_config\s*\()/i;
 const PUBLICATION = /^(CREATE|ALTER)\s+PUBLICATION\b|^DO\b[\s\S]*\bPUBLICATION\b/i;
+/** Default privileges for the whole database (no IN SCHEMA): not inside a staged schema, so they wait for the swap too. */
+const DATABASE_DEFAULT_PRIVILEGES = /^ALTER\s+DEFAULT\s+PRIVILEGES\b(?![\s\S]*\bIN\s+SCHEMA\b)/i;
 const CONSTRAINT_KIND =
   /^ALTER\s+TABLE\b[\s\S]*?\bADD\s+CONSTRAINT\s+(?:"(?:[^"]|"")*"|\w+)\s+(PRIMARY\s+KEY|UNIQUE|EXCLUDE|CHECK|FOREIGN\s+KEY)\b/i;
 
@@ -102,7 +104,7 @@ export function planPostData(sql: string, renames: ReadonlyMap<string, string>):
   const plan: PostDataPlan = { session: [], indexes: [], attachments: [], foreignKeys: [], rest: [], atSwap: [] };
   for (const original of splitStatements(sql)) {
     if (SESSION_STATEMENT.test(original)) plan.session.push(original);
-    else if (PUBLICATION.test(original)) plan.atSwap.push(original);
+    else if (PUBLICATION.test(original) || DATABASE_DEFAULT_PRIVILEGES.test(original)) plan.atSwap.push(original);
     else {
       const statement = { original, staged: renameSchemas(original, renames) };
       const constraint = CONSTRAINT_KIND.exec(original)?.[1]?.toUpperCase();
