@@ -88,6 +88,7 @@ describe("planPostData", () => {
       `ALTER TABLE ONLY "ownit_stage_public"."notes" ADD CONSTRAINT "notes_pkey" PRIMARY KEY ("id")`,
       `CREATE UNIQUE INDEX "notes_title" ON "ownit_stage_public"."notes" USING "btree" ("title")`,
     ]);
+    expect(plan.indexes.map((s) => s.table)).toEqual(["public.notes", "public.notes"]);
     expect(plan.attachments).toHaveLength(1);
     expect(plan.foreignKeys.map((s) => s.staged)).toEqual([
       `ALTER TABLE ONLY "ownit_stage_public"."notes" ADD CONSTRAINT "notes_user_fkey" FOREIGN KEY ("user_id") REFERENCES "ownit_stage_auth"."users"("id")`,

@@ -76,6 +76,19 @@ interface Staging {
 interface PostDataStatement {
   original: string;
   staged: string;
+  /** The table it builds on ("schema.name"), for an index or a constraint: the largest tables' go first. */
+  table?: string;
+}
+
+const IDENT = String.raw`("(?:[^"]|"")*"|[A-Za-z_][\w$]*)`;
+const INDEX_TABLE = new RegExp(String.raw`\bON\s+(?:ONLY\s+)?${IDENT}\.${IDENT}`, "i");
+const ALTERED_TABLE = new RegExp(String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?${IDENT}\.${IDENT}`, "i");
+const unquote = (name: string) => (name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase());
+
+/** The table an index or constraint statement builds on. */
+function builtOn(statement: string): string | undefined {
+  const match = (/^CREATE\b/i.test(statement) ? INDEX_TABLE : ALTERED_TABLE).exec(statement);
+  return match ? `${unquote(match[1]!)}.${unquote(match[2]!)}` : undefined;
 }
 
 interface PostDataPlan {
@@ -106,7 +119,7 @@ export function planPostData(sql: string, renames: ReadonlyMap<string, string>):
     if (SESSION_STATEMENT.test(original)) plan.session.push(original);
     else if (PUBLICATION.test(original) || DATABASE_DEFAULT_PRIVILEGES.test(original)) plan.atSwap.push(original);
     else {
-      const statement = { original, staged: renameSchemas(original, renames) };
+      const statement = { original, staged: renameSchemas(original, renames), table: builtOn(original) };
       const constraint = CONSTRAINT_KIND.exec(original)?.[1]?.toUpperCase();
       if (/^CREATE\s+(UNIQUE\s+)?INDEX\b/i.test(original) || (constraint && !constraint.startsWith("FOREIGN")))
         plan.indexes.push(statement);
@@ -241,15 +254,22 @@ async function runPostData(loader: pg.Client, statement: PostDataStatement): Pro
 }
 
 /** Phase 2b: constraints, indexes, triggers and policies on the staged tables. */
-async function buildPostData(plan: PostDataPlan, loaders: pg.Client[]): Promise<void> {
+async function buildPostData(plan: PostDataPlan, loaders: pg.Client[], tables: TableEntry[]): Promise<void> {
   for (const loader of loaders) for (const statement of plan.session) await loader.query(statement);
+  // The longest builds first, so the last to finish is a short one.
+  const bytes = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t.bytes]));
+  const size = (statement: PostDataStatement) => bytes.get(statement.table ?? "") ?? 0;
   const parallel = (statements: PostDataStatement[], point: string) =>
     unwrapped(
-      drainQueue(statements, loaders, async (statement, loader) => {
-        killPoint(point);
-        failPoint(point);
-        await runPostData(loader, statement);
-      }),
+      drainQueue(
+        [...statements].sort((a, b) => size(b) - size(a)),
+        loaders,
+        async (statement, loader) => {
+          killPoint(point);
+          failPoint(point);
+          await runPostData(loader, statement);
+        },
+      ),
     );
   await parallel(plan.indexes, "restore-index");
   for (const statement of plan.attachments) await runPostData(loaders[0]!, statement);
@@ -348,7 +368,7 @@ export async function stagedRestore(ctx: StagedRestoreContext): Promise<StagedRe
     loaders = opened.loaders;
     const totals = await loadTables(ctx, staging, loaders);
     const plan = planPostData(ctx.folder.postDataSql, staging.renames);
-    await buildPostData(plan, loaders);
+    await buildPostData(plan, loaders, ctx.folder.manifest.tables);
     await finishTables(ctx, staging, loaders);
     await closeAll(loaders);
     const { made, settingsAdded } = await swap(ctx, staging, plan);
