@@ -8,6 +8,9 @@
 // start-up (`ownit --version`, `--help`) against `node -e 0` (target ≤ 150 ms), and keeping the builder:
 //   sync-builder after 50 builder commits touching 200 files, against a fresh `ownit migrate` of the
 //              same tree (target: ≤ 2×)
+// and a real-shaped large project (lovable-large-app.ts: shadcn/ui, 120 edge functions, 420
+// migrations, 2,400 files): `migrate --dry-run` against its own parse floor, and `ownit rollback`
+// of an applied migrate of it (target ≤ 1 s)
 // Usage: npm run bench [-- --files 2000 --runs 3 --keep]
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +23,7 @@ import { buildPlan, detectProject } from "@ownit/core";
 import { codemodsFor, codemodStep, loadCodemod, type CodemodResult } from "@ownit/codemod";
 import { TRANSFORMS_DIR } from "ownit";
 import { writeLovableApp } from "./lovable-app";
+import { EDGE_FUNCTIONS, MIGRATIONS, writeLargeLovableApp } from "./lovable-large-app";
 import { syncBenchmark } from "./sync-builder";
 import { buildPackage } from "../package/build";
 
@@ -33,6 +37,14 @@ const FILES = option("files", 2000);
 const RUNS = option("runs", 3);
 const KEEP = args.includes("--keep");
 const SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
+const LARGE_FILES = option("large-files", 2400);
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "bench",
+  GIT_AUTHOR_EMAIL: "bench@localhost",
+  GIT_COMMITTER_NAME: "bench",
+  GIT_COMMITTER_EMAIL: "bench@localhost",
+};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (n: number) => `${Math.round(n).toLocaleString("en-US")} ms`;
@@ -64,6 +76,8 @@ function parseFloor(dir: string, files: string[]): number {
 
 /** The packaged CLI (dist/ownit, built by `npm run build`): what `npx ownit` runs. */
 let packagedBin = "";
+/** `node -e 0` in this run: what any fresh process costs on the machine as loaded now. */
+let nodeStart = 0;
 
 /** A fresh process running the packaged CLI (or plain node), wall clock. */
 function wallClock(args: string[]): number {
@@ -85,6 +99,7 @@ async function startUp(): Promise<void> {
   for (let i = 0; i < runs; i++)
     for (const [name, args] of Object.entries(cases)) times[name as keyof typeof cases].push(wallClock(args));
   const baseline = median(times.node);
+  nodeStart = baseline;
   row("baseline: node -e 0 (a fresh process, wall clock)", ms(baseline), `median of ${runs}`);
   for (const name of ["version", "help"] as const) {
     const took = median(times[name]);
@@ -258,6 +273,53 @@ async function parseEverything(
   };
 }
 
+/** A fresh process of the packaged CLI in dir, wall clock. */
+function packaged(dir: string, ...args: string[]): number {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, [packagedBin, ...args, dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const took = performance.now() - start;
+  if (result.status !== 0) throw new Error(`ownit ${args.join(" ")} failed: ${result.stderr}`);
+  return took;
+}
+
+/** The real-shaped large project: `migrate --dry-run` against its parse floor, then an applied migrate and its rollback. */
+function largeProject(work: string): void {
+  const dir = path.join(work, "large-app");
+  const files = writeLargeLovableApp(dir, LARGE_FILES);
+  const scripts = files.filter((f) => SCRIPT.test(f) && !f.includes("node_modules/"));
+  console.log(
+    `\n  real-shaped large Lovable project: ${files.length.toLocaleString("en-US")} files (${scripts.length.toLocaleString("en-US")} JS/TS; src/components/ui, src/integrations/supabase, ${EDGE_FUNCTIONS} edge functions, ${MIGRATIONS} migrations)`,
+  );
+  const floor = median(Array.from({ length: RUNS }, () => parseFloor(dir, scripts)));
+  row("floor: @babel/parser, every JS/TS file once, 1 thread", ms(floor), `median of ${RUNS}`);
+  migrateDryRun(dir);
+  const dry = median(Array.from({ length: RUNS }, () => migrateDryRun(dir)));
+  row(
+    "ownit migrate --dry-run (a fresh CLI process, wall clock)",
+    ms(dry),
+    `${(dry / floor).toFixed(2)}× the floor (target ≤ 3×) ${dry / floor <= 3 ? "met" : "MISSED"}`,
+  );
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" }).trim();
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "exported from Lovable");
+  const rollbacks: number[] = [];
+  let changed = 0;
+  for (let i = 0; i < RUNS; i++) {
+    packaged(dir, "migrate", "--yes");
+    changed = git("diff", "--name-only", "HEAD~1", "HEAD").split("\n").filter(Boolean).length;
+    rollbacks.push(packaged(dir, "rollback"));
+    if (git("status", "--porcelain") || git("log", "--oneline").split("\n").length !== 1)
+      throw new Error("ownit rollback did not put the project back to its one commit");
+  }
+  const rollback = median(rollbacks);
+  row(
+    `ownit rollback of the applied migrate (${changed} files changed; a fresh CLI process)`,
+    ms(rollback),
+    `target ≤ 1 s ${rollback <= 1000 ? "met" : "MISSED"}; median of ${RUNS}; node -e 0 took ${ms(nodeStart)} in this run`,
+  );
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), "ownit-bench-"));
   const dir = path.join(work, "app");
@@ -317,6 +379,7 @@ async function main(): Promise<void> {
     ms(sync.sync),
     `${syncRatio.toFixed(2)}× the fresh migrate (target ≤ 2×) ${syncRatio <= 2 ? "met" : "MISSED"}`,
   );
+  largeProject(work);
   console.log(
     `\n  load average ${os
       .loadavg()

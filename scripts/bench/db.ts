@@ -6,10 +6,9 @@
 // as a ratio to the direct dump. Targets: ratio <= 1.0, peak RSS <= 200 MB. Then the live move:
 // with a writer loop running against the source, `ownit follow` (steady-state lag sampled) and
 // `ownit cutover --verify-after-switch` (the write-unavailable window; goal < 5 s). Everything it
-// makes lives in one temp folder, deleted at the end.
+// makes lives in one temp folder, deleted at the end. `-- --move-only` stops after the ratios.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -18,6 +17,7 @@ import {
   exportHelper,
   findClientBinary,
   findServerBinaries,
+  freePort,
   followStatus,
   readFollowState,
   startLocalServer,
@@ -25,6 +25,7 @@ import {
 } from "@ownit/db";
 import { startWriters } from "../../test/db/writer";
 
+const args = process.argv.slice(2);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const OWNIT_BIN = path.join(ROOT, "packages", "cli", "bin", "ownit.mjs");
 const SOURCE_SQL = path.join(ROOT, "fixtures", "db", "source");
@@ -124,12 +125,7 @@ async function query<T>(url: string, text: string): Promise<T[]> {
 
 /** Serves an edge function with real Deno (the npm `deno` package) on a free port, as Supabase would. */
 async function serveEdgeFunction(file: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "--no-prompt", file], {
     env: { ...process.env, ...env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` },
     stdio: ["ignore", "pipe", "pipe"],
@@ -256,7 +252,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(projectDir, "package.json"), '{ "name": "bench-app" }\n');
     // --follow-ready: the same snapshot dump, read through a replication slot for the live move below.
     const dump = await ownit("dump", "--from", source, "--out", exportDir, "--jobs", "2", "--follow-ready");
-    const restore = await ownit("restore", exportDir, "--to", ownitTarget, "--project", projectDir);
+    const restore = await ownit("restore", exportDir, "--to", ownitTarget, "--project", projectDir, "--jobs", "2");
     const verify = await ownit("verify", exportDir, "--against", ownitTarget, "--jobs", "2");
 
     // Baseline: pg_dump -Fd -j2 and pg_restore -j2 of the same database.
@@ -273,6 +269,36 @@ async function main(): Promise<void> {
       targetServer.url("baseline_target"),
       dumpDir,
     ]);
+
+    const ownitTotal = dump.seconds + restore.seconds + verify.seconds;
+    const baselineTotal = baselineDump.seconds + baselineRestore.seconds;
+    const peak = Math.max(dump.maxRssMb!, restore.maxRssMb!, verify.maxRssMb!);
+    console.log("");
+    console.log(`ownit dump        ${fmt(dump.seconds)}   peak RSS ${dump.maxRssMb!.toFixed(0)} MB`);
+    console.log(`ownit restore     ${fmt(restore.seconds)}   peak RSS ${restore.maxRssMb!.toFixed(0)} MB`);
+    console.log(`ownit verify      ${fmt(verify.seconds)}   peak RSS ${verify.maxRssMb!.toFixed(0)} MB`);
+    console.log(`ownit total       ${fmt(ownitTotal)}   (dump + restore + verify)`);
+    console.log(`pg_dump -Fd -j2   ${fmt(baselineDump.seconds)}`);
+    console.log(`pg_restore -j2    ${fmt(baselineRestore.seconds)}`);
+    console.log(`baseline total    ${fmt(baselineTotal)}   (dump + restore, no verification)`);
+    console.log("");
+    const restoreRatio = restore.seconds / baselineRestore.seconds;
+    console.log(
+      `ratio ownit restore / pg_restore -j2: ${restoreRatio.toFixed(2)}  (target <= 0.90) ${restoreRatio <= 0.9 ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `ratio ownit dump + restore + verify / pg_dump -Fd -j2 + pg_restore -j2: ${(ownitTotal / baselineTotal).toFixed(2)}  (target <= 1.00) ${ownitTotal <= baselineTotal ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `ownit peak RSS per step: dump ${dump.maxRssMb!.toFixed(0)} MB, restore ${restore.maxRssMb!.toFixed(0)} MB, verify ${verify.maxRssMb!.toFixed(0)} MB; highest ${peak.toFixed(0)} MB  (target <= 200 MB) ${peak <= 200 ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${os.availableParallelism()} cores`,
+    );
+    if (args.includes("--move-only")) return;
 
     // The same dump through the export helper (real Deno serving the edge function, the tunnel route).
     const helper = exportHelper();
@@ -304,25 +330,11 @@ async function main(): Promise<void> {
       deno.child.kill("SIGKILL");
     }
 
-    const ownitTotal = dump.seconds + restore.seconds + verify.seconds;
-    const baselineTotal = baselineDump.seconds + baselineRestore.seconds;
-    const peak = Math.max(dump.maxRssMb!, restore.maxRssMb!, verify.maxRssMb!);
-    console.log("");
-    console.log(`ownit dump        ${fmt(dump.seconds)}   peak RSS ${dump.maxRssMb!.toFixed(0)} MB`);
-    console.log(`ownit restore     ${fmt(restore.seconds)}   peak RSS ${restore.maxRssMb!.toFixed(0)} MB`);
-    console.log(`ownit verify      ${fmt(verify.seconds)}   peak RSS ${verify.maxRssMb!.toFixed(0)} MB`);
-    console.log(`ownit total       ${fmt(ownitTotal)}   (dump + restore + verify)`);
-    console.log(`pg_dump -Fd -j2   ${fmt(baselineDump.seconds)}`);
-    console.log(`pg_restore -j2    ${fmt(baselineRestore.seconds)}`);
-    console.log(`baseline total    ${fmt(baselineTotal)}   (dump + restore, no verification)`);
     console.log("");
     console.log(
       `ownit dump --via helper ${fmt(viaHelper.seconds)}   peak RSS ${viaHelper.maxRssMb!.toFixed(0)} MB   (tunnel through the Deno-run export helper)`,
     );
-    console.log("");
-    console.log(`ratio ownit / baseline: ${(ownitTotal / baselineTotal).toFixed(2)}  (target <= 1.00)`);
     console.log(`ratio dump via helper / direct dump: ${(viaHelper.seconds / dump.seconds).toFixed(2)}`);
-    console.log(`ownit peak RSS:         ${peak.toFixed(0)} MB  (target <= 200 MB)`);
 
     // The live move: an app writing throughout follow and cutover.
     await query(source, "CREATE ROLE app_api LOGIN NOINHERIT; GRANT service_role TO app_api");

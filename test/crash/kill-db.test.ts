@@ -1,6 +1,7 @@
 // kill -9 anywhere in `ownit restore` and `ownit dump`: SIGKILLed child processes at every point
-// they pass (journal steps, each table, before and after COMMIT, each pg_dump password file) and at
-// random ones. After a killed restore, `ownit runs` settles it: the target is either empty, or fully
+// they pass (journal steps; for the staged restore its first commit, each table before and during its
+// COPY on each connection, each index and foreign key build, the swap, before and after COMMIT; each
+// pg_dump password file) and at random ones. After a killed restore, `ownit runs` settles it: the target is either empty, or fully
 // restored, recorded and undone by `ownit rollback`. After a killed dump, dumping again gives a
 // complete export and no password file or partial folder survives.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -64,7 +65,8 @@ async function userTables(url: string): Promise<string[]> {
     url,
     "select n.nspname || '.' || c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r','p') and n.nspname not in ('pg_catalog','information_schema') and n.nspname not like 'pg_toast%' order by 1",
   );
-  const schemas = await sql<{ n: string }>(url, "select nspname as n from pg_namespace where nspname = 'ownit'");
+  // ownit's marker schema, the staging record's, and staging schemas (ownit_stage_*) a killed load left.
+  const schemas = await sql<{ n: string }>(url, "select nspname as n from pg_namespace where nspname like 'ownit%' order by 1");
   return [...rows.map((r) => r.t), ...schemas.map((s) => `schema ${s.n}`)];
 }
 
@@ -85,7 +87,12 @@ describe("kill -9 during a restore", () => {
         expect.arrayContaining([
           "start#1",
           "restore-load#1",
+          "restore-stage#1",
           "restore-table#3",
+          "restore-copy#3",
+          "restore-index#3",
+          "restore-foreign-key#1",
+          "restore-swap#1",
           "restore-commit#1",
           "restore-committed#1",
           "applied#1",

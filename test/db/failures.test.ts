@@ -131,7 +131,7 @@ describe("a restore never leaves a target half-written", () => {
         "-X",
         "-qAt",
         "-c",
-        "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'cut_mid_copy' and application_name = 'ownit target'",
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'cut_mid_copy' and application_name in ('ownit target', 'ownit restore loader')",
       ]);
     };
     const e = await failure(restoreExport(exportDir, url, { onProgress }));

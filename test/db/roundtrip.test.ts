@@ -170,6 +170,8 @@ describe("restore + verify onto servers without Supabase", () => {
       [],
     );
     const result = await restoreExport(exportDir, target15);
+    // Loaded on parallel connections into staging schemas and swapped in: every proof below runs on that path.
+    expect(result.mode).toBe("staged");
     expect(result.rows).toBe(dumped.rows);
     const report = await verifyExport(exportDir, target15);
     expect(report.differences).toEqual([]);

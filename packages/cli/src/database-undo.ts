@@ -4,6 +4,7 @@
 import { OwnitError, REDACTED, type DatabaseAction, type DatabaseSettlement, type RunManifest } from "@ownit/core";
 import {
   connect,
+  dropStagedRestore,
   localDatabaseUrl,
   readRestoreMarker,
   removeLoadedRows,
@@ -52,8 +53,11 @@ async function undoRestoreAction(action: DatabaseAction, opts: UndoOptions): Pro
   const url = undoUrl(action, opts);
   const runId = typeof action.runId === "string" ? action.runId : undefined;
   let record = { created: action.objects, databaseSettings: (action.databaseSettings as string[] | undefined) ?? [] };
-  // Killed before the ledger learnt what was created: the target's marker knows.
-  if (action.pending && runId) record = (await readRestoreMarker(url, runId)) ?? { created: [], databaseSettings: [] };
+  // Killed before the ledger learnt what was created: the target's marker knows; a load killed before its swap left staging schemas.
+  if (action.pending && runId) {
+    await dropStagedRestore(url, runId);
+    record = (await readRestoreMarker(url, runId)) ?? { created: [], databaseSettings: [] };
+  }
   await undoRestore(url, { ...record, runId });
   // Into a Supabase project: the rows loaded into its own auth/storage tables go too.
   if (Array.isArray(action.supabaseRows) && action.supabaseRows.length)
@@ -101,6 +105,8 @@ export async function settleDatabaseAction(
     return { unknown: error instanceof OwnitError ? `${error.message} (${error.hint})` : String(error) };
   }
   try {
+    // A staged load killed before its swap: its staging schemas (and roles it created) go; the target is as it was.
+    await dropStagedRestore(url, manifest.id);
     const marker = await readRestoreMarker(url, manifest.id);
     return marker
       ? { committed: true, objects: marker.created, databaseSettings: marker.databaseSettings }

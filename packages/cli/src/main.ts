@@ -48,7 +48,7 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: "restore",
-    summary: "an export into a PostgreSQL database, in one transaction",
+    summary: "an export into a PostgreSQL database, all or nothing",
     load: () => import("./commands/restore").then((m) => m.registerRestore),
   },
   {

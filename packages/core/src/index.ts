@@ -17,7 +17,7 @@ export * from "./lock";
 export * from "./journal";
 export * from "./recover";
 export * from "./exit-cleanup";
-export { killPoint } from "./test-hooks";
+export { failPoint, killPoint } from "./test-hooks";
 export * as git from "./git";
 export { TOOL_VERSION } from "./version";
 export * from "./branch";

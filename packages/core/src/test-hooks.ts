@@ -2,6 +2,7 @@
 // point in OWNIT_TEST_KILL_AT ("<point>" or "<point>#<n>" for its n-th pass) and the process
 // SIGKILLs itself there, so a crash lands exactly on a journal step boundary without sleeping.
 // OWNIT_TEST_TRACE names a file each point passed is appended to, so the harness learns them all.
+// OWNIT_TEST_FAIL_AT names a point where failPoint throws instead (an error the code must undo).
 // OWNIT_TEST_WRITE_FAULT ("ENOSPC:<path part>") makes the write layer fail as a full disk would.
 import { appendFileSync } from "node:fs";
 
@@ -20,6 +21,11 @@ export function killPoint(point: string): void {
   // OWNIT_TEST_KILL_SIGNAL=SIGTERM (or SIGINT) stands for a catchable stop instead of a kill -9.
   const signal = (process.env.OWNIT_TEST_KILL_SIGNAL ?? "SIGKILL") as NodeJS.Signals;
   if (name === point && (nth === undefined || Number(nth) === pass)) process.kill(process.pid, signal);
+}
+
+/** Throws when the tests named this point in OWNIT_TEST_FAIL_AT: a failure (not a kill) injected exactly there. */
+export function failPoint(point: string): void {
+  if (process.env.OWNIT_TEST_FAIL_AT === point) throw new Error(`injected failure at ${point}`);
 }
 
 /** The error an injected fault makes a write of this file fail with, if the tests asked for one. */

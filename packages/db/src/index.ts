@@ -25,3 +25,7 @@ export * from "./replication/index";
 export * from "./realtime-publication";
 export * from "./storage-files";
 export * from "./storage-urls";
+export * from "./parallel";
+export * from "./sql-script";
+export * from "./restore-staging";
+export { planPostData } from "./staged-restore";

@@ -91,3 +91,13 @@ export async function databaseSettings(client: pg.Client): Promise<string[]> {
   );
   return (rows[0]?.config ?? []).map((c) => c.slice(0, c.indexOf("=")));
 }
+
+/** Created objects worth dropping one by one: objects inside a created schema go with the schema. */
+export function undoList(items: InventoryItem[]): string[] {
+  const newSchemas = new Set(items.filter((i) => i.kind === "schema").map((i) => i.schema));
+  const order = (kind: string) => DROP_ORDER.indexOf(kind as (typeof DROP_ORDER)[number]);
+  return items
+    .filter((i) => i.kind === "schema" || i.schema === null || !newSchemas.has(i.schema))
+    .sort((a, b) => order(b.kind) - order(a.kind))
+    .map(itemKey);
+}

@@ -1,24 +1,36 @@
-// Restoring an export: into an empty database (unless allowed otherwise), in one transaction so a
-// failure anywhere (a bad statement, a cut connection) leaves the target exactly as it was. Order:
+// Restoring an export: into an empty database (unless allowed otherwise), all or nothing, so a
+// failure anywhere (a bad statement, a cut connection, a kill) leaves the target exactly as it was.
+// Into an empty plain PostgreSQL database it loads on --jobs connections through staging schemas
+// and makes everything visible in one short swap (staged-restore.ts). Into a Supabase project, with
+// --allow-nonempty, or when the export cannot be staged, it runs in one transaction on one backend:
 // schema.sql (prelude, tables, functions), every table's rows by COPY, post-data.sql (constraints,
-// indexes, triggers, policies), sequences. Triggers do not exist while rows load, so they cannot
-// fire twice; session_replication_role = replica is set too where the role may. What the restore
-// created is returned so a run can drop it again (undoRestore).
-import { createReadStream } from "node:fs";
-import path from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+// indexes, triggers, policies), sequences. Either way triggers do not exist while rows load, so they
+// cannot fire twice. What the restore created is returned so a run can drop it again (undoRestore).
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { killPoint, OwnitError, redactUrl } from "@ownit/core";
-import { CopyHasher } from "./checksum";
 import { connect, describeServer, serverVersion } from "./connection";
-import { LOAD_SETTINGS, readExport, type ExportFolder } from "./export-format";
-import { created, databaseSettings, DROP_ORDER, inventory, itemKey, userObjects, type InventoryItem } from "./inventory";
-import { tableReporter, type ProgressListener } from "./progress";
+import { LOAD_SETTINGS, readExport, SCHEMA_FILE, type ExportFolder } from "./export-format";
+import {
+  created,
+  databaseSettings,
+  DROP_ORDER,
+  inventory,
+  itemKey,
+  undoList,
+  userObjects,
+  type InventoryItem,
+} from "./inventory";
+import { defaultJobs } from "./parallel";
+import type { ProgressListener } from "./progress";
+import { copyTableIn, RestoreStepError, runScript } from "./restore-load";
 import { dropRestoreMarker, writeRestoreMarker } from "./restore-marker";
+import { dropStaged, holdRestoreLock } from "./restore-staging";
 import { qualified, quoteIdent, quoteLiteral } from "./sql";
-import { isSupabaseShaped, supabaseTargetLoad } from "./supabase-target";
+import { stagedRestore } from "./staged-restore";
+import { isSupabaseShaped, supabaseTargetLoad, type SupabaseTargetLoad } from "./supabase-target";
+
+export { undoList } from "./inventory";
 
 /** The oldest PostgreSQL the prelude and pg_dump's output are written for. */
 export const MIN_TARGET_MAJOR = 14;
@@ -27,11 +39,13 @@ export const RESTORE_MAINTENANCE_WORK_MEM = "256MB";
 export const RESTORE_WORK_MEM = "64MB";
 
 export interface RestoreOptions {
-  /** Restore into a database that already holds objects (its own objects stay untouched). */
+  /** Restore into a database that already holds objects (its own objects stay untouched; one transaction). */
   allowNonEmpty?: boolean;
   onProgress?: ProgressListener;
-  /** The ledger's run: marked in the target inside the transaction (restore-marker.ts). */
+  /** The ledger's run: marked in the target inside the transaction that makes the restore visible (restore-marker.ts). */
   runId?: string;
+  /** Loading connections of a staged restore (default: the core count). */
+  jobs?: number;
 }
 
 export interface RestoreResult {
@@ -49,39 +63,18 @@ export interface RestoreResult {
   databaseSettings: string[];
   /** Whether session_replication_role = replica was allowed (it is superuser-only). */
   replicationRole: boolean;
+  /** How it loaded: on N connections through staging schemas, or in one transaction. */
+  mode: "staged" | "single-transaction";
+  /** What a killed earlier restore had left in the target (staging schemas, roles), dropped first. */
+  leftoversDropped: string[];
   /** Set when the target was a Supabase project: what of the export's auth/storage it left to Supabase's own. */
   leftToSupabase?: string[];
   /** Set when the target was a Supabase project: its own tables the rows went into (undo deletes those rows). */
   filledSupabaseTables?: string[];
 }
 
-/** The 1-based line of a character position in a script. */
-function lineOf(text: string, position: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < position - 1; i = text.indexOf("\n", i + 1)) line++;
-  return line;
-}
-
 /** Errors that mean the server connection went away (backend terminated, socket closed). */
 const CONNECTION_LOST = ["57P01", "57P02", "57P03", "ECONNRESET", "EPIPE"];
-
-class RestoreStepError extends Error {
-  constructor(
-    readonly step: string,
-    readonly cause: unknown,
-  ) {
-    super(step);
-  }
-}
-
-async function runScript(client: pg.Client, sql: string, file: string): Promise<void> {
-  try {
-    await client.query(sql);
-  } catch (error) {
-    const position = Number((error as { position?: string }).position);
-    throw new RestoreStepError(position ? `${file} line ${lineOf(sql, position)}` : file, error);
-  }
-}
 
 async function checkTarget(
   client: pg.Client,
@@ -171,9 +164,88 @@ function failure(url: string, error: unknown): OwnitError {
   );
 }
 
+interface Loaded {
+  rows: number;
+  bytes: number;
+  created: InventoryItem[];
+  settingsAdded: string[];
+  replicationRole: boolean;
+}
+
+/** The one-transaction restore: one backend, everything (also a failure) at once. */
+async function singleTransactionRestore(
+  client: pg.Client,
+  folder: ExportFolder,
+  url: string,
+  target: { before: InventoryItem[]; settingsBefore: string[]; supabase?: SupabaseTargetLoad },
+  options: RestoreOptions,
+): Promise<Loaded> {
+  const { before, supabase } = target;
+  let replicationRole = false;
+  let rows = 0;
+  let bytes = 0;
+  try {
+    await client.query("BEGIN");
+    replicationRole = await replicaWherePermitted(client);
+    // Memory for building indexes and checking foreign keys after the load (this session only).
+    await client.query(
+      `SET LOCAL maintenance_work_mem = '${RESTORE_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${RESTORE_WORK_MEM}'`,
+    );
+    await runScript(client, supabase?.schemaSql ?? folder.schemaSql, SCHEMA_FILE);
+    await client.query(LOAD_SETTINGS.join("\n"));
+    const existed = new Set(before.filter((i) => i.kind === "table").map((i) => `${i.schema}.${i.name}`));
+    for (const table of folder.manifest.tables) {
+      // Rows of a table created in this transaction can be written frozen: nobody else can
+      // see them before the commit, and readers later need not set hint bits on every page.
+      const freeze = !existed.has(`${table.schema}.${table.name}`);
+      const loaded = await copyTableIn(client, folder, table, {
+        schema: table.schema,
+        freeze,
+        url,
+        onProgress: options.onProgress,
+      });
+      rows += loaded.rows;
+      bytes += loaded.bytes;
+    }
+    const postData = supabase?.postDataSql ?? folder.postDataSql;
+    if (postData) await runScript(client, postData, "post-data.sql");
+    for (const s of folder.manifest.sequences) {
+      await client.query(
+        `SELECT pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`,
+      );
+    }
+    const made = created(before, await inventory(client));
+    const settingsAdded = (await databaseSettings(client)).filter((s) => !target.settingsBefore.includes(s));
+    if (options.runId)
+      await writeRestoreMarker(client, options.runId, { created: undoList(made), databaseSettings: settingsAdded });
+    killPoint("restore-commit");
+    await client.query("COMMIT");
+    killPoint("restore-committed");
+    return { rows, bytes, created: made, settingsAdded, replicationRole };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+/** session_replication_role = replica for this transaction, where the role may set it (superuser only). */
+async function replicaWherePermitted(client: pg.Client): Promise<boolean> {
+  await client.query("SAVEPOINT replication_role");
+  try {
+    await client.query("SET LOCAL session_replication_role = replica");
+    await client.query("RELEASE SAVEPOINT replication_role");
+    return true;
+  } catch {
+    // Not a superuser: triggers are created after the rows anyway (post-data.sql), so none fire.
+    await client.query("ROLLBACK TO SAVEPOINT replication_role");
+    await client.query("RELEASE SAVEPOINT replication_role");
+    return false;
+  }
+}
+
 /**
- * Restores an export folder into the database at targetUrl, in one transaction. Refuses a
- * non-empty target unless allowNonEmpty. No process globals: usable from any caller.
+ * Restores an export folder into the database at targetUrl, all or nothing. Refuses a non-empty
+ * target unless allowNonEmpty. No process globals: usable from any caller.
  */
 export async function restoreExport(exportDir: string, targetUrl: string, options: RestoreOptions = {}): Promise<RestoreResult> {
   const started = Date.now();
@@ -183,146 +255,63 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
     await client.query(
       "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_min_messages = warning",
     );
+    // One restore per database at a time; what a killed one left goes before the target is judged empty.
+    await holdRestoreLock(client, targetUrl);
+    const leftoversDropped = await dropStaged(client);
     // A Supabase project of the owner's own: load into Supabase's auth/storage instead of creating them.
     const supabase = (await isSupabaseShaped(client)) ? await supabaseTargetLoad(client, folder) : undefined;
     const { version, before } = await checkTarget(client, folder, targetUrl, options.allowNonEmpty ?? supabase !== undefined);
-    const settingsBefore = await databaseSettings(client);
-    let replicationRole = false;
-    let rows = 0;
-    let bytes = 0;
-    let createdItems: InventoryItem[] = [];
-    let settingsAdded: string[] = [];
+    const target = { before, settingsBefore: await databaseSettings(client), supabase };
+    let loaded: Loaded | undefined;
     try {
-      await client.query("BEGIN");
-      await client.query("SAVEPOINT replication_role");
-      try {
-        await client.query("SET LOCAL session_replication_role = replica");
-        await client.query("RELEASE SAVEPOINT replication_role");
-        replicationRole = true;
-      } catch {
-        // Not a superuser: triggers are created after the rows anyway (post-data.sql), so none fire.
-        await client.query("ROLLBACK TO SAVEPOINT replication_role");
-        await client.query("RELEASE SAVEPOINT replication_role");
-      }
-      // Memory for building indexes and checking foreign keys after the load (this session only).
-      await client.query(
-        `SET LOCAL maintenance_work_mem = '${RESTORE_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${RESTORE_WORK_MEM}'`,
-      );
-      await runScript(client, supabase?.schemaSql ?? folder.schemaSql, "schema.sql");
-      await client.query(LOAD_SETTINGS.join("\n"));
-      const existed = new Set(before.filter((i) => i.kind === "table").map((i) => `${i.schema}.${i.name}`));
-      for (const table of folder.manifest.tables) {
-        const key = `${table.schema}.${table.name}`;
-        const progress = tableReporter(options.onProgress, {
-          phase: "restore",
-          table: key,
-          totalRows: table.rowCount,
-          totalBytes: table.bytes,
+      if (!supabase && !options.allowNonEmpty)
+        loaded = await stagedRestore({
+          client,
+          url: targetUrl,
+          folder,
+          ...target,
+          stagingId: options.runId ?? `restore-${randomBytes(6).toString("hex")}`,
+          runId: options.runId,
+          jobs: Math.max(1, options.jobs ?? defaultJobs()),
+          onProgress: options.onProgress,
         });
-        // Rows of a table created in this transaction can be written frozen: nobody else can
-        // see them before the commit, and readers later need not set hint bits on every page.
-        const freeze = existed.has(key) ? "" : " WITH (FREEZE)";
-        const copy = client.query(
-          copyFrom(
-            `COPY ${qualified(table.schema, table.name)} (${table.columns.map(quoteIdent).join(", ")}) FROM STDIN${freeze}`,
-          ),
-        );
-        // Rows and md5 of what is loaded, taken on the way: a cut or damaged file fails here, named.
-        const loaded = new CopyHasher((r, b) => progress.add(r, b));
-        killPoint("restore-table");
-        try {
-          await pipeline(createReadStream(path.join(folder.dir, table.file), { highWaterMark: 1024 * 1024 }), loaded, copy);
-        } catch (error) {
-          throw new RestoreStepError(`the rows of ${key}`, error);
-        }
-        checkLoaded(folder, table, loaded.digest(), targetUrl);
-        progress.done();
-        rows += loaded.rows;
-        bytes += loaded.bytes;
-      }
-      const postData = supabase?.postDataSql ?? folder.postDataSql;
-      if (postData) await runScript(client, postData, "post-data.sql");
-      for (const s of folder.manifest.sequences) {
-        await client.query(
-          `SELECT pg_catalog.setval(${quoteLiteral(qualified(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`,
-        );
-      }
-      createdItems = created(before, await inventory(client));
-      settingsAdded = (await databaseSettings(client)).filter((s) => !settingsBefore.includes(s));
-      if (options.runId)
-        await writeRestoreMarker(client, options.runId, { created: undoList(createdItems), databaseSettings: settingsAdded });
-      killPoint("restore-commit");
-      await client.query("COMMIT");
-      killPoint("restore-committed");
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
       throw failure(targetUrl, error);
     }
-    // Planner statistics for the new tables (outside the transaction: it changes no data).
-    for (const table of folder.manifest.tables)
-      await client.query(`ANALYZE ${qualified(table.schema, table.name)}`).catch(() => {});
+    const mode = loaded ? "staged" : "single-transaction";
+    if (!loaded) {
+      loaded = await singleTransactionRestore(client, folder, targetUrl, target, options).catch((error: unknown) => {
+        throw failure(targetUrl, error);
+      });
+      // Planner statistics for the new tables (outside the transaction: it changes no data).
+      for (const table of folder.manifest.tables)
+        await client.query(`ANALYZE ${qualified(table.schema, table.name)}`).catch(() => {});
+    }
     return {
       target: redactUrl(targetUrl),
       serverVersion: version,
       tables: folder.manifest.tables.length,
-      rows,
-      bytes,
+      rows: loaded.rows,
+      bytes: loaded.bytes,
       durationMs: Date.now() - started,
-      created: undoList(createdItems),
-      databaseSettings: settingsAdded,
-      replicationRole,
-      ...(supabase
-        ? {
-            leftToSupabase: supabase.leftToSupabase,
-            filledSupabaseTables: folder.manifest.tables
-              .map((t) => `${t.schema}.${t.name}`)
-              .filter((k) => before.some((i) => i.kind === "table" && `${i.schema}.${i.name}` === k)),
-          }
-        : {}),
+      created: undoList(loaded.created),
+      databaseSettings: loaded.settingsAdded,
+      replicationRole: loaded.replicationRole,
+      mode,
+      leftoversDropped,
+      ...(supabase ? supabaseOutcome(folder, supabase, before) : {}),
     };
   } finally {
     await client.end().catch(() => {});
   }
 }
 
-/** Refuses a table whose file did not hold the rows the manifest promises (cut short, or edited). */
-function checkLoaded(
-  folder: ExportFolder,
-  table: ExportFolder["manifest"]["tables"][number],
-  loaded: { rowCount: number; checksum: string },
-  url: string,
-): void {
-  const key = `${table.schema}.${table.name}`;
-  const file = path.join(folder.dir, table.file);
-  const base = `restore into ${describeServer(url)} refused at ${key}`;
-  const hint = "the export is truncated or damaged: dump the database again (nothing was restored, the target is as it was)";
-  if (loaded.rowCount !== table.rowCount) {
-    throw new OwnitError(
-      "export-incomplete",
-      `${base}: ${file} holds ${loaded.rowCount} row(s), the manifest says ${table.rowCount}`,
-      hint,
-    );
-  }
-  // Exports whose checksum is taken later (a Base44 dump's check load) carry none yet.
-  if (table.checksum && loaded.checksum !== table.checksum) {
-    throw new OwnitError(
-      "export-damaged",
-      `${base}: ${file} does not match its checksum in the manifest (${loaded.checksum} ≠ ${table.checksum})`,
-      hint,
-    );
-  }
-}
-
-/** Created objects worth dropping one by one: objects inside a created schema go with the schema. */
-export function undoList(items: InventoryItem[]): string[] {
-  const newSchemas = new Set(items.filter((i) => i.kind === "schema").map((i) => i.schema));
-  return items
-    .filter((i) => i.kind === "schema" || i.schema === null || !newSchemas.has(i.schema))
-    .sort(
-      (a, b) =>
-        DROP_ORDER.indexOf(b.kind as (typeof DROP_ORDER)[number]) - DROP_ORDER.indexOf(a.kind as (typeof DROP_ORDER)[number]),
-    )
-    .map(itemKey);
+function supabaseOutcome(folder: ExportFolder, supabase: SupabaseTargetLoad, before: InventoryItem[]) {
+  const had = new Set(before.filter((i) => i.kind === "table").map((i) => `${i.schema}.${i.name}`));
+  return {
+    leftToSupabase: supabase.leftToSupabase,
+    filledSupabaseTables: folder.manifest.tables.map((t) => `${t.schema}.${t.name}`).filter((k) => had.has(k)),
+  };
 }
 
 function parseItem(entry: string): { kind: string; id: string } {

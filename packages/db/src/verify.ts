@@ -10,6 +10,7 @@ import { isSupabaseShaped, sameButStorageRewrites, withoutSupabaseOwned } from "
 import { connect } from "./connection";
 import { readExport, type ExportManifest, type TableEntry } from "./export-format";
 import { tableReporter, type ProgressListener } from "./progress";
+import { defaultJobs, drainQueue } from "./parallel";
 import { qualified } from "./sql";
 import { verifyStorageFiles } from "./storage-files";
 import { exportedColumnExpressions, readStorageUrlRewrite } from "./storage-urls";
@@ -45,7 +46,7 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  /** Parallel connections for the checksums (default 2). */
+  /** Parallel connections for the checksums (default: the core count). */
   jobs?: number;
   onProgress?: ProgressListener;
   /** Read the target's rows as of this exported snapshot (cutover: the data at the switch, while the app already writes). */
@@ -63,6 +64,48 @@ export function manifestScope(manifest: ExportManifest): Scope {
   };
 }
 
+/** A reading connection for verify: pinned settings, and the cutover's snapshot when given. */
+async function checkerSession(url: string, snapshot?: string): Promise<pg.Client> {
+  const client = await connect(url, "target");
+  await client.query("SET statement_timeout = 0");
+  await pinSession(client);
+  if (snapshot) {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+  }
+  return client;
+}
+
+/** One table's rows and checksum, read once through COPY; an unreadable table is a result, not a failure. */
+async function checkTable(
+  client: pg.Client,
+  table: TableEntry,
+  collatable: Set<string>,
+  onProgress?: ProgressListener,
+): Promise<VerifiedTable> {
+  const name = `${table.schema}.${table.name}`;
+  const expected = { name, expectedRows: table.rowCount, expectedChecksum: table.checksum };
+  const progress = tableReporter(onProgress, {
+    phase: "verify",
+    table: name,
+    totalRows: table.rowCount,
+    totalBytes: table.bytes,
+  });
+  try {
+    const counts = await copyTableOut(client, table, collatable, undefined, (r, b) => progress.add(r, b));
+    return {
+      ...expected,
+      rows: counts.rowCount,
+      checksum: counts.checksum,
+      ok: counts.rowCount === table.rowCount && counts.checksum === table.checksum,
+    };
+  } catch (error) {
+    return { ...expected, rows: 0, checksum: "", ok: false, error: (error as Error).message.split("\n")[0] };
+  } finally {
+    progress.done();
+  }
+}
+
 async function checkTables(
   url: string,
   tables: TableEntry[],
@@ -71,55 +114,18 @@ async function checkTables(
   onProgress?: ProgressListener,
   snapshot?: string,
 ): Promise<VerifiedTable[]> {
-  const queue = [...tables];
   const results: VerifiedTable[] = [];
-  const worker = async () => {
-    const client = await connect(url, "target");
-    try {
-      await client.query("SET statement_timeout = 0");
-      await pinSession(client);
-      if (snapshot) {
-        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
-      }
-      for (let table = queue.shift(); table; table = queue.shift()) {
-        const name = `${table.schema}.${table.name}`;
-        const progress = tableReporter(onProgress, {
-          phase: "verify",
-          table: name,
-          totalRows: table.rowCount,
-          totalBytes: table.bytes,
-        });
-        try {
-          const counts = await copyTableOut(client, table, collatable.get(name) ?? new Set(), undefined, (r, b) =>
-            progress.add(r, b),
-          );
-          results.push({
-            name,
-            expectedRows: table.rowCount,
-            rows: counts.rowCount,
-            expectedChecksum: table.checksum,
-            checksum: counts.checksum,
-            ok: counts.rowCount === table.rowCount && counts.checksum === table.checksum,
-          });
-        } catch (error) {
-          results.push({
-            name,
-            expectedRows: table.rowCount,
-            rows: 0,
-            expectedChecksum: table.checksum,
-            checksum: "",
-            ok: false,
-            error: (error as Error).message.split("\n")[0],
-          });
-        }
-        progress.done();
-      }
-    } finally {
-      await client.end().catch(() => {});
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, tables.length)) }, worker));
+  const clients: pg.Client[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, Math.min(jobs, tables.length)); i++) clients.push(await checkerSession(url, snapshot));
+    // Largest first, so the last table to finish is a small one.
+    const bySize = [...tables].sort((a, b) => b.bytes - a.bytes);
+    await drainQueue(bySize, clients, async (table, client) => {
+      results.push(await checkTable(client, table, collatable.get(`${table.schema}.${table.name}`) ?? new Set(), onProgress));
+    });
+  } finally {
+    for (const client of clients) await client.end().catch(() => {});
+  }
   return results.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -179,7 +185,7 @@ export async function verifyManifest(
       targetUrl,
       checked,
       await collatableColumns(client, manifest.tables),
-      options.jobs ?? 2,
+      options.jobs ?? defaultJobs(),
       options.onProgress,
       options.snapshot,
     );

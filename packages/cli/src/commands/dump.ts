@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { EXPORT_DIR, OwnitError, redactUrl } from "@ownit/core";
-import { dumpDatabase, HELPER_SECRET_ENV, type DumpResult } from "@ownit/db";
+import { defaultJobs, dumpDatabase, HELPER_SECRET_ENV, type DumpResult } from "@ownit/db";
 import { tableBars } from "../progress";
 import type { CliContext } from "../context";
 import { color } from "../context";
@@ -133,7 +133,7 @@ export function registerDump(program: Command, ctx: CliContext): void {
     )
     .option("--storage-key-env <var>", "environment variable holding the service-role key")
     .option("--storage-url <url>", "Storage API address (default: https://<project-ref>.supabase.co/storage/v1)")
-    .option("--jobs <n>", "parallel connections reading the snapshot", parseJobs, 2)
+    .option("--jobs <n>", "parallel connections reading the snapshot (default: the core count)", parseJobs, defaultJobs())
     .option("--force", "replace the export folder if it exists")
     .option(
       "--follow-ready",

@@ -1,7 +1,8 @@
-// `ownit restore <export-dir> --to <postgres-url>`: an export into a database, in one
-// transaction, as a run of the project so `ownit rollback` can drop what it created. Without --to
-// it offers the project's own local PostgreSQL (`ownit db`). The ledger goes to the project the
-// export belongs to (or --project), never to whatever folder the command runs in.
+// `ownit restore <export-dir> --to <postgres-url>`: an export into a database, all or nothing
+// (staged on --jobs connections, or in one transaction), as a run of the project so `ownit rollback`
+// can drop what it created. Without --to it offers the project's own local PostgreSQL (`ownit db`).
+// The ledger goes to the project the export belongs to (or --project), never to whatever folder
+// the command runs in.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
@@ -16,6 +17,7 @@ import {
 } from "@ownit/core";
 import {
   LOCAL_DB_DIR,
+  defaultJobs,
   localDbDir,
   readExport,
   restoreExport,
@@ -30,6 +32,7 @@ import { displayPath, formatBytes, formatCount } from "../format";
 import { color } from "../context";
 import { recoverFirst, undoDatabaseAction } from "../recover-first";
 import { RESTORE_ACTION, STORAGE_FILES_ACTION, STORAGE_URLS_ACTION } from "../database-actions";
+import { parseJobs } from "../common-flags";
 
 export interface RestoreCliOptions {
   to?: string;
@@ -44,6 +47,7 @@ export interface RestoreCliOptions {
   storageDir?: string;
   rewriteStorageUrls?: string;
   oldProjectUrl?: string;
+  jobs?: number;
 }
 
 async function targetUrl(ctx: CliContext, root: string, opts: RestoreCliOptions): Promise<{ url: string; local: boolean }> {
@@ -137,8 +141,13 @@ async function restoreAsRun(
       allowNonEmpty: opts.allowNonempty,
       onProgress: bars.listener,
       runId: run.id,
+      jobs: opts.jobs,
     });
     bars.stop();
+    if (result.leftoversDropped.length)
+      ctx.out(
+        color.yellow(`dropped what an interrupted restore had left in the target first: ${result.leftoversDropped.join(", ")}`),
+      );
     Object.assign(action, {
       target: result.target,
       objects: result.created,
@@ -157,7 +166,7 @@ async function restoreAsRun(
   } catch (error) {
     bars.stop();
     if (action.pending) {
-      // The transaction rolled back: nothing of this run is in the target.
+      // Rolled back, staging schemas dropped: nothing of this run is in the target.
       run.manifest.database = run.manifest.database.filter((a) => a !== action);
     } else {
       // The rows committed but a later step (Storage files, URL rewrite) failed: the run undoes itself, newest first.
@@ -220,6 +229,9 @@ function printRestore(
   ctx.out(
     `  created     ${result.created.length} object(s)${result.replicationRole ? "" : "; triggers were created after the rows, so none fired"}`,
   );
+  ctx.out(
+    `  loaded      ${result.mode === "staged" ? "on parallel connections into staging schemas, made visible in one swap" : "in one transaction"}`,
+  );
   ctx.out(`  run         ${runId}`);
   if (result.leftToSupabase)
     ctx.out(
@@ -271,11 +283,12 @@ async function uploadStorage(
 export function registerRestore(program: Command, ctx: CliContext): void {
   program
     .command("restore")
-    .description("load an export into a PostgreSQL database in one transaction (a run: `ownit rollback` drops what it created)")
+    .description("load an export into a PostgreSQL database, all or nothing (a run: `ownit rollback` drops what it created)")
     .argument("<export-dir>", "the folder `ownit dump` wrote")
     .option("--to <url>", "connection string of an empty database to restore into")
     .option("--local", `restore into the project's own PostgreSQL (${LOCAL_DB_DIR}/), started if needed`)
-    .option("--allow-nonempty", "restore into a database that already holds objects")
+    .option("--allow-nonempty", "restore into a database that already holds objects (in one transaction)")
+    .option("--jobs <n>", "loading connections into an empty database (default: the core count)", parseJobs, defaultJobs())
     .option(
       "--project <dir>",
       "project folder whose run ledger records the restore (default: the project the export folder sits in)",

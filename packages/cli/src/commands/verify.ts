@@ -2,7 +2,7 @@
 // the export recomputed on the target; a table of differences, exit 1 when there is any.
 import type { Command } from "commander";
 import { OwnitError } from "@ownit/core";
-import { verifyExport, type VerifyReport } from "@ownit/db";
+import { defaultJobs, verifyExport, type VerifyReport } from "@ownit/db";
 import { tableBars } from "../progress";
 import { formatCount } from "../format";
 import type { CliContext } from "../context";
@@ -44,7 +44,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     )
     .argument("<export-dir>", "the folder `ownit dump` wrote")
     .requiredOption("--against <url>", "connection string of the database to check")
-    .option("--jobs <n>", "parallel connections", parseJobs, 2)
+    .option("--jobs <n>", "parallel connections (default: the core count)", parseJobs, defaultJobs())
     .option("--json", "print the report as JSON")
     .option("--storage-dir <dir>", "also hash every Storage object in this file-backend folder against the manifest's sha256")
     .action(async (exportDir: string, opts: { against: string; jobs: number; json?: boolean; storageDir?: string }) => {

@@ -11,6 +11,7 @@ import { listSequences, schemaObjects } from "../catalog";
 import { collatableColumns, copyTableOut, pinSession } from "../checksum";
 import { connect, describeServer, refuseTransactionPooler } from "../connection";
 import { readExport, type ExportManifest, type SequenceEntry, type TableEntry } from "../export-format";
+import { defaultJobs, drainQueue, QueueJobError } from "../parallel";
 import { qualified } from "../sql";
 import { manifestScope, verifyManifest, type VerifyReport } from "../verify";
 import { followStatus, readFollowState, removeFollow, type FollowState } from "./follow";
@@ -84,31 +85,91 @@ async function moveSequences(source: pg.Client, target: pg.Client, manifest: Exp
 
 /** Row counts and checksums of the stopped source, computed exactly as dump computes them. */
 async function sourceChecksums(url: string, tables: TableEntry[], jobs: number): Promise<TableEntry[]> {
-  const queue = [...tables];
   const results: TableEntry[] = [];
-  const worker = async () => {
-    const client = await connect(url, "source");
-    try {
+  const clients: pg.Client[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, Math.min(jobs, tables.length)); i++) {
+      const client = await connect(url, "source");
+      clients.push(client);
       await client.query("SET statement_timeout = 0");
       await pinSession(client);
-      const collatable = await collatableColumns(client, tables);
-      for (let t = queue.shift(); t; t = queue.shift()) {
+    }
+    const collatable = await collatableColumns(clients[0]!, tables);
+    await drainQueue(
+      [...tables].sort((a, b) => b.bytes - a.bytes),
+      clients,
+      async (t, client) => {
         const counts = await copyTableOut(client, t, collatable.get(`${t.schema}.${t.name}`) ?? new Set());
         results.push({ ...t, ...counts });
-      }
-    } finally {
-      await client.end().catch(() => {});
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, tables.length)) }, worker));
+      },
+    ).catch((error: unknown) => {
+      throw error instanceof QueueJobError ? error.cause : error;
+    });
+  } finally {
+    for (const client of clients) await client.end().catch(() => {});
+  }
   return results.sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`));
+}
+
+/** The stopped source's rows (and, before the switch, sequences) against the target, as of snapshot when given. */
+async function verifyAgainstSource(
+  options: CutoverOptions,
+  source: pg.Client,
+  manifest: ExportManifest,
+  sequences: SequenceEntry[],
+  jobs: number,
+  snapshot?: string,
+): Promise<{ report: VerifyReport; ms: number }> {
+  const at = Date.now();
+  const live: ExportManifest = {
+    ...manifest,
+    tables: await sourceChecksums(options.from, manifest.tables, jobs),
+    // Sequences are not transactional: once the app writes to the target they move on, so after the switch only rows and objects are compared.
+    sequences: snapshot ? [] : sequences,
+    objects: manifest.objects ? await schemaObjects(source, manifestScope(manifest)) : undefined,
+  };
+  return { report: await verifyManifest(live, options.to, { jobs, snapshot }), ms: Date.now() - at };
+}
+
+function differs(report: VerifyReport): string {
+  const d = report.differences[0]!;
+  return `the target differs from the stopped source in ${report.differences.length} place(s), first ${d.kind} ${d.name} (source ${d.expected}, target ${d.actual})`;
+}
+
+/** After a failed cutover that had stopped the source's writes: gives them back (on a fresh connection), and says what happened. */
+async function giveWritesBack(options: CutoverOptions, stop: WriteStop, error: unknown): Promise<unknown> {
+  try {
+    // A fresh connection: the one in use may be what failed.
+    const undo = await connect(options.from, "source");
+    try {
+      await restoreWrites(undo, stop);
+    } finally {
+      await undo.end().catch(() => {});
+    }
+  } catch (undoError) {
+    return new OwnitError(
+      "writes-not-restored",
+      `cutover failed (${(error as Error).message.split("\n")[0]}) and the source's writes could not be given back (${(undoError as Error).message.split("\n")[0]})`,
+      "run `ownit rollback` to give the source its writes back",
+      { cause: error },
+    );
+  }
+  if (error instanceof OwnitError) return error;
+  const message = (error as Error).message.split("\n")[0]!;
+  const cut = /terminat|ECONNRESET|not queryable|connection error/i.test(message);
+  return new OwnitError(
+    "cutover-failed",
+    `cutover failed: ${cut ? `the connection to a server was cut (${message})` : message}; the source takes writes again`,
+    "check both servers, then run cutover again",
+    { cause: error },
+  );
 }
 
 export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
   refuseTransactionPooler(options.from);
   const { manifest, dir } = readExport(options.exportDir);
   const state = readFollowState(dir);
-  const jobs = options.jobs ?? 2;
+  const jobs = options.jobs ?? defaultJobs();
   const source = await connect(options.from, "source");
   const target = await connect(options.to, "target").catch(async (error) => {
     await source.end().catch(() => {});
@@ -141,21 +202,7 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
     step("caught-up");
     const sequences = await moveSequences(source, target, manifest);
     step("sequences-set");
-    const verify = async (snapshot?: string) => {
-      const at = Date.now();
-      const live: ExportManifest = {
-        ...manifest,
-        tables: await sourceChecksums(options.from, manifest.tables, jobs),
-        // Sequences are not transactional: once the app writes to the target they move on, so after the switch only rows and objects are compared.
-        sequences: snapshot ? [] : sequences,
-        objects: manifest.objects ? await schemaObjects(source, manifestScope(manifest)) : undefined,
-      };
-      return { report: await verifyManifest(live, options.to, { jobs, snapshot }), ms: Date.now() - at };
-    };
-    const differs = (report: VerifyReport) => {
-      const d = report.differences[0]!;
-      return `the target differs from the stopped source in ${report.differences.length} place(s), first ${d.kind} ${d.name} (source ${d.expected}, target ${d.actual})`;
-    };
+    const verify = (snapshot?: string) => verifyAgainstSource(options, source, manifest, sequences, jobs, snapshot);
     if (!options.verifyAfterSwitch) {
       const { report, ms } = await verify();
       if (!report.ok)
@@ -191,35 +238,7 @@ export async function cutover(options: CutoverOptions): Promise<CutoverResult> {
       await holder.end().catch(() => {});
     }
   } catch (error) {
-    if (stop) {
-      try {
-        // A fresh connection: the one in use may be what failed.
-        const undo = await connect(options.from, "source");
-        try {
-          await restoreWrites(undo, stop);
-        } finally {
-          await undo.end().catch(() => {});
-        }
-      } catch (undoError) {
-        throw new OwnitError(
-          "writes-not-restored",
-          `cutover failed (${(error as Error).message.split("\n")[0]}) and the source's writes could not be given back (${(undoError as Error).message.split("\n")[0]})`,
-          "run `ownit rollback` to give the source its writes back",
-          { cause: error },
-        );
-      }
-      if (!(error instanceof OwnitError)) {
-        const message = (error as Error).message.split("\n")[0]!;
-        const cut = /terminat|ECONNRESET|not queryable|connection error/i.test(message);
-        throw new OwnitError(
-          "cutover-failed",
-          `cutover failed: ${cut ? `the connection to a server was cut (${message})` : message}; the source takes writes again`,
-          "check both servers, then run cutover again",
-          { cause: error },
-        );
-      }
-    }
-    throw error;
+    throw stop ? await giveWritesBack(options, stop, error) : error;
   } finally {
     await source.end().catch(() => {});
     await target.end().catch(() => {});

@@ -109,6 +109,42 @@ async function subscriptionExists(target: pg.Client, name: string): Promise<bool
   return rows.length > 0;
 }
 
+/** The export's slot is still there, unread since the snapshot, and so are its publications. */
+async function requireSlotAndPublications(
+  source: pg.Client,
+  from: string,
+  manifest: ExportManifest,
+  slot: string,
+  lsn: string,
+): Promise<void> {
+  const { rows: slots } = await source.query<{ active: boolean; flushed: string | null; behind: boolean }>(
+    "select active, confirmed_flush_lsn::text as flushed, confirmed_flush_lsn > $2::pg_lsn as behind from pg_replication_slots where slot_name = $1 and database = current_database()",
+    [slot, lsn],
+  );
+  if (!slots.length)
+    throw new OwnitError(
+      "slot-missing",
+      `replication slot ${slot} of this export no longer exists on ${describeServer(from)}`,
+      "dump again with --follow-ready, restore that export into an empty database, then follow",
+    );
+  if (slots[0]!.active || slots[0]!.behind)
+    throw new OwnitError(
+      "slot-used",
+      `replication slot ${slot} on ${describeServer(from)} is already being read by someone else`,
+      "stop the other reader, or dump again with --follow-ready",
+    );
+  const { rows: pubs } = await source.query<{ n: number }>(
+    "select count(*)::int as n from pg_publication where pubname = any($1::text[])",
+    [manifest.replication!.publications],
+  );
+  if (pubs[0]!.n !== manifest.replication!.publications.length)
+    throw new OwnitError(
+      "publication-missing",
+      `the publication(s) ${manifest.replication!.publications.join(", ")} of this export are gone from ${describeServer(from)}`,
+      "dump again with --follow-ready, restore that export, then follow",
+    );
+}
+
 export async function startFollow(options: FollowOptions): Promise<FollowSetup> {
   refuseTransactionPooler(options.from);
   const folder = readExport(options.exportDir);
@@ -126,32 +162,7 @@ export async function startFollow(options: FollowOptions): Promise<FollowSetup> 
     if (await subscriptionExists(target, slot))
       return { state: readFollowState(folder.dir), created: false, tables: tables.length };
 
-    const { rows: slots } = await source.query<{ active: boolean; flushed: string | null; behind: boolean }>(
-      "select active, confirmed_flush_lsn::text as flushed, confirmed_flush_lsn > $2::pg_lsn as behind from pg_replication_slots where slot_name = $1 and database = current_database()",
-      [slot, lsn],
-    );
-    if (!slots.length)
-      throw new OwnitError(
-        "slot-missing",
-        `replication slot ${slot} of this export no longer exists on ${describeServer(options.from)}`,
-        "dump again with --follow-ready, restore that export into an empty database, then follow",
-      );
-    if (slots[0]!.active || slots[0]!.behind)
-      throw new OwnitError(
-        "slot-used",
-        `replication slot ${slot} on ${describeServer(options.from)} is already being read by someone else`,
-        "stop the other reader, or dump again with --follow-ready",
-      );
-    const { rows: pubs } = await source.query<{ n: number }>(
-      "select count(*)::int as n from pg_publication where pubname = any($1::text[])",
-      [manifest.replication!.publications],
-    );
-    if (pubs[0]!.n !== manifest.replication!.publications.length)
-      throw new OwnitError(
-        "publication-missing",
-        `the publication(s) ${manifest.replication!.publications.join(", ")} of this export are gone from ${describeServer(options.from)}`,
-        "dump again with --follow-ready, restore that export, then follow",
-      );
+    await requireSlotAndPublications(source, options.from, manifest, slot, lsn);
 
     // The target must hold exactly the snapshot the slot starts after: every row, sequence and object.
     const report = await verifyManifest(manifest, options.to);

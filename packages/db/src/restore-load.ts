@@ -1,0 +1,102 @@
+// The steps both restore paths share: a script run with the failing line named, and one table's
+// rows streamed from its export file into the target by COPY, counted and hashed on the way and
+// refused when they are not the rows the manifest promises. Each file is read exactly once.
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { killPoint, OwnitError } from "@ownit/core";
+import { CopyHasher } from "./checksum";
+import { describeServer } from "./connection";
+import type { ExportFolder, TableEntry } from "./export-format";
+import { tableReporter, type ProgressListener } from "./progress";
+import { qualified, quoteIdent } from "./sql";
+
+/** A failure with the step it happened at ("schema.sql line 12", "the rows of public.tasks"). */
+export class RestoreStepError extends Error {
+  constructor(
+    readonly step: string,
+    readonly cause: unknown,
+  ) {
+    super(step);
+  }
+}
+
+/** The 1-based line of a character position in a script. */
+function lineOf(text: string, position: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < position - 1; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+export async function runScript(client: pg.Client, sql: string, file: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    const position = Number((error as { position?: string }).position);
+    throw new RestoreStepError(position ? `${file} line ${lineOf(sql, position)}` : file, error);
+  }
+}
+
+/**
+ * Streams a table's export file into `schema` (its own, or its staging schema) with COPY, FREEZE
+ * when the table was created or truncated in the caller's transaction; checks rows and md5
+ * against the manifest. Returns what went through.
+ */
+export async function copyTableIn(
+  client: pg.Client,
+  folder: ExportFolder,
+  table: TableEntry,
+  options: { schema: string; freeze: boolean; url: string; onProgress?: ProgressListener },
+): Promise<{ rows: number; bytes: number }> {
+  const key = `${table.schema}.${table.name}`;
+  const progress = tableReporter(options.onProgress, {
+    phase: "restore",
+    table: key,
+    totalRows: table.rowCount,
+    totalBytes: table.bytes,
+  });
+  const columns = table.columns.map(quoteIdent).join(", ");
+  const copy = client.query(
+    copyFrom(`COPY ${qualified(options.schema, table.name)} (${columns}) FROM STDIN${options.freeze ? " WITH (FREEZE)" : ""}`),
+  );
+  let started = false;
+  const loaded = new CopyHasher((rows, bytes) => {
+    if (!started) killPoint("restore-copy"); // rows are on their way to the server: mid-COPY
+    started = true;
+    progress.add(rows, bytes);
+  });
+  killPoint("restore-table");
+  try {
+    await pipeline(createReadStream(path.join(folder.dir, table.file), { highWaterMark: 1024 * 1024 }), loaded, copy);
+  } catch (error) {
+    throw new RestoreStepError(`the rows of ${key}`, error);
+  }
+  checkLoaded(folder, table, loaded.digest(), options.url);
+  progress.done();
+  return { rows: loaded.rows, bytes: loaded.bytes };
+}
+
+/** Refuses a table whose file did not hold the rows the manifest promises (cut short, or edited). */
+function checkLoaded(folder: ExportFolder, table: TableEntry, loaded: { rowCount: number; checksum: string }, url: string): void {
+  const key = `${table.schema}.${table.name}`;
+  const file = path.join(folder.dir, table.file);
+  const base = `restore into ${describeServer(url)} refused at ${key}`;
+  const hint = "the export is truncated or damaged: dump the database again (nothing was restored, the target is as it was)";
+  if (loaded.rowCount !== table.rowCount) {
+    throw new OwnitError(
+      "export-incomplete",
+      `${base}: ${file} holds ${loaded.rowCount} row(s), the manifest says ${table.rowCount}`,
+      hint,
+    );
+  }
+  // Exports whose checksum is taken later (a Base44 dump's check load) carry none yet.
+  if (table.checksum && loaded.checksum !== table.checksum) {
+    throw new OwnitError(
+      "export-damaged",
+      `${base}: ${file} does not match its checksum in the manifest (${loaded.checksum} ≠ ${table.checksum})`,
+      hint,
+    );
+  }
+}
