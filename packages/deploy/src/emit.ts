@@ -16,6 +16,8 @@ import {
   KEYS_SCRIPT_PATH,
   POSTGRES_DOCKERFILE_PATH,
   postgresDockerfile,
+  APP_ROLES_SCRIPT_PATH,
+  appRolesScript,
   RESTORE_SCRIPT_PATH,
   restoreExportScript,
   ROLES_SCRIPT_PATH,
@@ -82,6 +84,12 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
         );
         if (p.database) {
           add(RESTORE_SCRIPT_PATH, restoreExportScript(), "loads ./ownit-export/restore.sql into a fresh database");
+          if (p.base44Server)
+            add(
+              APP_ROLES_SCRIPT_PATH,
+              appRolesScript(),
+              "creates the server's least-privilege role and the tables' owner, which db:setup logs in as",
+            );
           if (composeRunsSupabase(p))
             add(
               ROLES_SCRIPT_PATH,
