@@ -25,3 +25,4 @@ export * from "./replication/index";
 export * from "./realtime-publication";
 export * from "./storage-files";
 export * from "./storage-urls";
+export * from "./storage-s3";

@@ -22,22 +22,50 @@ export interface StoredObject {
   version: string | null;
 }
 
-/** Where the file backend under root keeps an object; undefined for a name that would leave root. */
-export function storageFilePath(root: string, object: StoredObject): string | undefined {
+/**
+ * The path segments under the tenant that the storage service keeps an object at, in both of its
+ * backends: <bucket>/<name…>/<version> (its TenantLocation key, "/" its version separator by
+ * default). Undefined for a name that would leave the tenant's folder.
+ */
+export function storageObjectSegments(object: StoredObject): string[] | undefined {
   const segments = [object.bucket, ...object.name.split("/"), ...(object.version ? [object.version] : [])];
   if (segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0"))) return undefined;
+  return segments;
+}
+
+/** Where the file backend under root keeps an object; undefined for a name that would leave root. */
+export function storageFilePath(root: string, object: StoredObject): string | undefined {
+  const segments = storageObjectSegments(object);
+  if (!segments) return undefined;
   return path.join(root, SUPABASE_STORAGE_FILE_BACKEND.globalBucket, SUPABASE_STORAGE_FILE_BACKEND.tenantId, ...segments);
 }
 
-/** Each object's version as the target's storage.objects holds it ("bucket/name" → version). */
-async function objectVersions(client: pg.Client): Promise<Map<string, string | null>> {
-  const { rows } = await client.query<StoredObject>(
-    "select bucket_id as bucket, name, version from storage.objects where name is not null",
-  );
-  return new Map(rows.map((r) => [`${r.bucket}/${r.name}`, r.version]));
+/** What the target's storage.objects row says of an object: its version and the headers it is served with. */
+export interface ObjectRow {
+  version: string | null;
+  contentType?: string;
+  cacheControl?: string;
 }
 
-async function sha256File(file: string): Promise<string> {
+/** Each object's row in the target's storage.objects ("bucket/name" → version, content type, cache control). */
+export async function objectRows(client: pg.Client): Promise<Map<string, ObjectRow>> {
+  const { rows } = await client.query<StoredObject & { content_type: string | null; cache_control: string | null }>(
+    `select bucket_id as bucket, name, version, metadata->>'mimetype' as content_type, metadata->>'cacheControl' as cache_control
+       from storage.objects where name is not null`,
+  );
+  return new Map(
+    rows.map((r) => [
+      `${r.bucket}/${r.name}`,
+      { version: r.version, contentType: r.content_type ?? undefined, cacheControl: r.cache_control ?? undefined },
+    ]),
+  );
+}
+
+async function objectVersions(client: pg.Client): Promise<Map<string, string | null>> {
+  return new Map([...(await objectRows(client))].map(([key, row]) => [key, row.version]));
+}
+
+export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");
   await pipeline(createReadStream(file), hash);
   return hash.digest("hex");

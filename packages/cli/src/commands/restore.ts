@@ -21,9 +21,12 @@ import {
   readExport,
   readRestoreMarker,
   removeLoadedRows,
+  parseS3Location,
   removeStorageFiles,
+  removeStorageS3,
   restoreExport,
   restoreStorageFiles,
+  restoreStorageS3,
   rewriteStorageUrls,
   startLocalDatabase,
   undoRestore,
@@ -41,6 +44,8 @@ import { formatBytes, formatCount, tableBars } from "./db";
 export const RESTORE_ACTION = "postgres-restore";
 /** The ledger's kind for the Storage files a restore wrote into the file backend's folder. */
 export const STORAGE_FILES_ACTION = "storage-files";
+/** The ledger's kind for the Storage objects a restore uploaded into an S3 bucket (target s3://bucket, objects: keys). */
+export const STORAGE_S3_ACTION = "storage-s3";
 /** The ledger's kind for the URL-rewrite step (old Storage URLs in the app's rows → the new base). */
 export const STORAGE_URLS_ACTION = "storage-url-rewrite";
 
@@ -55,6 +60,8 @@ export interface RestoreCliOptions {
   /** Without --to: use the project's own PostgreSQL instead of asking. */
   yes?: boolean;
   storageDir?: string;
+  storageS3?: string;
+  s3Endpoint?: string;
   rewriteStorageUrls?: string;
   oldProjectUrl?: string;
 }
@@ -162,6 +169,14 @@ async function restoreAsRun(
       run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
       ctx.out(
         `  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`,
+      );
+    }
+    if (opts.storageS3) {
+      const s3 = parseS3Location(opts.storageS3, opts.s3Endpoint);
+      const uploaded = await restoreStorageS3(dir, target.url, s3);
+      run.recordDatabase({ kind: STORAGE_S3_ACTION, target: `s3://${s3.bucket}`, endpoint: s3.endpoint, objects: uploaded.keys });
+      ctx.out(
+        `  storage     ${uploaded.keys.length} object(s), ${formatBytes(uploaded.bytes)} into s3://${s3.bucket} (the storage service's S3 layout)${uploaded.skipped.length ? `; ${uploaded.skipped.length} without a storage.objects row left out` : ""}`,
       );
     }
     if (opts.rewriteStorageUrls) {
@@ -304,6 +319,9 @@ databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
 });
 
 databaseUndoers.set(STORAGE_FILES_ACTION, async (action) => removeStorageFiles(action.objects));
+databaseUndoers.set(STORAGE_S3_ACTION, async (action) =>
+  removeStorageS3(parseS3Location(action.target, action.endpoint as string | undefined), action.objects),
+);
 databaseUndoers.set(STORAGE_URLS_ACTION, async (action, opts) => {
   if (action.local && typeof opts.root === "string" && !opts.dbUrl) await startLocalDatabase(opts.root);
   await undoStorageUrlRewrite(undoUrl(action, opts), action.exportDir as string, action.rewrite as StorageUrlRewrite);
@@ -332,6 +350,11 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       "--storage-dir <dir>",
       "also put the export's Storage files into this folder, laid out as Supabase's storage service reads its file backend (the storage-data volume)",
     )
+    .option(
+      "--storage-s3 <s3://bucket>",
+      "also upload the export's Storage files into this S3 bucket, keyed as Supabase's storage service reads its S3 backend (credentials and region from AWS_* env)",
+    )
+    .option("--s3-endpoint <url>", "with --storage-s3: a non-AWS S3-compatible endpoint (MinIO, R2, …)")
     .option(
       "--rewrite-storage-urls <new-base>",
       "after the restore, replace the old project's Storage URLs stored in text, varchar and jsonb columns with <new-base>/storage/v1/ (reported per column; rollback puts them back)",
