@@ -26,3 +26,4 @@ export * from "./realtime-publication";
 export * from "./storage-files";
 export * from "./storage-urls";
 export * from "./storage-s3";
+export * from "./storage-xattrs";

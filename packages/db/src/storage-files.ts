@@ -14,6 +14,7 @@ import { connect } from "./connection";
 import { hashingTap } from "./storage";
 import { readExport, type ExportManifest, type StorageEntry } from "./export-format";
 import type { VerifyDifference } from "./verify";
+import { writeStorageXattrs, type FileHeaders, type XattrOutcome } from "./storage-xattrs";
 
 export interface StoredObject {
   bucket: string;
@@ -77,6 +78,8 @@ export interface StorageFilesResult {
   bytes: number;
   /** Objects of the export whose row the target lacks (nothing to serve them from). */
   skipped: string[];
+  /** Whether the files carry the content type and cache control the storage service serves them with. */
+  headers: XattrOutcome;
 }
 
 /**
@@ -87,23 +90,25 @@ export interface StorageFilesResult {
 export async function restoreStorageFiles(exportDir: string, targetUrl: string, root: string): Promise<StorageFilesResult> {
   const { manifest } = readExport(exportDir);
   const entries = manifest.storage ?? [];
-  const result: StorageFilesResult = { files: [], bytes: 0, skipped: [] };
+  const result: StorageFilesResult = { files: [], bytes: 0, skipped: [], headers: { written: 0 } };
   if (!entries.length) return result;
   const client = await connect(targetUrl, "target");
-  let versions: Map<string, string | null>;
+  let rows: Map<string, ObjectRow>;
   try {
-    versions = await objectVersions(client);
+    rows = await objectRows(client);
   } finally {
     await client.end().catch(() => {});
   }
+  const headers: FileHeaders[] = [];
   try {
     for (const entry of entries) {
       const key = `${entry.bucket}/${entry.name}`;
-      if (!versions.has(key)) {
+      const row = rows.get(key);
+      if (!row) {
         result.skipped.push(key);
         continue;
       }
-      const dest = storageFilePath(root, { ...entry, version: versions.get(key)! });
+      const dest = storageFilePath(root, { ...entry, version: row.version });
       if (!dest)
         throw new OwnitError(
           "storage-bad-name",
@@ -134,11 +139,13 @@ export async function restoreStorageFiles(exportDir: string, targetUrl: string, 
       renameSync(partial, dest);
       result.files.push(dest);
       result.bytes += bytes;
+      headers.push({ file: dest, contentType: row.contentType, cacheControl: row.cacheControl });
     }
   } catch (error) {
     removeStorageFiles(result.files);
     throw error;
   }
+  result.headers = await writeStorageXattrs(headers);
   return result;
 }
 

@@ -170,6 +170,12 @@ async function restoreAsRun(
       ctx.out(
         `  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`,
       );
+      if ("notWritten" in files.headers)
+        ctx.out(
+          color.yellow(
+            `  storage     content types not kept: ${files.headers.notWritten}; the storage service serves these files as application/octet-stream until they are re-uploaded`,
+          ),
+        );
     }
     if (opts.storageS3) {
       const s3 = parseS3Location(opts.storageS3, opts.s3Endpoint);
