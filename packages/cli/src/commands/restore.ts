@@ -24,6 +24,7 @@ import {
   parseS3Location,
   removeStorageFiles,
   removeStorageS3,
+  removeUploadedObjects,
   restoreExport,
   restoreStorageFiles,
   restoreStorageS3,
@@ -44,6 +45,8 @@ import { formatBytes, formatCount, tableBars } from "./db";
 export const RESTORE_ACTION = "postgres-restore";
 /** The ledger's kind for the Storage files a restore wrote into the file backend's folder. */
 export const STORAGE_FILES_ACTION = "storage-files";
+/** The ledger's kind for the objects a restore uploaded through a Supabase target's Storage API (objects: "<bucket>/<name>"). */
+export const STORAGE_UPLOAD_ACTION = "storage-upload";
 /** The ledger's kind for the Storage objects a restore uploaded into an S3 bucket (target s3://bucket, objects: keys). */
 export const STORAGE_S3_ACTION = "storage-s3";
 /** The ledger's kind for the URL-rewrite step (old Storage URLs in the app's rows → the new base). */
@@ -199,6 +202,8 @@ async function restoreAsRun(
         `  urls        ${rewrite.from} → ${rewrite.to}: ${rewrite.columns.length ? rewrite.columns.map((c) => `${c.schema}.${c.table}.${c.column} ${formatCount(c.rows)}`).join(", ") : "no row holds one"}`,
       );
     }
+    // Inside the run: rollback deletes the uploaded objects (before the rows they belong to).
+    await uploadStorage(ctx, run, dir, folder, target.url, opts);
     run.finish({
       findings: folder.findings,
       records: {
@@ -234,13 +239,12 @@ async function restoreAsRun(
     run.abort(error);
     throw environmentError(error) ?? error;
   }
-  // After the run is recorded: the rows are in (rollback drops them), the files follow; an upload can be repeated (x-upsert).
-  await uploadStorage(ctx, dir, folder, target.url, opts);
 }
 
 /** With --storage-url: the export's Storage files into the target's Storage API (a Supabase project of the owner's own). */
 async function uploadStorage(
   ctx: CliContext,
+  run: Run,
   dir: string,
   folder: ReturnType<typeof readExport>,
   targetUrl: string,
@@ -269,6 +273,14 @@ async function uploadStorage(
     exportDir: dir,
     manifest: folder.manifest,
     targetUrl,
+  });
+  // The key stays out of the ledger: rollback reads it from the same variable.
+  run.recordDatabase({
+    kind: STORAGE_UPLOAD_ACTION,
+    target: new URL(opts.storageUrl).origin,
+    baseUrl: opts.storageUrl,
+    keyEnv: opts.storageKeyEnv,
+    objects: result.objects,
   });
   ctx.out(
     `  storage     ${result.uploaded} file(s), ${formatBytes(result.bytes)} uploaded through ${new URL(opts.storageUrl).origin}`,
@@ -325,6 +337,17 @@ databaseSettlers.set(RESTORE_ACTION, async (action, manifest, opts) => {
 });
 
 databaseUndoers.set(STORAGE_FILES_ACTION, async (action) => removeStorageFiles(action.objects));
+databaseUndoers.set(STORAGE_UPLOAD_ACTION, async (action) => {
+  const keyEnv = String(action.keyEnv);
+  const key = process.env[keyEnv];
+  if (!key)
+    throw new OwnitError(
+      "undo-needs-storage-key",
+      `undoing the upload of ${action.objects.length} Storage object(s) into ${action.target} needs the target's service-role key: ${keyEnv} is not set`,
+      `export ${keyEnv}=<service-role key>, then run the rollback again`,
+    );
+  await removeUploadedObjects(String(action.baseUrl), key, action.objects);
+});
 databaseUndoers.set(STORAGE_S3_ACTION, async (action) =>
   removeStorageS3(parseS3Location(action.target, action.endpoint as string | undefined), action.objects),
 );
