@@ -358,7 +358,11 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
     }
   });
 
-  it("rollback of that restore drops the app's tables and deletes the rows it put into Supabase's own", async () => {
+  it("rollback of that restore deletes the files it uploaded through the Storage API, drops the app's tables and deletes the rows it put into Supabase's own", async () => {
+    // "<bucket>/<name>/<version>" → "<bucket>/<name>": what the restore uploaded (a row without bytes in the export is not).
+    const uploaded = [...api.blobs.keys()].map((k) => k.slice(0, k.lastIndexOf("/"))).sort();
+    expect(uploaded).toHaveLength(2);
+    expect(api.blobs.size).toBe(2);
     const runId = /run {9}(\S+)/.exec(restored.stdout)![1]!;
     await sql(
       target,
@@ -378,6 +382,9 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
     expect(await sql(target, "select tableowner from pg_tables where schemaname = 'auth' and tablename = 'users'")).toEqual([
       { tableowner: "supabase_auth_admin" },
     ]);
+    // Exactly the objects the restore uploaded, bytes and rows, through the API that stored them.
+    expect([...api.deleted].sort()).toEqual(uploaded);
+    expect(api.blobs.size).toBe(0);
   });
 });
 

@@ -3,11 +3,13 @@
 // (<root>/stub/stub/<bucket>/<name>/<version>, as supabase/storage's file backend and locator
 // build it), byte for byte; bucket settings, object rows and storage policies come with the
 // database; `ownit verify --storage-dir` re-hashes every object; rollback removes the files.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dumpDatabase, storageFilePath } from "@ownit/db";
+import { dumpDatabase, storageFilePath, writeStorageXattrs } from "@ownit/db";
+import { requireTool } from "../helpers/system-tools";
 import { capturedCli, cleanupTemp, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { seededId, sql, startSourceDatabase, startStorageStandIn, type SourceDatabase, type StorageStandIn } from "./source";
@@ -77,6 +79,33 @@ describe("ownit restore --storage-dir, verify --storage-dir, rollback", () => {
         createHash("sha256").update(bytes).digest("hex"),
       );
     }
+  });
+
+  it("each file carries the content type and cache control the storage service serves it with (its user.supabase.* attributes)", async () => {
+    const getfattr = requireTool("getfattr");
+    const attributes = async (key: string) =>
+      execFileSync(getfattr, ["--dump", "--absolute-names", "--match=^user\\.supabase\\.", await layoutFile(key)], {
+        encoding: "utf8",
+      })
+        .split("\n")
+        .filter((l) => l.startsWith("user."))
+        .sort();
+    expect(await attributes(`avatars/${ALICE}/me.png`)).toEqual([
+      'user.supabase.cache-control="max-age=3600"',
+      'user.supabase.content-type="image/png"',
+    ]);
+    // No cacheControl in its metadata: no attribute, so the service answers its own default (no-cache).
+    expect(await attributes(`documents/${ALICE}/reports/Q1 résumé.pdf`)).toEqual([
+      'user.supabase.content-type="application/pdf"',
+    ]);
+  });
+
+  it("without setfattr the files are still restored, and the outcome says what is missing", async () => {
+    const file = path.join(tempDir(), "plain.bin");
+    writeFileSync(file, "x");
+    expect(await writeStorageXattrs([{ file, contentType: "image/png" }], "/nonexistent/setfattr")).toEqual({
+      notWritten: "setfattr is not installed (Debian/Ubuntu: apt-get install attr)",
+    });
   });
 
   it("keeps bucket settings, object metadata and storage policies: the private bucket stays private", async () => {

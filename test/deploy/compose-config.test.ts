@@ -46,7 +46,9 @@ describe.each(["lovable-vite", "lovable-tanstack", "bolt-vite", "base44"])(
       const compose = YAML.parse(readFileSync(path.join(dir, "docker-compose.yml"), "utf8"));
       const keys = compose.services.gateway
         ? execFileSync(process.execPath, [path.join(dir, "docker/supabase-keys.mjs")], { encoding: "utf8" })
-        : "POSTGRES_PASSWORD=0123456789abcdef\n";
+        : fixture === "base44"
+          ? "POSTGRES_PASSWORD=0123456789abcdef\nAPP_DB_PASSWORD=app0123456789\nOWNER_DB_PASSWORD=owner0123456789\n"
+          : "POSTGRES_PASSWORD=0123456789abcdef\n";
       writeFileSync(path.join(dir, ".env"), keys);
       const { code, output, stdout } = composeConfig(dir);
       expect(code, output).toBe(0);
@@ -62,3 +64,45 @@ describe.each(["lovable-vite", "lovable-tanstack", "bolt-vite", "base44"])(
     });
   },
 );
+
+describe("docker-compose config on the migrated base44 fixture: the server's least-privilege role", () => {
+  it("the app logs in as ownit_app after db-setup ran as the owner, and its container never holds the owner's or the superuser's password", async () => {
+    const dir = copyFixture("base44");
+    gitInit(dir);
+    const cli = capturedCli();
+    expect(await cli.run("migrate", dir, "--yes"), cli.stderr.join("\n")).toBe(0);
+    const secrets = {
+      POSTGRES_PASSWORD: "super0123456789",
+      APP_DB_PASSWORD: "app0123456789",
+      OWNER_DB_PASSWORD: "owner0123456789",
+    };
+    const env = Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`);
+    // The owner's .env also holds the URL db:setup uses on their machine.
+    writeFileSync(
+      path.join(dir, ".env"),
+      [...env, "DATABASE_OWNER_URL=postgres://ownit_owner:owner0123456789@db/app\n"].join(""),
+    );
+    const { code, output, stdout } = composeConfig(dir);
+    expect(code, output).toBe(0);
+    const { services } = YAML.parse(stdout);
+    expect(services.app.environment.DATABASE_URL).toBe("postgres://ownit_app:app0123456789@db:5432/app");
+    // env_file: .env would hand the app every secret in it; environment blanks the ones it must not have.
+    for (const name of ["POSTGRES_PASSWORD", "OWNER_DB_PASSWORD", "DATABASE_OWNER_URL"])
+      expect(services.app.environment[name]).toBe("");
+    expect(JSON.stringify(services.app)).not.toMatch(/owner0123456789|super0123456789/);
+    expect(services.app.depends_on["db-setup"]).toEqual({ condition: "service_completed_successfully" });
+    expect(services["db-setup"].command).toEqual(["npm", "run", "db:setup"]);
+    expect(services["db-setup"].environment).toEqual({
+      DATABASE_OWNER_URL: "postgres://ownit_owner:owner0123456789@db:5432/app",
+      DATABASE_URL: "postgres://ownit_app:app0123456789@db:5432/app",
+    });
+    // Each password reaches the db service, whose first start creates the roles with them.
+    expect(services.db.environment).toMatchObject(secrets);
+
+    // A missing server password stops compose, naming it.
+    writeFileSync(path.join(dir, ".env"), env.filter((l) => !l.startsWith("APP_DB")).join(""));
+    const missing = composeConfig(dir);
+    expect(missing.code).not.toBe(0);
+    expect(missing.output).toContain("set APP_DB_PASSWORD in .env");
+  });
+});

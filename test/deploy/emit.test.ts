@@ -178,12 +178,20 @@ describe("a Base44 export (fixtures/base44)", () => {
     expect(runtime.healthcheck).toContain("/api/health");
     expect(runtime.env.join(" ")).toContain("PORT=3000");
     const compose = parseYaml(files.get("docker-compose.yml")!);
-    // Compose points DATABASE_URL at its db; every other setting comes from .env as it is (unset stays unset).
+    // Compose points DATABASE_URL at its db as the server's least-privilege role and blanks the owner's
+    // secrets; every other setting comes from .env as it is (unset stays unset).
     expect(compose.services.app.environment).toEqual({
-      DATABASE_URL: "postgres://postgres:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB:-app}",
+      DATABASE_URL:
+        "postgres://ownit_app:${APP_DB_PASSWORD:?set APP_DB_PASSWORD in .env (letters and digits, see .env.example)}@db:5432/${POSTGRES_DB:-app}",
+      DATABASE_OWNER_URL: "",
+      POSTGRES_PASSWORD: "",
+      OWNER_DB_PASSWORD: "",
     });
     expect(compose.services.app.env_file).toEqual([".env"]);
-    expect(compose.services.app.depends_on).toEqual({ db: { condition: "service_healthy" } });
+    expect(compose.services.app.depends_on).toEqual({
+      db: { condition: "service_healthy" },
+      "db-setup": { condition: "service_completed_successfully" },
+    });
     const fly = parseToml(files.get("fly.toml")!) as any;
     expect(fly.http_service.internal_port).toBe(3000);
     expect(fly.http_service.checks[0].path).toBe("/api/health");

@@ -1,7 +1,8 @@
 // A stand-in for a Supabase project's Storage API (supabase/storage), in the test harness only:
 // it speaks the documented object routes (POST /storage/v1/object/<bucket>/<path> to upload, with
-// x-upsert; GET to download; Bearer + apikey service key) and, like the real service, records each
-// object in the project's own storage.objects table with a fresh `version` naming the stored bytes.
+// x-upsert; GET to download; DELETE /storage/v1/object/<bucket> with { prefixes } to delete; Bearer +
+// apikey service key) and, like the real service, records each object in the project's own
+// storage.objects table with a fresh `version` naming the stored bytes, and deletes row and bytes together.
 import { createHash, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
@@ -15,6 +16,8 @@ export interface StorageApi {
   url: string;
   /** Stored bytes by "<bucket>/<name>/<version>". */
   blobs: Map<string, Buffer>;
+  /** "<bucket>/<name>" of every object deleted, in order. */
+  deleted: string[];
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ function objectName(c: Context, bucket: string): string {
 export async function startStorageApi(key: string, databaseUrl: string): Promise<StorageApi> {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const blobs = new Map<string, Buffer>();
+  const deleted: string[] = [];
   const app = new Hono();
   const authorized = (c: Context) => c.req.header("authorization") === `Bearer ${key}` && c.req.header("apikey") === key;
   app.post("/storage/v1/object/:bucket/*", async (c) => {
@@ -78,6 +82,22 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
     if (!body) return c.json({ statusCode: "404", error: "not_found", message: "Object not found" }, 400);
     return c.body(new Uint8Array(body), 200, { "content-type": rows[0]!.mimetype ?? "application/octet-stream" });
   });
+  app.delete("/storage/v1/object/:bucket", async (c) => {
+    if (!authorized(c)) return c.json({ statusCode: "403", error: "Unauthorized", message: "invalid signature" }, 403);
+    const bucket = c.req.param("bucket");
+    const { prefixes } = (await c.req.json()) as { prefixes?: unknown };
+    if (!Array.isArray(prefixes) || !prefixes.length || prefixes.length > 1000 || prefixes.some((p) => typeof p !== "string"))
+      return c.json({ statusCode: "400", error: "Invalid Input", message: "body/prefixes must be 1 to 1000 names" }, 400);
+    const { rows } = await db.query<{ name: string; version: string }>(
+      "delete from storage.objects where bucket_id = $1 and name = any($2::text[]) returning name, version",
+      [bucket, prefixes],
+    );
+    for (const r of rows) {
+      blobs.delete(`${bucket}/${r.name}/${r.version}`);
+      deleted.push(`${bucket}/${r.name}`);
+    }
+    return c.json(rows.map((r) => ({ bucket_id: bucket, name: r.name })));
+  });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
@@ -85,6 +105,7 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
   return {
     url: `http://127.0.0.1:${port}/storage/v1`,
     blobs,
+    deleted,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.end();

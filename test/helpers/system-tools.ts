@@ -34,6 +34,11 @@ export const SYSTEM_TOOLS: SystemTool[] = [
   { command: "chromium", debianPackage: "chromium", usedBy: "the deploy proof's browser visits" },
   { command: "docker-compose", debianPackage: "docker-compose", usedBy: "tests that check generated compose files" },
   { command: "pgbouncer", debianPackage: "pgbouncer", usedBy: "tests that go through a connection pooler" },
+  {
+    command: "getfattr",
+    debianPackage: "attr",
+    usedBy: "the Storage file-backend tests (content types kept as extended attributes)",
+  },
 ];
 
 function onPath(command: string): string | undefined {

@@ -76,7 +76,14 @@ export const SERVER_ENV: Array<{ name: string; value: string; comment: string }>
   {
     name: "DATABASE_URL",
     value: "postgres://app:app@localhost:5432/app",
-    comment: "PostgreSQL holding the app's records (required)",
+    comment:
+      "PostgreSQL holding the app's records (required). In production, a role that may only read and write rows: `npm run db:setup` grants it exactly that",
+  },
+  {
+    name: "DATABASE_OWNER_URL",
+    value: "",
+    comment:
+      "The tables' owner, used by `npm run db:setup` only (it creates tables and triggers and grants DATABASE_URL's role its rights); never give it to the server. Unset: db:setup uses DATABASE_URL",
   },
   { name: "PORT", value: "3000", comment: "Port the server listens on (default 3000)" },
   {

@@ -6,6 +6,10 @@
 export const RESTORE_ACTION = "postgres-restore";
 /** The Storage files a restore wrote into the file backend's folder (`restore --storage-dir`). */
 export const STORAGE_FILES_ACTION = "storage-files";
+/** The objects a restore uploaded through a Supabase target's Storage API (objects: "<bucket>/<name>"). */
+export const STORAGE_UPLOAD_ACTION = "storage-upload";
+/** The Storage objects a restore uploaded into an S3 bucket (target s3://bucket, objects: keys). */
+export const STORAGE_S3_ACTION = "storage-s3";
 /** Old Storage URLs in the app's rows pointed at the new base (`restore --rewrite-storage-urls`). */
 export const STORAGE_URLS_ACTION = "storage-url-rewrite";
 /** The builder's schema changes applied to the owned database (`sync-builder --apply-migrations`). */

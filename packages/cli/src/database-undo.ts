@@ -8,7 +8,10 @@ import {
   localDatabaseUrl,
   readRestoreMarker,
   removeLoadedRows,
+  parseS3Location,
   removeStorageFiles,
+  removeStorageS3,
+  removeUploadedObjects,
   restoreWrites,
   startLocalDatabase,
   undoRestore,
@@ -22,6 +25,8 @@ import {
   RESTORE_ACTION,
   SCHEMA_CHANGES_ACTION,
   STORAGE_FILES_ACTION,
+  STORAGE_S3_ACTION,
+  STORAGE_UPLOAD_ACTION,
   STORAGE_URLS_ACTION,
   type UndoOptions,
 } from "./database-actions";
@@ -73,9 +78,25 @@ async function undoCutover(action: DatabaseAction, opts: UndoOptions): Promise<v
   }
 }
 
+/** Objects uploaded through a Supabase target's Storage API go again; the key is read from the variable the ledger names. */
+async function undoStorageUpload(action: DatabaseAction): Promise<void> {
+  const keyEnv = String(action.keyEnv);
+  const key = process.env[keyEnv];
+  if (!key)
+    throw new OwnitError(
+      "undo-needs-storage-key",
+      `undoing the upload of ${action.objects.length} Storage object(s) into ${action.target} needs the target's service-role key: ${keyEnv} is not set`,
+      `export ${keyEnv}=<service-role key>, then run the rollback again`,
+    );
+  await removeUploadedObjects(String(action.baseUrl), key, action.objects);
+}
+
 const UNDO: Record<string, Undo> = {
   [RESTORE_ACTION]: undoRestoreAction,
   [STORAGE_FILES_ACTION]: async (action) => removeStorageFiles(action.objects),
+  [STORAGE_UPLOAD_ACTION]: undoStorageUpload,
+  [STORAGE_S3_ACTION]: async (action) =>
+    removeStorageS3(parseS3Location(action.target, action.endpoint as string | undefined), action.objects),
   [STORAGE_URLS_ACTION]: async (action, opts) => {
     await startLocalIfNeeded(action, opts);
     await undoStorageUrlRewrite(undoUrl(action, opts), action.exportDir as string, action.rewrite as StorageUrlRewrite);

@@ -29,3 +29,5 @@ export * from "./parallel";
 export * from "./sql-script";
 export * from "./restore-staging";
 export { planPostData } from "./staged-restore";
+export * from "./storage-s3";
+export * from "./storage-xattrs";

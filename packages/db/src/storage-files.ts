@@ -14,6 +14,7 @@ import { connect } from "./connection";
 import { hashingTap } from "./storage";
 import { readExport, type ExportManifest, type StorageEntry } from "./export-format";
 import type { VerifyDifference } from "./verify";
+import { writeStorageXattrs, type FileHeaders, type XattrOutcome } from "./storage-xattrs";
 
 export interface StoredObject {
   bucket: string;
@@ -22,22 +23,50 @@ export interface StoredObject {
   version: string | null;
 }
 
-/** Where the file backend under root keeps an object; undefined for a name that would leave root. */
-export function storageFilePath(root: string, object: StoredObject): string | undefined {
+/**
+ * The path segments under the tenant that the storage service keeps an object at, in both of its
+ * backends: <bucket>/<name…>/<version> (its TenantLocation key, "/" its version separator by
+ * default). Undefined for a name that would leave the tenant's folder.
+ */
+export function storageObjectSegments(object: StoredObject): string[] | undefined {
   const segments = [object.bucket, ...object.name.split("/"), ...(object.version ? [object.version] : [])];
   if (segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0"))) return undefined;
+  return segments;
+}
+
+/** Where the file backend under root keeps an object; undefined for a name that would leave root. */
+export function storageFilePath(root: string, object: StoredObject): string | undefined {
+  const segments = storageObjectSegments(object);
+  if (!segments) return undefined;
   return path.join(root, SUPABASE_STORAGE_FILE_BACKEND.globalBucket, SUPABASE_STORAGE_FILE_BACKEND.tenantId, ...segments);
 }
 
-/** Each object's version as the target's storage.objects holds it ("bucket/name" → version). */
-async function objectVersions(client: pg.Client): Promise<Map<string, string | null>> {
-  const { rows } = await client.query<StoredObject>(
-    "select bucket_id as bucket, name, version from storage.objects where name is not null",
-  );
-  return new Map(rows.map((r) => [`${r.bucket}/${r.name}`, r.version]));
+/** What the target's storage.objects row says of an object: its version and the headers it is served with. */
+export interface ObjectRow {
+  version: string | null;
+  contentType?: string;
+  cacheControl?: string;
 }
 
-async function sha256File(file: string): Promise<string> {
+/** Each object's row in the target's storage.objects ("bucket/name" → version, content type, cache control). */
+export async function objectRows(client: pg.Client): Promise<Map<string, ObjectRow>> {
+  const { rows } = await client.query<StoredObject & { content_type: string | null; cache_control: string | null }>(
+    `select bucket_id as bucket, name, version, metadata->>'mimetype' as content_type, metadata->>'cacheControl' as cache_control
+       from storage.objects where name is not null`,
+  );
+  return new Map(
+    rows.map((r) => [
+      `${r.bucket}/${r.name}`,
+      { version: r.version, contentType: r.content_type ?? undefined, cacheControl: r.cache_control ?? undefined },
+    ]),
+  );
+}
+
+async function objectVersions(client: pg.Client): Promise<Map<string, string | null>> {
+  return new Map([...(await objectRows(client))].map(([key, row]) => [key, row.version]));
+}
+
+export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");
   await pipeline(createReadStream(file), hash);
   return hash.digest("hex");
@@ -49,6 +78,8 @@ export interface StorageFilesResult {
   bytes: number;
   /** Objects of the export whose row the target lacks (nothing to serve them from). */
   skipped: string[];
+  /** Whether the files carry the content type and cache control the storage service serves them with. */
+  headers: XattrOutcome;
 }
 
 /**
@@ -59,23 +90,25 @@ export interface StorageFilesResult {
 export async function restoreStorageFiles(exportDir: string, targetUrl: string, root: string): Promise<StorageFilesResult> {
   const { manifest } = readExport(exportDir);
   const entries = manifest.storage ?? [];
-  const result: StorageFilesResult = { files: [], bytes: 0, skipped: [] };
+  const result: StorageFilesResult = { files: [], bytes: 0, skipped: [], headers: { written: 0 } };
   if (!entries.length) return result;
   const client = await connect(targetUrl, "target");
-  let versions: Map<string, string | null>;
+  let rows: Map<string, ObjectRow>;
   try {
-    versions = await objectVersions(client);
+    rows = await objectRows(client);
   } finally {
     await client.end().catch(() => {});
   }
+  const headers: FileHeaders[] = [];
   try {
     for (const entry of entries) {
       const key = `${entry.bucket}/${entry.name}`;
-      if (!versions.has(key)) {
+      const row = rows.get(key);
+      if (!row) {
         result.skipped.push(key);
         continue;
       }
-      const dest = storageFilePath(root, { ...entry, version: versions.get(key)! });
+      const dest = storageFilePath(root, { ...entry, version: row.version });
       if (!dest)
         throw new OwnitError(
           "storage-bad-name",
@@ -106,11 +139,13 @@ export async function restoreStorageFiles(exportDir: string, targetUrl: string, 
       renameSync(partial, dest);
       result.files.push(dest);
       result.bytes += bytes;
+      headers.push({ file: dest, contentType: row.contentType, cacheControl: row.cacheControl });
     }
   } catch (error) {
     removeStorageFiles(result.files);
     throw error;
   }
+  result.headers = await writeStorageXattrs(headers);
   return result;
 }
 

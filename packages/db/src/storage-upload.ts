@@ -47,6 +47,8 @@ export interface StorageUpload {
 
 export interface StorageUploadResult {
   uploaded: number;
+  /** "<bucket>/<name>" of every object uploaded (what rollback deletes through the same API). */
+  objects: string[];
   bytes: number;
   failures: { bucket: string; name: string; reason: string }[];
 }
@@ -92,7 +94,7 @@ export async function uploadStorageObjects(options: StorageUpload): Promise<Stor
     );
     const before = new Map(rows.map((r) => [`${r.bucket_id}/${r.name}`, r]));
     const failures: StorageUploadResult["failures"] = [];
-    let uploaded = 0;
+    const objects: string[] = [];
     let bytes = 0;
     const queue = [...entries];
     const worker = async () => {
@@ -101,7 +103,7 @@ export async function uploadStorageObjects(options: StorageUpload): Promise<Stor
         const metadata = typeof row?.metadata === "string" ? (JSON.parse(row.metadata) as { mimetype?: string }) : undefined;
         try {
           await uploadOne(options, entry, metadata?.mimetype ?? "application/octet-stream");
-          uploaded++;
+          objects.push(`${entry.bucket}/${entry.name}`);
           bytes += entry.bytes;
           options.onFile?.(entry);
         } catch (error) {
@@ -143,8 +145,41 @@ export async function uploadStorageObjects(options: StorageUpload): Promise<Stor
         throw error;
       }
     }
-    return { uploaded, bytes, failures };
+    return { uploaded: objects.length, objects, bytes, failures };
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** Storage's bulk delete takes at most this many names per request (supabase/storage MAX_OBJECTS_PER_REQUEST). */
+const DELETE_BATCH = 1000;
+
+/**
+ * Deletes objects a restore uploaded ("<bucket>/<name>"), through the Storage API's bulk delete
+ * (DELETE /object/<bucket> with { prefixes }), which removes the bytes and the row together (rollback).
+ */
+export async function removeUploadedObjects(baseUrl: string, key: string, objects: string[]): Promise<void> {
+  const byBucket = new Map<string, string[]>();
+  for (const object of objects) {
+    const slash = object.indexOf("/");
+    const bucket = object.slice(0, slash);
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), object.slice(slash + 1)]);
+  }
+  for (const [bucket, names] of byBucket) {
+    for (let i = 0; i < names.length; i += DELETE_BATCH) {
+      const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/object/${encodeURIComponent(bucket)}`, {
+        method: "DELETE",
+        headers: { Authorization: `Bearer ${key}`, apikey: key, "content-type": "application/json" },
+        body: JSON.stringify({ prefixes: names.slice(i, i + DELETE_BATCH) }),
+      });
+      if (response.status === 401 || response.status === 403)
+        throw new OwnitError(
+          "storage-unauthorized",
+          `the target's Storage API refused the key (HTTP ${response.status})`,
+          "set the variable the restore named with --storage-key-env to the target project's service-role key",
+        );
+      if (!response.ok)
+        throw new Error(`deleting from bucket ${bucket}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    }
   }
 }

@@ -13,6 +13,7 @@ import { tableReporter, type ProgressListener } from "./progress";
 import { defaultJobs, drainQueue } from "./parallel";
 import { qualified } from "./sql";
 import { verifyStorageFiles } from "./storage-files";
+import { verifyStorageS3, type S3Target } from "./storage-s3";
 import { exportedColumnExpressions, readStorageUrlRewrite } from "./storage-urls";
 
 export interface VerifyDifference {
@@ -53,6 +54,8 @@ export interface VerifyOptions {
   snapshot?: string;
   /** The storage service's file backend folder: every object of the manifest is re-read and hashed there. */
   storageRoot?: string;
+  /** Also re-hash every Storage object in this S3 bucket (restore --storage-s3). */
+  storageS3?: S3Target;
 }
 
 /** The scope the manifest covers: its schemas, plus tables it carried from outside them. */
@@ -211,6 +214,7 @@ export async function verifyManifest(
       differences.push(...compareObjects(mine(manifest.objects), mine(await schemaObjects(client, manifestScope(manifest)))));
     }
     if (options.storageRoot) differences.push(...(await verifyStorageFiles(client, manifest, options.storageRoot)));
+    if (options.storageS3) differences.push(...(await verifyStorageS3(client, manifest, options.storageS3)));
     return {
       ok: differences.length === 0,
       target: redactUrl(targetUrl),

@@ -4,7 +4,9 @@
 import YAML from "yaml";
 import {
   DATABASE_URL_ENV,
+  APP_SERVER_LOGINS,
   COMPOSE_PUBLIC_URL,
+  DB_SETUP_SERVICE,
   EXPORT_DIR_CONTAINER,
   EXPORT_DIR_HOST,
   GATEWAY_PORT,
@@ -22,6 +24,36 @@ import { required, servedRoutes, serviceLogins, supabaseServices } from "./supab
 
 const DB = `\${POSTGRES_DB:-${POSTGRES_DEFAULT_DB}}`;
 const PASSWORD = required("POSTGRES_PASSWORD", "see .env.example");
+const LETTERS_AND_DIGITS = "letters and digits, see .env.example";
+
+/** A connection URL for one of the Base44 server's roles; compose stops when its password is unset. */
+function appServerDbUrl(login: (typeof APP_SERVER_LOGINS)[keyof typeof APP_SERVER_LOGINS]): string {
+  return `postgres://${login.role}:${required(login.passwordVar, LETTERS_AND_DIGITS)}@db:5432/${DB}`;
+}
+
+/**
+ * The Base44 server logs in as its least-privilege role; a one-shot service runs db:setup as the
+ * owner first. The owner's and the superuser's secrets, which the app's .env file also holds, are
+ * blanked in the app's container (environment wins over env_file), so the server never has them.
+ */
+function appServerRoles(services: Record<string, unknown>, app: Record<string, unknown>): void {
+  const environment = (app.environment ??= {}) as Record<string, string>;
+  environment[DATABASE_URL_ENV] = appServerDbUrl(APP_SERVER_LOGINS.runtime);
+  for (const secret of ["DATABASE_OWNER_URL", "POSTGRES_PASSWORD", APP_SERVER_LOGINS.owner.passwordVar]) environment[secret] = "";
+  app.depends_on = { db: { condition: "service_healthy" }, [DB_SETUP_SERVICE]: { condition: "service_completed_successfully" } };
+  services[DB_SETUP_SERVICE] = {
+    build: structuredClone(app.build),
+    command: ["npm", "run", "db:setup"],
+    environment: {
+      DATABASE_OWNER_URL: appServerDbUrl(APP_SERVER_LOGINS.owner),
+      [DATABASE_URL_ENV]: appServerDbUrl(APP_SERVER_LOGINS.runtime),
+    },
+    depends_on: { db: { condition: "service_healthy" } },
+  };
+  const db = services.db as { environment: Record<string, string> };
+  for (const login of Object.values(APP_SERVER_LOGINS))
+    db.environment[login.passwordVar] = required(login.passwordVar, LETTERS_AND_DIGITS);
+}
 
 /** Whether compose runs the Supabase services (supabase-js apps whose client reads its URL and key from env). */
 export function composeRunsSupabase(p: DeployProject): boolean {
@@ -32,6 +64,7 @@ export function dockerCompose(p: DeployProject): string {
   const supabase = composeRunsSupabase(p);
   const services: Record<string, unknown> = { app: appService(p, supabase) };
   if (p.database) services.db = dbService(p, supabase);
+  if (p.base44Server && p.database) appServerRoles(services, services.app as Record<string, unknown>);
   if (supabase) Object.assign(services, supabaseServices(p));
   const volumes: Record<string, object> = {};
   if (p.database) volumes["db-data"] = {};
@@ -56,6 +89,12 @@ export function dockerCompose(p: DeployProject): string {
       ` mounts ${postgresDataMount()} (a volume at /var/lib/postgresql/data is refused).`,
       ` On FIRST start only (an empty volume) the scripts in ${INIT_DIR}/ load ${EXPORT_DIR_HOST}/restore.sql (from \`npx ownit dump\`)`,
       ` and create the roles the services log in as. To load a newer export: docker compose down -v, then up again.`,
+      ...(p.base44Server
+        ? [
+            ` The app logs in as ${APP_SERVER_LOGINS.runtime.role}, which may only read and write rows; ${DB_SETUP_SERVICE} (npm run db:setup)`,
+            ` runs before it as ${APP_SERVER_LOGINS.owner.role}, the tables' owner.`,
+          ]
+        : []),
     ].join("\n");
   }
   if (supabase) {

@@ -133,6 +133,17 @@ export const SERVICE_LOGINS = {
   app: { role: "ownit_app", passwordVar: "APP_DB_PASSWORD" },
 } as const;
 export type ServiceLogin = keyof typeof SERVICE_LOGINS;
+/**
+ * The Base44 replacement server's two roles, each with its own password (.env): the owner of the
+ * database and its tables, which only `npm run db:setup` (compose's db-setup service) logs in as, and
+ * the server's own role, which db:setup grants reading and writing rows and nothing more.
+ */
+export const APP_SERVER_LOGINS = {
+  owner: { role: "ownit_owner", passwordVar: "OWNER_DB_PASSWORD" },
+  runtime: SERVICE_LOGINS.app,
+} as const;
+/** The one-shot compose service that runs db:setup as the owner before the app starts. */
+export const DB_SETUP_SERVICE = "db-setup";
 /** The NOLOGIN roles supabase-js requests run as (the export's prelude creates them too). */
 export const SUPABASE_REQUEST_ROLES = ["anon", "authenticated", "service_role"] as const;
 

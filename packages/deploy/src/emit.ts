@@ -17,6 +17,8 @@ import {
   KEYS_SCRIPT_PATH,
   POSTGRES_DOCKERFILE_PATH,
   postgresDockerfile,
+  APP_ROLES_SCRIPT_PATH,
+  appRolesScript,
   RESTORE_SCRIPT_PATH,
   restoreExportScript,
   ROLES_SCRIPT_PATH,
@@ -123,6 +125,12 @@ function composeFiles(p: DeployProject, add: AddFile): void {
   );
   if (p.database) {
     add(RESTORE_SCRIPT_PATH, restoreExportScript(), `loads ${EXPORT_DIR_HOST}/restore.sql into a fresh database`);
+    if (p.base44Server)
+      add(
+        APP_ROLES_SCRIPT_PATH,
+        appRolesScript(),
+        "creates the server's least-privilege role and the tables' owner, which db:setup logs in as",
+      );
     if (composeRunsSupabase(p))
       add(
         ROLES_SCRIPT_PATH,

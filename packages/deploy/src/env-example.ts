@@ -3,7 +3,7 @@
 import { isSecretName } from "@ownit/core";
 import { ADDED_BY_DEPLOY, COMPOSE_PUBLIC_URL, DATABASE_URL_ENV, GATEWAY_PORT, POSTGRES_DEFAULT_DB } from "./defaults";
 import { composeRunsSupabase } from "./compose";
-import { FUNCTION_PLATFORM_ENV, SERVICE_LOGINS } from "./defaults";
+import { APP_SERVER_LOGINS, DB_SETUP_SERVICE, FUNCTION_PLATFORM_ENV, SERVICE_LOGINS } from "./defaults";
 import { serviceLogins } from "./supabase-services";
 import type { EnvRead } from "./env-reads";
 import type { DeployProject } from "./project";
@@ -70,6 +70,17 @@ function composeEntries(p: DeployProject, supabase: boolean): EnvEntry[] {
     },
     { name: "POSTGRES_DB", comment: "docker-compose.yml: the database name", value: POSTGRES_DEFAULT_DB },
   ];
+  if (p.base44Server)
+    entries.push(
+      {
+        name: APP_SERVER_LOGINS.runtime.passwordVar,
+        comment: `docker-compose.yml: the password of ${APP_SERVER_LOGINS.runtime.role}, the role the app's server logs in as (it may only read and write rows; letters and digits)`,
+      },
+      {
+        name: APP_SERVER_LOGINS.owner.passwordVar,
+        comment: `docker-compose.yml: the password of ${APP_SERVER_LOGINS.owner.role}, the tables' owner, which only the ${DB_SETUP_SERVICE} service logs in as (letters and digits)`,
+      },
+    );
   if (supabase) entries.push(...supabaseStackEntries(p));
   return entries;
 }

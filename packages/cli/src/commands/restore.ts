@@ -20,8 +20,10 @@ import {
   defaultJobs,
   localDbDir,
   readExport,
+  parseS3Location,
   restoreExport,
   restoreStorageFiles,
+  restoreStorageS3,
   rewriteStorageUrls,
   startLocalDatabase,
   uploadStorageObjects,
@@ -31,7 +33,13 @@ import type { CliContext } from "../context";
 import { displayPath, formatBytes, formatCount } from "../format";
 import { color } from "../context";
 import { recoverFirst, undoDatabaseAction } from "../recover-first";
-import { RESTORE_ACTION, STORAGE_FILES_ACTION, STORAGE_URLS_ACTION } from "../database-actions";
+import {
+  RESTORE_ACTION,
+  STORAGE_FILES_ACTION,
+  STORAGE_S3_ACTION,
+  STORAGE_UPLOAD_ACTION,
+  STORAGE_URLS_ACTION,
+} from "../database-actions";
 import { parseJobs } from "../common-flags";
 
 export interface RestoreCliOptions {
@@ -45,6 +53,8 @@ export interface RestoreCliOptions {
   /** Without --to: use the project's own PostgreSQL instead of asking. */
   yes?: boolean;
   storageDir?: string;
+  storageS3?: string;
+  s3Endpoint?: string;
   rewriteStorageUrls?: string;
   oldProjectUrl?: string;
   jobs?: number;
@@ -156,6 +166,8 @@ async function restoreAsRun(
     });
     delete action.pending;
     await restoreStorageExtras(ctx, run, dir, target, result, opts);
+    // Inside the run: rollback deletes the uploaded objects (before the rows they belong to).
+    await uploadStorage(ctx, run, dir, folder, target.url, opts);
     run.finish({
       findings: folder.findings,
       records: {
@@ -176,11 +188,9 @@ async function restoreAsRun(
     run.abort(error);
     throw environmentError(error) ?? error;
   }
-  // After the run is recorded: the rows are in (rollback drops them), the files follow; an upload can be repeated (x-upsert).
-  await uploadStorage(ctx, dir, folder, target.url, opts);
 }
 
-/** --storage-dir and --rewrite-storage-urls: steps of the same run after the rows are in, each recorded for rollback. */
+/** --storage-dir, --storage-s3 and --rewrite-storage-urls: steps of the same run after the rows are in, each recorded for rollback. */
 async function restoreStorageExtras(
   ctx: CliContext,
   run: Run,
@@ -195,6 +205,20 @@ async function restoreStorageExtras(
     run.recordDatabase({ kind: STORAGE_FILES_ACTION, target: root, objects: files.files });
     ctx.out(
       `  storage     ${files.files.length} file(s), ${formatBytes(files.bytes)} into ${displayPath(ctx.cwd, root)} (the storage service's file layout)${files.skipped.length ? `; ${files.skipped.length} without a storage.objects row left out` : ""}`,
+    );
+    if ("notWritten" in files.headers)
+      ctx.out(
+        color.yellow(
+          `  storage     content types not kept: ${files.headers.notWritten}; the storage service serves these files as application/octet-stream until they are re-uploaded`,
+        ),
+      );
+  }
+  if (opts.storageS3) {
+    const s3 = parseS3Location(opts.storageS3, opts.s3Endpoint);
+    const uploaded = await restoreStorageS3(dir, target.url, s3);
+    run.recordDatabase({ kind: STORAGE_S3_ACTION, target: `s3://${s3.bucket}`, endpoint: s3.endpoint, objects: uploaded.keys });
+    ctx.out(
+      `  storage     ${uploaded.keys.length} object(s), ${formatBytes(uploaded.bytes)} into s3://${s3.bucket} (the storage service's S3 layout)${uploaded.skipped.length ? `; ${uploaded.skipped.length} without a storage.objects row left out` : ""}`,
     );
   }
   if (opts.rewriteStorageUrls) {
@@ -245,6 +269,7 @@ function printRestore(
 /** With --storage-url: the export's Storage files into the target's Storage API (a Supabase project of the owner's own). */
 async function uploadStorage(
   ctx: CliContext,
+  run: Run,
   dir: string,
   folder: ExportFolder,
   targetUrl: string,
@@ -273,6 +298,14 @@ async function uploadStorage(
     exportDir: dir,
     manifest: folder.manifest,
     targetUrl,
+  });
+  // The key stays out of the ledger: rollback reads it from the same variable.
+  run.recordDatabase({
+    kind: STORAGE_UPLOAD_ACTION,
+    target: new URL(opts.storageUrl).origin,
+    baseUrl: opts.storageUrl,
+    keyEnv: opts.storageKeyEnv,
+    objects: result.objects,
   });
   ctx.out(
     `  storage     ${result.uploaded} file(s), ${formatBytes(result.bytes)} uploaded through ${new URL(opts.storageUrl).origin}`,
@@ -304,6 +337,11 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       "--storage-dir <dir>",
       "also put the export's Storage files into this folder, laid out as Supabase's storage service reads its file backend (the storage-data volume)",
     )
+    .option(
+      "--storage-s3 <s3://bucket>",
+      "also upload the export's Storage files into this S3 bucket, keyed as Supabase's storage service reads its S3 backend (credentials and region from AWS_* env)",
+    )
+    .option("--s3-endpoint <url>", "with --storage-s3: a non-AWS S3-compatible endpoint (MinIO, R2, …)")
     .option(
       "--rewrite-storage-urls <new-base>",
       "after the restore, replace the old project's Storage URLs stored in text, varchar and jsonb columns with <new-base>/storage/v1/ (reported per column; rollback puts them back)",

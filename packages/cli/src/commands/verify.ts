@@ -2,7 +2,7 @@
 // the export recomputed on the target; a table of differences, exit 1 when there is any.
 import type { Command } from "commander";
 import { OwnitError } from "@ownit/core";
-import { defaultJobs, verifyExport, type VerifyReport } from "@ownit/db";
+import { defaultJobs, parseS3Location, verifyExport, type VerifyReport } from "@ownit/db";
 import { tableBars } from "../progress";
 import { formatCount } from "../format";
 import type { CliContext } from "../context";
@@ -47,25 +47,33 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option("--jobs <n>", "parallel connections (default: the core count)", parseJobs, defaultJobs())
     .option("--json", "print the report as JSON")
     .option("--storage-dir <dir>", "also hash every Storage object in this file-backend folder against the manifest's sha256")
-    .action(async (exportDir: string, opts: { against: string; jobs: number; json?: boolean; storageDir?: string }) => {
-      const bars = opts.json ? { listener: undefined, stop() {} } : tableBars(ctx);
-      let report: VerifyReport;
-      try {
-        report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, {
-          jobs: opts.jobs,
-          onProgress: bars.listener,
-          storageRoot: opts.storageDir ? path.resolve(ctx.cwd, opts.storageDir) : undefined,
-        });
-      } finally {
-        bars.stop();
-      }
-      if (opts.json) ctx.out(JSON.stringify(report, null, 2));
-      else for (const line of formatReport(report)) ctx.out(line);
-      if (!report.ok)
-        throw new OwnitError(
-          "verify-failed",
-          `${report.differences.length} difference(s) between the export and ${report.target}`,
-          "see the table above: restore again into an empty database, or investigate the rows that differ",
-        );
-    });
+    .option("--storage-s3 <s3://bucket>", "also hash every Storage object in this S3 bucket (credentials from AWS_* env)")
+    .option("--s3-endpoint <url>", "with --storage-s3: a non-AWS S3-compatible endpoint")
+    .action(
+      async (
+        exportDir: string,
+        opts: { against: string; jobs: number; json?: boolean; storageDir?: string; storageS3?: string; s3Endpoint?: string },
+      ) => {
+        const bars = opts.json ? { listener: undefined, stop() {} } : tableBars(ctx);
+        let report: VerifyReport;
+        try {
+          report = await verifyExport(path.resolve(ctx.cwd, exportDir), opts.against, {
+            jobs: opts.jobs,
+            onProgress: bars.listener,
+            storageRoot: opts.storageDir ? path.resolve(ctx.cwd, opts.storageDir) : undefined,
+            storageS3: opts.storageS3 ? parseS3Location(opts.storageS3, opts.s3Endpoint) : undefined,
+          });
+        } finally {
+          bars.stop();
+        }
+        if (opts.json) ctx.out(JSON.stringify(report, null, 2));
+        else for (const line of formatReport(report)) ctx.out(line);
+        if (!report.ok)
+          throw new OwnitError(
+            "verify-failed",
+            `${report.differences.length} difference(s) between the export and ${report.target}`,
+            "see the table above: restore again into an empty database, or investigate the rows that differ",
+          );
+      },
+    );
 }

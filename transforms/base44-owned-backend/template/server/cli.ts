@@ -1,21 +1,21 @@
 // `npm run users -- <command>`: what an admin does from a shell, because Base44 could not export
 // passwords. `reset-link` prints a one-time link to set a password (no SMTP needed), `set-password`
 // sets one directly, `create` adds a user, `without-password` lists who has not set one yet.
-// `npm run db:setup` creates the entity tables in an empty database (for a fresh start, without
-// `ownit restore`).
+// `npm run db:setup`, as the tables' owner (DATABASE_OWNER_URL): the entity tables in an empty database
+// (a fresh start, without `ownit restore`), the server's own tables and triggers, and the rights of
+// the role the server logs in as (DATABASE_URL), which may read and write rows and nothing more.
 import schemaSql from "./schema.sql?raw";
 import { RESET_TTL_HOURS } from "./auth";
 import { loadDotEnv, readSettings } from "./config";
-import { createPool, ensureAuthSchema } from "./db";
-import { ensureRealtimeSchema } from "./realtime";
 import { createServices } from "./services";
+import { setupDatabase } from "./setup";
 
 const USAGE = `usage:
   npm run users -- reset-link <email>                   print a one-time link to set a password
   npm run users -- set-password <email>                 set a password (read from stdin)
   npm run users -- create <email> [--admin] [--name N]  add a user (then send them a reset link)
   npm run users -- without-password                     users who have not set a password yet
-  npm run db:setup                                      create the app's tables in an empty database`;
+  npm run db:setup                                      as DATABASE_OWNER_URL: the tables, and DATABASE_URL's rights`;
 
 /** The first line of stdin: a password never goes through argv or the environment, where other processes see it. */
 async function readPassword(): Promise<string> {
@@ -24,20 +24,14 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
 }
 
-async function setupDatabase(): Promise<void> {
-  const settings = readSettings();
-  const pool = createPool(settings.databaseUrl);
+async function setupDb(): Promise<void> {
+  const runtimeUrl = process.env.DATABASE_URL || undefined;
+  const ownerUrl = process.env.DATABASE_OWNER_URL || runtimeUrl;
+  if (!ownerUrl) throw new Error("DATABASE_OWNER_URL is not set: db:setup connects as the owner of the app's tables (see .env.example)");
   try {
-    // One query holding every statement: PostgreSQL runs it as one transaction, so a failure creates
-    // nothing (BEGIN and COMMIT as separate pool queries could each go to a different connection).
-    await pool.query(schemaSql);
-    await ensureAuthSchema(pool);
-    await ensureRealtimeSchema(pool);
-    console.info("created the app's tables");
+    for (const line of await setupDatabase(ownerUrl, runtimeUrl, schemaSql)) console.info(line);
   } catch (error) {
-    throw new Error(`could not create the tables (${error instanceof Error ? error.message : String(error)}); db:setup is for an empty database`);
-  } finally {
-    await pool.end();
+    throw new Error(`db:setup changed nothing: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -78,7 +72,7 @@ async function users(args: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   loadDotEnv();
   const [command, ...rest] = argv;
-  if (command === "setup-db") return setupDatabase();
+  if (command === "setup-db") return setupDb();
   if (command === "users") return users(rest);
   throw new Error(USAGE);
 }

@@ -119,10 +119,6 @@ CREATE TABLE IF NOT EXISTS ownit_auth.reset_tokens (
 );
 `;
 
-export async function ensureAuthSchema(pool: pg.Pool): Promise<void> {
-  await pool.query(AUTH_SCHEMA_SQL);
-}
-
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

@@ -22,7 +22,7 @@ const FLOW_COOKIE = "ownit_oauth_flow";
 const FLOW_MINUTES = 10;
 const SCOPE = "openid email profile";
 
-/** Which provider account belongs to which user, and the sign-ins in progress. */
+/** Which provider account belongs to which user, and the sign-ins in progress (created by db:setup, see setup.ts). */
 export const OAUTH_SCHEMA_SQL = `
 CREATE SCHEMA IF NOT EXISTS ownit_auth;
 CREATE TABLE IF NOT EXISTS ownit_auth.identities (
@@ -86,16 +86,6 @@ export function mountSocialSignIn<E extends Env>(app: Hono<E>, deps: SocialSignI
   const { auth, settings, pool } = deps;
   const providers: Record<string, SocialProvider> = settings.socialProviders;
   const configs = new Map<string, Promise<oidc.Configuration>>();
-  let schema: Promise<unknown> | undefined;
-
-  const ready = () => {
-    schema ??= pool.query(OAUTH_SCHEMA_SQL).catch((error: unknown) => {
-      schema = undefined;
-      throw error;
-    });
-    return schema;
-  };
-
   const providerOf = (name: string): SocialProvider => {
     if (!PROVIDER_NAME.test(name)) throw badRequest(`"${name.slice(0, 40)}" is not a sign-in provider`);
     const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
@@ -123,7 +113,6 @@ export function mountSocialSignIn<E extends Env>(app: Hono<E>, deps: SocialSignI
     const config = await configOf(name, provider).catch((error: unknown) => {
       throw new HttpError(502, "provider_unreachable", `the ${name} sign-in service did not answer (${error instanceof Error ? error.message : String(error)})`);
     });
-    await ready();
     const appOrigin = deps.origin(c);
     const flow = randomBytes(32).toString("base64url");
     const state = oidc.randomState();
@@ -168,7 +157,6 @@ export function mountSocialSignIn<E extends Env>(app: Hono<E>, deps: SocialSignI
 
   const finish = async (c: Context<E>, name: string) => {
     const provider = providerOf(name);
-    await ready();
     const flowId = getCookie(c, FLOW_COOKIE);
     deleteCookie(c, FLOW_COOKIE, { path: SOCIAL_AUTH_BASE });
     const { rows } = flowId

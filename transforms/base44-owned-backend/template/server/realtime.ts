@@ -48,9 +48,9 @@ const OPERATIONS = [
 ] as const;
 
 /**
- * The capture tables, functions and triggers, idempotent (run on every start and by db:setup), under
- * an advisory lock so processes starting together do not race. The functions run as their owner
- * (SECURITY DEFINER), so the app's database role needs no rights on ownit_realtime.
+ * The capture tables, functions and triggers, idempotent (run by db:setup, see setup.ts), under an
+ * advisory lock so processes starting together do not race. The functions run as their owner
+ * (SECURITY DEFINER), so the server's database role only reads and prunes ownit_realtime.events.
  */
 export function realtimeSchemaSql(tables: string[]): string {
   const functions = OPERATIONS.map(
@@ -81,11 +81,6 @@ CREATE INDEX IF NOT EXISTS events_batch ON ownit_realtime.events (batch);
 CREATE INDEX IF NOT EXISTS events_at ON ownit_realtime.events (at);
 ${functions.join("\n")}
 ${triggers.join("\n")}`;
-}
-
-/** Installs the capture triggers on every entity table (one query: one transaction). */
-export async function ensureRealtimeSchema(pool: pg.Pool): Promise<void> {
-  await pool.query(realtimeSchemaSql(Object.values(appConfig.entities).map((e) => e.table)));
 }
 
 interface Change {
@@ -324,15 +319,8 @@ export function attachRealtime(server: Server, services: Services, settings: Set
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
-  const ready = (async () => {
-    try {
-      await ensureRealtimeSchema(pool);
-    } catch (error) {
-      // The tables' owner may have installed the triggers already (npm run db:setup); otherwise no events flow.
-      console.error(`realtime: could not install the change triggers (${message(error)}); run \`npm run db:setup\` as the owner of the tables`);
-    }
-    await feed.start();
-  })();
+  // The capture triggers are in place: createServices checked them (setup.ts) before the server started.
+  const ready = feed.start();
   ready.catch((error: unknown) => console.error(`realtime: cannot listen for changes (${message(error)})`));
 
   return {

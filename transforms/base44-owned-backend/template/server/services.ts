@@ -3,18 +3,19 @@
 import type pg from "pg";
 import { AuthService } from "./auth";
 import { appConfig, type Settings } from "./config";
-import { createPool, ensureAuthSchema, readTableShapes } from "./db";
+import { createPool, readTableShapes } from "./db";
 import { EntityStore } from "./entities";
 import { functions } from "./functions/index";
 import { Integrations } from "./integrations";
 import type { Services } from "./service-client";
+import { ensureServerSchema } from "./setup";
 import { createStorage } from "./storage";
 
 export async function createServices(settings: Settings): Promise<{ services: Services; pool: pg.Pool }> {
   const pool = createPool(settings.databaseUrl);
   try {
-    await ensureAuthSchema(pool);
     const shapes = await readTableShapes(pool, appConfig);
+    await ensureServerSchema(pool);
     const store = new EntityStore(pool, appConfig, shapes);
     const users = shapes.get(appConfig.userEntity);
     if (!users) throw new Error(`the user entity ${appConfig.userEntity} has no table`);
