@@ -6,11 +6,10 @@
 // (google/gemini-2.5-flash, openai/gpt-5-mini) are OpenRouter's, and other providers name them
 // differently. A call from browser code is not rewritten (a key there is public): it is marked.
 import type { JSCodeshift } from "jscodeshift";
-import { finding, LOVABLE, type ProjectFacts } from "@ownit/core";
+import { finding, LOVABLE, type ProjectFacts, lineAt } from "@ownit/core";
 import {
   addEnvExampleNames,
   applySpanEdits,
-  lineAt,
   propertyKey,
   removeListElementEdit,
   spanOfNode,

@@ -7,8 +7,8 @@
 // Features the server cannot provide are findings here and clear errors at run time.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { finding, OwnitError, writtenByOwnit, type StepContext } from "@ownit/core";
-import { addDependencies, addEnvVar, addGitignoreEntry, editJson, lineAt, parseJson, type Codemod } from "@ownit/codemod";
+import { finding, OwnitError, writtenByOwnit, type StepContext, lineAt } from "@ownit/core";
+import { addDependencies, addEnvVar, addGitignoreEntry, editJson, parseJson, type Codemod } from "@ownit/codemod";
 import { readAppModel, schemaSql, serverAppConfig } from "../base44-shared/app-model";
 import {
   APP_CODE_GLOBS,

@@ -20,8 +20,8 @@ import {
 } from "@ownit/codemod";
 import { placeholderPng } from "./placeholder-png";
 
-/** Hosts whose assets in index.html belong to Lovable, not to the app. */
-const LOVABLE_HOSTS = /(^|\.)(lovable\.dev|lovable\.app|lovableproject\.com|gpteng\.co)$/i;
+/** Domains whose assets in index.html belong to Lovable, not to the app. */
+const LOVABLE_DOMAINS = [...LOVABLE.ownHosts, ...LOVABLE.hosts];
 /** Lovable's storage bucket for images uploaded in its editor: the owner's images, on Lovable's account. */
 const LOVABLE_UPLOADS = "gpt-engineer-file-uploads";
 /** The editor script's host. */
@@ -45,7 +45,8 @@ function metaName(el: HtmlElement): string | undefined {
 function isLovableUrl(value: string | undefined): boolean {
   if (!value) return false;
   try {
-    return LOVABLE_HOSTS.test(new URL(value.trim(), "https://app.invalid/").hostname);
+    const host = new URL(value.trim(), "https://app.invalid/").hostname;
+    return LOVABLE_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
   } catch {
     return false;
   }

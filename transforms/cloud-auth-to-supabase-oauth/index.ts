@@ -7,11 +7,10 @@
 // any more it is removed, and the package with it when nothing else uses it.
 import path from "node:path";
 import type { ASTPath, CallExpression, ImportDeclaration, JSCodeshift } from "jscodeshift";
-import { finding, type StepContext } from "@ownit/core";
+import { finding, type StepContext, lineAt } from "@ownit/core";
 import {
   applySpanEdits,
   jscodeshiftFor,
-  lineAt,
   propertyKey,
   removeDependency,
   removeListElementEdit,

@@ -7,8 +7,16 @@
 // Server-only code (supabase/functions, *.server.*, server/ folders) is not browser code: not flagged.
 import path from "node:path";
 import type { JSCodeshift } from "jscodeshift";
-import { BROWSER_ENV_PREFIXES, finding, isBrowserExposed, isSecretName, SECRET_NAME_PARTS, type StepContext } from "@ownit/core";
-import { applySpanEdits, isScript, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import {
+  BROWSER_ENV_PREFIXES,
+  finding,
+  isBrowserExposed,
+  isSecretName,
+  SECRET_NAME_PARTS,
+  type StepContext,
+  lineAt,
+} from "@ownit/core";
+import { applySpanEdits, isScript, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
 

@@ -7,8 +7,8 @@
 // Supabase in Lovable Cloud" error text says where the values go now; and a server client reading
 // the service-role key through import.meta.env (inlined at build time, into whatever imports it)
 // gets an ownit-todo marker and a high finding instead of a silent rewrite.
-import { finding, isBrowserExposed, isSecretName } from "@ownit/core";
-import { addEnvExampleNames, applySpanEdits, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { finding, isBrowserExposed, isSecretName, lineAt } from "@ownit/core";
+import { addEnvExampleNames, applySpanEdits, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 /** The generated integration folder. */
 const INTEGRATION = "src/integrations/supabase";

@@ -7,14 +7,17 @@
 // a VITE_ variable: it stays, with a marker and a high finding. The project ref read from the key
 // is reported; the key itself never appears in a finding.
 import type { JSCodeshift } from "jscodeshift";
-import { decodeJwtPayload, finding, type StepContext } from "@ownit/core";
+import { decodeJwtPayload, finding, JWT_PATTERN, SUPABASE_PROJECT_URL, type StepContext, lineAt } from "@ownit/core";
 import {
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
+  envReaderFor,
+  envReadExpression,
   envValue,
-  lineAt,
+  isValueString,
   spanOfNode,
+  templateText,
   todoLineEdit,
   type Codemod,
   type SpanEdit,
@@ -27,10 +30,8 @@ const EDGE_ENV = { url: "SUPABASE_URL", anon: "SUPABASE_ANON_KEY", service: "SUP
 /** Env files Vite reads before .env.local: a value already there is not written again. */
 const VITE_ENV_FILES = [".env", ".env.local"];
 
-/** A hosted project URL (the ref is 20 characters), not followed by more host name. */
-const PROJECT_URL = /https?:\/\/([a-z0-9]{20})\.supabase\.(?:co|in)(?![a-z0-9.-])/g;
 /** A JWT or one of Supabase's newer key formats. */
-const KEY = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|\bsb_(?:publishable|secret)_[A-Za-z0-9_-]{10,}/g;
+const KEY = new RegExp(`${JWT_PATTERN.source}|\\bsb_(?:publishable|secret)_[A-Za-z0-9_-]{10,}`, "g");
 
 type KeyKind = "anon" | "service" | "other";
 
@@ -51,24 +52,18 @@ function keyKind(key: string): { kind: KeyKind; ref?: string; role?: string } {
   return { kind: "other", ref, role };
 }
 
-type AnyNode = { type: string; start: number; end: number; [key: string]: unknown };
-
-/** A string as a template literal's text: the characters a template treats specially, escaped. */
-function templateText(value: string): string {
-  return value.replace(/[\\`]|\$\{|[\n\r\t]/g, (c) => ({ "\n": "\\n", "\r": "\\r", "\t": "\\t", "${": "\\${" })[c] ?? `\\${c}`);
-}
-
 const codemod: Codemod = {
   name: "supabase-client-to-env",
   description:
     "hard-coded Supabase URL and anon key to env (VITE_SUPABASE_URL/PUBLISHABLE_KEY in the browser, Supabase's own names in edge functions)",
   builders: ["lovable-vite"],
   files: ["src/**/*.{ts,tsx,js,jsx,mts,mjs}", "supabase/functions/**/*.{ts,js,mts,mjs}"],
-  mentions: [/\.supabase\.(?:co|in)/, /eyJ[A-Za-z0-9_-]{8,}\.eyJ/, "sb_publishable_", "sb_secret_"],
+  mentions: [/\.supabase\.(?:co|in)/, /eyJ[A-Za-z0-9_-]{8,}\./, "sb_publishable_", "sb_secret_"],
   appliesTo: (project) => project.builder.id === "lovable-vite",
-  transform(file, { j, report, share }) {
-    const edge = file.path.startsWith("supabase/functions/");
+  transform(file, { j, project, report, share }) {
+    const edge = envReaderFor(project, file) === "deno";
     const typescript = /\.m?tsx?$/.test(file.path);
+    const edgeRead = (name: string) => envReadExpression("deno", name, { nonNull: typescript });
     const source = file.source;
     const edits = new Map<number, SpanEdit>();
     const moved: Moved[] = [];
@@ -79,11 +74,11 @@ const codemod: Codemod = {
 
     /** The env read standing in for a value, or undefined to leave it where it is. */
     const replacement = (value: string, at: number): string | undefined => {
-      const url = new RegExp(PROJECT_URL.source).exec(value);
+      const url = new RegExp(SUPABASE_PROJECT_URL.source).exec(value);
       if (url && url[0] === value) {
-        if (edge) return `Deno.env.get("${EDGE_ENV.url}")${typescript ? "!" : ""}`;
+        if (edge) return edgeRead(EDGE_ENV.url);
         moved.push({ name: BROWSER_ENV.url, value, ref: url[1] });
-        return `import.meta.env.${BROWSER_ENV.url}`;
+        return envReadExpression("vite", BROWSER_ENV.url);
       }
       const { kind, ref, role } = keyKind(value);
       const line = lineAt(source, at);
@@ -95,7 +90,7 @@ const codemod: Codemod = {
           message: `a service-role key${ref ? ` for project ${ref}` : ""} is hard-coded: it bypasses every RLS policy and is in the git history`,
           hint: "rotate it in the Supabase dashboard (Settings → API) now",
         });
-        if (edge) return `Deno.env.get("${EDGE_ENV.service}")${typescript ? "!" : ""}`;
+        if (edge) return edgeRead(EDGE_ENV.service);
         todo(
           at,
           "this service-role key must not ship to the browser: rotate it and move the code that needs it to a server or edge function",
@@ -106,30 +101,25 @@ const codemod: Codemod = {
         todo(at, `a hard-coded JWT (role ${role ?? "unknown"}): replace it with a key read from env`);
         return undefined;
       }
-      if (edge) return `Deno.env.get("${EDGE_ENV.anon}")${typescript ? "!" : ""}`;
+      if (edge) return edgeRead(EDGE_ENV.anon);
       moved.push({ name: BROWSER_ENV.anon, value, ref });
-      return `import.meta.env.${BROWSER_ENV.anon}`;
+      return envReadExpression("vite", BROWSER_ENV.anon);
     };
 
     const matchesIn = (text: string) =>
-      [...text.matchAll(new RegExp(`${PROJECT_URL.source}|${KEY.source}`, "g"))].map((m) => ({ index: m.index!, value: m[0] }));
+      [...text.matchAll(new RegExp(`${SUPABASE_PROJECT_URL.source}|${KEY.source}`, "g"))].map((m) => ({
+        index: m.index!,
+        value: m[0],
+      }));
 
     const root = (j as JSCodeshift)(source);
     root.find(j.StringLiteral).forEach((path) => {
-      const node = path.node as unknown as AnyNode & { value: string };
-      const parent = path.parent?.node as AnyNode | undefined;
-      // Import sources and object keys are not values the app sends anywhere.
-      if (
-        parent?.type === "ImportDeclaration" ||
-        parent?.type === "ExportNamedDeclaration" ||
-        parent?.type === "ExportAllDeclaration"
-      )
-        return;
-      if ((parent?.type === "ObjectProperty" || parent?.type === "TSPropertySignature") && parent.key === (path.node as unknown))
-        return;
-      if (parent?.type === "TSLiteralType") return;
+      const node = path.node;
+      const parent = path.parent?.node;
+      // Import sources, object keys and types are not values the app sends anywhere.
+      if (!isValueString(node, parent)) return;
       // In JSX an attribute's value becomes an expression container: href={import.meta.env.…}.
-      const wrap = (text: string) => (parent?.type === "JSXAttribute" ? `{${text}}` : text);
+      const wrap = (text: string) => (j.JSXAttribute.check(parent) ? `{${text}}` : text);
       const found = matchesIn(node.value);
       if (!found.length) return;
       const { start, end } = spanOfNode(node);
@@ -150,8 +140,8 @@ const codemod: Codemod = {
       if (changed) edits.set(start, { start, end, text: wrap(`\`${text}${templateText(node.value.slice(last))}\``) });
     });
     root.find(j.TemplateLiteral).forEach((path) => {
-      const node = path.node as unknown as AnyNode & { quasis: AnyNode[]; expressions: unknown[] };
-      if ((path.parent?.node as AnyNode | undefined)?.type === "TaggedTemplateExpression") return;
+      const node = path.node;
+      if (j.TaggedTemplateExpression.check(path.parent?.node)) return;
       for (const quasi of node.quasis) {
         const { start, end } = spanOfNode(quasi);
         const raw = source.slice(start, end);
@@ -160,7 +150,7 @@ const codemod: Codemod = {
         // A template that is nothing but the value becomes the bare env read.
         if (node.expressions.length === 0 && found.length === 1 && found[0]!.value === raw) {
           const expr = replacement(raw, start);
-          if (expr) edits.set(node.start, { start: node.start, end: node.end, text: expr });
+          if (expr) edits.set(spanOfNode(node).start, { ...spanOfNode(node), text: expr });
           continue;
         }
         let text = "";

@@ -5,8 +5,18 @@
 // addresses of the old project (<ref>.supabase.co) or the Bolt app (<name>.bolt.host) become env reads
 // (SUPABASE_URL, SITE_URL). What it cannot rewrite safely keeps working as written and gets a marker.
 import type { JSCodeshift } from "jscodeshift";
-import { SUPABASE_PROJECT_URL } from "@ownit/core";
-import { applySpanEdits, lineAt, spanOfNode, TESTED_VERSIONS, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { BOLT, originOn, SUPABASE_PROJECT_URL, lineAt } from "@ownit/core";
+import {
+  applySpanEdits,
+  envReadExpression,
+  isValueString,
+  spanOfNode,
+  templateText,
+  TESTED_VERSIONS,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 /** `https://esm.sh/[v135/]<name>[@version][/subpath][?query]`. */
 const ESM_SH = /^https:\/\/esm\.sh\/(?:v\d+\/)?((?:@[a-z0-9._-]+\/)?[a-z0-9._-]+)(?:@([^/?#]+))?(\/[^?#]*)?(?:\?[^#]*)?$/i;
@@ -26,7 +36,7 @@ const EDGE_RUNTIME_TYPES = /^(?:jsr:|npm:|https:\/\/esm\.sh\/)@supabase\/functio
 /** supabase-js on JSR is the same package npm publishes (jsr.io is another registry a locked-down server may not reach). */
 const JSR_SUPABASE_JS = /^jsr:@supabase\/supabase-js(?:@([^/]+))?(\/.*)?$/;
 /** The Bolt app's own address, and the env var that takes its place in functions. */
-const BOLT_ORIGIN = /https?:\/\/[a-z0-9-]+\.bolt\.host(?![a-z0-9.-])/gi;
+const BOLT_ORIGIN = originOn([BOLT.appHost]);
 const SITE_VAR = "SITE_URL";
 const PROJECT_URL_VAR = "SUPABASE_URL";
 
@@ -202,22 +212,15 @@ function rewrite(
     { pattern: SUPABASE_PROJECT_URL, name: PROJECT_URL_VAR },
     { pattern: BOLT_ORIGIN, name: SITE_VAR },
   ];
-  const envRead = (name: string) => `Deno.env.get(${quote}${name}${quote})`;
-  const templateText = (cooked: string) => cooked.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${");
+  const envRead = (name: string) => envReadExpression("deno", name, { quote });
   root.find(j.StringLiteral).forEach((p) => {
     const value = p.node.value;
-    const parent = p.parent?.node as AnyNode;
-    if (
-      parent.type === "ImportDeclaration" ||
-      parent.type === "ExportNamedDeclaration" ||
-      parent.type === "ExportAllDeclaration" ||
-      parent.type === "TSLiteralType"
-    )
-      return;
+    const parent = p.parent?.node;
+    if (!isValueString(p.node, parent) && parent?.key !== p.node) return;
     const { start, end } = spanOfNode(p.node);
     for (const { pattern, name } of origins) {
       if (!matcher(pattern).test(value)) continue;
-      if ((parent.type === "ObjectProperty" || parent.type === "ClassProperty") && parent.key === p.node) {
+      if (!isValueString(p.node, parent)) {
         todo(start, `a hard-coded address is a key here: read ${name} from env by hand`);
         return;
       }

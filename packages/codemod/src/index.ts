@@ -9,7 +9,7 @@ export { lockRefreshStep } from "./lock-refresh";
 export { codemodStep, codemodSteps, type CodemodStepOptions } from "./steps";
 export { jscodeshiftFor, parserNameFor, isScript } from "./parser";
 export { MAX_FILE_BYTES, FILE_FAILED, FILE_SKIPPED } from "./limits";
-export { applySpanEdits, removalEdit, lineAt, eolOf, type SpanEdit } from "./edit/text";
+export { applySpanEdits, removalEdit, eolOf, templateText, type SpanEdit } from "./edit/text";
 export { editJson, parseJson, removeDependency, hasDependency, DEPENDENCY_SECTIONS } from "./edit/json";
 export { syncPackageLock, type LockSyncResult } from "./edit/npm-lock";
 export { addDependencies, type NewDependencies } from "./edit/add-dependency";
@@ -25,8 +25,17 @@ export {
   type HtmlElement,
   type HtmlComment,
 } from "./edit/html";
-export { addEnvVar, addGitignoreEntry, envValue, addEnvExampleNames, addEnvLocalValues } from "./edit/env";
+export {
+  addEnvVar,
+  addGitignoreEntry,
+  envValue,
+  addEnvExampleNames,
+  addEnvLocalValues,
+  envReaderFor,
+  envReadExpression,
+  type EnvReader,
+} from "./edit/env";
 export { TODO_TAG, todoComment, collectTodos } from "./edit/todo";
 export { spanOfNode, removeStatementEdit, removeListElementEdit, todoLineEdit } from "./edit/script";
 export { pluginEntry, isEmptyBranch } from "./edit/vite-plugin";
-export { propertyKey, propertyNamed } from "./edit/ast";
+export { propertyKey, propertyNamed, isValueString } from "./edit/ast";

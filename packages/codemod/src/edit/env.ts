@@ -2,7 +2,7 @@
 // Two plan-level edits every "move a value out of the code" transform makes sit here too: names
 // listed in .env.example, values kept in .env.local (out of git).
 import ignore from "ignore";
-import type { Changeset } from "@ownit/core";
+import type { Changeset, ProjectFacts } from "@ownit/core";
 import { eolOf } from "./text";
 
 const ENV_EXAMPLE = ".env.example";
@@ -71,4 +71,32 @@ export function addEnvLocalValues(files: Changeset, values: Iterable<readonly [s
       .ignores(ENV_LOCAL)
   )
     files.write(".gitignore", addGitignoreEntry(gitignore, ENV_LOCAL));
+}
+
+/** How a piece of code reads its env: Deno (edge functions), Vite's import.meta.env (browser code), Node's process.env. */
+export type EnvReader = "deno" | "vite" | "node";
+
+/**
+ * Which env reader a file uses (or, with no file, the project's browser code): Deno in edge
+ * functions and code already calling Deno.env; Vite in a Vite app's src/; process.env in Next.js
+ * and Expo apps and in code already reading it; Vite for the rest of src/. Undefined: no convention.
+ */
+export function envReaderFor(project: ProjectFacts, file?: { path: string; source: string }): EnvReader | undefined {
+  const framework = project.framework.id;
+  if (file && (file.path.startsWith("supabase/functions/") || file.source.includes("Deno.env"))) return "deno";
+  if (framework === "vite-react" && (!file || file.path.startsWith("src/"))) return "vite";
+  if (framework === "next" || framework === "expo") return "node";
+  if (!file) return undefined;
+  if (file.source.includes("process.env")) return "node";
+  return file.path.startsWith("src/") ? "vite" : undefined;
+}
+
+/**
+ * The expression that reads `name` with that reader. `nonNull` adds TypeScript's `!` to Deno's
+ * `string | undefined`; `quote` is the file's own string quote.
+ */
+export function envReadExpression(reader: EnvReader, name: string, options: { nonNull?: boolean; quote?: string } = {}): string {
+  const q = options.quote ?? '"';
+  if (reader === "deno") return `Deno.env.get(${q}${name}${q})${options.nonNull ? "!" : ""}`;
+  return reader === "vite" ? `import.meta.env.${name}` : `process.env.${name}`;
 }

@@ -16,7 +16,7 @@ import {
   SOURCE_GLOBS,
   SUPABASE_PROJECT_URL,
 } from "../markers";
-import { finding, type Finding } from "../findings";
+import { finding, lineAt, type Finding } from "../findings";
 import { gitignoreMatcher, listProjectFiles } from "../files";
 import { decodeJwtPayload } from "../redact";
 import type { EnvVarUse } from "./types";
@@ -142,7 +142,7 @@ function providerKeys(text: string): ProviderKeyHit[] {
   const hits: ProviderKeyHit[] = [];
   for (const { provider, prefix, pattern } of PROVIDER_KEYS) {
     if (!text.includes(prefix.slice(0, 3))) continue;
-    for (const m of text.matchAll(pattern)) if (looksRandom(m[0])) hits.push({ provider, prefix, line: lineOf(text, m.index!) });
+    for (const m of text.matchAll(pattern)) if (looksRandom(m[0])) hits.push({ provider, prefix, line: lineAt(text, m.index!) });
   }
   return hits;
 }
@@ -168,12 +168,6 @@ function providerKeyFinding(file: string, key: ProviderKeyHit, where: "client" |
       });
 }
 
-function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** A builder's app host (<name>.lovable.app) on a domain from the markers. */
 // The lookbehind keeps a scan linear: without it a long run of letters is retried from every offset.
 const hostPattern = (domain: string) => new RegExp(`(?<![a-z0-9-])[a-z0-9-]+\\.${domain.replaceAll(".", "\\.")}`, "gi");
@@ -196,7 +190,7 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
         severity: "low",
         code: "hardcoded-supabase-url",
         file,
-        line: lineOf(text, m.index!),
+        line: lineAt(text, m.index!),
         message: `hard-coded Supabase project URL (ref ${m[1]})`,
         hint,
       }),
@@ -211,7 +205,7 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
           severity: "low",
           code: "hardcoded-builder-url",
           file,
-          line: lineOf(text, m.index!),
+          line: lineAt(text, m.index!),
           message: `hard-coded ${builder} URL ${m[0]}`,
           hint: isHistory ? hint : "point it at your own domain through an env var",
         }),
@@ -230,7 +224,7 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
         severity: secret ? "high" : "medium",
         code: secret ? "service-role-key-in-source" : "jwt-in-source",
         file,
-        line: lineOf(text, m.index!),
+        line: lineAt(text, m.index!),
         message: `JWT with role ${role}${ref ? ` for project ${ref}` : ""} is hard-coded`,
         hint: secret ? "rotate this key now: it bypasses every RLS policy" : hint,
       }),
