@@ -23,6 +23,7 @@ import {
   startLocalServer,
   type LocalServer,
 } from "@ownit/db";
+import { EXPORT_DIR } from "@ownit/core";
 import { startWriters } from "../../test/db/writer";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -249,7 +250,7 @@ async function main(): Promise<void> {
 
     // ownit: dump, restore, verify.
     await query(targetServer.url(), "CREATE DATABASE ownit_target");
-    const exportDir = path.join(work, "ownit-export");
+    const exportDir = path.join(work, EXPORT_DIR);
     const ownitTarget = targetServer.url("ownit_target");
     // The restore is a run; its ledger goes to a throwaway project.
     const projectDir = mkdtempSync(path.join(work, "project-"));
@@ -295,7 +296,7 @@ async function main(): Promise<void> {
         "--route",
         "tunnel",
         "--out",
-        path.join(work, "ownit-export-via-helper"),
+        path.join(work, `${EXPORT_DIR}-via-helper`),
         "--jobs",
         "2",
       );

@@ -8,6 +8,7 @@ import {
   type ProjectFacts,
   type RunManifest,
   describeChange,
+  EXPORT_DIR,
   type Plan,
 } from "@ownit/core";
 import { HELPER_FUNCTION_NAME, HELPER_SECRET_ENV } from "@ownit/db";
@@ -74,14 +75,14 @@ export function displayPath(cwd: string, target: string): string {
 export function formatDataNextSteps(p: ProjectFacts, cwd: string, host?: DataHost): string[] {
   const dir = displayPath(cwd, p.root);
   const restore = [
-    `  2. npx ownit restore ${dir}/ownit-export --to <your postgres url>   (or --local: a PostgreSQL of the project's own)`,
-    `  3. npx ownit verify ${dir}/ownit-export --against <that url>`,
+    `  2. npx ownit restore ${dir}/${EXPORT_DIR} --to <your postgres url>   (or --local: a PostgreSQL of the project's own)`,
+    `  3. npx ownit verify ${dir}/${EXPORT_DIR} --against <that url>`,
   ];
   if (p.base44.used) {
     return [
       color.bold("your data") +
         `  lives in Base44${p.base44.appId ? ` (app ${p.base44.appId})` : ""}; take every record with you:`,
-      `  1. BASE44_API_KEY=<your API key> npx ownit dump --from base44 --project ${dir} --out ${dir}/ownit-export --files`,
+      `  1. BASE44_API_KEY=<your API key> npx ownit dump --from base44 --project ${dir} --out ${dir}/${EXPORT_DIR} --files`,
       ...restore,
       color.dim("  users keep their accounts but set a new password: Base44 cannot export password hashes"),
     ];
@@ -111,7 +112,7 @@ const DATA_HOST_LABEL: Record<DataHost["kind"], string> = {
 function supabaseDataSteps(p: ProjectFacts, host: DataHost, dir: string, restore: string[]): string[] {
   const ref = p.supabase.projectRefs[0];
   const where = ref ? `Supabase project ${p.supabase.projectRefs.join(", ")}` : "a hosted Supabase project";
-  const direct = `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/ownit-export`;
+  const direct = `  1. npx ownit dump --from '<connection string: Supabase dashboard → Connect → Session pooler, port 5432>' --out ${dir}/${EXPORT_DIR}`;
   if (host.kind === "own-supabase" || host.kind === "bolt-database-claimed") {
     return [
       color.bold("your data") +
@@ -125,7 +126,7 @@ function supabaseDataSteps(p: ProjectFacts, host: DataHost, dir: string, restore
   const helper = [
     `  1. npx ownit helper ${dir}   (writes a one-shot export function as a run; shows its secret once)`,
     `     ${host.kind === "bolt-database" ? "let Bolt deploy it (push the commit, ask Bolt to deploy the function)" : "push it to the repository Lovable syncs, so Lovable deploys it"}, then:`,
-    `     ${HELPER_SECRET_ENV}=<that secret> npx ownit dump --via ${url} --out ${dir}/ownit-export --with-secrets`,
+    `     ${HELPER_SECRET_ENV}=<that secret> npx ownit dump --via ${url} --out ${dir}/${EXPORT_DIR} --with-secrets`,
     ...restore,
   ];
   if (host.kind === "lovable-cloud") {

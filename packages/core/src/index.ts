@@ -5,6 +5,7 @@ export * from "./hash";
 export * from "./files";
 export * from "./findings";
 export * from "./markers";
+export * from "./names";
 export * from "./detect/index";
 export * from "./changeset";
 export * from "./plan";

@@ -1,6 +1,6 @@
 // Host defaults: every image tag, port, version and path the deploy files name, in one place.
 // Each is pinned to a version (never `latest`) so a rebuild next month builds the same thing.
-import { SUPABASE_STORAGE_FILE_BACKEND } from "@ownit/core";
+import { EXPORT_DIR, SUPABASE_STORAGE_FILE_BACKEND } from "@ownit/core";
 
 /** Node image for build stages and Node server runtimes: LTS line, Debian slim (glibc, so native modules built here run there). */
 export const NODE_IMAGE = "node:22.21.1-bookworm-slim";
@@ -47,8 +47,8 @@ export const POSTGRES_IMAGE = "postgres:18.1";
 export const POSTGRES_DEFAULT_DB = "app";
 
 /** Where compose mounts the folder `ownit dump` writes (default ./ownit-export), and that folder on the host. */
-export const EXPORT_DIR_HOST = "./ownit-export";
-export const EXPORT_DIR_CONTAINER = "/ownit-export";
+export const EXPORT_DIR_HOST = `./${EXPORT_DIR}`;
+export const EXPORT_DIR_CONTAINER = `/${EXPORT_DIR}`;
 
 /**
  * The open-source Supabase services supabase-js talks to, pinned to the versions Supabase's own

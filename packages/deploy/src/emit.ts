@@ -1,6 +1,7 @@
 // Which files each deploy target needs, rendered from the deploy view of the project.
 import { OwnitError } from "@ownit/core";
 import { composeRunsSupabase, dockerCompose } from "./compose";
+import { EXPORT_DIR_HOST } from "./defaults";
 import { dockerfile, NGINX_CONF_PATH } from "./dockerfile";
 import { dockerignore } from "./dockerignore";
 import { envExample } from "./env-example";
@@ -78,10 +79,10 @@ export function emitDeployFiles(p: DeployProject, targets: DeployTarget[]): Emis
         add(
           "docker-compose.yml",
           dockerCompose(p),
-          `the app${p.database ? ", PostgreSQL loading ./ownit-export on first start" : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`,
+          `the app${p.database ? `, PostgreSQL loading ${EXPORT_DIR_HOST} on first start` : ""}${composeRunsSupabase(p) ? ", PostgREST and GoTrue behind one gateway" : ""}`,
         );
         if (p.database) {
-          add(RESTORE_SCRIPT_PATH, restoreExportScript(), "loads ./ownit-export/restore.sql into a fresh database");
+          add(RESTORE_SCRIPT_PATH, restoreExportScript(), `loads ${EXPORT_DIR_HOST}/restore.sql into a fresh database`);
           if (composeRunsSupabase(p))
             add(
               ROLES_SCRIPT_PATH,

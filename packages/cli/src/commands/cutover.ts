@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { OwnitError, redactUrl, resolveProjectRoot, Run } from "@ownit/core";
+import { OwnitError, redactUrl, resolveProjectRoot, Run, EXPORT_DIR } from "@ownit/core";
 import {
   connect,
   cutover as runCutover,
@@ -217,7 +217,7 @@ export function registerCutover(program: Command, ctx: CliContext): void {
     )
     .requiredOption("--from <url>", "the source `ownit follow` streams from")
     .requiredOption("--to <url>", "the target it streams into")
-    .option("--export <dir>", "the follow-ready export", "./ownit-export")
+    .option("--export <dir>", "the follow-ready export", `./${EXPORT_DIR}`)
     .option("--project <dir>", "project folder whose run ledger records the cutover", ".")
     .option("--yes", "go ahead without asking")
     .option("--json", "print JSON lines (each step, then the summary)")

@@ -3,7 +3,7 @@
 // out, and what the owner must know (findings) and do next.
 import path from "node:path";
 import { existsSync } from "node:fs";
-import { OwnitError } from "@ownit/core";
+import { OwnitError, EXPORT_DIR } from "@ownit/core";
 import { dumpBase44, type Base44DataEnv, type TableProgress } from "@ownit/db";
 import { tableBars } from "./db";
 import type { CliContext } from "../context";
@@ -67,7 +67,7 @@ export async function runBase44Dump(ctx: CliContext, opts: Base44DumpCliOptions)
     : existsSync(path.join(ctx.cwd, "package.json"))
       ? ctx.cwd
       : undefined;
-  const out = path.resolve(ctx.cwd, opts.out ?? "ownit-export");
+  const out = path.resolve(ctx.cwd, opts.out ?? EXPORT_DIR);
   const entities = opts.entities
     ?.split(",")
     .map((e) => e.trim())

@@ -1,7 +1,7 @@
 // `ownit dump --from <postgres-url>`: the builder's database into a portable export folder.
 import path from "node:path";
 import type { Command } from "commander";
-import { OwnitError, redactUrl } from "@ownit/core";
+import { OwnitError, redactUrl, EXPORT_DIR } from "@ownit/core";
 import { dumpDatabase, type DumpResult } from "@ownit/db";
 import type { CliContext } from "../context";
 import { color } from "../context";
@@ -118,7 +118,7 @@ export function registerDump(program: Command, ctx: CliContext): void {
       "--via: also copy the values of the secrets the edge functions read into <out>.secrets.env (0600, git-ignored)",
     )
     .option("--route <route>", "--via: auto (default), direct (the database the helper names) or tunnel (through the helper)")
-    .option("--out <dir>", "export folder to write", "./ownit-export")
+    .option("--out <dir>", "export folder to write", `./${EXPORT_DIR}`)
     .option("--schemas <list>", "app schemas, comma-separated (default: every schema that is not Supabase's)")
     .option(
       "--storage-key <key>",

@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { OwnitError } from "@ownit/core";
+import { OwnitError, EXPORT_DIR } from "@ownit/core";
 import {
   connect,
   followStatus,
@@ -179,7 +179,7 @@ export function registerFollow(program: Command, ctx: CliContext): void {
       "the source: its direct connection or session pooler, as a role with REPLICATION that owns the tables",
     )
     .requiredOption("--to <url>", "the restored target (a superuser: it creates the subscription)")
-    .option("--export <dir>", "the follow-ready export the target was restored from", "./ownit-export")
+    .option("--export <dir>", "the follow-ready export the target was restored from", `./${EXPORT_DIR}`)
     .option("--watch", "stay and show the state until interrupted")
     .option("--json", "print JSON lines")
     .option("--stop", "give following up without a cutover: remove the subscription, the slot and the publications")

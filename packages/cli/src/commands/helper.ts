@@ -3,7 +3,16 @@
 // deploys it. `--json` prints { function, path, secret, expiresAt } for scripts, and nothing else.
 import path from "node:path";
 import type { Command } from "commander";
-import { applyPlan, buildPlan, detectDataHost, detectProject, OwnitError, type ProjectFacts, type Step } from "@ownit/core";
+import {
+  applyPlan,
+  buildPlan,
+  detectDataHost,
+  detectProject,
+  OwnitError,
+  type ProjectFacts,
+  type Step,
+  EXPORT_DIR,
+} from "@ownit/core";
 import { exportHelper, FUNCTION_NAME, HELPER_FUNCTION_NAME, HELPER_SECRET_ENV, type ExportHelper } from "@ownit/db";
 import { confirmAndApply } from "../confirm-and-apply";
 import type { CliContext } from "../context";
@@ -131,7 +140,7 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
   ctx.out(color.bold("deploy it:"));
   steps.forEach((s, i) => ctx.out(`  ${i + 1}. ${s}`));
   ctx.out(color.bold("then take the data:"));
-  ctx.out(`  ${HELPER_SECRET_ENV}=<the secret> npx ownit dump --via ${url} --out ${rel}/ownit-export --with-secrets`);
+  ctx.out(`  ${HELPER_SECRET_ENV}=<the secret> npx ownit dump --via ${url} --out ${rel}/${EXPORT_DIR} --with-secrets`);
 }
 
 export function registerHelper(program: Command, ctx: CliContext): void {
