@@ -11,7 +11,7 @@ export { jscodeshiftFor, parserNameFor, isScript } from "./parser";
 export { MAX_FILE_BYTES, FILE_FAILED, FILE_SKIPPED } from "./limits";
 export { applySpanEdits, removalEdit, eolOf, templateText, type SpanEdit } from "./edit/text";
 export { editJson, parseJson, removeDependency, hasDependency, DEPENDENCY_SECTIONS } from "./edit/json";
-export { syncPackageLock, type LockSyncResult } from "./edit/npm-lock";
+export { prunedNpmLock, type NpmLockResult } from "./edit/package-lock";
 export { addDependencies, type NewDependencies } from "./edit/add-dependency";
 export { RESOLVED_BEFORE, TESTED_VERSIONS, testedVersions, type TestedPackage } from "./edit/tested-versions";
 export {
