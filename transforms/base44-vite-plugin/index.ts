@@ -12,12 +12,11 @@ import {
   applySpanEdits,
   collectTodos,
   parseJson,
-  pluginEntry,
+  changedText,
   propertyKey,
   propertyNamed,
   removeDependency,
-  removeListElementEdit,
-  removeStatementEdit,
+  removeVitePlugin,
   spanOfNode,
   todoLineEdit,
   type Codemod,
@@ -128,46 +127,6 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
   return { source: applySpanEdits(source, edits), added };
 }
 
-/** One pass: removes one plugin entry (or, when none is left, the import or leaves markers). */
-function removeOnce(j: JSCodeshift, source: string): string {
-  const root = j(source);
-  const imports = root.find(j.ImportDeclaration, { source: { value: BASE44_VITE_PLUGIN } });
-  if (!imports.size()) return source;
-  const names = new Set<string>();
-  imports.forEach((p) => {
-    for (const spec of p.node.specifiers ?? []) if (spec.local?.name) names.add(String(spec.local.name));
-  });
-  let removal: SpanEdit | undefined;
-  const leftovers: number[] = [];
-  root.find(j.CallExpression).forEach((p) => {
-    const callee = p.node.callee as AnyNode;
-    if (removal || callee.type !== "Identifier" || !names.has(callee.name as string)) return;
-    const entry = pluginEntry(p);
-    const parent = entry.parent?.node as AnyNode | undefined;
-    if (parent?.type === "ArrayExpression")
-      removal = removeListElementEdit(source, parent.elements as unknown[], (parent.elements as unknown[]).indexOf(entry.node));
-    else leftovers.push(spanOfNode(p.node).start);
-  });
-  if (removal) return applySpanEdits(source, [removal]);
-  root.find(j.Identifier).forEach((p) => {
-    const parent = p.parent?.node as AnyNode;
-    if (!names.has(p.node.name) || parent.type.startsWith("Import")) return;
-    if (parent.type === "MemberExpression" && parent.property === p.node && !parent.computed) return;
-    leftovers.push(spanOfNode(p.node).start);
-  });
-  if (!leftovers.length)
-    return applySpanEdits(
-      source,
-      imports.paths().map((p) => removeStatementEdit(source, p.node)),
-    );
-  const edits = new Map<number, SpanEdit>();
-  for (const pos of leftovers) {
-    const edit = todoLineEdit(source, pos, TODO_PLUGIN);
-    if (edit) edits.set(edit.start, edit);
-  }
-  return applySpanEdits(source, [...edits.values()]);
-}
-
 /** Whether the plugin's legacySDKImports may be on (a literal true, or an env switch). */
 function legacyImportsOn(j: JSCodeshift, source: string): boolean {
   let on = false;
@@ -235,16 +194,12 @@ const codemod: Codemod = {
     ),
   transform(file, { j, read, share }) {
     const legacy = legacyImportsOn(j, file.source);
-    let source = file.source;
-    for (let pass = 0; pass < 20; pass++) {
-      const next = removeOnce(j, source);
-      if (next === source) break;
-      source = next;
-    }
-    if (source.includes(BASE44_VITE_PLUGIN)) return source; // left with markers: nothing is added back until the owner finishes
+    const source = removeVitePlugin(j, file.source, BASE44_VITE_PLUGIN, TODO_PLUGIN);
+    // Left with markers: nothing is added back until the owner finishes.
+    if (source.includes(BASE44_VITE_PLUGIN)) return changedText(file.source, source);
     const { source: withSettings, added } = addBackSettings(j, source, viteMajor(read("package.json")));
     share({ legacy, added });
-    return withSettings;
+    return changedText(file.source, withSettings);
   },
   project(ctx, shared) {
     const pkg = ctx.files.read("package.json");

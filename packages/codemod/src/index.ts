@@ -9,7 +9,7 @@ export { lockRefreshStep } from "./lock-refresh";
 export { codemodStep, codemodSteps, type CodemodStepOptions } from "./steps";
 export { jscodeshiftFor, parserNameFor, isScript } from "./parser";
 export { MAX_FILE_BYTES, FILE_FAILED, FILE_SKIPPED } from "./limits";
-export { applySpanEdits, removalEdit, eolOf, templateText, type SpanEdit } from "./edit/text";
+export { applySpanEdits, removalEdit, eolOf, templateText, changedText, type SpanEdit } from "./edit/text";
 export { editJson, parseJson, removeDependency, hasDependency, DEPENDENCY_SECTIONS } from "./edit/json";
 export { prunedNpmLock, type NpmLockResult } from "./edit/package-lock";
 export { addDependencies, type NewDependencies } from "./edit/add-dependency";
@@ -37,5 +37,5 @@ export {
 } from "./edit/env";
 export { TODO_TAG, todoComment, collectTodos } from "./edit/todo";
 export { spanOfNode, removeStatementEdit, removeListElementEdit, todoLineEdit } from "./edit/script";
-export { pluginEntry, isEmptyBranch } from "./edit/vite-plugin";
+export { removeVitePlugin } from "./edit/vite-plugin";
 export { propertyKey, propertyNamed, isValueString } from "./edit/ast";

@@ -47,3 +47,8 @@ export function eolOf(text: string): string {
 export function templateText(cooked: string): string {
   return cooked.replace(/[\\`]|\$\{|[\n\r\t]/g, (c) => ({ "\n": "\\n", "\r": "\\r", "\t": "\\t", "${": "\\${" })[c] ?? `\\${c}`);
 }
+
+/** A transform's answer: the new text, or undefined when it is the same (the one "unchanged" signal, as in jscodeshift). */
+export function changedText(before: string, after: string): string | undefined {
+  return after === before ? undefined : after;
+}
