@@ -11,6 +11,7 @@ import path from "node:path";
 import type { ImportDeclaration } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
 import {
+  changedText,
   applySpanEdits,
   collectTodos,
   removeDependency,
@@ -157,7 +158,7 @@ const codemod: Codemod = {
   mentions: ["@base44/sdk"],
   appliesTo: (project) => project.builder.id === "base44" || Boolean(project.packageJson?.dependencies?.[BASE44_SDK]),
   transform(file, { j }) {
-    return rewrite(file, j);
+    return changedText(file.source, rewrite(file, j));
   },
   project(ctx) {
     const clients = CLIENT_FILES.filter((f) => ctx.files.exists(f));

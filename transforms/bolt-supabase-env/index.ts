@@ -8,6 +8,7 @@
 import type { ASTPath, CallExpression, JSCodeshift } from "jscodeshift";
 import { decodeJwtPayload, finding, isSecretName, type ProjectFacts, lineAt } from "@ownit/core";
 import {
+  changedText,
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
@@ -199,7 +200,7 @@ const codemod: Codemod = {
       }),
     );
     if (moves.length) share(moves);
-    return out;
+    return changedText(file.source, out);
   },
   project(ctx, shared) {
     const moves = shared.flatMap((s) => s.data as EnvMove[]);

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { ASTPath, CallExpression, ImportDeclaration, JSCodeshift } from "jscodeshift";
 import { finding, type StepContext, lineAt } from "@ownit/core";
 import {
+  changedText,
   applySpanEdits,
   jscodeshiftFor,
   propertyKey,
@@ -303,7 +304,7 @@ const codemod: Codemod = {
       }),
     );
     if (rewrite) share(rewrite);
-    return source;
+    return changedText(file.source, source);
   },
   project(ctx, shared) {
     const providers = [...new Set(shared.flatMap((s) => (s.data as Rewrite).providers))];

@@ -16,7 +16,7 @@ import {
   type StepContext,
   lineAt,
 } from "@ownit/core";
-import { applySpanEdits, isScript, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { changedText, applySpanEdits, isScript, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
 
@@ -185,7 +185,7 @@ const codemod: Codemod = {
       binding: program && bindingAt(program, out, r.offset),
     }));
     share(flagged);
-    return out;
+    return changedText(file.source, out);
   },
   project(ctx, shared) {
     for (const { data } of shared) {

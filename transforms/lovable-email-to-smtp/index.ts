@@ -13,6 +13,7 @@ import path from "node:path";
 import type { JSCodeshift } from "jscodeshift";
 import { finding, type StepContext } from "@ownit/core";
 import {
+  changedText,
   addDependencies,
   addEnvExampleNames,
   testedVersions,
@@ -319,7 +320,7 @@ const codemod: Codemod = {
       }
     }
     if (used.modules.length || used.stillImports.length) share({ ...used, base, file: file.path });
-    return out;
+    return changedText(file.source, out);
   },
   async project(ctx, shared) {
     const uses = shared.map((s) => s.data as Used & { base: string; file: string });

@@ -6,6 +6,7 @@
 // Lovable's preset defaults are not public, so the owner is told which settings to check.
 import { finding } from "@ownit/core";
 import {
+  changedText,
   addDependencies,
   applySpanEdits,
   removeDependency,
@@ -38,7 +39,7 @@ const codemod: Codemod = {
   mentions: [STUB],
   appliesTo: (project) => project.builder.id.startsWith("lovable"),
   transform(file, { j, report, share }) {
-    if (file.path === "package.json") return removeDependency(file.source, STUB);
+    if (file.path === "package.json") return changedText(file.source, removeDependency(file.source, STUB));
     if (file.path.endsWith(".d.ts")) return undefined; // module declarations for the stub are harmless
     const source = file.source;
     const root = j(source);

@@ -15,6 +15,7 @@ import type { Collection, JSCodeshift } from "jscodeshift";
 import { parse as parseToml } from "smol-toml";
 import { finding, LOVABLE, type StepContext } from "@ownit/core";
 import {
+  changedText,
   addDependencies,
   applySpanEdits,
   editJson,
@@ -553,7 +554,7 @@ const codemod: Codemod = {
       report({ severity, code: severity === "medium" ? "vite-config-needs-you" : "vite-config-note", message }),
     );
     if (result) share(result);
-    return out;
+    return changedText(file.source, out);
   },
   async project(ctx, shared) {
     const rewritten = shared.map((s) => s.data as Rewritten);

@@ -8,6 +8,7 @@
 import type { JSCodeshift } from "jscodeshift";
 import { finding, LOVABLE, originOn, type ProjectFacts, lineAt } from "@ownit/core";
 import {
+  changedText,
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
@@ -124,7 +125,7 @@ const codemod: Codemod = {
         hint: `set ${moved[0]!.name} to your own domain when the app moves; until then .env.local keeps the Lovable address`,
       });
     }
-    return out;
+    return changedText(file.source, out);
   },
   project(ctx, shared) {
     const moved = shared.flatMap((s) => s.data as Moved[]);

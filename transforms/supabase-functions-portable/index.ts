@@ -7,6 +7,7 @@
 import type { JSCodeshift } from "jscodeshift";
 import { BOLT, originOn, SUPABASE_PROJECT_URL, lineAt } from "@ownit/core";
 import {
+  changedText,
   applySpanEdits,
   envReadExpression,
   isValueString,
@@ -281,7 +282,7 @@ const codemod: Codemod = {
         hint: "the owned stack sets SUPABASE_URL; set SITE_URL to the app's address",
       });
     }
-    return out === file.source ? undefined : out;
+    return changedText(file.source, out);
   },
 };
 
