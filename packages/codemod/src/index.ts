@@ -35,4 +35,5 @@ export {
 export { TODO_TAG, collectTodos } from "./edit/todo";
 export { spanOfNode, removeStatementEdit, removeListElementEdit, todoLineEdit } from "./edit/script";
 export { removeVitePlugin } from "./edit/vite-plugin";
+export { fillTemplate } from "./edit/template";
 export { propertyKey, propertyNamed, isValueString } from "./edit/ast";
