@@ -30,6 +30,7 @@ export {
   addEnvLocalValues,
   envReaderFor,
   envReadExpression,
+  readsEnvOnServer,
   type EnvReader,
 } from "./edit/env";
 export { TODO_TAG, collectTodos } from "./edit/todo";

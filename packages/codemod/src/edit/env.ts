@@ -76,19 +76,29 @@ export function addEnvLocalValues(files: Changeset, values: Iterable<readonly [s
 /** How a piece of code reads its env: Deno (edge functions), Vite's import.meta.env (browser code), Node's process.env. */
 export type EnvReader = "deno" | "vite" | "node";
 
+/** Where code runs on a server: its folders, `.server.ts`/`.functions.ts` modules, TanStack Start server functions. */
+const SERVER_PATH = /(^|\/)(server|api|functions)\/|\.server\.[cm]?[jt]sx?$|\.functions\.[cm]?[jt]sx?$/;
+
 /**
- * Which env reader a file uses (or, with no file, the project's browser code): Deno in edge
- * functions and code already calling Deno.env; Vite in a Vite app's src/; process.env in Next.js
- * and Expo apps and in code already reading it; Vite for the rest of src/. Undefined: no convention.
+ * Which env reader a file uses (or, with no file, the project's browser code): Deno in edge functions
+ * and code already calling Deno.env; Vite in a Vite app's src/ (unless the file reads process.env);
+ * process.env in server code and in Next.js and Expo apps; Vite for the rest of src/. Undefined: no convention.
  */
 export function envReaderFor(project: ProjectFacts, file?: { path: string; source: string }): EnvReader | undefined {
   const framework = project.framework.id;
-  if (file && (file.path.startsWith("supabase/functions/") || file.source.includes("Deno.env"))) return "deno";
-  if (framework === "vite-react" && (!file || file.path.startsWith("src/"))) return "vite";
+  if (!file) return framework === "vite-react" ? "vite" : framework === "next" || framework === "expo" ? "node" : undefined;
+  const { path, source } = file;
+  if (path.startsWith("supabase/functions/") || source.includes("Deno.env")) return "deno";
+  const readsNode = source.includes("process.env");
+  if (framework === "vite-react" && path.startsWith("src/") && !readsNode) return "vite";
+  if (readsNode || SERVER_PATH.test(path) || source.includes("createServerFn")) return "node";
   if (framework === "next" || framework === "expo") return "node";
-  if (!file) return undefined;
-  if (file.source.includes("process.env")) return "node";
-  return file.path.startsWith("src/") ? "vite" : undefined;
+  return path.startsWith("src/") ? "vite" : undefined;
+}
+
+/** Whether a file's env reads run where a secret is safe (a server, an edge function), not in a browser bundle. */
+export function readsEnvOnServer(reader: EnvReader | undefined): reader is "deno" | "node" {
+  return reader === "deno" || reader === "node";
 }
 
 /**
