@@ -6,7 +6,7 @@
 // SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY). A service-role key in browser code is never put in
 // a VITE_ variable: it stays, with a marker and a high finding. The project ref read from the key
 // is reported; the key itself never appears in a finding.
-import type { JSCodeshift } from "jscodeshift";
+import type { Collection, JSCodeshift } from "jscodeshift";
 import { decodeJwtPayload, finding, JWT_PATTERN, SUPABASE_PROJECT_URL, type StepContext, lineAt } from "@ownit/core";
 import {
   addEnvExampleNames,
@@ -21,6 +21,8 @@ import {
   todoLineEdit,
   type Codemod,
   type SpanEdit,
+  type TransformApi,
+  type TransformFile,
 } from "@ownit/codemod";
 
 /** What browser code reads, as Lovable's newer exports name it. */
@@ -52,6 +54,126 @@ function keyKind(key: string): { kind: KeyKind; ref?: string; role?: string } {
   return { kind: "other", ref, role };
 }
 
+/** Stands an env read in for a project URL or key found at `at`; undefined leaves it where it is (with a marker). */
+type Replace = (value: string, at: number) => string | undefined;
+
+/**
+ * The replacement for one file: Supabase's own names in edge functions, VITE_ names (values moved to
+ * .env.local) in browser code, where a service-role key is never moved but marked and reported.
+ */
+function replacementFor(
+  file: TransformFile,
+  edge: boolean,
+  moved: Moved[],
+  report: TransformApi["report"],
+  todo: (at: number, what: string) => void,
+): Replace {
+  const edgeRead = (name: string) => envReadExpression("deno", name, { nonNull: /\.m?tsx?$/.test(file.path) });
+  return (value, at) => {
+    const url = new RegExp(SUPABASE_PROJECT_URL.source).exec(value);
+    if (url && url[0] === value) {
+      if (edge) return edgeRead(EDGE_ENV.url);
+      moved.push({ name: BROWSER_ENV.url, value, ref: url[1] });
+      return envReadExpression("vite", BROWSER_ENV.url);
+    }
+    const { kind, ref, role } = keyKind(value);
+    if (kind === "service") {
+      report({
+        severity: "high",
+        code: "service-role-key-in-source",
+        line: lineAt(file.source, at),
+        message: `a service-role key${ref ? ` for project ${ref}` : ""} is hard-coded: it bypasses every RLS policy and is in the git history`,
+        hint: "rotate it in the Supabase dashboard (Settings → API) now",
+      });
+      if (edge) return edgeRead(EDGE_ENV.service);
+      todo(
+        at,
+        "this service-role key must not ship to the browser: rotate it and move the code that needs it to a server or edge function",
+      );
+      return undefined;
+    }
+    if (kind === "other") {
+      todo(at, `a hard-coded JWT (role ${role ?? "unknown"}): replace it with a key read from env`);
+      return undefined;
+    }
+    if (edge) return edgeRead(EDGE_ENV.anon);
+    moved.push({ name: BROWSER_ENV.anon, value, ref });
+    return envReadExpression("vite", BROWSER_ENV.anon);
+  };
+}
+
+/** Project URLs and keys in a text, where they start. */
+function matchesIn(text: string): Array<{ index: number; value: string }> {
+  return [...text.matchAll(new RegExp(`${SUPABASE_PROJECT_URL.source}|${KEY.source}`, "g"))].map((m) => ({
+    index: m.index!,
+    value: m[0],
+  }));
+}
+
+/** String literals: a bare value becomes the env read; a value inside text makes the string a template. */
+function rewriteStrings(j: JSCodeshift, root: Collection, edits: Map<number, SpanEdit>, replace: Replace): void {
+  root.find(j.StringLiteral).forEach((path) => {
+    const node = path.node;
+    const parent = path.parent?.node;
+    // Import sources, object keys and types are not values the app sends anywhere.
+    if (!isValueString(node, parent)) return;
+    // In JSX an attribute's value becomes an expression container: href={import.meta.env.…}.
+    const wrap = (text: string) => (j.JSXAttribute.check(parent) ? `{${text}}` : text);
+    const found = matchesIn(node.value);
+    if (!found.length) return;
+    const { start, end } = spanOfNode(node);
+    if (found.length === 1 && found[0]!.value === node.value) {
+      const expr = replace(node.value, start);
+      if (expr) edits.set(start, { start, end, text: wrap(expr) });
+      return;
+    }
+    let text = "";
+    let last = 0;
+    let changed = false;
+    for (const m of found) {
+      const expr = replace(m.value, start);
+      text += templateText(node.value.slice(last, m.index)) + (expr ? `\${${expr}}` : templateText(m.value));
+      last = m.index + m.value.length;
+      changed ||= expr !== undefined;
+    }
+    if (changed) edits.set(start, { start, end, text: wrap(`\`${text}${templateText(node.value.slice(last))}\``) });
+  });
+}
+
+/** Template literals (not tagged ones): each value in their text becomes `${envRead}`; a template of the value alone, the read itself. */
+function rewriteTemplates(
+  j: JSCodeshift,
+  root: Collection,
+  source: string,
+  edits: Map<number, SpanEdit>,
+  replace: Replace,
+): void {
+  root.find(j.TemplateLiteral).forEach((path) => {
+    const node = path.node;
+    if (j.TaggedTemplateExpression.check(path.parent?.node)) return;
+    for (const quasi of node.quasis) {
+      const { start, end } = spanOfNode(quasi);
+      const raw = source.slice(start, end);
+      const found = matchesIn(raw);
+      if (!found.length) continue;
+      if (node.expressions.length === 0 && found.length === 1 && found[0]!.value === raw) {
+        const expr = replace(raw, start);
+        if (expr) edits.set(spanOfNode(node).start, { ...spanOfNode(node), text: expr });
+        continue;
+      }
+      let text = "";
+      let last = 0;
+      for (const m of found) {
+        const expr = replace(m.value, start);
+        text += raw.slice(last, m.index) + (expr ? `\${${expr}}` : m.value);
+        last = m.index + m.value.length;
+      }
+      text += raw.slice(last);
+      if (text !== raw) edits.set(start, { start, end, text });
+    }
+  });
+}
+
 const codemod: Codemod = {
   name: "supabase-client-to-env",
   description:
@@ -61,109 +183,16 @@ const codemod: Codemod = {
   mentions: [/\.supabase\.(?:co|in)/, /eyJ[A-Za-z0-9_-]{8,}\./, "sb_publishable_", "sb_secret_"],
   appliesTo: (project) => project.builder.id === "lovable-vite",
   transform(file, { j, project, report, share }) {
-    const edge = envReaderFor(project, file) === "deno";
-    const typescript = /\.m?tsx?$/.test(file.path);
-    const edgeRead = (name: string) => envReadExpression("deno", name, { nonNull: typescript });
     const source = file.source;
     const edits = new Map<number, SpanEdit>();
     const moved: Moved[] = [];
-    const todo = (at: number, what: string) => {
+    const replace = replacementFor(file, envReaderFor(project, file) === "deno", moved, report, (at, what) => {
       const edit = todoLineEdit(source, at, what);
       if (edit) edits.set(edit.start, edit);
-    };
-
-    /** The env read standing in for a value, or undefined to leave it where it is. */
-    const replacement = (value: string, at: number): string | undefined => {
-      const url = new RegExp(SUPABASE_PROJECT_URL.source).exec(value);
-      if (url && url[0] === value) {
-        if (edge) return edgeRead(EDGE_ENV.url);
-        moved.push({ name: BROWSER_ENV.url, value, ref: url[1] });
-        return envReadExpression("vite", BROWSER_ENV.url);
-      }
-      const { kind, ref, role } = keyKind(value);
-      const line = lineAt(source, at);
-      if (kind === "service") {
-        report({
-          severity: "high",
-          code: "service-role-key-in-source",
-          line,
-          message: `a service-role key${ref ? ` for project ${ref}` : ""} is hard-coded: it bypasses every RLS policy and is in the git history`,
-          hint: "rotate it in the Supabase dashboard (Settings → API) now",
-        });
-        if (edge) return edgeRead(EDGE_ENV.service);
-        todo(
-          at,
-          "this service-role key must not ship to the browser: rotate it and move the code that needs it to a server or edge function",
-        );
-        return undefined;
-      }
-      if (kind === "other") {
-        todo(at, `a hard-coded JWT (role ${role ?? "unknown"}): replace it with a key read from env`);
-        return undefined;
-      }
-      if (edge) return edgeRead(EDGE_ENV.anon);
-      moved.push({ name: BROWSER_ENV.anon, value, ref });
-      return envReadExpression("vite", BROWSER_ENV.anon);
-    };
-
-    const matchesIn = (text: string) =>
-      [...text.matchAll(new RegExp(`${SUPABASE_PROJECT_URL.source}|${KEY.source}`, "g"))].map((m) => ({
-        index: m.index!,
-        value: m[0],
-      }));
-
-    const root = (j as JSCodeshift)(source);
-    root.find(j.StringLiteral).forEach((path) => {
-      const node = path.node;
-      const parent = path.parent?.node;
-      // Import sources, object keys and types are not values the app sends anywhere.
-      if (!isValueString(node, parent)) return;
-      // In JSX an attribute's value becomes an expression container: href={import.meta.env.…}.
-      const wrap = (text: string) => (j.JSXAttribute.check(parent) ? `{${text}}` : text);
-      const found = matchesIn(node.value);
-      if (!found.length) return;
-      const { start, end } = spanOfNode(node);
-      if (found.length === 1 && found[0]!.value === node.value) {
-        const expr = replacement(node.value, start);
-        if (expr) edits.set(start, { start, end, text: wrap(expr) });
-        return;
-      }
-      let text = "";
-      let last = 0;
-      let changed = false;
-      for (const m of found) {
-        const expr = replacement(m.value, start);
-        text += templateText(node.value.slice(last, m.index)) + (expr ? `\${${expr}}` : templateText(m.value));
-        last = m.index + m.value.length;
-        changed ||= expr !== undefined;
-      }
-      if (changed) edits.set(start, { start, end, text: wrap(`\`${text}${templateText(node.value.slice(last))}\``) });
     });
-    root.find(j.TemplateLiteral).forEach((path) => {
-      const node = path.node;
-      if (j.TaggedTemplateExpression.check(path.parent?.node)) return;
-      for (const quasi of node.quasis) {
-        const { start, end } = spanOfNode(quasi);
-        const raw = source.slice(start, end);
-        const found = matchesIn(raw);
-        if (!found.length) continue;
-        // A template that is nothing but the value becomes the bare env read.
-        if (node.expressions.length === 0 && found.length === 1 && found[0]!.value === raw) {
-          const expr = replacement(raw, start);
-          if (expr) edits.set(spanOfNode(node).start, { ...spanOfNode(node), text: expr });
-          continue;
-        }
-        let text = "";
-        let last = 0;
-        for (const m of found) {
-          const expr = replacement(m.value, start);
-          text += raw.slice(last, m.index) + (expr ? `\${${expr}}` : m.value);
-          last = m.index + m.value.length;
-        }
-        text += raw.slice(last);
-        if (text !== raw) edits.set(start, { start, end, text });
-      }
-    });
+    const root = j(source);
+    rewriteStrings(j, root, edits, replace);
+    rewriteTemplates(j, root, source, edits, replace);
     if (moved.length) share(moved);
     return edits.size ? applySpanEdits(source, [...edits.values()]) : undefined;
   },
