@@ -15,6 +15,7 @@ import {
   removalEdit,
   spanOf,
   type Codemod,
+  type HtmlComment,
   type HtmlElement,
   type SpanEdit,
 } from "@ownit/codemod";
@@ -64,6 +65,15 @@ function textOf(el: HtmlElement | undefined): string {
     .trim();
 }
 
+/** Lovable's editor script (gptengineer.js) and the "DO NOT REMOVE" comment above it. */
+function editorScript(doc: ReturnType<typeof parseHtml>): Array<HtmlElement | HtmlComment> {
+  const scripts = htmlElements(doc, "script").filter((script) => {
+    const src = attr(script, "src");
+    return src !== undefined && isLovableUrl(src) && src.includes(EDITOR_SCRIPT_HOST);
+  });
+  return [...scripts, ...htmlComments(doc).filter((comment) => KEEP_COMMENT.test(comment.data))];
+}
+
 const codemod: Codemod = {
   name: "clean-lovable-index-html",
   description: "index.html without Lovable's editor script, author meta, preview images, @lovable_dev and generated description",
@@ -81,11 +91,7 @@ const codemod: Codemod = {
     };
     const lineOf = (el: HtmlElement) => spanOf(el)?.line;
 
-    for (const script of htmlElements(doc, "script")) {
-      const src = attr(script, "src");
-      if (src && isLovableUrl(src) && src.includes(EDITOR_SCRIPT_HOST)) remove(script);
-    }
-    for (const comment of htmlComments(doc)) if (KEEP_COMMENT.test(comment.data)) remove(comment);
+    for (const el of editorScript(doc)) remove(el);
 
     const title = textOf(htmlElements(doc, "title")[0]);
     const titleIsOwn = title !== "" && !/lovable/i.test(title);

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import fg from "fast-glob";
 import { ALWAYS_SKIPPED_DIRS, BOLT, finding } from "@ownit/core";
-import { changedText, eolOf, parseJson, type Codemod } from "@ownit/codemod";
+import { eolOf, parseJson, type Codemod } from "@ownit/codemod";
 
 const BOLT_DIR = BOLT.dirs[0];
 

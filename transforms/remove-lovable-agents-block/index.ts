@@ -4,7 +4,7 @@
 // true, and agents keep obeying it. The block goes; the owner's own instructions around it stay;
 // a file that held nothing else goes with it.
 import { finding } from "@ownit/core";
-import { changedText, eolOf, type Codemod } from "@ownit/codemod";
+import { eolOf, type Codemod } from "@ownit/codemod";
 
 /** The markers Lovable wraps its block in (any spacing, any case). */
 const BLOCK = /[ \t]*<!--\s*LOVABLE:BEGIN\s*-->[\s\S]*?<!--\s*LOVABLE:END\s*-->[ \t]*(?:\r?\n)?/gi;

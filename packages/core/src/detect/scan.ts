@@ -75,7 +75,14 @@ export function scanProject(root: string): ScanResult {
       findings.push(providerKeyFinding(file, key, "committed"));
   }
 
-  // .env files: names they declare, and whether they are committed.
+  scanEnvFiles(root, findings, refs, note);
+  const envVars = envVarUses(envFiles);
+  findings.push(...exposedSecrets(envVars));
+  return { envVars, findings, supabaseRefs: [...refs].sort() };
+}
+
+/** .env files: the names they declare, whether they are committed, and the keys they hold. */
+function scanEnvFiles(root: string, findings: Finding[], refs: Set<string>, note: (name: string, file: string) => void): void {
   const ig = gitignoreMatcher(root);
   for (const file of listProjectFiles(root, { patterns: [".env", ".env.*", "**/.env", "**/.env.*"], includeIgnored: true })) {
     const text = readFileSync(path.join(root, file), "utf8");
@@ -101,29 +108,32 @@ export function scanProject(root: string): ScanResult {
       else if (committed) findings.push(providerKeyFinding(file, key, "committed", name));
     }
   }
+}
 
-  const envVars: EnvVarUse[] = [...envFiles.entries()]
-    // Code that reads a variable first, then the .env files that declare it.
+/** Each variable with where it is read (code first, then the .env files that declare it). */
+function envVarUses(envFiles: Map<string, Set<string>>): EnvVarUse[] {
+  return [...envFiles.entries()]
     .map(([name, set]) => ({
       name,
       files: [...set].sort((a, b) => Number(isEnvFile(a)) - Number(isEnvFile(b)) || a.localeCompare(b)),
       browserExposed: isBrowserExposed(name),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  for (const v of envVars) {
-    if (v.browserExposed && isSecretName(v.name)) {
-      findings.push(
-        finding({
-          severity: "high",
-          code: "secret-exposed-to-browser",
-          file: v.files[0],
-          message: `${v.name} holds a secret but its prefix makes the bundler ship it to every browser (used in ${v.files.join(", ")})`,
-          hint: "rotate the key, read it only on a server under a name without a browser prefix",
-        }),
-      );
-    }
-  }
-  return { envVars, findings, supabaseRefs: [...refs].sort() };
+}
+
+/** A secret-looking name under a browser prefix: the bundler ships its value to every user. */
+function exposedSecrets(envVars: EnvVarUse[]): Finding[] {
+  return envVars
+    .filter((v) => v.browserExposed && isSecretName(v.name))
+    .map((v) =>
+      finding({
+        severity: "high",
+        code: "secret-exposed-to-browser",
+        file: v.files[0],
+        message: `${v.name} holds a secret but its prefix makes the bundler ship it to every browser (used in ${v.files.join(", ")})`,
+        hint: "rotate the key, read it only on a server under a name without a browser prefix",
+      }),
+    );
 }
 
 interface ProviderKeyHit {
