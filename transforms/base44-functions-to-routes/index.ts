@@ -9,7 +9,7 @@
 // answers 501 naming it, and is a finding; other Deno APIs get an `// ownit-todo:` marker.
 import path from "node:path";
 import type { ASTPath, CallExpression, Collection, ImportDeclaration, JSCodeshift } from "jscodeshift";
-import { finding, type Finding, type StepContext } from "@ownit/core";
+import { finding, generatedFiles, type Finding, type StepContext } from "@ownit/core";
 import {
   addDependencies,
   applySpanEdits,
@@ -227,6 +227,7 @@ const codemod: Codemod = {
     if (!sources.length) return;
     const converted = sources.map((f) => convert(ctx, f, jscodeshiftFor(f)));
     const packages: Record<string, string> = {};
+    const generated = generatedFiles(ctx.project.root);
     for (const c of converted) {
       if (c.source === undefined) {
         ctx.report(
@@ -242,7 +243,8 @@ const codemod: Codemod = {
       }
       const target = `${FUNCTIONS_DIR}/${c.name}.ts`;
       const current = ctx.files.read(target);
-      if (current !== undefined && current !== c.source && !current.startsWith(HEADER)) {
+      const state = current === c.source ? "as-written" : generated.stateOf(target, current, HEADER);
+      if (state === "owner") {
         ctx.report(
           finding({
             severity: "high",
@@ -254,7 +256,7 @@ const codemod: Codemod = {
         );
         continue;
       }
-      if (current === undefined || current.startsWith(HEADER)) ctx.files.write(target, c.source, { generated: true });
+      if (current !== c.source) ctx.files.write(target, c.source, { generated: true });
       // The Deno original is gone once the route has it (it imported the SDK).
       ctx.files.remove(c.from);
       Object.assign(packages, c.packages);

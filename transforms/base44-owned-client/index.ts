@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ImportDeclaration } from "jscodeshift";
-import { finding, type StepContext } from "@ownit/core";
+import { finding, generatedFiles, type StepContext } from "@ownit/core";
 import {
   changedText,
   applySpanEdits,
@@ -165,7 +165,10 @@ const codemod: Codemod = {
     const ownedClient = `${HEADER}\n${readFileSync(TEMPLATE, "utf8")}`;
     const current = ctx.files.read(OWNED_CLIENT_FILE);
     if (current === undefined) ctx.files.write(OWNED_CLIENT_FILE, ownedClient, { generated: true });
-    else if (current !== ownedClient && !current.startsWith(HEADER)) {
+    else if (
+      current !== ownedClient &&
+      generatedFiles(ctx.project.root).stateOf(OWNED_CLIENT_FILE, current, HEADER) === "owner"
+    ) {
       ctx.report(
         finding({
           severity: "high",

@@ -11,7 +11,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Collection, JSCodeshift } from "jscodeshift";
-import { finding, type StepContext } from "@ownit/core";
+import { finding, generatedFiles, type StepContext } from "@ownit/core";
 import {
   changedText,
   addDependencies,
@@ -321,6 +321,7 @@ const codemod: Codemod = {
       (p) => project.packageJson?.dependencies?.[p] ?? project.packageJson?.devDependencies?.[p],
     ) || project.builder.id === "lovable-tanstack",
   transform(file, { j, read, share, report, project }) {
+    const generated = generatedFiles(project.root);
     const base = existsSync(path.join(project.root, "src")) ? "src/" : "";
     const tsconfig = parseJson<{ compilerOptions?: { paths?: Record<string, string[]> } }>(read("tsconfig.json") ?? "");
     const used: Used = { modules: [], stillImports: [], webhookEndpoint: false };
@@ -332,16 +333,16 @@ const codemod: Codemod = {
         moduleFile: (m) => `${base}${MODULES[m].file}`,
         atAlias: Boolean(tsconfig?.compilerOptions?.paths?.["@/*"]),
         blocked: (m) => {
-          const existing = read(`${base}${MODULES[m].file}`);
-          return existing !== undefined && !existing.startsWith(MODULES[m].mark);
+          const rel = `${base}${MODULES[m].file}`;
+          return generated.stateOf(rel, read(rel), MODULES[m].mark) === "owner";
         },
       },
       used,
     );
     for (const m of ["email", "webhooks"] as const) {
       const pkg = m === "email" ? EMAIL_PACKAGE : WEBHOOKS_PACKAGE;
-      const existing = read(`${base}${MODULES[m].file}`);
-      if (used.stillImports.includes(pkg) && existing !== undefined && !existing.startsWith(MODULES[m].mark)) {
+      const rel = `${base}${MODULES[m].file}`;
+      if (used.stillImports.includes(pkg) && generated.stateOf(rel, read(rel), MODULES[m].mark) === "owner") {
         report({
           severity: "medium",
           code: "owned-module-path-taken",
