@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { isOwnitError } from "@ownit/core";
+import { EXPORT_DIR, isOwnitError } from "@ownit/core";
 import { findClientBinary, findServerBinaries, localDatabaseUrl, startLocalServer, type LocalServer } from "@ownit/db";
 import { main } from "../packages/cli/src/main";
 
@@ -75,7 +75,7 @@ async function moveData(): Promise<number> {
     return 0;
   }
   try {
-    const exportDir = path.join(work, "ownit-export");
+    const exportDir = path.join(work, EXPORT_DIR);
     console.log(`a throwaway PostgreSQL ${source.server.version} plays the app's hosted Supabase database\n`);
     let code = await main(["dump", "--from", source.url, "--out", exportDir]);
     if (code === 0) {

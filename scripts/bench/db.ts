@@ -23,6 +23,7 @@ import {
   startLocalServer,
   type LocalServer,
 } from "@ownit/db";
+import { EXPORT_DIR } from "@ownit/core";
 import { startWriters } from "../../test/db/writer";
 
 const args = process.argv.slice(2);
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
 
     // ownit: dump, restore, verify.
     await query(targetServer.url(), "CREATE DATABASE ownit_target");
-    const exportDir = path.join(work, "ownit-export");
+    const exportDir = path.join(work, EXPORT_DIR);
     const ownitTarget = targetServer.url("ownit_target");
     // The restore is a run; its ledger goes to a throwaway project.
     const projectDir = mkdtempSync(path.join(work, "project-"));
@@ -321,7 +322,7 @@ async function main(): Promise<void> {
         "--route",
         "tunnel",
         "--out",
-        path.join(work, "ownit-export-via-helper"),
+        path.join(work, `${EXPORT_DIR}-via-helper`),
         "--jobs",
         "2",
       );

@@ -29,6 +29,18 @@ describe("redacting connection strings", () => {
     expect(redact(code)).toBe(code);
   });
 
+  it("hides secret fields written as JSON, whatever the key's case or prefix", () => {
+    const json = JSON.stringify(
+      { user: "app", password: 'p@ss"w0rd', db_password: "x1", apiKey: "k-123", client_secret: "cs" },
+      null,
+      2,
+    );
+    const hidden = redact(json);
+    expect(JSON.parse(hidden)).toEqual({ user: "app", password: "***", db_password: "***", apiKey: "***", client_secret: "***" });
+    expect(redact(`{'token': 'abc', "name": "kept"}`)).toBe(`{'token': '***', "name": "kept"}`);
+    expect(redact(hidden)).toBe(hidden);
+  });
+
   it("reads libpq keyword/value strings as libpq does", () => {
     expect(parseConninfo("host=db  port = 5432 password='a \\' b\\\\c' user=app")).toEqual([
       { keyword: "host", value: "db" },

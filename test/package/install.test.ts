@@ -90,6 +90,13 @@ describe("the ownit package", () => {
     expect(packed).toContain("dist/worker.mjs");
     expect(packed).toEqual(expect.arrayContaining(["README.md", "LICENSE", "package.json"]));
     expect(packed.some((f) => f.startsWith("dist/transforms/base44-owned-backend/template/"))).toBe(true);
+    // lovable-tanstack-vite-config writes the TanStack Start config from its template/.
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        "dist/transforms/lovable-tanstack-vite-config/template/config.tpl",
+        "dist/transforms/lovable-tanstack-vite-config/template/header.tpl",
+      ]),
+    );
     // The export helper and the functions router are written into owners' projects from the packages' templates/.
     expect(packed).toEqual(
       expect.arrayContaining([

@@ -5,12 +5,16 @@
 // names go to .env.example. The models the code asks for are reported: the gateway's names
 // (google/gemini-2.5-flash, openai/gpt-5-mini) are OpenRouter's, and other providers name them
 // differently. A call from browser code is not rewritten (a key there is public): it is marked.
-import type { JSCodeshift } from "jscodeshift";
-import { finding, LOVABLE, type ProjectFacts } from "@ownit/core";
+import type { Collection, JSCodeshift } from "jscodeshift";
+import { finding, LOVABLE, type ProjectFacts, lineAt } from "@ownit/core";
 import {
   addEnvExampleNames,
   applySpanEdits,
-  lineAt,
+  changedText,
+  envReaderFor,
+  envReadExpression,
+  isValueString,
+  readsEnvOnServer,
   propertyKey,
   removeListElementEdit,
   spanOfNode,
@@ -30,23 +34,140 @@ const KEY_VAR = "AI_API_KEY";
 /** The header newer Lovable code sends the key in; OpenAI-compatible APIs want Authorization. */
 const LOVABLE_KEY_HEADER = "lovable-api-key";
 
-type AnyNode = { type: string; start: number; end: number; [key: string]: unknown };
-
 interface GatewayUse {
   models: string[];
 }
 
-/** How this file reads env: Deno in edge functions, process.env on a server, nothing in a browser. */
-function envReader(file: string, source: string, project: ProjectFacts, quote: string): ((name: string) => string) | undefined {
-  if (file.startsWith("supabase/functions/") || source.includes("Deno.env"))
-    return (name) => `Deno.env.get(${quote}${name}${quote})`;
-  const server =
-    source.includes("process.env") ||
-    /(^|\/)(server|api|functions)\/|\.server\.[cm]?[jt]sx?$|\.functions\.[cm]?[jt]sx?$/.test(file) ||
-    source.includes("createServerFn");
-  if (server && !(project.framework.id === "vite-react" && file.startsWith("src/") && !source.includes("process.env")))
-    return (name) => `process.env.${name}`;
-  return undefined;
+/** How this file reads env: Deno in edge functions, process.env on a server, nothing in a browser (a key there is public). */
+function envReader(
+  file: { path: string; source: string },
+  project: ProjectFacts,
+  quote: string,
+): ((name: string) => string) | undefined {
+  const reader = envReaderFor(project, file);
+  return readsEnvOnServer(reader) ? (name) => envReadExpression(reader, name, { quote }) : undefined;
+}
+
+/** One file's rewrite in progress: edits keyed by where they start, and the markers it leaves. */
+interface FileRewrite {
+  j: JSCodeshift;
+  root: Collection;
+  source: string;
+  edits: Map<number, SpanEdit>;
+  /** How the file reads env; undefined in browser code. */
+  read: ((name: string) => string) | undefined;
+  todo(at: number, what: string): void;
+}
+
+/** The quote most of the file's strings use, for the env reads it gains. */
+function usualQuote(j: JSCodeshift, root: Collection, source: string): string {
+  let single = 0;
+  root.find(j.StringLiteral).forEach((p) => void (single += source[spanOfNode(p.node).start] === "'" ? 1 : -1));
+  return single > 0 ? "'" : '"';
+}
+
+/** Strings and templates: the gateway base becomes the env read, the key's name AI_API_KEY; returns the gateway calls seen. */
+function rewriteLiterals(f: FileRewrite): number {
+  const { j, source, read } = f;
+  let calls = 0;
+  /** One string's raw text (escapes stay as written) with the key renamed and the base replaced by `insert`. */
+  const swap = (raw: string, at: number, insert: string): string | undefined => {
+    let out = raw.split(OLD_KEY).join(KEY_VAR);
+    if (raw.includes(GATEWAY_HOST)) {
+      calls++;
+      if (!read)
+        f.todo(
+          at,
+          `this calls Lovable's AI gateway from the browser: move the call to a server or edge function that reads ${URL_VAR} and ${KEY_VAR}`,
+        );
+      else if (new RegExp(GATEWAY_ANY.source).test(out.replace(GATEWAY_BASE, "")))
+        f.todo(at, `point this at your own OpenAI-compatible API (${URL_VAR}): ownit only rewrites ${GATEWAY_HOST}/v1 URLs`);
+      else out = out.replace(GATEWAY_BASE, () => insert);
+    }
+    return out === raw ? undefined : out;
+  };
+  const MARK = "\u0000gateway\u0000";
+  f.root.find(j.StringLiteral).forEach((path) => {
+    if (!isValueString(path.node, path.parent?.node)) return;
+    const { start, end } = spanOfNode(path.node);
+    const swapped = swap(source.slice(start + 1, end - 1), start, MARK);
+    if (swapped === undefined) return;
+    let text: string;
+    if (swapped === MARK) text = read!(URL_VAR);
+    else if (swapped.includes(MARK))
+      text = `\`${swapped
+        .replace(/`/g, "\\`")
+        .replace(/\$\{/g, "\\${")
+        .replace(MARK, `\${${read!(URL_VAR)}}`)}\``;
+    else text = `${source[start]}${swapped}${source[start]}`;
+    f.edits.set(start, { start, end, text });
+  });
+  f.root.find(j.TemplateElement).forEach((path) => {
+    const { start, end } = spanOfNode(path.node);
+    const swapped = swap(source.slice(start, end), start, read ? `\${${read(URL_VAR)}}` : "");
+    if (swapped !== undefined) f.edits.set(start, { start, end, text: swapped });
+  });
+  return calls;
+}
+
+/** process.env.LOVABLE_API_KEY and the consts named after it become AI_API_KEY (unless that name is taken). */
+function renameKeyReads(f: FileRewrite): void {
+  const { j, source } = f;
+  const renameLocals = f.root.find(j.Identifier, { name: KEY_VAR }).size() === 0;
+  f.root.find(j.Identifier, { name: OLD_KEY }).forEach((path) => {
+    const parent = path.parent?.node;
+    const envProperty =
+      j.MemberExpression.check(parent) &&
+      parent.property === path.node &&
+      source.slice(spanOfNode(parent.object).start, spanOfNode(parent.object).end) === "process.env";
+    if (!envProperty && !renameLocals) return;
+    const { start, end } = spanOfNode(path.node);
+    f.edits.set(start, { start, end, text: KEY_VAR });
+  });
+}
+
+/** `"Lovable-API-Key": key` → `Authorization: \`Bearer ${key}\`` (or dropped beside one). */
+function keyHeaderToAuthorization(f: FileRewrite): void {
+  const { j, source, edits } = f;
+  const dropEditsIn = (start: number, end: number) => {
+    for (const key of [...edits.keys()]) if (key >= start && key < end) edits.delete(key);
+  };
+  f.root.find(j.ObjectExpression).forEach((path) => {
+    const props = path.node.properties;
+    const index = props.findIndex((p) => propertyKey(p)?.toLowerCase() === LOVABLE_KEY_HEADER);
+    const prop = props[index];
+    if (!j.ObjectProperty.check(prop) || !f.read) return;
+    if (props.some((p) => propertyKey(p)?.toLowerCase() === "authorization")) {
+      const edit = removeListElementEdit(source, props, index);
+      dropEditsIn(edit.start, edit.end);
+      edits.set(edit.start, edit);
+      return;
+    }
+    const value = spanOfNode(prop.value);
+    const valueText = applySpanEdits(
+      source.slice(value.start, value.end),
+      [...edits.values()]
+        .filter((e) => e.start >= value.start && e.end <= value.end)
+        .map((e) => ({ ...e, start: e.start - value.start, end: e.end - value.start })),
+    );
+    const span = spanOfNode(prop);
+    dropEditsIn(span.start, span.end);
+    edits.set(span.start, { ...span, text: `Authorization: \`Bearer \${${valueText}}\`` });
+  });
+}
+
+/** The models asked for: `model: "…"` and multipart `form.append("model", "…")`. */
+function modelsAskedFor(j: JSCodeshift, root: Collection): string[] {
+  const models = new Set<string>();
+  root.find(j.ObjectProperty).forEach((path) => {
+    const value = path.node.value;
+    if (propertyKey(path.node) === "model" && j.StringLiteral.check(value)) models.add(value.value);
+  });
+  root.find(j.CallExpression).forEach((path) => {
+    const [name, value] = path.node.arguments;
+    if (j.StringLiteral.check(name) && name.value === "model" && j.StringLiteral.check(value)) models.add(value.value);
+  });
+  return [...models];
 }
 
 function rewrite(
@@ -57,129 +178,34 @@ function rewrite(
 ): { source: string; use?: GatewayUse } {
   const source = file.source;
   const root = j(source);
-  // Env reads quoted the way most of the file's strings are.
-  let single = 0;
-  root.find(j.StringLiteral).forEach((p) => void (single += source[(p.node as unknown as AnyNode).start] === "'" ? 1 : -1));
-  const read = envReader(file.path, source, project, single > 0 ? "'" : '"');
   // LOVABLE_API_KEY also pays for Lovable's other APIs (email, webhooks): it is renamed only in
   // files that call the AI gateway.
-  const literals = [...root.find(j.StringLiteral).paths(), ...root.find(j.TemplateElement).paths()].map(
-    (p) => p.node as unknown as AnyNode,
-  );
+  const literals = [...root.find(j.StringLiteral).nodes(), ...root.find(j.TemplateElement).nodes()].map(spanOfNode);
   if (!literals.some((n) => source.slice(n.start, n.end).includes(GATEWAY_HOST))) return { source };
   const edits = new Map<number, SpanEdit>();
-  const todo = (at: number, what: string) => {
-    const edit = todoLineEdit(source, at, what);
-    if (edit) edits.set(edit.start, edit);
+  const f: FileRewrite = {
+    j,
+    root,
+    source,
+    edits,
+    read: envReader(file, project, usualQuote(j, root, source)),
+    todo(at, what) {
+      const edit = todoLineEdit(source, at, what);
+      if (edit) edits.set(edit.start, edit);
+    },
   };
-  let calls = 0;
-
-  /**
-   * One string's raw text with the key renamed and the gateway base replaced by `insert`
-   * (undefined: nothing to change). Raw text, so escapes stay exactly as written.
-   */
-  const swap = (raw: string, at: number, insert: string): string | undefined => {
-    let out = raw.split(OLD_KEY).join(KEY_VAR);
-    if (raw.includes(GATEWAY_HOST)) {
-      calls++;
-      if (!read) {
-        todo(
-          at,
-          `this calls Lovable's AI gateway from the browser: move the call to a server or edge function that reads ${URL_VAR} and ${KEY_VAR}`,
-        );
-        return out === raw ? undefined : out;
-      }
-      if (new RegExp(GATEWAY_ANY.source).test(out.replace(GATEWAY_BASE, ""))) {
-        todo(at, `point this at your own OpenAI-compatible API (${URL_VAR}): ownit only rewrites ${GATEWAY_HOST}/v1 URLs`);
-        return out === raw ? undefined : out;
-      }
-      out = out.replace(GATEWAY_BASE, () => insert);
-    }
-    return out === raw ? undefined : out;
-  };
-
-  const MARK = "\u0000gateway\u0000";
-  root.find(j.StringLiteral).forEach((path) => {
-    const node = path.node as unknown as AnyNode & { value: string };
-    const parent = path.parent?.node as AnyNode | undefined;
-    if (parent?.type === "ImportDeclaration" || parent?.type === "TSLiteralType") return;
-    if (parent?.type === "ObjectProperty" && parent.key === (path.node as unknown)) return;
-    const quote = source[node.start]!;
-    const inner = source.slice(node.start + 1, node.end - 1);
-    const swapped = swap(inner, node.start, MARK);
-    if (swapped === undefined) return;
-    let text: string;
-    if (swapped === MARK) text = read!(URL_VAR);
-    else if (swapped.includes(MARK))
-      text = `\`${swapped
-        .replace(/`/g, "\\`")
-        .replace(/\$\{/g, "\\${")
-        .replace(MARK, `\${${read!(URL_VAR)}}`)}\``;
-    else text = `${quote}${swapped}${quote}`;
-    edits.set(node.start, { start: node.start, end: node.end, text });
-  });
-  root.find(j.TemplateElement).forEach((path) => {
-    const node = path.node as unknown as AnyNode;
-    const swapped = swap(source.slice(node.start, node.end), node.start, read ? `\${${read(URL_VAR)}}` : "");
-    if (swapped !== undefined) edits.set(node.start, { start: node.start, end: node.end, text: swapped });
-  });
-
-  // process.env.LOVABLE_API_KEY and the consts named after it.
-  const renameLocals = root.find(j.Identifier, { name: KEY_VAR }).size() === 0;
-  root.find(j.Identifier, { name: OLD_KEY }).forEach((path) => {
-    const parent = path.parent?.node as AnyNode;
-    const envProperty =
-      parent.type === "MemberExpression" &&
-      parent.property === (path.node as unknown) &&
-      source.slice((parent.object as AnyNode).start, (parent.object as AnyNode).end) === "process.env";
-    if (!envProperty && !renameLocals) return;
-    const { start, end } = spanOfNode(path.node);
-    edits.set(start, { start, end, text: KEY_VAR });
-  });
+  const calls = rewriteLiterals(f);
+  renameKeyReads(f);
   if (!calls && !edits.size) return { source };
-
-  // `"Lovable-API-Key": key` → `Authorization: \`Bearer ${key}\`` (or dropped beside one).
-  root.find(j.ObjectExpression).forEach((path) => {
-    const props = path.node.properties as unknown as AnyNode[];
-    const index = props.findIndex((p) => propertyKey(p)?.toLowerCase() === LOVABLE_KEY_HEADER);
-    if (index < 0 || !read) return;
-    const prop = props[index]!;
-    if (props.some((p) => propertyKey(p)?.toLowerCase() === "authorization")) {
-      const edit = removeListElementEdit(source, props, index);
-      for (const key of [...edits.keys()]) if (key >= edit.start && key < edit.end) edits.delete(key);
-      edits.set(edit.start, edit);
-      return;
-    }
-    const value = prop.value as AnyNode;
-    const valueText = applySpanEdits(
-      source.slice(value.start, value.end),
-      [...edits.values()]
-        .filter((e) => e.start >= value.start && e.end <= value.end)
-        .map((e) => ({ ...e, start: e.start - value.start, end: e.end - value.start })),
-    );
-    for (const key of [...edits.keys()]) if (key >= prop.start && key < prop.end) edits.delete(key);
-    edits.set(prop.start, { start: prop.start, end: prop.end, text: `Authorization: \`Bearer \${${valueText}}\`` });
-  });
-
-  // The models asked for: `model: "…"` and multipart `form.append("model", "…")`.
-  const models = new Set<string>();
-  root.find(j.ObjectProperty).forEach((path) => {
-    const node = path.node as unknown as AnyNode;
-    if (propertyKey(node) === "model" && (node.value as AnyNode).type === "StringLiteral")
-      models.add((node.value as { value: string }).value);
-  });
-  root.find(j.CallExpression).forEach((path) => {
-    const [name, value] = path.node.arguments as unknown as AnyNode[];
-    if (name?.type === "StringLiteral" && name.value === "model" && value?.type === "StringLiteral")
-      models.add(value.value as string);
-  });
-  if (calls && read)
+  keyHeaderToAuthorization(f);
+  const models = modelsAskedFor(j, root);
+  if (calls && f.read)
     report(
       lineAt(source, source.indexOf(GATEWAY_HOST)),
-      `called Lovable's AI gateway${models.size ? ` with model ${[...models].join(", ")}` : ""}; it now calls ${URL_VAR} with ${KEY_VAR}`,
+      `called Lovable's AI gateway${models.length ? ` with model ${models.join(", ")}` : ""}; it now calls ${URL_VAR} with ${KEY_VAR}`,
     );
   const out = edits.size ? applySpanEdits(source, [...edits.values()]) : source;
-  return { source: out, use: calls && read ? { models: [...models] } : undefined };
+  return { source: out, use: calls && f.read ? { models } : undefined };
 }
 
 const codemod: Codemod = {
@@ -206,7 +232,7 @@ const codemod: Codemod = {
       }),
     );
     if (use) share(use);
-    return source;
+    return changedText(file.source, source);
   },
   project(ctx, shared) {
     if (!shared.length) return;

@@ -5,6 +5,7 @@
 // that says how to build, run and deploy the app now. A title or README the owner wrote stays.
 import { parse as parseJsonc } from "jsonc-parser";
 import {
+  changedText,
   applySpanEdits,
   attr,
   attrValueSpan,
@@ -93,7 +94,7 @@ const codemod: Codemod = {
   appliesTo: (project) => project.builder.id === "base44",
   transform(file, { read }) {
     const name = appName(read);
-    if (file.path === "index.html") return cleanIndexHtml(file.source, name);
+    if (file.path === "index.html") return changedText(file.source, cleanIndexHtml(file.source, name));
     // The README may fall back on package.json's name; the page title keeps Base44's unless the app has a name.
     if (file.path === "README.md" && STOCK_README.every((line) => line.test(file.source)))
       return ownReadme(name ?? parseJson<{ name?: string }>(read("package.json") ?? "")?.name ?? "This app");

@@ -8,8 +8,8 @@
 // added to package.json. A function with imports Node cannot load (jsr:, URLs) stays where it was,
 // answers 501 naming it, and is a finding; other Deno APIs get an `// ownit-todo:` marker.
 import path from "node:path";
-import type { ASTPath, CallExpression, ImportDeclaration, JSCodeshift } from "jscodeshift";
-import { finding, type Finding, type StepContext } from "@ownit/core";
+import type { ASTPath, CallExpression, Collection, ImportDeclaration, JSCodeshift } from "jscodeshift";
+import { finding, generatedFiles, type Finding, type StepContext } from "@ownit/core";
 import {
   addDependencies,
   applySpanEdits,
@@ -80,15 +80,21 @@ function isDenoEnvGet(node: AnyNode): boolean {
   );
 }
 
-function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
-  const name = functionName(file);
+/**
+ * The function's imports as the Node server loads them: the SDK becomes the service client, npm:
+ * specifiers plain packages (recorded in `packages`), relative paths point from server/functions.
+ * Returns why the function cannot move (an import Node cannot load), or undefined.
+ */
+function rewriteImports(
+  ctx: StepContext,
+  file: string,
+  j: JSCodeshift,
+  root: Collection,
+  edits: SpanEdit[],
+  packages: Record<string, string>,
+): string | undefined {
   const source = ctx.files.read(file) ?? "";
-  const out: Converted = { name, from: file, packages: {}, findings: [] };
-  const target = `${FUNCTIONS_DIR}/${name}.ts`;
-  const root = j(source);
-  const edits: SpanEdit[] = [];
-  const refuse = (reason: string) => ({ ...out, reason });
-
+  const target = `${FUNCTIONS_DIR}/${functionName(file)}.ts`;
   for (const p of root.find(j.ImportDeclaration).paths() as Array<ASTPath<ImportDeclaration>>) {
     const spec = String(p.node.source.value);
     const at = spanOfNode(p.node.source);
@@ -97,23 +103,37 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
     if (npm?.pkg === BASE44_SDK) {
       const names = (p.node.specifiers ?? []).map((s) => (s.type === "ImportSpecifier" ? String(s.imported.name) : "*"));
       if (!names.every((n) => n === "createClientFromRequest"))
-        return refuse(`it imports ${names.filter((n) => n !== "createClientFromRequest").join(", ")} from ${BASE44_SDK}`);
+        return `it imports ${names.filter((n) => n !== "createClientFromRequest").join(", ")} from ${BASE44_SDK}`;
       edits.push({ ...spanOfNode(p.node), text: SERVICE_CLIENT_IMPORT });
     } else if (npm) {
-      out.packages[npm.pkg] = npm.version;
+      packages[npm.pkg] = npm.version;
       edits.push({ ...at, text: `${quote}${npm.path}${quote}` });
     } else if (/^(jsr:|https?:)/.test(spec)) {
-      return refuse(`it imports ${spec}, which Node cannot load`);
+      return `it imports ${spec}, which Node cannot load`;
     } else if (spec.startsWith(".")) {
       const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
       const text = ctx.files.read(resolved);
       if (text !== undefined && /from\s*["'](?:npm:|jsr:|https?:)|\bDeno\./.test(text))
-        return refuse(`it imports ${resolved}, which uses Deno or Deno-style imports`);
+        return `it imports ${resolved}, which uses Deno or Deno-style imports`;
       let rel = path.posix.relative(path.posix.dirname(target), resolved);
       if (!rel.startsWith(".")) rel = `./${rel}`;
       edits.push({ ...at, text: `${quote}${rel}${quote}` });
     }
   }
+
+  return undefined;
+}
+
+function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
+  const name = functionName(file);
+  const source = ctx.files.read(file) ?? "";
+  const out: Converted = { name, from: file, packages: {}, findings: [] };
+  const root = j(source);
+  const edits: SpanEdit[] = [];
+  const refuse = (reason: string) => ({ ...out, reason });
+
+  const refused = rewriteImports(ctx, file, j, root, edits, out.packages);
+  if (refused) return refuse(refused);
 
   let handled = false;
   root.find(j.CallExpression).forEach((p) => {
@@ -151,8 +171,11 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
   if (!handled && !root.find(j.ExportDefaultDeclaration).size())
     return refuse("it has no Deno.serve handler or default export to route to");
 
-  let converted = applySpanEdits(source, edits);
-  // What is left of Deno has no Node equivalent here: marked at each use.
+  return { ...out, source: `${HEADER}\n${markDenoLeftovers(applySpanEdits(source, edits))}` };
+}
+
+/** What is left of Deno has no Node equivalent here: marked at each use. */
+function markDenoLeftovers(converted: string): string {
   const leftovers: SpanEdit[] = [];
   for (const m of converted.matchAll(/\bDeno\.(\w+)/g)) {
     const edit = todoLineEdit(
@@ -162,8 +185,7 @@ function convert(ctx: StepContext, file: string, j: JSCodeshift): Converted {
     );
     if (edit && !leftovers.some((e) => e.start === edit.start)) leftovers.push(edit);
   }
-  converted = applySpanEdits(converted, leftovers);
-  return { ...out, source: `${HEADER}\n${converted}` };
+  return applySpanEdits(converted, leftovers);
 }
 
 /** The registry: every function file in server/functions (converted now or on an earlier run), and the refused ones. */
@@ -205,6 +227,7 @@ const codemod: Codemod = {
     if (!sources.length) return;
     const converted = sources.map((f) => convert(ctx, f, jscodeshiftFor(f)));
     const packages: Record<string, string> = {};
+    const generated = generatedFiles(ctx.project.root);
     for (const c of converted) {
       if (c.source === undefined) {
         ctx.report(
@@ -220,7 +243,8 @@ const codemod: Codemod = {
       }
       const target = `${FUNCTIONS_DIR}/${c.name}.ts`;
       const current = ctx.files.read(target);
-      if (current !== undefined && current !== c.source && !current.startsWith(HEADER)) {
+      const state = current === c.source ? "as-written" : generated.stateOf(target, current, HEADER);
+      if (state === "owner") {
         ctx.report(
           finding({
             severity: "high",
@@ -232,7 +256,7 @@ const codemod: Codemod = {
         );
         continue;
       }
-      if (current === undefined || current.startsWith(HEADER)) ctx.files.write(target, c.source, { generated: true });
+      if (current !== c.source) ctx.files.write(target, c.source, { generated: true });
       // The Deno original is gone once the route has it (it imported the SDK).
       ctx.files.remove(c.from);
       Object.assign(packages, c.packages);

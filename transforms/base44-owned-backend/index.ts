@@ -7,8 +7,8 @@
 // Features the server cannot provide are findings here and clear errors at run time.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { finding, OwnitError, writtenByOwnit, type StepContext } from "@ownit/core";
-import { addDependencies, addEnvVar, addGitignoreEntry, editJson, lineAt, parseJson, type Codemod } from "@ownit/codemod";
+import { finding, generatedFiles, OwnitError, type GeneratedMark, type StepContext, lineAt } from "@ownit/core";
+import { addDependencies, addEnvVar, addGitignoreEntry, editJson, parseJson, type Codemod } from "@ownit/codemod";
 import { readAppModel, schemaSql, serverAppConfig } from "../base44-shared/app-model";
 import {
   APP_CODE_GLOBS,
@@ -79,20 +79,17 @@ function writeGenerated(
   ctx: StepContext,
   rel: string,
   content: string,
-  ownedBy: (text: string) => boolean,
+  mark: GeneratedMark,
   options: { regenerate?: boolean } = {},
 ): void {
   const current = ctx.files.read(rel);
-  if (current === undefined) {
-    ctx.files.write(rel, content, { generated: true });
-    return;
-  }
   if (current === content) return;
-  if (options.regenerate && writtenByOwnit(ctx.project.root, rel, current)) {
+  const state = generatedFiles(ctx.project.root).stateOf(rel, current, mark);
+  if (state === "absent" || (state === "as-written" && options.regenerate)) {
     ctx.files.write(rel, content, { generated: true });
     return;
   }
-  if (!ownedBy(current)) {
+  if (state === "owner") {
     throw new OwnitError(
       "server-file-taken",
       `${rel} already exists and is not a file ownit wrote`,
@@ -111,17 +108,16 @@ function writeGenerated(
 }
 
 function writeServer(ctx: StepContext, appConfig: string, schema: string): void {
-  const ours = (text: string) => text.startsWith(GENERATED_HEADER);
   for (const rel of templateFiles()) {
     if (GENERATED_FILES.has(rel)) continue;
     const body = readFileSync(path.join(TEMPLATE_DIR, rel), "utf8");
-    writeGenerated(ctx, `${SERVER_DIR}/${rel}`, `${GENERATED_HEADER}\n${body}`, ours);
+    writeGenerated(ctx, `${SERVER_DIR}/${rel}`, `${GENERATED_HEADER}\n${body}`, GENERATED_HEADER);
   }
-  writeGenerated(ctx, SERVER_BUILD_CONFIG, BUILD_CONFIG, ours);
+  writeGenerated(ctx, SERVER_BUILD_CONFIG, BUILD_CONFIG, GENERATED_HEADER);
   // app.config.json and schema.sql are regenerated from the export on every run.
   const isAppConfig = (text: string) => Boolean(parseJson<{ entities?: unknown; userEntity?: unknown }>(text)?.userEntity);
   writeGenerated(ctx, `${SERVER_DIR}/app.config.json`, appConfig, isAppConfig, { regenerate: true });
-  writeGenerated(ctx, `${SERVER_DIR}/schema.sql`, schema, (t) => t.startsWith("-- The app's tables, written by ownit"), {
+  writeGenerated(ctx, `${SERVER_DIR}/schema.sql`, schema, "-- The app's tables, written by ownit", {
     regenerate: true,
   });
   // The functions registry belongs to base44-functions-to-routes; an app without functions gets the empty one.

@@ -9,8 +9,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ImportDeclaration } from "jscodeshift";
-import { finding, type StepContext } from "@ownit/core";
+import { finding, generatedFiles, type StepContext } from "@ownit/core";
 import {
+  changedText,
   applySpanEdits,
   collectTodos,
   removeDependency,
@@ -157,14 +158,17 @@ const codemod: Codemod = {
   mentions: ["@base44/sdk"],
   appliesTo: (project) => project.builder.id === "base44" || Boolean(project.packageJson?.dependencies?.[BASE44_SDK]),
   transform(file, { j }) {
-    return rewrite(file, j);
+    return changedText(file.source, rewrite(file, j));
   },
   project(ctx) {
     const clients = CLIENT_FILES.filter((f) => ctx.files.exists(f));
     const ownedClient = `${HEADER}\n${readFileSync(TEMPLATE, "utf8")}`;
     const current = ctx.files.read(OWNED_CLIENT_FILE);
     if (current === undefined) ctx.files.write(OWNED_CLIENT_FILE, ownedClient, { generated: true });
-    else if (current !== ownedClient && !current.startsWith(HEADER)) {
+    else if (
+      current !== ownedClient &&
+      generatedFiles(ctx.project.root).stateOf(OWNED_CLIENT_FILE, current, HEADER) === "owner"
+    ) {
       ctx.report(
         finding({
           severity: "high",

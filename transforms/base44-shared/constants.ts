@@ -1,19 +1,15 @@
 // What the Base44 transforms look for and what they write, as named data in one place. This
 // folder has no index.ts: it is not a codemod, only what the base44-* codemods share.
+import { BASE44 } from "@ownit/core";
 import { testedVersions } from "@ownit/codemod";
 import { KNOWN_ISSUERS, providerEnvNames, socialCallbackPath } from "../base44-owned-backend/template/server/oauth-providers";
 
 /** The SDK and the build plugin a Base44 export depends on. */
-export const BASE44_SDK = "@base44/sdk";
-export const BASE44_VITE_PLUGIN = "@base44/vite-plugin";
+export const BASE44_SDK = BASE44.sdk;
+export const BASE44_VITE_PLUGIN = BASE44.vitePlugin;
 
 /** The stock client file of each export layout (A and C: src/api; B reads src/lib/app-params.js). */
-export const CLIENT_FILES = [
-  "src/api/base44Client.js",
-  "src/api/base44Client.jsx",
-  "src/api/base44Client.ts",
-  "src/api/base44Client.tsx",
-];
+export const CLIENT_FILES: readonly string[] = BASE44.sdkClientFiles;
 
 /** Where ownit writes the owned client (beside the client file, so `./ownit-client` resolves). */
 export const OWNED_CLIENT_FILE = "src/api/ownit-client.js";
@@ -32,13 +28,13 @@ export const SERVER_CLI = `${SERVER_BUILD_DIR}/cli.js`;
 export const SERVER_BUILD_CONFIG = `${SERVER_DIR}/build.config.mjs`;
 
 /** Entity schema files across the layouts (C: base44/entities; B: src/entities or entities). */
-export const SCHEMA_GLOBS = ["base44/entities/*.jsonc", "base44/entities/*.json", "src/entities/*.json", "entities/*.json"];
+export const SCHEMA_GLOBS: string[] = [...BASE44.schemaGlobs];
 
 /** The app's own code, where it calls the SDK: the SPA and the backend functions of either layout. */
 export const APP_CODE_GLOBS = ["src/**/*.{js,jsx,ts,tsx,mjs}", "base44/functions/**/*.{js,ts}", "functions/*.{js,ts}"];
 
 /** Backend functions: C keeps base44/functions/<name>/entry.ts, B keeps functions/<name>.ts. */
-export const FUNCTION_GLOBS = ["base44/functions/*/entry.ts", "base44/functions/*/entry.js", "functions/*.ts", "functions/*.js"];
+export const FUNCTION_GLOBS: string[] = [...BASE44.functionGlobs];
 
 /** The built-in entity every Base44 app has. */
 export const USER_ENTITY = "User";

@@ -12,12 +12,11 @@ import {
   applySpanEdits,
   collectTodos,
   parseJson,
-  pluginEntry,
+  changedText,
   propertyKey,
   propertyNamed,
   removeDependency,
-  removeListElementEdit,
-  removeStatementEdit,
+  removeVitePlugin,
   spanOfNode,
   todoLineEdit,
   type Codemod,
@@ -31,11 +30,9 @@ export const API_PROXY_TARGET = { env: "API_PROXY_TARGET", fallback: "http://loc
 const TODO_PLUGIN = "remove this @base44/vite-plugin use (it only served Base44's editor), then its import";
 const LEGACY_PATHS = /\/(entities|functions|integrations|agents)(\/|$)/;
 
-type AnyNode = { type: string; [key: string]: unknown };
-
 /** Adds `text` as the last property of an object literal, in the object's own layout. */
 function addPropertyEdit(source: string, obj: ObjectExpression, text: string): SpanEdit {
-  const props = obj.properties as unknown as AnyNode[];
+  const props = obj.properties;
   const { start, end } = spanOfNode(obj);
   if (!props.length) return { start: start + 1, end: end - 1, text: ` ${text} ` };
   const last = spanOfNode(props[props.length - 1]);
@@ -55,17 +52,17 @@ function configObject(j: JSCodeshift, source: string): ObjectExpression | undefi
   const root = j(source);
   let found: ObjectExpression | undefined;
   root.find(j.ExportDefaultDeclaration).forEach((p) => {
-    let decl = p.node.declaration as AnyNode;
-    if (decl.type === "CallExpression") decl = ((decl.arguments as AnyNode[])[0] ?? decl) as AnyNode;
-    if (decl.type === "ArrowFunctionExpression" || decl.type === "FunctionExpression") {
-      const body = decl.body as AnyNode;
-      if (body.type === "ObjectExpression") decl = body;
-      else if (body.type === "BlockStatement") {
-        const ret = (body.body as AnyNode[]).find((s) => s.type === "ReturnStatement");
-        if (ret?.argument && (ret.argument as AnyNode).type === "ObjectExpression") decl = ret.argument as AnyNode;
+    let decl: unknown = p.node.declaration;
+    if (j.CallExpression.check(decl)) decl = decl.arguments[0] ?? decl;
+    if (j.ArrowFunctionExpression.check(decl) || j.FunctionExpression.check(decl)) {
+      const body = decl.body;
+      if (j.ObjectExpression.check(body)) decl = body;
+      else if (j.BlockStatement.check(body)) {
+        const ret = body.body.find((s) => j.ReturnStatement.check(s));
+        if (j.ReturnStatement.check(ret) && j.ObjectExpression.check(ret.argument)) decl = ret.argument;
       }
     }
-    if (decl.type === "ObjectExpression") found = decl as unknown as ObjectExpression;
+    if (j.ObjectExpression.check(decl)) found = decl;
   });
   return found;
 }
@@ -87,9 +84,9 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
   const edits: SpanEdit[] = [];
   const added: string[] = [];
   const objectAt = (parent: ObjectExpression | undefined, name: string): ObjectExpression | "absent" | "other" => {
-    const p = parent && (propertyNamed(parent.properties, name) as AnyNode | undefined);
+    const p = parent && propertyNamed(parent.properties, name);
     if (!p) return "absent";
-    return (p.value as AnyNode).type === "ObjectExpression" ? (p.value as unknown as ObjectExpression) : "other";
+    return j.ObjectProperty.check(p) && j.ObjectExpression.check(p.value) ? p.value : "other";
   };
   const ensure = (path: string[], leafKey: string, leafText: string, label: string) => {
     let parent: ObjectExpression = obj;
@@ -107,7 +104,7 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
       parent = next;
     }
     const keyText = leafKey.replace(/^["']|["']$/g, "");
-    const has = (parent.properties as unknown as AnyNode[]).some((p) => {
+    const has = parent.properties.some((p) => {
       const k = propertyKey(p);
       return k === keyText || (keyText === "@/" && k === "@");
     });
@@ -128,46 +125,6 @@ function addBackSettings(j: JSCodeshift, source: string, major: number): { sourc
   return { source: applySpanEdits(source, edits), added };
 }
 
-/** One pass: removes one plugin entry (or, when none is left, the import or leaves markers). */
-function removeOnce(j: JSCodeshift, source: string): string {
-  const root = j(source);
-  const imports = root.find(j.ImportDeclaration, { source: { value: BASE44_VITE_PLUGIN } });
-  if (!imports.size()) return source;
-  const names = new Set<string>();
-  imports.forEach((p) => {
-    for (const spec of p.node.specifiers ?? []) if (spec.local?.name) names.add(String(spec.local.name));
-  });
-  let removal: SpanEdit | undefined;
-  const leftovers: number[] = [];
-  root.find(j.CallExpression).forEach((p) => {
-    const callee = p.node.callee as AnyNode;
-    if (removal || callee.type !== "Identifier" || !names.has(callee.name as string)) return;
-    const entry = pluginEntry(p);
-    const parent = entry.parent?.node as AnyNode | undefined;
-    if (parent?.type === "ArrayExpression")
-      removal = removeListElementEdit(source, parent.elements as unknown[], (parent.elements as unknown[]).indexOf(entry.node));
-    else leftovers.push(spanOfNode(p.node).start);
-  });
-  if (removal) return applySpanEdits(source, [removal]);
-  root.find(j.Identifier).forEach((p) => {
-    const parent = p.parent?.node as AnyNode;
-    if (!names.has(p.node.name) || parent.type.startsWith("Import")) return;
-    if (parent.type === "MemberExpression" && parent.property === p.node && !parent.computed) return;
-    leftovers.push(spanOfNode(p.node).start);
-  });
-  if (!leftovers.length)
-    return applySpanEdits(
-      source,
-      imports.paths().map((p) => removeStatementEdit(source, p.node)),
-    );
-  const edits = new Map<number, SpanEdit>();
-  for (const pos of leftovers) {
-    const edit = todoLineEdit(source, pos, TODO_PLUGIN);
-    if (edit) edits.set(edit.start, edit);
-  }
-  return applySpanEdits(source, [...edits.values()]);
-}
-
 /** Whether the plugin's legacySDKImports may be on (a literal true, or an env switch). */
 function legacyImportsOn(j: JSCodeshift, source: string): boolean {
   let on = false;
@@ -175,8 +132,8 @@ function legacyImportsOn(j: JSCodeshift, source: string): boolean {
     .find(j.ObjectProperty)
     .forEach((p) => {
       if (propertyKey(p.node) !== "legacySDKImports") return;
-      const value = p.node.value as AnyNode;
-      on ||= !(value.type === "BooleanLiteral" && value.value === false);
+      const value = p.node.value;
+      on ||= !(j.BooleanLiteral.check(value) && value.value === false);
     });
   return on;
 }
@@ -235,16 +192,12 @@ const codemod: Codemod = {
     ),
   transform(file, { j, read, share }) {
     const legacy = legacyImportsOn(j, file.source);
-    let source = file.source;
-    for (let pass = 0; pass < 20; pass++) {
-      const next = removeOnce(j, source);
-      if (next === source) break;
-      source = next;
-    }
-    if (source.includes(BASE44_VITE_PLUGIN)) return source; // left with markers: nothing is added back until the owner finishes
+    const source = removeVitePlugin(j, file.source, BASE44_VITE_PLUGIN, TODO_PLUGIN);
+    // Left with markers: nothing is added back until the owner finishes.
+    if (source.includes(BASE44_VITE_PLUGIN)) return changedText(file.source, source);
     const { source: withSettings, added } = addBackSettings(j, source, viteMajor(read("package.json")));
     share({ legacy, added });
-    return withSettings;
+    return changedText(file.source, withSettings);
   },
   project(ctx, shared) {
     const pkg = ctx.files.read("package.json");

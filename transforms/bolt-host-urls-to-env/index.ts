@@ -12,34 +12,33 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { JSCodeshift } from "jscodeshift";
-import { finding, type ProjectFacts } from "@ownit/core";
+import { BOLT, finding, originOn, type ProjectFacts, lineAt } from "@ownit/core";
 import {
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
-  lineAt,
+  envReaderFor,
+  envReadExpression,
+  isValueString,
   spanOfNode,
+  templateText,
   type Codemod,
   type SpanEdit,
 } from "@ownit/codemod";
 
-type AnyNode = { type: string; [key: string]: unknown };
-
 /** `https://<name>.bolt.host`, the origin only (a path after it stays in the string). */
-const BOLT_ORIGIN = /https?:\/\/[a-z0-9-]+\.bolt\.host(?![a-z0-9.-])/gi;
+const BOLT_ORIGIN = originOn([BOLT.appHost]);
+
+/** The prefix each framework's bundler hands to browser code. */
+const PUBLIC_PREFIX: Record<string, string> = { "vite-react": "VITE_", next: "NEXT_PUBLIC_", expo: "EXPO_PUBLIC_" };
 
 /** The env var that takes the origin's place, and how browser code of each framework reads it. */
 function siteUrlFor(project: ProjectFacts): { name: string; read: string } | undefined {
-  switch (project.framework.id) {
-    case "vite-react":
-      return { name: "VITE_SITE_URL", read: "import.meta.env.VITE_SITE_URL" };
-    case "next":
-      return { name: "NEXT_PUBLIC_SITE_URL", read: "process.env.NEXT_PUBLIC_SITE_URL" };
-    case "expo":
-      return { name: "EXPO_PUBLIC_SITE_URL", read: "process.env.EXPO_PUBLIC_SITE_URL" };
-    default:
-      return undefined;
-  }
+  const reader = envReaderFor(project);
+  const prefix = PUBLIC_PREFIX[project.framework.id];
+  if (!reader || !prefix) return undefined;
+  const name = `${prefix}SITE_URL`;
+  return { name, read: envReadExpression(reader, name) };
 }
 
 /** The name the code imports the checked address by. */
@@ -83,8 +82,7 @@ function importInsertAt(j: JSCodeshift, source: string): { at: number; before: s
     .filter((p) => p.parent?.node.type === "Program");
   const last = imports.at(-1)?.node;
   if (last) return { at: spanOfNode(last).end, before: "\n", after: "" };
-  const program = root.find(j.Program).paths()[0]?.node as unknown as { directives?: AnyNode[] } | undefined;
-  const directive = program?.directives?.at(-1);
+  const directive = root.find(j.Program).paths()[0]?.node.directives?.at(-1);
   if (directive) return { at: spanOfNode(directive).end, before: "\n", after: "" };
   return { at: 0, before: "", after: "\n" };
 }
@@ -94,15 +92,10 @@ function projectOrigins(project: ProjectFacts): string[] {
   const hosts = new Set<string>();
   for (const f of project.findings) {
     if (f.code !== "hardcoded-builder-url" || !f.file || /^(supabase\/migrations|dist)\//.test(f.file)) continue;
-    const host = /[a-z0-9-]+\.bolt\.host/i.exec(f.message)?.[0];
+    const host = new RegExp(`[a-z0-9-]+\\.${BOLT.appHost.replaceAll(".", "\\.")}`, "i").exec(f.message)?.[0];
     if (host) hosts.add(host.toLowerCase());
   }
   return [...hosts].sort();
-}
-
-/** A template literal's raw text for a cooked string (backslashes, backticks and `${` escaped). */
-function templateText(cooked: string): string {
-  return cooked.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${");
 }
 
 interface Found {
@@ -120,15 +113,10 @@ function rewrite(j: JSCodeshift, source: string, read: string, found: Found[], s
     const value = p.node.value;
     const origins = [...value.matchAll(new RegExp(BOLT_ORIGIN.source, "gi"))];
     if (!origins.length) return;
-    const parent = p.parent?.node as AnyNode;
+    const parent = p.parent?.node;
     const { start, end } = spanOfNode(p.node);
     // Import sources, object keys and type positions cannot take an expression.
-    if (
-      parent.type === "ImportDeclaration" ||
-      parent.type === "ExportNamedDeclaration" ||
-      parent.type === "TSLiteralType" ||
-      ((parent.type === "ObjectProperty" || parent.type === "ClassProperty") && parent.key === p.node)
-    ) {
+    if (!isValueString(p.node, parent)) {
       for (const m of origins) note(skipped, m[0], start);
       return;
     }
@@ -136,7 +124,7 @@ function rewrite(j: JSCodeshift, source: string, read: string, found: Found[], s
     const parts = value.split(new RegExp(BOLT_ORIGIN.source, "gi"));
     const expression =
       parts.every((part) => part === "") && origins.length === 1 ? read : `\`${parts.map(templateText).join(`\${${read}}`)}\``;
-    edits.push({ start, end, text: parent.type === "JSXAttribute" ? `{${expression}}` : expression });
+    edits.push({ start, end, text: j.JSXAttribute.check(parent) ? `{${expression}}` : expression });
     for (const m of origins) note(found, m[0], start);
   });
 

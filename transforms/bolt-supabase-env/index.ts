@@ -6,12 +6,12 @@
 // (gitignored); the names go to .env.example. A hard-coded service-role key is never moved into a
 // browser variable: it gets an ownit-todo marker and a high finding.
 import type { ASTPath, CallExpression, JSCodeshift } from "jscodeshift";
-import { decodeJwtPayload, finding, isSecretName, type ProjectFacts } from "@ownit/core";
+import { decodeJwtPayload, finding, isSecretName, type ProjectFacts, lineAt } from "@ownit/core";
 import {
+  changedText,
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
-  lineAt,
   spanOfNode,
   todoLineEdit,
   type Codemod,
@@ -200,7 +200,7 @@ const codemod: Codemod = {
       }),
     );
     if (moves.length) share(moves);
-    return out;
+    return changedText(file.source, out);
   },
   project(ctx, shared) {
     const moves = shared.flatMap((s) => s.data as EnvMove[]);

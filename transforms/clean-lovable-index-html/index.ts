@@ -15,13 +15,14 @@ import {
   removalEdit,
   spanOf,
   type Codemod,
+  type HtmlComment,
   type HtmlElement,
   type SpanEdit,
 } from "@ownit/codemod";
 import { placeholderPng } from "./placeholder-png";
 
-/** Hosts whose assets in index.html belong to Lovable, not to the app. */
-const LOVABLE_HOSTS = /(^|\.)(lovable\.dev|lovable\.app|lovableproject\.com|gpteng\.co)$/i;
+/** Domains whose assets in index.html belong to Lovable, not to the app. */
+const LOVABLE_DOMAINS = [...LOVABLE.ownHosts, ...LOVABLE.hosts];
 /** Lovable's storage bucket for images uploaded in its editor: the owner's images, on Lovable's account. */
 const LOVABLE_UPLOADS = "gpt-engineer-file-uploads";
 /** The editor script's host. */
@@ -45,7 +46,8 @@ function metaName(el: HtmlElement): string | undefined {
 function isLovableUrl(value: string | undefined): boolean {
   if (!value) return false;
   try {
-    return LOVABLE_HOSTS.test(new URL(value.trim(), "https://app.invalid/").hostname);
+    const host = new URL(value.trim(), "https://app.invalid/").hostname;
+    return LOVABLE_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
   } catch {
     return false;
   }
@@ -61,6 +63,15 @@ function textOf(el: HtmlElement | undefined): string {
     .map((n) => ("value" in n ? String(n.value) : ""))
     .join("")
     .trim();
+}
+
+/** Lovable's editor script (gptengineer.js) and the "DO NOT REMOVE" comment above it. */
+function editorScript(doc: ReturnType<typeof parseHtml>): Array<HtmlElement | HtmlComment> {
+  const scripts = htmlElements(doc, "script").filter((script) => {
+    const src = attr(script, "src");
+    return src !== undefined && isLovableUrl(src) && src.includes(EDITOR_SCRIPT_HOST);
+  });
+  return [...scripts, ...htmlComments(doc).filter((comment) => KEEP_COMMENT.test(comment.data))];
 }
 
 const codemod: Codemod = {
@@ -80,11 +91,7 @@ const codemod: Codemod = {
     };
     const lineOf = (el: HtmlElement) => spanOf(el)?.line;
 
-    for (const script of htmlElements(doc, "script")) {
-      const src = attr(script, "src");
-      if (src && isLovableUrl(src) && src.includes(EDITOR_SCRIPT_HOST)) remove(script);
-    }
-    for (const comment of htmlComments(doc)) if (KEEP_COMMENT.test(comment.data)) remove(comment);
+    for (const el of editorScript(doc)) remove(el);
 
     const title = textOf(htmlElements(doc, "title")[0]);
     const titleIsOwn = title !== "" && !/lovable/i.test(title);

@@ -6,12 +6,12 @@
 // redirects the browser the same way and returns `{ data, error }`. When nothing imports the wrapper
 // any more it is removed, and the package with it when nothing else uses it.
 import path from "node:path";
-import type { ASTPath, CallExpression, ImportDeclaration, JSCodeshift } from "jscodeshift";
-import { finding, type StepContext } from "@ownit/core";
+import type { ASTNode, ASTPath, CallExpression, Collection, ImportDeclaration, JSCodeshift } from "jscodeshift";
+import { finding, type StepContext, lineAt } from "@ownit/core";
 import {
+  changedText,
   applySpanEdits,
   jscodeshiftFor,
-  lineAt,
   propertyKey,
   removeDependency,
   removeListElementEdit,
@@ -31,8 +31,6 @@ const SUPABASE_CLIENT = "src/integrations/supabase/client";
 const PROVIDERS: Record<string, string> = { google: "google", apple: "apple", microsoft: "azure" };
 /** Lovable's option names → Supabase's. */
 const OPTIONS: Record<string, string> = { redirect_uri: "redirectTo", extraParams: "queryParams" };
-
-type AnyNode = { type: string; start: number; end: number; [key: string]: unknown };
 
 /** The project path an import source points at (`@/x` and relative paths), without extension or /index. */
 function importTarget(fromFile: string, source: string): string | undefined {
@@ -61,181 +59,224 @@ interface Rewrite {
   providers: string[];
 }
 
+type Report = (line: number, message: string, severity?: "low" | "medium") => void;
+
+/** One file's rewrite in progress: its source, the edits so far, and the markers it leaves. */
+interface FileRewrite {
+  j: JSCodeshift;
+  path: string;
+  source: string;
+  root: Collection;
+  edits: Map<number, SpanEdit>;
+  todo(at: number, what: string): void;
+  report: Report;
+}
+
+const SIGN_IN = "supabase.auth.signInWithOAuth({ provider, options: { redirectTo } })";
+
+/** The `lovable` binding the file imports from the wrapper, with its import. */
+function lovableBinding(f: FileRewrite, wrapperImports: Collection<ImportDeclaration>) {
+  let found: { declaration: ImportDeclaration; local: string } | undefined;
+  wrapperImports.forEach((p) => {
+    for (const spec of p.node.specifiers ?? [])
+      if (f.j.ImportSpecifier.check(spec) && spec.imported.name === "lovable" && typeof spec.local?.name === "string")
+        found = { declaration: p.node, local: spec.local.name };
+  });
+  return found;
+}
+
+/** The name the Supabase client goes by here: the file's own import of it, or "supabase" once imported. */
+function supabaseBinding(f: FileRewrite): { name: string; needsImport: boolean; nameTaken: boolean } {
+  let imported: string | undefined;
+  f.root.find(f.j.ImportDeclaration).forEach((p) => {
+    if (importTarget(f.path, String(p.node.source.value)) !== SUPABASE_CLIENT) return;
+    for (const spec of p.node.specifiers ?? [])
+      if (f.j.ImportSpecifier.check(spec) && spec.imported.name === "supabase" && typeof spec.local?.name === "string")
+        imported = spec.local.name;
+  });
+  const needsImport = imported === undefined;
+  return {
+    name: imported ?? "supabase",
+    needsImport,
+    nameTaken: needsImport && f.root.find(f.j.Identifier, { name: "supabase" }).size() > 0,
+  };
+}
+
+/** `<local>.auth.signInWithOAuth(…)`: a call through the wrapper. */
+function isWrapperSignIn(j: JSCodeshift, call: CallExpression, local: string): boolean {
+  const callee = call.callee;
+  if (!j.MemberExpression.check(callee) || !j.Identifier.check(callee.property) || callee.property.name !== "signInWithOAuth")
+    return false;
+  const auth = callee.object;
+  return (
+    j.MemberExpression.check(auth) &&
+    j.Identifier.check(auth.property) &&
+    auth.property.name === "auth" &&
+    j.Identifier.check(auth.object) &&
+    auth.object.name === local
+  );
+}
+
+/** The provider argument in Supabase's terms, or a marker's text when Supabase has no such provider. */
+function providerText(f: FileRewrite, arg: ASTNode, at: number, providers: string[]): { text: string } | { todo: string } {
+  if (f.j.StringLiteral.check(arg)) {
+    const mapped = PROVIDERS[arg.value];
+    if (!mapped)
+      return { todo: `"${arg.value}" sign-in exists only on Lovable: offer a provider Supabase Auth supports instead` };
+    const quote = f.source[spanOfNode(arg).start];
+    providers.push(mapped);
+    return { text: `${quote}${mapped}${quote}` };
+  }
+  const { start, end } = spanOfNode(arg);
+  const text = f.source.slice(start, end);
+  providers.push("(chosen at run time)");
+  f.report(
+    lineAt(f.source, at),
+    `the provider is chosen at run time (${text}): Supabase Auth calls Microsoft "azure", where Lovable said "microsoft"`,
+    "low",
+  );
+  return { text };
+}
+
+/** The options object in Supabase's names, or a marker's text when they cannot be mapped. */
+function optionsText(f: FileRewrite, arg: ASTNode | undefined): { options: string[] } | { todo: string } {
+  if (!arg) return { options: [] };
+  if (!f.j.ObjectExpression.check(arg)) return { todo: `rewrite this sign-in with ${SIGN_IN} (its options are built elsewhere)` };
+  const options: string[] = [];
+  for (const prop of arg.properties) {
+    const key = propertyKey(prop);
+    if (!key || !OPTIONS[key] || !f.j.ObjectProperty.check(prop))
+      return {
+        todo: "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo, queryParams } }) (it passes options ownit does not map)",
+      };
+    const { start, end } = spanOfNode(prop.value);
+    options.push(`${OPTIONS[key]}: ${f.source.slice(start, end)}`);
+  }
+  return { options };
+}
+
+/** Supabase answers { data: { provider, url }, error }: a marker where the code reads `redirected` or `tokens`. */
+function markStaleResult(f: FileRewrite, call: ASTPath<CallExpression>): void {
+  const declarator = f.j.AwaitExpression.check(call.parent?.node) ? call.parent.parent?.node : undefined;
+  if (!f.j.VariableDeclarator.check(declarator) || !f.j.Identifier.check(declarator.id)) return;
+  const resultName = declarator.id.name;
+  const stale = f.root
+    .find(f.j.MemberExpression, { object: { type: "Identifier", name: resultName } })
+    .filter((m) => f.j.Identifier.check(m.node.property) && ["redirected", "tokens"].includes(m.node.property.name));
+  if (stale.size())
+    f.todo(
+      spanOfNode(stale.get().node).start,
+      `supabase.auth.signInWithOAuth redirects the browser and returns { data, error }: ${resultName}.redirected / .tokens no longer exist`,
+    );
+}
+
+/** Rewrites one `lovable.auth.signInWithOAuth(provider, options)` call; false when it left a marker instead. */
+function rewriteSignIn(
+  f: FileRewrite,
+  p: ASTPath<CallExpression>,
+  client: { name: string; nameTaken: boolean },
+  providers: string[],
+): boolean {
+  const at = spanOfNode(p.node).start;
+  if (client.nameTaken) {
+    f.todo(at, `sign in with ${SIGN_IN} (this file already uses the name "supabase" for something else)`);
+    return false;
+  }
+  const [providerArg, optionsArg, ...rest] = p.node.arguments;
+  if (!providerArg || rest.length) {
+    f.todo(at, `rewrite this sign-in with ${SIGN_IN}`);
+    return false;
+  }
+  const provider = providerText(f, providerArg, at, providers);
+  if ("todo" in provider) return (f.todo(at, provider.todo), false);
+  const mapped = optionsText(f, optionsArg);
+  if ("todo" in mapped) return (f.todo(at, mapped.todo), false);
+  markStaleResult(f, p);
+
+  const lineStart = f.source.lastIndexOf("\n", at) + 1;
+  const indent = /^[ \t]*/.exec(f.source.slice(lineStart))![0];
+  const multiline =
+    optionsArg !== undefined && f.source.slice(spanOfNode(optionsArg).start, spanOfNode(optionsArg).end).includes("\n");
+  const parts = [
+    provider.text === "provider" ? "provider" : `provider: ${provider.text}`,
+    ...(mapped.options.length ? [`options: { ${mapped.options.join(", ")} }`] : []),
+  ];
+  const args = multiline ? `{\n${parts.map((part) => `${indent}  ${part},`).join("\n")}\n${indent}}` : `{ ${parts.join(", ")} }`;
+  const callee = spanOfNode(p.node.callee);
+  const argsEnd = spanOfNode(p.node).end - 1; // the closing parenthesis
+  f.edits.set(callee.start, { start: callee.start, end: argsEnd, text: `${client.name}.auth.signInWithOAuth(${args}` });
+  return true;
+}
+
+/** The wrapper import goes when nothing else in the file uses it; the client import comes in when the file lacks it. */
+function swapImports(
+  f: FileRewrite,
+  lovable: { declaration: ImportDeclaration; local: string },
+  needsImport: boolean,
+  rewritten: number,
+) {
+  const stillUsed =
+    f.root
+      .find(f.j.Identifier, { name: lovable.local })
+      .filter((p) => !String(p.parent?.node?.type).startsWith("Import"))
+      .size() > rewritten;
+  const span = spanOfNode(lovable.declaration);
+  const importText = f.source.slice(span.start, span.end);
+  const quote = importText.includes("'") && !importText.includes('"') ? "'" : '"';
+  const semi = importText.trimEnd().endsWith(";") ? ";" : "";
+  const from = supabaseImportSource(f.path, String(lovable.declaration.source.value));
+  const clientImport = `import { supabase } from ${quote}${from}${quote}${semi}`;
+  const onlyLovable = (lovable.declaration.specifiers ?? []).length === 1;
+  if (!stillUsed && onlyLovable)
+    f.edits.set(
+      span.start,
+      needsImport ? { start: span.start, end: span.end, text: clientImport } : removeStatementEdit(f.source, lovable.declaration),
+    );
+  else if (needsImport) f.edits.set(span.start, { start: span.start, end: span.start, text: `${clientImport}\n` });
+}
+
+/** One file: calls through the wrapper become Supabase's own sign-in; what cannot be rewritten gets a marker. */
 function rewriteFile(
   j: JSCodeshift,
   file: { path: string; source: string },
-  report: (line: number, message: string, severity?: "low" | "medium") => void,
+  report: Report,
 ): { source: string; rewrite?: Rewrite } {
   const source = file.source;
-  const root = j(source);
-  const wrapperImports = root
+  const edits = new Map<number, SpanEdit>();
+  const f: FileRewrite = {
+    j,
+    path: file.path,
+    source,
+    root: j(source),
+    edits,
+    report,
+    todo(at, what) {
+      const edit = todoLineEdit(source, at, what);
+      if (edit) edits.set(edit.start, edit);
+    },
+  };
+  const wrapperImports = f.root
     .find(j.ImportDeclaration)
     .filter((p: ASTPath<ImportDeclaration>) => importTarget(file.path, String(p.node.source.value)) === WRAPPER_DIR);
-  const edits = new Map<number, SpanEdit>();
-  const todo = (at: number, what: string) => {
-    const edit = todoLineEdit(source, at, what);
-    if (edit) edits.set(edit.start, edit);
-  };
 
   // Code that talks to the broker directly rather than through the wrapper.
-  root.find(j.CallExpression, { callee: { type: "Identifier", name: "createLovableAuth" } }).forEach((p) => {
-    if (file.path.startsWith(`${WRAPPER_DIR}/`)) return;
-    todo(
-      spanOfNode(p.node).start,
-      `Lovable's OAuth broker only works on Lovable hosting: sign in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) instead`,
-    );
-  });
+  if (!file.path.startsWith(`${WRAPPER_DIR}/`))
+    f.root.find(j.CallExpression, { callee: { type: "Identifier", name: "createLovableAuth" } }).forEach((p) => {
+      f.todo(spanOfNode(p.node).start, `Lovable's OAuth broker only works on Lovable hosting: sign in with ${SIGN_IN} instead`);
+    });
 
   const providers: string[] = [];
   let rewritten = 0;
-  let lovableImport: ImportDeclaration | undefined;
-  let local: string | undefined;
-  wrapperImports.forEach((p) => {
-    for (const spec of p.node.specifiers ?? []) {
-      if (spec.type === "ImportSpecifier" && spec.imported.name === "lovable" && typeof spec.local?.name === "string") {
-        lovableImport = p.node;
-        local = spec.local.name;
-      }
-    }
-  });
-
-  if (lovableImport && local) {
-    // The Supabase client as this file already has it, or as it will be imported.
-    let supabaseName: string | undefined;
-    root.find(j.ImportDeclaration).forEach((p) => {
-      if (importTarget(file.path, String(p.node.source.value)) !== SUPABASE_CLIENT) return;
-      for (const spec of p.node.specifiers ?? [])
-        if (spec.type === "ImportSpecifier" && spec.imported.name === "supabase" && typeof spec.local?.name === "string")
-          supabaseName = spec.local.name;
+  const lovable = lovableBinding(f, wrapperImports);
+  if (lovable) {
+    const client = supabaseBinding(f);
+    f.root.find(j.CallExpression).forEach((p: ASTPath<CallExpression>) => {
+      if (isWrapperSignIn(j, p.node, lovable.local) && rewriteSignIn(f, p, client, providers)) rewritten++;
     });
-    const needsImport = supabaseName === undefined;
-    const nameTaken = needsImport && root.find(j.Identifier, { name: "supabase" }).size() > 0;
-    const name = supabaseName ?? "supabase";
-
-    root.find(j.CallExpression).forEach((p: ASTPath<CallExpression>) => {
-      const callee = p.node.callee as unknown as AnyNode;
-      if (
-        callee.type !== "MemberExpression" ||
-        (callee.property as AnyNode).type !== "Identifier" ||
-        (callee.property as { name: string }).name !== "signInWithOAuth"
-      )
-        return;
-      const auth = callee.object as AnyNode;
-      if (
-        auth.type !== "MemberExpression" ||
-        (auth.property as { name?: string }).name !== "auth" ||
-        (auth.object as { name?: string }).name !== local
-      )
-        return;
-      const at = spanOfNode(p.node).start;
-      if (nameTaken)
-        return todo(
-          at,
-          `sign in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) (this file already uses the name "supabase" for something else)`,
-        );
-      const [providerArg, optionsArg, ...rest] = p.node.arguments as unknown as AnyNode[];
-      if (!providerArg || rest.length)
-        return todo(at, "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } })");
-
-      let provider: string;
-      if (providerArg.type === "StringLiteral") {
-        const mapped = PROVIDERS[providerArg.value as string];
-        if (!mapped)
-          return todo(
-            at,
-            `"${providerArg.value}" sign-in exists only on Lovable: offer a provider Supabase Auth supports instead`,
-          );
-        const quote = source[providerArg.start];
-        provider = `${quote}${mapped}${quote}`;
-        providers.push(mapped);
-      } else {
-        provider = source.slice(providerArg.start, providerArg.end);
-        providers.push("(chosen at run time)");
-        report(
-          lineAt(source, at),
-          `the provider is chosen at run time (${provider}): Supabase Auth calls Microsoft "azure", where Lovable said "microsoft"`,
-          "low",
-        );
-      }
-
-      const options: string[] = [];
-      if (optionsArg) {
-        if (optionsArg.type !== "ObjectExpression")
-          return todo(
-            at,
-            "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo } }) (its options are built elsewhere)",
-          );
-        for (const prop of optionsArg.properties as AnyNode[]) {
-          const key = propertyKey(prop);
-          if (!key || !OPTIONS[key])
-            return todo(
-              at,
-              "rewrite this sign-in with supabase.auth.signInWithOAuth({ provider, options: { redirectTo, queryParams } }) (it passes options ownit does not map)",
-            );
-          const value = prop.value as AnyNode;
-          options.push(`${OPTIONS[key]}: ${source.slice(value.start, value.end)}`);
-        }
-      }
-
-      // Supabase answers { data: { provider, url }, error }: `redirected` and `tokens` are gone.
-      const declarator = p.parent?.node?.type === "AwaitExpression" ? (p.parent.parent?.node as AnyNode | undefined) : undefined;
-      const resultName =
-        declarator?.type === "VariableDeclarator" && (declarator.id as AnyNode).type === "Identifier"
-          ? (declarator.id as { name: string }).name
-          : undefined;
-      if (resultName) {
-        const stale = root
-          .find(j.MemberExpression, { object: { type: "Identifier", name: resultName } })
-          .filter((m) => ["redirected", "tokens"].includes((m.node.property as { name?: string }).name ?? ""));
-        if (stale.size())
-          todo(
-            spanOfNode(stale.get().node).start,
-            `supabase.auth.signInWithOAuth redirects the browser and returns { data, error }: ${resultName}.redirected / .tokens no longer exist`,
-          );
-      }
-
-      const lineStart = source.lastIndexOf("\n", at) + 1;
-      const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
-      const multiline = optionsArg !== undefined && source.slice(optionsArg.start, optionsArg.end).includes("\n");
-      const parts = [
-        provider === "provider" ? "provider" : `provider: ${provider}`,
-        ...(options.length ? [`options: { ${options.join(", ")} }`] : []),
-      ];
-      const args = multiline
-        ? `{\n${parts.map((part) => `${indent}  ${part},`).join("\n")}\n${indent}}`
-        : `{ ${parts.join(", ")} }`;
-      const argsEnd = (p.node as unknown as AnyNode).end - 1; // the closing parenthesis
-      edits.set(callee.start, { start: callee.start, end: argsEnd, text: `${name}.auth.signInWithOAuth(${args}` });
-      rewritten++;
-    });
-
-    if (rewritten) {
-      // The wrapper import goes when nothing else in the file uses it; the client import comes in.
-      const stillUsed =
-        root
-          .find(j.Identifier, { name: local })
-          .filter((p) => !String(p.parent?.node?.type).startsWith("Import"))
-          .size() > rewritten;
-      const importNode = lovableImport as unknown as AnyNode;
-      const lovableSource = String((lovableImport as ImportDeclaration).source.value);
-      const importText = source.slice(importNode.start, importNode.end);
-      const quote = importText.includes("'") && !importText.includes('"') ? "'" : '"';
-      const semi = importText.trimEnd().endsWith(";") ? ";" : "";
-      const clientImport = `import { supabase } from ${quote}${supabaseImportSource(file.path, lovableSource)}${quote}${semi}`;
-      const onlyLovable = ((lovableImport as ImportDeclaration).specifiers ?? []).length === 1;
-      if (!stillUsed && onlyLovable)
-        edits.set(
-          importNode.start,
-          needsImport
-            ? { start: importNode.start, end: importNode.end, text: clientImport }
-            : removeStatementEdit(source, importNode),
-        );
-      else if (needsImport)
-        edits.set(importNode.start, { start: importNode.start, end: importNode.start, text: `${clientImport}\n` });
-    }
+    if (rewritten) swapImports(f, lovable, client.needsImport, rewritten);
   }
   for (const p of wrapperImports.paths())
-    if (!lovableImport || p.node !== lovableImport)
+    if (p.node !== lovable?.declaration)
       report(
         lineAt(source, spanOfNode(p.node).start),
         "imports something other than `lovable` from the Lovable integration",
@@ -245,7 +286,6 @@ function rewriteFile(
   return { source: out, rewrite: rewritten ? { providers } : undefined };
 }
 
-/** Files that still import the wrapper folder, and files that still mention the package. */
 function remainingUses(ctx: StepContext): { wrapper: string[]; pkg: string[] } {
   const wrapper: string[] = [];
   const pkg: string[] = [];
@@ -270,8 +310,8 @@ function dropFromViteConfig(ctx: StepContext, file: string): boolean {
   j(source)
     .find(j.ArrayExpression)
     .forEach((p) => {
-      const elements = p.node.elements as unknown as AnyNode[];
-      const index = elements.findIndex((e) => e?.type === "StringLiteral" && e.value === PACKAGE);
+      const elements = p.node.elements;
+      const index = elements.findIndex((e) => j.StringLiteral.check(e) && e.value === PACKAGE);
       if (index >= 0) edits.push(removeListElementEdit(source, elements, index));
     });
   if (!edits.length) return false;
@@ -304,7 +344,7 @@ const codemod: Codemod = {
       }),
     );
     if (rewrite) share(rewrite);
-    return source;
+    return changedText(file.source, source);
   },
   project(ctx, shared) {
     const providers = [...new Set(shared.flatMap((s) => (s.data as Rewrite).providers))];

@@ -6,11 +6,17 @@
 // every file:line that uses that binding (its own module and the modules importing it).
 // Server-only code (supabase/functions, *.server.*, server/ folders) is not browser code: not flagged.
 import path from "node:path";
-import type { JSCodeshift } from "jscodeshift";
-import { BROWSER_ENV_PREFIXES, finding, isBrowserExposed, isSecretName, SECRET_NAME_PARTS, type StepContext } from "@ownit/core";
-import { applySpanEdits, isScript, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
-
-type AnyNode = { type: string; start?: number; end?: number; [key: string]: unknown };
+import type { JSCodeshift, Program } from "jscodeshift";
+import {
+  BROWSER_ENV_PREFIXES,
+  finding,
+  isBrowserExposed,
+  isSecretName,
+  SECRET_NAME_PARTS,
+  type StepContext,
+  lineAt,
+} from "@ownit/core";
+import { changedText, applySpanEdits, isScript, spanOfNode, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 const CODE = ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,vue,svelte,astro}"];
 
@@ -47,13 +53,11 @@ function secretReads(source: string): Read[] {
   return reads.sort((a, b) => a.offset - b.offset);
 }
 
-type Program = { body: AnyNode[] };
-
 /** A script's top-level statements, or undefined for a file the JS/TS parser cannot read (.vue, .svelte, a syntax error). */
 function programOf(j: JSCodeshift, file: string, source: string): Program | undefined {
   if (!isScript(file)) return undefined;
   try {
-    return (j(source).get().node as { program: Program }).program;
+    return j(source).find(j.Program).nodes()[0];
   } catch {
     return undefined;
   }
@@ -61,34 +65,35 @@ function programOf(j: JSCodeshift, file: string, source: string): Program | unde
 
 /** The top-level binding whose definition holds `offset` (a const, a function, a class), and whether the module exports it. */
 function bindingAt(
+  j: JSCodeshift,
   program: Program,
   source: string,
   offset: number,
 ): { name: string; exported: boolean; line: number } | undefined {
-  const inside = (n: AnyNode) => (n.start ?? -1) <= offset && offset < (n.end ?? -1);
+  const inside = (n: unknown) => {
+    const { start, end } = spanOfNode(n);
+    return start <= offset && offset < end;
+  };
   const exportedNames = new Set<string>();
   for (const stmt of program.body) {
-    if (stmt.type === "ExportNamedDeclaration" && !stmt.declaration)
-      for (const s of (stmt.specifiers as AnyNode[]) ?? []) exportedNames.add((s.local as AnyNode).name as string);
+    if (j.ExportNamedDeclaration.check(stmt) && !stmt.declaration)
+      for (const s of stmt.specifiers ?? [])
+        if (j.ExportSpecifier.check(s) && s.local?.name) exportedNames.add(String(s.local.name));
   }
   for (const stmt of program.body) {
     if (!inside(stmt)) continue;
-    const exported = stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration";
-    const decl = exported ? (stmt.declaration as AnyNode | null) : stmt;
+    const exported = j.ExportNamedDeclaration.check(stmt) || j.ExportDefaultDeclaration.check(stmt);
+    const decl = exported ? stmt.declaration : stmt;
     if (!decl) return undefined;
     let name: string | undefined;
-    if (decl.type === "VariableDeclaration") {
-      const declarator = (decl.declarations as AnyNode[]).find(inside);
-      const id = declarator?.id as AnyNode | undefined;
-      if (id?.type === "Identifier") name = id.name as string;
-    } else if (
-      (decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") &&
-      (decl.id as AnyNode | null)?.type === "Identifier"
-    ) {
-      name = (decl.id as AnyNode).name as string;
+    if (j.VariableDeclaration.check(decl)) {
+      const id = decl.declarations.find(inside);
+      if (j.VariableDeclarator.check(id) && j.Identifier.check(id.id)) name = id.id.name;
+    } else if ((j.FunctionDeclaration.check(decl) || j.ClassDeclaration.check(decl)) && j.Identifier.check(decl.id)) {
+      name = decl.id.name;
     }
     if (!name) return undefined;
-    return { name, exported: exported || exportedNames.has(name), line: lineAt(source, stmt.start ?? 0) };
+    return { name, exported: exported || exportedNames.has(name), line: lineAt(source, spanOfNode(stmt).start) };
   }
   return undefined;
 }
@@ -174,10 +179,10 @@ const codemod: Codemod = {
       file: file.path,
       name: r.name,
       line: lineAt(out, r.offset),
-      binding: program && bindingAt(program, out, r.offset),
+      binding: program && bindingAt(j, program, out, r.offset),
     }));
     share(flagged);
-    return out;
+    return changedText(file.source, out);
   },
   project(ctx, shared) {
     for (const { data } of shared) {

@@ -10,9 +10,10 @@
 // functions (Deno: their own runtime) stay as they are, with a marker at each call.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { JSCodeshift } from "jscodeshift";
-import { finding, type StepContext } from "@ownit/core";
+import type { Collection, JSCodeshift } from "jscodeshift";
+import { finding, generatedFiles, type StepContext } from "@ownit/core";
 import {
+  changedText,
   addDependencies,
   addEnvExampleNames,
   testedVersions,
@@ -141,18 +142,25 @@ function isPlainValue(node: AnyNode): boolean {
   return false;
 }
 
-function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
-  const root = j(f.source);
-  // Keyed by span, so a marker inserted where a rename starts does not replace it.
-  const edits = new Map<string, SpanEdit>();
-  const edit = (e: SpanEdit | undefined) => e && edits.set(`${e.start}:${e.end}`, e);
-  const deno = f.path.startsWith("supabase/functions/");
+/** One file's rewrite in progress; edits keyed by span, so a marker inserted where a rename starts does not replace it. */
+interface EmailRewrite {
+  j: JSCodeshift;
+  root: Collection;
+  f: FileContext;
+  used: Used;
+  deno: boolean;
+  edit(e: SpanEdit | undefined): void;
   /** Local name → owned name, for bindings renamed to the owned name. */
-  const renamed = new Map<string, string>();
+  renamed: Map<string, string>;
   /** Local name → owned name, for every binding moved onto owned code (renamed or not). */
-  const ownedOf = new Map<string, string>();
-  const leftLocals = new Map<string, string>();
+  ownedOf: Map<string, string>;
+  /** Local name → package, for bindings that stay on Lovable's package. */
+  leftLocals: Map<string, string>;
+}
 
+/** Imports of Lovable's packages move onto the owned modules when every name has an owned equivalent. */
+function moveImports(r: EmailRewrite): void {
+  const { j, root, f, used, deno, edit, renamed, ownedOf, leftLocals } = r;
   root.find(j.ImportDeclaration).forEach((p) => {
     const node = p.node as unknown as AnyNode;
     const pkg = packageOf((node.source as AnyNode).value as string);
@@ -187,9 +195,11 @@ function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
     edit({ ...spanOfNode(node), text: `import ${typeOnly}{ ${parts.join(", ")} } from ${quote}${specifier}${quote}${semi}` });
     if (!used.modules.includes(owned.module)) used.modules.push(owned.module);
   });
-  if (!ownedOf.size && !leftLocals.size) return f.source;
+}
 
-  // References to moved bindings take the owned names.
+/** References to moved bindings take the owned names. */
+function renameReferences(r: EmailRewrite): void {
+  const { j, root, edit, renamed } = r;
   root.find(j.Identifier).forEach((p) => {
     const name = p.node.name;
     const to = renamed.get(name);
@@ -213,7 +223,11 @@ function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
       return;
     edit({ ...spanOfNode(p.node), text: to });
   });
+}
 
+/** Calls: Lovable-only arguments go, webhook secrets become WEBHOOK_SECRET, calls left on Lovable get a marker. */
+function rewriteCalls(r: EmailRewrite): void {
+  const { j, root, f, used, deno, edit, ownedOf, leftLocals } = r;
   root.find(j.CallExpression).forEach((p) => {
     const call = p.node as unknown as AnyNode;
     const callee = call.callee as AnyNode;
@@ -246,13 +260,31 @@ function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
     if (leftPkg)
       edit(todoLineEdit(f.source, spanOfNode(call).start, deno ? DENO_TODO(name, leftPkg) : UNSUPPORTED_TODO(name, leftPkg)));
   });
+}
 
+function rewrite(j: JSCodeshift, f: FileContext, used: Used): string {
+  const edits = new Map<string, SpanEdit>();
+  const r: EmailRewrite = {
+    j,
+    root: j(f.source),
+    f,
+    used,
+    deno: f.path.startsWith("supabase/functions/"),
+    edit: (e) => void (e && edits.set(`${e.start}:${e.end}`, e)),
+    renamed: new Map(),
+    ownedOf: new Map(),
+    leftLocals: new Map(),
+  };
+  moveImports(r);
+  if (!r.ownedOf.size && !r.leftLocals.size) return f.source;
+  renameReferences(r);
+  rewriteCalls(r);
   // Whatever still reads LOVABLE_API_KEY in a file whose email moved is a check that no longer means anything.
   if (used.modules.includes("email")) {
     for (const m of f.source.matchAll(keyReadPattern(f.source))) {
       const end = m.index! + m[0].length;
       const taken = [...edits.values()].some((e) => e.start < end && m.index! < e.end);
-      if (!taken) edit(todoLineEdit(f.source, m.index!, KEY_TODO));
+      if (!taken) r.edit(todoLineEdit(f.source, m.index!, KEY_TODO));
     }
   }
   // At one position a replacement goes before an insertion (applySpanEdits keeps ties in this order).
@@ -289,6 +321,7 @@ const codemod: Codemod = {
       (p) => project.packageJson?.dependencies?.[p] ?? project.packageJson?.devDependencies?.[p],
     ) || project.builder.id === "lovable-tanstack",
   transform(file, { j, read, share, report, project }) {
+    const generated = generatedFiles(project.root);
     const base = existsSync(path.join(project.root, "src")) ? "src/" : "";
     const tsconfig = parseJson<{ compilerOptions?: { paths?: Record<string, string[]> } }>(read("tsconfig.json") ?? "");
     const used: Used = { modules: [], stillImports: [], webhookEndpoint: false };
@@ -300,16 +333,16 @@ const codemod: Codemod = {
         moduleFile: (m) => `${base}${MODULES[m].file}`,
         atAlias: Boolean(tsconfig?.compilerOptions?.paths?.["@/*"]),
         blocked: (m) => {
-          const existing = read(`${base}${MODULES[m].file}`);
-          return existing !== undefined && !existing.startsWith(MODULES[m].mark);
+          const rel = `${base}${MODULES[m].file}`;
+          return generated.stateOf(rel, read(rel), MODULES[m].mark) === "owner";
         },
       },
       used,
     );
     for (const m of ["email", "webhooks"] as const) {
       const pkg = m === "email" ? EMAIL_PACKAGE : WEBHOOKS_PACKAGE;
-      const existing = read(`${base}${MODULES[m].file}`);
-      if (used.stillImports.includes(pkg) && existing !== undefined && !existing.startsWith(MODULES[m].mark)) {
+      const rel = `${base}${MODULES[m].file}`;
+      if (used.stillImports.includes(pkg) && generated.stateOf(rel, read(rel), MODULES[m].mark) === "owner") {
         report({
           severity: "medium",
           code: "owned-module-path-taken",
@@ -319,7 +352,7 @@ const codemod: Codemod = {
       }
     }
     if (used.modules.length || used.stillImports.length) share({ ...used, base, file: file.path });
-    return out;
+    return changedText(file.source, out);
   },
   async project(ctx, shared) {
     const uses = shared.map((s) => s.data as Used & { base: string; file: string });

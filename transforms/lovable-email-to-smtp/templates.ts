@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-/** First line of each module: how a later run knows the file is the one ownit wrote. */
+/** First line of each module: the mark generatedFiles (@ownit/core) knows an edited copy of ownit's module by. */
 export const EMAIL_MODULE_MARK = "// Email through your own SMTP server.";
 export const WEBHOOKS_MODULE_MARK = "// Signed webhooks, verified with a secret you own.";
 

@@ -6,6 +6,7 @@
 // Lovable's preset defaults are not public, so the owner is told which settings to check.
 import { finding } from "@ownit/core";
 import {
+  changedText,
   addDependencies,
   applySpanEdits,
   removeDependency,
@@ -23,8 +24,6 @@ const FIXTURE_NAMES = new Set(["test", "expect"]);
 const CONFIG_FACTORY = "createLovableConfig";
 const PLAYWRIGHT_FACTORY = "defineConfig";
 
-type AnyNode = { type: string; start: number; end: number; [key: string]: unknown };
-
 function isStub(source: unknown): source is string {
   return typeof source === "string" && (source === STUB || source.startsWith(`${STUB}/`));
 }
@@ -38,7 +37,7 @@ const codemod: Codemod = {
   mentions: [STUB],
   appliesTo: (project) => project.builder.id.startsWith("lovable"),
   transform(file, { j, report, share }) {
-    if (file.path === "package.json") return removeDependency(file.source, STUB);
+    if (file.path === "package.json") return changedText(file.source, removeDependency(file.source, STUB));
     if (file.path.endsWith(".d.ts")) return undefined; // module declarations for the stub are harmless
     const source = file.source;
     const root = j(source);
@@ -51,42 +50,49 @@ const codemod: Codemod = {
     let rewritten = false;
 
     const declarations = [
-      ...root.find(j.ImportDeclaration).paths(),
-      ...root.find(j.ExportNamedDeclaration).paths(),
-      ...root.find(j.ExportAllDeclaration).paths(),
-    ].filter((p) => isStub((p.node as { source?: { value?: unknown } | null }).source?.value));
-    for (const p of declarations) {
-      const node = p.node as unknown as AnyNode & { source: AnyNode; specifiers?: AnyNode[] };
+      ...root.find(j.ImportDeclaration).nodes(),
+      ...root.find(j.ExportNamedDeclaration).nodes(),
+      ...root.find(j.ExportAllDeclaration).nodes(),
+    ].filter((node) => isStub(node.source?.value));
+    for (const node of declarations) {
       let ok = true;
       const specEdits: SpanEdit[] = [];
-      for (const spec of node.specifiers ?? []) {
+      for (const spec of "specifiers" in node ? (node.specifiers ?? []) : []) {
         // import { x as y } / export { x as y }: `imported` or `local` is the stub's own name.
-        const own = (spec.imported ?? spec.local) as AnyNode & { name: string };
+        const own = j.ImportSpecifier.check(spec) ? spec.imported : "local" in spec ? spec.local : undefined;
+        if (!own || typeof own.name !== "string") {
+          ok = false;
+          continue;
+        }
         if (FIXTURE_NAMES.has(own.name)) continue;
         if (own.name === CONFIG_FACTORY) {
-          specEdits.push({ start: own.start, end: own.end, text: PLAYWRIGHT_FACTORY });
-          const alias = (spec.type === "ImportSpecifier" ? spec.local : spec.exported) as AnyNode & { name: string };
-          if (alias.start === own.start) {
+          const ownSpan = spanOfNode(own);
+          specEdits.push({ ...ownSpan, text: PLAYWRIGHT_FACTORY });
+          const alias = j.ImportSpecifier.check(spec) ? spec.local : j.ExportSpecifier.check(spec) ? spec.exported : undefined;
+          if (alias && spanOfNode(alias).start === ownSpan.start) {
             // `import { createLovableConfig }`: the local name changes too, so its calls follow.
-            if (spec.type === "ImportSpecifier") configFactory = own.name;
-            else specEdits.push({ start: own.end, end: own.end, text: ` as ${CONFIG_FACTORY}` });
+            if (j.ImportSpecifier.check(spec)) configFactory = own.name;
+            else specEdits.push({ start: ownSpan.end, end: ownSpan.end, text: ` as ${CONFIG_FACTORY}` });
           }
           continue;
         }
         ok = false;
       }
-      if (!ok || node.type === "ExportAllDeclaration") {
-        todo(node.start, `${STUB} only exists inside Lovable: import these from ${PLAYWRIGHT} (or write them) instead`);
+      if (!ok || j.ExportAllDeclaration.check(node) || !node.source) {
+        todo(
+          spanOfNode(node).start,
+          `${STUB} only exists inside Lovable: import these from ${PLAYWRIGHT} (or write them) instead`,
+        );
         continue;
       }
-      const quote = source[node.source.start];
-      edits.push(...specEdits, { start: node.source.start, end: node.source.end, text: `${quote}${PLAYWRIGHT}${quote}` });
+      const from = spanOfNode(node.source);
+      const quote = source[from.start];
+      edits.push(...specEdits, { ...from, text: `${quote}${PLAYWRIGHT}${quote}` });
       rewritten = true;
     }
     if (configFactory) {
       root.find(j.Identifier, { name: configFactory }).forEach((p) => {
-        const parent = p.parent?.node as AnyNode;
-        if (parent.type === "ImportSpecifier") return;
+        if (j.ImportSpecifier.check(p.parent?.node)) return;
         const { start, end } = spanOfNode(p.node);
         edits.push({ start, end, text: PLAYWRIGHT_FACTORY });
       });

@@ -7,8 +7,8 @@
 // Supabase in Lovable Cloud" error text says where the values go now; and a server client reading
 // the service-role key through import.meta.env (inlined at build time, into whatever imports it)
 // gets an ownit-todo marker and a high finding instead of a silent rewrite.
-import { finding, isBrowserExposed, isSecretName } from "@ownit/core";
-import { addEnvExampleNames, applySpanEdits, lineAt, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import { finding, isBrowserExposed, isSecretName, lineAt } from "@ownit/core";
+import { changedText, addEnvExampleNames, applySpanEdits, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
 
 /** The generated integration folder. */
 const INTEGRATION = "src/integrations/supabase";
@@ -73,7 +73,7 @@ const codemod: Codemod = {
         hint: "read it with process.env on the server, rotate the key, and keep it out of VITE_ names",
       });
     }
-    return out;
+    return changedText(file.source, out);
   },
   project(ctx, shared) {
     const browser = [...new Set(shared.flatMap((s) => (s.data as Names).browser))].sort();

@@ -11,13 +11,17 @@
 // (TanStack devtools source injection, its error-logging, HMR-gate and asset-proxy plugins, build
 // watchdogs, file-watch debouncing, dev-only optimizeDeps hints) is left out.
 // A config shape this does not understand keeps working as it was, with an ownit-todo marker.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Collection, JSCodeshift } from "jscodeshift";
 import { parse as parseToml } from "smol-toml";
 import { finding, LOVABLE, type StepContext } from "@ownit/core";
 import {
+  changedText,
   addDependencies,
   applySpanEdits,
   editJson,
+  fillTemplate,
   hasDependency,
   parseJson,
   propertyKey,
@@ -207,15 +211,12 @@ function importsFor(j: JSCodeshift, root: Collection): Imports {
   };
 }
 
-const DEDUPE = [
-  "react",
-  "react-dom",
-  "react/jsx-runtime",
-  "react/jsx-dev-runtime",
-  "@tanstack/react-query",
-  "@tanstack/query-core",
-];
 const IMPORT_PROTECTION = `importProtection: { behavior: "error", client: { files: ["**/server/**"], specifiers: ["server-only"] } }`;
+/** Where the written-out config's text lives: the file it becomes, with placeholders. */
+const TEMPLATE_DIR = path.join(import.meta.dirname, "template");
+const template = (name: string) => readFileSync(path.join(TEMPLATE_DIR, name), "utf8");
+/** Indentation of a plugin entry inside the config. */
+const IND = "    ";
 
 /** The comment that replaces Lovable's "already includes" header, saying what the file now is. */
 function header(preset: string | undefined): string {
@@ -225,11 +226,7 @@ function header(preset: string | undefined): string {
       : preset
         ? `the server\n// build nitro's "${preset}" preset makes.`
         : "no server\n// build (nitro is off).";
-  return [
-    "// Vite config for this TanStack Start app, written out from what @lovable.dev/vite-tanstack-config",
-    `// set up: Tailwind, tsconfig paths, TanStack Start, React, the \`@\` alias, VITE_* env, and ${server}`,
-    "",
-  ].join("\n");
+  return `${fillTemplate(template("header.tpl"), { server })}\n`;
 }
 
 interface Generated {
@@ -237,112 +234,66 @@ interface Generated {
   preset?: string;
   notes: Array<{ severity: "medium" | "info"; message: string }>;
 }
+type Notes = Generated["notes"];
 
-/** The explicit config expression that replaces `defineConfig(<options>)` from the wrapper. */
-function explicitConfig(source: string, options: WrapperOptions, imports: Imports): Generated {
-  const v = options.values;
-  const notes: Generated["notes"] = [];
-  const ind = "    ";
-  const fileURLToPath = imports.add("node:url", "fileURLToPath", "fileURLToPath");
-  const defineConfig = imports.add("vite", "defineConfig", "defineConfig");
-  const tailwind = imports.add("@tailwindcss/vite", "default", "tailwindcss");
-  const tsConfigPaths = imports.add("vite-tsconfig-paths", "default", "tsConfigPaths");
-  const tanstackStart = imports.add("@tanstack/react-start/plugin/vite", "tanstackStart", "tanstackStart");
-  const viteReact = imports.add("@vitejs/plugin-react", "default", "viteReact");
+/** TanStack Start's plugin: its options over the wrapper's import protection (an owner's own protection wins). */
+function startPlugin(source: string, startArg: AnyNode | undefined, tanstackStart: string): string {
+  if (!startArg) return `${tanstackStart}({ ${IMPORT_PROTECTION} })`;
+  const body = objectBody(source, startArg, `${IND}  `);
+  const ownProtection =
+    startArg.type === "ObjectExpression" && propertyNamed(startArg.properties as AnyNode[], "importProtection") !== undefined;
+  if (ownProtection) return `${tanstackStart}(${sliceAt(source, startArg, IND)})`;
+  if (body !== undefined) return `${tanstackStart}({\n${IND}  ${IMPORT_PROTECTION},${body ? `\n${body}` : ""}\n${IND}})`;
+  return `${tanstackStart}({ ${IMPORT_PROTECTION}, ...${sliceAt(source, startArg, IND)} })`;
+}
 
-  // TanStack Start's options over the wrapper's import protection (an owner's own protection wins).
-  const startArg = v.get("tanstackStart");
-  let startText = `${tanstackStart}({ ${IMPORT_PROTECTION} })`;
-  if (startArg) {
-    const body = objectBody(source, startArg, `${ind}  `);
-    const ownProtection =
-      startArg.type === "ObjectExpression" && propertyNamed(startArg.properties as AnyNode[], "importProtection") !== undefined;
-    if (ownProtection) startText = `${tanstackStart}(${sliceAt(source, startArg, ind)})`;
-    else if (body !== undefined)
-      startText = `${tanstackStart}({\n${ind}  ${IMPORT_PROTECTION},${body ? `\n${body}` : ""}\n${ind}})`;
-    else startText = `${tanstackStart}({ ${IMPORT_PROTECTION}, ...${sliceAt(source, startArg, ind)} })`;
-  }
-
-  // nitro: the wrapper's Cloudflare default becomes a Node server; an owner's other preset stays.
-  const nitroArg = v.get("nitro");
-  let nitroText: string | undefined;
-  let preset: string | undefined = NODE_PRESET;
+/** nitro's options: the wrapper's Cloudflare default becomes a Node server; an owner's other preset stays. */
+function nitroOptions(source: string, nitroArg: AnyNode | undefined, notes: Notes): { text?: string; preset?: string } {
   if (nitroArg?.type === "BooleanLiteral" && nitroArg.value === false) {
-    preset = undefined;
     notes.push({
       severity: "medium",
       message: "`nitro: false` kept: the build makes no server; set a nitro preset to serve the app with Node",
     });
-  } else if (!nitroArg || (nitroArg.type === "BooleanLiteral" && nitroArg.value === true)) {
-    nitroText = `{ preset: "${NODE_PRESET}" }`;
-  } else if (nitroArg.type === "ObjectExpression") {
-    const presetProp = propertyNamed(nitroArg.properties as AnyNode[], "preset");
-    const presetValue =
-      presetProp && (presetProp.value as AnyNode).type === "StringLiteral"
-        ? ((presetProp.value as AnyNode).value as string)
-        : undefined;
-    const kept = (nitroArg.properties as AnyNode[]).filter((p) => p !== presetProp && propertyKey(p) !== "cloudflare");
-    if (presetProp && (presetValue === undefined || !presetValue.startsWith("cloudflare"))) {
-      // The owner chose a target (vercel, netlify…): theirs, kept as written.
-      preset = presetValue ?? "(computed)";
-      nitroText = sliceAt(source, nitroArg, ind);
-      notes.push({
-        severity: "info",
-        message: `nitro preset ${presetValue ? `"${presetValue}"` : "(computed)"} kept as the owner set it`,
-      });
-    } else {
-      const rest = kept.map((p) => `${ind}  ${sliceAt(source, p, `${ind}  `)},`).join("\n");
-      nitroText = kept.length ? `{\n${ind}  preset: "${NODE_PRESET}",\n${rest}\n${ind}}` : `{ preset: "${NODE_PRESET}" }`;
-    }
-  } else {
-    nitroText = `{ preset: "${NODE_PRESET}", ...${sliceAt(source, nitroArg, ind)} }`;
+    return { preset: undefined };
   }
-  const nitro = preset !== undefined ? imports.add("nitro/vite", "nitro", "nitro") : undefined;
+  if (!nitroArg || (nitroArg.type === "BooleanLiteral" && nitroArg.value === true))
+    return { text: `{ preset: "${NODE_PRESET}" }`, preset: NODE_PRESET };
+  if (nitroArg.type !== "ObjectExpression")
+    return { text: `{ preset: "${NODE_PRESET}", ...${sliceAt(source, nitroArg, IND)} }`, preset: NODE_PRESET };
+  const presetProp = propertyNamed(nitroArg.properties as AnyNode[], "preset");
+  const presetValue =
+    presetProp && (presetProp.value as AnyNode).type === "StringLiteral"
+      ? ((presetProp.value as AnyNode).value as string)
+      : undefined;
+  if (presetProp && (presetValue === undefined || !presetValue.startsWith("cloudflare"))) {
+    // The owner chose a target (vercel, netlify…): theirs, kept as written.
+    notes.push({
+      severity: "info",
+      message: `nitro preset ${presetValue ? `"${presetValue}"` : "(computed)"} kept as the owner set it`,
+    });
+    return { text: sliceAt(source, nitroArg, IND), preset: presetValue ?? "(computed)" };
+  }
+  const kept = (nitroArg.properties as AnyNode[]).filter((p) => p !== presetProp && propertyKey(p) !== "cloudflare");
+  const rest = kept.map((p) => `${IND}  ${sliceAt(source, p, `${IND}  `)},`).join("\n");
+  const text = kept.length ? `{\n${IND}  preset: "${NODE_PRESET}",\n${rest}\n${IND}}` : `{ preset: "${NODE_PRESET}" }`;
+  return { text, preset: NODE_PRESET };
+}
 
-  const reactArg = v.get("react");
-  const plugins = [
-    `${tailwind}()`,
-    `${tsConfigPaths}({ projects: ["./tsconfig.json"] })`,
-    startText,
-    ...(nitro ? [`...(command === "build" ? [${nitro}(${nitroText})] : [])`] : []),
-    `${viteReact}(${reactArg ? sliceAt(source, reactArg, ind) : ""})`,
-  ];
-  const ownPlugins = v.get("plugins");
-  if (ownPlugins?.type === "ArrayExpression") {
-    const own = (ownPlugins.elements as Array<AnyNode | null>)
+/** The app's own `plugins`, after the built-in ones (as the wrapper appended them). */
+function ownPlugins(source: string, ownArg: AnyNode | undefined): string[] {
+  if (ownArg?.type === "ArrayExpression") {
+    const own = (ownArg.elements as Array<AnyNode | null>)
       .filter((e): e is AnyNode => e !== null)
-      .map((e) => sliceAt(source, e, ind));
-    if (own.length) plugins.push(`// the app's own plugins\n${ind}${own[0]}`, ...own.slice(1));
-  } else if (ownPlugins) {
-    plugins.push(`...${sliceAt(source, ownPlugins, ind)}`);
+      .map((e) => sliceAt(source, e, IND));
+    return own.length ? [`// the app's own plugins\n${IND}${own[0]}`, ...own.slice(1)] : [];
   }
+  return ownArg ? [`...${sliceAt(source, ownArg, IND)}`] : [];
+}
 
-  const envDefine = v.get("envDefine");
-  const withEnv = !(envDefine?.type === "BooleanLiteral" && envDefine.value === false);
-  const loadEnv = withEnv ? imports.add("vite", "loadEnv", "loadEnv") : undefined;
-  const base = [
-    "{",
-    ...(withEnv
-      ? [
-          "  // VITE_* variables from the .env files, inlined wherever code reads import.meta.env.VITE_*.",
-          `  define: Object.fromEntries(Object.entries(${loadEnv}(mode, process.cwd(), "VITE_")).map(([name, value]) => [\`import.meta.env.\${name}\`, JSON.stringify(value)])),`,
-        ]
-      : []),
-    "  resolve: {",
-    `    alias: { "@": ${fileURLToPath}(new URL("./src", import.meta.url)) },`,
-    `    dedupe: [${DEDUPE.map((d) => `"${d}"`).join(", ")}],`,
-    "  },",
-    '  css: { transformer: "lightningcss" },',
-    '  server: { host: "::", port: 8080 },',
-    "  plugins: [",
-    ...plugins.map((p) => `${ind}${p},`),
-    "  ],",
-    "}",
-  ].join("\n");
-
-  const params = [nitro ? "command" : "", withEnv ? "mode" : ""].filter(Boolean);
-  const viteArg = options.vite ?? v.get("vite");
-  const dropped = EDITOR_ONLY_OPTIONS.filter((k) => v.has(k));
+/** Notes on what the written-out config leaves out. */
+function leftOutNotes(options: WrapperOptions): Notes {
+  const notes: Notes = [];
+  const dropped = EDITOR_ONLY_OPTIONS.filter((k) => options.values.has(k));
   if (dropped.length)
     notes.push({
       severity: "info",
@@ -353,20 +304,55 @@ function explicitConfig(source: string, options: WrapperOptions, imports: Import
       severity: "medium",
       message: `the wrapper ignored ${options.ignored.join(", ")} beside its own options, so they stay out; move them under \`vite\` if you meant them`,
     });
+  return notes;
+}
 
-  let text: string;
-  if (!viteArg) {
-    text = `${defineConfig}((${params.length ? `{ ${params.join(", ")} }` : ""}) => (${base}))`;
-  } else {
-    const mergeConfig = imports.add("vite", "mergeConfig", "mergeConfig");
-    const indentedBase = base.replace(/\n/g, "\n  ");
-    if (viteArg.type === "ObjectExpression") {
-      text = `${defineConfig}((${params.length ? `{ ${params.join(", ")} }` : ""}) =>\n  ${mergeConfig}(\n    ${indentedBase.replace(/\n/g, "\n  ")},\n    // the app's own Vite settings, merged over the ones above as the wrapper merged them\n    ${sliceAt(source, viteArg, "    ")},\n  ),\n)`;
-    } else {
-      text = `${defineConfig}(async (env) => {\n  ${params.length ? `const { ${params.join(", ")} } = env;\n  ` : ""}return ${mergeConfig}(\n    ${indentedBase.replace(/\n/g, "\n  ")},\n    await (${sliceAt(source, viteArg, "    ")})(env),\n  );\n})`;
-    }
-  }
-  return { text, preset, notes };
+/** `defineConfig(…)` around the config object, merging the app's own `vite` settings over it as the wrapper did. */
+function wrapConfig(source: string, base: string, params: string[], viteArg: AnyNode | undefined, imports: Imports): string {
+  const defineConfig = imports.add("vite", "defineConfig", "defineConfig");
+  const args = params.length ? `{ ${params.join(", ")} }` : "";
+  if (!viteArg) return `${defineConfig}((${args}) => (${base}))`;
+  const mergeConfig = imports.add("vite", "mergeConfig", "mergeConfig");
+  const indentedBase = base.replace(/\n/g, "\n    ");
+  if (viteArg.type === "ObjectExpression")
+    return `${defineConfig}((${args}) =>\n  ${mergeConfig}(\n    ${indentedBase},\n    // the app's own Vite settings, merged over the ones above as the wrapper merged them\n    ${sliceAt(source, viteArg, "    ")},\n  ),\n)`;
+  return `${defineConfig}(async (env) => {\n  ${params.length ? `const { ${params.join(", ")} } = env;\n  ` : ""}return ${mergeConfig}(\n    ${indentedBase},\n    await (${sliceAt(source, viteArg, "    ")})(env),\n  );\n})`;
+}
+
+/** The explicit config expression that replaces `defineConfig(<options>)` from the wrapper (the object itself is template/config.tpl). */
+function explicitConfig(source: string, options: WrapperOptions, imports: Imports): Generated {
+  const v = options.values;
+  const notes: Notes = [];
+  // The order of these calls is the order of the import lines written.
+  const fileURLToPath = imports.add("node:url", "fileURLToPath", "fileURLToPath");
+  imports.add("vite", "defineConfig", "defineConfig");
+  const tailwind = imports.add("@tailwindcss/vite", "default", "tailwindcss");
+  const tsConfigPaths = imports.add("vite-tsconfig-paths", "default", "tsConfigPaths");
+  const tanstackStart = imports.add("@tanstack/react-start/plugin/vite", "tanstackStart", "tanstackStart");
+  const viteReact = imports.add("@vitejs/plugin-react", "default", "viteReact");
+  const nitroArgs = nitroOptions(source, v.get("nitro"), notes);
+  const nitro = nitroArgs.preset !== undefined ? imports.add("nitro/vite", "nitro", "nitro") : undefined;
+
+  const reactArg = v.get("react");
+  const plugins = [
+    `${tailwind}()`,
+    `${tsConfigPaths}({ projects: ["./tsconfig.json"] })`,
+    startPlugin(source, v.get("tanstackStart"), tanstackStart),
+    ...(nitro ? [`...(command === "build" ? [${nitro}(${nitroArgs.text})] : [])`] : []),
+    `${viteReact}(${reactArg ? sliceAt(source, reactArg, IND) : ""})`,
+    ...ownPlugins(source, v.get("plugins")),
+  ];
+  const envDefine = v.get("envDefine");
+  const env = !(envDefine?.type === "BooleanLiteral" && envDefine.value === false);
+  const base = fillTemplate(template("config.tpl"), {
+    env,
+    loadEnv: env ? imports.add("vite", "loadEnv", "loadEnv") : "",
+    fileURLToPath,
+    plugins: plugins.map((p) => `${IND}${p},`).join("\n"),
+  });
+  const params = [nitro ? "command" : "", env ? "mode" : ""].filter(Boolean);
+  const text = wrapConfig(source, base, params, options.vite ?? v.get("vite"), imports);
+  return { text, preset: nitroArgs.preset, notes: [...notes, ...leftOutNotes(options)] };
 }
 
 /** Leading `//` lines of the file that talk about the wrapper (Lovable's "already includes" header). */
@@ -553,7 +539,7 @@ const codemod: Codemod = {
       report({ severity, code: severity === "medium" ? "vite-config-needs-you" : "vite-config-note", message }),
     );
     if (result) share(result);
-    return out;
+    return changedText(file.source, out);
   },
   async project(ctx, shared) {
     const rewritten = shared.map((s) => s.data as Rewritten);

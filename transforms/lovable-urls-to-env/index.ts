@@ -6,43 +6,43 @@
 // (id-preview--….lovable.app, *.lovableproject.com) are never the owner's site, and URLs in a list
 // (a CORS allowlist) are a decision for the owner: those get a marker instead.
 import type { JSCodeshift } from "jscodeshift";
-import { finding, type ProjectFacts } from "@ownit/core";
+import { finding, LOVABLE, originOn, type ProjectFacts, lineAt } from "@ownit/core";
 import {
+  changedText,
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
-  lineAt,
+  envReaderFor,
+  envReadExpression,
+  isValueString,
+  spanOfNode,
   todoLineEdit,
   type Codemod,
   type SpanEdit,
 } from "@ownit/codemod";
 
 /** Any Lovable-hosted origin, and the published ones among them. */
-const LOVABLE_ORIGIN = /https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:lovable\.app|lovableproject\.com)(?![a-z0-9.-])/gi;
+const LOVABLE_ORIGIN = originOn(LOVABLE.hosts);
 const PREVIEW_HOST = /^https?:\/\/(?:id-preview--|preview--)|\.lovableproject\.com$/i;
 const BROWSER_VAR = "VITE_SITE_URL";
 const SERVER_VAR = "SITE_URL";
-
-type AnyNode = { type: string; start: number; end: number; [key: string]: unknown };
 
 interface Moved {
   name: string;
   origin: string;
 }
 
-function envRead(file: string, source: string, project: ProjectFacts): { name: string; read: string } | undefined {
-  if (file.startsWith("supabase/functions/") || source.includes("Deno.env"))
-    return { name: SERVER_VAR, read: `Deno.env.get("${SERVER_VAR}")` };
-  if (file.startsWith("src/") && project.framework.id === "vite-react")
-    return { name: BROWSER_VAR, read: `import.meta.env.${BROWSER_VAR}` };
-  if (source.includes("process.env")) return { name: SERVER_VAR, read: `process.env.${SERVER_VAR}` };
-  if (file.startsWith("src/")) return { name: BROWSER_VAR, read: `import.meta.env.${BROWSER_VAR}` };
-  return undefined;
+/** The variable a file reads the address from: Vite's for browser code, SITE_URL where a server runs it. */
+function envRead(file: { path: string; source: string }, project: ProjectFacts): { name: string; read: string } | undefined {
+  const reader = envReaderFor(project, file);
+  if (!reader) return undefined;
+  const name = reader === "vite" ? BROWSER_VAR : SERVER_VAR;
+  return { name, read: envReadExpression(reader, name) };
 }
 
 function rewrite(j: JSCodeshift, file: { path: string; source: string }, project: ProjectFacts, moved: Moved[]): string {
   const source = file.source;
-  const env = envRead(file.path, source, project);
+  const env = envRead(file, project);
   const edits = new Map<number, SpanEdit>();
   // One marker per line: a second note for the same line joins the first.
   const notes = new Map<number, string[]>();
@@ -81,25 +81,24 @@ function rewrite(j: JSCodeshift, file: { path: string; source: string }, project
   const root = j(source);
   const MARK = "\u0000site\u0000";
   root.find(j.StringLiteral).forEach((path) => {
-    const node = path.node as unknown as AnyNode;
-    const parent = path.parent?.node as AnyNode | undefined;
-    if (parent?.type === "ImportDeclaration" || parent?.type === "TSLiteralType") return;
-    if (parent?.type === "ObjectProperty" && parent.key === (path.node as unknown)) return;
-    const inner = source.slice(node.start + 1, node.end - 1);
-    const swapped = swap(inner, node.start, parent?.type === "ArrayExpression", MARK);
+    const parent = path.parent?.node;
+    if (!isValueString(path.node, parent)) return;
+    const { start, end } = spanOfNode(path.node);
+    const inner = source.slice(start + 1, end - 1);
+    const swapped = swap(inner, start, j.ArrayExpression.check(parent), MARK);
     if (swapped === undefined) return;
-    const wrap = (text: string) => (parent?.type === "JSXAttribute" ? `{${text}}` : text);
-    const text =
-      swapped === MARK
-        ? env!.read
-        : `\`${swapped.replace(/`/g, "\\`").replace(/\$\{/g, "\\${").split(MARK).join(`\${${env!.read}}`)}\``;
-    edits.set(node.start, { start: node.start, end: node.end, text: wrap(text) });
+    const wrap = (text: string) => (j.JSXAttribute.check(parent) ? `{${text}}` : text);
+    // `inner` is the literal's raw text (its escapes stay as written): only what a template adds needs escaping.
+    const raw = swapped.replace(/`/g, "\\`").replace(/\$\{/g, "\\${");
+    const text = swapped === MARK ? env!.read : `\`${raw.split(MARK).join(`\${${env!.read}}`)}\``;
+    edits.set(start, { start, end, text: wrap(text) });
   });
   root.find(j.TemplateLiteral).forEach((path) => {
-    const inList = (path.parent?.node as AnyNode | undefined)?.type === "ArrayExpression";
-    for (const quasi of (path.node as unknown as { quasis: AnyNode[] }).quasis) {
-      const swapped = swap(source.slice(quasi.start, quasi.end), quasi.start, inList, env ? `\${${env.read}}` : "");
-      if (swapped !== undefined) edits.set(quasi.start, { start: quasi.start, end: quasi.end, text: swapped });
+    const inList = j.ArrayExpression.check(path.parent?.node);
+    for (const quasi of path.node.quasis) {
+      const { start, end } = spanOfNode(quasi);
+      const swapped = swap(source.slice(start, end), start, inList, env ? `\${${env.read}}` : "");
+      if (swapped !== undefined) edits.set(start, { start, end, text: swapped });
     }
   });
   return edits.size ? applySpanEdits(source, [...edits.values()]) : source;
@@ -126,7 +125,7 @@ const codemod: Codemod = {
         hint: `set ${moved[0]!.name} to your own domain when the app moves; until then .env.local keeps the Lovable address`,
       });
     }
-    return out;
+    return changedText(file.source, out);
   },
   project(ctx, shared) {
     const moved = shared.flatMap((s) => s.data as Moved[]);

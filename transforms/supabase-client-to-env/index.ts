@@ -6,18 +6,23 @@
 // SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY). A service-role key in browser code is never put in
 // a VITE_ variable: it stays, with a marker and a high finding. The project ref read from the key
 // is reported; the key itself never appears in a finding.
-import type { JSCodeshift } from "jscodeshift";
-import { decodeJwtPayload, finding, type StepContext } from "@ownit/core";
+import type { Collection, JSCodeshift } from "jscodeshift";
+import { decodeJwtPayload, finding, JWT_PATTERN, SUPABASE_PROJECT_URL, type StepContext, lineAt } from "@ownit/core";
 import {
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
+  envReaderFor,
+  envReadExpression,
   envValue,
-  lineAt,
+  isValueString,
   spanOfNode,
+  templateText,
   todoLineEdit,
   type Codemod,
   type SpanEdit,
+  type TransformApi,
+  type TransformFile,
 } from "@ownit/codemod";
 
 /** What browser code reads, as Lovable's newer exports name it. */
@@ -27,10 +32,8 @@ const EDGE_ENV = { url: "SUPABASE_URL", anon: "SUPABASE_ANON_KEY", service: "SUP
 /** Env files Vite reads before .env.local: a value already there is not written again. */
 const VITE_ENV_FILES = [".env", ".env.local"];
 
-/** A hosted project URL (the ref is 20 characters), not followed by more host name. */
-const PROJECT_URL = /https?:\/\/([a-z0-9]{20})\.supabase\.(?:co|in)(?![a-z0-9.-])/g;
 /** A JWT or one of Supabase's newer key formats. */
-const KEY = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|\bsb_(?:publishable|secret)_[A-Za-z0-9_-]{10,}/g;
+const KEY = new RegExp(`${JWT_PATTERN.source}|\\bsb_(?:publishable|secret)_[A-Za-z0-9_-]{10,}`, "g");
 
 type KeyKind = "anon" | "service" | "other";
 
@@ -51,11 +54,124 @@ function keyKind(key: string): { kind: KeyKind; ref?: string; role?: string } {
   return { kind: "other", ref, role };
 }
 
-type AnyNode = { type: string; start: number; end: number; [key: string]: unknown };
+/** Stands an env read in for a project URL or key found at `at`; undefined leaves it where it is (with a marker). */
+type Replace = (value: string, at: number) => string | undefined;
 
-/** A string as a template literal's text: the characters a template treats specially, escaped. */
-function templateText(value: string): string {
-  return value.replace(/[\\`]|\$\{|[\n\r\t]/g, (c) => ({ "\n": "\\n", "\r": "\\r", "\t": "\\t", "${": "\\${" })[c] ?? `\\${c}`);
+/**
+ * The replacement for one file: Supabase's own names in edge functions, VITE_ names (values moved to
+ * .env.local) in browser code, where a service-role key is never moved but marked and reported.
+ */
+function replacementFor(
+  file: TransformFile,
+  edge: boolean,
+  moved: Moved[],
+  report: TransformApi["report"],
+  todo: (at: number, what: string) => void,
+): Replace {
+  const edgeRead = (name: string) => envReadExpression("deno", name, { nonNull: /\.m?tsx?$/.test(file.path) });
+  return (value, at) => {
+    const url = new RegExp(SUPABASE_PROJECT_URL.source).exec(value);
+    if (url && url[0] === value) {
+      if (edge) return edgeRead(EDGE_ENV.url);
+      moved.push({ name: BROWSER_ENV.url, value, ref: url[1] });
+      return envReadExpression("vite", BROWSER_ENV.url);
+    }
+    const { kind, ref, role } = keyKind(value);
+    if (kind === "service") {
+      report({
+        severity: "high",
+        code: "service-role-key-in-source",
+        line: lineAt(file.source, at),
+        message: `a service-role key${ref ? ` for project ${ref}` : ""} is hard-coded: it bypasses every RLS policy and is in the git history`,
+        hint: "rotate it in the Supabase dashboard (Settings → API) now",
+      });
+      if (edge) return edgeRead(EDGE_ENV.service);
+      todo(
+        at,
+        "this service-role key must not ship to the browser: rotate it and move the code that needs it to a server or edge function",
+      );
+      return undefined;
+    }
+    if (kind === "other") {
+      todo(at, `a hard-coded JWT (role ${role ?? "unknown"}): replace it with a key read from env`);
+      return undefined;
+    }
+    if (edge) return edgeRead(EDGE_ENV.anon);
+    moved.push({ name: BROWSER_ENV.anon, value, ref });
+    return envReadExpression("vite", BROWSER_ENV.anon);
+  };
+}
+
+/** Project URLs and keys in a text, where they start. */
+function matchesIn(text: string): Array<{ index: number; value: string }> {
+  return [...text.matchAll(new RegExp(`${SUPABASE_PROJECT_URL.source}|${KEY.source}`, "g"))].map((m) => ({
+    index: m.index!,
+    value: m[0],
+  }));
+}
+
+/** String literals: a bare value becomes the env read; a value inside text makes the string a template. */
+function rewriteStrings(j: JSCodeshift, root: Collection, edits: Map<number, SpanEdit>, replace: Replace): void {
+  root.find(j.StringLiteral).forEach((path) => {
+    const node = path.node;
+    const parent = path.parent?.node;
+    // Import sources, object keys and types are not values the app sends anywhere.
+    if (!isValueString(node, parent)) return;
+    // In JSX an attribute's value becomes an expression container: href={import.meta.env.…}.
+    const wrap = (text: string) => (j.JSXAttribute.check(parent) ? `{${text}}` : text);
+    const found = matchesIn(node.value);
+    if (!found.length) return;
+    const { start, end } = spanOfNode(node);
+    if (found.length === 1 && found[0]!.value === node.value) {
+      const expr = replace(node.value, start);
+      if (expr) edits.set(start, { start, end, text: wrap(expr) });
+      return;
+    }
+    let text = "";
+    let last = 0;
+    let changed = false;
+    for (const m of found) {
+      const expr = replace(m.value, start);
+      text += templateText(node.value.slice(last, m.index)) + (expr ? `\${${expr}}` : templateText(m.value));
+      last = m.index + m.value.length;
+      changed ||= expr !== undefined;
+    }
+    if (changed) edits.set(start, { start, end, text: wrap(`\`${text}${templateText(node.value.slice(last))}\``) });
+  });
+}
+
+/** Template literals (not tagged ones): each value in their text becomes `${envRead}`; a template of the value alone, the read itself. */
+function rewriteTemplates(
+  j: JSCodeshift,
+  root: Collection,
+  source: string,
+  edits: Map<number, SpanEdit>,
+  replace: Replace,
+): void {
+  root.find(j.TemplateLiteral).forEach((path) => {
+    const node = path.node;
+    if (j.TaggedTemplateExpression.check(path.parent?.node)) return;
+    for (const quasi of node.quasis) {
+      const { start, end } = spanOfNode(quasi);
+      const raw = source.slice(start, end);
+      const found = matchesIn(raw);
+      if (!found.length) continue;
+      if (node.expressions.length === 0 && found.length === 1 && found[0]!.value === raw) {
+        const expr = replace(raw, start);
+        if (expr) edits.set(spanOfNode(node).start, { ...spanOfNode(node), text: expr });
+        continue;
+      }
+      let text = "";
+      let last = 0;
+      for (const m of found) {
+        const expr = replace(m.value, start);
+        text += raw.slice(last, m.index) + (expr ? `\${${expr}}` : m.value);
+        last = m.index + m.value.length;
+      }
+      text += raw.slice(last);
+      if (text !== raw) edits.set(start, { start, end, text });
+    }
+  });
 }
 
 const codemod: Codemod = {
@@ -64,116 +180,19 @@ const codemod: Codemod = {
     "hard-coded Supabase URL and anon key to env (VITE_SUPABASE_URL/PUBLISHABLE_KEY in the browser, Supabase's own names in edge functions)",
   builders: ["lovable-vite"],
   files: ["src/**/*.{ts,tsx,js,jsx,mts,mjs}", "supabase/functions/**/*.{ts,js,mts,mjs}"],
-  mentions: [/\.supabase\.(?:co|in)/, /eyJ[A-Za-z0-9_-]{8,}\.eyJ/, "sb_publishable_", "sb_secret_"],
+  mentions: [/\.supabase\.(?:co|in)/, /eyJ[A-Za-z0-9_-]{8,}\./, "sb_publishable_", "sb_secret_"],
   appliesTo: (project) => project.builder.id === "lovable-vite",
-  transform(file, { j, report, share }) {
-    const edge = file.path.startsWith("supabase/functions/");
-    const typescript = /\.m?tsx?$/.test(file.path);
+  transform(file, { j, project, report, share }) {
     const source = file.source;
     const edits = new Map<number, SpanEdit>();
     const moved: Moved[] = [];
-    const todo = (at: number, what: string) => {
+    const replace = replacementFor(file, envReaderFor(project, file) === "deno", moved, report, (at, what) => {
       const edit = todoLineEdit(source, at, what);
       if (edit) edits.set(edit.start, edit);
-    };
-
-    /** The env read standing in for a value, or undefined to leave it where it is. */
-    const replacement = (value: string, at: number): string | undefined => {
-      const url = new RegExp(PROJECT_URL.source).exec(value);
-      if (url && url[0] === value) {
-        if (edge) return `Deno.env.get("${EDGE_ENV.url}")${typescript ? "!" : ""}`;
-        moved.push({ name: BROWSER_ENV.url, value, ref: url[1] });
-        return `import.meta.env.${BROWSER_ENV.url}`;
-      }
-      const { kind, ref, role } = keyKind(value);
-      const line = lineAt(source, at);
-      if (kind === "service") {
-        report({
-          severity: "high",
-          code: "service-role-key-in-source",
-          line,
-          message: `a service-role key${ref ? ` for project ${ref}` : ""} is hard-coded: it bypasses every RLS policy and is in the git history`,
-          hint: "rotate it in the Supabase dashboard (Settings → API) now",
-        });
-        if (edge) return `Deno.env.get("${EDGE_ENV.service}")${typescript ? "!" : ""}`;
-        todo(
-          at,
-          "this service-role key must not ship to the browser: rotate it and move the code that needs it to a server or edge function",
-        );
-        return undefined;
-      }
-      if (kind === "other") {
-        todo(at, `a hard-coded JWT (role ${role ?? "unknown"}): replace it with a key read from env`);
-        return undefined;
-      }
-      if (edge) return `Deno.env.get("${EDGE_ENV.anon}")${typescript ? "!" : ""}`;
-      moved.push({ name: BROWSER_ENV.anon, value, ref });
-      return `import.meta.env.${BROWSER_ENV.anon}`;
-    };
-
-    const matchesIn = (text: string) =>
-      [...text.matchAll(new RegExp(`${PROJECT_URL.source}|${KEY.source}`, "g"))].map((m) => ({ index: m.index!, value: m[0] }));
-
-    const root = (j as JSCodeshift)(source);
-    root.find(j.StringLiteral).forEach((path) => {
-      const node = path.node as unknown as AnyNode & { value: string };
-      const parent = path.parent?.node as AnyNode | undefined;
-      // Import sources and object keys are not values the app sends anywhere.
-      if (
-        parent?.type === "ImportDeclaration" ||
-        parent?.type === "ExportNamedDeclaration" ||
-        parent?.type === "ExportAllDeclaration"
-      )
-        return;
-      if ((parent?.type === "ObjectProperty" || parent?.type === "TSPropertySignature") && parent.key === (path.node as unknown))
-        return;
-      if (parent?.type === "TSLiteralType") return;
-      // In JSX an attribute's value becomes an expression container: href={import.meta.env.…}.
-      const wrap = (text: string) => (parent?.type === "JSXAttribute" ? `{${text}}` : text);
-      const found = matchesIn(node.value);
-      if (!found.length) return;
-      const { start, end } = spanOfNode(node);
-      if (found.length === 1 && found[0]!.value === node.value) {
-        const expr = replacement(node.value, start);
-        if (expr) edits.set(start, { start, end, text: wrap(expr) });
-        return;
-      }
-      let text = "";
-      let last = 0;
-      let changed = false;
-      for (const m of found) {
-        const expr = replacement(m.value, start);
-        text += templateText(node.value.slice(last, m.index)) + (expr ? `\${${expr}}` : templateText(m.value));
-        last = m.index + m.value.length;
-        changed ||= expr !== undefined;
-      }
-      if (changed) edits.set(start, { start, end, text: wrap(`\`${text}${templateText(node.value.slice(last))}\``) });
     });
-    root.find(j.TemplateLiteral).forEach((path) => {
-      const node = path.node as unknown as AnyNode & { quasis: AnyNode[]; expressions: unknown[] };
-      if ((path.parent?.node as AnyNode | undefined)?.type === "TaggedTemplateExpression") return;
-      for (const quasi of node.quasis) {
-        const { start, end } = spanOfNode(quasi);
-        const raw = source.slice(start, end);
-        const found = matchesIn(raw);
-        if (!found.length) continue;
-        // A template that is nothing but the value becomes the bare env read.
-        if (node.expressions.length === 0 && found.length === 1 && found[0]!.value === raw) {
-          const expr = replacement(raw, start);
-          if (expr) edits.set(node.start, { start: node.start, end: node.end, text: expr });
-          continue;
-        }
-        let text = "";
-        let last = 0;
-        for (const m of found) {
-          const expr = replacement(m.value, start);
-          text += raw.slice(last, m.index) + (expr ? `\${${expr}}` : m.value);
-          last = m.index + m.value.length;
-        }
-        text += raw.slice(last);
-        if (text !== raw) edits.set(start, { start, end, text });
-      }
-    });
+    const root = j(source);
+    rewriteStrings(j, root, edits, replace);
+    rewriteTemplates(j, root, source, edits, replace);
     if (moved.length) share(moved);
     return edits.size ? applySpanEdits(source, [...edits.values()]) : undefined;
   },

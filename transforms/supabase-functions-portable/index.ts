@@ -4,9 +4,20 @@
 // the versions they named, std's `serve(handler)` becomes `Deno.serve(handler)`, and hard-coded
 // addresses of the old project (<ref>.supabase.co) or the Bolt app (<name>.bolt.host) become env reads
 // (SUPABASE_URL, SITE_URL). What it cannot rewrite safely keeps working as written and gets a marker.
-import type { JSCodeshift } from "jscodeshift";
-import { SUPABASE_PROJECT_URL } from "@ownit/core";
-import { applySpanEdits, lineAt, spanOfNode, TESTED_VERSIONS, todoLineEdit, type Codemod, type SpanEdit } from "@ownit/codemod";
+import type { Collection, JSCodeshift } from "jscodeshift";
+import { BOLT, originOn, SUPABASE_PROJECT_URL, lineAt } from "@ownit/core";
+import {
+  changedText,
+  applySpanEdits,
+  envReadExpression,
+  isValueString,
+  spanOfNode,
+  templateText,
+  TESTED_VERSIONS,
+  todoLineEdit,
+  type Codemod,
+  type SpanEdit,
+} from "@ownit/codemod";
 
 /** `https://esm.sh/[v135/]<name>[@version][/subpath][?query]`. */
 const ESM_SH = /^https:\/\/esm\.sh\/(?:v\d+\/)?((?:@[a-z0-9._-]+\/)?[a-z0-9._-]+)(?:@([^/?#]+))?(\/[^?#]*)?(?:\?[^#]*)?$/i;
@@ -26,11 +37,9 @@ const EDGE_RUNTIME_TYPES = /^(?:jsr:|npm:|https:\/\/esm\.sh\/)@supabase\/functio
 /** supabase-js on JSR is the same package npm publishes (jsr.io is another registry a locked-down server may not reach). */
 const JSR_SUPABASE_JS = /^jsr:@supabase\/supabase-js(?:@([^/]+))?(\/.*)?$/;
 /** The Bolt app's own address, and the env var that takes its place in functions. */
-const BOLT_ORIGIN = /https?:\/\/[a-z0-9-]+\.bolt\.host(?![a-z0-9.-])/gi;
+const BOLT_ORIGIN = originOn([BOLT.appHost]);
 const SITE_VAR = "SITE_URL";
 const PROJECT_URL_VAR = "SUPABASE_URL";
-
-type AnyNode = { type: string; [key: string]: unknown };
 
 /** A fresh global copy of a pattern with its groups made non-capturing (so split() yields only the text around it). */
 const matcher = (re: RegExp) => new RegExp(re.source.replace(/\((?!\?)/g, "(?:"), "gi");
@@ -113,125 +122,105 @@ function planImport(source: string, fileText: string): ImportPlan | undefined {
   return undefined;
 }
 
-function rewrite(
-  j: JSCodeshift,
-  source: string,
-  imports: Record<string, string>,
-  report: (line: number, message: string, code: string) => void,
-): { out: string; envNames: string[] } {
-  const root = j(source);
-  const edits: SpanEdit[] = [];
-  const envNames = new Set<string>();
-  const todo = (at: number, what: string) => {
-    const edit = todoLineEdit(source, at, what);
-    if (edit) edits.push(edit);
-    report(lineAt(source, at), what, "edge-function-import-left");
-  };
-  const quote = source.includes('from "') || !source.includes("from '") ? '"' : "'";
+/** One file's rewrite in progress. */
+interface FileRewrite {
+  j: JSCodeshift;
+  root: Collection;
+  source: string;
+  edits: SpanEdit[];
+  /** The file's own string quote, for specifiers and env reads it writes. */
+  quote: string;
+  todo(at: number, what: string): void;
+  report(line: number, message: string, code: string): void;
+}
 
-  // Static imports and re-exports.
-  const sources = [
-    ...root.find(j.ImportDeclaration).paths(),
-    ...root.find(j.ExportNamedDeclaration).paths(),
-    ...root.find(j.ExportAllDeclaration).paths(),
+/** Static imports and re-exports from CDNs become npm: specifiers; returns the local names std's `serve` had. */
+function rewriteImports(f: FileRewrite, imports: Record<string, string>): string[] {
+  const { j, root, source, edits, todo } = f;
+  const declarations = [
+    ...root.find(j.ImportDeclaration).nodes(),
+    ...root.find(j.ExportNamedDeclaration).nodes(),
+    ...root.find(j.ExportAllDeclaration).nodes(),
   ];
   const serveNames: string[] = [];
-  for (const p of sources) {
-    const decl = p.node as unknown as AnyNode & { source?: AnyNode & { value: string }; specifiers?: AnyNode[] };
+  for (const decl of declarations) {
     if (!decl.source) continue;
-    const written = decl.source.value;
+    const written = String(decl.source.value);
     // "std/http/server.ts" with an import map entry "std/": "https://deno.land/std@…/" is the same CDN import.
     const mapped = resolveMapped(written, imports);
     const from = mapped && /^https:\/\//.test(mapped) ? mapped : written;
     const std = DENO_STD.exec(from);
-    if (std && std[2] === "http/server.ts" && decl.type === "ImportDeclaration") {
-      const specs = decl.specifiers ?? [];
-      const onlyServe =
-        specs.length > 0 && specs.every((s) => s.type === "ImportSpecifier" && (s.imported as { name: string }).name === "serve");
-      if (!onlyServe) {
-        todo(spanOfNode(decl).start, `${from} imports more than serve: replace it with Deno.serve and the Web APIs`);
-        continue;
-      }
-      for (const s of specs) serveNames.push((s.local as { name: string }).name);
-      const { start, end } = spanOfNode(decl);
-      edits.push({ start, end: source[end] === "\n" ? end + 1 : end, text: "" });
-      continue;
-    }
+    const { start, end } = spanOfNode(decl);
+    const removeLine = { start, end: source[end] === "\n" ? end + 1 : end, text: "" };
     if (std && std[2] === "http/server.ts") {
-      // Re-exported (a deps.ts): callers import serve from here, so the file keeps it and says so.
-      todo(spanOfNode(decl).start, `${from} loads from deno.land: export a serve that calls Deno.serve instead`);
+      const specs = j.ImportDeclaration.check(decl) ? (decl.specifiers ?? []) : undefined;
+      if (!specs) {
+        // Re-exported (a deps.ts): callers import serve from here, so the file keeps it and says so.
+        todo(start, `${from} loads from deno.land: export a serve that calls Deno.serve instead`);
+      } else if (specs.length && specs.every((s) => j.ImportSpecifier.check(s) && s.imported.name === "serve")) {
+        for (const s of specs) if (typeof s.local?.name === "string") serveNames.push(s.local.name);
+        edits.push(removeLine);
+      } else todo(start, `${from} imports more than serve: replace it with Deno.serve and the Web APIs`);
       continue;
     }
     const plan = planImport(from, source);
     if (!plan) continue;
-    if ("to" in plan) {
-      const { start, end } = spanOfNode(decl.source);
-      edits.push({ start, end, text: `${quote}${plan.to}${quote}` });
-    } else if ("drop" in plan) {
-      if (decl.specifiers?.length)
-        todo(spanOfNode(decl).start, `${from} loads from deno.land: drop it or import an npm: package`);
-      else {
-        const { start, end } = spanOfNode(decl);
-        edits.push({ start, end: source[end] === "\n" ? end + 1 : end, text: "" });
-        report(lineAt(source, start), `removed ${plan.why}`, "edge-function-import-removed");
-      }
-    } else todo(spanOfNode(decl).start, plan.todo);
+    if ("to" in plan) edits.push({ ...spanOfNode(decl.source), text: `${f.quote}${plan.to}${f.quote}` });
+    else if (!("drop" in plan)) todo(start, plan.todo);
+    else if ("specifiers" in decl && decl.specifiers?.length)
+      todo(start, `${from} loads from deno.land: drop it or import an npm: package`);
+    else {
+      edits.push(removeLine);
+      f.report(lineAt(source, start), `removed ${plan.why}`, "edge-function-import-removed");
+    }
   }
+  return serveNames;
+}
 
-  // serve(handler) → Deno.serve(handler); serve(handler, { port }) → Deno.serve({ port }, handler).
-  if (serveNames.length) {
-    root.find(j.CallExpression).forEach((p) => {
-      const callee = p.node.callee;
-      if (!j.Identifier.check(callee) || !serveNames.includes(callee.name)) return;
-      const { start } = spanOfNode(callee);
-      const calleeEnd = spanOfNode(callee).end;
-      const args = p.node.arguments;
-      if (args.length === 1) edits.push({ start, end: calleeEnd, text: "Deno.serve" });
-      else if (args.length === 2) {
-        const [a, b] = args.map((arg) => spanOfNode(arg));
-        edits.push({ start, end: calleeEnd, text: "Deno.serve" });
-        // The options move in front; the handler's own text (and edits inside it) stays where it is.
-        edits.push({ start: a!.start, end: a!.start, text: `${source.slice(b!.start, b!.end)}, ` });
-        edits.push({ start: a!.end, end: b!.end, text: "" });
-      } else todo(start, "serve() with these arguments: call Deno.serve(options, handler) yourself");
-    });
-  }
+/** serve(handler) → Deno.serve(handler); serve(handler, { port }) → Deno.serve({ port }, handler). */
+function rewriteServeCalls(f: FileRewrite, serveNames: string[]): void {
+  const { j, source, edits } = f;
+  f.root.find(j.CallExpression).forEach((p) => {
+    const callee = p.node.callee;
+    if (!j.Identifier.check(callee) || !serveNames.includes(callee.name)) return;
+    const { start, end: calleeEnd } = spanOfNode(callee);
+    const args = p.node.arguments;
+    if (args.length === 1) edits.push({ start, end: calleeEnd, text: "Deno.serve" });
+    else if (args.length === 2) {
+      const [a, b] = args.map((arg) => spanOfNode(arg));
+      edits.push({ start, end: calleeEnd, text: "Deno.serve" });
+      // The options move in front; the handler's own text (and edits inside it) stays where it is.
+      edits.push({ start: a!.start, end: a!.start, text: `${source.slice(b!.start, b!.end)}, ` });
+      edits.push({ start: a!.end, end: b!.end, text: "" });
+    } else f.todo(start, "serve() with these arguments: call Deno.serve(options, handler) yourself");
+  });
+}
 
-  // Hard-coded addresses in strings and templates (not import sources, keys or types).
+/** Hard-coded addresses in strings and templates (not import sources, keys or types) become env reads; returns their names. */
+function rewriteAddresses(f: FileRewrite): string[] {
+  const { j, source, edits } = f;
+  const envNames = new Set<string>();
   const origins: Array<{ pattern: RegExp; name: string }> = [
     { pattern: SUPABASE_PROJECT_URL, name: PROJECT_URL_VAR },
     { pattern: BOLT_ORIGIN, name: SITE_VAR },
   ];
-  const envRead = (name: string) => `Deno.env.get(${quote}${name}${quote})`;
-  const templateText = (cooked: string) => cooked.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${");
-  root.find(j.StringLiteral).forEach((p) => {
+  const envRead = (name: string) => envReadExpression("deno", name, { quote: f.quote });
+  f.root.find(j.StringLiteral).forEach((p) => {
     const value = p.node.value;
-    const parent = p.parent?.node as AnyNode;
-    if (
-      parent.type === "ImportDeclaration" ||
-      parent.type === "ExportNamedDeclaration" ||
-      parent.type === "ExportAllDeclaration" ||
-      parent.type === "TSLiteralType"
-    )
-      return;
+    const parent = p.parent?.node;
+    const isValue = isValueString(p.node, parent);
+    if (!isValue && parent?.key !== p.node) return;
+    const origin = origins.find(({ pattern }) => matcher(pattern).test(value));
+    if (!origin) return;
     const { start, end } = spanOfNode(p.node);
-    for (const { pattern, name } of origins) {
-      if (!matcher(pattern).test(value)) continue;
-      if ((parent.type === "ObjectProperty" || parent.type === "ClassProperty") && parent.key === p.node) {
-        todo(start, `a hard-coded address is a key here: read ${name} from env by hand`);
-        return;
-      }
-      const parts = value.split(matcher(pattern));
-      const text =
-        parts.every((s) => s === "") && parts.length === 2
-          ? envRead(name)
-          : `\`${parts.map(templateText).join(`\${${envRead(name)}}`)}\``;
-      edits.push({ start, end, text });
-      envNames.add(name);
-      return;
-    }
+    if (!isValue) return f.todo(start, `a hard-coded address is a key here: read ${origin.name} from env by hand`);
+    const parts = value.split(matcher(origin.pattern));
+    const read = envRead(origin.name);
+    const bare = parts.every((part) => part === "") && parts.length === 2;
+    edits.push({ start, end, text: bare ? read : `\`${parts.map(templateText).join(`\${${read}}`)}\`` });
+    envNames.add(origin.name);
   });
-  root.find(j.TemplateElement).forEach((p) => {
+  f.root.find(j.TemplateElement).forEach((p) => {
     const { start, end } = spanOfNode(p.node);
     const raw = source.slice(start, end);
     for (const { pattern, name } of origins) {
@@ -241,7 +230,33 @@ function rewrite(
       }
     }
   });
-  return { out: edits.length ? applySpanEdits(source, edits) : source, envNames: [...envNames] };
+  return [...envNames];
+}
+
+function rewrite(
+  j: JSCodeshift,
+  source: string,
+  imports: Record<string, string>,
+  report: (line: number, message: string, code: string) => void,
+): { out: string; envNames: string[] } {
+  const edits: SpanEdit[] = [];
+  const f: FileRewrite = {
+    j,
+    root: j(source),
+    source,
+    edits,
+    quote: source.includes('from "') || !source.includes("from '") ? '"' : "'",
+    report,
+    todo(at, what) {
+      const edit = todoLineEdit(source, at, what);
+      if (edit) edits.push(edit);
+      report(lineAt(source, at), what, "edge-function-import-left");
+    },
+  };
+  const serveNames = rewriteImports(f, imports);
+  if (serveNames.length) rewriteServeCalls(f, serveNames);
+  const envNames = rewriteAddresses(f);
+  return { out: edits.length ? applySpanEdits(source, edits) : source, envNames };
 }
 
 const codemod: Codemod = {
@@ -278,7 +293,7 @@ const codemod: Codemod = {
         hint: "the owned stack sets SUPABASE_URL; set SITE_URL to the app's address",
       });
     }
-    return out === file.source ? undefined : out;
+    return changedText(file.source, out);
   },
 };
 

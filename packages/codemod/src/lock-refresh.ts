@@ -3,26 +3,21 @@
 // (as migrate does), and a dependency package.json lists that the lock lacks is reported with the
 // command that resolves it (resolving needs the registry, which a plan never calls).
 import { finding, type Step } from "@ownit/core";
-import { DEPENDENCY_SECTIONS, parseJson } from "./edit/json";
-import { syncPackageLock } from "./edit/npm-lock";
+import { namesMissingFromLock, NPM_LOCKS, prunedNpmLock } from "./edit/package-lock";
 import { LOCK_NOT_SYNCED } from "./lock-sync";
-
-const NPM_LOCKS = ["package-lock.json", "npm-shrinkwrap.json"];
-
-type Sections = Partial<Record<(typeof DEPENDENCY_SECTIONS)[number], Record<string, string>>>;
 
 export function lockRefreshStep(): Step {
   return {
     id: "lock:refresh",
     title: "npm lock file in line with package.json",
     kind: "cleanup",
-    plan(ctx) {
+    async plan(ctx) {
       const packageJson = ctx.files.read("package.json");
       if (packageJson === undefined) return;
       for (const lock of NPM_LOCKS) {
         const text = ctx.files.read(lock);
         if (text === undefined) continue;
-        const synced = syncPackageLock(text, packageJson);
+        const synced = await prunedNpmLock({ lockName: lock, lock: text, packageJson, npmrc: ctx.files.read(".npmrc") });
         if ("error" in synced) {
           ctx.report(
             finding({
@@ -36,9 +31,7 @@ export function lockRefreshStep(): Step {
           continue;
         }
         if (synced.text !== text) ctx.files.write(lock, synced.text);
-        const root = (parseJson<{ packages?: Record<string, Sections> }>(synced.text)?.packages ?? {})[""] ?? {};
-        const pkg = parseJson<Sections>(packageJson) ?? {};
-        const missing = DEPENDENCY_SECTIONS.flatMap((s) => Object.keys(pkg[s] ?? {}).filter((name) => !root[s]?.[name]));
+        const missing = namesMissingFromLock(synced.text, packageJson);
         if (missing.length) {
           ctx.report(
             finding({

@@ -1,14 +1,12 @@
 // After a codemod edits package.json, the lock files must agree with it or `npm ci` refuses the
-// project. package-lock.json is edited (edit/npm-lock.ts); a lock we cannot edit safely (the
-// binary bun.lockb, yarn, pnpm, bun.lock) is reported with what to run instead.
+// project. npm prunes its own lock (edit/package-lock.ts); the locks of other managers (the binary
+// bun.lockb, yarn, pnpm, bun.lock) are reported with what to run instead.
 import { finding, LOCK_FILES, type StepContext } from "@ownit/core";
 import { DEPENDENCY_SECTIONS, parseJson } from "./edit/json";
-import { syncPackageLock } from "./edit/npm-lock";
+import { NPM_LOCKS, npmLockInput, prunedNpmLock, type NpmLockFile } from "./edit/package-lock";
 
 /** Finding codes about lock files a codemod left out of step. */
 export const LOCK_NOT_SYNCED = "lock-file-not-synced";
-
-const NPM_LOCKS = ["package-lock.json", "npm-shrinkwrap.json"];
 
 function dependencyNames(packageJson: string | undefined): Set<string> {
   const pkg = packageJson === undefined ? undefined : parseJson<Record<string, Record<string, string> | undefined>>(packageJson);
@@ -23,7 +21,7 @@ function refreshCommand(lock: string): string {
 }
 
 /** Brings lock files in line with the dependencies package.json lost since `packageJsonBefore`. */
-export function syncLockFiles(ctx: StepContext, packageJsonBefore: string | undefined): void {
+export async function syncLockFiles(ctx: StepContext, packageJsonBefore: string | undefined): Promise<void> {
   const packageJson = ctx.files.read("package.json");
   if (packageJson === undefined || packageJson === packageJsonBefore) return;
   const now = dependencyNames(packageJson);
@@ -35,8 +33,8 @@ export function syncLockFiles(ctx: StepContext, packageJsonBefore: string | unde
     if (!ctx.files.exists(lock)) continue;
     // --prune-locks deletes every lock but the authoritative one: nothing to say about those.
     if (ctx.options.pruneLocks && lock !== ctx.project.packageManager.authoritative) continue;
-    if (NPM_LOCKS.includes(lock)) {
-      const synced = syncPackageLock(ctx.files.read(lock)!, packageJson);
+    if ((NPM_LOCKS as readonly string[]).includes(lock)) {
+      const synced = await prunedNpmLock(npmLockInput(ctx.files, lock as NpmLockFile, packageJson));
       if ("text" in synced) {
         ctx.files.write(lock, synced.text);
         continue;

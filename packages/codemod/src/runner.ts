@@ -122,7 +122,7 @@ export async function runCodemod(codemod: Codemod, ctx: StepContext, options: Ru
     outcomes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
   await codemod.project?.(ctx, shared);
-  syncLockFiles(ctx, packageJsonBefore);
+  await syncLockFiles(ctx, packageJsonBefore);
   for (const o of outcomes) {
     if (o.status === "failed")
       ctx.report(

@@ -33,6 +33,7 @@ import fg from "fast-glob";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildPlan, detectProject, looksBinary, sha256, type Finding, type Plan } from "@ownit/core";
 import { loadCodemod } from "./discover";
+import { FILE_FAILED } from "./limits";
 import { codemodStep } from "./steps";
 import type { Codemod } from "./types";
 
@@ -195,11 +196,29 @@ export async function runFixtureCase(codemod: Codemod, c: FixtureCase, tempRoot:
   }
   expectFindings(first.findings, c.findings);
 
-  const second = await applyCodemodOnce(codemod, dir, c.options);
+  const second = await applyCodemodOnce(returnsUndefinedWhenUnchanged(codemod), dir, c.options);
   expect(
     second.changes.map((ch) => ch.path),
     "a second run must change nothing (idempotency)",
   ).toEqual([]);
+  expect(
+    second.findings.filter((f) => f.code === FILE_FAILED).map((f) => `${f.file}: ${f.message}`),
+    "a second run must answer undefined for every file",
+  ).toEqual([]);
+}
+
+/** The codemod, made to fail a file whose text its transform hands back unchanged instead of answering undefined. */
+function returnsUndefinedWhenUnchanged(codemod: Codemod): Codemod {
+  const transform = codemod.transform;
+  if (!transform) return codemod;
+  return {
+    ...codemod,
+    async transform(file, api) {
+      const out = await transform(file, api);
+      if (out === file.source) throw new Error(`${codemod.name} returned the file unchanged: return undefined instead`);
+      return out;
+    },
+  };
 }
 
 /** The whole fixture suite of one transform folder. */

@@ -51,7 +51,7 @@ export async function transformJob(codemod: Codemod, job: FileJob, env: Transfor
     report: (f) => reports.push(finding({ ...f, file: f.file ?? job.path } as Finding)),
     share: (data) => shared.push(data),
   };
-  let output: string | undefined | null;
+  let output: string | undefined;
   try {
     output = await codemod.transform!({ path: job.path, source: job.source }, api);
   } catch (error) {

@@ -37,14 +37,12 @@ export interface SharedData {
 }
 
 /**
- * A per-file transform returns the new source, or undefined/null when it changes nothing
- * (so the runner counts "unchanged" without diffing). It must be idempotent.
+ * A per-file transform returns the new source, or `undefined` when it changes nothing (as jscodeshift
+ * counts "unmodified"; `changedText(before, after)` gives that answer). The runner still compares a
+ * returned text with the file's, so text rebuilt unchanged is never written. It must be idempotent.
  * A syntax error thrown while parsing is reported as that file's failure; the run goes on.
  */
-export type FileTransform = (
-  file: TransformFile,
-  api: TransformApi,
-) => string | undefined | null | Promise<string | undefined | null>;
+export type FileTransform = (file: TransformFile, api: TransformApi) => string | undefined | Promise<string | undefined>;
 
 export interface Codemod {
   name: string;

@@ -2,12 +2,15 @@
 import { createTwoFilesPatch } from "diff";
 import type { FileChange } from "./changeset";
 import { looksBinary } from "./files";
+import { MASKED_NAME_PARTS } from "./markers";
 import { redact, REDACTED } from "./redact";
 
 /** An env file holding values (not .env.example): the values of secret-looking names are masked. */
 const ENV_FILE = /(^|\/)\.env(\.(?!example$|sample$|template$)[^/]*)?$/;
-const SECRET_ENV_LINE =
-  /^([+\- ]\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD|PRIVATE)[A-Za-z0-9_]*\s*=\s*)(\S.*)$/gm;
+const SECRET_ENV_LINE = new RegExp(
+  `^([+\\- ]\\s*(?:export\\s+)?[A-Za-z_][A-Za-z0-9_]*(?:${MASKED_NAME_PARTS.join("|")})[A-Za-z0-9_]*\\s*=\\s*)(\\S.*)$`,
+  "gm",
+);
 
 /** The diff shown to the user: keys and passwords never appear in it (a new .env.local holds them). */
 export function unifiedDiff(changes: FileChange[]): string {

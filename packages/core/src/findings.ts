@@ -15,6 +15,13 @@ export interface Finding {
   hint?: string;
 }
 
+/** The 1-based line of a character offset, as findings name it. */
+export function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 export function finding(f: Finding): Finding {
   return { ...f, message: redact(f.message), ...(f.hint ? { hint: redact(f.hint) } : {}) };
 }

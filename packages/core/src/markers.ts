@@ -17,6 +17,8 @@ export const LOVABLE = {
   supabaseClientFile: "src/integrations/supabase/client.ts",
   /** Domains its apps are served under (<name>.lovable.app, <id>.lovableproject.com previews). */
   hosts: ["lovable.app", "lovableproject.com"],
+  /** Lovable's own sites (its brand images, the editor script's CDN): never the app's. */
+  ownHosts: ["lovable.dev", "gpteng.co"],
   aiGateway: "ai.gateway.lovable.dev",
 } as const;
 
@@ -28,7 +30,8 @@ export const BOLT = {
   readmeMarkers: ["stackblitz.com", "bolt.new"],
   // Bolt's Supabase migrations open with a /* # Title ... */ block comment.
   migrationHeader: /^\s*\/\*\s*\n?\s*#\s+\S/,
-  /** Domains its apps are served under (<name>.bolt.host). */
+  /** Where deployed apps are served (<name>.bolt.host), and Bolt's own site. */
+  appHost: "bolt.host",
   hosts: ["bolt.host", "bolt.new"],
   starterPackageNames: ["vite-react-typescript-starter", "bolt-expo-starter", "nextjs-shadcn"],
   /** Expo's app config, where Bolt's Expo template names the app `bolt-expo-nativewind` (name and slug). */
@@ -39,15 +42,30 @@ export const BOLT = {
   frameworkReadyCall: "frameworkReady",
 } as const;
 
+/** The SDK client module of layouts A and C (B reads src/lib/app-params.js instead). */
+const BASE44_SDK_CLIENT_FILES = [
+  "src/api/base44Client.js",
+  "src/api/base44Client.jsx",
+  "src/api/base44Client.ts",
+  "src/api/base44Client.tsx",
+] as const;
+
 /** Signals of a Base44 export, across its three layouts (A: src/api, B: app-params, C: base44/). */
 export const BASE44 = {
+  sdk: "@base44/sdk",
+  vitePlugin: "@base44/vite-plugin",
   packages: ["@base44/sdk", "@base44/vite-plugin"],
   dirs: ["base44"],
-  clientFiles: ["src/api/base44Client.js", "src/api/base44Client.ts", "src/lib/app-params.js", "src/lib/app-params.ts"],
+  sdkClientFiles: BASE44_SDK_CLIENT_FILES,
+  clientFiles: [...BASE44_SDK_CLIENT_FILES, "src/lib/app-params.js", "src/lib/app-params.ts"],
   entitiesFiles: ["src/api/entities.js", "src/api/entities.ts"],
+  /** Entity schemas: C keeps base44/entities/<Name>.jsonc; B sometimes src/entities or entities. */
   schemaGlobs: ["base44/entities/*.jsonc", "base44/entities/*.json", "src/entities/*.json", "entities/*.json"],
-  // 2026 exports use entry.ts or index.ts (beside a function.jsonc); layout B keeps them flat in functions/.
-  functionGlobs: ["base44/functions/*/entry.ts", "base44/functions/*/index.ts", "functions/*.ts"],
+  /**
+   * Backend functions: C keeps base44/functions/<name>/entry.ts or entry.js (the Base44 CLI finds a
+   * function by its entry file), B keeps them flat in functions/.
+   */
+  functionGlobs: ["base44/functions/*/entry.ts", "base44/functions/*/entry.js", "functions/*.ts", "functions/*.js"],
   packageNames: ["base44-app"],
   envVars: ["VITE_BASE44_APP_ID", "VITE_BASE44_APP_BASE_URL"],
 } as const;
@@ -60,8 +78,17 @@ export const BASE44 = {
  */
 export const SUPABASE_STORAGE_FILE_BACKEND = { tenantId: "stub", globalBucket: "stub", volumePath: "/var/lib/storage" } as const;
 
-/** Hosted Supabase project URLs (the ref is 20 lowercase letters). */
-export const SUPABASE_PROJECT_URL = /https?:\/\/([a-z0-9]{20})\.supabase\.(?:co|in)/gi;
+/** A hosted Supabase project's origin (the ref, group 1, is 20 lowercase letters), not followed by more host name. */
+export const SUPABASE_PROJECT_URL = /https?:\/\/([a-z0-9]{20})\.supabase\.(?:co|in)(?![a-z0-9.-])/gi;
+
+/**
+ * An origin (scheme and host) on one of `domains` or below it, not followed by more host name:
+ * `originOn(LOVABLE.hosts)` finds https://my-app.lovable.app in `https://my-app.lovable.app/reset`.
+ */
+export function originOn(domains: readonly string[]): RegExp {
+  const alternatives = domains.map((d) => d.replaceAll(".", "\\.")).join("|");
+  return new RegExp(`https?:\\/\\/[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.(?:${alternatives})(?![a-z0-9.-])`, "gi");
+}
 
 /** How code reads an env variable: Vite (dot and bracket), Node (dot and bracket), Deno. */
 export const ENV_READS: readonly RegExp[] = [
@@ -91,6 +118,12 @@ export const SECRET_NAME_PARTS = [
 ] as const;
 
 /**
+ * Parts of an env var name whose value ownit masks wherever it shows one (a diff of .env.local):
+ * broader than SECRET_NAME_PARTS, since a publishable key may ship to browsers yet still has no place in a log.
+ */
+export const MASKED_NAME_PARTS = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PRIVATE"] as const;
+
+/**
  * Well-known provider API key shapes. Each is a secret wherever it sits: in code or config the
  * client build can reach it ships to every user; anywhere else in the repository it is committed.
  * Findings name the provider and the file:line, never the key.
@@ -116,8 +149,12 @@ export const SERVER_ONLY_PATHS: readonly RegExp[] = [
   /^scripts\//,
 ];
 
-/** A JWT: three base64url parts, the first being a JSON header. */
-export const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g;
+/**
+ * A JWT: three base64url parts, the first being a JSON header (`{"` is `eyJ`). The payload is not
+ * required to start with `eyJ` (a payload written with a space after `{` does not), and the greedy
+ * runs need no closing `\b` (which would leave a trailing `-` of the signature behind).
+ */
+export const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 
 /** Source files worth scanning for env reads, URLs and keys. */
 export const SOURCE_GLOBS = ["**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,vue,svelte,astro,html,sql,toml,json,jsonc}"];

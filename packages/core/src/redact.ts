@@ -1,10 +1,9 @@
 // Redaction of secrets before anything reaches logs, manifests, findings or snapshots: passwords in
 // connection URLs (even unencoded ones with `@`, `/` or `%` in them, which no URL parser accepts),
-// password query parameters, libpq keyword/value strings (`host=… password='…'`), JWTs and
-// well-known API key shapes.
-import { PROVIDER_KEYS } from "./markers";
+// password query parameters, libpq keyword/value strings (`host=… password='…'`), JSON-shaped
+// secret fields (`"password": "…"`), JWTs and well-known API key shapes.
+import { JWT_PATTERN, PROVIDER_KEYS } from "./markers";
 
-const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g;
 // Supabase's newer key formats and common provider keys.
 const PREFIXED_KEYS =
   /\b(sb_secret_|sb_publishable_|sk-[a-z]*-?|sk_live_|sk_test_|rk_live_|xox[bap]-|ghp_|github_pat_)[A-Za-z0-9_-]{10,}/g;
@@ -142,10 +141,25 @@ function redactKeywordValues(text: string): string {
   return out + text.slice(last);
 }
 
-/** Replaces URL passwords, secret parameters (URL or conninfo), JWTs and well-known API key shapes with a marker. */
+/**
+ * A quoted key that names a secret and its quoted value, as JSON (or a JS object, or a YAML flow map) writes it:
+ * `"password": "…"`, `'client_secret': '…'`, `"apiKey":"…"`. The key is matched by its ending, so
+ * `db_password` and `serviceRoleKey` count; the value (escapes included) is what gets replaced.
+ */
+const SECRET_FIELD =
+  /(["'])([A-Za-z0-9_-]*(?:password|passwd|secret|token|api_?key|role_?key|private_?key))\1(\s*:\s*)(["'])(?:\\.|(?!\4)[^\\\n])*\4/gi;
+
+function redactSecretFields(text: string): string {
+  return text.replace(
+    SECRET_FIELD,
+    (_m, q: string, key: string, colon: string, vq: string) => `${q}${key}${q}${colon}${vq}${REDACTED}${vq}`,
+  );
+}
+
+/** Replaces URL passwords, secret parameters (URL, conninfo or JSON), JWTs and well-known API key shapes with a marker. */
 export function redact(text: string): string {
-  return redactKeywordValues(text.replace(URL_TOKEN, redactUrlToken))
-    .replace(JWT, "eyJ***")
+  return redactSecretFields(redactKeywordValues(text.replace(URL_TOKEN, redactUrlToken)))
+    .replace(JWT_PATTERN, "eyJ***")
     .replace(PREFIXED_KEYS, (_m, prefix: string) => `${prefix}${REDACTED}`)
     .replace(
       PROVIDER_KEY_SHAPES,

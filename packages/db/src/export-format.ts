@@ -11,7 +11,7 @@
 //   .gitignore      `*`: the folder holds user data and password hashes, never to be committed
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { OwnitError, redactUrl, TOOL_VERSION, type Finding } from "@ownit/core";
+import { OwnitError, redactUrl, TOOL_VERSION, type Finding, EXPORT_DIR } from "@ownit/core";
 import { quoteIdent, quoteLiteral, qualified } from "./sql";
 
 export const EXPORT_FORMAT_VERSION = 1;
@@ -148,7 +148,7 @@ export function readExport(dir: string): ExportFolder {
     throw new OwnitError(
       "export-not-found",
       `${manifestFile} not found: ${dir} is not an ownit export`,
-      "pass the folder `ownit dump` wrote (default ./ownit-export)",
+      `pass the folder \`ownit dump\` wrote (default ./${EXPORT_DIR})`,
     );
   }
   const manifest = readJsonFile(manifestFile) as ExportManifest;

@@ -4,7 +4,7 @@
 // webhooks) are dropped, grants and owners naming platform roles are removed, psql's
 // \restrict/\unrestrict lines and PostgreSQL 17's transaction_timeout go, and what stays is made
 // to run on a database that already has the prelude. Each drop is reported as a finding.
-import { finding, type Finding } from "@ownit/core";
+import { finding, JWT_PATTERN, SUPABASE_PROJECT_URL, type Finding } from "@ownit/core";
 import {
   isCarriedExtension,
   isPlatformRole,
@@ -15,7 +15,6 @@ import {
   REALTIME_PUBLICATIONS,
   SUPABASE_ONLY_EXTENSIONS,
   SUPABASE_ONLY_SCHEMAS,
-  SUPABASE_PROJECT_URL,
   WEBHOOK_FUNCTION,
 } from "./supabase-objects";
 
@@ -319,8 +318,11 @@ export function summarizeDropped(dropped: DroppedObject[]): Finding[] {
   return findings;
 }
 
+/** A project URL with the path after it, up to where a SQL string or a call ends. */
+const PROJECT_URL_WITH_PATH = new RegExp(`${SUPABASE_PROJECT_URL.source}(?:\\/[^\\s'"\`)]*)?`, "gi");
+
 /** Supabase project URLs and whether a JWT is pasted in, for findings about SQL that calls out. */
 export function describeCallout(sql: string): { urls: string[]; hasJwt: boolean } {
-  const urls = [...new Set([...sql.matchAll(SUPABASE_PROJECT_URL)].map((m) => m[0]))];
-  return { urls, hasJwt: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/.test(sql) };
+  const urls = [...new Set([...sql.matchAll(PROJECT_URL_WITH_PATH)].map((m) => m[0]))];
+  return { urls, hasJwt: new RegExp(JWT_PATTERN.source).test(sql) };
 }

@@ -213,9 +213,6 @@ export const WEBHOOK_FUNCTION = "supabase_functions.http_request";
  */
 export const TRANSACTION_POOLER_PORT = 6543;
 
-/** A Supabase project URL: https://<20-letter ref>.supabase.co */
-export const SUPABASE_PROJECT_URL = /https:\/\/([a-z0-9]{20})\.supabase\.co(\/[^\s'"`)]*)?/gi;
-
 /** pg_net calls in SQL text. */
 export const PG_NET_CALL = /\bnet\s*\.\s*http_(get|post|delete)\s*\(/i;
 

@@ -1,6 +1,7 @@
 // Which files each deploy target needs, rendered from the deploy view of the project.
 import { OwnitError } from "@ownit/core";
 import { composeRunsSupabase, dockerCompose } from "./compose";
+import { EXPORT_DIR_HOST } from "./defaults";
 import { dockerfile, NGINX_CONF_PATH } from "./dockerfile";
 import { dockerignore } from "./dockerignore";
 import { envExample } from "./env-example";
@@ -10,7 +11,6 @@ import { railwayJson } from "./hosts/railway";
 import { renderYaml } from "./hosts/render";
 import { vercelJson } from "./hosts/vercel";
 import { nginxConf } from "./nginx";
-import { EXPORT_DIR_HOST } from "./defaults";
 import { FUNCTIONS_MANIFEST_PATH, FUNCTIONS_ROUTER_PATH, functionsManifest, functionsRouter } from "./edge-functions";
 import {
   GATEWAY_CONF_PATH,

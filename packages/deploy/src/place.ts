@@ -2,7 +2,7 @@
 // theirs keeps its bytes and ours goes beside it as <name>.ownit, unless --force. A file an earlier
 // ownit run generated and nobody edited since is ours to regenerate; an existing .env.example (the
 // owner's, a codemod's or an earlier run's) is extended with the names it lacks.
-import { finding, ownitWrittenHashes, sha256, type StepContext } from "@ownit/core";
+import { finding, generatedFiles, type StepContext } from "@ownit/core";
 import { BESIDE_SUFFIX } from "./defaults";
 import { declaredNames } from "./env-reads";
 import { envExampleAdditions } from "./env-example";
@@ -28,7 +28,7 @@ export function placeFiles(
   files: EmittedFile[],
   options: { force?: boolean },
 ): Placement[] {
-  const ours = ownitWrittenHashes(ctx.project.root);
+  const generated = generatedFiles(ctx.project.root);
   const placements: Placement[] = [];
   for (const file of files) {
     const existing = ctx.files.read(file.path);
@@ -45,7 +45,7 @@ export function placeFiles(
       const additions = envExampleAdditions(project, declaredNames(existing));
       if (!additions) place("unchanged");
       else place("merged", file.path, `${existing.trimEnd()}\n\n${additions}\n`);
-    } else if (ours.get(file.path)?.has(sha256(existing))) place("regenerated");
+    } else if (generated.stateOf(file.path, existing) === "as-written") place("regenerated");
     else {
       const beside = `${file.path}${BESIDE_SUFFIX}`;
       place(ctx.files.read(beside) === file.content ? "unchanged" : "beside", beside);

@@ -20,3 +20,23 @@ export function propertyKey(node: unknown): string | undefined {
 export function propertyNamed<T>(properties: readonly T[], name: string): T | undefined {
   return properties.find((p) => propertyKey(p) === name);
 }
+
+/** Where a string cannot become an expression: a module specifier, a type, or a key. */
+const NOT_A_VALUE = new Set([
+  "ImportDeclaration",
+  "ExportNamedDeclaration",
+  "ExportAllDeclaration",
+  "TSLiteralType",
+  "TSExternalModuleReference",
+]);
+const KEYED = new Set(["ObjectProperty", "ClassProperty", "TSPropertySignature", "ObjectMethod", "ClassMethod"]);
+
+/**
+ * Whether the string literal `node`, whose parent is `parent`, is a value the code uses (so an
+ * expression may stand in its place): not an import source, a literal type, or a property's key.
+ */
+export function isValueString(node: unknown, parent: { type: string; key?: unknown } | null | undefined): boolean {
+  if (!parent) return true;
+  if (NOT_A_VALUE.has(parent.type)) return false;
+  return !(KEYED.has(parent.type) && parent.key === node);
+}

@@ -2,7 +2,7 @@
 // Two plan-level edits every "move a value out of the code" transform makes sit here too: names
 // listed in .env.example, values kept in .env.local (out of git).
 import ignore from "ignore";
-import type { Changeset } from "@ownit/core";
+import type { Changeset, ProjectFacts } from "@ownit/core";
 import { eolOf } from "./text";
 
 const ENV_EXAMPLE = ".env.example";
@@ -71,4 +71,42 @@ export function addEnvLocalValues(files: Changeset, values: Iterable<readonly [s
       .ignores(ENV_LOCAL)
   )
     files.write(".gitignore", addGitignoreEntry(gitignore, ENV_LOCAL));
+}
+
+/** How a piece of code reads its env: Deno (edge functions), Vite's import.meta.env (browser code), Node's process.env. */
+export type EnvReader = "deno" | "vite" | "node";
+
+/** Where code runs on a server: its folders, `.server.ts`/`.functions.ts` modules, TanStack Start server functions. */
+const SERVER_PATH = /(^|\/)(server|api|functions)\/|\.server\.[cm]?[jt]sx?$|\.functions\.[cm]?[jt]sx?$/;
+
+/**
+ * Which env reader a file uses (or, with no file, the project's browser code): Deno in edge functions
+ * and code already calling Deno.env; Vite in a Vite app's src/ (unless the file reads process.env);
+ * process.env in server code and in Next.js and Expo apps; Vite for the rest of src/. Undefined: no convention.
+ */
+export function envReaderFor(project: ProjectFacts, file?: { path: string; source: string }): EnvReader | undefined {
+  const framework = project.framework.id;
+  if (!file) return framework === "vite-react" ? "vite" : framework === "next" || framework === "expo" ? "node" : undefined;
+  const { path, source } = file;
+  if (path.startsWith("supabase/functions/") || source.includes("Deno.env")) return "deno";
+  const readsNode = source.includes("process.env");
+  if (framework === "vite-react" && path.startsWith("src/") && !readsNode) return "vite";
+  if (readsNode || SERVER_PATH.test(path) || source.includes("createServerFn")) return "node";
+  if (framework === "next" || framework === "expo") return "node";
+  return path.startsWith("src/") ? "vite" : undefined;
+}
+
+/** Whether a file's env reads run where a secret is safe (a server, an edge function), not in a browser bundle. */
+export function readsEnvOnServer(reader: EnvReader | undefined): reader is "deno" | "node" {
+  return reader === "deno" || reader === "node";
+}
+
+/**
+ * The expression that reads `name` with that reader. `nonNull` adds TypeScript's `!` to Deno's
+ * `string | undefined`; `quote` is the file's own string quote.
+ */
+export function envReadExpression(reader: EnvReader, name: string, options: { nonNull?: boolean; quote?: string } = {}): string {
+  const q = options.quote ?? '"';
+  if (reader === "deno") return `Deno.env.get(${q}${name}${q})${options.nonNull ? "!" : ""}`;
+  return reader === "vite" ? `import.meta.env.${name}` : `process.env.${name}`;
 }

@@ -11,7 +11,7 @@ export function parseHtml(source: string): DefaultTreeAdapterMap["document"] {
 }
 
 /** Every node of the document in source order (elements, comments, text). */
-export function walkHtml(node: HtmlNode, visit: (node: DefaultTreeAdapterMap["childNode"]) => void): void {
+function walkHtml(node: HtmlNode, visit: (node: DefaultTreeAdapterMap["childNode"]) => void): void {
   const children = "childNodes" in node ? node.childNodes : [];
   for (const child of children) {
     visit(child);

@@ -34,15 +34,21 @@ export function removalEdit(source: string, start: number, end: number): SpanEdi
   return { start, end, text: "" };
 }
 
-/** 1-based line number of a character offset. */
-export function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** The line ending a file uses ("\r\n" when its first line break is CRLF). */
 export function eolOf(text: string): string {
   const i = text.indexOf("\n");
   return i > 0 && text[i - 1] === "\r" ? "\r\n" : "\n";
+}
+
+/**
+ * A string's characters as a template literal's raw text: backslashes, backticks, `${` and line
+ * breaks escaped, so the template's value is the string's.
+ */
+export function templateText(cooked: string): string {
+  return cooked.replace(/[\\`]|\$\{|[\n\r\t]/g, (c) => ({ "\n": "\\n", "\r": "\\r", "\t": "\\t", "${": "\\${" })[c] ?? `\\${c}`);
+}
+
+/** A transform's answer: the new text, or undefined when it is the same (the one "unchanged" signal, as in jscodeshift). */
+export function changedText(before: string, after: string): string | undefined {
+  return after === before ? undefined : after;
 }

@@ -4,11 +4,6 @@ import { finding, type Finding } from "@ownit/core";
 
 export const TODO_TAG = "ownit-todo:";
 
-/** The comment text a transform inserts (a line comment in JS/TS). */
-export function todoComment(what: string): string {
-  return ` ${TODO_TAG} ${what}`;
-}
-
 /** Every marker in a file, as findings with file and line. */
 export function collectTodos(file: string, text: string): Finding[] {
   if (!text.includes(TODO_TAG)) return [];

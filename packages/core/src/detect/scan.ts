@@ -16,7 +16,7 @@ import {
   SOURCE_GLOBS,
   SUPABASE_PROJECT_URL,
 } from "../markers";
-import { finding, type Finding } from "../findings";
+import { finding, lineAt, type Finding } from "../findings";
 import { gitignoreMatcher, listProjectFiles } from "../files";
 import { decodeJwtPayload } from "../redact";
 import type { EnvVarUse } from "./types";
@@ -75,7 +75,14 @@ export function scanProject(root: string): ScanResult {
       findings.push(providerKeyFinding(file, key, "committed"));
   }
 
-  // .env files: names they declare, and whether they are committed.
+  scanEnvFiles(root, findings, refs, note);
+  const envVars = envVarUses(envFiles);
+  findings.push(...exposedSecrets(envVars));
+  return { envVars, findings, supabaseRefs: [...refs].sort() };
+}
+
+/** .env files: the names they declare, whether they are committed, and the keys they hold. */
+function scanEnvFiles(root: string, findings: Finding[], refs: Set<string>, note: (name: string, file: string) => void): void {
   const ig = gitignoreMatcher(root);
   for (const file of listProjectFiles(root, { patterns: [".env", ".env.*", "**/.env", "**/.env.*"], includeIgnored: true })) {
     const text = readFileSync(path.join(root, file), "utf8");
@@ -101,29 +108,32 @@ export function scanProject(root: string): ScanResult {
       else if (committed) findings.push(providerKeyFinding(file, key, "committed", name));
     }
   }
+}
 
-  const envVars: EnvVarUse[] = [...envFiles.entries()]
-    // Code that reads a variable first, then the .env files that declare it.
+/** Each variable with where it is read (code first, then the .env files that declare it). */
+function envVarUses(envFiles: Map<string, Set<string>>): EnvVarUse[] {
+  return [...envFiles.entries()]
     .map(([name, set]) => ({
       name,
       files: [...set].sort((a, b) => Number(isEnvFile(a)) - Number(isEnvFile(b)) || a.localeCompare(b)),
       browserExposed: isBrowserExposed(name),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  for (const v of envVars) {
-    if (v.browserExposed && isSecretName(v.name)) {
-      findings.push(
-        finding({
-          severity: "high",
-          code: "secret-exposed-to-browser",
-          file: v.files[0],
-          message: `${v.name} holds a secret but its prefix makes the bundler ship it to every browser (used in ${v.files.join(", ")})`,
-          hint: "rotate the key, read it only on a server under a name without a browser prefix",
-        }),
-      );
-    }
-  }
-  return { envVars, findings, supabaseRefs: [...refs].sort() };
+}
+
+/** A secret-looking name under a browser prefix: the bundler ships its value to every user. */
+function exposedSecrets(envVars: EnvVarUse[]): Finding[] {
+  return envVars
+    .filter((v) => v.browserExposed && isSecretName(v.name))
+    .map((v) =>
+      finding({
+        severity: "high",
+        code: "secret-exposed-to-browser",
+        file: v.files[0],
+        message: `${v.name} holds a secret but its prefix makes the bundler ship it to every browser (used in ${v.files.join(", ")})`,
+        hint: "rotate the key, read it only on a server under a name without a browser prefix",
+      }),
+    );
 }
 
 interface ProviderKeyHit {
@@ -142,7 +152,7 @@ function providerKeys(text: string): ProviderKeyHit[] {
   const hits: ProviderKeyHit[] = [];
   for (const { provider, prefix, pattern } of PROVIDER_KEYS) {
     if (!text.includes(prefix.slice(0, 3))) continue;
-    for (const m of text.matchAll(pattern)) if (looksRandom(m[0])) hits.push({ provider, prefix, line: lineOf(text, m.index!) });
+    for (const m of text.matchAll(pattern)) if (looksRandom(m[0])) hits.push({ provider, prefix, line: lineAt(text, m.index!) });
   }
   return hits;
 }
@@ -168,12 +178,6 @@ function providerKeyFinding(file: string, key: ProviderKeyHit, where: "client" |
       });
 }
 
-function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** A builder's app host (<name>.lovable.app) on a domain from the markers. */
 // The lookbehind keeps a scan linear: without it a long run of letters is retried from every offset.
 const hostPattern = (domain: string) => new RegExp(`(?<![a-z0-9-])[a-z0-9-]+\\.${domain.replaceAll(".", "\\.")}`, "gi");
@@ -196,7 +200,7 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
         severity: "low",
         code: "hardcoded-supabase-url",
         file,
-        line: lineOf(text, m.index!),
+        line: lineAt(text, m.index!),
         message: `hard-coded Supabase project URL (ref ${m[1]})`,
         hint,
       }),
@@ -211,7 +215,7 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
           severity: "low",
           code: "hardcoded-builder-url",
           file,
-          line: lineOf(text, m.index!),
+          line: lineAt(text, m.index!),
           message: `hard-coded ${builder} URL ${m[0]}`,
           hint: isHistory ? hint : "point it at your own domain through an env var",
         }),
@@ -230,7 +234,7 @@ function scanText(file: string, text: string, findings: Finding[], refs: Set<str
         severity: secret ? "high" : "medium",
         code: secret ? "service-role-key-in-source" : "jwt-in-source",
         file,
-        line: lineOf(text, m.index!),
+        line: lineAt(text, m.index!),
         message: `JWT with role ${role}${ref ? ` for project ${ref}` : ""} is hard-coded`,
         hint: secret ? "rotate this key now: it bypasses every RLS policy" : hint,
       }),

@@ -7,6 +7,7 @@ import pg from "pg";
 import { OwnitError } from "@ownit/core";
 import { describeServer } from "../connection";
 import { TRANSACTION_POOLER_PORT } from "../supabase-objects";
+import { HELPER_FUNCTION_NAME } from "./export-helper";
 import { openHelperTunnel, type HelperTunnel } from "./tunnel";
 
 /** How long to try the database the helper names before taking the tunnel. */
@@ -50,14 +51,14 @@ export function checkHelperUrl(url: string): string {
     throw new OwnitError(
       "bad-helper-url",
       `"${url}" is not a URL`,
-      "pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/ownit-export",
+      `pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/${HELPER_FUNCTION_NAME}`,
     );
   }
   if (!/^https?:$/.test(parsed.protocol))
     throw new OwnitError(
       "bad-helper-url",
       `"${shown(url)}" is not an http(s) address`,
-      "pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/ownit-export",
+      `pass the helper's address, e.g. https://<project-ref>.supabase.co/functions/v1/${HELPER_FUNCTION_NAME}`,
     );
   if (parsed.protocol === "http:" && !["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) {
     throw new OwnitError(

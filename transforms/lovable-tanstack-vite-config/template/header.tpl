@@ -1,0 +1,2 @@
+// Vite config for this TanStack Start app, written out from what @lovable.dev/vite-tanstack-config
+// set up: Tailwind, tsconfig paths, TanStack Start, React, the `@` alias, VITE_* env, and {{server}}
