@@ -125,13 +125,13 @@ describe("a restore never leaves a target half-written", () => {
     const onProgress = (e: TableProgress) => {
       if (killedAt || e.table !== "public.activity_log" || e.rows === 0 || e.done) return;
       killedAt = e;
-      // Synchronously, so the kill lands while this COPY is still streaming.
+      // Synchronously, so the kill lands while this COPY is still streaming: the connection loading it, and the one coordinating.
       execFileSync(psql, [
         target.url(),
         "-X",
         "-qAt",
         "-c",
-        "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'cut_mid_copy' and application_name in ('ownit target', 'ownit restore loader')",
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'cut_mid_copy' and (application_name = 'ownit target' or query like 'COPY %activity_log%')",
       ]);
     };
     const e = await failure(restoreExport(exportDir, url, { onProgress }));

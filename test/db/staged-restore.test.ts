@@ -175,6 +175,50 @@ describe("after a failure the restore runs again", () => {
     restored.single = url;
   });
 
+  it("beside an admin's own extensions schema (the prelude grants on it), restores in one transaction", async () => {
+    await sql(
+      target.url(),
+      "create role ext_owner login createrole password 'owner-pw'",
+      "create database admin_ext owner ext_owner",
+    );
+    // moddatetime is untrusted: an admin creates it in a schema of the owner's, as restore's hint says.
+    await sql(
+      target.url("admin_ext"),
+      "create schema extensions authorization ext_owner",
+      "create extension moddatetime schema extensions",
+    );
+    const result = await restoreExport(exportDir, `postgres://ext_owner:owner-pw@127.0.0.1:${target.port}/admin_ext`);
+    expect(result.mode).toBe("single-transaction");
+    expect((await verifyExport(exportDir, target.url("admin_ext"))).differences).toEqual([]);
+  });
+
+  it("an owner limited to two connections: a failure leaves the target as it was, then the restore runs staged on the one loader it may open", async () => {
+    const plain = await source.server.createDatabase("plain_app");
+    await sql(
+      plain,
+      "create table public.items (id int primary key, body text)",
+      "create table public.refs (id int primary key, item_id int not null references public.items(id))",
+      "insert into public.items select g, 'item ' || g from generate_series(1, 500) g",
+      "insert into public.refs select g, 1 + g % 500 from generate_series(1, 800) g",
+    );
+    const plainExport = path.join(tempDir("ownit-staged-plain-"), "export");
+    await dumpDatabase({ from: plain, out: plainExport });
+    await sql(
+      target.url(),
+      "create role limited_owner login connection limit 2 password 'owner-pw'",
+      "create database limited owner limited_owner",
+    );
+    const url = `postgres://limited_owner:owner-pw@127.0.0.1:${target.port}/limited`;
+    const before = await state(target.url("limited"));
+    process.env.OWNIT_TEST_FAIL_AT = "restore-swap";
+    await failure(restoreExport(plainExport, url, { jobs: 4 }));
+    delete process.env.OWNIT_TEST_FAIL_AT;
+    expect(await state(target.url("limited"))).toEqual(before);
+    const result = await restoreExport(plainExport, url, { jobs: 4 });
+    expect(result.mode).toBe("staged");
+    expect((await verifyExport(plainExport, url, { jobs: 1 })).differences).toEqual([]);
+  });
+
   it("the swap leaves the same catalog as the one-transaction restore: grants, default privileges, policies, triggers, defaults, views, comments", async () => {
     const [staged, single] = [await catalog(restored.staged!), await catalog(restored.single!)];
     expect(staged.defaultPrivileges.length).toBeGreaterThan(0);

@@ -20,11 +20,13 @@ export class QueueJobError<T> extends Error {
 }
 
 /**
- * How telling an error is: the server's own (with a SQLSTATE code) explains more than a plain one,
- * which explains more than the follow-on "not queryable" of a connection that died with another.
+ * How telling an error is: the server's own explains more than a socket's (EPIPE), which explains
+ * more than a plain one, which explains more than the follow-on "not queryable" of a connection
+ * that died with another.
  */
 function telling(error: unknown): number {
-  const e = error as { code?: string; message?: string };
+  const e = error as { code?: string; message?: string; severity?: string; cause?: unknown };
+  if (e?.severity || (e?.cause as { severity?: string })?.severity) return 3; // the server said it (a pg DatabaseError)
   if (e?.code) return 2;
   return /not queryable/i.test(String(e?.message ?? error)) ? 0 : 1;
 }

@@ -32,6 +32,8 @@ export interface StagingRecord {
   roles: string[];
   /** Database settings (ALTER DATABASE … SET) it added. */
   settings: string[];
+  /** Extensions it created (one in a schema the target already had, e.g. an admin's `extensions`, is not staged). */
+  extensions: string[];
 }
 
 /** The staging name of a schema: readable where it fits PostgreSQL's 63 bytes, numbered where it does not. */
@@ -58,16 +60,17 @@ export async function holdRestoreLock(client: pg.Client, url: string): Promise<v
 export async function writeStagingRecord(client: pg.Client, record: StagingRecord): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(STAGING_SCHEMA)}`);
   await client.query(
-    `CREATE TABLE IF NOT EXISTS ${STAGING_TABLE} (run_id text PRIMARY KEY, schemas jsonb NOT NULL, roles jsonb NOT NULL, settings jsonb NOT NULL, started_at timestamptz NOT NULL DEFAULT now())`,
+    `CREATE TABLE IF NOT EXISTS ${STAGING_TABLE} (run_id text PRIMARY KEY, schemas jsonb NOT NULL, roles jsonb NOT NULL, settings jsonb NOT NULL, extensions jsonb NOT NULL, started_at timestamptz NOT NULL DEFAULT now())`,
   );
   await client.query(
     `COMMENT ON TABLE ${STAGING_TABLE} IS 'ownit restores loading into this database (or killed while loading): their ownit_stage_* schemas'`,
   );
-  await client.query(`INSERT INTO ${STAGING_TABLE} (run_id, schemas, roles, settings) VALUES ($1, $2, $3, $4)`, [
+  await client.query(`INSERT INTO ${STAGING_TABLE} (run_id, schemas, roles, settings, extensions) VALUES ($1, $2, $3, $4, $5)`, [
     record.runId,
     JSON.stringify(record.schemas),
     JSON.stringify(record.roles),
     JSON.stringify(record.settings),
+    JSON.stringify(record.extensions),
   ]);
 }
 
@@ -84,15 +87,15 @@ async function stagingRecords(client: pg.Client, runId?: string): Promise<Stagin
   ]);
   if (!exists[0]?.t) return [];
   const { rows } = await client.query<StagingRecord>(
-    `select run_id as "runId", schemas, roles, settings from ${STAGING_TABLE} where $1::text is null or run_id = $1 order by started_at`,
+    `select run_id as "runId", schemas, roles, settings, extensions from ${STAGING_TABLE} where $1::text is null or run_id = $1 order by started_at`,
     [runId ?? null],
   );
   return rows;
 }
 
 /**
- * Drops what stagings that never swapped left (all of them, or runId's): their schemas, settings
- * and the roles they created. The caller holds the restore lock, so none of them is still loading;
+ * Drops what stagings that never swapped left (all of them, or runId's): the extensions, schemas,
+ * settings and roles they created. The caller holds the restore lock, so none of them is still loading;
  * connections a killed restore left building an index are ended first. Returns what was dropped.
  */
 export async function dropStaged(client: pg.Client, runId?: string): Promise<string[]> {
@@ -106,6 +109,10 @@ export async function dropStaged(client: pg.Client, runId?: string): Promise<str
   await client.query("BEGIN");
   try {
     for (const record of records) {
+      for (const extension of record.extensions) {
+        await client.query(`DROP EXTENSION IF EXISTS ${quoteIdent(extension)} CASCADE`);
+        dropped.push(`extension ${extension}`);
+      }
       for (const staged of Object.values(record.schemas)) {
         await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(staged)} CASCADE`);
         dropped.push(`schema ${staged}`);
@@ -127,16 +134,22 @@ export async function dropStaged(client: pg.Client, runId?: string): Promise<str
 
 /** Drops a role the restore created, unless another database still uses it. */
 async function dropRoleIfUnused(client: pg.Client, role: string): Promise<boolean> {
-  try {
-    await client.query("BEGIN");
-    await client.query(`DROP OWNED BY ${quoteIdent(role)} CASCADE`);
-    await client.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
-    await client.query("COMMIT");
-    return true;
-  } catch {
-    await client.query("ROLLBACK").catch(() => {});
-    return false;
+  // With the staged schemas gone nothing here names it any more; DROP OWNED BY (which a CREATEROLE owner on
+  // PostgreSQL 15 may not run) only for what else in this database still does.
+  for (const statements of [
+    [`DROP ROLE IF EXISTS ${quoteIdent(role)}`],
+    [`DROP OWNED BY ${quoteIdent(role)} CASCADE`, `DROP ROLE IF EXISTS ${quoteIdent(role)}`],
+  ]) {
+    try {
+      await client.query("BEGIN");
+      for (const statement of statements) await client.query(statement);
+      await client.query("COMMIT");
+      return true;
+    } catch {
+      await client.query("ROLLBACK").catch(() => {});
+    }
   }
+  return false;
 }
 
 /** For recovery: connects, takes the restore lock and drops what a killed staged restore (runId's, or any) left. */

@@ -137,13 +137,17 @@ async function stageSchemas(ctx: StagedRestoreContext): Promise<Staging | undefi
   const hadPublic = before.some((i) => i.kind === "schema" && i.name === "public");
   await client.query("BEGIN");
   try {
+    const ownSchemas = await schemaFacts(client);
     if (hadPublic) await client.query(`ALTER SCHEMA public RENAME TO ${HELD_PUBLIC}; CREATE SCHEMA public`);
     await runScript(client, ctx.folder.schemaSql, SCHEMA_FILE);
     const made = created(before, await inventory(client));
     const schemas = made.filter((i) => i.kind === "schema" && i.name !== HELD_PUBLIC).map((i) => i.name);
     if (hadPublic) schemas.push("public");
-    // An object in a schema the target already had cannot be staged by a rename: the caller restores in one transaction.
-    if (made.some((i) => i.schema !== null && i.schema !== HELD_PUBLIC && !schemas.includes(i.schema))) {
+    // An object in a schema the target already had, or a grant or comment on one (an admin's `extensions`), cannot be
+    // staged by a rename: the caller restores in one transaction.
+    const now = await schemaFacts(client);
+    const touched = [...ownSchemas].some(([oid, facts]) => now.get(oid) !== facts);
+    if (touched || made.some((i) => i.schema !== null && i.schema !== HELD_PUBLIC && !schemas.includes(i.schema))) {
       await client.query("ROLLBACK");
       return undefined;
     }
@@ -154,6 +158,7 @@ async function stageSchemas(ctx: StagedRestoreContext): Promise<Staging | undefi
       runId: ctx.stagingId,
       schemas: Object.fromEntries(renames),
       roles: made.filter((i) => i.kind === "role").map((i) => i.name),
+      extensions: made.filter((i) => i.kind === "extension").map((i) => i.name),
       settings: (await databaseSettings(client)).filter((s) => !ctx.settingsBefore.includes(s)),
     });
     killPoint("restore-stage");
@@ -165,6 +170,15 @@ async function stageSchemas(ctx: StagedRestoreContext): Promise<Staging | undefi
   }
 }
 
+/** Owner, grants and comment of every schema, by OID: what phase 1 must leave as it found it (but for its own rename of `public`). */
+async function schemaFacts(client: pg.Client): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ oid: string; facts: string }>(
+    `select n.oid::text as oid, concat_ws(' ', n.nspowner, n.nspacl, obj_description(n.oid, 'pg_namespace')) as facts
+       from pg_catalog.pg_namespace n`,
+  );
+  return new Map(rows.map((r) => [r.oid, r.facts]));
+}
+
 /** Extensions installed in the target's own `public` stay with it, so the export's `public` cannot be staged apart. */
 async function publicHoldsExtensions(client: pg.Client): Promise<boolean> {
   const { rows } = await client.query<{ n: number }>(
@@ -173,13 +187,18 @@ async function publicHoldsExtensions(client: pg.Client): Promise<boolean> {
   return rows[0]!.n > 0;
 }
 
-/** The N loading connections, named so a cleanup can end them. */
+/** The N loading connections (fewer when the server refuses more), named so a cleanup can end them. */
 async function openLoaders(ctx: StagedRestoreContext): Promise<{ loaders: pg.Client[]; replicationRole: boolean }> {
   const loaders: pg.Client[] = [];
   let replicationRole = true;
   try {
     for (let i = 0; i < ctx.jobs; i++) {
-      const loader = await connect(ctx.url, "target", { application_name: LOADER_APPLICATION });
+      // A server at its connection limit (max_connections, a managed host's per-role limit) still gets the restore, on fewer.
+      const loader = await connect(ctx.url, "target", { application_name: LOADER_APPLICATION }).catch((error: unknown) => {
+        if (i === 0) throw error;
+        return undefined;
+      });
+      if (!loader) break;
       loaders.push(loader);
       await loader.query(
         `SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_min_messages = warning;
