@@ -17,8 +17,7 @@ import {
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
-  envReaderFor,
-  envReadExpression,
+  browserEnvVar,
   isValueString,
   spanOfNode,
   templateText,
@@ -29,16 +28,9 @@ import {
 /** `https://<name>.bolt.host`, the origin only (a path after it stays in the string). */
 const BOLT_ORIGIN = originOn([BOLT.appHost]);
 
-/** The prefix each framework's bundler hands to browser code. */
-const PUBLIC_PREFIX: Record<string, string> = { "vite-react": "VITE_", next: "NEXT_PUBLIC_", expo: "EXPO_PUBLIC_" };
-
 /** The env var that takes the origin's place, and how browser code of each framework reads it. */
 function siteUrlFor(project: ProjectFacts): { name: string; read: string } | undefined {
-  const reader = envReaderFor(project);
-  const prefix = PUBLIC_PREFIX[project.framework.id];
-  if (!reader || !prefix) return undefined;
-  const name = `${prefix}SITE_URL`;
-  return { name, read: envReadExpression(reader, name) };
+  return browserEnvVar(project, "SITE_URL");
 }
 
 /** The name the code imports the checked address by. */

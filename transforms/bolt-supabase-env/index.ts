@@ -12,6 +12,7 @@ import {
   addEnvExampleNames,
   addEnvLocalValues,
   applySpanEdits,
+  browserEnvVar,
   spanOfNode,
   todoLineEdit,
   type Codemod,
@@ -28,18 +29,13 @@ interface EnvMove {
   role: "url" | "key";
 }
 
-/** The env names (and how code reads them) per framework, for values that had none. */
-function envNamesFor(project: ProjectFacts): { url: string; key: string; read: (name: string) => string } | undefined {
-  switch (project.framework.id) {
-    case "vite-react":
-      return { url: "VITE_SUPABASE_URL", key: "VITE_SUPABASE_ANON_KEY", read: (n) => `import.meta.env.${n}` };
-    case "expo":
-      return { url: "EXPO_PUBLIC_SUPABASE_URL", key: "EXPO_PUBLIC_SUPABASE_ANON_KEY", read: (n) => `process.env.${n}` };
-    case "next":
-      return { url: "NEXT_PUBLIC_SUPABASE_URL", key: "NEXT_PUBLIC_SUPABASE_ANON_KEY", read: (n) => `process.env.${n}` };
-    default:
-      return undefined;
-  }
+/** The env vars (and how browser code reads them), under the framework's public prefix, for values that had none. */
+function envVarsFor(
+  project: ProjectFacts,
+): { url: { name: string; read: string }; key: { name: string; read: string } } | undefined {
+  const url = browserEnvVar(project, "SUPABASE_URL");
+  const key = browserEnvVar(project, "SUPABASE_ANON_KEY");
+  return url && key ? { url, key } : undefined;
 }
 
 const SUPABASE_URL = /^https:\/\/[a-z0-9]{20}\.supabase\.(?:co|in)\/?$/;
@@ -128,7 +124,7 @@ function rewrite(
         locals.add(s.local.name);
   });
   if (!locals.size) return source;
-  const names = envNamesFor(project);
+  const vars = envVarsFor(project);
   const edits = new Map<number, SpanEdit>();
   const seen = new Set<AnyNode>();
 
@@ -160,7 +156,7 @@ function rewrite(
         return;
       }
       const value = literalValue(target);
-      if (value === undefined || !names) return;
+      if (value === undefined || !vars) return;
       const span = spanOfNode(target);
       if (role === "key" && isSecretKey(value)) {
         const todo = todoLineEdit(source, span.start, SERVICE_KEY_TODO);
@@ -172,9 +168,9 @@ function rewrite(
         return;
       }
       if (role === "url" ? !SUPABASE_URL.test(value) : !isPublicKey(value)) return;
-      const name = role === "url" ? names.url : names.key;
-      edits.set(span.start, { start: span.start, end: span.end, text: names.read(name) });
-      moves.push({ name, value, role });
+      const env = role === "url" ? vars.url : vars.key;
+      edits.set(span.start, { start: span.start, end: span.end, text: env.read });
+      moves.push({ name: env.name, value, role });
     });
   });
   return edits.size ? applySpanEdits(source, [...edits.values()]) : source;

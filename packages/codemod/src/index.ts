@@ -30,6 +30,7 @@ export {
   addEnvLocalValues,
   envReaderFor,
   envReadExpression,
+  browserEnvVar,
   readsEnvOnServer,
   type EnvReader,
 } from "./edit/env";

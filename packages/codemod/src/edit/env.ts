@@ -101,6 +101,18 @@ export function readsEnvOnServer(reader: EnvReader | undefined): reader is "deno
   return reader === "deno" || reader === "node";
 }
 
+/** The prefix each framework's bundler hands to browser code (one of BROWSER_ENV_PREFIXES in @ownit/core). */
+const BROWSER_PREFIX: Record<string, string> = { "vite-react": "VITE_", next: "NEXT_PUBLIC_", expo: "EXPO_PUBLIC_" };
+
+/** A variable the project's browser code can read: `base` under the framework's public prefix, and how code reads it. */
+export function browserEnvVar(project: ProjectFacts, base: string): { name: string; read: string } | undefined {
+  const reader = envReaderFor(project);
+  const prefix = BROWSER_PREFIX[project.framework.id];
+  if (!reader || !prefix) return undefined;
+  const name = `${prefix}${base}`;
+  return { name, read: envReadExpression(reader, name) };
+}
+
 /**
  * The expression that reads `name` with that reader. `nonNull` adds TypeScript's `!` to Deno's
  * `string | undefined`; `quote` is the file's own string quote.
