@@ -96,6 +96,9 @@ describe("docker-compose config on the migrated base44 fixture: the server's lea
       DATABASE_OWNER_URL: "postgres://ownit_owner:owner0123456789@db:5432/app",
       DATABASE_URL: "postgres://ownit_app:app0123456789@db:5432/app",
     });
+    // The owner's URL is db:setup's alone: hosts are never told to give it to the server.
+    for (const host of ["render.yaml", "fly.toml", "railway.json"])
+      expect(readFileSync(path.join(dir, host), "utf8"), host).not.toContain("DATABASE_OWNER_URL");
     // Each password reaches the db service, whose first start creates the roles with them.
     expect(services.db.environment).toMatchObject(secrets);
 

@@ -13,6 +13,7 @@ import { readAppModel, schemaSql, serverAppConfig } from "../base44-shared/app-m
 import {
   APP_CODE_GLOBS,
   BASE44_SDK,
+  CONFIGURED_FEATURES,
   PROVIDED_INTEGRATIONS,
   REALTIME_CALL,
   SERVER_BUILD_CONFIG,
@@ -187,7 +188,7 @@ function reportSocialSignIn(ctx: StepContext): string[] {
           file,
           line: lineAt(text, m.index!),
           message: `sign-in with ${provider} now goes through the app's own server: register <APP_URL>${socialCallbackPath(provider)} as the redirect URL of an OAuth client at ${provider}`,
-          hint: `set ${env.clientId} and ${env.clientSecret}${provider === "google" ? "" : ` and ${env.issuer}`} (see .env.example); a verified email signs in the account that already has it`,
+          hint: `set ${env.clientId} and ${env.clientSecret}${provider === "google" ? "" : ` and ${env.issuer}`} (see .env.example); a verified email signs in the account that already has it; until they are set, the sign-in answers 501 naming them`,
         }),
       );
     }
@@ -283,9 +284,24 @@ function reportUnprovided(ctx: StepContext): void {
         }),
       );
     }
+    if (!/base44|entities|integrations|auth|Core|InvokeLLM/.test(text)) continue;
+    for (const feature of CONFIGURED_FEATURES) {
+      const m = feature.pattern.exec(text);
+      if (!m) continue;
+      ctx.report(
+        finding({
+          severity: "medium",
+          code: "base44-feature-needs-setting",
+          file,
+          line: lineAt(text, m.index),
+          message: `calls to ${feature.what} answer 501 on the app's own server until ${feature.until}`,
+          hint: "see .env.example",
+        }),
+      );
+    }
     for (const feature of UNPROVIDED_FEATURES) {
       const m = feature.pattern.exec(text);
-      if (m && /base44|entities|integrations|auth|Core|InvokeLLM/.test(text)) {
+      if (m) {
         ctx.report(
           finding({
             severity: "medium",

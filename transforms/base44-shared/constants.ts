@@ -65,6 +65,51 @@ export const UNPROVIDED_FEATURES: Array<{ pattern: RegExp; what: string; hint: s
     what: "InvokeLLM with add_context_from_internet",
     hint: "the owned InvokeLLM answers from the model alone; add a search API in a backend function if the app needs fresh facts",
   },
+  // Each of these answers 501 on the owned server, naming itself.
+  {
+    pattern: /\b(?:verifyOtp|resendOtp)\s*\(/,
+    what: "one-time codes (auth.verifyOtp, auth.resendOtp; each answers 501)",
+    hint: "users sign in with email and password; reset links replace codes",
+  },
+  {
+    pattern: /\.(?:importEntities|upsert|aggregate)\s*\(/,
+    what: "entity importEntities, upsert and aggregate (each answers 501)",
+    hint: "use create/update (or bulkCreate/bulkUpdate), or a backend function",
+  },
+  {
+    pattern: /\bintegrations\.(?!Core\b)[A-Za-z_]\w*\.[A-Za-z_]/,
+    what: "installable integrations (integrations.<Package>.<name> other than Core; each answers 501)",
+    hint: "call the service it wrapped from a backend function",
+  },
+  {
+    pattern: /\.entities\.\w+\.subscribe\s*\(/,
+    what: "subscribe in a backend function's client (functions answer requests; there it answers 501)",
+    hint: "subscribe in the app's own client, which the server's realtime socket serves",
+  },
+];
+
+/**
+ * Calls the owned server answers only once the owner configures the service behind them: until
+ * then each answers 501 naming the variable, so migrate names each call and what it waits for.
+ */
+export const CONFIGURED_FEATURES: Array<{ pattern: RegExp; what: string; until: string }> = [
+  {
+    pattern: /\b(?:InvokeLLM|GenerateImage)\s*\(/,
+    what: "InvokeLLM and GenerateImage",
+    until: "LLM_API_KEY is set (and LLM_BASE_URL, LLM_MODEL for an endpoint other than OpenAI's)",
+  },
+  { pattern: /\bSendEmail\s*\(/, what: "SendEmail", until: "SMTP_URL and MAIL_FROM are set" },
+  {
+    pattern: /\binviteUser\s*\(/,
+    what: "inviteUser (invitations by email)",
+    until:
+      "SMTP_URL, MAIL_FROM and APP_URL are set (or an admin runs `npm run users -- create <email>`, then `reset-link <email>`)",
+  },
+  {
+    pattern: /\bresetPasswordRequest\s*\(/,
+    what: "resetPasswordRequest (reset links by email)",
+    until: "SMTP_URL, MAIL_FROM and APP_URL are set (or an admin runs `npm run users -- reset-link <email>`)",
+  },
 ];
 
 /** Environment variables the generated server reads, with the comment .env.example gives each. */

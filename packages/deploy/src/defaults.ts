@@ -142,6 +142,8 @@ export const APP_SERVER_LOGINS = {
   owner: { role: "ownit_owner", passwordVar: "OWNER_DB_PASSWORD" },
   runtime: SERVICE_LOGINS.app,
 } as const;
+/** Read only by `npm run db:setup` as the tables' owner: never part of the server's environment on a host. */
+export const SETUP_ONLY_ENV = ["DATABASE_OWNER_URL"];
 /** The one-shot compose service that runs db:setup as the owner before the app starts. */
 export const DB_SETUP_SERVICE = "db-setup";
 /** The NOLOGIN roles supabase-js requests run as (the export's prelude creates them too). */

@@ -18,6 +18,7 @@ import {
   NODE_PORT,
   NPMRC,
   PNPM_VERSION,
+  SETUP_ONLY_ENV,
   STATIC_HEALTH_PATH,
   STATIC_PORT,
 } from "./defaults";
@@ -105,8 +106,9 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
   // Variables another step (the Base44 server) declared for the server in its .env.example.
   const runtimeFromExample = base44Server ? declaredAppNames(files.read(".env.example")) : [];
   const byReader = (r: EnvRead["reader"]) => reads.filter((v) => v.reader === r);
-  const runtimeEnv = [...byReader("server")];
+  const runtimeEnv = byReader("server").filter((v) => !SETUP_ONLY_ENV.includes(v.name));
   for (const name of runtimeFromExample) {
+    if (SETUP_ONLY_ENV.includes(name)) continue;
     if (!runtimeEnv.some((v) => v.name === name) && !reads.some((v) => v.name === name && v.reader === "browser"))
       runtimeEnv.push({ name, reader: "server", files: [".env.example"] });
   }
