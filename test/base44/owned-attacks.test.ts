@@ -339,6 +339,77 @@ describe("sign-up and email ownership", () => {
   });
 });
 
+describe("sign-up does not tell who has an account", () => {
+  /** Everything of an answer a caller can read, but its Date. */
+  const answer = async (res: Response) => ({
+    status: res.status,
+    headers: Object.fromEntries([...res.headers].filter(([name]) => name !== "date")),
+    body: await res.text(),
+  });
+  const register = (email: string) =>
+    api(owned, "POST", "/auth/register", {
+      type: "application/json",
+      body: JSON.stringify({ email, password: "sign-up-pass-1" }),
+    });
+
+  it("a taken address and a new one get byte-identical answers after the same bcrypt work; the taken one's owner is told by mail", async () => {
+    const before = smtp.messages.length;
+    const answers: Array<Awaited<ReturnType<typeof answer>>> = [];
+    const took: Record<string, number[]> = { taken: [], fresh: [] };
+    for (const [round, taken] of ["alice@crm.test", "boss@crm.test", "Alice@CRM.test"].entries()) {
+      for (const [kind, email] of [
+        ["taken", taken],
+        ["fresh", `newcomer-${round}@crm.test`],
+      ] as const) {
+        const started = performance.now();
+        answers.push(await answer(await register(email)));
+        took[kind]!.push(performance.now() - started);
+      }
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]!.status).toBe(200);
+    expect(answers[0]!.headers["set-cookie"]).toBeUndefined();
+    expect(JSON.parse(answers[0]!.body)).toEqual({ success: true, message: expect.stringContaining("check your inbox") });
+    // Both pay for one bcrypt hash (hundreds of milliseconds); a quarter leaves room for a busy machine.
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
+    expect(median(took.taken!)).toBeGreaterThan(median(took.fresh!) / 4);
+
+    // Mail goes after the answer: three verification links for the new addresses, three notices for the taken ones.
+    for (let i = 0; i < 200 && smtp.messages.length < before + 6; i++) await new Promise((r) => setTimeout(r, 20));
+    const mails = smtp.messages.slice(before).map((m) => m.replace(/=\r?\n/g, "").replace(/=3D/g, "="));
+    expect(mails).toHaveLength(6);
+    const to = (address: string) => mails.filter((m) => new RegExp(`^To: ${address}$`, "im").test(m));
+    expect(to("alice@crm\\.test")).toHaveLength(2);
+    expect(to("boss@crm\\.test")).toHaveLength(1);
+    for (const notice of [...to("alice@crm\\.test"), ...to("boss@crm\\.test")]) {
+      expect(notice).toContain("tried to create an account with this address");
+      expect(notice).toContain("https://crm.test/api/login");
+      expect(notice).not.toContain("verify-email");
+    }
+    for (let round = 0; round < 3; round++)
+      expect(to(`newcomer-${round}@crm\\.test`)[0]).toContain("https://crm.test/api/verify-email?token=");
+    // The taken accounts are untouched: their own passwords still work, the stranger's does not.
+    await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("alice@crm.test", "alice-password-1");
+    expect(
+      (
+        await failure(
+          createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("alice@crm.test", "sign-up-pass-1"),
+        )
+      ).status,
+    ).toBe(401);
+    await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("newcomer-0@crm.test", "sign-up-pass-1");
+  });
+
+  it("notices to a taken address are rate-limited like resets", async () => {
+    const before = smtp.messages.length;
+    // Alice already had two notices this hour (the test above) and RESET_MAX_PER_HOUR is 3: one more goes, then none.
+    // (Two tries only: the per-address budget, 3 × 3, is shared with the reset flood below.)
+    for (let i = 0; i < 2; i++) expect((await register("alice@crm.test")).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.length - before).toBe(1);
+  });
+});
+
 describe("sign-in and resets", () => {
   it("after repeated wrong passwords even the right one waits", async () => {
     await signedInUser(owned, databaseUrl, createOwnedClient, {
@@ -350,6 +421,37 @@ describe("sign-in and resets", () => {
     for (let i = 0; i < 25; i++) await failure(attacker.auth.loginViaEmailPassword("target@crm.test", `guess-${i}`));
     const last = await failure(attacker.auth.loginViaEmailPassword("target@crm.test", "right-password-1"));
     expect(last.status).toBe(429);
+  });
+
+  it("two servers on one database share one failure budget, and a restart forgets none of it", async () => {
+    await signedInUser(owned, databaseUrl, createOwnedClient, {
+      id: "65a0000000000000000000d2",
+      email: "shared@crm.test",
+      password: "shared-password-1",
+    });
+    const env = { DATABASE_URL: databaseUrl, APP_URL: "https://crm.test" };
+    let second = await startOwnedServer(dir, env);
+    try {
+      const login = (server: OwnedServer, password: string) =>
+        failure(createOwnedClient({ appId, serverUrl: server.url }).auth.loginViaEmailPassword("shared@crm.test", password));
+      // Five wrong passwords spread over both servers (3 + 2): each alone is under its limit of 5.
+      for (const [i, server] of [owned, second, owned, second, owned].entries())
+        expect((await login(server, `guess-${i}`)).status).toBe(401);
+      expect((await login(second, "shared-password-1")).status).toBe(429);
+      expect((await login(owned, "shared-password-1")).status).toBe(429);
+      // A restart (a new process's state, the same database) still refuses.
+      await second.stop();
+      second = await startOwnedServer(dir, env);
+      const after = await login(second, "shared-password-1");
+      expect(after.status).toBe(429);
+      expect(after.message).toMatch(/try again in 1[45] minute/);
+      // Only hashes of the keys are kept: no email or address in the table.
+      const rows = await sql(`SELECT bucket, key_hash FROM ownit_auth.throttle`);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(JSON.stringify(rows)).not.toMatch(/@|127\.0\.0\.1/);
+    } finally {
+      await second.stop();
+    }
   });
 
   it("an unknown address, an account without a password and a wrong password answer alike, after the same bcrypt work", async () => {

@@ -141,6 +141,8 @@ describe("the generated server as ownit_app, the role docker-compose gives it", 
     await owned.services.auth.setPassword(user!.id, alice.password);
     const { createOwnedClient } = await ownedClientModule(dir);
     const client: OwnedClient = createOwnedClient({ appId: standin.appId, serverUrl: owned.url, WebSocket });
+    // A wrong password is counted in ownit_auth.throttle (an upsert), and the right one clears it: rows the role may write.
+    await expect(client.auth.loginViaEmailPassword(alice.email, "not-her-password")).rejects.toMatchObject({ status: 401 });
     const { user: me } = await client.auth.loginViaEmailPassword(alice.email, alice.password);
     expect(me.email).toBe(alice.email);
 

@@ -140,7 +140,8 @@ export const SERVER_ENV: Array<{ name: string; value: string; comment: string }>
   {
     name: "ALLOW_SIGNUP",
     value: "false",
-    comment: "true lets anyone create an account (auth.register); otherwise admins invite users",
+    comment:
+      "true lets anyone create an account (auth.register; a taken address gets the same answer, its owner a notice mail); otherwise admins invite users",
   },
   {
     name: "PUBLIC_APP",
@@ -159,7 +160,12 @@ export const SERVER_ENV: Array<{ name: string; value: string; comment: string }>
   { name: "MAX_JSON_KB", value: "1024", comment: "Largest JSON request body, in KB (bigger answers 413)" },
   { name: "MAX_UPLOAD_MB", value: "20", comment: "Largest upload, in MB (bigger answers 413)" },
   { name: "LOGIN_MAX_FAILURES", value: "5", comment: "Wrong passwords per account per 15 minutes before sign-in waits" },
-  { name: "RESET_MAX_PER_HOUR", value: "3", comment: "Password-reset mails per account per hour" },
+  {
+    name: "RESET_MAX_PER_HOUR",
+    value: "3",
+    comment:
+      "Password-reset and sign-up-notice mails per account per hour (every limit here is counted in the database: replicas share it)",
+  },
   { name: "EMAIL_MAX_PER_HOUR", value: "20", comment: "SendEmail calls per user per hour" },
   { name: "LLM_MAX_PER_HOUR", value: "60", comment: "InvokeLLM and GenerateImage calls per user per hour" },
   {

@@ -3,7 +3,9 @@
 // `npm run users -- reset-link <email>`). Passwords are bcrypt hashes; a session is a random
 // token kept only as its SHA-256 in the database and sent back in an httpOnly cookie (and, for
 // code that calls `auth.setToken`, as a bearer token). Sign-in costs the same whether or not the
-// account exists, answers one error for every wrong case, and waits after repeated failures.
+// account exists, answers one error for every wrong case, and waits after repeated failures
+// (counted in the database, so across replicas and restarts); sign-up answers alike for a new
+// address and a taken one.
 import { createHash, randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 import type pg from "pg";
@@ -49,7 +51,7 @@ export interface AuthOptions {
 
 export class AuthService {
   private readonly failedByAccount: Throttle;
-  private readonly failedByAddress = new Throttle({ max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS });
+  private readonly failedByAddress: Throttle;
   private readonly resetsByAccount: Throttle;
   private readonly resetsByAddress: Throttle;
   /** A hash of nothing, compared when there is no real one, so every sign-in pays for one bcrypt. */
@@ -65,14 +67,18 @@ export class AuthService {
     options: Partial<AuthOptions> = {},
   ) {
     this.idleHours = options.sessionIdleHours ?? 72;
-    this.failedByAccount = new Throttle({ max: options.loginFailures ?? 5, windowMs: LOGIN_WINDOW_MS });
-    this.resetsByAccount = new Throttle({ max: options.resetsPerHour ?? 3, windowMs: HOUR_MS });
-    this.resetsByAddress = new Throttle({ max: (options.resetsPerHour ?? 3) * 3, windowMs: HOUR_MS });
+    this.failedByAccount = new Throttle(pool, "login-account", { max: options.loginFailures ?? 5, windowMs: LOGIN_WINDOW_MS });
+    this.failedByAddress = new Throttle(pool, "login-address", { max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS });
+    this.resetsByAccount = new Throttle(pool, "mail-account", { max: options.resetsPerHour ?? 3, windowMs: HOUR_MS });
+    this.resetsByAddress = new Throttle(pool, "mail-address", { max: (options.resetsPerHour ?? 3) * 3, windowMs: HOUR_MS });
   }
 
-  /** Whether a reset mail may go out now for this account from this address (counts it when so). */
-  resetAllowed(email: string, address: string): boolean {
-    if (!this.resetsByAddress.take(address)) return false;
+  /**
+   * Whether an account mail (a reset link, a sign-up notice) may go out now to this address on a
+   * stranger's request from this client address (counts it when so): one budget for both kinds.
+   */
+  async resetAllowed(email: string, address: string): Promise<boolean> {
+    if (!(await this.resetsByAddress.take(address))) return false;
     return this.resetsByAccount.take(email.trim().toLowerCase());
   }
 
@@ -131,8 +137,8 @@ export class AuthService {
   async login(email: unknown, password: unknown, address = "unknown"): Promise<{ user: UserRecord; token: string; expires: Date }> {
     if (typeof email !== "string" || typeof password !== "string") throw badRequest("email and password are required");
     const account = email.trim().toLowerCase();
-    if (this.failedByAccount.blocked(account) || this.failedByAddress.blocked(address)) {
-      const wait = Math.max(this.failedByAccount.retryAfter(account), this.failedByAddress.retryAfter(address));
+    const wait = Math.max(await this.failedByAccount.retryAfter(account), await this.failedByAddress.retryAfter(address));
+    if (wait > 0) {
       throw new HttpError(429, "too_many_attempts", `too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s), or reset the password`);
     }
     const user = await this.userByEmail(email);
@@ -140,17 +146,20 @@ export class AuthService {
     const hash = rows[0]?.password_hash ?? (await this.decoyHash);
     const matches = await bcrypt.compare(password, hash);
     if (!user || user.disabled || !rows[0] || !matches) {
-      this.failedByAccount.hit(account);
-      this.failedByAddress.hit(address);
+      await this.failedByAccount.hit(account);
+      await this.failedByAddress.hit(address);
       throw new HttpError(401, "invalid_credentials", WRONG_CREDENTIALS);
     }
-    this.failedByAccount.clear(account);
+    await this.failedByAccount.clear(account);
     const session = await this.startSession(user.id);
     return { user, ...session };
   }
 
   async setPassword(userId: string, password: unknown): Promise<void> {
-    const hash = await bcrypt.hash(checkPassword(password), BCRYPT_ROUNDS);
+    await this.storePasswordHash(userId, await bcrypt.hash(checkPassword(password), BCRYPT_ROUNDS));
+  }
+
+  private async storePasswordHash(userId: string, hash: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO ownit_auth.passwords (user_id, password_hash) VALUES ($1, $2)
        ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = now()`,
@@ -159,7 +168,7 @@ export class AuthService {
     // A new password ends every session and every reset link still out.
     await this.pool.query(`DELETE FROM ownit_auth.sessions WHERE user_id = $1`, [userId]);
     await this.pool.query(`UPDATE ownit_auth.reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
-    this.failedByAccount.clear((await this.userById(userId))?.email.toLowerCase() ?? "");
+    await this.failedByAccount.clear((await this.userById(userId))?.email.toLowerCase() ?? "");
   }
 
   async changePassword(user: UserRecord, current: unknown, next: unknown): Promise<void> {
@@ -233,12 +242,20 @@ export class AuthService {
     return created as UserRecord;
   }
 
-  async register(body: Record<string, unknown>, allowSignup: boolean): Promise<UserRecord> {
+  /**
+   * Sign-up. It must not tell whether the address has an account: a new address and a taken one
+   * both pay for one bcrypt hash, and the caller answers both alike. A taken address keeps its
+   * account untouched (`created: false`, its owner is told by mail); a new one gets an unverified
+   * account with this password.
+   */
+  async register(body: Record<string, unknown>, allowSignup: boolean): Promise<{ created: boolean; user: UserRecord }> {
     if (!allowSignup) throw forbidden("sign-up is closed on this app: an admin invites users (set ALLOW_SIGNUP=true to open it)");
-    const password = checkPassword(body.password);
+    const hash = await bcrypt.hash(checkPassword(body.password), BCRYPT_ROUNDS);
     if (typeof body.email !== "string") throw badRequest("email is required");
+    const existing = await this.userByEmail(body.email);
+    if (existing) return { created: false, user: existing };
     const user = await this.createUser({ email: body.email, full_name: typeof body.full_name === "string" ? body.full_name : undefined, role: "user" });
-    await this.setPassword(user.id, password);
-    return user;
+    await this.storePasswordHash(user.id, hash);
+    return { created: true, user };
   }
 }

@@ -5,6 +5,7 @@
 // and model calls are counted per hour, and the model is the owner's choice. An integration this server cannot provide answers 501
 // naming it and what would provide it: never an empty stand-in result.
 import nodemailer, { type Transporter } from "nodemailer";
+import type pg from "pg";
 import type { Settings } from "./config";
 import { badRequest, HttpError, notProvided } from "./errors";
 import type { FileStorage } from "./storage";
@@ -58,16 +59,18 @@ export class Integrations {
   constructor(
     private readonly settings: Settings,
     private readonly storage: FileStorage,
+    /** Where the per-user quotas are counted (shared by every replica). */
+    pool: pg.Pool,
     /** The app's user with this email, if any (SendEmail writes only to them). */
     private readonly appUser: (email: string) => Promise<{ email: string } | undefined> = async () => undefined,
   ) {
-    this.emailsByUser = new Throttle({ max: settings.limits?.emailsPerHour ?? 20, windowMs: HOUR_MS });
-    this.modelCallsByUser = new Throttle({ max: settings.limits?.llmCallsPerHour ?? 60, windowMs: HOUR_MS });
+    this.emailsByUser = new Throttle(pool, "send-email", { max: settings.limits?.emailsPerHour ?? 20, windowMs: HOUR_MS });
+    this.modelCallsByUser = new Throttle(pool, "model-calls", { max: settings.limits?.llmCallsPerHour ?? 60, windowMs: HOUR_MS });
   }
 
-  private quota(throttle: Throttle, ctx: IntegrationContext, what: string): void {
+  private async quota(throttle: Throttle, ctx: IntegrationContext, what: string): Promise<void> {
     if (ctx.user.id === SERVICE_USER_ID) return;
-    if (!throttle.take(ctx.user.id)) throw new HttpError(429, "rate_limited", `${what}: this user reached the hourly limit; try again in ${Math.ceil(throttle.retryAfter(ctx.user.id) / 60)} minute(s)`);
+    if (!(await throttle.take(ctx.user.id))) throw new HttpError(429, "rate_limited", `${what}: this user reached the hourly limit; try again in ${Math.ceil((await throttle.retryAfter(ctx.user.id)) / 60)} minute(s)`);
   }
 
   /** Runs Core.<name>; files arrive already read from the multipart body. */
@@ -75,11 +78,11 @@ export class Integrations {
     switch (name) {
       case "InvokeLLM":
         this.llm("Core.InvokeLLM");
-        this.quota(this.modelCallsByUser, ctx, "InvokeLLM");
+        await this.quota(this.modelCallsByUser, ctx, "InvokeLLM");
         return this.invokeLLM(input);
       case "GenerateImage":
         this.llm("Core.GenerateImage");
-        this.quota(this.modelCallsByUser, ctx, "GenerateImage");
+        await this.quota(this.modelCallsByUser, ctx, "GenerateImage");
         return this.generateImage(input, ctx);
       case "SendEmail":
         return this.sendEmail(input, ctx);
@@ -168,7 +171,7 @@ export class Integrations {
     this.transport();
     const recipient = ctx.user.id === SERVICE_USER_ID ? { email: input.to.trim() } : await this.appUser(input.to.trim());
     if (!recipient || !/^[^@\s,;<>]+@[^@\s,;<>]+$/.test(recipient.email)) throw new HttpError(403, "recipient_not_user", "SendEmail sends only to users of this app (as Base44 did): invite the recipient first");
-    this.quota(this.emailsByUser, ctx, "SendEmail");
+    await this.quota(this.emailsByUser, ctx, "SendEmail");
     const subject = typeof input.subject === "string" ? input.subject : "";
     const body = typeof input.body === "string" ? input.body : "";
     const messageId = await this.mail(recipient.email, subject, body, senderName(input.from_name));

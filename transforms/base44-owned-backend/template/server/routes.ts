@@ -236,18 +236,29 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.json({ success: true });
   });
+  // As Base44's SDK documents it: register, confirm the address, then loginViaEmailPassword. The
+  // answer is the same for a new address and a taken one (no session, no user), so sign-up cannot
+  // tell a stranger who has an account; the taken address's owner gets a notice instead.
   api.post("/auth/register", async (c) => {
-    const user = await auth.register(((await jsonBody(c)) ?? {}) as Record<string, unknown>, settings.allowSignup);
-    // Until the address is proved, records are not linked to the account by it (see rules.ts).
-    if (settings.smtp && settings.appUrl) {
+    const { created, user } = await auth.register(((await jsonBody(c)) ?? {}) as Record<string, unknown>, settings.allowSignup);
+    const mailed = (subject: string, html: string, what: string) =>
+      // Not awaited: the answer must not wait on SMTP for one case and not the other.
+      void integrations.mail(user.email, subject, html).catch((error: unknown) => console.error(`${what} mail failed: ${error instanceof Error ? error.message : String(error)}`));
+    if (settings.smtp && settings.appUrl && created) {
+      // Until the address is proved, records are not linked to the account by it (see rules.ts).
       const verify = await auth.createResetToken(user.id, RESET_TTL_HOURS.invite);
       const link = `${linkBase()}/api/verify-email?token=${encodeURIComponent(verify)}`;
-      void integrations.mail(user.email, `Confirm your email for ${appConfig.appName}`, `<p>Open this link to confirm this is your address:</p><p><a href="${link}">${link}</a></p>`).catch((error: unknown) => console.error(`verification mail to a new user failed: ${error instanceof Error ? error.message : String(error)}`));
+      mailed(`Confirm your email for ${appConfig.appName}`, `<p>Open this link to confirm this is your address:</p><p><a href="${link}">${link}</a></p>`, "verification");
+    } else if (settings.smtp && settings.appUrl && !user.disabled && (await auth.resetAllowed(user.email, clientAddress(c, settings)))) {
+      const link = `${linkBase()}/api/login`;
+      mailed(
+        `Someone tried to sign up to ${appConfig.appName} with your email`,
+        `<p>Someone (maybe you) tried to create an account with this address, which already has one; nothing was changed.</p><p>Sign in at <a href="${link}">${link}</a>, or use "forgot password" there to set a new password. If it was not you, ignore this mail.</p>`,
+        "sign-up notice",
+      );
     }
-    const { token, expires } = await auth.startSession(user.id);
-    startSession(c, token, expires);
-    // The session travels in the httpOnly cookie only: a token in a body ends up in logs and scripts.
-    return c.json({ user });
+    // The same for a new address and a taken one; it depends on this server's settings only.
+    return c.json({ success: true, message: settings.smtp && settings.appUrl ? "check your inbox for the link that confirms your address, then sign in" : "sign in with this email and password" });
   });
   api.post("/auth/reset-password-request", async (c) => {
     const { email } = ((await jsonBody(c)) ?? {}) as { email?: unknown };
@@ -255,7 +266,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     linkBase();
     if (!settings.smtp) throw notProvided("password reset by email", "set SMTP_URL and MAIL_FROM, or have an admin run `npm run users -- reset-link <email>`");
     // Over the limit the answer is the same and no mail goes: a stranger can neither flood an inbox nor learn anything.
-    if (!auth.resetAllowed(email, clientAddress(c, settings))) return c.json({ success: true });
+    if (!(await auth.resetAllowed(email, clientAddress(c, settings)))) return c.json({ success: true });
     const user = await auth.userByEmail(email);
     if (user && !user.disabled) {
       const token = await auth.createResetToken(user.id, RESET_TTL_HOURS.reset);

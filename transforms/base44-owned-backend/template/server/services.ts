@@ -20,7 +20,7 @@ export async function createServices(settings: Settings): Promise<{ services: Se
     const users = shapes.get(appConfig.userEntity);
     if (!users) throw new Error(`the user entity ${appConfig.userEntity} has no table`);
     const auth = new AuthService(pool, appConfig, users, store, settings.sessionDays, { sessionIdleHours: settings.sessionIdleHours, ...settings.limits });
-    const integrations = new Integrations(settings, createStorage(settings), (email) => auth.userByEmail(email));
+    const integrations = new Integrations(settings, createStorage(settings), pool, (email) => auth.userByEmail(email));
     return { services: { store, auth, integrations, functions }, pool };
   } catch (error) {
     await pool.end();

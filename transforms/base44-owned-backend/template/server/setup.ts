@@ -11,6 +11,7 @@ import { appConfig } from "./config";
 import { AUTH_SCHEMA_SQL, quoteIdent } from "./db";
 import { OAUTH_SCHEMA_SQL } from "./oauth";
 import { realtimeSchemaSql } from "./realtime";
+import { THROTTLE_SCHEMA_SQL } from "./throttle";
 
 /** The server's own tables, each of which must exist before it serves a request. */
 const SERVER_TABLES = [
@@ -19,6 +20,7 @@ const SERVER_TABLES = [
   "ownit_auth.reset_tokens",
   "ownit_auth.identities",
   "ownit_auth.oauth_flows",
+  "ownit_auth.throttle",
   "ownit_realtime.events",
 ];
 /** PostgreSQL's "insufficient privilege": the server's role may not run the DDL. */
@@ -34,7 +36,7 @@ export function entityTables(): string[] {
 
 /** Every statement the server's tables and triggers need, idempotent (one query: one transaction). */
 export function serverSchemaSql(tables: string[] = entityTables()): string {
-  return `${AUTH_SCHEMA_SQL}\n${OAUTH_SCHEMA_SQL}\n${realtimeSchemaSql(tables)}`;
+  return `${AUTH_SCHEMA_SQL}\n${THROTTLE_SCHEMA_SQL}\n${OAUTH_SCHEMA_SQL}\n${realtimeSchemaSql(tables)}`;
 }
 
 /**
