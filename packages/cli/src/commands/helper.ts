@@ -117,7 +117,10 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
     if (!opts.yes)
       throw new OwnitError("needs-confirmation", "--json writes the helper without asking", "pass --yes with --json");
     await applyPlan(plan, { command: "helper", summary: `export helper ${name}`, allowDirty: opts.allowDirty });
-    ctx.out(JSON.stringify({ function: name, path: made.path, secret: made.secret, expiresAt: made.expiresAt, url }));
+    // The one-time secret is this command's answer: it passes the output redaction on purpose, once.
+    (ctx.outSecret ?? ctx.out)(
+      JSON.stringify({ function: name, path: made.path, secret: made.secret, expiresAt: made.expiresAt, url }),
+    );
     return;
   }
   ctx.out(
@@ -133,7 +136,7 @@ export async function helper(ctx: CliContext, dir: string, opts: HelperOptions):
   const rel = displayPath(ctx.cwd, project.root);
   ctx.out();
   ctx.out(color.bold("secret (shown once, stored nowhere; only its hash is in the code):"));
-  ctx.out(`  ${made.secret}`);
+  (ctx.outSecret ?? ctx.out)(`  ${made.secret}`);
   ctx.out();
   ctx.out(color.bold("deploy it:"));
   steps.forEach((s, i) => ctx.out(`  ${i + 1}. ${s}`));
