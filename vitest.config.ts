@@ -4,10 +4,9 @@ import { defineConfig } from "vitest/config";
 // cases in __testfixtures__/); every other test under test/<area>/, named for what it exercises
 // from the user's side (cli, codemod, db, deploy, base44, crash, package, generated-code), with the
 // helpers several areas share, and their own tests, in test/helpers/.
-// packages/codemod/test/ predates the rule: its runner.test.ts moves to test/codemod/ at merge.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "transforms/*/*.test.ts", "packages/codemod/test/*.test.ts"],
+    include: ["test/**/*.test.ts", "transforms/*/*.test.ts"],
     // Installs the system programs the tests drive (nginx, Chromium, …) when they are missing.
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 120_000,

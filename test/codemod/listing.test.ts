@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Changeset, listProjectFiles } from "@ownit/core";
 
-const FIXTURES = path.resolve(import.meta.dirname, "../../../fixtures");
+const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 const projects = readdirSync(FIXTURES).filter((f) => existsSync(path.join(FIXTURES, f, "package.json")));
 
 /** Every shape of glob the codemods and steps use. */

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { prunedNpmLock, removeDependency } from "@ownit/codemod";
 
-const FIXTURES = path.resolve(import.meta.dirname, "../../../fixtures");
+const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 const temp = mkdtempSync(path.join(os.tmpdir(), "ownit-npm-lock-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
