@@ -24,7 +24,7 @@ import { codemodsFor, codemodStep, loadCodemod, type CodemodResult } from "@owni
 import { TRANSFORMS_DIR } from "ownit";
 import { writeLovableApp } from "./lovable-app";
 import { EDGE_FUNCTIONS, MIGRATIONS, writeLargeLovableApp } from "./lovable-large-app";
-import { syncBenchmark } from "./sync-builder";
+import { GIT_ENV, syncBenchmark } from "./sync-builder";
 import { buildPackage } from "../package/build";
 
 const REPO = path.resolve(import.meta.dirname, "..", "..");
@@ -38,13 +38,6 @@ const RUNS = option("runs", 3);
 const KEEP = args.includes("--keep");
 const SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
 const LARGE_FILES = option("large-files", 2400);
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "bench",
-  GIT_AUTHOR_EMAIL: "bench@localhost",
-  GIT_COMMITTER_NAME: "bench",
-  GIT_COMMITTER_EMAIL: "bench@localhost",
-};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (n: number) => `${Math.round(n).toLocaleString("en-US")} ms`;

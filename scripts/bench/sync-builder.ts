@@ -10,7 +10,8 @@ import { writeLovableApp } from "./lovable-app";
 
 const REPO = path.resolve(import.meta.dirname, "..", "..");
 const CLI = path.join(REPO, "packages/cli/bin/ownit.mjs");
-const GIT_ENV = {
+/** Git's identity for the repositories the benches commit to. */
+export const GIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: "bench",
   GIT_AUTHOR_EMAIL: "bench@localhost",

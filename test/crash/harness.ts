@@ -94,3 +94,12 @@ export async function inPool<T>(items: T[], limit: number, job: (item: T, index:
     }),
   );
 }
+
+/** The small app database the kill tests dump and restore: three tables, a foreign key, a sequence, a tab in text. */
+export const KILL_APP_SQL = `
+  create table public.accounts (id int primary key, email text not null unique);
+  create table public.notes (id bigserial primary key, account_id int not null references public.accounts(id), body text);
+  create table public.tags (name text primary key);
+  insert into public.accounts select g, 'user' || g || '@example.com' from generate_series(1, 40) g;
+  insert into public.notes (account_id, body) select 1 + g % 40, 'note ' || g || E'\\twith a tab' from generate_series(1, 300) g;
+  insert into public.tags select 'tag' || g from generate_series(1, 12) g;`;

@@ -12,7 +12,7 @@ import { readExport } from "@ownit/db";
 import { capturedCli, cleanupTemp, git, gitInit, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { sql } from "../db/source";
-import { bundleChild, removeChildBundle, inPool, runChild, seededRandom, tracePoints } from "./harness";
+import { bundleChild, removeChildBundle, inPool, runChild, seededRandom, tracePoints, KILL_APP_SQL } from "./harness";
 
 const KILLS_PER_COMMAND = 52;
 /** Each kill is a process start: on two busy cores a command's 52 take one to two minutes. */
@@ -26,15 +26,6 @@ let project: string;
 let exportDir: string;
 let head: string;
 
-/** A small app database: three tables, a foreign key, a sequence. */
-const SOURCE_SQL = `
-  create table public.accounts (id int primary key, email text not null unique);
-  create table public.notes (id bigserial primary key, account_id int not null references public.accounts(id), body text);
-  create table public.tags (name text primary key);
-  insert into public.accounts select g, 'user' || g || '@example.com' from generate_series(1, 40) g;
-  insert into public.notes (account_id, body) select 1 + g % 40, 'note ' || g || E'\\twith a tab' from generate_series(1, 300) g;
-  insert into public.tags select 'tag' || g from generate_series(1, 12) g;`;
-
 beforeAll(async () => {
   await bundleChild();
   [source, target] = await Promise.all([
@@ -42,7 +33,7 @@ beforeAll(async () => {
     startTestServer({ prefer: "system" }),
   ]);
   sourceUrl = await source.createDatabase("app");
-  await sql(sourceUrl, SOURCE_SQL);
+  await sql(sourceUrl, KILL_APP_SQL);
   project = tempDir("ownit-kill-project-");
   writeFileSync(path.join(project, "package.json"), '{ "name": "kill-app", "private": true }\n');
   writeFileSync(path.join(project, ".gitignore"), "ownit-export/\n");

@@ -10,19 +10,11 @@ import { listRuns } from "@ownit/core";
 import { capturedCli, cleanupTemp, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { sql } from "../db/source";
-import { bundleChild, removeChildBundle, runChild } from "./harness";
+import { bundleChild, removeChildBundle, runChild, KILL_APP_SQL } from "./harness";
 
 let source: TestServer;
 let target: TestServer;
 let exportDir: string;
-
-const SOURCE_SQL = `
-  create table public.accounts (id int primary key, email text not null unique);
-  create table public.notes (id bigserial primary key, account_id int not null references public.accounts(id), body text);
-  create table public.tags (name text primary key);
-  insert into public.accounts select g, 'user' || g || '@example.com' from generate_series(1, 40) g;
-  insert into public.notes (account_id, body) select 1 + g % 40, 'note ' || g from generate_series(1, 300) g;
-  insert into public.tags select 'tag' || g from generate_series(1, 12) g;`;
 
 function project(): string {
   const dir = tempDir("ownit-staged-kill-");
@@ -45,7 +37,7 @@ beforeAll(async () => {
   await bundleChild();
   [source, target] = await Promise.all([startTestServer({ prefer: "system" }), startTestServer({ prefer: "system" })]);
   const sourceUrl = await source.createDatabase("app");
-  await sql(sourceUrl, SOURCE_SQL);
+  await sql(sourceUrl, KILL_APP_SQL);
   exportDir = path.join(project(), "ownit-export");
   const dump = capturedCli();
   expect(await dump.run("dump", "--from", sourceUrl, "--out", exportDir), dump.stderr.join("\n")).toBe(0);

@@ -60,6 +60,13 @@ export async function sql<T = Record<string, unknown>>(url: string, ...statement
   }
 }
 
+/** Storage objects the seeded users own (two avatars, a PDF with a non-ASCII name), as the Storage stand-in serves them. */
+export const SEEDED_STORAGE_FILES: Record<string, Buffer> = {
+  [`avatars/${seededId("user-alice")}/me.png`]: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(60, 7)]),
+  [`avatars/${seededId("user-bob")}/me.png`]: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(60, 9)]),
+  [`documents/${seededId("user-alice")}/reports/Q1 résumé.pdf`]: Buffer.from("%PDF-1.7\n".padEnd(1024, "x")),
+};
+
 export interface StorageStandIn {
   url: string;
   /** Paths requested, as "<bucket>/<name>". */

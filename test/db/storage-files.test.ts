@@ -12,16 +12,20 @@ import { dumpDatabase, storageFilePath, writeStorageXattrs } from "@ownit/db";
 import { requireTool } from "../helpers/system-tools";
 import { capturedCli, cleanupTemp, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
-import { seededId, sql, startSourceDatabase, startStorageStandIn, type SourceDatabase, type StorageStandIn } from "./source";
+import {
+  SEEDED_STORAGE_FILES,
+  seededId,
+  sql,
+  startSourceDatabase,
+  startStorageStandIn,
+  type SourceDatabase,
+  type StorageStandIn,
+} from "./source";
 
 const SERVICE_KEY = "test-service-role-key";
 const ALICE = seededId("user-alice");
 const BOB = seededId("user-bob");
-const FILES: Record<string, Buffer> = {
-  [`avatars/${ALICE}/me.png`]: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(60, 7)]),
-  [`avatars/${BOB}/me.png`]: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(60, 9)]),
-  [`documents/${ALICE}/reports/Q1 résumé.pdf`]: Buffer.from("%PDF-1.7\n".padEnd(1024, "x")),
-};
+const FILES = SEEDED_STORAGE_FILES;
 
 let source: SourceDatabase;
 let storage: StorageStandIn;

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { SignJWT } from "jose";
+import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dumpDatabase, restoreExport } from "@ownit/db";
 import { capturedCli, cleanupTemp, copyFixture, gitInit, REPO_ROOT, tempDir } from "../helpers/project";
@@ -67,18 +68,13 @@ beforeAll(async () => {
   gateway = `http://127.0.0.1:${gatewayPort}`;
 
   // The functions service as compose runs it: the router command and the environment compose sets.
+  // Its flags are read from the emitted docker-compose.yml, so the permissions proven here are the ones shipped.
+  const composed = YAML.parse(readFileSync(path.join(dir, "docker-compose.yml"), "utf8")) as {
+    services: { functions: { command: string[] } };
+  };
   const router = spawn(
     DENO,
-    [
-      "run",
-      "--node-modules-dir=none",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-run",
-      "--allow-sys",
-      path.join(dir, "docker/functions/functions-router.ts"),
-    ],
+    [...composed.services.functions.command.slice(0, -1), path.join(dir, "docker/functions/functions-router.ts")],
     {
       env: {
         ...hostEnv(),
