@@ -119,6 +119,8 @@ function secretsAnswer(names: unknown): Response {
  * socket and a TCP connection to the database. Binary frames are data; text frames from the
  * caller acknowledge bytes received ({"ack": n}), and reading from the database pauses while
  * more than TUNNEL_WINDOW_BYTES are unacknowledged.
+ * Long on purpose: the socket's and the database connection's handlers share one tunnel's
+ * flow-control state (bytes sent, bytes acknowledged, paused).
  */
 function tunnel(req: Request): Response {
   const { socket, response } = Deno.upgradeWebSocket(req);

@@ -366,7 +366,11 @@ export class EntityStore {
     return { success: true, deleted: rowCount ?? 0 };
   }
 
-  /** updateMany(query, { $set, $unset, $inc, $push, $addToSet, $pull }) in batches of 500, as Base44 does. */
+  /**
+   * updateMany(query, { $set, $unset, $inc, $push, $addToSet, $pull }) in batches of 500, as Base44 does.
+   * Long on purpose: each operator's SQL sits beside the others, so the field-rule checks that
+   * guard every one of them read in one place.
+   */
   async updateMany(name: string, actor: Actor, query: unknown, update: unknown): Promise<{ success: boolean; updated: number; has_more: boolean }> {
     const { shape } = this.entity(name);
     if (!isObject(update)) throw badRequest(`${name} updateMany needs an update like { "$set": { … } }`);

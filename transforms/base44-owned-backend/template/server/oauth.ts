@@ -81,7 +81,11 @@ export interface SocialSignInDeps<E extends Env> {
   startSession: (c: Context<E>, token: string, expires: Date) => void;
 }
 
-/** Adds GET <SOCIAL_AUTH_BASE>/[<provider>/]login and /<provider>/callback to the app. */
+/**
+ * Adds GET <SOCIAL_AUTH_BASE>/[<provider>/]login and /<provider>/callback to the app.
+ * Long on purpose: the two routes of the code flow (login, callback) and the state they share
+ * (provider configurations, the PKCE/state/nonce cookie) stay in one closure.
+ */
 export function mountSocialSignIn<E extends Env>(app: Hono<E>, deps: SocialSignInDeps<E>): void {
   const { auth, settings, pool } = deps;
   const providers: Record<string, SocialProvider> = settings.socialProviders;

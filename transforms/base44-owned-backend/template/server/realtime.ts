@@ -177,7 +177,11 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-/** Serves `entities.X.subscribe` on the HTTP server's upgrade requests. */
+/**
+ * Serves `entities.X.subscribe` on the HTTP server's upgrade requests.
+ * Long on purpose: one closure holds the subscriber set, the change feed and the socket handlers
+ * that share them, so nothing of one server's connections is reachable from another.
+ */
 export function attachRealtime(server: Server, services: Services, settings: Settings, pool: pg.Pool): Realtime {
   const { store, auth } = services;
   const entityByTable = new Map(Object.entries(appConfig.entities).map(([name, e]) => [e.table, name]));

@@ -117,6 +117,8 @@ async function integrationInput(c: Context<Env>): Promise<Record<string, unknown
   return out;
 }
 
+// Long on purpose: the whole HTTP surface (every route and the guard in front of it) reads top to
+// bottom in one place; each route's work lives in the services it calls.
 export function createApp(services: Services, settings: Settings, pool: pg.Pool): Hono<Env> {
   const { store, auth, integrations } = services;
   const app = new Hono<Env>();
