@@ -148,7 +148,15 @@ const importMetaPerFile: Plugin = {
 };
 
 async function jscodeshiftAdapters(work: string, names: string[]): Promise<Map<string, string>> {
-  const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  // Third-party modules stay outside the adapters, as in the package: each workspace declares its own.
+  const workspaces = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { workspaces: string[] }).workspaces;
+  const thirdParty = workspaces
+    .flatMap((w) =>
+      Object.keys(
+        (JSON.parse(readFileSync(path.join(REPO, w, "package.json"), "utf8")) as { dependencies?: object }).dependencies ?? {},
+      ),
+    )
+    .filter((name) => !name.startsWith("@ownit/"));
   const out = new Map<string, string>();
   for (const name of names) {
     const entry = path.join(work, `${name}.adapter.ts`);
@@ -182,7 +190,7 @@ export default async function transformer(file: { path: string; source: string }
       format: "cjs",
       target: "node20",
       logLevel: "error",
-      external: Object.keys(pkg.dependencies),
+      external: [...new Set(thirdParty)],
       plugins: [importMetaPerFile],
     });
     out.set(name, outfile);
