@@ -49,7 +49,8 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
       eTag: `"${createHash("md5").update(body).digest("hex")}"`,
       size: body.length,
       mimetype: c.req.header("content-type") ?? "application/octet-stream",
-      cacheControl: "max-age=3600",
+      // Storage keeps the upload's cache-control header (its default no-cache when there is none).
+      cacheControl: c.req.header("cache-control") ?? "no-cache",
       lastModified: new Date().toISOString(),
       contentLength: body.length,
       httpStatusCode: 200,
