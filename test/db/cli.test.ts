@@ -1,7 +1,7 @@
 // The database commands as an owner types them: `ownit dump`, `ownit restore` (a run that
 // `ownit rollback` undoes), `ownit verify` (a table of differences, exit 1 on any), and
 // `ownit db start|url|stop` with `restore --local` for owners who have no server.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRuns } from "@ownit/core";
@@ -83,6 +83,34 @@ describe("ownit dump, restore, verify, rollback", () => {
       expect(cli.stdout.join("\n")).toContain(", 1 storage file(s) in");
       expect(cli.stdout.join("\n")).not.toContain(key);
       expect(readFileSync(path.join(out, "storage", "avatars", alice), "utf8")).toBe("png bytes");
+    } finally {
+      delete process.env.OWNIT_TEST_SERVICE_KEY;
+      await storage.close();
+    }
+  });
+
+  it("dump with a key the Storage API refuses stops, naming the refusal, and leaves no export, finished or partial", async () => {
+    const alice = `${seededId("user-alice")}/me.png`;
+    const storage = await startStorageStandIn("the-real-key", { [`avatars/${alice}`]: Buffer.from("png bytes") });
+    process.env.OWNIT_TEST_SERVICE_KEY = "a-wrong-key";
+    try {
+      const parent = tempDir();
+      const cli = capturedCli();
+      const code = await cli.run(
+        "dump",
+        "--from",
+        source.url,
+        "--out",
+        path.join(parent, "refused"),
+        "--storage-key-env",
+        "OWNIT_TEST_SERVICE_KEY",
+        "--storage-url",
+        storage.url,
+      );
+      expect(code).not.toBe(0);
+      expect(cli.stderr.join("\n")).toContain("the Storage API refused the key (HTTP 403)");
+      expect(storage.requests).toContain(`avatars/${alice}`);
+      expect(readdirSync(parent)).toEqual([]);
     } finally {
       delete process.env.OWNIT_TEST_SERVICE_KEY;
       await storage.close();

@@ -347,6 +347,16 @@ describe("restore into a fresh Supabase project of the owner's own", () => {
     expect(api.blobs.has(`avatars/${ALICE}/me.png/${row!.version}`)).toBe(true);
   });
 
+  it("uploads each file with the source's content type and cache control (max-age seconds), its length up front", () => {
+    expect(api.uploads.map((u) => u.object).sort()).toEqual([`avatars/${ALICE}/me.png`, `avatars/${BOB}/me.png`].sort());
+    for (const upload of api.uploads)
+      expect(upload).toMatchObject({
+        contentType: "image/png",
+        cacheControl: "max-age=3600",
+        contentLength: String(AVATAR.length),
+      });
+  });
+
   it("verify still catches a storage row that differs beyond what Storage rewrites", async () => {
     await sql(target, `update storage.objects set owner = null where bucket_id = 'avatars' and name = '${ALICE}/me.png'`);
     try {

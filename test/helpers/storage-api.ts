@@ -18,6 +18,8 @@ export interface StorageApi {
   blobs: Map<string, Buffer>;
   /** "<bucket>/<name>" of every object deleted, in order. */
   deleted: string[];
+  /** The headers each upload came with that say how the object is served and how long it is. */
+  uploads: { object: string; contentType?: string; cacheControl?: string; contentLength?: string }[];
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const blobs = new Map<string, Buffer>();
   const deleted: string[] = [];
+  const uploads: StorageApi["uploads"] = [];
   const app = new Hono();
   const authorized = (c: Context) => c.req.header("authorization") === `Bearer ${key}` && c.req.header("apikey") === key;
   app.post("/storage/v1/object/:bucket/*", async (c) => {
@@ -37,6 +40,12 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
     const name = objectName(c, bucket);
     const { rows: buckets } = await db.query("select 1 from storage.buckets where id = $1", [bucket]);
     if (!buckets.length) return c.json({ statusCode: "404", error: "Bucket not found", message: "Bucket not found" }, 400);
+    uploads.push({
+      object: `${bucket}/${name}`,
+      contentType: c.req.header("content-type"),
+      cacheControl: c.req.header("cache-control"),
+      contentLength: c.req.header("content-length"),
+    });
     const body = Buffer.from(await c.req.arrayBuffer());
     if (body.length > MAX_UPLOAD_BYTES)
       return c.json(
@@ -49,7 +58,8 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
       eTag: `"${createHash("md5").update(body).digest("hex")}"`,
       size: body.length,
       mimetype: c.req.header("content-type") ?? "application/octet-stream",
-      cacheControl: "max-age=3600",
+      // Storage keeps the upload's cache-control header (its default no-cache when there is none).
+      cacheControl: c.req.header("cache-control") ?? "no-cache",
       lastModified: new Date().toISOString(),
       contentLength: body.length,
       httpStatusCode: 200,
@@ -106,6 +116,7 @@ export async function startStorageApi(key: string, databaseUrl: string): Promise
     url: `http://127.0.0.1:${port}/storage/v1`,
     blobs,
     deleted,
+    uploads,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.end();

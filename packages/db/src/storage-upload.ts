@@ -1,5 +1,6 @@
 // Storage files of an export uploaded into a Supabase project of the owner's own, through its
-// Storage API (POST /object/<bucket>/<path> with the service-role key, x-upsert), since Storage
+// Storage API (POST /object/<bucket>/<path> with the service-role key, x-upsert, through
+// @supabase/storage-js: see storage.ts), since Storage
 // keeps the bytes where only it knows (its backend path includes the row's `version`). The restore
 // has already put storage.objects rows in as the source had them; an upload makes Storage write its
 // own `version` (and metadata, owner) into the row, so afterwards every column but `version` is
@@ -12,6 +13,7 @@ import { OwnitError } from "@ownit/core";
 import { connect } from "./connection";
 import type { ExportManifest, StorageEntry } from "./export-format";
 import { quoteIdent } from "./sql";
+import { encodedName, failureReason, refusedStatus, storageBucket } from "./storage";
 
 /** The storage.objects column Storage owns: it names where the bytes are kept. */
 export const STORAGE_VERSION_COLUMN = "version";
@@ -53,32 +55,46 @@ export interface StorageUploadResult {
   failures: { bucket: string; name: string; reason: string }[];
 }
 
-function objectUrl(baseUrl: string, entry: StorageEntry): string {
-  return `${baseUrl.replace(/\/+$/, "")}/object/${encodeURIComponent(entry.bucket)}/${entry.name.split("/").map(encodeURIComponent).join("/")}`;
+/** What the source's storage.objects row says the object is served with. */
+interface ObjectHeaders {
+  mimetype?: string;
+  cacheControl?: string;
 }
 
-async function uploadOne(options: StorageUpload, entry: StorageEntry, contentType: string): Promise<void> {
+/**
+ * storage-js sends `cache-control: max-age=<cacheControl>`, so a stored "max-age=3600" goes in as
+ * its seconds; any other stored value (e.g. "no-cache") is sent as the header itself.
+ */
+function cacheOptions(cacheControl: string | undefined): { cacheControl?: string; headers?: Record<string, string> } {
+  if (!cacheControl) return {};
+  const seconds = /^max-age=(\d+)$/.exec(cacheControl.trim())?.[1];
+  return seconds ? { cacheControl: seconds } : { headers: { "cache-control": cacheControl } };
+}
+
+async function uploadOne(options: StorageUpload, entry: StorageEntry, headers: ObjectHeaders): Promise<void> {
   const file = path.join(options.exportDir, entry.file);
-  const response = await fetch(objectUrl(options.baseUrl, entry), {
-    method: "POST",
-    headers: {
-      Authorization: `Bearer ${options.key}`,
-      apikey: options.key,
-      "x-upsert": "true",
-      "content-type": contentType,
-      "content-length": String(statSync(file).size),
+  const cache = cacheOptions(headers.cacheControl);
+  const { error } = await storageBucket(options.baseUrl, options.key, entry.bucket).upload(
+    encodedName(entry.name),
+    // A web stream of the file: constant memory (storage-js sends it with duplex "half").
+    Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
+    {
+      upsert: true,
+      contentType: headers.mimetype ?? "application/octet-stream",
+      ...cache,
+      // The length up front, as before, so Storage can refuse a file over its limit before the bytes.
+      headers: { ...cache.headers, "content-length": String(statSync(file).size) },
     },
-    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-    duplex: "half",
-  } as RequestInit);
-  if (response.status === 401 || response.status === 403) {
+  );
+  const refused = refusedStatus(error);
+  if (refused) {
     throw new OwnitError(
       "storage-unauthorized",
-      `the target's Storage API refused the key (HTTP ${response.status})`,
+      `the target's Storage API refused the key (HTTP ${refused})`,
       "pass the target project's service-role key (Project Settings → API keys)",
     );
   }
-  if (!response.ok) throw new Error(`HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+  if (error) throw error;
 }
 
 export async function uploadStorageObjects(options: StorageUpload): Promise<StorageUploadResult> {
@@ -100,9 +116,9 @@ export async function uploadStorageObjects(options: StorageUpload): Promise<Stor
     const worker = async () => {
       for (let entry = queue.shift(); entry; entry = queue.shift()) {
         const row = before.get(`${entry.bucket}/${entry.name}`);
-        const metadata = typeof row?.metadata === "string" ? (JSON.parse(row.metadata) as { mimetype?: string }) : undefined;
+        const metadata = typeof row?.metadata === "string" ? (JSON.parse(row.metadata) as ObjectHeaders | null) : null;
         try {
-          await uploadOne(options, entry, metadata?.mimetype ?? "application/octet-stream");
+          await uploadOne(options, entry, metadata ?? {});
           objects.push(`${entry.bucket}/${entry.name}`);
           bytes += entry.bytes;
           options.onFile?.(entry);
@@ -111,11 +127,7 @@ export async function uploadStorageObjects(options: StorageUpload): Promise<Stor
             queue.length = 0;
             throw error;
           }
-          failures.push({
-            bucket: entry.bucket,
-            name: entry.name,
-            reason: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message,
-          });
+          failures.push({ bucket: entry.bucket, name: entry.name, reason: failureReason(error, true) });
         }
       }
     };
@@ -167,19 +179,16 @@ export async function removeUploadedObjects(baseUrl: string, key: string, object
   }
   for (const [bucket, names] of byBucket) {
     for (let i = 0; i < names.length; i += DELETE_BATCH) {
-      const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/object/${encodeURIComponent(bucket)}`, {
-        method: "DELETE",
-        headers: { Authorization: `Bearer ${key}`, apikey: key, "content-type": "application/json" },
-        body: JSON.stringify({ prefixes: names.slice(i, i + DELETE_BATCH) }),
-      });
-      if (response.status === 401 || response.status === 403)
+      // remove() is the bulk delete; the names travel in the JSON body, so they are sent as they are.
+      const { error } = await storageBucket(baseUrl, key, bucket).remove(names.slice(i, i + DELETE_BATCH));
+      const refused = refusedStatus(error);
+      if (refused)
         throw new OwnitError(
           "storage-unauthorized",
-          `the target's Storage API refused the key (HTTP ${response.status})`,
+          `the target's Storage API refused the key (HTTP ${refused})`,
           "set the variable the restore named with --storage-key-env to the target project's service-role key",
         );
-      if (!response.ok)
-        throw new Error(`deleting from bucket ${bucket}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+      if (error) throw new Error(`deleting from bucket ${bucket}: ${failureReason(error, true)}`);
     }
   }
 }
