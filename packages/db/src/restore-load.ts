@@ -6,7 +6,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { killPoint, OwnitError } from "@ownit/core";
+import { killPoint, lineAt, OwnitError } from "@ownit/core";
 import { CopyHasher } from "./checksum";
 import { describeServer } from "./connection";
 import type { ExportFolder, TableEntry } from "./export-format";
@@ -23,19 +23,12 @@ export class RestoreStepError extends Error {
   }
 }
 
-/** The 1-based line of a character position in a script. */
-function lineOf(text: string, position: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < position - 1; i = text.indexOf("\n", i + 1)) line++;
-  return line;
-}
-
 export async function runScript(client: pg.Client, sql: string, file: string): Promise<void> {
   try {
     await client.query(sql);
   } catch (error) {
     const position = Number((error as { position?: string }).position);
-    throw new RestoreStepError(position ? `${file} line ${lineOf(sql, position)}` : file, error);
+    throw new RestoreStepError(position ? `${file} line ${lineAt(sql, position - 1)}` : file, error);
   }
 }
 
