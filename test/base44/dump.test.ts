@@ -138,7 +138,7 @@ describe("dump → restore → verify of a Base44 app", () => {
       "public.users",
     ]);
     for (const t of manifest.tables) {
-      expect(t.checksum).toMatch(/^[a-f0-9]{32}$/);
+      expect(t.checksum).toMatch(/^xxh128:[a-f0-9]{32}$/);
       expect(t.file).toBe(`data/${t.schema}.${t.name}.copy`);
     }
     expect(readdirSync(path.dirname(exportDir)).filter((f) => f.includes(".partial-"))).toEqual([]);

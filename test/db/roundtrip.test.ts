@@ -3,7 +3,8 @@
 // verified; then proven by behaviour: row level security still scopes rows to the signed-in user,
 // passwords still verify, triggers did not fire twice, and verify fails when something differs.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OwnitError } from "@ownit/core";
@@ -16,6 +17,8 @@ import {
   supabasePrelude,
   verifyExport,
   type DumpResult,
+  type ExportManifest,
+  type TableProgress,
 } from "@ownit/db";
 import { cleanupTemp, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
@@ -63,6 +66,12 @@ afterAll(async () => {
   cleanupTemp();
 });
 
+/** A progress listener counting how many times each table was read (a read starts at zero rows). */
+function countReads(reads: Map<string, number>) {
+  return (event: TableProgress) => {
+    if (event.rows === 0 && !event.done) reads.set(event.table, (reads.get(event.table) ?? 0) + 1);
+  };
+}
 /** Runs statements in one transaction as `role` with PostgREST's claims for `sub`; returns the last rows. */
 async function asUser<T>(url: string, role: string, sub: string | null, query: string): Promise<T[]> {
   const claims = JSON.stringify(sub ? { sub, role } : { role });
@@ -97,7 +106,7 @@ describe("dump: one snapshot of a Supabase database into a portable folder", () 
     expect(tables["auth.users"]!.rowCount).toBe(303);
     expect(tables["public.imported_contacts"]!.primaryKey).toEqual([]);
     expect(tables["auth.users"]!.columns).not.toContain("confirmed_at"); // generated: the target computes it
-    for (const t of dumped.manifest.tables) expect(t.checksum, `${t.schema}.${t.name}`).toMatch(/^[0-9a-f]{32}$/);
+    for (const t of dumped.manifest.tables) expect(t.checksum, `${t.schema}.${t.name}`).toMatch(/^xxh128:[0-9a-f]{32}$/);
     const sequences = Object.fromEntries(dumped.manifest.sequences.map((s) => [`${s.schema}.${s.name}`, s]));
     expect(sequences["public.invoice_number_seq"]).toMatchObject({ lastValue: "1249", isCalled: true });
     expect(sequences["public.messages_id_seq"]).toMatchObject({ lastValue: "5000", isCalled: true });
@@ -173,8 +182,12 @@ describe("restore + verify onto servers without Supabase", () => {
     // Loaded on parallel connections into staging schemas and swapped in: every proof below runs on that path.
     expect(result.mode).toBe("staged");
     expect(result.rows).toBe(dumped.rows);
-    const report = await verifyExport(exportDir, target15);
+    const reads = new Map<string, number>();
+    const report = await verifyExport(exportDir, target15, { onProgress: countReads(reads) });
     expect(report.differences).toEqual([]);
+    // The rows lie as the restore loaded them, in key order: each table is read once, as stored.
+    expect([...reads.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(reads.size).toBe(dumped.manifest.tables.length);
     expect(report.ok).toBe(true);
     expect(report.objectKinds).toEqual(
       expect.arrayContaining([
@@ -305,6 +318,42 @@ describe("restore + verify onto servers without Supabase", () => {
     execFileSync(psql, [url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "restore.sql"], { cwd: exportDir, stdio: "pipe" });
     const report = await verifyExport(exportDir, url);
     expect(report.differences).toEqual([]);
+  });
+
+  it("an export written before XXH128 (bare md5 checksums) still restores and verifies, and a wrong md5 is still refused", async () => {
+    const older = path.join(tempDir("ownit-md5-export-"), "ownit-export");
+    cpSync(exportDir, older, { recursive: true });
+    const manifestFile = path.join(older, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as ExportManifest;
+    // A data file is the canonical COPY text itself, so its md5 is the checksum an older ownit wrote.
+    for (const t of manifest.tables)
+      t.checksum = createHash("md5")
+        .update(readFileSync(path.join(older, t.file)))
+        .digest("hex");
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    const url = await pg15.createDatabase("from_md5_export");
+    await restoreExport(older, url);
+    const report = await verifyExport(older, url);
+    expect(report.differences).toEqual([]);
+    expect(report.tables.every((t) => /^[0-9a-f]{32}$/.test(t.checksum))).toBe(true);
+
+    const tasks = manifest.tables.find((t) => t.name === "tasks")!;
+    tasks.checksum = createHash("md5").update("not the rows").digest("hex");
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    const damaged = await pg15.createDatabase("from_damaged_md5_export");
+    await expect(restoreExport(older, damaged)).rejects.toMatchObject({ code: "export-damaged" });
+    expect(await sql(damaged, "select nspname from pg_namespace where nspname = 'auth'")).toEqual([]);
+  });
+
+  it("verify still passes when the same rows lie in another order (read again in key order)", async () => {
+    const url = await pg15.createDatabase("reordered");
+    await restoreExport(exportDir, url);
+    // An update writes the row's new version at the table's end: same rows, another stored order.
+    await sql(url, `update public.tasks set title = title where id = (select id from public.tasks order by id limit 1)`);
+    const reads = new Map<string, number>();
+    const report = await verifyExport(exportDir, url, { onProgress: countReads(reads) });
+    expect(report.differences).toEqual([]);
+    expect(reads.get("public.tasks")).toBe(2);
   });
 
   it("verify fails on a tampered row, a deleted row, a moved sequence and a dropped policy", async () => {

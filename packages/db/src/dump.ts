@@ -242,13 +242,11 @@ async function copyTables(
         totalBytes: table.sizeBytes || undefined,
       });
       killPoint("dump-table");
-      const counts = await copyTableOut(
-        client,
-        table,
-        catalog.collatable.get(key) ?? new Set(),
-        createWriteStream(path.join(work, file)),
-        (r, b) => progress.add(r, b),
-      );
+      const counts = await copyTableOut(client, table, {
+        collatable: catalog.collatable.get(key),
+        sink: createWriteStream(path.join(work, file)),
+        onChunk: (r, b) => progress.add(r, b),
+      });
       entries.set(key, {
         schema: table.schema,
         name: table.name,

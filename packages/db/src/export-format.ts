@@ -34,7 +34,7 @@ export interface TableEntry {
   /** Primary key columns (empty: rows are ordered by their whole text form for the checksum). */
   primaryKey: string[];
   rowCount: number;
-  /** md5 over the rows' COPY text ordered by the primary key (see checksum.ts). */
+  /** "xxh128:<hex>" over the rows' COPY text ordered by the primary key (see checksum.ts); bare md5 hex in older exports. */
   checksum: string;
   bytes: number;
 }

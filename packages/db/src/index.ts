@@ -6,6 +6,7 @@ export * from "./local-server";
 export * from "./supabase-objects";
 export * from "./connection";
 export * from "./checksum";
+export * from "./copy-out";
 export * from "./catalog";
 export * from "./prelude";
 export * from "./portable-schema";

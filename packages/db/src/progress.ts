@@ -21,6 +21,10 @@ export function tableReporter(listener: ProgressListener | undefined, base: Omit
   let bytes = 0;
   listener?.({ ...base, rows, bytes, done: false });
   return {
+    /** Counting again from nothing (the table is read a second time). */
+    restart() {
+      if (rows || bytes) listener?.({ ...base, rows: (rows = 0), bytes: (bytes = 0), done: false });
+    },
     add(r: number, b: number) {
       rows += r;
       bytes += b;

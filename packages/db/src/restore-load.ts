@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { killPoint, lineAt, OwnitError } from "@ownit/core";
-import { CopyHasher } from "./checksum";
+import { CopyHasher, rowHasher } from "./checksum";
 import { describeServer } from "./connection";
 import type { ExportFolder, TableEntry } from "./export-format";
 import { tableReporter, type ProgressListener } from "./progress";
@@ -34,7 +34,7 @@ export async function runScript(client: pg.Client, sql: string, file: string): P
 
 /**
  * Streams a table's export file into `schema` (its own, or its staging schema) with COPY, FREEZE
- * when the table was created or truncated in the caller's transaction; checks rows and md5
+ * when the table was created or truncated in the caller's transaction; checks rows and checksum
  * against the manifest. Returns what went through.
  */
 export async function copyTableIn(
@@ -55,7 +55,7 @@ export async function copyTableIn(
     copyFrom(`COPY ${qualified(options.schema, table.name)} (${columns}) FROM STDIN${options.freeze ? " WITH (FREEZE)" : ""}`),
   );
   let started = false;
-  const loaded = new CopyHasher((rows, bytes) => {
+  const loaded = new CopyHasher(await rowHasher(table.checksum), (rows, bytes) => {
     if (!started) killPoint("restore-copy"); // rows are on their way to the server: mid-COPY
     started = true;
     progress.add(rows, bytes);

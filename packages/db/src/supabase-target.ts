@@ -5,13 +5,12 @@
 // security); what the app added to them (its triggers, e.g. on_auth_user_created, and its storage
 // policies) is kept unless Supabase has one of that name. Rows load into Supabase's tables by
 // column name, whatever their order there.
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type pg from "pg";
 import { OwnitError } from "@ownit/core";
-import { copyTableOut, pinSession } from "./checksum";
+import { copyTableOut, pinSession, rowHasher } from "./checksum";
 import { connect } from "./connection";
 import { readExport, type ExportFolder, type ExportManifest, type TableEntry } from "./export-format";
 import { STORAGE_REWRITTEN_COLUMNS } from "./storage-upload";
@@ -167,15 +166,15 @@ export async function sameButStorageRewrites(
   const entry = manifest.tables.find((t) => `${t.schema}.${t.name}` === table);
   if (table !== "storage.objects" || !entry || !manifest.storage?.length) return false;
   const keep = entry.columns.map((c, i) => (STORAGE_REWRITTEN_COLUMNS.includes(c) ? -1 : i)).filter((i) => i >= 0);
-  const expected = createHash("md5");
+  const expected = await rowHasher(entry.checksum);
   const lines = createInterface({ input: createReadStream(path.join(exportDir, entry.file)), crlfDelay: Infinity });
   for await (const line of lines) {
     const fields = line.split("\t");
-    expected.update(`${keep.map((i) => fields[i]).join("\t")}\n`);
+    expected.update(Buffer.from(`${keep.map((i) => fields[i]).join("\t")}\n`));
   }
   await pinSession(client);
-  const actual = await copyTableOut(client, { ...entry, columns: keep.map((i) => entry.columns[i]!) }, new Set());
-  return actual.checksum === expected.digest("hex");
+  const actual = await copyTableOut(client, { ...entry, columns: keep.map((i) => entry.columns[i]!) });
+  return actual.checksum === expected.digest();
 }
 
 /** The value of one field of a COPY text line (\N is NULL; backslash escapes decoded). */

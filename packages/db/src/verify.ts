@@ -5,7 +5,7 @@
 import type pg from "pg";
 import { redactUrl } from "@ownit/core";
 import { schemaObjects, type Scope } from "./catalog";
-import { collatableColumns, copyTableOut, pinSession } from "./checksum";
+import { collatableColumns, copyTableOut, pinSession, type CopyCounts, type RowOrder } from "./checksum";
 import { isSupabaseShaped, sameButStorageRewrites, withoutSupabaseOwned } from "./supabase-target";
 import { connect } from "./connection";
 import { readExport, type ExportManifest, type TableEntry } from "./export-format";
@@ -70,7 +70,8 @@ export function manifestScope(manifest: ExportManifest): Scope {
 /** A reading connection for verify: pinned settings, and the cutover's snapshot when given. */
 async function checkerSession(url: string, snapshot?: string): Promise<pg.Client> {
   const client = await connect(url, "target");
-  await client.query("SET statement_timeout = 0");
+  // A scan joining one already running elsewhere would start mid-table: stored order read from the start.
+  await client.query("SET statement_timeout = 0; SET synchronize_seqscans = off");
   await pinSession(client);
   if (snapshot) {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -79,11 +80,17 @@ async function checkerSession(url: string, snapshot?: string): Promise<pg.Client
   return client;
 }
 
-/** One table's rows and checksum, read once through COPY; an unreadable table is a result, not a failure. */
+/**
+ * One table's rows and checksum; an unreadable table is a result, not a failure. A table as a
+ * restore left it lies in the canonical order, so it is first read as stored (a sequential scan,
+ * no index walk or sort); only when that text differs is it read again in key order, which decides.
+ * A target read as of a snapshot (cutover) was fed by replication, so it goes straight to key order.
+ */
 async function checkTable(
   client: pg.Client,
   table: TableEntry,
   collatable: Set<string>,
+  storedFirst: boolean,
   onProgress?: ProgressListener,
 ): Promise<VerifiedTable> {
   const name = `${table.schema}.${table.name}`;
@@ -94,14 +101,15 @@ async function checkTable(
     totalRows: table.rowCount,
     totalBytes: table.bytes,
   });
+  const matches = (counts: CopyCounts) => counts.rowCount === table.rowCount && counts.checksum === table.checksum;
   try {
-    const counts = await copyTableOut(client, table, collatable, undefined, (r, b) => progress.add(r, b));
-    return {
-      ...expected,
-      rows: counts.rowCount,
-      checksum: counts.checksum,
-      ok: counts.rowCount === table.rowCount && counts.checksum === table.checksum,
+    const read = (order: RowOrder) => {
+      progress.restart();
+      return copyTableOut(client, table, { collatable, order, onChunk: (r, b) => progress.add(r, b) });
     };
+    let counts = storedFirst ? await read("stored") : undefined;
+    if (!counts || !matches(counts)) counts = await read("key");
+    return { ...expected, rows: counts.rowCount, checksum: counts.checksum, ok: matches(counts) };
   } catch (error) {
     return { ...expected, rows: 0, checksum: "", ok: false, error: (error as Error).message.split("\n")[0] };
   } finally {
@@ -124,7 +132,8 @@ async function checkTables(
     // Largest first, so the last table to finish is a small one.
     const bySize = [...tables].sort((a, b) => b.bytes - a.bytes);
     await drainQueue(bySize, clients, async (table, client) => {
-      results.push(await checkTable(client, table, collatable.get(`${table.schema}.${table.name}`) ?? new Set(), onProgress));
+      const keys = collatable.get(`${table.schema}.${table.name}`) ?? new Set<string>();
+      results.push(await checkTable(client, table, keys, snapshot === undefined, onProgress));
     });
   } finally {
     for (const client of clients) await client.end().catch(() => {});

@@ -39,7 +39,7 @@ export async function proveExportLoads(
       for (const table of manifest.tables) {
         const abs = path.join(exportDir, table.file);
         const sink = createWriteStream(`${abs}.canonical`);
-        const counts = await copyTableOut(client, table, collatable.get(`${table.schema}.${table.name}`) ?? new Set(), sink);
+        const counts = await copyTableOut(client, table, { collatable: collatable.get(`${table.schema}.${table.name}`), sink });
         renameSync(`${abs}.canonical`, abs);
         tables.push({ ...table, ...counts });
       }

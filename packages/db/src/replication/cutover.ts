@@ -99,7 +99,7 @@ async function sourceChecksums(url: string, tables: TableEntry[], jobs: number):
       [...tables].sort((a, b) => b.bytes - a.bytes),
       clients,
       async (t, client) => {
-        const counts = await copyTableOut(client, t, collatable.get(`${t.schema}.${t.name}`) ?? new Set());
+        const counts = await copyTableOut(client, t, { collatable: collatable.get(`${t.schema}.${t.name}`) });
         results.push({ ...t, ...counts });
       },
     ).catch((error: unknown) => {
