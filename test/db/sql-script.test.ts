@@ -1,7 +1,7 @@
 // The post-data lexer: statements cut at the semicolons that end them, and schema qualifiers
 // renamed only where they are identifiers, never inside strings, bodies or comments.
 import { describe, expect, it } from "vitest";
-import { planPostData, renameSchemas, splitStatements } from "@ownit/db";
+import { planPostData, renameSchemas, restoreJobs, splitStatements } from "@ownit/db";
 
 const STAGED = new Map([
   ["public", "ownit_stage_public"],
@@ -99,5 +99,51 @@ describe("planPostData", () => {
     expect(plan.atSwap).toHaveLength(2);
     expect(plan.atSwap[0]).toContain(`ADD TABLE ONLY "public"."notes"`);
     expect(plan.atSwap[1]).toContain(`FOR ROLE "postgres"`);
+  });
+});
+
+describe("restoreJobs", () => {
+  const script = [
+    `ALTER TABLE ONLY "public"."notes" ADD CONSTRAINT "notes_pkey" PRIMARY KEY ("id");`,
+    `CREATE INDEX "notes_title" ON "public"."notes" USING "btree" ("title");`,
+    `ALTER TABLE ONLY "auth"."users" ADD CONSTRAINT "users_pkey" PRIMARY KEY ("id");`,
+    `ALTER TABLE ONLY "public"."notes" ADD CONSTRAINT "notes_user_fkey" FOREIGN KEY ("user_id") REFERENCES "auth"."users"("id");`,
+    `CREATE TRIGGER "t" AFTER INSERT ON "auth"."users" FOR EACH ROW EXECUTE FUNCTION "public"."handle_new_user"();`,
+  ].join("\n");
+  const table = (schema: string, name: string, bytes: number) => ({
+    schema,
+    name,
+    bytes,
+    file: "",
+    columns: [],
+    primaryKey: [],
+    rowCount: 0,
+    checksum: "",
+  });
+  const jobs = restoreJobs([table("public", "notes", 900), table("auth", "users", 100)], planPostData(script, STAGED));
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+
+  it("starts a table's keys and indexes after its own load, not after every load", () => {
+    expect(byId.get("index:0")).toMatchObject({ after: ["load:public.notes"], tables: ["public.notes"], shared: false });
+    expect(byId.get("index:1")).toMatchObject({ after: ["load:public.notes"], tables: ["public.notes"], shared: true });
+    expect(byId.get("index:2")).toMatchObject({ after: ["load:auth.users"], tables: ["auth.users"] });
+  });
+
+  it("starts a foreign key once both tables and their keys are in, holding both", () => {
+    const fk = byId.get("foreign-key:0")!;
+    expect(new Set(fk.after)).toEqual(new Set(["load:public.notes", "index:0", "index:1", "load:auth.users", "index:2"]));
+    expect(fk.tables).toEqual(["public.notes", "auth.users"]);
+  });
+
+  it("analyzes a table after its indexes, and runs the rest of post-data after every build", () => {
+    expect(byId.get("analyze:public.notes")!.after).toEqual(["load:public.notes", "index:0", "index:1"]);
+    expect(new Set(byId.get("rest")!.after)).toEqual(
+      new Set(["load:public.notes", "load:auth.users", "index:0", "index:1", "index:2", "foreign-key:0"]),
+    );
+  });
+
+  it("puts the bigger table's jobs first, a load before its indexes before its foreign keys before its ANALYZE", () => {
+    const order = [...jobs].sort((a, b) => b.weight - a.weight).map((j) => j.id);
+    expect(order.slice(0, 5)).toEqual(["load:public.notes", "index:0", "index:1", "foreign-key:0", "analyze:public.notes"]);
   });
 });

@@ -55,5 +55,10 @@ export async function drainQueue<T, W>(
     }
   };
   await Promise.all(workers.slice(0, Math.max(1, Math.min(workers.length, items.length))).map(run));
-  if (failures.length) throw failures.reduce((best, f) => (telling(f.cause) > telling(best.cause) ? f : best));
+  if (failures.length) throw mostTelling(failures);
+}
+
+/** The failure that explains most (the earliest among equals). */
+export function mostTelling<T>(failures: QueueJobError<T>[]): QueueJobError<T> {
+  return failures.reduce((best, f) => (telling(f.cause) > telling(best.cause) ? f : best));
 }

@@ -5,10 +5,11 @@
 //      SQL-standard bodies bind by OID, other function bodies resolve by name when they run), then
 //      every schema it created is renamed to `ownit_stage_<name>`, `public` is put back, and a
 //      staging record names all of it (restore-staging.ts);
-//   2. N connections: COPY into the staged tables (largest first, each checked against the
-//      manifest), then post-data.sql with its schema qualifiers renamed to the staged names by a
-//      real lexer (sql-script.ts): indexes and keys in parallel, then foreign keys in parallel, then
-//      triggers, policies, comments and grants; sequences; ANALYZE;
+//   2. N connections work through one graph of jobs (work-graph.ts): COPY into the staged tables
+//      (largest first, each checked against the manifest); post-data.sql with its schema qualifiers
+//      renamed to the staged names by a real lexer (sql-script.ts), each index or key as soon as its
+//      table is in, each foreign key once both tables and their keys are; ANALYZE of a table once
+//      its indexes are built; then triggers, policies, comments and grants, and the sequences;
 //   3. one short transaction, the swap: the target's empty `public` is dropped, every staged schema
 //      takes its real name (`public` also takes the original's owner, grants and comment), the
 //      Realtime publication is created by real names, the run's marker row is written, COMMIT.
@@ -20,7 +21,7 @@ import { failPoint, killPoint } from "@ownit/core";
 import { connect } from "./connection";
 import { LOAD_SETTINGS, SCHEMA_FILE, type ExportFolder, type TableEntry } from "./export-format";
 import { created, databaseSettings, inventory, undoList, type InventoryItem } from "./inventory";
-import { drainQueue, QueueJobError } from "./parallel";
+import { QueueJobError } from "./parallel";
 import type { ProgressListener } from "./progress";
 import { copyTableIn, runScript, RestoreStepError } from "./restore-load";
 import { writeRestoreMarker } from "./restore-marker";
@@ -35,6 +36,7 @@ import {
 } from "./restore-staging";
 import { qualified, quoteIdent, quoteLiteral } from "./sql";
 import { renameSchemas, splitStatements } from "./sql-script";
+import { runGraph, type GraphJob } from "./work-graph";
 
 /** Server memory for index builds and foreign-key checks, per loading connection (N of them build at once). */
 export function loaderMaintenanceMemMb(jobs: number): number {
@@ -230,35 +232,27 @@ async function unwrapped<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Phase 2a: every table's rows, largest first, each in its own transaction that truncated it (so COPY may FREEZE). */
-async function loadTables(ctx: StagedRestoreContext, staging: Staging, loaders: pg.Client[]) {
-  const totals = { rows: 0, bytes: 0 };
-  const bySize = [...ctx.folder.manifest.tables].sort((a, b) => b.bytes - a.bytes);
-  await unwrapped(
-    drainQueue(bySize, loaders, async (table: TableEntry, loader) => {
-      const schema = staging.renames.get(table.schema) ?? table.schema;
-      await loader.query("BEGIN");
-      try {
-        await loader.query(`TRUNCATE ONLY ${qualified(schema, table.name)}`);
-        const loaded = await copyTableIn(loader, ctx.folder, table, {
-          schema,
-          freeze: true,
-          url: ctx.url,
-          onProgress: ctx.onProgress,
-        });
-        await loader.query("COMMIT");
-        totals.rows += loaded.rows;
-        totals.bytes += loaded.bytes;
-      } catch (error) {
-        await loader.query("ROLLBACK").catch(() => {});
-        throw error;
-      }
-    }),
-  );
-  return totals;
+/** One table's rows in its own transaction that truncated it (so COPY may FREEZE). */
+async function loadTable(ctx: StagedRestoreContext, staging: Staging, loader: pg.Client, table: TableEntry) {
+  const schema = staging.renames.get(table.schema) ?? table.schema;
+  await loader.query("BEGIN");
+  try {
+    await loader.query(`TRUNCATE ONLY ${qualified(schema, table.name)}`);
+    const loaded = await copyTableIn(loader, ctx.folder, table, {
+      schema,
+      freeze: true,
+      url: ctx.url,
+      onProgress: ctx.onProgress,
+    });
+    await loader.query("COMMIT");
+    return loaded;
+  } catch (error) {
+    await loader.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
 }
 
-/** A post-data statement on a loader; a deadlock between two foreign keys' locks is retried, other errors name the statement. */
+/** A post-data statement on a loader; a deadlock (another session's locks) is retried, other errors name the statement. */
 async function runPostData(loader: pg.Client, statement: PostDataStatement): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -272,42 +266,127 @@ async function runPostData(loader: pg.Client, statement: PostDataStatement): Pro
   }
 }
 
-/** Phase 2b: constraints, indexes, triggers and policies on the staged tables. */
-async function buildPostData(plan: PostDataPlan, loaders: pg.Client[], tables: TableEntry[]): Promise<void> {
-  for (const loader of loaders) for (const statement of plan.session) await loader.query(statement);
-  // The longest builds first, so the last to finish is a short one.
+type RestoreJob = GraphJob &
+  (
+    | { kind: "load"; table: TableEntry }
+    | { kind: "analyze"; table: TableEntry }
+    | { kind: "statement"; statements: PostDataStatement[]; point?: string }
+  );
+
+/** Ranks jobs on tables of one size: a table's load before its indexes, before its keys, before its ANALYZE. */
+const RANK = { load: 3, index: 2, "foreign-key": 1, analyze: 0 };
+
+/**
+ * Phase 2 as one graph: loads, then per table its indexes and keys, its foreign keys once the
+ * tables on both ends have theirs, its ANALYZE once its indexes are built (expression indexes have
+ * statistics too); attachments of partition indexes wait for every index; the rest of post-data
+ * (triggers, policies, comments, grants) runs last, in file order. Jobs on bigger tables go first.
+ */
+export function restoreJobs(tables: TableEntry[], plan: PostDataPlan): RestoreJob[] {
   const bytes = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t.bytes]));
-  const size = (statement: PostDataStatement) => bytes.get(statement.table ?? "") ?? 0;
-  const parallel = (statements: PostDataStatement[], point: string) =>
-    unwrapped(
-      drainQueue(
-        [...statements].sort((a, b) => size(b) - size(a)),
-        loaders,
-        async (statement, loader) => {
-          killPoint(point);
-          failPoint(point);
-          await runPostData(loader, statement);
-        },
-      ),
-    );
-  await parallel(plan.indexes, "restore-index");
-  for (const statement of plan.attachments) await runPostData(loaders[0]!, statement);
-  await parallel(plan.foreignKeys, "restore-foreign-key");
-  for (const statement of plan.rest) await runPostData(loaders[0]!, statement);
+  const weight = (table: string | undefined, rank: number) => (bytes.get(table ?? "") ?? 0) * 4 + rank;
+  const loadOf = (table: string | undefined) =>
+    table && bytes.has(table) ? [`load:${table}`] : [...bytes.keys()].map((t) => `load:${t}`);
+  const jobs: RestoreJob[] = tables.map((table) => {
+    const key = `${table.schema}.${table.name}`;
+    return { id: `load:${key}`, after: [], tables: [key], weight: weight(key, RANK.load), kind: "load", table };
+  });
+  const indexIds = new Map<string, string[]>();
+  plan.indexes.forEach((statement, i) => {
+    const id = `index:${i}`;
+    if (statement.table) indexIds.set(statement.table, [...(indexIds.get(statement.table) ?? []), id]);
+    // CREATE INDEX takes a SHARE lock, so several may build on one table; ALTER TABLE … ADD takes it alone.
+    const shared = /^CREATE\b/i.test(statement.original);
+    const held = statement.table ? [statement.table] : [];
+    jobs.push({
+      id,
+      after: loadOf(statement.table),
+      tables: held,
+      shared,
+      weight: weight(statement.table, RANK.index),
+      kind: "statement",
+      statements: [statement],
+      point: "restore-index",
+    });
+  });
+  const allIndexes = plan.indexes.map((_, i) => `index:${i}`);
+  if (plan.attachments.length)
+    jobs.push({ id: "attachments", after: allIndexes, tables: [], weight: 0, kind: "statement", statements: plan.attachments });
+  plan.foreignKeys.forEach((statement, i) => {
+    const referenced = referencedTable(statement.original);
+    const ends = [...new Set([statement.table, referenced].filter((t): t is string => !!t))];
+    // Both ends known: their loads and keys; otherwise every load and every key.
+    const keys =
+      statement.table && referenced
+        ? ends.flatMap((t) => [...loadOf(t), ...(indexIds.get(t) ?? [])])
+        : [...loadOf(undefined), ...allIndexes];
+    const after = [...keys, ...(plan.attachments.length ? ["attachments"] : [])];
+    jobs.push({
+      id: `foreign-key:${i}`,
+      after,
+      tables: ends,
+      weight: weight(statement.table, RANK["foreign-key"]),
+      kind: "statement",
+      statements: [statement],
+      point: "restore-foreign-key",
+    });
+  });
+  const built = jobs.map((j) => j.id);
+  for (const table of tables) {
+    const key = `${table.schema}.${table.name}`;
+    jobs.push({
+      id: `analyze:${key}`,
+      after: [`load:${key}`, ...(indexIds.get(key) ?? [])],
+      tables: [key],
+      weight: weight(key, RANK.analyze),
+      kind: "analyze",
+      table,
+    });
+  }
+  if (plan.rest.length) jobs.push({ id: "rest", after: built, tables: [], weight: 0, kind: "statement", statements: plan.rest });
+  return jobs;
 }
 
-/** Phase 2c: sequences to the source's values, and planner statistics for every table. */
-async function finishTables(ctx: StagedRestoreContext, staging: Staging, loaders: pg.Client[]): Promise<void> {
-  const staged = (schema: string, name: string) => qualified(staging.renames.get(schema) ?? schema, name);
-  for (const s of ctx.folder.manifest.sequences)
-    await loaders[0]!.query(
-      `SELECT pg_catalog.setval(${quoteLiteral(staged(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`,
-    );
+const REFERENCES = new RegExp(String.raw`\bREFERENCES\s+${IDENT}\.${IDENT}`, "i");
+
+/** The table a foreign key statement points at. */
+function referencedTable(statement: string): string | undefined {
+  const match = REFERENCES.exec(statement);
+  return match ? `${unquote(match[1]!)}.${unquote(match[2]!)}` : undefined;
+}
+
+/** Phase 2: every job of the graph on the loaders; returns the rows and bytes loaded. */
+async function buildTables(ctx: StagedRestoreContext, staging: Staging, plan: PostDataPlan, loaders: pg.Client[]) {
+  for (const loader of loaders) for (const statement of plan.session) await loader.query(statement);
+  const staged = (table: TableEntry) => qualified(staging.renames.get(table.schema) ?? table.schema, table.name);
+  const totals = { rows: 0, bytes: 0 };
   await unwrapped(
-    drainQueue(ctx.folder.manifest.tables, loaders, async (table, loader) => {
-      await loader.query(`ANALYZE ${staged(table.schema, table.name)}`);
+    runGraph(restoreJobs(ctx.folder.manifest.tables, plan), loaders, async (job, loader) => {
+      if (job.kind === "load") {
+        const loaded = await loadTable(ctx, staging, loader, job.table);
+        totals.rows += loaded.rows;
+        totals.bytes += loaded.bytes;
+      } else if (job.kind === "analyze") await loader.query(`ANALYZE ${staged(job.table)}`);
+      else
+        for (const statement of job.statements) {
+          if (job.point) {
+            killPoint(job.point);
+            failPoint(job.point);
+          }
+          await runPostData(loader, statement);
+        }
     }),
   );
+  return totals;
+}
+
+/** The sequences to the source's values. */
+async function setSequences(ctx: StagedRestoreContext, staging: Staging, loader: pg.Client): Promise<void> {
+  const staged = (schema: string, name: string) => qualified(staging.renames.get(schema) ?? schema, name);
+  for (const s of ctx.folder.manifest.sequences)
+    await loader.query(
+      `SELECT pg_catalog.setval(${quoteLiteral(staged(s.schema, s.name))}, ${BigInt(s.lastValue)}, ${s.isCalled})`,
+    );
 }
 
 interface SchemaFacts {
@@ -385,10 +464,9 @@ export async function stagedRestore(ctx: StagedRestoreContext): Promise<StagedRe
   try {
     const opened = await openLoaders(ctx);
     loaders = opened.loaders;
-    const totals = await loadTables(ctx, staging, loaders);
     const plan = planPostData(ctx.folder.postDataSql, staging.renames);
-    await buildPostData(plan, loaders, ctx.folder.manifest.tables);
-    await finishTables(ctx, staging, loaders);
+    const totals = await buildTables(ctx, staging, plan, loaders);
+    await setSequences(ctx, staging, loaders[0]!);
     await closeAll(loaders);
     const { made, settingsAdded } = await swap(ctx, staging, plan);
     return { ...totals, created: made, settingsAdded, replicationRole: opened.replicationRole };
