@@ -2,7 +2,10 @@
 // in the same run. Builds a Supabase-shaped source of at least 1 GB (fixtures/db/source's schema,
 // generated rows), then times `ownit dump` + `ownit restore` + `ownit verify` (each a separate
 // ownit process, peak RSS measured) against `pg_dump -Fd -j2` + `pg_restore -j2` of the same
-// database, and prints the ratio; then the same dump through the export helper (Deno, tunnel route)
+// database, and prints the ratio. ownit runs as users get it: the package `npm run build` makes
+// (bundled, no TypeScript loader). Every timed step starts from the same state: both servers
+// checkpointed and the kernel's dirty pages written (`sync`), so no step pays for the writes of
+// the one before it (the source's build, or the other contestant's restore); then the same dump through the export helper (Deno, tunnel route)
 // as a ratio to the direct dump. Targets: ratio <= 1.0, peak RSS <= 200 MB. Then the live move:
 // with a writer loop running against the source, `ownit follow` (steady-state lag sampled) and
 // `ownit cutover --verify-after-switch` (the write-unavailable window; goal < 5 s). Everything it
@@ -25,10 +28,12 @@ import {
 } from "@ownit/db";
 import { EXPORT_DIR } from "@ownit/core";
 import { startWriters } from "../../test/db/writer";
+import { buildPackage, PACKAGE_DIR } from "../package/build";
 
 const args = process.argv.slice(2);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const OWNIT_BIN = path.join(ROOT, "packages", "cli", "bin", "ownit.mjs");
+/** The built package's bin (scripts/package/build.ts), built at the start of the run. */
+const OWNIT_BIN = path.join(PACKAGE_DIR, "dist", "ownit.mjs");
 const SOURCE_SQL = path.join(ROOT, "fixtures", "db", "source");
 /** Free space the run needs in the temp folder: source, two restored copies, two dumps. */
 const NEEDED_BYTES = 8e9;
@@ -112,6 +117,12 @@ async function ownit(...args: string[]): Promise<Timed> {
   });
   const kb = Number(/ownit-max-rss-kb (\d+)/.exec(stderr)?.[1]);
   return { seconds, maxRssMb: kb / 1024 };
+}
+
+/** The same starting state for every timed step: nothing left to write from what ran before. */
+async function settle(servers: LocalServer[]): Promise<void> {
+  for (const server of servers) await query(server.url(), "CHECKPOINT");
+  await run("sync", []);
 }
 
 async function query<T>(url: string, text: string): Promise<T[]> {
@@ -202,6 +213,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmp, "ownit-bench-db-"));
   const servers: LocalServer[] = [];
   try {
+    await buildPackage();
     const binaries = findServerBinaries({ prefer: "system" });
     const settings = {
       max_wal_size: "4GB",
@@ -252,8 +264,11 @@ async function main(): Promise<void> {
     const projectDir = mkdtempSync(path.join(work, "project-"));
     writeFileSync(path.join(projectDir, "package.json"), '{ "name": "bench-app" }\n');
     // --follow-ready: the same snapshot dump, read through a replication slot for the live move below.
+    await settle(servers);
     const dump = await ownit("dump", "--from", source, "--out", exportDir, "--jobs", "2", "--follow-ready");
+    await settle(servers);
     const restore = await ownit("restore", exportDir, "--to", ownitTarget, "--project", projectDir, "--jobs", "2");
+    await settle(servers);
     const verify = await ownit("verify", exportDir, "--against", ownitTarget, "--jobs", "2");
 
     // Baseline: pg_dump -Fd -j2 and pg_restore -j2 of the same database.
@@ -261,7 +276,9 @@ async function main(): Promise<void> {
     const pgRestore = findClientBinary("pg_restore").path;
     await query(targetServer.url(), "CREATE DATABASE baseline_target");
     const dumpDir = path.join(work, "pg_dump-dir");
+    await settle(servers);
     const baselineDump = await run(pgDump, ["-Fd", "-j2", "-f", dumpDir, "-d", source]);
+    await settle(servers);
     const baselineRestore = await run(pgRestore, [
       "-j2",
       "--no-owner",

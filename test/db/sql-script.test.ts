@@ -1,7 +1,7 @@
 // The post-data lexer: statements cut at the semicolons that end them, and schema qualifiers
 // renamed only where they are identifiers, never inside strings, bodies or comments.
 import { describe, expect, it } from "vitest";
-import { planPostData, renameSchemas, restoreJobs, splitStatements } from "@ownit/db";
+import { chainCosts, planPostData, renameSchemas, restoreJobs, splitStatements } from "@ownit/db";
 
 const STAGED = new Map([
   ["public", "ownit_stage_public"],
@@ -120,7 +120,11 @@ describe("restoreJobs", () => {
     rowCount: 0,
     checksum: "",
   });
-  const jobs = restoreJobs([table("public", "notes", 900), table("auth", "users", 100)], planPostData(script, STAGED));
+  const tables = [table("public", "notes", 900), table("auth", "users", 100)];
+  const jobs = restoreJobs(tables, planPostData(script, STAGED), {
+    tables: new Set(["public.notes", "auth.users"]),
+    parents: [],
+  });
   const byId = new Map(jobs.map((j) => [j.id, j]));
 
   it("starts a table's keys and indexes after its own load, not after every load", () => {
@@ -142,8 +146,18 @@ describe("restoreJobs", () => {
     );
   });
 
-  it("puts the bigger table's jobs first, a load before its indexes before its foreign keys before its ANALYZE", () => {
-    const order = [...jobs].sort((a, b) => b.weight - a.weight).map((j) => j.id);
-    expect(order.slice(0, 5)).toEqual(["load:public.notes", "index:0", "index:1", "foreign-key:0", "analyze:public.notes"]);
+  it("analyzes only the tables it is asked to (those autovacuum will not)", () => {
+    const ids = restoreJobs(tables, planPostData(script, STAGED), { tables: new Set(["auth.users"]), parents: [] }).map(
+      (j) => j.id,
+    );
+    expect(ids.filter((id) => id.startsWith("analyze:"))).toEqual(["analyze:auth.users"]);
+  });
+
+  it("ranks a small table's load by the foreign key of the big table that waits for it", () => {
+    const chain = chainCosts(jobs);
+    // users: its own load, its key, then the notes → users foreign key (a tenth of notes' load).
+    expect(chain.get("load:auth.users")).toBeCloseTo(101 + 101 * 0.15 + 901 * 0.1);
+    expect(chain.get("load:public.notes")).toBeCloseTo(901 + 901 * 0.15 + 901 * 0.1);
+    expect(chain.get("load:auth.users")!).toBeGreaterThan(chain.get("analyze:public.notes")!);
   });
 });

@@ -1,7 +1,7 @@
 // The job graph the staged restore runs on its connections (work-graph.ts): order, table holds,
 // how many run at once, and what a failure or a cycle does.
 import { describe, expect, it } from "vitest";
-import { runGraph, type GraphJob } from "@ownit/db";
+import { chainCosts, runGraph, type GraphJob } from "@ownit/db";
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,16 +28,16 @@ async function trace(jobs: GraphJob[], workers: number, fail?: string) {
   return { result, events, most: () => most, overlaps };
 }
 
-const job = (id: string, after: string[] = [], tables: string[] = [], weight = 0, shared = false): GraphJob => ({
+const job = (id: string, after: string[] = [], tables: string[] = [], cost = 0, shared = false): GraphJob => ({
   id,
   after,
   tables,
-  weight,
+  cost,
   shared,
 });
 
 describe("runGraph", () => {
-  it("starts a job only after the jobs it waits for, heaviest ready job first, on every worker", async () => {
+  it("starts a job only after the jobs it waits for, the longest chain of work first, on every worker", async () => {
     const jobs = [
       job("load a", [], ["a"], 10),
       job("load b", [], ["b"], 20),
@@ -53,6 +53,19 @@ describe("runGraph", () => {
     expect(at("start fk a-b")).toBeGreaterThan(Math.max(at("end load b"), at("end index a")));
     expect(t.most()).toBe(2);
     expect(t.events.filter((e) => e.startsWith("end"))).toHaveLength(5);
+  });
+
+  it("starts a small job first when a long chain waits on it", async () => {
+    const t = await trace([job("big", [], [], 10), job("small", [], [], 1), job("chain", ["small"], [], 20)], 1);
+    await t.result;
+    expect(t.events.filter((e) => e.startsWith("start"))).toEqual(["start small", "start chain", "start big"]);
+    expect(chainCosts([job("big", [], [], 10), job("small", [], [], 1), job("chain", ["small"], [], 20)])).toEqual(
+      new Map([
+        ["big", 10],
+        ["small", 21],
+        ["chain", 20],
+      ]),
+    );
   });
 
   it("never runs two jobs holding one table together, unless both hold it shared", async () => {

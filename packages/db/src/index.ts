@@ -8,6 +8,7 @@ export * from "./connection";
 export * from "./checksum";
 export * from "./copy-out";
 export * from "./work-graph";
+export * from "./planner-statistics";
 export * from "./catalog";
 export * from "./prelude";
 export * from "./portable-schema";

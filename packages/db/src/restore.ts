@@ -22,6 +22,7 @@ import {
   type InventoryItem,
 } from "./inventory";
 import { defaultJobs } from "./parallel";
+import { statisticsToGather } from "./planner-statistics";
 import type { ProgressListener } from "./progress";
 import { copyTableIn, RestoreStepError, runScript } from "./restore-load";
 import { dropRestoreMarker, writeRestoreMarker } from "./restore-marker";
@@ -283,9 +284,13 @@ export async function restoreExport(exportDir: string, targetUrl: string, option
       loaded = await singleTransactionRestore(client, folder, targetUrl, target, options).catch((error: unknown) => {
         throw failure(targetUrl, error);
       });
-      // Planner statistics for the new tables (outside the transaction: it changes no data).
-      for (const table of folder.manifest.tables)
-        await client.query(`ANALYZE ${qualified(table.schema, table.name)}`).catch(() => {});
+      // Planner statistics autovacuum will not gather (outside the transaction: it changes no data).
+      const gather = await statisticsToGather(client, folder.manifest.tables).catch(() => undefined);
+      const analyzed = [
+        ...folder.manifest.tables.filter((t) => gather?.tables.has(`${t.schema}.${t.name}`)),
+        ...(gather?.parents ?? []),
+      ];
+      for (const table of analyzed) await client.query(`ANALYZE ${qualified(table.schema, table.name)}`).catch(() => {});
     }
     return {
       target: redactUrl(targetUrl),

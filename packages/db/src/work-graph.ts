@@ -3,6 +3,9 @@
 // ANALYZEs this way, so a worker that finished its tables builds their indexes while another still
 // loads the largest one, instead of idling until every table is in (what pg_restore -j does too).
 // Holding tables ourselves means our workers never wait on each other's locks, so never deadlock.
+// A free worker takes the ready job with the longest chain of work still hanging on it (its own
+// cost plus its heaviest dependant's chain), so a small table's load that a big table's foreign
+// key waits for is not left to the end.
 // The first failure stops new jobs; running ones finish, then the most telling failure is thrown
 // (as drainQueue does).
 import { mostTelling, QueueJobError } from "./parallel";
@@ -15,8 +18,8 @@ export interface GraphJob {
   tables: string[];
   /** Shared holds of one table may run together (index builds: CREATE INDEX takes a SHARE lock); any other hold is alone. */
   shared?: boolean;
-  /** Among ready jobs the heaviest starts first. */
-  weight: number;
+  /** Estimated work (any unit, the same for every job). */
+  cost: number;
 }
 
 /** Whether a job's tables are free of every running job's holds. */
@@ -27,6 +30,26 @@ function free(job: GraphJob, held: Map<string, { shared: boolean; count: number 
   });
 }
 
+/** Each job's cost plus the costliest chain of jobs waiting on it (a job in a cycle counts only its own cost). */
+export function chainCosts(jobs: readonly GraphJob[]): Map<string, number> {
+  const dependants = new Map<string, string[]>(jobs.map((j) => [j.id, []]));
+  for (const j of jobs) for (const b of new Set(j.after)) if (b !== j.id) dependants.get(b)?.push(j.id);
+  const cost = new Map(jobs.map((j) => [j.id, j.cost]));
+  const chain = new Map<string, number>();
+  const visiting = new Set<string>();
+  const walk = (id: string): number => {
+    if (chain.has(id)) return chain.get(id)!;
+    if (visiting.has(id)) return 0;
+    visiting.add(id);
+    const longest = Math.max(0, ...dependants.get(id)!.map(walk));
+    visiting.delete(id);
+    chain.set(id, cost.get(id)! + longest);
+    return chain.get(id)!;
+  };
+  for (const j of jobs) walk(j.id);
+  return chain;
+}
+
 /** Runs every job with at most workers.length at a time; worker i runs its jobs on workers[i] (e.g. its own connection). */
 export async function runGraph<J extends GraphJob, W>(
   jobs: readonly J[],
@@ -35,7 +58,8 @@ export async function runGraph<J extends GraphJob, W>(
 ): Promise<void> {
   const ids = new Set(jobs.map((j) => j.id));
   const waiting = new Map(jobs.map((j) => [j.id, new Set(j.after.filter((a) => ids.has(a) && a !== j.id))]));
-  const pending = [...jobs].sort((a, b) => b.weight - a.weight);
+  const chain = chainCosts(jobs);
+  const pending = [...jobs].sort((a, b) => chain.get(b.id)! - chain.get(a.id)!);
   const held = new Map<string, { shared: boolean; count: number }>();
   const idle = [...workers];
   const failures: QueueJobError<J>[] = [];
