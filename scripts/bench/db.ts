@@ -3,13 +3,15 @@
 // generated rows), then times `ownit dump` + `ownit restore` + `ownit verify` (each a separate
 // ownit process, peak RSS measured) against `pg_dump -Fd -j2` + `pg_restore -j2` of the same
 // database, and prints the ratio. ownit runs as users get it: the package `npm run build` makes
-// (bundled, no TypeScript loader). Every timed step starts from the same state: both servers
-// checkpointed and the kernel's dirty pages written (`sync`), so no step pays for the writes of
-// the one before it (the source's build, or the other contestant's restore); then the same dump through the export helper (Deno, tunnel route)
-// as a ratio to the direct dump. Targets: ratio <= 1.0, peak RSS <= 200 MB. Then the live move:
-// with a writer loop running against the source, `ownit follow` (steady-state lag sampled) and
-// `ownit cutover --verify-after-switch` (the write-unavailable window; goal < 5 s). Everything it
-// makes lives in one temp folder, deleted at the end. `-- --move-only` stops after the ratios.
+// (bundled, no TypeScript loader). Every timed step starts from the same state (settle): where
+// the step before wrote, vacuumed and analyzed as autovacuum would next; no autovacuum worker
+// busy; both servers checkpointed and the kernel's dirty pages written (`sync`). So no step pays
+// for the work left by the one before it (the source's build, the other contestant's restore).
+// Then the same dump through the export helper (Deno, tunnel route) as a ratio to the direct
+// dump. Targets: ratio <= 1.0, peak RSS <= 200 MB. Then the live move: with a writer loop running
+// against the source, `ownit follow` (steady-state lag sampled) and `ownit cutover
+// --verify-after-switch` (the write-unavailable window; goal < 5 s). Everything it makes lives in
+// one temp folder, deleted at the end. `-- --move-only` stops after the ratios.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -76,7 +78,6 @@ INSERT INTO public.messages (room, sender_id, body, sent_at)
 SELECT 'room-' || (i % 500), md5('bench-user-' || (1 + i % ${SCALE.users}))::uuid, 'Message ' || i || ' — see you tomorrow 👋', timestamptz '2025-06-01 00:00:00+00' + i * interval '3 seconds'
 FROM generate_series(1, ${SCALE.messages}) AS i;
 SET session_replication_role = origin;
-ANALYZE;
 `;
 
 interface Timed {
@@ -119,9 +120,23 @@ async function ownit(...args: string[]): Promise<Timed> {
   return { seconds, maxRssMb: kb / 1024 };
 }
 
-/** The same starting state for every timed step: nothing left to write from what ran before. */
-async function settle(servers: LocalServer[]): Promise<void> {
-  for (const server of servers) await query(server.url(), "CHECKPOINT");
+/**
+ * The same starting state for every timed step: what autovacuum would do next to the databases a
+ * step wrote (`written`: ANALYZE and the visibility map of a restore's new tables, after ownit as
+ * after pg_restore) done now and untimed, no autovacuum worker still busy, nothing left to write.
+ */
+async function settle(servers: LocalServer[], written: string[] = []): Promise<void> {
+  for (const url of written) await query(url, "VACUUM (ANALYZE)");
+  for (const server of servers) {
+    for (const end = Date.now() + 300_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+      const [{ n }] = await query<{ n: number }>(
+        server.url(),
+        "select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'",
+      );
+      if (n === 0) break;
+    }
+    await query(server.url(), "CHECKPOINT");
+  }
   await run("sync", []);
 }
 
@@ -240,6 +255,8 @@ async function main(): Promise<void> {
     await client.connect();
     for (const file of ["01-platform.sql", "02-app.sql"]) await client.query(readFileSync(path.join(SOURCE_SQL, file), "utf8"));
     await client.query(GENERATED_SQL);
+    // A source in its steady state, as a production database is: nothing left for autovacuum to do.
+    await client.query("VACUUM (FREEZE, ANALYZE)");
     await client.end();
     const [{ size, rows }] = await query<{ size: string; rows: string }>(
       source,
@@ -268,7 +285,7 @@ async function main(): Promise<void> {
     const dump = await ownit("dump", "--from", source, "--out", exportDir, "--jobs", "2", "--follow-ready");
     await settle(servers);
     const restore = await ownit("restore", exportDir, "--to", ownitTarget, "--project", projectDir, "--jobs", "2");
-    await settle(servers);
+    await settle(servers, [ownitTarget]);
     const verify = await ownit("verify", exportDir, "--against", ownitTarget, "--jobs", "2");
 
     // Baseline: pg_dump -Fd -j2 and pg_restore -j2 of the same database.
