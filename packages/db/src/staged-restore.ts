@@ -282,6 +282,16 @@ type RestoreJob = GraphJob &
  */
 const LOAD_SHARE = { load: 1, index: 0.15, "foreign-key": 0.1, analyze: 0.03 };
 
+/** How a table's jobs are named and costed in the graph. */
+interface JobIndex {
+  cost(table: string | undefined, share: number): number;
+  /** The load jobs a statement on `table` waits for: its own, or every load when its table is unknown. */
+  loadsFor(table: string | undefined): string[];
+  /** Index and key jobs by table. */
+  indexesOf: Map<string, string[]>;
+  allIndexes: string[];
+}
+
 /**
  * Phase 2 as one graph: loads, then per table its indexes and keys, its foreign keys once the
  * tables on both ends have theirs, its ANALYZE once its indexes are built (expression indexes have
@@ -290,76 +300,96 @@ const LOAD_SHARE = { load: 1, index: 0.15, "foreign-key": 0.1, analyze: 0.03 };
  */
 export function restoreJobs(tables: TableEntry[], plan: PostDataPlan, gather: StatisticsToGather): RestoreJob[] {
   const bytes = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t.bytes]));
-  const cost = (table: string | undefined, share: number) => ((bytes.get(table ?? "") ?? 0) + 1) * share;
-  const loadOf = (table: string | undefined) =>
-    table && bytes.has(table) ? [`load:${table}`] : [...bytes.keys()].map((t) => `load:${t}`);
+  const index: JobIndex = {
+    cost: (table, share) => ((bytes.get(table ?? "") ?? 0) + 1) * share,
+    loadsFor: (table) => (table && bytes.has(table) ? [`load:${table}`] : [...bytes.keys()].map((t) => `load:${t}`)),
+    indexesOf: new Map(),
+    allIndexes: plan.indexes.map((_, i) => `index:${i}`),
+  };
   const jobs: RestoreJob[] = tables.map((table) => {
     const key = `${table.schema}.${table.name}`;
-    return { id: `load:${key}`, after: [], tables: [key], cost: cost(key, LOAD_SHARE.load), kind: "load", table };
+    return { id: `load:${key}`, after: [], tables: [key], cost: index.cost(key, LOAD_SHARE.load), kind: "load", table };
   });
-  const indexIds = new Map<string, string[]>();
-  plan.indexes.forEach((statement, i) => {
-    const id = `index:${i}`;
-    if (statement.table) indexIds.set(statement.table, [...(indexIds.get(statement.table) ?? []), id]);
-    // CREATE INDEX takes a SHARE lock, so several may build on one table; ALTER TABLE … ADD takes it alone.
-    const shared = /^CREATE\b/i.test(statement.original);
-    const held = statement.table ? [statement.table] : [];
+  jobs.push(...indexJobs(plan, index));
+  if (plan.attachments.length)
     jobs.push({
+      id: "attachments",
+      after: index.allIndexes,
+      tables: [],
+      cost: 0,
+      kind: "statement",
+      statements: plan.attachments,
+    });
+  jobs.push(...foreignKeyJobs(plan, index));
+  const built = jobs.map((j) => j.id);
+  jobs.push(...analyzeJobs(tables, gather, index));
+  if (plan.rest.length) jobs.push({ id: "rest", after: built, tables: [], cost: 0, kind: "statement", statements: plan.rest });
+  return jobs;
+}
+
+function indexJobs(plan: PostDataPlan, index: JobIndex): RestoreJob[] {
+  return plan.indexes.map((statement, i) => {
+    const id = `index:${i}`;
+    if (statement.table) index.indexesOf.set(statement.table, [...(index.indexesOf.get(statement.table) ?? []), id]);
+    return {
       id,
-      after: loadOf(statement.table),
-      tables: held,
-      shared,
-      cost: cost(statement.table, LOAD_SHARE.index),
+      after: index.loadsFor(statement.table),
+      tables: statement.table ? [statement.table] : [],
+      // CREATE INDEX takes a SHARE lock, so several may build on one table; ALTER TABLE … ADD takes it alone.
+      shared: /^CREATE\b/i.test(statement.original),
+      cost: index.cost(statement.table, LOAD_SHARE.index),
       kind: "statement",
       statements: [statement],
       point: "restore-index",
-    });
+    };
   });
-  const allIndexes = plan.indexes.map((_, i) => `index:${i}`);
-  if (plan.attachments.length)
-    jobs.push({ id: "attachments", after: allIndexes, tables: [], cost: 0, kind: "statement", statements: plan.attachments });
-  plan.foreignKeys.forEach((statement, i) => {
+}
+
+function foreignKeyJobs(plan: PostDataPlan, index: JobIndex): RestoreJob[] {
+  return plan.foreignKeys.map((statement, i) => {
     const referenced = referencedTable(statement.original);
     const ends = [...new Set([statement.table, referenced].filter((t): t is string => !!t))];
     // Both ends known: their loads and keys; otherwise every load and every key.
     const keys =
       statement.table && referenced
-        ? ends.flatMap((t) => [...loadOf(t), ...(indexIds.get(t) ?? [])])
-        : [...loadOf(undefined), ...allIndexes];
-    const after = [...keys, ...(plan.attachments.length ? ["attachments"] : [])];
-    jobs.push({
+        ? ends.flatMap((t) => [...index.loadsFor(t), ...(index.indexesOf.get(t) ?? [])])
+        : [...index.loadsFor(undefined), ...index.allIndexes];
+    return {
       id: `foreign-key:${i}`,
-      after,
+      after: [...keys, ...(plan.attachments.length ? ["attachments"] : [])],
       tables: ends,
-      cost: cost(statement.table, LOAD_SHARE["foreign-key"]),
+      cost: index.cost(statement.table, LOAD_SHARE["foreign-key"]),
       kind: "statement",
       statements: [statement],
       point: "restore-foreign-key",
-    });
+    };
   });
-  const built = jobs.map((j) => j.id);
-  for (const table of tables.filter((t) => gather.tables.has(`${t.schema}.${t.name}`))) {
-    const key = `${table.schema}.${table.name}`;
-    jobs.push({
-      id: `analyze:${key}`,
-      after: [`load:${key}`, ...(indexIds.get(key) ?? [])],
-      tables: [key],
-      cost: cost(key, LOAD_SHARE.analyze),
-      kind: "analyze",
-      relation: qualified(table.schema, table.name),
+}
+
+function analyzeJobs(tables: TableEntry[], gather: StatisticsToGather, index: JobIndex): RestoreJob[] {
+  const jobs: RestoreJob[] = tables
+    .filter((t) => gather.tables.has(`${t.schema}.${t.name}`))
+    .map((table) => {
+      const key = `${table.schema}.${table.name}`;
+      return {
+        id: `analyze:${key}`,
+        after: [`load:${key}`, ...(index.indexesOf.get(key) ?? [])],
+        tables: [key],
+        cost: index.cost(key, LOAD_SHARE.analyze),
+        kind: "analyze",
+        relation: qualified(table.schema, table.name),
+      };
     });
-  }
   // A partitioned parent samples its partitions: once every table and index is in.
   for (const parent of gather.parents)
     jobs.push({
       id: `analyze:${parent.schema}.${parent.name}`,
-      after: [...bytes.keys()].map((t) => `load:${t}`).concat(allIndexes),
+      after: [...index.loadsFor(undefined), ...index.allIndexes],
       tables: [`${parent.schema}.${parent.name}`],
       cost: 0,
       kind: "analyze",
       relation: qualified(parent.schema, parent.name),
     });
-  if (plan.rest.length) jobs.push({ id: "rest", after: built, tables: [], cost: 0, kind: "statement", statements: plan.rest });
   return jobs;
 }
 
