@@ -681,3 +681,29 @@ describe("what review read but had not run", () => {
     }
   });
 });
+
+// Last: its sign-ups send mail (a verification, notices) that would count against the budgets the tests above measure.
+describe("sign-up races", () => {
+  it("sign-ups racing for one address, in any case, make one account and get the same answer", async () => {
+    const emails = ["racer@crm.test", "Racer@crm.test", "RACER@crm.test", "racer@CRM.TEST"];
+    const config = JSON.parse(readFileSync(path.join(dir, "server", "app.config.json"), "utf8"));
+    const users = config.entities[config.userEntity].table as string;
+    // Every insert into users waits half a second before it lands: each sign-up has checked the address
+    // (and found it free) before the first one's row exists, the window a real race needs luck to hit.
+    await sql(`CREATE FUNCTION test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$;
+               CREATE TRIGGER test_slow_insert BEFORE INSERT ON "${users}" FOR EACH ROW EXECUTE FUNCTION test_slow_insert()`);
+    const answers = await Promise.all(
+      emails.map(async (email) => {
+        const res = await api(owned, "POST", "/auth/register", {
+          type: "application/json",
+          body: JSON.stringify({ email, password: "sign-up-pass-1" }),
+        });
+        return { status: res.status, body: await res.text() };
+      }),
+    );
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    await sql(`DROP TRIGGER test_slow_insert ON "${users}"; DROP FUNCTION test_slow_insert()`);
+    expect(answers[0]!.status).toBe(200);
+    expect(await sql(`SELECT count(*)::int AS n FROM "${users}" WHERE lower(email) = 'racer@crm.test'`)).toEqual([{ n: 1 }]);
+  });
+});

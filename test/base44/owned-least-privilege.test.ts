@@ -212,6 +212,24 @@ describe("failing closed", () => {
     }
   });
 
+  it("db:setup refuses addresses two users share in different case (sign-in could not tell them apart), naming them, and changes nothing", async () => {
+    await db.createDatabase("shared_addresses");
+    await db.query(readFileSync(path.join(dir, "server", "schema.sql"), "utf8"), [], "shared_addresses");
+    await db.query(
+      `INSERT INTO users (id, email, created_date, updated_date) VALUES ('u1', 'dup@crm.test', now(), now()), ('u2', 'Dup@CRM.test', now(), now())`,
+      [],
+      "shared_addresses",
+    );
+    const superuser = new URL(db.url("shared_addresses"));
+    superuser.password = SUPERUSER_PASSWORD;
+    await expect(dbSetup(superuser.toString(), superuser.toString())).rejects.toThrow(
+      "more than one user in users has the address dup@crm.test: merge or change those accounts, then run db:setup again",
+    );
+    expect(
+      await db.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'ownit\\_%'", [], "shared_addresses"),
+    ).toEqual([{ n: 0 }]);
+  });
+
   it("the server as ownit_app on a database db:setup has not prepared stops, naming db:setup, and changes nothing", async () => {
     // A database of its own: the roles are cluster-wide (already made), so this one is prepared by hand.
     await db.createDatabase("unprepared");

@@ -238,7 +238,13 @@ export class AuthService {
     const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.table}`);
     const role = fields.role ?? (rows[0]!.n === 0 ? "admin" : "user");
     // Nobody has proved they own the address yet: records are not linked by it until they do.
-    const created = await this.store.create(this.config.userEntity, { kind: "service" }, { email, full_name: fields.full_name ?? email.split("@")[0], role, ...(this.users.columns.has("is_verified") ? { is_verified: false } : {}) });
+    const created = await this.store
+      .create(this.config.userEntity, { kind: "service" }, { email, full_name: fields.full_name ?? email.split("@")[0], role, ...(this.users.columns.has("is_verified") ? { is_verified: false } : {}) })
+      .catch((error: unknown) => {
+        // A 409 here is the unique index on addresses: another request created this one since the check above.
+        if (error instanceof HttpError && error.status === 409) throw new HttpError(409, "user_exists", `a user with email ${email} already exists`);
+        throw error;
+      });
     return created as UserRecord;
   }
 
@@ -254,8 +260,15 @@ export class AuthService {
     if (typeof body.email !== "string") throw badRequest("email is required");
     const existing = await this.userByEmail(body.email);
     if (existing) return { created: false, user: existing };
-    const user = await this.createUser({ email: body.email, full_name: typeof body.full_name === "string" ? body.full_name : undefined, role: "user" });
-    await this.storePasswordHash(user.id, hash);
-    return { created: true, user };
+    try {
+      const user = await this.createUser({ email: body.email, full_name: typeof body.full_name === "string" ? body.full_name : undefined, role: "user" });
+      await this.storePasswordHash(user.id, hash);
+      return { created: true, user };
+    } catch (error) {
+      // A sign-up racing this one took the address first: answered as any taken address is.
+      const winner = error instanceof HttpError && error.code === "user_exists" ? await this.userByEmail(body.email) : undefined;
+      if (winner) return { created: false, user: winner };
+      throw error;
+    }
   }
 }

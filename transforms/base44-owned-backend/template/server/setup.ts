@@ -34,9 +34,32 @@ export function entityTables(): string[] {
   return Object.values(appConfig.entities).map((e) => e.table);
 }
 
+/** The users' table: sign-in finds an account by its address, so two accounts must never share one. */
+export function usersTable(): string {
+  return appConfig.entities[appConfig.userEntity]!.table;
+}
+
+/** Where an address is unique whatever its case (two sign-ups racing for one address make one account). */
+export const USERS_EMAIL_INDEX = "ownit_users_email_key";
+
+/**
+ * The unique index on the users' addresses; addresses already shared (in data moved from Base44)
+ * stop it with a line naming them, before anything is created.
+ */
+export function usersEmailIndexSql(table: string = usersTable()): string {
+  const t = quoteIdent(table);
+  return `DO $ownit$ DECLARE shared text; BEGIN
+  SELECT string_agg(address, ', ') INTO shared FROM (SELECT lower("email") AS address FROM ${t} WHERE "email" IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 5) d;
+  IF shared IS NOT NULL THEN
+    RAISE EXCEPTION 'more than one user in ${table.replace(/'/g, "''")} has the address %: merge or change those accounts, then run db:setup again', shared;
+  END IF;
+END $ownit$;
+CREATE UNIQUE INDEX IF NOT EXISTS ${USERS_EMAIL_INDEX} ON ${t} (lower("email"));`;
+}
+
 /** Every statement the server's tables and triggers need, idempotent (one query: one transaction). */
 export function serverSchemaSql(tables: string[] = entityTables()): string {
-  return `${AUTH_SCHEMA_SQL}\n${THROTTLE_SCHEMA_SQL}\n${OAUTH_SCHEMA_SQL}\n${realtimeSchemaSql(tables)}`;
+  return `${AUTH_SCHEMA_SQL}\n${THROTTLE_SCHEMA_SQL}\n${OAUTH_SCHEMA_SQL}\n${realtimeSchemaSql(tables)}\n${usersEmailIndexSql()}`;
 }
 
 /**
@@ -61,9 +84,11 @@ export async function missingSetup(db: Queryable, tables: string[] = entityTable
      SELECT 'ownit_auth.sessions.last_seen_at' WHERE to_regclass('ownit_auth.sessions') IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('ownit_auth.sessions') AND attname = 'last_seen_at' AND NOT attisdropped)
      UNION ALL
+     SELECT 'the unique index on user addresses' WHERE to_regclass($3) IS NULL
+     UNION ALL
      SELECT 'realtime triggers on ' || t FROM unnest($2::text[]) AS t
       WHERE (SELECT count(*) FROM pg_trigger g WHERE g.tgrelid = to_regclass(quote_ident(t)) AND g.tgname LIKE 'ownit\\_realtime\\_%') < 3`,
-    [SERVER_TABLES, tables],
+    [SERVER_TABLES, tables, USERS_EMAIL_INDEX],
   );
   return rows.map((r) => r.missing);
 }
