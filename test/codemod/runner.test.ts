@@ -143,10 +143,14 @@ describe("codemod runner", () => {
 /**
  * A codemod in its own folder (so worker threads can load it): renames oldName, reports which
  * thread did each file, spends a few milliseconds per file like a real parse, and on a file that
- * says CRASH takes its worker down with it (on the main thread it throws instead).
+ * says CRASH takes its worker down with it (on the main thread it throws instead). Until a worker
+ * has done a file (it leaves WORKER_STARTED), the main thread spends 50 ms a file: on a loaded
+ * machine a worker may take longer to start than the main thread needs for every file at 3 ms.
  */
 const THREADED_CODEMOD = `
+import { existsSync, writeFileSync } from "node:fs";
 import { isMainThread, threadId } from "node:worker_threads";
+const WORKER_STARTED = new URL("./worker-started", import.meta.url);
 export default {
   name: "threaded-rename",
   description: "renames oldName and says which thread did it",
@@ -154,7 +158,8 @@ export default {
   files: ["src/**/*.ts"],
   appliesTo: () => true,
   transform(file, api) {
-    const until = Date.now() + 3;
+    if (!isMainThread && !existsSync(WORKER_STARTED)) writeFileSync(WORKER_STARTED, "");
+    const until = Date.now() + (isMainThread && !existsSync(WORKER_STARTED) ? 50 : 3);
     while (Date.now() < until);
     if (file.source.includes("CRASH")) {
       if (isMainThread) throw new Error("crashed on purpose");
