@@ -20,7 +20,7 @@ import {
   type ExportManifest,
   type TableProgress,
 } from "@ownit/db";
-import { cleanupTemp, tempDir } from "../helpers/project";
+import { capturedCli, cleanupTemp, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import {
   PASSWORD_USERS,
@@ -343,6 +343,28 @@ describe("restore + verify onto servers without Supabase", () => {
     const damaged = await pg15.createDatabase("from_damaged_md5_export");
     await expect(restoreExport(older, damaged)).rejects.toMatchObject({ code: "export-damaged" });
     expect(await sql(damaged, "select nspname from pg_namespace where nspname = 'auth'")).toEqual([]);
+  });
+
+  it("an export whose checksums name a hash this ownit does not know is refused in one line naming the table, not called damaged", async () => {
+    const newer = path.join(tempDir("ownit-newer-export-"), "ownit-export");
+    cpSync(exportDir, newer, { recursive: true });
+    const manifestFile = path.join(newer, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as ExportManifest;
+    manifest.tables.find((t) => t.name === "tasks")!.checksum = `blake3:${"ab".repeat(32)}`;
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    const url = await pg15.createDatabase("from_newer_export");
+    const cli = capturedCli();
+    expect(await cli.run("restore", newer, "--to", url, "--project", tempDir("ownit-newer-project-"))).not.toBe(0);
+    const said = cli.stderr.join("\n");
+    expect(said).toMatch(/the checksum of public\.tasks \("blake3:abab.*"\) is taken with a hash this ownit does not know/);
+    expect(said).toContain("use the ownit version that wrote it");
+    expect(said).not.toMatch(/\n\s+at /); // no stack trace
+    expect(
+      await sql(
+        url,
+        "select nspname from pg_namespace where nspname in ('auth', 'public') and exists (select 1 from pg_class c where c.relnamespace = pg_namespace.oid)",
+      ),
+    ).toEqual([]);
   });
 
   it("verify still passes when the same rows lie in another order (read again in key order)", async () => {

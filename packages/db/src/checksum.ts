@@ -18,8 +18,19 @@ import { qualified, quoteIdent } from "./sql";
 
 const XXH128 = "xxh128:";
 
+/** A checksum this ownit can recompute: XXH128, an older export's bare md5 hex, or none yet (a Base44 dump's check load fills it). */
+export function knownChecksum(checksum: string): boolean {
+  return checksum === "" || /^(xxh128:)?[0-9a-f]{32}$/.test(checksum);
+}
+
+/** A running hash over a table's COPY text. */
+export interface RowHash {
+  update(chunk: Buffer): void;
+  digest(): string;
+}
+
 /** Hashes a table's COPY text the way `like` was hashed (md5 for an older export's bare hex), or the current way. */
-export async function rowHasher(like?: string): Promise<{ update(chunk: Buffer): void; digest(): string }> {
+export async function rowHasher(like?: string): Promise<RowHash> {
   if (like && !like.startsWith(XXH128)) {
     const md5 = createHash("md5");
     return { update: (chunk) => md5.update(chunk), digest: () => md5.digest("hex") };
@@ -119,7 +130,7 @@ export class CopyHasher extends Transform {
   rows = 0;
   bytes = 0;
   constructor(
-    private readonly hash: Awaited<ReturnType<typeof rowHasher>>,
+    private readonly hash: RowHash,
     private readonly onChunk?: (rows: number, bytes: number) => void,
   ) {
     super();

@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OwnitError, redactUrl, TOOL_VERSION, type Finding, EXPORT_DIR } from "@ownit/core";
+import { knownChecksum } from "./checksum";
 import { quoteIdent, quoteLiteral, qualified } from "./sql";
 
 export const EXPORT_FORMAT_VERSION = 1;
@@ -169,6 +170,13 @@ export function readExport(dir: string): ExportFolder {
   const schemaFile = path.join(abs, SCHEMA_FILE);
   if (!existsSync(schemaFile)) throw new OwnitError("export-invalid", `${schemaFile} is missing`, "dump the database again");
   for (const table of manifest.tables) {
+    if (!knownChecksum(String(table.checksum ?? ""))) {
+      throw new OwnitError(
+        "export-version",
+        `${manifestFile}: the checksum of ${table.schema}.${table.name} ("${String(table.checksum).slice(0, 24)}…") is taken with a hash this ownit does not know`,
+        `use the ownit version that wrote it (toolVersion ${manifest.toolVersion} in the manifest), or dump again`,
+      );
+    }
     if (!existsSync(path.join(abs, table.file))) {
       throw new OwnitError(
         "export-invalid",

@@ -51,7 +51,7 @@ export function usersEmailIndexSql(table: string = usersTable()): string {
   return `DO $ownit$ DECLARE shared text; BEGIN
   SELECT string_agg(address, ', ') INTO shared FROM (SELECT lower("email") AS address FROM ${t} WHERE "email" IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 5) d;
   IF shared IS NOT NULL THEN
-    RAISE EXCEPTION 'more than one user in ${table.replace(/'/g, "''")} has the address %: merge or change those accounts, then run db:setup again', shared;
+    RAISE EXCEPTION 'more than one user in % has the address %: merge or change those accounts, then run db:setup again', '${table.replace(/'/g, "''")}', shared;
   END IF;
 END $ownit$;
 CREATE UNIQUE INDEX IF NOT EXISTS ${USERS_EMAIL_INDEX} ON ${t} (lower("email"));`;
