@@ -1,8 +1,9 @@
 // `npm run bench:db`: how fast and how lean ownit moves a database, against PostgreSQL's own tools
 // in the same run. Builds a Supabase-shaped source of at least 1 GB (fixtures/db/source's schema,
 // generated rows), then times `ownit dump` + `ownit restore` + `ownit verify` (each a separate
-// ownit process, peak RSS measured) against `pg_dump -Fd -j2` + `pg_restore -j2` of the same
-// database, and prints the ratio. ownit runs as users get it: the package `npm run build` makes
+// ownit process, peak RSS and CPU seconds measured) against `pg_dump -Fd -j2` + `pg_restore -j2`
+// of the same database: a warm-up round, then three timed rounds in alternating order (`-- --rounds
+// N`), and prints the medians and their ratios. ownit runs as users get it: the package `npm run build` makes
 // (bundled, no TypeScript loader). Every timed step starts from the same state (settle): where
 // the step before wrote, vacuumed and analyzed as autovacuum would next; no autovacuum worker
 // busy; both servers checkpointed and the kernel's dirty pages written (`sync`). So no step pays
@@ -13,17 +14,19 @@
 // --verify-after-switch` (the write-unavailable window; goal < 5 s). Everything it makes lives in
 // one temp folder, deleted at the end. `-- --move-only` stops after the ratios.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import {
+  dropFollowSlot,
   exportHelper,
-  FOLLOW_NAME_PREFIX,
   findClientBinary,
   findServerBinaries,
   freePort,
+  readExport,
+  unpublish,
   followStatus,
   readFollowState,
   startLocalServer,
@@ -36,7 +39,11 @@ import { buildPackage, PACKAGE_DIR } from "../package/build";
 
 const args = process.argv.slice(2);
 /** How many times each contestant's move is timed (`-- --rounds N`); the medians are compared. */
-const ROUNDS = Number(args[args.indexOf("--rounds") + 1] ?? 3) || 3;
+const ROUNDS = args.includes("--rounds") ? Number(args[args.indexOf("--rounds") + 1]) : 3;
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error("bench:db: --rounds takes a whole number of rounds, 1 or more (e.g. -- --rounds 3)");
+  process.exit(2);
+}
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 /** The built package's bin (scripts/package/build.ts), built at the start of the run. */
 const OWNIT_BIN = path.join(PACKAGE_DIR, "dist", "ownit.mjs");
@@ -210,7 +217,6 @@ async function sampleLag(source: string, target: string, exportDir: string, ms: 
   } finally {
     await Promise.all([s.end(), t.end()]);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   return {
     samples: bytes.length,
     medianBytes: median(bytes),
@@ -220,24 +226,27 @@ async function sampleLag(source: string, target: string, exportDir: string, ms: 
   };
 }
 
-/** Drops what an earlier round's follow-ready dump left on the source: its slot and publication. */
-async function dropFollowSetup(source: string): Promise<void> {
-  await query(
-    source,
-    `select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name like '${FOLLOW_NAME_PREFIX}%' and not active`,
-  );
-  for (const { pubname } of await query<{ pubname: string }>(
-    source,
-    `select pubname from pg_publication where pubname like '${FOLLOW_NAME_PREFIX}%'`,
-  ))
-    await query(source, `DROP PUBLICATION "${pubname}"`);
+/** Undoes on the source what the follow-ready dump in `exportDir` set up (its slot, publications, replica identities). */
+async function undoFollowReady(source: string, exportDir: string): Promise<void> {
+  if (!existsSync(exportDir)) return;
+  const replication = readExport(exportDir).manifest.replication;
+  if (!replication) return;
+  const client = new pg.Client({ connectionString: source });
+  await client.connect();
+  try {
+    await dropFollowSlot(client, replication.slot);
+    await unpublish(client, { name: replication.publications[0]!, replicaIdentityFull: replication.replicaIdentityFull });
+  } finally {
+    await client.end();
+  }
 }
 
 /** Creates the source's roles on the target server (pg_dumpall --roles-only | psql); roles that exist are left as they are. */
 async function copyRoles(source: string, target: string): Promise<void> {
   const roles = path.join(os.tmpdir(), `ownit-bench-roles-${process.pid}.sql`);
-  await run(findClientBinary("pg_dump").path.replace(/pg_dump$/, "pg_dumpall"), ["--roles-only", "-f", roles, "-d", source]);
-  await run(findClientBinary("psql").path, ["-q", "-o", "/dev/null", "-d", target, "-f", roles]);
+  const psql = findClientBinary("psql").path;
+  await run(path.join(path.dirname(psql), "pg_dumpall"), ["--roles-only", "-f", roles, "-d", source]);
+  await run(psql, ["-q", "-o", "/dev/null", "-d", target, "-f", roles]);
   rmSync(roles, { force: true });
 }
 
@@ -267,8 +276,8 @@ async function moveRounds(work: string, servers: LocalServer[], source: string, 
   const ownitTarget = targetServer.url("ownit_target");
   let projectDir = "";
   const ownitMove = async () => {
+    await undoFollowReady(source, exportDir);
     rmSync(exportDir, { recursive: true, force: true });
-    await dropFollowSetup(source);
     await query(targetServer.url(), "DROP DATABASE IF EXISTS ownit_target WITH (FORCE)");
     await query(targetServer.url(), "CREATE DATABASE ownit_target");
     // The restore is a run; its ledger goes to a throwaway project.
