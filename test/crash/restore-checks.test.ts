@@ -1,5 +1,6 @@
-// A restore that must not say all is well when it is not: a data file cut at a line boundary, or
-// one whose bytes changed, is refused naming the table, and the target stays empty; the figures
+// A restore that must not say all is well when it is not: a data file cut at a row boundary, one
+// whose bytes changed, or one holding another table's rows is refused naming the table, in COPY
+// binary and in COPY text (`dump --text-data`), and the target stays empty; the figures
 // printed are the rows loaded; and the run's ledger goes into the export's project, not the folder
 // the command happens to run in.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { sql } from "../db/source";
 let server: TestServer;
 let project: string;
 let exportDir: string;
+let textExportDir: string;
 
 beforeAll(async () => {
   server = await startTestServer({ prefer: "system" });
@@ -28,8 +30,11 @@ beforeAll(async () => {
   project = tempDir("ownit-restore-project-");
   writeFileSync(path.join(project, "package.json"), '{ "name": "restore-app", "private": true }\n');
   exportDir = path.join(project, "ownit-export");
+  textExportDir = path.join(project, "ownit-export-text");
   const dump = capturedCli();
   expect(await dump.run("dump", "--from", sourceUrl, "--out", exportDir), dump.stderr.join("\n")).toBe(0);
+  expect(dump.stdout.join("\n")).toContain("data files  2 table(s) in COPY binary (loads faster), 0 in COPY text");
+  expect(await dump.run("dump", "--from", sourceUrl, "--out", textExportDir, "--text-data"), dump.stderr.join("\n")).toBe(0);
 });
 
 afterAll(async () => {
@@ -46,41 +51,96 @@ async function tablesIn(url: string): Promise<string[]> {
   ).map((r) => r.t);
 }
 
-/** A copy of the export with one table's data file changed by edit. */
-function damagedCopy(table: string, edit: (text: string) => string): string {
+/** A copy of an export with one table's data file changed by edit. */
+function damagedCopy(from: string, table: string, edit: (data: Buffer, dir: string) => Buffer): string {
   const copy = path.join(tempDir("ownit-damaged-"), "ownit-export");
-  cpSync(exportDir, copy, { recursive: true });
+  cpSync(from, copy, { recursive: true });
   const entry = readExport(copy).manifest.tables.find((t) => `${t.schema}.${t.name}` === table)!;
   const file = path.join(copy, entry.file);
-  writeFileSync(file, edit(readFileSync(file, "utf8")));
+  writeFileSync(file, edit(readFileSync(file), copy));
   return copy;
 }
 
-describe("restore checks what it loaded against the manifest", () => {
-  it("a data file cut at a line boundary (1,500 → 750 rows) is refused naming the table, and the target stays empty", async () => {
-    const cut = damagedCopy("public.accounts", (text) => text.split("\n").slice(0, 750).join("\n") + "\n");
-    const url = await server.createDatabase("cut");
-    const cli = capturedCli();
-    expect(await cli.run("restore", cut, "--to", url, "--project", project)).toBe(1);
-    expect(cli.stderr[0]).toMatch(
+/** Where each row of a COPY binary file starts, and (last) where its end marker does. */
+function binaryRowOffsets(data: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let at = 19 + data.readUInt32BE(15); ;) {
+    offsets.push(at);
+    const fields = data.readInt16BE(at);
+    at += 2;
+    if (fields === -1) return offsets;
+    for (let f = 0; f < fields; f++) at += 4 + Math.max(data.readInt32BE(at), 0);
+  }
+}
+
+/** The same bytes with `from` replaced by `to` (of the same length) once. */
+function replaced(data: Buffer, from: string, to: string): Buffer {
+  const at = data.indexOf(from);
+  expect(at).toBeGreaterThan(0);
+  const copy = Buffer.from(data);
+  copy.write(to, at);
+  return copy;
+}
+
+async function refusedRestore(damaged: string, database: string): Promise<string> {
+  const url = await server.createDatabase(database);
+  const cli = capturedCli();
+  expect(await cli.run("restore", damaged, "--to", url, "--project", project)).toBe(1);
+  expect(cli.stdout.join("\n")).not.toMatch(/restored \d+ table/);
+  expect(await tablesIn(url)).toEqual([]);
+  expect(cli.stderr).toHaveLength(2); // the error and its hint, one line each
+  return cli.stderr[0]!;
+}
+
+describe("restore checks a COPY binary file against the manifest", () => {
+  it("cut at a row boundary (1,500 → 750 rows, end marker kept) is refused naming the table", async () => {
+    const cut = damagedCopy(exportDir, "public.accounts", (data) => {
+      const offsets = binaryRowOffsets(data);
+      expect(offsets).toHaveLength(1501);
+      return Buffer.concat([data.subarray(0, offsets[750]), data.subarray(offsets[1500]!)]);
+    });
+    expect(await refusedRestore(cut, "binary_cut")).toMatch(
       /^error restore into .* refused at public\.accounts: .*public\.accounts\.copy holds 750 row\(s\), the manifest says 1500$/,
     );
-    expect(cli.stdout.join("\n")).not.toMatch(/restored \d+ table/);
-    expect(await tablesIn(url)).toEqual([]);
   });
 
-  it("a data file with the right number of rows but changed bytes fails its checksum, naming the table", async () => {
-    const edited = damagedCopy("public.notes", (text) => text.replace("note 7\n", "note 8\n"));
-    const url = await server.createDatabase("edited");
-    const cli = capturedCli();
-    expect(await cli.run("restore", edited, "--to", url, "--project", project)).toBe(1);
-    expect(cli.stderr[0]).toMatch(
+  it("with the right rows but changed bytes fails its checksum, naming the table", async () => {
+    const edited = damagedCopy(exportDir, "public.notes", (data) => replaced(data, "note 7", "note 8"));
+    expect(await refusedRestore(edited, "binary_edited")).toMatch(
       /^error restore into .* refused at public\.notes: .*public\.notes\.copy does not match its checksum in the manifest/,
     );
-    expect(await tablesIn(url)).toEqual([]);
   });
 
-  it("prints the rows it loaded", async () => {
+  it("holding another table's rows is refused as not the data its entry says", async () => {
+    const swapped = damagedCopy(exportDir, "public.notes", (_data, dir) =>
+      readFileSync(path.join(dir, "data", "public.accounts.copy")),
+    );
+    expect(await refusedRestore(swapped, "binary_swapped")).toMatch(
+      /^error restore into .* refused at public\.notes: .*public\.notes\.copy: it is not the COPY binary data its manifest entry says \(a row of 2 field\(s\) where 3 were expected\)$/,
+    );
+  });
+});
+
+describe("restore checks a COPY text file against the manifest", () => {
+  it("cut at a line boundary (1,500 → 750 rows) is refused naming the table", async () => {
+    const cut = damagedCopy(textExportDir, "public.accounts", (data) =>
+      Buffer.from(data.toString("utf8").split("\n").slice(0, 750).join("\n") + "\n"),
+    );
+    expect(await refusedRestore(cut, "text_cut")).toMatch(
+      /^error restore into .* refused at public\.accounts: .*public\.accounts\.copy holds 750 row\(s\), the manifest says 1500$/,
+    );
+  });
+
+  it("with the right number of rows but changed bytes fails its checksum, naming the table", async () => {
+    const edited = damagedCopy(textExportDir, "public.notes", (data) => replaced(data, "note 7\n", "note 8\n"));
+    expect(await refusedRestore(edited, "text_edited")).toMatch(
+      /^error restore into .* refused at public\.notes: .*public\.notes\.copy does not match its checksum in the manifest/,
+    );
+  });
+});
+
+describe("what a restore prints", () => {
+  it("the rows it loaded", async () => {
     const url = await server.createDatabase("whole");
     const cli = capturedCli();
     expect(await cli.run("restore", exportDir, "--to", url, "--project", project), cli.stderr.join("\n")).toBe(0);

@@ -107,6 +107,10 @@ describe("dump: one snapshot of a Supabase database into a portable folder", () 
     expect(tables["public.imported_contacts"]!.primaryKey).toEqual([]);
     expect(tables["auth.users"]!.columns).not.toContain("confirmed_at"); // generated: the target computes it
     for (const t of dumped.manifest.tables) expect(t.checksum, `${t.schema}.${t.name}`).toMatch(/^xxh128:[0-9a-f]{32}$/);
+    // The app's tables travel in COPY binary; auth's and storage's stay text (other steps read those files).
+    for (const t of dumped.manifest.tables)
+      expect(t.format, `${t.schema}.${t.name}`).toBe(t.schema === "public" ? "binary" : undefined);
+    expect(dumped.manifest.formatVersion).toBe(2);
     const sequences = Object.fromEntries(dumped.manifest.sequences.map((s) => [`${s.schema}.${s.name}`, s]));
     expect(sequences["public.invoice_number_seq"]).toMatchObject({ lastValue: "1249", isCalled: true });
     expect(sequences["public.messages_id_seq"]).toMatchObject({ lastValue: "5000", isCalled: true });
@@ -321,10 +325,12 @@ describe("restore + verify onto servers without Supabase", () => {
   });
 
   it("an export written before XXH128 (bare md5 checksums) still restores and verifies, and a wrong md5 is still refused", async () => {
+    // Older ownit wrote every table as COPY text (format 1), as --text-data still does.
     const older = path.join(tempDir("ownit-md5-export-"), "ownit-export");
-    cpSync(exportDir, older, { recursive: true });
+    await dumpDatabase({ from: source.url, out: older, textData: true });
     const manifestFile = path.join(older, "manifest.json");
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as ExportManifest;
+    expect(manifest.formatVersion).toBe(1);
     // A data file is the canonical COPY text itself, so its md5 is the checksum an older ownit wrote.
     for (const t of manifest.tables)
       t.checksum = createHash("md5")

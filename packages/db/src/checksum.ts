@@ -1,7 +1,7 @@
 // Row counts and checksums that mean the same thing on any server: the rows of a table read with
 // COPY in primary-key order (text keys compared bytewise, tables without a key ordered by their
-// whole text form), with every setting that changes COPY's text pinned, and a hash taken over that
-// stream. dump writes the same stream to disk while hashing it, so one pass gives the file and
+// whole text form), in the table's format (copy-format.ts) with every setting that changes COPY's
+// text pinned, and a hash taken over that stream. dump writes the same stream to disk while hashing it, so one pass gives the file and
 // its checksum; verify recomputes it on the target. Memory stays constant whatever the table size.
 //
 // The hash is XXH128 ("xxh128:<hex>"): it guards against rows lost or changed on the way, not
@@ -13,6 +13,8 @@ import { Transform, Writable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createXXHash128 } from "hash-wasm";
 import type pg from "pg";
+import { BinaryRowCounter } from "./copy-binary";
+import { copyOptions, type CopyFormat } from "./copy-format";
 import { CopyOutStream } from "./copy-out";
 import { qualified, quoteIdent } from "./sql";
 
@@ -67,6 +69,8 @@ export interface ChecksumTable {
   columnExpressions?: Record<string, string>;
   /** The checksum to compare with: the rows are hashed as it was (an export's; none for a new dump). */
   checksum?: string;
+  /** The COPY format the rows are read and hashed in (text when absent). */
+  format?: CopyFormat;
 }
 
 /** "key": the canonical order; "stored": as the rows lie on disk, cheaper, and canonical only right after a restore. */
@@ -125,20 +129,30 @@ export function countRows(chunk: Buffer): number {
   return rows;
 }
 
-/** Counts rows, bytes and the hash (rowHasher) of what passes. */
+/** Counts rows, bytes and the hash (rowHasher) of the COPY data in `format` that passes. */
 export class CopyHasher extends Transform {
   rows = 0;
   bytes = 0;
+  private readonly binary?: BinaryRowCounter;
+  private readonly onChunk?: (rows: number, bytes: number) => void;
   constructor(
     private readonly hash: RowHash,
-    private readonly onChunk?: (rows: number, bytes: number) => void,
+    options: { format?: CopyFormat; columns?: number; onChunk?: (rows: number, bytes: number) => void } = {},
   ) {
     super();
+    this.onChunk = options.onChunk;
+    if (options.format === "binary") this.binary = new BinaryRowCounter(options.columns);
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    const rows = countRows(chunk);
+    let rows: number;
+    try {
+      rows = this.binary ? this.binary.count(chunk) : countRows(chunk);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
     this.rows += rows;
     this.onChunk?.(rows, chunk.length);
     done(null, chunk);
@@ -167,9 +181,15 @@ export interface CopyOutOptions {
  * session must be pinned (pinSession) for the checksum to be comparable.
  */
 export async function copyTableOut(client: pg.Client, table: ChecksumTable, options: CopyOutOptions = {}): Promise<CopyCounts> {
-  const hasher = new CopyHasher(await rowHasher(table.checksum), options.onChunk);
+  const hasher = new CopyHasher(await rowHasher(table.checksum), {
+    format: table.format,
+    columns: table.columns.length,
+    onChunk: options.onChunk,
+  });
   // Nothing awaited between the query and the pipeline: pg reports a dead connection to the stream on the next tick.
-  const source = client.query(new CopyOutStream(`COPY (${orderedSelect(table, options.collatable, options.order)}) TO STDOUT`));
+  const source = client.query(
+    new CopyOutStream(`COPY (${orderedSelect(table, options.collatable, options.order)}) TO STDOUT${copyOptions(table.format)}`),
+  );
   await pipeline(source, hasher, options.sink ?? discard());
   return hasher.digest();
 }

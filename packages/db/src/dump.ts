@@ -12,11 +12,12 @@ import { foreignEnums, listExtensions, listSequences, listTables, schemaObjects 
 import { dumpScope } from "./dump-scope";
 import { collatableColumns, copyTableOut, pinSession } from "./checksum";
 import { connect, describeServer, refuseTransactionPooler, serverVersion } from "./connection";
+import { binaryCopyTables } from "./copy-format";
 import {
   checkExportDestination,
   dataFileName,
   DATA_DIR,
-  EXPORT_FORMAT_VERSION,
+  formatVersionOf,
   POST_DATA_FILE,
   SCHEMA_FILE,
   writeFindings,
@@ -61,6 +62,8 @@ export interface DumpOptions {
   onProgress?: ProgressListener;
   /** Read through a new logical replication slot's snapshot, so `ownit follow` can stream what comes after. */
   followReady?: boolean;
+  /** Write every table as COPY text, readable with any editor (default: binary where it is portable, copy-format.ts). */
+  textData?: boolean;
 }
 
 export interface DumpResult {
@@ -157,6 +160,10 @@ async function readSourceCatalog(main: pg.Client, options: DumpOptions, publishe
   const pgDump = options.pgDump ?? findClientBinary("pg_dump", version.major).path;
   const scope = await dumpScope(main, options.from, options.schemas);
   const tables = await listTables(main, scope.scope);
+  // Tables outside the app's schemas (auth, storage) stay text: other steps read their files.
+  const appTables = tables.filter((t) => scope.schemas.includes(t.schema));
+  const binary = options.textData ? new Set<string>() : await binaryCopyTables(main, appTables);
+  for (const t of tables) if (binary.has(`${t.schema}.${t.name}`)) t.format = "binary";
   const names = tables.map((t) => `${t.schema}.${t.name}`).sort();
   if (published && names.join() !== published.tables.join()) {
     throw new OwnitError(
@@ -254,6 +261,7 @@ async function copyTables(
         columns: table.columns,
         primaryKey: table.primaryKey,
         ...counts,
+        ...(table.format ? { format: table.format } : {}),
       });
       progress.done();
     });
@@ -359,7 +367,7 @@ function buildManifest(
     .map((t) => entries.get(`${t.schema}.${t.name}`)!)
     .sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`));
   return {
-    formatVersion: EXPORT_FORMAT_VERSION,
+    formatVersion: formatVersionOf(tables),
     toolVersion: TOOL_VERSION,
     source: { kind: catalog.scope.kind, location: source, serverVersion: catalog.version.version },
     snapshotTime: snapshot.at.toISOString(),

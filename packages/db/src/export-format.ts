@@ -4,7 +4,8 @@
 //   schema.sql      the prelude and every table, type and function: loads on stock PostgreSQL >= 14
 //   post-data.sql   (optional) constraints, indexes, triggers, policies: applied after the data, so
 //                   triggers do not fire on restored rows and indexes are built once
-//   data/<schema>.<table>.copy   COPY text format, one file per table, rows in primary-key order
+//   data/<schema>.<table>.copy   one file per table, rows in primary-key order: COPY binary where
+//                   every column's type reads the same on any server (copy-format.ts), else COPY text
 //   findings.json   Finding[] (what was dropped or needs attention, and why)
 //   restore.sql     a psql script loading all of it in one transaction (run from inside the folder)
 //   storage/<bucket>/<path>      files downloaded from Supabase Storage, when a key was given
@@ -13,9 +14,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from "node:path";
 import { OwnitError, redactUrl, TOOL_VERSION, type Finding, EXPORT_DIR } from "@ownit/core";
 import { knownChecksum } from "./checksum";
+import { copyOptions, type CopyFormat } from "./copy-format";
 import { quoteIdent, quoteLiteral, qualified } from "./sql";
 
-export const EXPORT_FORMAT_VERSION = 1;
+/**
+ * 1: every data file is COPY text. 2: a table may be COPY binary (its entry says `format`). An
+ * export is written at the lowest version that describes it, so an older ownit still reads an
+ * all-text export and refuses a binary one with its one-line `export-version` error.
+ */
+export const EXPORT_FORMAT_VERSION = 2;
+
+export function formatVersionOf(tables: TableEntry[]): number {
+  return tables.some((t) => t.format === "binary") ? 2 : 1;
+}
 
 export const MANIFEST_FILE = "manifest.json";
 export const SCHEMA_FILE = "schema.sql";
@@ -35,9 +46,11 @@ export interface TableEntry {
   /** Primary key columns (empty: rows are ordered by their whole text form for the checksum). */
   primaryKey: string[];
   rowCount: number;
-  /** "xxh128:<hex>" over the rows' COPY text ordered by the primary key (see checksum.ts); bare md5 hex in older exports. */
+  /** "xxh128:<hex>" over the rows' COPY data ordered by the primary key (see checksum.ts); bare md5 hex in older exports. */
   checksum: string;
   bytes: number;
+  /** The file's COPY format: text when absent (format 2). */
+  format?: CopyFormat;
 }
 
 export interface SequenceEntry {
@@ -153,10 +166,11 @@ export function readExport(dir: string): ExportFolder {
     );
   }
   const manifest = readJsonFile(manifestFile) as ExportManifest;
-  if (manifest?.formatVersion !== EXPORT_FORMAT_VERSION) {
+  const version = manifest?.formatVersion;
+  if (!Number.isInteger(version) || version < 1 || version > EXPORT_FORMAT_VERSION) {
     throw new OwnitError(
       "export-version",
-      `${manifestFile} has export format ${manifest?.formatVersion}; this ownit reads format ${EXPORT_FORMAT_VERSION}`,
+      `${manifestFile} has export format ${version}; this ownit reads formats 1 to ${EXPORT_FORMAT_VERSION}`,
       "use the ownit version that wrote it, or dump again",
     );
   }
@@ -170,6 +184,13 @@ export function readExport(dir: string): ExportFolder {
   const schemaFile = path.join(abs, SCHEMA_FILE);
   if (!existsSync(schemaFile)) throw new OwnitError("export-invalid", `${schemaFile} is missing`, "dump the database again");
   for (const table of manifest.tables) {
+    if (table.format !== undefined && !(version >= 2 && (table.format === "text" || table.format === "binary"))) {
+      throw new OwnitError(
+        "export-version",
+        `${manifestFile}: ${table.schema}.${table.name} is in a COPY format ("${String(table.format)}") export format ${version} does not have`,
+        `use the ownit version that wrote it (toolVersion ${manifest.toolVersion} in the manifest), or dump again`,
+      );
+    }
     if (!knownChecksum(String(table.checksum ?? ""))) {
       throw new OwnitError(
         "export-version",
@@ -213,7 +234,7 @@ export function writeFindings(dir: string, findings: Finding[]): void {
   writeFileSync(path.join(path.resolve(dir), FINDINGS_FILE), `${JSON.stringify(findings, null, 2)}\n`);
 }
 
-/** Session settings for loading COPY text exactly as it was written (see checksum.ts). */
+/** Session settings for loading COPY data exactly as it was written (see checksum.ts). */
 export const LOAD_SETTINGS = [
   "SET client_encoding = 'UTF8';",
   "SET DateStyle = 'ISO, YMD';",
@@ -234,7 +255,7 @@ export function restoreScript(manifest: ExportManifest, hasPostData: boolean): s
     ...LOAD_SETTINGS,
     ...manifest.tables.map(
       (t) =>
-        `\\copy ${qualified(t.schema, t.name)} (${t.columns.map(quoteIdent).join(", ")}) FROM '${t.file.replace(/'/g, "''")}'`,
+        `\\copy ${qualified(t.schema, t.name)} (${t.columns.map(quoteIdent).join(", ")}) FROM '${t.file.replace(/'/g, "''")}'${copyOptions(t.format)}`,
     ),
   ];
   if (hasPostData) lines.push(`\\ir ${POST_DATA_FILE}`);

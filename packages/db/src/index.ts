@@ -7,6 +7,8 @@ export * from "./supabase-objects";
 export * from "./connection";
 export * from "./checksum";
 export * from "./copy-out";
+export * from "./copy-binary";
+export * from "./copy-format";
 export * from "./work-graph";
 export * from "./planner-statistics";
 export * from "./catalog";

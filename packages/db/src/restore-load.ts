@@ -8,6 +8,8 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { killPoint, lineAt, OwnitError } from "@ownit/core";
 import { CopyHasher, rowHasher } from "./checksum";
+import { BinaryCopyError } from "./copy-binary";
+import { copyOptions } from "./copy-format";
 import { describeServer } from "./connection";
 import type { ExportFolder, TableEntry } from "./export-format";
 import { tableReporter, type ProgressListener } from "./progress";
@@ -52,18 +54,24 @@ export async function copyTableIn(
   });
   const columns = table.columns.map(quoteIdent).join(", ");
   const copy = client.query(
-    copyFrom(`COPY ${qualified(options.schema, table.name)} (${columns}) FROM STDIN${options.freeze ? " WITH (FREEZE)" : ""}`),
+    copyFrom(`COPY ${qualified(options.schema, table.name)} (${columns}) FROM STDIN${copyOptions(table.format, options.freeze)}`),
   );
   let started = false;
-  const loaded = new CopyHasher(await rowHasher(table.checksum), (rows, bytes) => {
-    if (!started) killPoint("restore-copy"); // rows are on their way to the server: mid-COPY
-    started = true;
-    progress.add(rows, bytes);
+  const loaded = new CopyHasher(await rowHasher(table.checksum), {
+    format: table.format,
+    columns: table.columns.length,
+    onChunk: (rows, bytes) => {
+      if (!started) killPoint("restore-copy"); // rows are on their way to the server: mid-COPY
+      started = true;
+      progress.add(rows, bytes);
+    },
   });
   killPoint("restore-table");
   try {
     await pipeline(createReadStream(path.join(folder.dir, table.file), { highWaterMark: 1024 * 1024 }), loaded, copy);
   } catch (error) {
+    if (error instanceof BinaryCopyError)
+      refuse(folder, table, options.url, `it is not the COPY binary data its manifest entry says (${error.message})`);
     throw new RestoreStepError(`the rows of ${key}`, error);
   }
   checkLoaded(folder, table, loaded.digest(), options.url);
@@ -71,25 +79,34 @@ export async function copyTableIn(
   return { rows: loaded.rows, bytes: loaded.bytes };
 }
 
+const DAMAGED_HINT =
+  "the export is truncated or damaged: dump the database again (nothing was restored, the target is as it was)";
+
+function refusedAt(table: TableEntry, url: string): string {
+  return `restore into ${describeServer(url)} refused at ${table.schema}.${table.name}`;
+}
+
+/** Refuses a table whose file is not the data its manifest entry describes. */
+function refuse(folder: ExportFolder, table: TableEntry, url: string, why: string): never {
+  throw new OwnitError("export-damaged", `${refusedAt(table, url)}: ${path.join(folder.dir, table.file)}: ${why}`, DAMAGED_HINT);
+}
+
 /** Refuses a table whose file did not hold the rows the manifest promises (cut short, or edited). */
 function checkLoaded(folder: ExportFolder, table: TableEntry, loaded: { rowCount: number; checksum: string }, url: string): void {
-  const key = `${table.schema}.${table.name}`;
   const file = path.join(folder.dir, table.file);
-  const base = `restore into ${describeServer(url)} refused at ${key}`;
-  const hint = "the export is truncated or damaged: dump the database again (nothing was restored, the target is as it was)";
   if (loaded.rowCount !== table.rowCount) {
     throw new OwnitError(
       "export-incomplete",
-      `${base}: ${file} holds ${loaded.rowCount} row(s), the manifest says ${table.rowCount}`,
-      hint,
+      `${refusedAt(table, url)}: ${file} holds ${loaded.rowCount} row(s), the manifest says ${table.rowCount}`,
+      DAMAGED_HINT,
     );
   }
   // Exports whose checksum is taken later (a Base44 dump's check load) carry none yet.
   if (table.checksum && loaded.checksum !== table.checksum) {
     throw new OwnitError(
       "export-damaged",
-      `${base}: ${file} does not match its checksum in the manifest (${loaded.checksum} ≠ ${table.checksum})`,
-      hint,
+      `${refusedAt(table, url)}: ${file} does not match its checksum in the manifest (${loaded.checksum} ≠ ${table.checksum})`,
+      DAMAGED_HINT,
     );
   }
 }

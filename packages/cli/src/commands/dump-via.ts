@@ -76,6 +76,7 @@ export async function dumpThroughHelper(
       schemas: commaList(opts.schemas),
       jobs,
       force: opts.force,
+      textData: opts.textData,
       onProgress: bars.listener,
     });
   } finally {

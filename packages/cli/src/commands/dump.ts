@@ -24,6 +24,7 @@ export interface DumpCliOptions {
   jobs: number;
   force?: boolean;
   followReady?: boolean;
+  textData?: boolean;
 }
 
 export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCliOptions): Promise<void> {
@@ -71,6 +72,7 @@ export async function dump(ctx: CliContext, opts: DumpCliOptions & Base44DumpCli
       storage: storageKey ? { key: storageKey, url: opts.storageUrl } : undefined,
       force: opts.force,
       followReady: opts.followReady,
+      textData: opts.textData,
       onProgress: bars.listener,
     });
   } finally {
@@ -93,6 +95,11 @@ export function printDumpSummary(ctx: CliContext, result: DumpResult): void {
   const carried = m.tables.filter((t) => !m.schemas.includes(t.schema)).map((t) => `${t.schema}.${t.name}`);
   ctx.out(`  schemas     ${m.schemas.join(", ")}${carried.length ? ` + ${carried.join(", ")}` : ""}`);
   ctx.out(`  sequences   ${m.sequences.length}`);
+  const binary = m.tables.filter((t) => t.format === "binary").length;
+  if (binary)
+    ctx.out(
+      `  data files  ${binary} table(s) in COPY binary (loads faster), ${m.tables.length - binary} in COPY text; --text-data writes all as text`,
+    );
   if (m.replication)
     ctx.out(
       `  follow      replication slot ${m.replication.slot} starts at ${m.replication.lsn}, where this snapshot ends (it keeps the source's WAL until follow/cutover drops it)`,
@@ -138,6 +145,10 @@ export function registerDump(program: Command, ctx: CliContext): void {
     .option(
       "--follow-ready",
       "read through a new logical replication slot, so `ownit follow` can stream every later write (needs wal_level=logical and REPLICATION)",
+    )
+    .option(
+      "--text-data",
+      "write every table's rows as COPY text, readable in any editor (default: COPY binary where every column's type is portable, which restores faster)",
     )
     .action((opts: DumpCliOptions & Base44DumpCliOptions) => dump(ctx, opts));
   // `--from base44` with the Base44 options still parses; the help shows them under `dump base44` only.

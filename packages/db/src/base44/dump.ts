@@ -32,7 +32,7 @@ import {
   checkExportDestination,
   dataFileName,
   DATA_DIR,
-  EXPORT_FORMAT_VERSION,
+  formatVersionOf,
   FINDINGS_FILE,
   MANIFEST_FILE,
   POST_DATA_FILE,
@@ -358,7 +358,7 @@ function writeSchemaFiles(
 /** The manifest before the load check fills in counts and checksums. */
 function exportManifest(start: DumpStart, entries: TableEntry[], downloads: DownloadedFile[]): ExportManifest {
   return {
-    formatVersion: EXPORT_FORMAT_VERSION,
+    formatVersion: formatVersionOf(entries),
     toolVersion: TOOL_VERSION,
     source: { kind: "base44", location: redactUrl(start.api.appUrl), appId: start.appId },
     snapshotTime: start.snapshotTime,
