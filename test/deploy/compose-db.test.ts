@@ -2,14 +2,16 @@
 // would run on first start are run (sourced, as its entrypoint does) against a throwaway PostgreSQL,
 // loading an export from inside its folder and creating the roles PostgREST and GoTrue log in as.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { jwtVerify } from "jose";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capturedCli, cleanupTemp, copyFixture, gitInit, tempDir } from "../helpers/project";
 import { startTestServer, type TestServer } from "../helpers/postgres";
+import YAML from "yaml";
 import { runShell } from "./docker-like";
+import { nextWithPostgres, writeTree } from "./projects";
 
 const PASSWORD = "s3cretpassw0rd";
 /** Each service's login role has its own password (what docker/supabase-keys.mjs prints into .env). */
@@ -76,6 +78,31 @@ async function as(
   }
 }
 
+/**
+ * The postgres image's entrypoint sources non-executable init scripts, in order, in a bash with
+ * errexit: `project`'s, as compose mounts them, against `server`'s database "app".
+ */
+function runInitScripts(
+  server: TestServer,
+  project: string,
+  exportDir: string,
+  passwords: Record<string, string>,
+): Promise<{ code: number; output: string }> {
+  const init = path.join(project, "docker/postgres-init");
+  const script = `set -Eeo pipefail; cd /; for f in ${init}/*.sh; do . "$f"; done; echo "entrypoint still in $(pwd)"`;
+  const env = {
+    POSTGRES_USER: server.user,
+    POSTGRES_DB: "app",
+    POSTGRES_PASSWORD: PASSWORD,
+    PGHOST: server.host,
+    PGPORT: String(server.port),
+    PGPASSWORD: PASSWORD,
+    OWNIT_EXPORT_DIR: exportDir,
+    ...passwords,
+  };
+  return runShell(`bash -c '${script}'`, tempDir(), env, path.join(tempDir(), "init.log"));
+}
+
 describe("docker-compose's Postgres init scripts against a real PostgreSQL", () => {
   let server: TestServer;
   let project: string;
@@ -91,25 +118,8 @@ describe("docker-compose's Postgres init scripts against a real PostgreSQL", () 
     cleanupTemp();
   });
 
-  /** The postgres image's entrypoint sources non-executable init scripts, in order, in a bash with errexit. */
-  async function firstStart(
-    exportDir: string,
-    passwords: Record<string, string> = SERVICE_PASSWORDS,
-  ): Promise<{ code: number; output: string }> {
-    const init = path.join(project, "docker/postgres-init");
-    const script = `set -Eeo pipefail; cd /; for f in ${init}/*.sh; do . "$f"; done; echo "entrypoint still in $(pwd)"`;
-    const env = {
-      POSTGRES_USER: server.user,
-      POSTGRES_DB: "app",
-      POSTGRES_PASSWORD: PASSWORD,
-      PGHOST: server.host,
-      PGPORT: String(server.port),
-      PGPASSWORD: PASSWORD,
-      OWNIT_EXPORT_DIR: exportDir,
-      ...passwords,
-    };
-    return runShell(`bash -c '${script}'`, tempDir(), env, path.join(tempDir(), "init.log"));
-  }
+  const firstStart = (exportDir: string, passwords: Record<string, string> = SERVICE_PASSWORDS) =>
+    runInitScripts(server, project, exportDir, passwords);
 
   it("loads the export from inside its folder, then creates each service's login role with its own password from .env", async () => {
     const { code, output } = await firstStart(writeExport());
@@ -204,19 +214,7 @@ describe("the init scripts of an app that uses Storage, Realtime and edge functi
       const project = copyFixture("lovable-vite");
       gitInit(project);
       expect(await capturedCli().run("migrate", project, "--yes")).toBe(0);
-      const init = path.join(project, "docker/postgres-init");
-      const script = `set -Eeo pipefail; cd /; for f in ${init}/*.sh; do . "$f"; done`;
-      const env = {
-        POSTGRES_USER: server.user,
-        POSTGRES_DB: "app",
-        POSTGRES_PASSWORD: PASSWORD,
-        PGHOST: server.host,
-        PGPORT: String(server.port),
-        PGPASSWORD: PASSWORD,
-        OWNIT_EXPORT_DIR: writeExport(),
-        ...SERVICE_PASSWORDS,
-      };
-      const { code, output } = await runShell(`bash -c '${script}'`, tempDir(), env, path.join(tempDir(), "init.log"));
+      const { code, output } = await runInitScripts(server, project, writeExport(), SERVICE_PASSWORDS);
       expect(code, output).toBe(0);
       const roles = await server.query<{ rolname: string; rolreplication: boolean; rolbypassrls: boolean; rolsuper: boolean }>(
         "SELECT rolname, rolreplication, rolbypassrls, rolsuper FROM pg_roles WHERE rolname IN ('authenticator', 'supabase_auth_admin', 'supabase_storage_admin', 'supabase_realtime_admin', 'ownit_functions') ORDER BY rolname",
@@ -262,6 +260,74 @@ describe("the init scripts of an app that uses Storage, Realtime and edge functi
     } finally {
       await server.dispose();
     }
+  });
+});
+
+describe("the init scripts of a server that connects with DATABASE_URL itself (pg in a Next app)", () => {
+  const APP_PASSWORD = "apppassw0rd";
+  let server: TestServer;
+  let project: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ password: PASSWORD });
+    await server.createDatabase("app");
+    project = writeTree(nextWithPostgres, "order-desk");
+    expect(await capturedCli().run("deploy", project, "--yes", "--target", "docker")).toBe(0);
+    const { code, output } = await runInitScripts(server, project, writeExport(), { APP_DB_PASSWORD: APP_PASSWORD });
+    expect(code, output).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  const asApp = (sql: string) => as(server, "ownit_app", APP_PASSWORD, sql);
+
+  it("logs in as ownit_app, no superuser: every row read and written past row level security, sequences too", async () => {
+    const [role] = await server.query(
+      "SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = 'ownit_app'",
+    );
+    expect(role).toEqual({
+      rolsuper: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+      rolreplication: false,
+      rolbypassrls: true,
+    });
+    // RLS lets authenticated users see their own tasks only; the app's server saw all of them as the superuser, and still does.
+    expect(await asApp("SELECT count(*)::int AS n FROM public.tasks")).toEqual([{ n: 3 }]);
+    expect(
+      await asApp(
+        `INSERT INTO public.tasks (user_id, title) VALUES ('${ALICE}', 'New') RETURNING id; UPDATE public.tasks SET title = 'Renamed' WHERE id = 4; DELETE FROM public.tasks WHERE id = 4; SELECT count(*)::int AS n FROM auth.users`,
+      ),
+    ).toEqual([{ n: 2 }]);
+  });
+
+  it("may not change the schema, run programs on the server, or read password hashes of roles", async () => {
+    await expect(asApp("CREATE TABLE public.probe (id int)")).rejects.toThrow(/permission denied for schema public/);
+    await expect(asApp("ALTER TABLE public.tasks ADD COLUMN probe int")).rejects.toThrow(/must be owner/);
+    await expect(asApp("DROP TABLE public.tasks")).rejects.toThrow(/must be owner/);
+    await expect(asApp("TRUNCATE public.tasks")).rejects.toThrow(/permission denied/);
+    await expect(asApp("COPY public.tasks TO PROGRAM 'id'")).rejects.toThrow(
+      /permission denied|must be superuser|pg_execute_server_program/,
+    );
+    await expect(asApp("SELECT rolpassword FROM pg_authid")).rejects.toThrow(/permission denied/);
+    await expect(as(server, "ownit_app", PASSWORD, "SELECT 1")).rejects.toThrow(/password authentication failed/);
+  });
+
+  it("uses a table a migration run as the superuser adds later", async () => {
+    await server.query("CREATE TABLE public.orders (id serial PRIMARY KEY, total numeric)", [], "app");
+    expect(await asApp("INSERT INTO public.orders (total) VALUES (9.5) RETURNING id")).toEqual([{ id: 1 }]);
+  });
+
+  it("compose hands the app its role's URL, not the superuser's password", () => {
+    const compose = YAML.parse(readFileSync(path.join(project, "docker-compose.yml"), "utf8"));
+    expect(compose.services.app.environment).toMatchObject({
+      DATABASE_URL:
+        "postgres://ownit_app:${APP_DB_PASSWORD:?set APP_DB_PASSWORD in .env (letters and digits, see .env.example)}@db:5432/${POSTGRES_DB:-app}",
+      POSTGRES_PASSWORD: "",
+    });
+    expect(compose.services.db.environment.APP_DB_PASSWORD).toContain("APP_DB_PASSWORD");
+    expect(readFileSync(path.join(project, ".env.example"), "utf8")).toMatch(/^APP_DB_PASSWORD=/m);
   });
 });
 

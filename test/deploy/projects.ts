@@ -78,6 +78,20 @@ export const bunDeclared: Tree = viteSpa({ "bun.lock": "{}\n" }, { packageManage
 /** pnpm with its lock and no packageManager field. */
 export const pnpmSpa: Tree = viteSpa({ "pnpm-lock.yaml": "lockfileVersion: '9.0'\n" });
 
+/** A Next app whose server code connects to PostgreSQL itself (pg with DATABASE_URL), without supabase-js. */
+export const nextWithPostgres: Tree = {
+  "package.json": pkg({
+    name: "order-desk",
+    scripts: { build: "next build", start: "next start" },
+    dependencies: { next: "^15.0.0", pg: "^8.13.1", react: "^19.0.0", "react-dom": "^19.0.0" },
+  }),
+  "package-lock.json": pkg({ name: "order-desk", lockfileVersion: 3, packages: {} }),
+  "next.config.mjs": 'export default { output: "standalone" };\n',
+  "lib/db.ts": 'import pg from "pg";\nexport const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });\n',
+  "app/page.tsx":
+    'import { pool } from "../lib/db";\nexport default async function Page() {\n  const { rows } = await pool.query("select count(*) from orders");\n  return rows[0].count;\n}\n',
+};
+
 /** Next with standalone output. */
 export const nextStandalone: Tree = {
   "package.json": pkg({

@@ -26,7 +26,7 @@ const DB = `\${POSTGRES_DB:-${POSTGRES_DEFAULT_DB}}`;
 const PASSWORD = required("POSTGRES_PASSWORD", "see .env.example");
 const LETTERS_AND_DIGITS = "letters and digits, see .env.example";
 
-/** A connection URL for one of the Base44 server's roles; compose stops when its password is unset. */
+/** A connection URL for one of the app server's roles; compose stops when its password is unset. */
 function appServerDbUrl(login: (typeof APP_SERVER_LOGINS)[keyof typeof APP_SERVER_LOGINS]): string {
   return `postgres://${login.role}:${required(login.passwordVar, LETTERS_AND_DIGITS)}@db:5432/${DB}`;
 }
@@ -55,6 +55,22 @@ function appServerRoles(services: Record<string, unknown>, app: Record<string, u
     db.environment[login.passwordVar] = required(login.passwordVar, LETTERS_AND_DIGITS);
 }
 
+/**
+ * Any other server that connects with DATABASE_URL logs in as the app's own role (20-app-login.sh),
+ * which reads and writes rows and may not change the schema or run `COPY … TO PROGRAM`; the
+ * superuser's password, which the app's .env file also holds, is blanked in its container.
+ */
+export function composeAppLogin(p: DeployProject): boolean {
+  return p.database && !p.base44Server && p.runtimeEnv.some((v) => v.name === DATABASE_URL_ENV);
+}
+
+function appLogin(services: Record<string, unknown>, app: Record<string, unknown>): void {
+  const login = APP_SERVER_LOGINS.runtime;
+  (app.environment as Record<string, string>).POSTGRES_PASSWORD = "";
+  const db = services.db as { environment: Record<string, string> };
+  db.environment[login.passwordVar] = required(login.passwordVar, LETTERS_AND_DIGITS);
+}
+
 /** Whether compose runs the Supabase services (supabase-js apps whose client reads its URL and key from env). */
 export function composeRunsSupabase(p: DeployProject): boolean {
   return p.supabase.used && Boolean(p.supabase.urlVar && p.supabase.keyVar);
@@ -65,6 +81,7 @@ export function dockerCompose(p: DeployProject): string {
   const services: Record<string, unknown> = { app: appService(p, supabase) };
   if (p.database) services.db = dbService(p, supabase);
   if (p.base44Server && p.database) appServerRoles(services, services.app as Record<string, unknown>);
+  if (composeAppLogin(p)) appLogin(services, services.app as Record<string, unknown>);
   if (supabase) Object.assign(services, supabaseServices(p));
   const volumes: Record<string, object> = {};
   if (p.database) volumes["db-data"] = {};
@@ -95,6 +112,12 @@ export function dockerCompose(p: DeployProject): string {
             ` runs before it as ${APP_SERVER_LOGINS.owner.role}, the tables' owner.`,
           ]
         : []),
+      ...(composeAppLogin(p)
+        ? [
+            ` The app logs in as ${APP_SERVER_LOGINS.runtime.role}: it reads and writes every row (past row level security, as the superuser`,
+            ` it replaces did) but may not change the schema. Run migrations as ${POSTGRES_SUPERUSER}: docker compose exec db psql -U ${POSTGRES_SUPERUSER}.`,
+          ]
+        : []),
     ].join("\n");
   }
   if (supabase) {
@@ -107,8 +130,6 @@ export function dockerCompose(p: DeployProject): string {
   }
   return doc.toString({ lineWidth: 0 });
 }
-
-const dbUrl = (user: string) => `postgres://${user}:\${POSTGRES_PASSWORD}@db:5432/${DB}`;
 
 /** The app itself: built with its public env as build args, run with the env that points at compose's own services. */
 function appService(p: DeployProject, supabase: boolean): Record<string, unknown> {
@@ -123,7 +144,7 @@ function appService(p: DeployProject, supabase: boolean): Record<string, unknown
   // (unset stays unset, so the server's own defaults apply; the image's PORT is never overridden).
   const environment: Record<string, string> = {};
   for (const v of p.runtimeEnv) {
-    if (v.name === DATABASE_URL_ENV) environment[v.name] = dbUrl(POSTGRES_SUPERUSER);
+    if (v.name === DATABASE_URL_ENV) environment[v.name] = appServerDbUrl(APP_SERVER_LOGINS.runtime);
     else if (supabase && /SUPABASE_URL$/.test(v.name)) environment[v.name] = `http://gateway:${GATEWAY_PORT}`;
     else if (supabase && /SUPABASE_(ANON|PUBLISHABLE)_KEY$/.test(v.name))
       environment[v.name] = required("SUPABASE_ANON_KEY", "node docker/supabase-keys.mjs prints one");

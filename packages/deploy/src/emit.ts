@@ -1,6 +1,6 @@
 // Which files each deploy target needs, rendered from the deploy view of the project.
 import { OwnitError } from "@ownit/core";
-import { composeRunsSupabase, dockerCompose } from "./compose";
+import { composeAppLogin, composeRunsSupabase, dockerCompose } from "./compose";
 import { EXPORT_DIR_HOST } from "./defaults";
 import { dockerfile, NGINX_CONF_PATH } from "./dockerfile";
 import { dockerignore } from "./dockerignore";
@@ -17,7 +17,9 @@ import {
   KEYS_SCRIPT_PATH,
   POSTGRES_DOCKERFILE_PATH,
   postgresDockerfile,
+  APP_LOGIN_SCRIPT_PATH,
   APP_ROLES_SCRIPT_PATH,
+  appLoginScript,
   appRolesScript,
   RESTORE_SCRIPT_PATH,
   restoreExportScript,
@@ -130,6 +132,12 @@ function composeFiles(p: DeployProject, add: AddFile): void {
         APP_ROLES_SCRIPT_PATH,
         appRolesScript(),
         "creates the server's least-privilege role and the tables' owner, which db:setup logs in as",
+      );
+    if (composeAppLogin(p))
+      add(
+        APP_LOGIN_SCRIPT_PATH,
+        appLoginScript(),
+        "creates the role the app's server logs in as: rows, not the schema, never the superuser",
       );
     if (composeRunsSupabase(p))
       add(

@@ -2,7 +2,7 @@
 // Values are never written here, except harmless defaults the deploy files already assume.
 import { isSecretName } from "@ownit/core";
 import { ADDED_BY_DEPLOY, COMPOSE_PUBLIC_URL, DATABASE_URL_ENV, GATEWAY_PORT, POSTGRES_DEFAULT_DB } from "./defaults";
-import { composeRunsSupabase } from "./compose";
+import { composeAppLogin, composeRunsSupabase } from "./compose";
 import { APP_SERVER_LOGINS, DB_SETUP_SERVICE, FUNCTION_PLATFORM_ENV, SERVICE_LOGINS } from "./defaults";
 import { serviceLogins } from "./supabase-services";
 import type { EnvRead } from "./env-reads";
@@ -81,6 +81,11 @@ function composeEntries(p: DeployProject, supabase: boolean): EnvEntry[] {
         comment: `docker-compose.yml: the password of ${APP_SERVER_LOGINS.owner.role}, the tables' owner, which only the ${DB_SETUP_SERVICE} service logs in as (letters and digits)`,
       },
     );
+  if (composeAppLogin(p))
+    entries.push({
+      name: APP_SERVER_LOGINS.runtime.passwordVar,
+      comment: `docker-compose.yml: the password of ${APP_SERVER_LOGINS.runtime.role}, the role the app's server logs in as (it reads and writes rows, not the schema; letters and digits)`,
+    });
   if (supabase) entries.push(...supabaseStackEntries(p));
   return entries;
 }
