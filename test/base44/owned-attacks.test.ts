@@ -79,6 +79,11 @@ async function failure(promise: Promise<unknown>): Promise<{ status?: number; co
   throw new Error("expected the call to fail");
 }
 
+/** What a caller learns from a refusal. */
+function said(error: { status?: number; code?: string; message: string }) {
+  return { status: error.status, code: error.code, message: error.message };
+}
+
 /** A raw call to the app API (`/api/apps/<appId><route>`), as a script would make it. */
 async function api(
   server: OwnedServer,
@@ -315,7 +320,7 @@ describe("signed-out callers", () => {
 });
 
 describe("sign-up and email ownership", () => {
-  it("signing up with a departed user's address claims none of their records until the address is proved", async () => {
+  it("signing up with a departed user's address gives no sign-in, and none of their records, until the address is proved", async () => {
     await sql(
       `INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65c000000000000000000001', 'Payroll export', 'p', 'former@crm.test', '65c0000000000000000000ff', now(), now())`,
     );
@@ -324,18 +329,39 @@ describe("sign-up and email ownership", () => {
     const registered = await newcomer.auth.register({ email: "former@crm.test", password: "taken-over-1" });
     // The session is in the httpOnly cookie; no token rides in the body (only login's, which the SDK returns).
     expect(registered.access_token).toBeUndefined();
-    await newcomer.auth.loginViaEmailPassword("former@crm.test", "taken-over-1");
-    expect(await newcomer.entities.Task!.list!()).toEqual([]);
-    const own = await newcomer.entities.Task!.create!({ title: "My first task", project_id: "p" });
-    expect((await newcomer.entities.Task!.list!()).map((t: { id: string }) => t.id)).toEqual([own.id]);
-    // The address's real owner opens the mailed link; then "created by me" means the address again.
+    // Until the mailed link is opened the password does not sign in, and the refusal is a wrong password's.
+    const unconfirmed = said(await failure(newcomer.auth.loginViaEmailPassword("former@crm.test", "taken-over-1")));
+    const wrong = said(await failure(newcomer.auth.loginViaEmailPassword("boss@crm.test", "not-the-password-1")));
+    expect(unconfirmed).toEqual(wrong);
+    expect(unconfirmed).toMatchObject({ status: 401, code: "invalid_credentials" });
+    // The address's real owner opens the mailed link; then the password signs in, and "created by me" means the address.
     const link = /https:\/\/crm\.test(\/api\/verify-email\?token=[\w-]+)/.exec(await mailAfter(before));
     expect(link).not.toBeNull();
     expect((await fetch(`${owned.url}${link![1]}`, { redirect: "manual" })).status).toBe(303);
+    await newcomer.auth.loginViaEmailPassword("former@crm.test", "taken-over-1");
+    const own = await newcomer.entities.Task!.create!({ title: "My first task", project_id: "p" });
     expect((await newcomer.entities.Task!.list!()).map((t: { title: string }) => t.title).sort()).toEqual([
       "My first task",
       "Payroll export",
     ]);
+    expect(own.id).toBeDefined();
+  });
+
+  it("with no mail to confirm by, a new account signs in at once but claims no one's records by address", async () => {
+    await sql(
+      `INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65c000000000000000000002', 'Board minutes', 'p', 'departed@crm.test', '65c0000000000000000000fe', now(), now())`,
+    );
+    const noMail = await startOwnedServer(dir, { DATABASE_URL: databaseUrl, ALLOW_SIGNUP: "true" });
+    try {
+      const newcomer = createOwnedClient({ appId, serverUrl: noMail.url });
+      await newcomer.auth.register({ email: "departed@crm.test", password: "taken-over-2" });
+      await newcomer.auth.loginViaEmailPassword("departed@crm.test", "taken-over-2");
+      expect(await newcomer.entities.Task!.list!()).toEqual([]);
+      const own = await newcomer.entities.Task!.create!({ title: "Mine", project_id: "p" });
+      expect((await newcomer.entities.Task!.list!()).map((t: { id: string }) => t.id)).toEqual([own.id]);
+    } finally {
+      await noMail.stop();
+    }
   });
 });
 
@@ -397,6 +423,20 @@ describe("sign-up does not tell who has an account", () => {
         )
       ).status,
     ).toBe(401);
+    // Nor does signing in after: the new address's password is refused exactly as the taken one's, until its link is opened.
+    const newcomerFailure = said(
+      await failure(
+        createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("newcomer-0@crm.test", "sign-up-pass-1"),
+      ),
+    );
+    const takenFailure = said(
+      await failure(
+        createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("boss@crm.test", "sign-up-pass-1"),
+      ),
+    );
+    expect(newcomerFailure).toEqual(takenFailure);
+    const verify = /https:\/\/crm\.test(\/api\/verify-email\?token=[\w-]+)/.exec(to("newcomer-0@crm\\.test")[0]!);
+    expect((await fetch(`${owned.url}${verify![1]}`, { redirect: "manual" })).status).toBe(303);
     await createOwnedClient({ appId, serverUrl: owned.url }).auth.loginViaEmailPassword("newcomer-0@crm.test", "sign-up-pass-1");
   });
 

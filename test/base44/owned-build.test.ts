@@ -9,7 +9,7 @@ import fg from "fast-glob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/postgres";
 import { capturedCli, cleanupTemp } from "../helpers/project";
-import { migratedFixture } from "./owned-app";
+import { migratedFixture, runSql } from "./owned-app";
 import { freePort } from "@ownit/db";
 
 const run = promisify(execFile);
@@ -86,6 +86,19 @@ describe("the migrated Base44 example owns its code", () => {
     const databaseUrl = await db.createDatabase("owned_build");
     const env = { ...process.env, DATABASE_URL: databaseUrl };
     await run("npm", ["run", "db:setup"], { cwd: dir, env, timeout: 60_000 });
+
+    // An admin sets a password at the console: that vouches for the address, as a mailed link would
+    // (a server that mails confirmations signs in only confirmed addresses).
+    await runSql(
+      databaseUrl,
+      `INSERT INTO users (id, email, full_name, role, is_verified, created_date, updated_date) VALUES ('65a00000000000000000c0de', 'console@crm.test', 'Console', 'user', false, now(), now())`,
+    );
+    const setPassword = spawn("npm", ["run", "users", "--", "set-password", "console@crm.test"], { cwd: dir, env });
+    setPassword.stdin!.end("console-pass-1\n");
+    expect(await new Promise((resolve) => setPassword.once("exit", resolve))).toBe(0);
+    expect(await runSql(databaseUrl, "SELECT is_verified FROM users WHERE email = 'console@crm.test'")).toEqual([
+      { is_verified: true },
+    ]);
 
     const port = await freePort();
     let output = "";

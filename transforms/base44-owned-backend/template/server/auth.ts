@@ -37,7 +37,7 @@ function checkPassword(password: unknown): string {
 }
 
 /** What sign-in answers for an unknown account, a wrong password and an account without one alike. */
-const WRONG_CREDENTIALS = "wrong email or password (moved from Base44? use \"forgot password\" to set yours)";
+const WRONG_CREDENTIALS = "wrong email or password, or the address is not confirmed yet (open the link we mailed; moved from Base44? use \"forgot password\" to set yours)";
 const LOGIN_WINDOW_MS = 15 * 60_000;
 /** Failures per address across accounts (password spraying) before sign-in from it waits. */
 const LOGIN_FAILURES_PER_ADDRESS = 50;
@@ -45,6 +45,8 @@ const HOUR_MS = 3_600_000;
 
 export interface AuthOptions {
   sessionIdleHours: number;
+  /** Password sign-in needs a confirmed address (config.ts, confirmsAddresses). */
+  confirmedSignIn: boolean;
   loginFailures: number;
   resetsPerHour: number;
 }
@@ -57,6 +59,7 @@ export class AuthService {
   /** A hash of nothing, compared when there is no real one, so every sign-in pays for one bcrypt. */
   private readonly decoyHash = bcrypt.hash(randomBytes(16).toString("hex"), BCRYPT_ROUNDS);
   private readonly idleHours: number;
+  private readonly confirmedSignIn: boolean;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -67,6 +70,7 @@ export class AuthService {
     options: Partial<AuthOptions> = {},
   ) {
     this.idleHours = options.sessionIdleHours ?? 72;
+    this.confirmedSignIn = options.confirmedSignIn ?? false;
     this.failedByAccount = new Throttle(pool, "login-account", { max: options.loginFailures ?? 5, windowMs: LOGIN_WINDOW_MS });
     this.failedByAddress = new Throttle(pool, "login-address", { max: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS });
     this.resetsByAccount = new Throttle(pool, "mail-account", { max: options.resetsPerHour ?? 3, windowMs: HOUR_MS });
@@ -130,8 +134,9 @@ export class AuthService {
   }
 
   /**
-   * Signs in. Unknown account, no password yet, disabled and wrong password all answer the same
-   * `invalid_credentials` after the same bcrypt work; after `loginFailures` wrong tries an account
+   * Signs in. Unknown account, no password yet, disabled, wrong password and (when sign-up mails a
+   * confirmation) an address not confirmed yet all answer the same `invalid_credentials` after the
+   * same bcrypt work, and count alike toward the wait; after `loginFailures` wrong tries an account
    * waits (even the right password is refused until the window passes).
    */
   async login(email: unknown, password: unknown, address = "unknown"): Promise<{ user: UserRecord; token: string; expires: Date }> {
@@ -145,7 +150,8 @@ export class AuthService {
     const { rows } = user ? await this.pool.query<{ password_hash: string }>(`SELECT password_hash FROM ownit_auth.passwords WHERE user_id = $1`, [user.id]) : { rows: [] };
     const hash = rows[0]?.password_hash ?? (await this.decoyHash);
     const matches = await bcrypt.compare(password, hash);
-    if (!user || user.disabled || !rows[0] || !matches) {
+    const unconfirmed = this.confirmedSignIn && user !== undefined && this.users.columns.has("is_verified") && !emailVerified(user);
+    if (!user || user.disabled || !rows[0] || !matches || unconfirmed) {
       await this.failedByAccount.hit(account);
       await this.failedByAddress.hit(address);
       throw new HttpError(401, "invalid_credentials", WRONG_CREDENTIALS);

@@ -60,6 +60,8 @@ async function users(args: string[]): Promise<void> {
       console.info(`${base}/api/reset-password?token=${encodeURIComponent(token)}`);
     } else if (command === "set-password") {
       await auth.setPassword(user.id, await readPassword());
+      // An admin at the server's console vouches for the account, as a mailed link would.
+      await auth.markVerified(user.id);
       console.info(`password set for ${user.email}`);
     } else {
       throw new Error(USAGE);

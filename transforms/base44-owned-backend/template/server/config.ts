@@ -150,3 +150,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     socialProviders: readSocialProviders(env),
   };
 }
+
+/**
+ * Whether sign-up mails a link that confirms the address (SMTP and APP_URL set). Then an account
+ * signs in with its password only once its address is confirmed, as Base44's own sign-up wants:
+ * else signing up with an address and signing in with that password would tell a stranger
+ * whether the address had an account already.
+ */
+export function confirmsAddresses(settings: Settings): boolean {
+  return Boolean(settings.smtp && settings.appUrl);
+}

@@ -14,7 +14,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import type pg from "pg";
 import { RESET_TTL_HOURS, SESSION_COOKIE } from "./auth";
-import { appConfig, type Settings } from "./config";
+import { appConfig, confirmsAddresses, type Settings } from "./config";
 import { badRequest, forbidden, HttpError, notFound, notProvided, unauthorized } from "./errors";
 import { unconverted } from "./functions/index";
 import { mountSocialSignIn } from "./oauth";
@@ -246,12 +246,12 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
     const mailed = (subject: string, html: string, what: string) =>
       // Not awaited: the answer must not wait on SMTP for one case and not the other.
       void integrations.mail(user.email, subject, html).catch((error: unknown) => console.error(`${what} mail failed: ${error instanceof Error ? error.message : String(error)}`));
-    if (settings.smtp && settings.appUrl && created) {
+    if (confirmsAddresses(settings) && created) {
       // Until the address is proved, records are not linked to the account by it (see rules.ts).
       const verify = await auth.createResetToken(user.id, RESET_TTL_HOURS.invite);
       const link = `${linkBase()}/api/verify-email?token=${encodeURIComponent(verify)}`;
       mailed(`Confirm your email for ${appConfig.appName}`, `<p>Open this link to confirm this is your address:</p><p><a href="${link}">${link}</a></p>`, "verification");
-    } else if (settings.smtp && settings.appUrl && !user.disabled && (await auth.resetAllowed(user.email, clientAddress(c, settings)))) {
+    } else if (confirmsAddresses(settings) && !user.disabled && (await auth.resetAllowed(user.email, clientAddress(c, settings)))) {
       const link = `${linkBase()}/api/login`;
       mailed(
         `Someone tried to sign up to ${appConfig.appName} with your email`,
@@ -260,7 +260,7 @@ export function createApp(services: Services, settings: Settings, pool: pg.Pool)
       );
     }
     // The same for a new address and a taken one; it depends on this server's settings only.
-    return c.json({ success: true, message: settings.smtp && settings.appUrl ? "check your inbox for the link that confirms your address, then sign in" : "sign in with this email and password" });
+    return c.json({ success: true, message: confirmsAddresses(settings) ? "check your inbox for the link that confirms your address, then sign in" : "sign in with this email and password" });
   });
   api.post("/auth/reset-password-request", async (c) => {
     const { email } = ((await jsonBody(c)) ?? {}) as { email?: unknown };

@@ -2,7 +2,7 @@
 // entity tables as the database has them, auth, storage, integrations and backend functions.
 import type pg from "pg";
 import { AuthService } from "./auth";
-import { appConfig, type Settings } from "./config";
+import { appConfig, confirmsAddresses, type Settings } from "./config";
 import { createPool, readTableShapes } from "./db";
 import { EntityStore } from "./entities";
 import { functions } from "./functions/index";
@@ -19,7 +19,7 @@ export async function createServices(settings: Settings): Promise<{ services: Se
     const store = new EntityStore(pool, appConfig, shapes);
     const users = shapes.get(appConfig.userEntity);
     if (!users) throw new Error(`the user entity ${appConfig.userEntity} has no table`);
-    const auth = new AuthService(pool, appConfig, users, store, settings.sessionDays, { sessionIdleHours: settings.sessionIdleHours, ...settings.limits });
+    const auth = new AuthService(pool, appConfig, users, store, settings.sessionDays, { sessionIdleHours: settings.sessionIdleHours, confirmedSignIn: confirmsAddresses(settings), ...settings.limits });
     const integrations = new Integrations(settings, createStorage(settings), pool, (email) => auth.userByEmail(email));
     return { services: { store, auth, integrations, functions }, pool };
   } catch (error) {
