@@ -199,6 +199,20 @@ describe("a binary table moved across major versions", () => {
     expect((await verifyExport(exportDir, url)).differences).toEqual([]);
   });
 
+  it("a table in a schema of Supabase's own stays text even when --schemas names that schema (other steps read its file), and a storage schema without buckets is the app's", async () => {
+    await client.query("CREATE SCHEMA storage; CREATE TABLE storage.objects (id uuid PRIMARY KEY, name text)");
+    try {
+      const exportDir = path.join(tempDir("ownit-storage-export-"), "ownit-export");
+      const result = await dumpDatabase({ from: source.url(), out: exportDir, schemas: ["public", "storage"] });
+      expect(result.manifest.tables.map((t) => [`${t.schema}.${t.name}`, t.format])).toEqual([
+        ["public.portable", "binary"],
+        ["storage.objects", undefined],
+      ]);
+    } finally {
+      await client.query("DROP SCHEMA storage CASCADE");
+    }
+  });
+
   it("an export of a format this ownit does not know, or a binary table in a format 1 export, is refused in one line", async () => {
     const cases: [string, (m: ExportManifest) => void, RegExp][] = [
       ["newer", (m) => (m.formatVersion = 3), /has export format 3; this ownit reads formats 1 to 2$/],

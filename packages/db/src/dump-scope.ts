@@ -32,6 +32,8 @@ export async function dumpScope(client: pg.Client, url: string, wanted: string[]
   const authTables = await existingTables(client, CARRIED_AUTH_TABLES);
   const kind: ExportManifest["source"]["kind"] = authTables.some((t) => t.name === "users") ? "supabase" : "postgres";
   let storageTables = await existingTables(client, CARRIED_STORAGE_TABLES);
+  // Supabase Storage has buckets; a schema of the app's own that happens to be called storage may not.
+  if (!storageTables.some((t) => t.name === "buckets")) storageTables = [];
   if (storageTables.length) {
     const { rows } = await client.query<{ n: number }>("select count(*)::int as n from storage.buckets");
     if (!rows[0]!.n) storageTables = [];

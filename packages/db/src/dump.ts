@@ -37,7 +37,7 @@ import { tableReporter, type ProgressListener } from "./progress";
 import { sourceFindings } from "./source-findings";
 import { quoteIdent } from "./sql";
 import { downloadStorageObjects, storageUrlFor, type StorageObject } from "./storage";
-import { isCarriedExtension } from "./supabase-objects";
+import { isCarriedExtension, SUPABASE_INTERNAL_SCHEMAS } from "./supabase-objects";
 import { defaultJobs, drainQueue, QueueJobError } from "./parallel";
 import { publishForFollow, unpublish, type FollowPublications } from "./replication/publication";
 import { createFollowSlot, dropFollowSlot, type FollowSlot } from "./replication/slot";
@@ -160,8 +160,10 @@ async function readSourceCatalog(main: pg.Client, options: DumpOptions, publishe
   const pgDump = options.pgDump ?? findClientBinary("pg_dump", version.major).path;
   const scope = await dumpScope(main, options.from, options.schemas);
   const tables = await listTables(main, scope.scope);
-  // Tables outside the app's schemas (auth, storage) stay text: other steps read their files.
-  const appTables = tables.filter((t) => scope.schemas.includes(t.schema));
+  // Supabase's own tables (auth, storage) stay text, even in a schema named with --schemas: other steps read their files.
+  const appTables = tables.filter(
+    (t) => scope.schemas.includes(t.schema) && !(SUPABASE_INTERNAL_SCHEMAS as readonly string[]).includes(t.schema),
+  );
   const binary = options.textData ? new Set<string>() : await binaryCopyTables(main, appTables);
   for (const t of tables) if (binary.has(`${t.schema}.${t.name}`)) t.format = "binary";
   const names = tables.map((t) => `${t.schema}.${t.name}`).sort();
