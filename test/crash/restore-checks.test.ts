@@ -104,6 +104,13 @@ describe("restore checks a COPY binary file against the manifest", () => {
     );
   });
 
+  it("cut inside a row is refused as cut short, naming the table", async () => {
+    const cut = damagedCopy(exportDir, "public.accounts", (data) => data.subarray(0, binaryRowOffsets(data)[750]! + 9));
+    expect(await refusedRestore(cut, "binary_cut_short")).toMatch(
+      /^error restore into .* refused at public\.accounts: .*public\.accounts\.copy: it is not the COPY binary data its manifest entry says \(it ends before the end marker, cut short\)$/,
+    );
+  });
+
   it("with the right rows but changed bytes fails its checksum, naming the table", async () => {
     const edited = damagedCopy(exportDir, "public.notes", (data) => replaced(data, "note 7", "note 8"));
     expect(await refusedRestore(edited, "binary_edited")).toMatch(

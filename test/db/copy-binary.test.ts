@@ -35,20 +35,20 @@ const PORTABLE_TABLE = `
   CREATE DOMAIN small_positive AS positive CHECK (VALUE < 1000);
   CREATE TABLE portable (
     id bigint PRIMARY KEY, n numeric, n2 numeric(12, 3), f4 real, f8 double precision, m money,
-    i interval, d date, ts timestamp, tz timestamptz, t time, ttz timetz, b bool, ch char(4), nm name,
+    sm smallint, d date, ts timestamp, tz timestamptz, t time, ttz timetz, b bool, ch char(4), nm name,
     u uuid, j json, jb jsonb, by bytea, tx text, vc varchar(20), ip inet, net cidr, mac macaddr,
     bits bit(5), vbits varbit, tsv tsvector, tsq tsquery, r int4range, tr tstzrange, mr int4multirange,
     ints int[], texts text[], grid int[][], nums numeric[], o oid, lsn pg_lsn, pt point,
     mood mood, dom small_positive);
   INSERT INTO portable VALUES
-    (1, 'NaN', 123456789.125, 7.038531e-26, 1e308, 12.34, '1 year 2 mons 3 days 04:05:06.789', '4713-01-01 BC',
+    (1, 'NaN', 123456789.125, 7.038531e-26, 1e308, 12.34, 32767, '4713-01-01 BC',
      '294276-12-31 23:59:59.999999', 'infinity', '24:00:00', '13:14:15+05:30', true, 'ab', 'a name',
      'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"b": 1, "a":  [1, 2.50]}', '{"b": 1, "a": [1, 2.50], "c": null}',
      '\\x00ff10', E'tab\\there\\nnewline \\\\ ünï ✓', 'short', '192.168.0.1/24', '10.0.0.0/8', '08:00:2b:01:02:03',
      B'10101', B'1', 'a fat:2 cat', 'fat & !rat', '[1,10)', '[2024-01-01 00:00+00,infinity)', '{[1,3), [5,9)}',
      '{1,NULL,3}', '{"a b","",NULL,"\\"q\\""}', '{{1,2},{3,4}}', '{1.5,NaN,-0.001}', 4294967295, '16/B374D848', '(1.5,-2)',
      'happy', 999),
-    (2, '-Infinity', -0.001, '-Infinity', 'NaN', -92233720368547758.08, '-178000000 years', '5874897-12-31',
+    (2, '-Infinity', -0.001, '-Infinity', 'NaN', -92233720368547758.08, -32768, '5874897-12-31',
      '-infinity', '-infinity', '00:00', '00:00:00-15:59', false, NULL, '', '00000000-0000-0000-0000-000000000000',
      'null', '[]', '\\x', '', '', '::1', '::/0', 'ff:ff:ff:ff:ff:ff', B'00000', B'', '', 'a', 'empty', '(,)', '{}',
      '{}', '{}', '{}', '{}', 0, '0/0', '(0,0)', 'sad', 1),
@@ -56,7 +56,10 @@ const PORTABLE_TABLE = `
      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
      NULL, NULL);
   INSERT INTO portable (id, n, tx, jb, ints) SELECT i, i / 7.0, repeat(chr(65 + i % 26), i % 500), jsonb_build_object('i', i), ARRAY[i, -i]
-    FROM generate_series(4, 20000) i;`;
+    FROM generate_series(4, 20000) i;
+  -- Its last NULL assigned away, row 1's array keeps its null bitmap: the source sends it with the
+  -- has-nulls flag set, a restored copy without (copy-binary.ts).
+  UPDATE portable SET ints[2] = 2 WHERE id = 1;`;
 
 beforeAll(async () => {
   [source, target] = await Promise.all([startTestServer({ prefer: "system" }), startTestServer({ prefer: "embedded" })]);
@@ -71,10 +74,10 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-async function copyOut(sql: string): Promise<Buffer> {
+async function copyOut(sql: string, from: pg.Client = client): Promise<Buffer> {
   const parts: Buffer[] = [];
   await pipeline(
-    client.query(new CopyOutStream(sql)),
+    from.query(new CopyOutStream(sql)),
     new Writable({
       write(chunk: Buffer, _enc, done) {
         parts.push(Buffer.from(chunk));
@@ -107,6 +110,39 @@ describe("BinaryRowCounter", () => {
     for (const size of [7, 4096, 65536, large.length]) expect(countInPieces(large, size, 40)).toBe(20000);
   });
 
+  it("hashes every array's has-nulls flag as 0, however the stream is cut, and passes the bytes on untouched", async () => {
+    const sent = await copyOut("COPY (SELECT id, ints FROM portable WHERE id = 1) TO STDOUT (FORMAT binary)");
+    // Header (19), field count (2), id's length and value (4 + 8), ints' length (4), then ndim and the flag.
+    const FLAG = 19 + 2 + 4 + 8 + 4 + 4;
+    expect(sent.readInt32BE(FLAG)).toBe(1); // the bitmap the assignment left behind
+    const canonical = await copyOut("COPY (SELECT 1::bigint, '{1,2,3}'::int[]) TO STDOUT (FORMAT binary)");
+    expect(canonical.readInt32BE(FLAG)).toBe(0);
+    const original = Buffer.from(sent);
+    for (let size = 1; size <= sent.length; size++) {
+      const counter = new BinaryRowCounter(2, new Set([1]));
+      const hashed: Buffer[] = [];
+      for (let at = 0; at < sent.length; at += size) {
+        const piece = sent.subarray(at, at + size);
+        counter.count(piece);
+        hashed.push(counter.hashed(piece));
+      }
+      expect(Buffer.concat(hashed).equals(canonical), `pieces of ${size}`).toBe(true);
+    }
+    expect(sent.equals(original)).toBe(true);
+  });
+
+  it("refuses a stream that ends before its end marker", async () => {
+    const whole = await copyOut("COPY (SELECT id, tx FROM portable WHERE id <= 3 ORDER BY id) TO STDOUT (FORMAT binary)");
+    const complete = new BinaryRowCounter(2);
+    complete.count(whole);
+    complete.finish();
+    for (const cut of [whole.length - 2, whole.length - 5, 25]) {
+      const counter = new BinaryRowCounter(2);
+      counter.count(whole.subarray(0, cut));
+      expect(() => counter.finish(), `cut at ${cut}`).toThrow("it ends before the end marker, cut short");
+    }
+  });
+
   it("counts rows of no columns, and skips a header extension", () => {
     const header = (extension: Buffer) => {
       const fixed = Buffer.alloc(8);
@@ -132,11 +168,13 @@ describe("BinaryRowCounter", () => {
 });
 
 describe("which tables travel in binary", () => {
-  it("built-in types, enums, domains and built-in arrays do; reg* types, xml, composites and arrays of enums or domains do not", async () => {
+  it("built-in types, enums, domains and built-in arrays do; reg* types, xml, interval, composites and arrays of enums or domains do not", async () => {
     await client.query(`
       CREATE TYPE pair AS (a int, b text);
       CREATE TABLE with_regclass (id int, rel regclass);
       CREATE TABLE with_xml (id int, doc xml);
+      CREATE TABLE with_interval (id int, span interval);
+      CREATE TABLE with_interval_array (id int, spans interval[]);
       CREATE TABLE with_composite (id int, p pair);
       CREATE TABLE with_enum_array (id int, moods mood[]);
       CREATE TABLE with_domain_array (id int, doms positive[]);
@@ -145,6 +183,8 @@ describe("which tables travel in binary", () => {
       "portable",
       "with_regclass",
       "with_xml",
+      "with_interval",
+      "with_interval_array",
       "with_composite",
       "with_enum_array",
       "with_domain_array",
@@ -155,9 +195,11 @@ describe("which tables travel in binary", () => {
       names.map((name) => ({ schema: "public", name })),
     );
     // A generated column is not copied (the target computes it), so its type does not count.
-    expect([...binary].sort()).toEqual(["public.portable", "public.with_generated"]);
+    expect([...binary.keys()].sort()).toEqual(["public.portable", "public.with_generated"]);
+    expect(binary.get("public.portable")).toEqual(["ints", "texts", "grid", "nums"]);
+    expect(binary.get("public.with_generated")).toEqual([]);
     await client.query(
-      "DROP TABLE with_regclass, with_xml, with_composite, with_enum_array, with_domain_array, with_generated; DROP TYPE pair",
+      "DROP TABLE with_regclass, with_xml, with_interval, with_interval_array, with_composite, with_enum_array, with_domain_array, with_generated; DROP TYPE pair",
     );
   });
 });
@@ -176,6 +218,7 @@ describe("a binary table moved across major versions", () => {
     const report = await verifyExport(exportDir, url);
     expect(report.differences).toEqual([]);
     expect(report.tables).toEqual([expect.objectContaining({ name: "public.portable", ok: true, rows: 20000 })]);
+    expect(dumped.manifest.tables[0]!.arrayColumns).toEqual(["ints", "texts", "grid", "nums"]);
 
     const asText = "SET TimeZone = 'UTC'; SET extra_float_digits = 1; SELECT p::text AS row FROM portable p ORDER BY id";
     const restored = new pg.Client({ connectionString: url });
@@ -183,6 +226,10 @@ describe("a binary table moved across major versions", () => {
     try {
       const rows = async (c: pg.Client) => ((await c.query(asText)) as unknown as pg.QueryResult[])[2]!.rows;
       expect(await rows(restored)).toEqual(await rows(client));
+      // Verify passed although row 1's array is sent with its has-nulls flag set by the source and clear by the target.
+      const flag = async (c: pg.Client) =>
+        (await copyOut("COPY (SELECT id, ints FROM portable WHERE id = 1) TO STDOUT (FORMAT binary)", c)).readInt32BE(41);
+      expect([await flag(client), await flag(restored)]).toEqual([1, 0]);
     } finally {
       await restored.end();
     }

@@ -107,9 +107,11 @@ describe("dump: one snapshot of a Supabase database into a portable folder", () 
     expect(tables["public.imported_contacts"]!.primaryKey).toEqual([]);
     expect(tables["auth.users"]!.columns).not.toContain("confirmed_at"); // generated: the target computes it
     for (const t of dumped.manifest.tables) expect(t.checksum, `${t.schema}.${t.name}`).toMatch(/^xxh128:[0-9a-f]{32}$/);
-    // The app's tables travel in COPY binary; auth's and storage's stay text (other steps read those files).
+    // The app's tables travel in COPY binary, but projects (an interval column: copy-format.ts);
+    // auth's and storage's stay text (other steps read those files).
     for (const t of dumped.manifest.tables)
-      expect(t.format, `${t.schema}.${t.name}`).toBe(t.schema === "public" ? "binary" : undefined);
+      expect(t.format, `${t.schema}.${t.name}`).toBe(t.schema === "public" && t.name !== "projects" ? "binary" : undefined);
+    expect(tables["public.tasks"]!.arrayColumns).toEqual(["labels"]);
     expect(dumped.manifest.formatVersion).toBe(2);
     const sequences = Object.fromEntries(dumped.manifest.sequences.map((s) => [`${s.schema}.${s.name}`, s]));
     expect(sequences["public.invoice_number_seq"]).toMatchObject({ lastValue: "1249", isCalled: true });

@@ -1,7 +1,7 @@
 // Row counts and checksums that mean the same thing on any server: the rows of a table read with
 // COPY in primary-key order (text keys compared bytewise, tables without a key ordered by their
 // whole text form), in the table's format (copy-format.ts) with every setting that changes COPY's
-// text pinned, and a hash taken over that stream. dump writes the same stream to disk while hashing it, so one pass gives the file and
+// text pinned, and a hash taken over that stream (in binary, each array's has-nulls flag read as 0). dump writes the same stream to disk while hashing it, so one pass gives the file and
 // its checksum; verify recomputes it on the target. Memory stays constant whatever the table size.
 //
 // The hash is XXH128 ("xxh128:<hex>"): it guards against rows lost or changed on the way, not
@@ -71,6 +71,8 @@ export interface ChecksumTable {
   checksum?: string;
   /** The COPY format the rows are read and hashed in (text when absent). */
   format?: CopyFormat;
+  /** Binary: the columns holding arrays, whose has-nulls flag the checksum reads as 0 (copy-binary.ts). */
+  arrayColumns?: string[];
 }
 
 /** "key": the canonical order; "stored": as the rows lie on disk, cheaper, and canonical only right after a restore. */
@@ -137,15 +139,17 @@ export class CopyHasher extends Transform {
   private readonly onChunk?: (rows: number, bytes: number) => void;
   constructor(
     private readonly hash: RowHash,
-    options: { format?: CopyFormat; columns?: number; onChunk?: (rows: number, bytes: number) => void } = {},
+    options: { table?: ChecksumTable; onChunk?: (rows: number, bytes: number) => void } = {},
   ) {
     super();
     this.onChunk = options.onChunk;
-    if (options.format === "binary") this.binary = new BinaryRowCounter(options.columns);
+    const table = options.table;
+    if (table?.format === "binary") {
+      const arrays = new Set((table.arrayColumns ?? []).map((c) => table.columns.indexOf(c)));
+      this.binary = new BinaryRowCounter(table.columns.length, arrays);
+    }
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
     let rows: number;
     try {
       rows = this.binary ? this.binary.count(chunk) : countRows(chunk);
@@ -153,9 +157,19 @@ export class CopyHasher extends Transform {
       done(error as Error);
       return;
     }
+    this.hash.update(this.binary ? this.binary.hashed(chunk) : chunk);
+    this.bytes += chunk.length;
     this.rows += rows;
     this.onChunk?.(rows, chunk.length);
     done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    try {
+      this.binary?.finish();
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   }
   digest(): CopyCounts {
     return { rowCount: this.rows, bytes: this.bytes, checksum: this.hash.digest() };
@@ -181,11 +195,7 @@ export interface CopyOutOptions {
  * session must be pinned (pinSession) for the checksum to be comparable.
  */
 export async function copyTableOut(client: pg.Client, table: ChecksumTable, options: CopyOutOptions = {}): Promise<CopyCounts> {
-  const hasher = new CopyHasher(await rowHasher(table.checksum), {
-    format: table.format,
-    columns: table.columns.length,
-    onChunk: options.onChunk,
-  });
+  const hasher = new CopyHasher(await rowHasher(table.checksum), { table, onChunk: options.onChunk });
   // Nothing awaited between the query and the pipeline: pg reports a dead connection to the stream on the next tick.
   const source = client.query(
     new CopyOutStream(`COPY (${orderedSelect(table, options.collatable, options.order)}) TO STDOUT${copyOptions(table.format)}`),

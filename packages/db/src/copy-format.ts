@@ -5,7 +5,7 @@
 //   - an enum (sent as its label), or
 //   - a built-in type (an OID below FirstGenbkiObjectId, the same on every PostgreSQL) with binary
 //     send and receive functions, whose binary form names no other object: not the reg* types
-//     (regclass, regtype…: an OID), not xml (its encoding declaration), or
+//     (regclass, regtype…: an OID), not xml or interval (UNPORTABLE_BUILT_INS), or
 //   - an array of such a built-in type (array_send writes the element type's OID).
 // Everything else stays text: extension types (their OIDs differ between servers), composites and
 // arrays of enums or domains (both carry OIDs), and any table outside the app's schemas (auth and
@@ -13,6 +13,12 @@
 import type pg from "pg";
 
 export type CopyFormat = "text" | "binary";
+
+/**
+ * Built-in types whose binary form is not the same everywhere: xml (its encoding declaration) and
+ * interval (PostgreSQL 17 sends ±infinity as sentinel values that 14–16 take as huge finite intervals).
+ */
+const UNPORTABLE_BUILT_INS = ["xml", "interval"];
 
 /** PostgreSQL's FirstGenbkiObjectId: OIDs below it are assigned by hand in its catalog files, the same in every version. */
 const FIRST_GENBKI_OID = 10000;
@@ -23,12 +29,18 @@ export function copyOptions(format: CopyFormat | undefined, freeze = false): str
   return options.length ? ` WITH (${options.join(", ")})` : "";
 }
 
-/** Of `tables`, the ones ("schema.name") whose every stored column can travel as COPY binary. */
-export async function binaryCopyTables(client: pg.Client, tables: { schema: string; name: string }[]): Promise<Set<string>> {
-  if (!tables.length) return new Set();
-  const { rows } = await client.query<{ schema: string; name: string }>(
+/**
+ * Of `tables`, the ones ("schema.name") whose every stored column can travel as COPY binary, each
+ * with its array columns (whose has-nulls flag the checksum does not read: copy-binary.ts).
+ */
+export async function binaryCopyTables(
+  client: pg.Client,
+  tables: { schema: string; name: string }[],
+): Promise<Map<string, string[]>> {
+  if (!tables.length) return new Map();
+  const { rows } = await client.query<{ schema: string; name: string; arrays: string[] }>(
     `with recursive columns as (
-       select n.nspname as schema, c.relname as name, a.atttypid as type
+       select n.nspname as schema, c.relname as name, a.attname::text as column, a.attnum, a.atttypid as type
          from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
         where a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
           and (n.nspname::text, c.relname::text) in (select * from unnest($1::text[], $2::text[]))
@@ -36,21 +48,25 @@ export async function binaryCopyTables(client: pg.Client, tables: { schema: stri
        select distinct type, type from columns
        union all
        select b.type, t.typbasetype from base b join pg_type t on t.oid = b.base where t.typtype = 'd'
-     ), portable(type) as (
-       select b.type from base b join pg_type t on t.oid = b.base left join pg_type e on e.oid = t.typelem
+     ), portable(type, is_array) as (
+       select b.type, t.typsend = 'array_send'::regproc
+         from base b join pg_type t on t.oid = b.base left join pg_type e on e.oid = t.typelem
         where t.typtype = 'e'
            or (t.oid < ${FIRST_GENBKI_OID} and t.typtype in ('b', 'r', 'm') and ${scalar("t")}
                and (t.typsend <> 'array_send'::regproc
                     or (e.oid < ${FIRST_GENBKI_OID} and e.typtype in ('b', 'r', 'm') and ${scalar("e")})))
      )
-     select schema, name from columns group by schema, name
-     having bool_and(type in (select type from portable))`,
+     select c.schema, c.name,
+            coalesce(array_agg(c.column order by c.attnum) filter (where p.is_array), '{}') as arrays
+       from columns c left join portable p on p.type = c.type
+      group by c.schema, c.name
+     having bool_and(p.type is not null)`,
     [tables.map((t) => t.schema), tables.map((t) => t.name)],
   );
-  return new Set(rows.map((r) => `${r.schema}.${r.name}`));
+  return new Map(rows.map((r) => [`${r.schema}.${r.name}`, r.arrays]));
 }
 
-/** A built-in type whose binary form stands on its own (see above). */
+/** A built-in type whose binary form stands on its own and means the same on every version (see above). */
 function scalar(t: string): string {
-  return `${t}.typsend::oid <> 0 and ${t}.typreceive::oid <> 0 and ${t}.typname !~ '^_?reg' and ${t}.typname not in ('xml', '_xml')`;
+  return `${t}.typsend::oid <> 0 and ${t}.typreceive::oid <> 0 and ${t}.typname !~ '^_?reg' and ${t}.typname not in (${UNPORTABLE_BUILT_INS.map((n) => `'${n}', '_${n}'`).join(", ")})`;
 }

@@ -164,8 +164,13 @@ async function readSourceCatalog(main: pg.Client, options: DumpOptions, publishe
   const appTables = tables.filter(
     (t) => scope.schemas.includes(t.schema) && !(SUPABASE_INTERNAL_SCHEMAS as readonly string[]).includes(t.schema),
   );
-  const binary = options.textData ? new Set<string>() : await binaryCopyTables(main, appTables);
-  for (const t of tables) if (binary.has(`${t.schema}.${t.name}`)) t.format = "binary";
+  const binary = options.textData ? new Map<string, string[]>() : await binaryCopyTables(main, appTables);
+  for (const t of tables) {
+    const arrays = binary.get(`${t.schema}.${t.name}`);
+    if (!arrays) continue;
+    t.format = "binary";
+    if (arrays.length) t.arrayColumns = arrays;
+  }
   const names = tables.map((t) => `${t.schema}.${t.name}`).sort();
   if (published && names.join() !== published.tables.join()) {
     throw new OwnitError(
@@ -264,6 +269,7 @@ async function copyTables(
         primaryKey: table.primaryKey,
         ...counts,
         ...(table.format ? { format: table.format } : {}),
+        ...(table.arrayColumns ? { arrayColumns: table.arrayColumns } : {}),
       });
       progress.done();
     });

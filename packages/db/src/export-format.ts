@@ -51,6 +51,8 @@ export interface TableEntry {
   bytes: number;
   /** The file's COPY format: text when absent (format 2). */
   format?: CopyFormat;
+  /** Binary: the columns holding arrays (the checksum reads each array's has-nulls flag as 0). */
+  arrayColumns?: string[];
 }
 
 export interface SequenceEntry {
@@ -189,6 +191,17 @@ export function readExport(dir: string): ExportFolder {
         "export-version",
         `${manifestFile}: ${table.schema}.${table.name} is in a COPY format ("${String(table.format)}") export format ${version} does not have`,
         `use the ownit version that wrote it (toolVersion ${manifest.toolVersion} in the manifest), or dump again`,
+      );
+    }
+    const arrays: unknown = table.arrayColumns;
+    if (
+      arrays !== undefined &&
+      (table.format !== "binary" || !Array.isArray(arrays) || arrays.some((c) => !table.columns.includes(c as string)))
+    ) {
+      throw new OwnitError(
+        "export-invalid",
+        `${manifestFile}: the arrayColumns of ${table.schema}.${table.name} are not columns of its binary file`,
+        "dump the database again",
       );
     }
     if (!knownChecksum(String(table.checksum ?? ""))) {

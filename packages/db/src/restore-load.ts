@@ -58,8 +58,7 @@ export async function copyTableIn(
   );
   let started = false;
   const loaded = new CopyHasher(await rowHasher(table.checksum), {
-    format: table.format,
-    columns: table.columns.length,
+    table,
     onChunk: (rows, bytes) => {
       if (!started) killPoint("restore-copy"); // rows are on their way to the server: mid-COPY
       started = true;
