@@ -347,6 +347,19 @@ describe("sign-up and email ownership", () => {
     expect(own.id).toBeDefined();
   });
 
+  it("a session an unconfirmed account opened before sign-in asked for confirmation ends, until the address is confirmed", async () => {
+    const id = "65a00000000000000000beef";
+    await sql(
+      `INSERT INTO users (id, email, full_name, role, is_verified, created_date, updated_date) VALUES ('${id}', 'early@crm.test', 'Early', 'user', false, now(), now())`,
+    );
+    const { token } = await (
+      owned.services.auth as unknown as { startSession(id: string): Promise<{ token: string }> }
+    ).startSession(id);
+    expect((await api(owned, "GET", "/entities/User/me", { token })).status).toBe(401);
+    await sql(`UPDATE users SET is_verified = true WHERE id = '${id}'`);
+    expect((await api(owned, "GET", "/entities/User/me", { token })).status).toBe(200);
+  });
+
   it("with no mail to confirm by, a new account signs in at once but claims no one's records by address", async () => {
     await sql(
       `INSERT INTO task (id, title, project_id, created_by, created_by_id, created_date, updated_date) VALUES ('65c000000000000000000002', 'Board minutes', 'p', 'departed@crm.test', '65c0000000000000000000fe', now(), now())`,

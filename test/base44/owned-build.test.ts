@@ -103,12 +103,19 @@ describe("the migrated Base44 example owns its code", () => {
     const port = await freePort();
     let output = "";
     // `npm start`'s command, run directly so the test stops exactly the process it started.
-    server = spawn("node", pkg.scripts.start.split(" ").slice(1), { cwd: dir, env: { ...env, PORT: String(port) } });
+    // Sign-up open without mail: the server says at start what that gives away.
+    server = spawn("node", pkg.scripts.start.split(" ").slice(1), {
+      cwd: dir,
+      env: { ...env, PORT: String(port), ALLOW_SIGNUP: "true" },
+    });
     server.stdout!.on("data", (d) => (output += d));
     server.stderr!.on("data", (d) => (output += d));
     const url = `http://127.0.0.1:${port}`;
     const health = await waitForHealth(url, server, () => output);
     expect(health.status).toBe(200);
+    expect(output).toContain(
+      "warning: sign-up is open (ALLOW_SIGNUP) but no address can be confirmed without SMTP_URL and APP_URL",
+    );
 
     const home = await fetch(`${url}/`);
     expect(home.status).toBe(200);

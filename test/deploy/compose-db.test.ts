@@ -273,7 +273,22 @@ describe("the init scripts of a server that connects with DATABASE_URL itself (p
     await server.createDatabase("app");
     project = writeTree(nextWithPostgres, "order-desk");
     expect(await capturedCli().run("deploy", project, "--yes", "--target", "docker")).toBe(0);
-    const { code, output } = await runInitScripts(server, project, writeExport(), { APP_DB_PASSWORD: APP_PASSWORD });
+    // The export's own functions: an admin helper it keeps from PUBLIC (running as its owner), and a
+    // plain one it grants to no one in particular.
+    const exportDir = writeExport();
+    const script = path.join(exportDir, "restore.sql");
+    writeFileSync(
+      script,
+      readFileSync(script, "utf8").replace(
+        "COMMIT;",
+        `CREATE FUNCTION public.admin_exec(q text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $fn$ BEGIN EXECUTE q; END $fn$;
+REVOKE EXECUTE ON FUNCTION public.admin_exec(text) FROM PUBLIC;
+CREATE FUNCTION public.task_count() RETURNS int LANGUAGE sql AS $fn$ SELECT count(*)::int FROM public.tasks $fn$;
+REVOKE EXECUTE ON FUNCTION public.task_count() FROM PUBLIC;
+COMMIT;`,
+      ),
+    );
+    const { code, output } = await runInitScripts(server, project, exportDir, { APP_DB_PASSWORD: APP_PASSWORD });
     expect(code, output).toBe(0);
   });
   afterAll(async () => {
@@ -314,6 +329,13 @@ describe("the init scripts of a server that connects with DATABASE_URL itself (p
     await expect(as(server, "ownit_app", PASSWORD, "SELECT 1")).rejects.toThrow(/password authentication failed/);
   });
 
+  it("calls functions that run with its own rights, not a SECURITY DEFINER one the export kept from PUBLIC", async () => {
+    expect(await asApp("SELECT public.task_count() AS n")).toEqual([{ n: 3 }]);
+    await expect(asApp("SELECT public.admin_exec('ALTER ROLE ownit_app SUPERUSER')")).rejects.toThrow(
+      /permission denied for function admin_exec/,
+    );
+  });
+
   it("uses a table a migration run as the superuser adds later", async () => {
     await server.query("CREATE TABLE public.orders (id serial PRIMARY KEY, total numeric)", [], "app");
     expect(await asApp("INSERT INTO public.orders (total) VALUES (9.5) RETURNING id")).toEqual([{ id: 1 }]);
@@ -325,6 +347,7 @@ describe("the init scripts of a server that connects with DATABASE_URL itself (p
       DATABASE_URL:
         "postgres://ownit_app:${APP_DB_PASSWORD:?set APP_DB_PASSWORD in .env (letters and digits, see .env.example)}@db:5432/${POSTGRES_DB:-app}",
       POSTGRES_PASSWORD: "",
+      APP_DB_PASSWORD: "", // the URL above carries it already
     });
     expect(compose.services.db.environment.APP_DB_PASSWORD).toContain("APP_DB_PASSWORD");
     expect(readFileSync(path.join(project, ".env.example"), "utf8")).toMatch(/^APP_DB_PASSWORD=/m);

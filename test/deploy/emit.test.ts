@@ -1,5 +1,6 @@
 // Deploy files for every example project and target: each emitted file is snapshot-tested, then read
 // back with a real parser to check what Docker and each host would act on.
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildPlan, detectProject, JWT_PATTERN } from "@ownit/core";
@@ -185,6 +186,7 @@ describe("a Base44 export (fixtures/base44)", () => {
         "postgres://ownit_app:${APP_DB_PASSWORD:?set APP_DB_PASSWORD in .env (letters and digits, see .env.example)}@db:5432/${POSTGRES_DB:-app}",
       DATABASE_OWNER_URL: "",
       POSTGRES_PASSWORD: "",
+      APP_DB_PASSWORD: "",
       OWNER_DB_PASSWORD: "",
     });
     expect(compose.services.app.env_file).toEqual([".env"]);
@@ -232,6 +234,17 @@ describe("a TanStack Start app", () => {
       SUPABASE_URL: "http://gateway:8080",
       SUPABASE_SERVICE_ROLE_KEY: expect.stringMatching(/^\$\{SUPABASE_SERVICE_ROLE_KEY:\?/),
     });
+    // The app's server reads .env whole (env_file): every secret only compose's services use is blanked
+    // there; the service_role key stays, because the app's own code reads it.
+    expect(compose.services.app.env_file).toEqual([".env"]);
+    const secrets = execFileSync(process.execPath, ["--input-type=module", "-e", files.get("docker/supabase-keys.mjs")!], {
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n")
+      .map((line) => line.split("=")[0]!);
+    for (const name of secrets.filter((n) => !/^SUPABASE_(ANON|SERVICE_ROLE)_KEY$/.test(n)))
+      expect(compose.services.app.environment[name], name).toBe("");
     expect((parseToml(files.get("fly.toml")!) as any).http_service.internal_port).toBe(3000);
     expect(JSON.parse(files.get("railway.json")!)).toMatchObject({
       build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" },

@@ -39,7 +39,7 @@ function appServerDbUrl(login: (typeof APP_SERVER_LOGINS)[keyof typeof APP_SERVE
 function appServerRoles(services: Record<string, unknown>, app: Record<string, unknown>): void {
   const environment = (app.environment ??= {}) as Record<string, string>;
   environment[DATABASE_URL_ENV] = appServerDbUrl(APP_SERVER_LOGINS.runtime);
-  for (const secret of ["DATABASE_OWNER_URL", "POSTGRES_PASSWORD", APP_SERVER_LOGINS.owner.passwordVar]) environment[secret] = "";
+  environment.DATABASE_OWNER_URL = "";
   app.depends_on = { db: { condition: "service_healthy" }, [DB_SETUP_SERVICE]: { condition: "service_completed_successfully" } };
   services[DB_SETUP_SERVICE] = {
     build: structuredClone(app.build),
@@ -64,11 +64,33 @@ export function composeAppLogin(p: DeployProject): boolean {
   return p.database && !p.base44Server && p.runtimeEnv.some((v) => v.name === DATABASE_URL_ENV);
 }
 
-function appLogin(services: Record<string, unknown>, app: Record<string, unknown>): void {
+function appLogin(services: Record<string, unknown>): void {
   const login = APP_SERVER_LOGINS.runtime;
-  (app.environment as Record<string, string>).POSTGRES_PASSWORD = "";
   const db = services.db as { environment: Record<string, string> };
   db.environment[login.passwordVar] = required(login.passwordVar, LETTERS_AND_DIGITS);
+}
+
+/**
+ * Secrets of .env that only compose's own services use: the database roles' passwords (the app's
+ * DATABASE_URL is built with its own already), the JWT secret and service_role key that pass row
+ * level security, Realtime's keys. The app's container reads .env whole, so each is blanked there
+ * unless the app's own code reads it.
+ */
+function composeOnlySecrets(p: DeployProject, supabase: boolean): string[] {
+  if (!p.database) return [];
+  const names = ["POSTGRES_PASSWORD"];
+  if (p.base44Server || composeAppLogin(p)) names.push(APP_SERVER_LOGINS.runtime.passwordVar);
+  if (p.base44Server) names.push(APP_SERVER_LOGINS.owner.passwordVar);
+  // docker/supabase-keys.mjs prints every one of these into .env, whichever services run.
+  if (supabase)
+    names.push(
+      ...Object.values(SERVICE_LOGINS).map((l) => l.passwordVar),
+      "JWT_SECRET",
+      "SUPABASE_SERVICE_ROLE_KEY",
+      "REALTIME_DB_ENC_KEY",
+      "REALTIME_SECRET_KEY_BASE",
+    );
+  return [...new Set(names)].filter((name) => !p.runtimeEnv.some((v) => v.name === name));
 }
 
 /** Whether compose runs the Supabase services (supabase-js apps whose client reads its URL and key from env). */
@@ -81,7 +103,7 @@ export function dockerCompose(p: DeployProject): string {
   const services: Record<string, unknown> = { app: appService(p, supabase) };
   if (p.database) services.db = dbService(p, supabase);
   if (p.base44Server && p.database) appServerRoles(services, services.app as Record<string, unknown>);
-  if (composeAppLogin(p)) appLogin(services, services.app as Record<string, unknown>);
+  if (composeAppLogin(p)) appLogin(services);
   if (supabase) Object.assign(services, supabaseServices(p));
   const volumes: Record<string, object> = {};
   if (p.database) volumes["db-data"] = {};
@@ -157,7 +179,11 @@ function appService(p: DeployProject, supabase: boolean): Record<string, unknown
     restart: "unless-stopped",
   };
   // The short form: the long one ({ path, required }) is compose v2.24+ only, and Debian's docker-compose rejects it.
-  if (p.runtime === "node" && p.runtimeEnv.length) app.env_file = [".env"];
+  if (p.runtime === "node" && p.runtimeEnv.length) {
+    app.env_file = [".env"];
+    // environment wins over env_file: the app never holds the other services' secrets.
+    for (const name of composeOnlySecrets(p, supabase)) environment[name] ??= "";
+  }
   if (Object.keys(environment).length) app.environment = environment;
   // With the gateway in front, the browser reaches the app and supabase-js's paths on one origin.
   if (!supabase) app.ports = [`\${APP_PORT:-${p.port}}:${p.port}`];

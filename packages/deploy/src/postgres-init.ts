@@ -302,8 +302,9 @@ console.log(\`SUPABASE_SERVICE_ROLE_KEY=\${sign("service_role")}\`);
 /**
  * The role any other server reading DATABASE_URL logs in as (first start only, after the export is
  * loaded): every row of every schema the export holds, read and written past row level security
- * (the superuser it replaces did so too, and so does Supabase's postgres role), sequences and
- * functions, and the same on what the superuser creates later; no DDL, no superuser powers.
+ * (the superuser it replaces did so too, and so does Supabase's postgres role), sequences, and
+ * functions that run with the caller's rights, and the same on tables the superuser creates later;
+ * no DDL, no superuser powers (SECURITY DEFINER functions keep the export's own grants).
  */
 export function appLoginScript(): string {
   const { role, passwordVar } = APP_SERVER_LOGINS.runtime;
@@ -320,18 +321,24 @@ GRANT CONNECT ON DATABASE :"db" TO ${role};
 -- PostgreSQL before 15 let every role create tables in public.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 DO $$
-DECLARE s name;
+DECLARE s name; f record;
 BEGIN
   FOR s IN SELECT n.nspname FROM pg_namespace n
-           WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+           WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e') LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO ${role}', s);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO ${role}', s);
     EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO ${role}', s);
-    EXECUTE format('GRANT EXECUTE ON ALL ROUTINES IN SCHEMA %I TO ${role}', s);
     -- Tables a migration run as the superuser adds later are the app's to use too.
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}', s);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}', s);
+  END LOOP;
+  -- Functions run with the caller's rights may be called; a SECURITY DEFINER one runs as its owner
+  -- (the superuser that loaded the export), so it keeps the grants the export gave it.
+  FOR f IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE NOT p.prosecdef AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') LOOP
+    EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO ${role}', f.fn);
   END LOOP;
 END
 $$;

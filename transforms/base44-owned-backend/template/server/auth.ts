@@ -119,7 +119,13 @@ export class AuthService {
       [hashToken(token), this.idleHours],
     );
     const user = rows[0] ? (rowToRecord(this.users, rows[0]) as UserRecord) : undefined;
-    return user && !user.disabled ? user : undefined;
+    // A session an unconfirmed account opened before sign-in asked for confirmation ends too.
+    return user && !user.disabled && !this.unconfirmed(user) ? user : undefined;
+  }
+
+  /** Whether the account must confirm its address before it signs in (and has not). */
+  private unconfirmed(user: UserRecord): boolean {
+    return this.confirmedSignIn && this.users.columns.has("is_verified") && !emailVerified(user);
   }
 
   async startSession(userId: string): Promise<{ token: string; expires: Date }> {
@@ -150,8 +156,7 @@ export class AuthService {
     const { rows } = user ? await this.pool.query<{ password_hash: string }>(`SELECT password_hash FROM ownit_auth.passwords WHERE user_id = $1`, [user.id]) : { rows: [] };
     const hash = rows[0]?.password_hash ?? (await this.decoyHash);
     const matches = await bcrypt.compare(password, hash);
-    const unconfirmed = this.confirmedSignIn && user !== undefined && this.users.columns.has("is_verified") && !emailVerified(user);
-    if (!user || user.disabled || !rows[0] || !matches || unconfirmed) {
+    if (!user || user.disabled || !rows[0] || !matches || this.unconfirmed(user)) {
       await this.failedByAccount.hit(account);
       await this.failedByAddress.hit(address);
       throw new HttpError(401, "invalid_credentials", WRONG_CREDENTIALS);
@@ -229,7 +234,7 @@ export class AuthService {
       `UPDATE ownit_auth.reset_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
       [hashToken(token)],
     );
-    if (!rows[0]) throw badRequest("this verification link is invalid, used or expired: sign in and ask for a new one", "invalid_verification_token");
+    if (!rows[0]) throw badRequest("this verification link is invalid, used or expired: use \"forgot password\" on the sign-in page for a new link (it confirms the address too)", "invalid_verification_token");
     await this.markVerified(rows[0].user_id);
     const user = await this.userById(rows[0].user_id);
     if (!user) throw notFound("the user of this link no longer exists");
