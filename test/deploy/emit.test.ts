@@ -7,7 +7,17 @@ import { buildPlan, detectProject, JWT_PATTERN } from "@ownit/core";
 import { deployStep, GOTRUE_IMAGE, parseTargets, POSTGREST_IMAGE, type DeployResult } from "@ownit/deploy";
 import { cleanupTemp, FIXTURES, REPO_ROOT } from "../helpers/project";
 import { PINNED_TAG, parseDockerfile, parseToml, parseYaml, type DockerStage } from "./parsed";
-import { base44WithServer, bunDeclared, bunOnly, nextStandalone, pnpmSpa, tanstackStart, writeTree, type Tree } from "./projects";
+import {
+  base44WithServer,
+  bunDeclared,
+  bunOnly,
+  nextStandalone,
+  nextWithPostgres,
+  pnpmSpa,
+  tanstackStart,
+  writeTree,
+  type Tree,
+} from "./projects";
 
 afterAll(cleanupTemp);
 
@@ -250,6 +260,29 @@ describe("a TanStack Start app", () => {
       build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" },
       deploy: { healthcheckPath: "/" },
     });
+  });
+});
+
+describe("a server that connects with DATABASE_URL itself (pg in a Next app)", () => {
+  it("is told at deploy that its compose role cannot change the schema, as a warning when a schema tool could migrate at start", async () => {
+    const severityOf = async (tree: Tree) => {
+      const plan = await buildPlan(detectProject(writeTree(tree, "order-desk")), [
+        deployStep({ targets: parseTargets("docker"), strict: true }),
+      ]);
+      return plan.findings.find((f) => f.code === "deploy-app-role-no-ddl");
+    };
+    expect(await severityOf(nextWithPostgres)).toMatchObject({ severity: "info" });
+    const pkg = JSON.parse(nextWithPostgres["package.json"] as string);
+    const withPrisma = await severityOf({
+      ...nextWithPostgres,
+      "package.json": JSON.stringify({ ...pkg, devDependencies: { prisma: "^6.1.0" } }),
+    });
+    expect(withPrisma).toMatchObject({ severity: "medium" });
+    expect(withPrisma!.message).toContain(
+      'a migration prisma runs when the server starts fails with "permission denied for schema public"',
+    );
+    // A project with no server of its own reading DATABASE_URL is not told.
+    expect(await severityOf(nextStandalone)).toBeUndefined();
   });
 });
 

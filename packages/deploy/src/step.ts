@@ -1,7 +1,8 @@
 // The deploy emit as a plan step: `ownit deploy` plans it alone, `ownit migrate` plans it after the
 // codemods, so it reads the project as they leave it.
 import { finding, isOwnitError, isSecretName, type Step } from "@ownit/core";
-import { COMPOSE_PUBLIC_URL } from "./defaults";
+import { composeAppLogin } from "./compose";
+import { APP_SERVER_LOGINS, COMPOSE_PUBLIC_URL, POSTGRES_SUPERUSER } from "./defaults";
 import { FUNCTIONS_SOURCE_DIR, supabaseDeployCommands } from "./edge-functions";
 import { emitDeployFiles, parseTargets, type DeployTarget } from "./emit";
 import { placeFiles, type Placement } from "./place";
@@ -78,6 +79,17 @@ export function deployStep(options: DeployStepOptions = {}): Step {
           }),
         );
       }
+      if (targets.includes("docker") && composeAppLogin(project)) {
+        const tools = schemaTools(ctx.files.read("package.json"));
+        ctx.report(
+          finding({
+            severity: tools.length ? "medium" : "info",
+            code: "deploy-app-role-no-ddl",
+            message: `in docker-compose.yml the app's server connects as ${APP_SERVER_LOGINS.runtime.role}, which reads and writes rows but may not change the schema${tools.length ? `: a migration ${tools.join(", ")} runs when the server starts fails with "permission denied for schema public"` : ""}`,
+            hint: `run migrations as the superuser before the app starts (docker compose exec db psql -U ${POSTGRES_SUPERUSER}, or the tool with a URL holding POSTGRES_PASSWORD), never from the app's container`,
+          }),
+        );
+      }
       for (const provider of project.uses.oauthProviders) {
         const P = provider.toUpperCase();
         ctx.report(
@@ -104,4 +116,16 @@ export function deployStep(options: DeployStepOptions = {}): Step {
 /** The migrate pipeline's provider: one deploy step for every target, after the codemods. */
 export function deploySteps(): Step[] {
   return [deployStep()];
+}
+
+/** Packages that change a database's schema, which a server may run as it starts. */
+const SCHEMA_TOOLS = ["prisma", "drizzle-kit", "knex", "typeorm", "sequelize", "node-pg-migrate", "db-migrate", "umzug"];
+
+function schemaTools(packageJson: string | undefined): string[] {
+  try {
+    const pkg = JSON.parse(packageJson ?? "{}") as Record<string, Record<string, string> | undefined>;
+    return SCHEMA_TOOLS.filter((name) => pkg.dependencies?.[name] || pkg.devDependencies?.[name]);
+  } catch {
+    return []; // a package.json that does not parse was reported when the project was read
+  }
 }
