@@ -260,7 +260,7 @@ describe("a binary table moved across major versions", () => {
     }
   });
 
-  it("an export of a format this ownit does not know, or a binary table in a format 1 export, is refused in one line", async () => {
+  it("an export of a format this ownit does not know, a binary table in a format 1 export, or array columns that are not its columns, is refused in one line", async () => {
     const cases: [string, (m: ExportManifest) => void, RegExp][] = [
       ["newer", (m) => (m.formatVersion = 3), /has export format 3; this ownit reads formats 1 to 2$/],
       [
@@ -269,6 +269,11 @@ describe("a binary table moved across major versions", () => {
         /public\.portable is in a COPY format \("binary"\) export format 1 does not have$/,
       ],
       ["unknown", (m) => (m.tables[0]!.format = "parquet" as CopyFormat), /\("parquet"\) export format 2 does not have$/],
+      [
+        "arrays",
+        (m) => (m.tables[0]!.arrayColumns = ["ints", "nowhere"]),
+        /the arrayColumns of public\.portable are not columns of its binary file$/,
+      ],
     ];
     for (const [name, edit, said] of cases) {
       const dir = path.join(tempDir(`ownit-${name}-export-`), "ownit-export");
