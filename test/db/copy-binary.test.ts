@@ -10,6 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  BINARY_SIGNATURE,
   BinaryCopyError,
   BinaryRowCounter,
   binaryCopyTables,
@@ -147,7 +148,7 @@ describe("BinaryRowCounter", () => {
     const header = (extension: Buffer) => {
       const fixed = Buffer.alloc(8);
       fixed.writeUInt32BE(extension.length, 4);
-      return Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), fixed, extension]);
+      return Buffer.concat([BINARY_SIGNATURE, fixed, extension]);
     };
     const noColumns = Buffer.concat([header(Buffer.alloc(0)), Buffer.from([0, 0, 0, 0, 0xff, 0xff])]);
     expect(countInPieces(noColumns, 1, 0)).toBe(2);

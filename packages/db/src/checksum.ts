@@ -1,8 +1,9 @@
 // Row counts and checksums that mean the same thing on any server: the rows of a table read with
 // COPY in primary-key order (text keys compared bytewise, tables without a key ordered by their
 // whole text form), in the table's format (copy-format.ts) with every setting that changes COPY's
-// text pinned, and a hash taken over that stream (in binary, each array's has-nulls flag read as 0). dump writes the same stream to disk while hashing it, so one pass gives the file and
-// its checksum; verify recomputes it on the target. Memory stays constant whatever the table size.
+// text pinned, and a hash taken over that stream (in binary, each array's has-nulls flag read as
+// 0). dump writes the same stream to disk while hashing it, so one pass gives the file and its
+// checksum; verify recomputes it on the target. Memory stays constant whatever the table size.
 //
 // The hash is XXH128 ("xxh128:<hex>"): it guards against rows lost or changed on the way, not
 // against an attacker (who could rewrite the manifest too), and at 3 GB/s it is 4x faster than

@@ -1,4 +1,4 @@
-// Counting the rows of a COPY binary stream as it passes, chunk by chunk, without copying it.
+// Counting the rows of a COPY binary stream as it passes, chunk by chunk, without buffering it.
 // The format (PostgreSQL's "Binary Format" of COPY): an 11-byte signature, an int32 of flags, an
 // int32 header-extension length and that many bytes; then for each row an int16 field count and,
 // for each field, an int32 length (-1 for NULL) and that many bytes; an int16 of -1 ends the data.

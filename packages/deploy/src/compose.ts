@@ -50,24 +50,21 @@ function appServerRoles(services: Record<string, unknown>, app: Record<string, u
     },
     depends_on: { db: { condition: "service_healthy" } },
   };
+  dbCreatesLogins(services, Object.values(APP_SERVER_LOGINS));
+}
+
+/** The db service's init scripts create these app roles, each with its password from .env. */
+function dbCreatesLogins(services: Record<string, unknown>, logins: { passwordVar: string }[]): void {
   const db = services.db as { environment: Record<string, string> };
-  for (const login of Object.values(APP_SERVER_LOGINS))
-    db.environment[login.passwordVar] = required(login.passwordVar, LETTERS_AND_DIGITS);
+  for (const login of logins) db.environment[login.passwordVar] = required(login.passwordVar, LETTERS_AND_DIGITS);
 }
 
 /**
  * Any other server that connects with DATABASE_URL logs in as the app's own role (20-app-login.sh),
- * which reads and writes rows and may not change the schema or run `COPY … TO PROGRAM`; the
- * superuser's password, which the app's .env file also holds, is blanked in its container.
+ * which reads and writes rows and may not change the schema or run `COPY … TO PROGRAM`.
  */
 export function composeAppLogin(p: DeployProject): boolean {
   return p.database && !p.base44Server && p.runtimeEnv.some((v) => v.name === DATABASE_URL_ENV);
-}
-
-function appLogin(services: Record<string, unknown>): void {
-  const login = APP_SERVER_LOGINS.runtime;
-  const db = services.db as { environment: Record<string, string> };
-  db.environment[login.passwordVar] = required(login.passwordVar, LETTERS_AND_DIGITS);
 }
 
 /**
@@ -103,7 +100,7 @@ export function dockerCompose(p: DeployProject): string {
   const services: Record<string, unknown> = { app: appService(p, supabase) };
   if (p.database) services.db = dbService(p, supabase);
   if (p.base44Server && p.database) appServerRoles(services, services.app as Record<string, unknown>);
-  if (composeAppLogin(p)) appLogin(services);
+  if (composeAppLogin(p)) dbCreatesLogins(services, [APP_SERVER_LOGINS.runtime]);
   if (supabase) Object.assign(services, supabaseServices(p));
   const volumes: Record<string, object> = {};
   if (p.database) volumes["db-data"] = {};

@@ -82,7 +82,11 @@ export interface DeployProject {
   /** The app needs a PostgreSQL database (supabase-js, a DATABASE_URL, a Base44 replacement server). */
   database: boolean;
   base44Server: boolean;
+  /** Packages in package.json that change a database's schema, which a server may run as it starts. */
+  schemaTools: string[];
 }
+
+const SCHEMA_TOOLS = ["prisma", "drizzle-kit", "knex", "typeorm", "sequelize", "node-pg-migrate", "db-migrate", "umzug"];
 
 /** Frameworks whose output is a folder of static files. */
 const STATIC_FRAMEWORKS: FrameworkId[] = ["vite-react", "expo"];
@@ -141,6 +145,7 @@ export function readDeployProject(facts: ProjectFacts, files: Changeset): Deploy
     uses: supabaseUsage(files),
     database: supabaseUsed || base44Server || runtimeEnv.some((v) => v.name === DATABASE_URL_ENV),
     base44Server,
+    schemaTools: SCHEMA_TOOLS.filter((name) => deps[name]),
   };
   if (runtime === "node") project.node = nodeRuntime(framework, files, packageManager);
   return project;

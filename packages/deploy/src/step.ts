@@ -80,7 +80,7 @@ export function deployStep(options: DeployStepOptions = {}): Step {
         );
       }
       if (targets.includes("docker") && composeAppLogin(project)) {
-        const tools = schemaTools(ctx.files.read("package.json"));
+        const tools = project.schemaTools;
         ctx.report(
           finding({
             severity: tools.length ? "medium" : "info",
@@ -116,16 +116,4 @@ export function deployStep(options: DeployStepOptions = {}): Step {
 /** The migrate pipeline's provider: one deploy step for every target, after the codemods. */
 export function deploySteps(): Step[] {
   return [deployStep()];
-}
-
-/** Packages that change a database's schema, which a server may run as it starts. */
-const SCHEMA_TOOLS = ["prisma", "drizzle-kit", "knex", "typeorm", "sequelize", "node-pg-migrate", "db-migrate", "umzug"];
-
-function schemaTools(packageJson: string | undefined): string[] {
-  try {
-    const pkg = JSON.parse(packageJson ?? "{}") as Record<string, Record<string, string> | undefined>;
-    return SCHEMA_TOOLS.filter((name) => pkg.dependencies?.[name] || pkg.devDependencies?.[name]);
-  } catch {
-    return []; // a package.json that does not parse was reported when the project was read
-  }
 }
